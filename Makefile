@@ -1,0 +1,165 @@
+# SPDX-License-Identifier: MIT
+# goattach: goanalyze (index Go binaries into SQLite) + goattach (BPF tracing).
+#   make            build both tools into $(O)
+#   make demo       install missing packages, index a sample, trace it
+#   make test       install missing packages, run every suite (plain, then ASan+UBSan)
+#   make install PREFIX=/usr/local DESTDIR=
+# V=1 shows full commands. SANITIZE=1 builds with ASan+UBSan into build-asan.
+
+SANITIZE ?= 0
+ifeq ($(SANITIZE),1)
+O ?= build-asan
+else
+O ?= build
+endif
+V ?= 0
+CC ?= cc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+GO ?= go
+PREFIX ?= /usr/local
+WERROR ?= $(if $(CI),1,0)
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(patsubst $(O)/%,%,$(2))";
+endif
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+PKGS := libelf capstone sqlite3 libcjson libbpf
+# Expanded when a recipe runs, so 'make test' can install the packages first.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS ?= -O2 -g
+comma := ,
+SAN_FLAGS := $(if $(filter 1,$(SANITIZE)),-fsanitize=address$(comma)undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+WARN := -Wall -Wextra -Wno-missing-field-initializers $(if $(filter 1,$(WERROR)),-Werror)
+ALL_CFLAGS = $(CFLAGS) $(WARN) $(SAN_FLAGS) -std=gnu11 -D_GNU_SOURCE \
+	-Icommon -Ianalyzer -Iattach -Ibpf -I$(O) $(PKG_CFLAGS) -MMD -MP
+LDFLAGS ?=
+ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
+
+COMMON_SRCS := common/log.c common/sha256.c common/model.c common/binid.c common/db.c
+ANALYZER_SRCS := analyzer/goelf.c analyzer/buildinfo.c analyzer/pclntab.c analyzer/disasm.c \
+	analyzer/dwarf.c analyzer/abi.c analyzer/index.c analyzer/report.c
+ATTACH_SRCS := attach/probes.c attach/output.c
+
+COMMON_OBJS := $(COMMON_SRCS:%.c=$(O)/%.o) $(O)/gen/schema_sql.o
+ANALYZER_OBJS := $(ANALYZER_SRCS:%.c=$(O)/%.o)
+ATTACH_OBJS := $(ATTACH_SRCS:%.c=$(O)/%.o)
+
+ANALYZER_LIBS = -ldwarf -lz $(shell pkg-config --libs libelf capstone sqlite3 libcjson 2>/dev/null)
+ATTACH_LIBS = $(shell pkg-config --libs libbpf libelf sqlite3 libcjson 2>/dev/null) -lz
+
+SAMPLES := swapper stacker funcs blocker
+SAMPLE_BINS := $(SAMPLES:%=$(O)/samples/%)
+TESTS := test_unit test_analyze test_attach
+TEST_BINS := $(TESTS:%=$(O)/tests/%)
+
+.PHONY: all
+all: $(O)/goanalyze $(O)/goattach
+
+$(O)/gen/schema_sql.c: schema/schema.sql
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q){ echo '/* Generated from schema/schema.sql: do not edit. */'; \
+	  echo 'const char ga_schema_sql[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/\t"/' -e 's/$$/\\n"/' $<; \
+	  echo ';'; \
+	  v=$$(sed -n 's/^PRAGMA user_version = \([0-9][0-9]*\);.*/\1/p' $<); \
+	  test -n "$$v" || { echo 'schema.sql: no PRAGMA user_version' >&2; exit 1; }; \
+	  echo "const int ga_schema_version = $$v;"; } > $@
+
+$(O)/%.o: %.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(O)/gen/%.o: $(O)/gen/%.c
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(O)/goanalyze: $(O)/analyzer/main.o $(ANALYZER_OBJS) $(COMMON_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(ANALYZER_LIBS) -o $@
+
+# --- BPF ---
+$(O)/vmlinux.h:
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)test -r /sys/kernel/btf/vmlinux || { echo 'bpf: /sys/kernel/btf/vmlinux missing: this kernel has no BTF' >&2; exit 1; }
+	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@
+
+$(O)/bpf/goattach.bpf.o: bpf/goattach.bpf.c bpf/goattach.h $(O)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 -I$(O) -Ibpf -Wall -Werror -c $< -o $@
+
+$(O)/goattach.skel.h: $(O)/bpf/goattach.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name goattach_bpf > $@
+
+$(O)/attach/main.o $(ATTACH_OBJS): $(O)/goattach.skel.h
+
+$(O)/goattach: $(O)/attach/main.o $(ATTACH_OBJS) $(COMMON_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(ATTACH_LIBS) -o $@
+
+# --- samples: real Go programs, built with Debian's Go, inlining off ---
+$(O)/samples/%: samples/%/main.go samples/%/go.mod
+	$(call msg,GO,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)cd samples/$* && GOFLAGS=-mod=mod GOTOOLCHAIN=local CGO_ENABLED=0 $(GO) build -gcflags=-l -o $(abspath $@) .
+
+.PHONY: samples
+samples: $(SAMPLE_BINS)
+
+# --- tests ---
+$(O)/tests/%: tests/%.c tests/test.h tests/testlib.c $(ANALYZER_OBJS) $(ATTACH_OBJS) $(COMMON_OBJS) | $(O)/goattach.skel.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< tests/testlib.c $(ANALYZER_OBJS) $(ATTACH_OBJS) $(COMMON_OBJS) \
+		$(ANALYZER_LIBS) $(ATTACH_LIBS) -o $@
+
+.PHONY: build-tests
+build-tests: all samples $(TEST_BINS)
+
+.PHONY: test-run
+test-run: build-tests
+	$(Q)O=$(O) scripts/run-tests.sh $(TESTS)
+
+# The README's test command: packages, the plain run, then the ASan+UBSan run.
+.PHONY: test
+test:
+	$(Q)scripts/install-deps.sh
+	$(Q)$(MAKE) --no-print-directory test-run O=build SANITIZE=0
+	$(Q)$(MAKE) --no-print-directory test-run O=build-asan SANITIZE=1
+
+.PHONY: demo
+demo:
+	$(Q)scripts/install-deps.sh
+	$(Q)$(MAKE) --no-print-directory all samples
+	$(Q)O=$(O) scripts/demo.sh
+
+.PHONY: deps
+deps:
+	$(Q)scripts/install-deps.sh
+
+.PHONY: install
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/goattach
+	install -m 0755 $(O)/goanalyze $(O)/goattach $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 man/goanalyze.1 man/goattach.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 schema/schema.sql $(DESTDIR)$(PREFIX)/share/goattach/
+
+.PHONY: clean
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

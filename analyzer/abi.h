@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Go calling conventions: where each word of each argument and result
+ * lives. The register ABI follows src/cmd/compile/abi-internal.md;
+ * ABI0 lays everything out on the stack.
+ */
+#pragma once
+
+#include "gotype.h"
+#include "model.h"
+
+/*
+ * Lay out params (receiver and arguments first, then results, in
+ * declaration order) and return them as ga_params with pieces in *out
+ * (caller frees with ga_params_free). Stack offsets are from SP at entry.
+ */
+int abi_assign(enum ga_arch arch, enum ga_abi abi, const struct goparam *params, size_t n,
+	       struct ga_param **out);
+
+/* Go's alignment of t on arch (int64 is 4-aligned on 386). */
+uint64_t abi_align(enum ga_arch arch, const struct gotype *t);

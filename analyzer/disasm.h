@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/* Disassembly (capstone): exits and the entry probe point of each function. */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "pclntab.h"
+
+struct disasm;
+
+/* NULL + errno if capstone cannot handle arch. */
+struct disasm *disasm__new(enum ga_arch arch);
+void disasm__free(struct disasm *d);
+
+/*
+ * Decode code[0..size) at virtual address f->entry and fill f->exits,
+ * f->nexits, the entry probe (offset, kind, condition, bytes) and
+ * f->decode_status. tab names tail-call targets and finds morestack.
+ * Returns 0 (also for a function that does not decode: its status says so)
+ * or a negative errno on allocation failure.
+ */
+int disasm__func(struct disasm *d, const uint8_t *code, size_t size, const struct pclntab *tab,
+		 struct ga_func *f);

@@ -1,0 +1,646 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Go's DWARF (cmd/link/internal/ld/dwarf.go): every type DIE carries
+ * DW_AT_go_kind (reflect.Kind); strings, slices and interfaces are
+ * structures with known member names; results are formal parameters with
+ * DW_AT_variable_parameter set.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libdwarf/dwarf.h>
+#include <libdwarf/libdwarf.h>
+
+#include "dwarf.h"
+#include "log.h"
+
+/* reflect.Kind values, as in src/reflect/type.go. */
+enum go_kind {
+	GOK_BOOL = 1, GOK_INT = 2, GOK_INT64 = 6, GOK_UINT = 7, GOK_UINTPTR = 12,
+	GOK_FLOAT32 = 13, GOK_FLOAT64 = 14, GOK_COMPLEX64 = 15, GOK_COMPLEX128 = 16,
+	GOK_ARRAY = 17, GOK_CHAN = 18, GOK_FUNC = 19, GOK_INTERFACE = 20, GOK_MAP = 21,
+	GOK_PTR = 22, GOK_SLICE = 23, GOK_STRING = 24, GOK_STRUCT = 25, GOK_UNSAFEPTR = 26,
+};
+
+/* Types nest this deep at most; deeper means a cycle or a hostile file. */
+#define TYPE_MAX_DEPTH 32
+
+struct subprog {
+	uint64_t lowpc;
+	Dwarf_Off off;
+};
+
+struct type_slot {
+	Dwarf_Off off;
+	struct gotype *type;
+};
+
+struct func_params {
+	uint64_t entry;
+	struct goparam *params;
+	size_t n;
+};
+
+struct gdwarf {
+	int fd;
+	Dwarf_Debug dbg;
+	int goid_offset;
+	struct subprog *subs;
+	size_t nsubs, subs_cap;
+	/* type cache: open addressing on the DIE offset */
+	struct type_slot *types;
+	size_t types_cap, ntypes;
+	/* every goparam array handed out, freed at the end */
+	struct func_params *fps;
+	size_t nfps, fps_cap;
+};
+
+static void dwarf_err_ignore(Dwarf_Error err, Dwarf_Ptr arg)
+{
+	(void)err;
+	(void)arg;
+}
+
+static bool die_attr_udata(Dwarf_Die die, Dwarf_Half at, Dwarf_Unsigned *v)
+{
+	Dwarf_Attribute attr;
+	bool ok;
+
+	if (dwarf_attr(die, at, &attr, NULL) != DW_DLV_OK)
+		return false;
+	ok = dwarf_formudata(attr, v, NULL) == DW_DLV_OK;
+	dwarf_dealloc_attribute(attr);
+	return ok;
+}
+
+static bool die_attr_flag(Dwarf_Die die, Dwarf_Half at)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Bool v = 0;
+
+	if (dwarf_attr(die, at, &attr, NULL) != DW_DLV_OK)
+		return false;
+	if (dwarf_formflag(attr, &v, NULL) != DW_DLV_OK)
+		v = 0;
+	dwarf_dealloc_attribute(attr);
+	return v;
+}
+
+static bool die_attr_ref(Dwarf_Die die, Dwarf_Half at, Dwarf_Off *off)
+{
+	Dwarf_Attribute attr;
+	bool ok;
+
+	if (dwarf_attr(die, at, &attr, NULL) != DW_DLV_OK)
+		return false;
+	ok = dwarf_global_formref(attr, off, NULL) == DW_DLV_OK;
+	dwarf_dealloc_attribute(attr);
+	return ok;
+}
+
+static const char *die_name(Dwarf_Die die)
+{
+	char *name = NULL;
+
+	if (dwarf_diename(die, &name, NULL) != DW_DLV_OK)
+		return NULL;
+	return name;	/* points into .debug_str: no need to free */
+}
+
+static int add_subprog(struct gdwarf *dw, uint64_t lowpc, Dwarf_Off off)
+{
+	if (dw->nsubs == dw->subs_cap) {
+		size_t cap = dw->subs_cap ? dw->subs_cap * 2 : 1024;
+		void *tmp = realloc(dw->subs, cap * sizeof(*dw->subs));
+
+		if (!tmp)
+			return -ENOMEM;
+		dw->subs = tmp;
+		dw->subs_cap = cap;
+	}
+	dw->subs[dw->nsubs++] = (struct subprog){ .lowpc = lowpc, .off = off };
+	return 0;
+}
+
+static void scan_goid(struct gdwarf *dw, Dwarf_Die g_die)
+{
+	Dwarf_Die child, next;
+
+	if (dwarf_child(g_die, &child, NULL) != DW_DLV_OK)
+		return;
+	while (child) {
+		const char *name = die_name(child);
+		Dwarf_Unsigned off;
+
+		if (name && !strcmp(name, "goid") &&
+		    die_attr_udata(child, DW_AT_data_member_location, &off))
+			dw->goid_offset = off;
+		if (dwarf_siblingof_b(dw->dbg, child, true, &next, NULL) != DW_DLV_OK)
+			next = NULL;
+		dwarf_dealloc_die(child);
+		child = next;
+	}
+}
+
+static int cmp_subprog(const void *a, const void *b)
+{
+	const struct subprog *x = a, *y = b;
+
+	return x->lowpc < y->lowpc ? -1 : x->lowpc > y->lowpc;
+}
+
+static int scan_cus(struct gdwarf *dw)
+{
+	Dwarf_Unsigned next_cu = 0;
+	int rc, err;
+
+	for (;;) {
+		Dwarf_Die cu = NULL, child, next;
+
+		rc = dwarf_next_cu_header_d(dw->dbg, true, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+					    NULL, &next_cu, NULL, NULL);
+		if (rc == DW_DLV_NO_ENTRY)
+			break;
+		if (rc != DW_DLV_OK)
+			return -EINVAL;
+		if (dwarf_siblingof_b(dw->dbg, NULL, true, &cu, NULL) != DW_DLV_OK)
+			return -EINVAL;
+		if (dwarf_child(cu, &child, NULL) != DW_DLV_OK)
+			child = NULL;
+		while (child) {
+			Dwarf_Half tag = 0;
+
+			dwarf_tag(child, &tag, NULL);
+			if (tag == DW_TAG_subprogram) {
+				Dwarf_Addr lowpc;
+				Dwarf_Off off;
+
+				if (dwarf_lowpc(child, &lowpc, NULL) == DW_DLV_OK &&
+				    dwarf_dieoffset(child, &off, NULL) == DW_DLV_OK) {
+					err = add_subprog(dw, lowpc, off);
+					if (err) {
+						dwarf_dealloc_die(child);
+						dwarf_dealloc_die(cu);
+						return err;
+					}
+				}
+			} else if (tag == DW_TAG_structure_type && dw->goid_offset < 0) {
+				const char *name = die_name(child);
+
+				if (name && !strcmp(name, "runtime.g"))
+					scan_goid(dw, child);
+			}
+			if (dwarf_siblingof_b(dw->dbg, child, true, &next, NULL) != DW_DLV_OK)
+				next = NULL;
+			dwarf_dealloc_die(child);
+			child = next;
+		}
+		dwarf_dealloc_die(cu);
+	}
+	qsort(dw->subs, dw->nsubs, sizeof(*dw->subs), cmp_subprog);
+	return 0;
+}
+
+struct gdwarf *gdwarf__open(const char *path)
+{
+	struct gdwarf *dw;
+	int rc, err;
+
+	dw = calloc(1, sizeof(*dw));
+	if (!dw) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	dw->goid_offset = -1;
+	dw->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (dw->fd < 0) {
+		err = -errno;
+		pr_warn("dwarf: cannot open '%s': %s", path, strerror(errno));
+		goto out_free;
+	}
+	rc = dwarf_init_b(dw->fd, DW_DLC_READ, DW_GROUPNUMBER_ANY, dwarf_err_ignore, NULL, &dw->dbg,
+			  NULL);
+	if (rc == DW_DLV_NO_ENTRY) {
+		err = -ENOENT;
+		goto out_free;
+	}
+	if (rc != DW_DLV_OK) {
+		pr_warn("dwarf: cannot read the DWARF of '%s'; continuing without types", path);
+		err = -EINVAL;
+		goto out_free;
+	}
+	err = scan_cus(dw);
+	if (err) {
+		pr_warn("dwarf: corrupt .debug_info in '%s'; continuing without types", path);
+		goto out_free;
+	}
+	return dw;
+
+out_free:
+	gdwarf__free(dw);
+	errno = -err;
+	return NULL;
+}
+
+/* Field types are cached types, freed on their own. */
+static void type_free(struct gotype *t)
+{
+	size_t i;
+
+	if (!t)
+		return;
+	if (!t->shares_fields) {
+		for (i = 0; i < t->nfields; i++)
+			free(t->fields[i].name);
+		free(t->fields);
+	}
+	free(t->name);
+	free(t);
+}
+
+void gdwarf__free(struct gdwarf *dw)
+{
+	size_t i;
+
+	if (!dw)
+		return;
+	for (i = 0; i < dw->types_cap; i++) {
+		if (dw->types && dw->types[i].type)
+			type_free(dw->types[i].type);
+	}
+	free(dw->types);
+	for (i = 0; i < dw->nfps; i++)
+		free(dw->fps[i].params);
+	free(dw->fps);
+	free(dw->subs);
+	if (dw->dbg)
+		dwarf_finish(dw->dbg, NULL);
+	if (dw->fd >= 0)
+		close(dw->fd);
+	free(dw);
+}
+
+int gdwarf__goid_offset(const struct gdwarf *dw)
+{
+	return dw->goid_offset;
+}
+
+/* --- type cache --- */
+
+static size_t slot_of(const struct gdwarf *dw, Dwarf_Off off)
+{
+	size_t i = (off * 0x9e3779b97f4a7c15ull) & (dw->types_cap - 1);
+
+	while (dw->types[i].type && dw->types[i].off != off)
+		i = (i + 1) & (dw->types_cap - 1);
+	return i;
+}
+
+static int cache_put(struct gdwarf *dw, Dwarf_Off off, struct gotype *t)
+{
+	if ((dw->ntypes + 1) * 2 > dw->types_cap) {
+		size_t old_cap = dw->types_cap, i;
+		struct type_slot *old = dw->types;
+
+		dw->types_cap = old_cap ? old_cap * 2 : 256;
+		dw->types = calloc(dw->types_cap, sizeof(*dw->types));
+		if (!dw->types) {
+			dw->types = old;
+			dw->types_cap = old_cap;
+			return -ENOMEM;
+		}
+		for (i = 0; i < old_cap; i++)
+			if (old[i].type)
+				dw->types[slot_of(dw, old[i].off)] = old[i];
+		free(old);
+	}
+	dw->types[slot_of(dw, off)] = (struct type_slot){ .off = off, .type = t };
+	dw->ntypes++;
+	return 0;
+}
+
+static struct gotype *cache_get(const struct gdwarf *dw, Dwarf_Off off)
+{
+	if (!dw->types_cap)
+		return NULL;
+	return dw->types[slot_of(dw, off)].type;
+}
+
+static struct gotype *resolve_type(struct gdwarf *dw, Dwarf_Off off, int depth);
+
+static int read_struct_fields(struct gdwarf *dw, Dwarf_Die die, struct gotype *t, int depth)
+{
+	Dwarf_Die child, next;
+	size_t cap = 0;
+
+	if (dwarf_child(die, &child, NULL) != DW_DLV_OK)
+		return 0;
+	while (child) {
+		Dwarf_Half tag = 0;
+		Dwarf_Unsigned moff = 0;
+		Dwarf_Off toff;
+
+		dwarf_tag(child, &tag, NULL);
+		if (tag == DW_TAG_member && die_attr_ref(child, DW_AT_type, &toff)) {
+			struct gotype *ft = resolve_type(dw, toff, depth + 1);
+			const char *name = die_name(child);
+
+			if (!ft) {
+				dwarf_dealloc_die(child);
+				return -EINVAL;
+			}
+			die_attr_udata(child, DW_AT_data_member_location, &moff);
+			if (t->nfields == cap) {
+				void *tmp;
+
+				cap = cap ? cap * 2 : 4;
+				tmp = realloc(t->fields, cap * sizeof(*t->fields));
+				if (!tmp) {
+					dwarf_dealloc_die(child);
+					return -ENOMEM;
+				}
+				t->fields = tmp;
+			}
+			t->fields[t->nfields++] = (struct gofield){
+				.name = strdup(name ? name : "_"), .offset = moff, .type = ft,
+			};
+		}
+		if (dwarf_siblingof_b(dw->dbg, child, true, &next, NULL) != DW_DLV_OK)
+			next = NULL;
+		dwarf_dealloc_die(child);
+		child = next;
+	}
+	return 0;
+}
+
+static uint64_t array_count(struct gdwarf *dw, Dwarf_Die die)
+{
+	Dwarf_Die child, next;
+	Dwarf_Unsigned v = 0;
+	uint64_t count = 0;
+
+	if (dwarf_child(die, &child, NULL) != DW_DLV_OK)
+		return 0;
+	while (child) {
+		Dwarf_Half tag = 0;
+
+		dwarf_tag(child, &tag, NULL);
+		if (tag == DW_TAG_subrange_type) {
+			if (die_attr_udata(child, DW_AT_count, &v))
+				count = v;
+			else if (die_attr_udata(child, DW_AT_upper_bound, &v))
+				count = v + 1;
+		}
+		if (dwarf_siblingof_b(dw->dbg, child, true, &next, NULL) != DW_DLV_OK)
+			next = NULL;
+		dwarf_dealloc_die(child);
+		child = next;
+	}
+	return count;
+}
+
+static enum ga_kind kind_from_go(Dwarf_Unsigned gk, bool *is_signed)
+{
+	*is_signed = false;
+	if (gk == GOK_BOOL)
+		return GA_KIND_BOOL;
+	if (gk >= GOK_INT && gk <= GOK_INT64) {
+		*is_signed = true;
+		return GA_KIND_INT;
+	}
+	if (gk >= GOK_UINT && gk <= GOK_UINTPTR)
+		return GA_KIND_UINT;
+	if (gk == GOK_FLOAT32 || gk == GOK_FLOAT64)
+		return GA_KIND_FLOAT;
+	if (gk == GOK_COMPLEX64 || gk == GOK_COMPLEX128)
+		return GA_KIND_COMPLEX;
+	switch (gk) {
+	case GOK_ARRAY: return GA_KIND_ARRAY;
+	case GOK_CHAN: case GOK_FUNC: case GOK_MAP: case GOK_PTR: case GOK_UNSAFEPTR:
+		return GA_KIND_PTR;
+	case GOK_INTERFACE: return GA_KIND_IFACE;
+	case GOK_SLICE: return GA_KIND_SLICE;
+	case GOK_STRING: return GA_KIND_STRING;
+	case GOK_STRUCT: return GA_KIND_STRUCT;
+	default: return GA_KIND_UNKNOWN;
+	}
+}
+
+static enum ga_kind kind_from_base(Dwarf_Die die, bool *is_signed)
+{
+	Dwarf_Unsigned enc = 0;
+
+	*is_signed = false;
+	die_attr_udata(die, DW_AT_encoding, &enc);
+	switch (enc) {
+	case DW_ATE_boolean: return GA_KIND_BOOL;
+	case DW_ATE_signed: case DW_ATE_signed_char:
+		*is_signed = true;
+		return GA_KIND_INT;
+	case DW_ATE_unsigned: case DW_ATE_unsigned_char: return GA_KIND_UINT;
+	case DW_ATE_float: return GA_KIND_FLOAT;
+	case DW_ATE_complex_float: return GA_KIND_COMPLEX;
+	default: return GA_KIND_UNKNOWN;
+	}
+}
+
+static struct gotype *resolve_type(struct gdwarf *dw, Dwarf_Off off, int depth)
+{
+	struct gotype *t, *target = NULL;
+	Dwarf_Unsigned gk = 0, size = 0;
+	Dwarf_Half tag = 0;
+	Dwarf_Off toff;
+	Dwarf_Die die;
+	const char *name;
+	bool has_gk;
+	int err = 0;
+
+	t = cache_get(dw, off);
+	if (t)
+		return t;
+	if (depth > TYPE_MAX_DEPTH)
+		return NULL;
+	if (dwarf_offdie_b(dw->dbg, off, true, &die, NULL) != DW_DLV_OK)
+		return NULL;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		goto out_die;
+	dwarf_tag(die, &tag, NULL);
+	name = die_name(die);
+	t->name = strdup(name ? name : "?");
+	has_gk = die_attr_udata(die, DW_AT_go_kind, &gk);
+	if (dwarf_bytesize(die, &size, NULL) == DW_DLV_OK)
+		t->size = size;
+
+	if (tag == DW_TAG_typedef) {
+		/* Named types and interfaces: take the layout of the target. */
+		if (die_attr_ref(die, DW_AT_type, &toff))
+			target = resolve_type(dw, toff, depth + 1);
+		if (!target) {
+			err = -EINVAL;
+			goto out_die;
+		}
+		t->kind = target->kind;
+		t->size = target->size;
+		t->is_signed = target->is_signed;
+		t->count = target->count;
+		t->elem = target->elem;
+		t->fields = target->fields;
+		t->nfields = target->nfields;
+		t->shares_fields = true;
+		if (has_gk && gk == GOK_INTERFACE)
+			t->kind = !strcmp(target->name, "runtime.eface") ? GA_KIND_EFACE : GA_KIND_IFACE;
+		else if (has_gk && (gk == GOK_MAP || gk == GOK_CHAN || gk == GOK_FUNC))
+			t->kind = GA_KIND_PTR;
+	} else {
+		bool is_signed = false;
+
+		t->kind = has_gk ? kind_from_go(gk, &is_signed) : GA_KIND_UNKNOWN;
+		if (t->kind == GA_KIND_UNKNOWN) {
+			switch (tag) {
+			case DW_TAG_base_type:
+				t->kind = kind_from_base(die, &is_signed);
+				break;
+			case DW_TAG_pointer_type:
+			case DW_TAG_subroutine_type:
+				t->kind = GA_KIND_PTR;
+				break;
+			case DW_TAG_structure_type:
+				t->kind = GA_KIND_STRUCT;
+				break;
+			case DW_TAG_array_type:
+				t->kind = GA_KIND_ARRAY;
+				break;
+			default:
+				break;
+			}
+		}
+		t->is_signed = is_signed;
+		if (t->kind == GA_KIND_INT && !is_signed)
+			t->kind = GA_KIND_UINT;
+		if (t->kind == GA_KIND_STRUCT) {
+			/* Fields first: a cycle through a struct needs a pointer, which stops here. */
+			err = read_struct_fields(dw, die, t, depth);
+		} else if (t->kind == GA_KIND_ARRAY) {
+			t->count = array_count(dw, die);
+			if (die_attr_ref(die, DW_AT_type, &toff))
+				t->elem = resolve_type(dw, toff, depth + 1);
+			if (!t->elem)
+				err = -EINVAL;
+		}
+	}
+out_die:
+	dwarf_dealloc_die(die);
+	if (!t)
+		return NULL;
+	if (err || cache_put(dw, off, t)) {
+		type_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+int gdwarf__func_params(struct gdwarf *dw, uint64_t entry, const struct goparam **params,
+			size_t *n)
+{
+	struct goparam *arr = NULL, *sorted;
+	size_t lo = 0, hi = dw->nsubs, cnt = 0, cap = 0, i, k;
+	struct subprog *sp = NULL;
+	Dwarf_Die die, child, next;
+	int err = 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (dw->subs[mid].lowpc < entry)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < dw->nsubs && dw->subs[lo].lowpc == entry)
+		sp = &dw->subs[lo];
+	if (!sp)
+		return -ENOENT;
+	if (dwarf_offdie_b(dw->dbg, sp->off, true, &die, NULL) != DW_DLV_OK)
+		return -EINVAL;
+	if (dwarf_child(die, &child, NULL) != DW_DLV_OK)
+		child = NULL;
+	while (child) {
+		Dwarf_Half tag = 0;
+		Dwarf_Off toff;
+
+		dwarf_tag(child, &tag, NULL);
+		if (tag == DW_TAG_formal_parameter) {
+			struct gotype *t = die_attr_ref(child, DW_AT_type, &toff) ?
+						   resolve_type(dw, toff, 0) : NULL;
+			const char *name = die_name(child);
+
+			if (!t) {
+				err = -EINVAL;
+			} else if (cnt == cap) {
+				void *tmp;
+
+				cap = cap ? cap * 2 : 4;
+				tmp = realloc(arr, cap * sizeof(*arr));
+				if (!tmp)
+					err = -ENOMEM;
+				else
+					arr = tmp;
+			}
+			if (!err)
+				arr[cnt++] = (struct goparam){
+					/* names point into .debug_str and live as long as dbg */
+					.name = name ? name : "_",
+					.type = t,
+					.is_result = die_attr_flag(child, DW_AT_variable_parameter),
+				};
+		}
+		if (dwarf_siblingof_b(dw->dbg, child, true, &next, NULL) != DW_DLV_OK)
+			next = NULL;
+		dwarf_dealloc_die(child);
+		child = err ? NULL : next;
+		if (err && next)
+			dwarf_dealloc_die(next);
+	}
+	dwarf_dealloc_die(die);
+	if (err)
+		goto out_free;
+
+	/* Arguments before results, each in declaration order. */
+	sorted = calloc(cnt ? cnt : 1, sizeof(*sorted));
+	if (!sorted) {
+		err = -ENOMEM;
+		goto out_free;
+	}
+	for (i = 0, k = 0; i < cnt; i++)
+		if (!arr[i].is_result)
+			sorted[k++] = arr[i];
+	for (i = 0; i < cnt; i++)
+		if (arr[i].is_result)
+			sorted[k++] = arr[i];
+	free(arr);
+
+	if (dw->nfps == dw->fps_cap) {
+		size_t ncap = dw->fps_cap ? dw->fps_cap * 2 : 64;
+		void *tmp = realloc(dw->fps, ncap * sizeof(*dw->fps));
+
+		if (!tmp) {
+			free(sorted);
+			return -ENOMEM;
+		}
+		dw->fps = tmp;
+		dw->fps_cap = ncap;
+	}
+	dw->fps[dw->nfps++] = (struct func_params){ .entry = entry, .params = sorted, .n = cnt };
+	*params = sorted;
+	*n = cnt;
+	return 0;
+
+out_free:
+	free(arr);
+	return err;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/* DWARF (libdwarf): parameter types of Go functions, runtime.g layout. */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gotype.h"
+
+struct gdwarf;
+
+/*
+ * Open the DWARF of path (plain or compressed sections). NULL with
+ * errno ENOENT when the binary has no DWARF (not an error), other errno
+ * values after a message.
+ */
+struct gdwarf *gdwarf__open(const char *path);
+void gdwarf__free(struct gdwarf *dw);
+
+/* Offset of runtime.g.goid, or -1 if DWARF does not describe it. */
+int gdwarf__goid_offset(const struct gdwarf *dw);
+
+/*
+ * Parameters (receiver, arguments, results in declaration order) of the
+ * function whose DWARF low_pc is entry. -ENOENT if DWARF has no such
+ * function. The array and the types it points to are owned by dw and
+ * live until gdwarf__free().
+ */
+int gdwarf__func_params(struct gdwarf *dw, uint64_t entry, const struct goparam **params,
+			size_t *n);

@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "binid.h"
+#include "goelf.h"
+#include "log.h"
+
+#define GBIN_MAX_LOADS 32
+
+struct gbin_load {
+	uint64_t vaddr;
+	uint64_t memsz;
+	uint64_t offset;
+	uint64_t filesz;
+	uint32_t flags;
+};
+
+struct gbin {
+	char *path;
+	const uint8_t *data;
+	size_t size;
+	Elf *elf;
+	enum ga_arch arch;
+	int ptr_size;
+	bool pie;
+	bool dynamic;
+	size_t nsecs;
+	struct gbin_section *secs;
+	size_t nloads;
+	struct gbin_load loads[GBIN_MAX_LOADS];
+	int symtab_idx;		/* index into secs, -1 if none */
+	int dynsym_idx;
+};
+
+const char *gbin__path(const struct gbin *bin)
+{
+	return bin->path;
+}
+
+const uint8_t *gbin__data(const struct gbin *bin, size_t *size)
+{
+	*size = bin->size;
+	return bin->data;
+}
+
+enum ga_arch gbin__arch(const struct gbin *bin)
+{
+	return bin->arch;
+}
+
+int gbin__ptr_size(const struct gbin *bin)
+{
+	return bin->ptr_size;
+}
+
+bool gbin__is_pie(const struct gbin *bin)
+{
+	return bin->pie;
+}
+
+bool gbin__is_dynamic(const struct gbin *bin)
+{
+	return bin->dynamic;
+}
+
+bool gbin__has_symtab(const struct gbin *bin)
+{
+	return bin->symtab_idx >= 0;
+}
+
+static bool range_in_file(const struct gbin *bin, uint64_t off, uint64_t len)
+{
+	return off <= bin->size && len <= bin->size - off;
+}
+
+static int read_sections(struct gbin *bin)
+{
+	size_t shnum, shstrndx, i;
+	Elf_Scn *scn = NULL;
+
+	if (elf_getshdrnum(bin->elf, &shnum) || elf_getshdrstrndx(bin->elf, &shstrndx)) {
+		/* No section headers at all is legal (sstrip); anything else is corrupt. */
+		pr_warn("elf: bad section headers in '%s': %s", bin->path, elf_errmsg(-1));
+		return -EINVAL;
+	}
+	bin->secs = calloc(shnum ? shnum : 1, sizeof(*bin->secs));
+	if (!bin->secs)
+		return -ENOMEM;
+	while ((scn = elf_nextscn(bin->elf, scn))) {
+		struct gbin_section *s;
+		GElf_Shdr sh;
+		const char *name;
+
+		if (!gelf_getshdr(scn, &sh)) {
+			pr_warn("elf: bad section header in '%s': %s", bin->path, elf_errmsg(-1));
+			return -EINVAL;
+		}
+		name = elf_strptr(bin->elf, shstrndx, sh.sh_name);
+		if (bin->nsecs >= shnum)
+			break;
+		s = &bin->secs[bin->nsecs];
+		s->name = name ? name : "";
+		s->addr = sh.sh_addr;
+		s->offset = sh.sh_offset;
+		s->size = sh.sh_size;
+		s->type = sh.sh_type;
+		s->flags = sh.sh_flags;
+		if (sh.sh_type != SHT_NOBITS) {
+			if (!range_in_file(bin, sh.sh_offset, sh.sh_size)) {
+				pr_warn("elf: section '%s' of '%s' lies outside the file (truncated?)",
+					s->name, bin->path);
+				return -EINVAL;
+			}
+			s->data = bin->data + sh.sh_offset;
+		}
+		if (sh.sh_type == SHT_SYMTAB)
+			bin->symtab_idx = bin->nsecs;
+		else if (sh.sh_type == SHT_DYNSYM)
+			bin->dynsym_idx = bin->nsecs;
+		(void)i;
+		bin->nsecs++;
+	}
+	return 0;
+}
+
+static int read_segments(struct gbin *bin)
+{
+	size_t phnum, i;
+
+	if (elf_getphdrnum(bin->elf, &phnum)) {
+		pr_warn("elf: bad program headers in '%s': %s", bin->path, elf_errmsg(-1));
+		return -EINVAL;
+	}
+	for (i = 0; i < phnum; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(bin->elf, i, &ph)) {
+			pr_warn("elf: bad program header %zu in '%s': %s", i, bin->path, elf_errmsg(-1));
+			return -EINVAL;
+		}
+		if (ph.p_type == PT_INTERP)
+			bin->dynamic = true;
+		if (ph.p_type != PT_LOAD)
+			continue;
+		if (bin->nloads == GBIN_MAX_LOADS) {
+			pr_warn("elf: too many PT_LOAD segments in '%s'", bin->path);
+			return -EINVAL;
+		}
+		if (!range_in_file(bin, ph.p_offset, ph.p_filesz)) {
+			pr_warn("elf: segment %zu of '%s' lies outside the file (truncated?)", i, bin->path);
+			return -EINVAL;
+		}
+		bin->loads[bin->nloads++] = (struct gbin_load){
+			.vaddr = ph.p_vaddr, .memsz = ph.p_memsz,
+			.offset = ph.p_offset, .filesz = ph.p_filesz, .flags = ph.p_flags,
+		};
+	}
+	if (!bin->nloads) {
+		pr_warn("elf: '%s' has no loadable segments", bin->path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+struct gbin *gbin__open(const char *path)
+{
+	struct gbin *bin;
+	GElf_Ehdr eh;
+	int err;
+
+	bin = calloc(1, sizeof(*bin));
+	if (!bin) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	bin->symtab_idx = -1;
+	bin->dynsym_idx = -1;
+	bin->path = strdup(path);
+	err = file_map(path, (const void **)&bin->data, &bin->size);
+	if (err)
+		goto out_free;
+	if (elf_version(EV_CURRENT) == EV_NONE) {
+		pr_warn("elf: libelf is too old");
+		err = -ENOTSUP;
+		goto out_free;
+	}
+	if (bin->size < EI_NIDENT || memcmp(bin->data, ELFMAG, SELFMAG)) {
+		pr_warn("elf: '%s' is not an ELF file", path);
+		err = -EINVAL;
+		goto out_free;
+	}
+	bin->elf = elf_memory((char *)bin->data, bin->size);
+	if (!bin->elf || elf_kind(bin->elf) != ELF_K_ELF || !gelf_getehdr(bin->elf, &eh)) {
+		pr_warn("elf: '%s' is not a valid ELF file: %s", path, elf_errmsg(-1));
+		err = -EINVAL;
+		goto out_free;
+	}
+	if (eh.e_ident[EI_DATA] != ELFDATA2LSB) {
+		pr_warn("elf: '%s' is big-endian; only amd64, arm64 and 386 are supported", path);
+		err = -ENOTSUP;
+		goto out_free;
+	}
+	switch (eh.e_machine) {
+	case EM_X86_64:
+		bin->arch = GA_ARCH_AMD64;
+		break;
+	case EM_AARCH64:
+		bin->arch = GA_ARCH_ARM64;
+		break;
+	case EM_386:
+		bin->arch = GA_ARCH_386;
+		break;
+	default:
+		pr_warn("elf: '%s' is for machine %u; only amd64, arm64 and 386 are supported",
+			path, eh.e_machine);
+		err = -ENOTSUP;
+		goto out_free;
+	}
+	bin->ptr_size = eh.e_ident[EI_CLASS] == ELFCLASS64 ? 8 : 4;
+	bin->pie = eh.e_type == ET_DYN;
+	if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) {
+		pr_warn("elf: '%s' is not an executable (ELF type %u)", path, eh.e_type);
+		err = -EINVAL;
+		goto out_free;
+	}
+	err = read_segments(bin);
+	if (err)
+		goto out_free;
+	err = read_sections(bin);
+	if (err)
+		goto out_free;
+	return bin;
+
+out_free:
+	gbin__free(bin);
+	errno = -err;
+	return NULL;
+}
+
+void gbin__free(struct gbin *bin)
+{
+	if (!bin)
+		return;
+	if (bin->elf)
+		elf_end(bin->elf);
+	file_unmap(bin->data, bin->size);
+	free(bin->secs);
+	free(bin->path);
+	free(bin);
+}
+
+int gbin__section(const struct gbin *bin, const char *name, struct gbin_section *out)
+{
+	size_t i;
+
+	for (i = 0; i < bin->nsecs; i++) {
+		if (!strcmp(bin->secs[i].name, name)) {
+			*out = bin->secs[i];
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int gbin__section_at(const struct gbin *bin, uint64_t vaddr, struct gbin_section *out)
+{
+	size_t i;
+
+	for (i = 0; i < bin->nsecs; i++) {
+		const struct gbin_section *s = &bin->secs[i];
+
+		if ((s->flags & SHF_ALLOC) && vaddr >= s->addr && vaddr - s->addr < s->size) {
+			*out = *s;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int gbin__vaddr_to_off(const struct gbin *bin, uint64_t vaddr, uint64_t *off)
+{
+	size_t i;
+
+	for (i = 0; i < bin->nloads; i++) {
+		const struct gbin_load *l = &bin->loads[i];
+
+		if (vaddr >= l->vaddr && vaddr - l->vaddr < l->filesz) {
+			*off = l->offset + (vaddr - l->vaddr);
+			return 0;
+		}
+	}
+	return -ERANGE;
+}
+
+const uint8_t *gbin__vaddr_ptr(const struct gbin *bin, uint64_t vaddr, uint64_t len)
+{
+	size_t i;
+
+	for (i = 0; i < bin->nloads; i++) {
+		const struct gbin_load *l = &bin->loads[i];
+
+		if (vaddr >= l->vaddr && vaddr - l->vaddr < l->filesz &&
+		    len <= l->filesz - (vaddr - l->vaddr))
+			return bin->data + l->offset + (vaddr - l->vaddr);
+	}
+	return NULL;
+}
+
+bool gbin__vaddr_is_exec(const struct gbin *bin, uint64_t vaddr)
+{
+	size_t i;
+
+	for (i = 0; i < bin->nloads; i++) {
+		const struct gbin_load *l = &bin->loads[i];
+
+		if ((l->flags & PF_X) && vaddr >= l->vaddr && vaddr - l->vaddr < l->memsz)
+			return true;
+	}
+	return false;
+}
+
+static int symbol_in(const struct gbin *bin, int idx, const char *name, uint64_t *addr,
+		     uint64_t *size)
+{
+	Elf_Scn *scn;
+	Elf_Data *d;
+	GElf_Shdr sh;
+	size_t i, n;
+
+	if (idx < 0)
+		return -ENOENT;
+	scn = elf_getscn(bin->elf, idx + 1);	/* secs[] skips the null section 0 */
+	if (!scn || !gelf_getshdr(scn, &sh) || !sh.sh_entsize)
+		return -ENOENT;
+	d = elf_getdata(scn, NULL);
+	if (!d)
+		return -ENOENT;
+	n = sh.sh_size / sh.sh_entsize;
+	for (i = 0; i < n; i++) {
+		GElf_Sym sym;
+		const char *s;
+
+		if (!gelf_getsym(d, i, &sym))
+			break;
+		s = elf_strptr(bin->elf, sh.sh_link, sym.st_name);
+		if (s && !strcmp(s, name)) {
+			*addr = sym.st_value;
+			if (size)
+				*size = sym.st_size;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int gbin__symbol(const struct gbin *bin, const char *name, uint64_t *addr, uint64_t *size)
+{
+	if (!symbol_in(bin, bin->symtab_idx, name, addr, size))
+		return 0;
+	return symbol_in(bin, bin->dynsym_idx, name, addr, size);
+}

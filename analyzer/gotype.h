@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* Go types as the DWARF module reads them and the ABI module lays them out. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+struct gotype;
+
+struct gofield {
+	char *name;
+	uint64_t offset;
+	struct gotype *type;
+};
+
+struct gotype {
+	enum ga_kind kind;
+	char *name;
+	uint64_t size;
+	bool is_signed;		/* ints */
+	uint64_t count;		/* arrays: element count */
+	struct gotype *elem;	/* arrays: element type */
+	size_t nfields;		/* structs */
+	struct gofield *fields;
+	bool shares_fields;	/* fields belong to the type this one names */
+};
+
+/* A parameter or result before layout: borrowed name and type. */
+struct goparam {
+	const char *name;
+	const struct gotype *type;
+	bool is_result;
+};

@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "abi.h"
+#include "binid.h"
+#include "buildinfo.h"
+#include "disasm.h"
+#include "dwarf.h"
+#include "goelf.h"
+#include "index.h"
+#include "log.h"
+#include "pclntab.h"
+
+/* runtime/symtab.go (Go 1.19+): funcFlag_ASM marks assembly functions. */
+#define FUNCFLAG_ASM 0x4
+
+int index_identify(const char *path, char sha256[SHA256_HEX_LEN])
+{
+	struct ga_binid id;
+	int err = binid_from_file(path, &id);
+
+	if (!err)
+		memcpy(sha256, id.sha256, SHA256_HEX_LEN);
+	return err;
+}
+
+void index_result_clear(struct index_result *res)
+{
+	ga_build_clear(&res->build);
+	ga_funcs_free(res->funcs, res->nfuncs);
+	memset(res, 0, sizeof(*res));
+}
+
+/* The register ABI: amd64 since Go 1.17, arm64 since 1.18 (abi-internal.md). */
+static enum ga_abi default_abi(enum ga_arch arch, const char *go_version, const char *pcln_format)
+{
+	int major, minor;
+
+	if (go_version_parse(go_version, &major, &minor)) {
+		/* No version: the table format still dates the toolchain. */
+		minor = !strcmp(pcln_format, "1.20") ? 20 : !strcmp(pcln_format, "1.18") ? 18 : 0;
+	}
+	if (arch == GA_ARCH_AMD64 && minor >= 17)
+		return GA_ABI_INTERNAL;
+	if (arch == GA_ARCH_ARM64 && minor >= 18)
+		return GA_ABI_INTERNAL;
+	return GA_ABI0;
+}
+
+static bool has_asm_flag(const char *go_version, const char *pcln_format)
+{
+	int major, minor;
+
+	if (!strcmp(pcln_format, "1.20"))
+		return true;
+	return !strcmp(pcln_format, "1.18") && !go_version_parse(go_version, &major, &minor) &&
+	       minor >= 19;
+}
+
+static int cmp_func_name(const void *a, const void *b)
+{
+	const struct ga_func *const *x = a, *const *y = b;
+	int c = strcmp((*x)->name, (*y)->name);
+
+	return c ? c : ((*x)->entry < (*y)->entry ? -1 : (*x)->entry > (*y)->entry);
+}
+
+static bool tail_calls(const struct ga_func *f, uint64_t target)
+{
+	size_t i;
+
+	for (i = 0; i < f->nexits; i++)
+		if (f->exits[i].kind == GA_EXIT_TAILCALL && f->exits[i].target == target)
+			return true;
+	return false;
+}
+
+/*
+ * Under the register ABI a function may appear twice under one name: an
+ * assembly function (ABI0) and the wrapper Go callers reach (ABIInternal),
+ * or a Go function and the ABI0 wrapper assembly callers reach. The wrapper
+ * forwards to its namesake; it takes the other ABI.
+ */
+static int mark_abi_wrappers(struct ga_func *funcs, size_t n)
+{
+	struct ga_func **by_name;
+	size_t i;
+
+	by_name = calloc(n ? n : 1, sizeof(*by_name));
+	if (!by_name)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		by_name[i] = &funcs[i];
+	qsort(by_name, n, sizeof(*by_name), cmp_func_name);
+	for (i = 0; i + 1 < n; i++) {
+		struct ga_func *a = by_name[i], *b = by_name[i + 1], *wrapper = NULL, *real;
+
+		if (strcmp(a->name, b->name) || (i + 2 < n && !strcmp(b->name, by_name[i + 2]->name)))
+			continue;
+		if (a->is_asm != b->is_asm)
+			wrapper = a->is_asm ? b : a;
+		else if (tail_calls(a, b->entry))
+			wrapper = a;
+		else if (tail_calls(b, a->entry))
+			wrapper = b;
+		if (!wrapper)
+			continue;
+		real = wrapper == a ? b : a;
+		wrapper->is_wrapper = true;
+		wrapper->abi = real->abi == GA_ABI0 ? GA_ABI_INTERNAL : GA_ABI0;
+		i++;
+	}
+	free(by_name);
+	return 0;
+}
+
+static void show_progress(size_t done, size_t total)
+{
+	if (ga_log_stderr_is_tty() && (done % 4096 == 0 || done == total))
+		fprintf(stderr, "\rgoanalyze: %zu/%zu functions%s", done, total, done == total ? "\n" : "");
+}
+
+static int index_funcs(const struct gbin *bin, const struct pclntab *tab, struct gdwarf *dw,
+		       struct index_result *res)
+{
+	struct ga_build *b = &res->build;
+	bool asm_flag = has_asm_flag(b->go_version, tab->format);
+	size_t i;
+	struct disasm *d;
+	int err = 0;
+
+	d = disasm__new(b->arch);
+	if (!d)
+		return -errno;
+	res->funcs = calloc(tab->nfunc ? tab->nfunc : 1, sizeof(*res->funcs));
+	if (!res->funcs) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < tab->nfunc; i++) {
+		const struct pcln_func *pf = &tab->funcs[i];
+		struct ga_func *f = &res->funcs[i];
+		const uint8_t *code;
+
+		res->nfuncs++;
+		f->name = strdup(pf->name);
+		if (!f->name) {
+			err = -ENOMEM;
+			goto out;
+		}
+		f->entry = pf->entry;
+		f->size = pf->end - pf->entry;
+		f->args_size = pf->args;
+		f->is_asm = asm_flag && (pf->flag & FUNCFLAG_ASM);
+		f->abi = f->is_asm ? GA_ABI0 : b->default_abi;
+		code = gbin__vaddr_ptr(bin, f->entry, f->size);
+		if (gbin__vaddr_to_off(bin, f->entry, &f->file_off) || !code ||
+		    !gbin__vaddr_is_exec(bin, f->entry)) {
+			pr_warn("index: function %s at 0x%llx is not in the file's code; skipped",
+				f->name, (unsigned long long)f->entry);
+			f->decode_status = GA_DECODE_BAD;
+			res->n_bad++;
+			f->exits = calloc(1, sizeof(*f->exits));
+			continue;
+		}
+		err = disasm__func(d, code, f->size, tab, f);
+		if (err)
+			goto out;
+		if (f->decode_status == GA_DECODE_BAD)
+			res->n_bad++;
+		if (f->entry_kind == GA_ENTRY_JCC)
+			res->n_jcc_entry++;
+		show_progress(i + 1, tab->nfunc);
+	}
+	err = mark_abi_wrappers(res->funcs, res->nfuncs);
+	if (err)
+		goto out;
+	/* DWARF describes a function at its entry; ABI wrappers only forward. */
+	for (i = 0; dw && i < res->nfuncs; i++) {
+		struct ga_func *f = &res->funcs[i];
+		const struct goparam *gps;
+		size_t ngps;
+
+		if (f->is_wrapper || f->decode_status == GA_DECODE_BAD ||
+		    gdwarf__func_params(dw, f->entry, &gps, &ngps))
+			continue;
+		err = abi_assign(b->arch, f->abi, gps, ngps, &f->params);
+		if (err)
+			goto out;
+		f->nparams = ngps;
+		f->params_known = true;
+		res->n_params_known++;
+	}
+out:
+	disasm__free(d);
+	return err;
+}
+
+int index_binary(const char *path, struct index_result *res)
+{
+	struct gdwarf *dw = NULL;
+	struct pclntab *tab = NULL;
+	struct ga_build *b = &res->build;
+	struct gbin_section sec;
+	struct ga_binid id;
+	struct gbin *bin;
+	const uint8_t *data;
+	size_t size;
+	int err;
+
+	memset(res, 0, sizeof(*res));
+	b->goid_offset = -1;
+	bin = gbin__open(path);
+	if (!bin)
+		return -errno;
+	data = gbin__data(bin, &size);
+	binid_from_mem(data, size, &id);
+	memcpy(b->sha256, id.sha256, sizeof(b->sha256));
+	b->size = id.size;
+	b->path = strdup(path);
+	b->go_build_id = id.go_build_id[0] ? strdup(id.go_build_id) : NULL;
+	b->gnu_build_id = id.gnu_build_id[0] ? strdup(id.gnu_build_id) : NULL;
+	b->arch = gbin__arch(bin);
+	b->pie = gbin__is_pie(bin);
+	b->stripped = !gbin__has_symtab(bin);
+	b->has_dwarf = !gbin__section(bin, ".debug_info", &sec) ||
+		       !gbin__section(bin, ".zdebug_info", &sec);
+
+	tab = pclntab__open(bin);
+	if (!tab) {
+		err = -errno;
+		goto out;
+	}
+	if (buildinfo_read(bin, b))
+		pr_info("index: no Go version in '%s' (no build info, no runtime.buildVersion)", path);
+	snprintf(b->pclntab_format, sizeof(b->pclntab_format), "%s", tab->format);
+	b->text_start = tab->text_start;
+	b->default_abi = default_abi(b->arch, b->go_version, tab->format);
+	/* cgo binaries are dynamically linked unless built otherwise; build info says for sure. */
+	if (!b->mod_info && gbin__is_dynamic(bin))
+		b->cgo = true;
+
+	if (b->has_dwarf) {
+		dw = gdwarf__open(path);
+		if (!dw && errno != ENOENT)
+			pr_info("index: continuing without DWARF for '%s'", path);
+	}
+	if (dw && gdwarf__goid_offset(dw) >= 0) {
+		b->goid_offset = gdwarf__goid_offset(dw);
+		b->goid_offset_source = strdup("dwarf");
+	}
+	err = index_funcs(bin, tab, dw, res);
+out:
+	gdwarf__free(dw);
+	pclntab__free(tab);
+	gbin__free(bin);
+	if (err)
+		index_result_clear(res);
+	return err;
+}

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: MIT
+/* goanalyze: index Go binaries into SQLite once per build, and report on them. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "index.h"
+#include "log.h"
+#include "report.h"
+#include "version.h"
+
+static struct {
+	const char *db_path;
+	const char *build;	/* --build: sha256 prefix, Go build id or path */
+	bool json;
+} env;
+
+struct cmd {
+	const char *name;
+	int (*handler)(int argc, char **argv);
+	const char *usage;
+	const char *help;
+};
+
+static int do_help(int argc, char **argv);
+
+static int do_index(int argc, char **argv)
+{
+	struct index_result res;
+	char sha[SHA256_HEX_LEN];
+	const char *path;
+	int err;
+
+	if (argc != 1 || !env.db_path) {
+		pr_warn("usage: goanalyze index BINARY --db FILE");
+		return -EINVAL;
+	}
+	path = argv[0];
+	err = index_identify(path, sha);
+	if (err)
+		return err;
+	err = gadb_has_build(env.db_path, sha);
+	if (err < 0)
+		return err;
+	if (err == 1) {
+		printf("'%s' (sha256 %.16s...) is already indexed in '%s': nothing to do\n", path, sha,
+		       env.db_path);
+		return 0;
+	}
+	err = index_binary(path, &res);
+	if (err)
+		return err;
+	err = gadb_store_build(env.db_path, &res.build, res.funcs, res.nfuncs, GA_VERSION);
+	if (err == -EEXIST) {
+		printf("'%s' is already indexed in '%s': nothing to do\n", path, env.db_path);
+		err = 0;
+	} else if (!err) {
+		printf("indexed '%s' (%s %s, %s): %zu functions, %zu with DWARF params, "
+		       "%zu with a stack-check entry probe, %zu undecodable -> '%s'\n",
+		       path, res.build.go_version ? res.build.go_version : "unknown Go",
+		       ga_arch_name(res.build.arch), ga_abi_name(res.build.default_abi), res.nfuncs,
+		       res.n_params_known, res.n_jcc_entry, res.n_bad, env.db_path);
+	}
+	index_result_clear(&res);
+	return err;
+}
+
+/* Pick the build named by --build, else the newest one. */
+static int select_build(struct gadb *db, struct ga_build *out)
+{
+	struct ga_build *builds;
+	size_t n, i, pick = (size_t)-1;
+	int err;
+
+	err = gadb__list_builds(db, &builds, &n);
+	if (err)
+		return err;
+	if (!n) {
+		pr_warn("db: '%s' holds no builds", env.db_path);
+		err = -ENOENT;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		const struct ga_build *b = &builds[i];
+
+		if (!env.build ||
+		    (strlen(env.build) >= 6 && !strncmp(b->sha256, env.build, strlen(env.build))) ||
+		    (b->go_build_id && !strcmp(b->go_build_id, env.build)) ||
+		    !strcmp(b->path, env.build))
+			pick = i;
+	}
+	if (pick == (size_t)-1) {
+		pr_warn("db: no build '%s' in '%s' (see 'goanalyze builds')", env.build, env.db_path);
+		err = -ENOENT;
+		goto out;
+	}
+	*out = builds[pick];
+	memset(&builds[pick], 0, sizeof(builds[pick]));
+out:
+	for (i = 0; i < n; i++)
+		ga_build_clear(&builds[i]);
+	free(builds);
+	return err;
+}
+
+static int do_report(int argc, char **argv)
+{
+	struct ga_func *funcs = NULL;
+	struct ga_build b = {};
+	struct gadb *db;
+	size_t n = 0;
+	int err, unmatched = -1;
+
+	if (!env.db_path) {
+		pr_warn("usage: goanalyze report --db FILE [--json] [FUNC...]");
+		return -EINVAL;
+	}
+	db = gadb__open(env.db_path);
+	if (!db)
+		return -errno;
+	err = select_build(db, &b);
+	if (err)
+		goto out;
+	err = gadb__load_funcs(db, b.db_id, (const char *const *)argv, argc, &funcs, &n, &unmatched);
+	if (err)
+		goto out;
+	if (unmatched >= 0) {
+		pr_warn("report: no function matches '%s' in '%s'", argv[unmatched], env.db_path);
+		err = -ENOENT;
+		goto out;
+	}
+	err = report_print(stdout, &b, funcs, n, env.json);
+out:
+	ga_funcs_free(funcs, n);
+	ga_build_clear(&b);
+	gadb__free(db);
+	return err;
+}
+
+static int do_builds(int argc, char **argv)
+{
+	struct ga_build *builds = NULL;
+	struct gadb *db;
+	size_t n = 0, i;
+	int err;
+
+	(void)argv;
+	if (!env.db_path || argc) {
+		pr_warn("usage: goanalyze builds --db FILE [--json]");
+		return -EINVAL;
+	}
+	db = gadb__open(env.db_path);
+	if (!db)
+		return -errno;
+	err = gadb__list_builds(db, &builds, &n);
+	if (!err)
+		err = report_print_builds(stdout, builds, n, env.json);
+	for (i = 0; i < n; i++)
+		ga_build_clear(&builds[i]);
+	free(builds);
+	gadb__free(db);
+	return err;
+}
+
+static const struct cmd cmds[] = {
+	{ "index", do_index, "index BINARY --db FILE",
+	  "Analyze a Go ELF binary and add it to the DB (a no-op if already there)." },
+	{ "report", do_report, "report --db FILE [--json] [--build ID] [FUNC...]",
+	  "List functions with entry probe, returns and parameter locations." },
+	{ "builds", do_builds, "builds --db FILE [--json]", "List the builds a DB holds." },
+	{ "help", do_help, "help [COMMAND]", "Show this help." },
+};
+
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out,
+		"Usage: goanalyze [OPTIONS] COMMAND [ARGS]\n"
+		"Index Go binaries into SQLite for goattach (analysis runs once per build).\n\n"
+		"Commands (any unique prefix works):\n");
+	for (i = 0; i < NCMDS; i++)
+		fprintf(out, "  %-50s %s\n", cmds[i].usage, cmds[i].help);
+	fprintf(out,
+		"\nOptions:\n"
+		"  -d, --db FILE      the SQLite database\n"
+		"  -b, --build ID     build to report on: sha256 prefix, Go build id or path\n"
+		"  -j, --json         JSON output (errors too, as {\"error\": ...})\n"
+		"  -v, --verbose      more messages (twice: debug)\n"
+		"  -V, --version      print the version and the DB schema version\n"
+		"  -h, --help         this help\n\n"
+		"Examples:\n"
+		"  goanalyze index ./app --db app.db\n"
+		"  goanalyze report --db app.db main.handle 'main.(*Server).*'\n"
+		"  goanalyze report --db app.db --json > report.json\n"
+		"\nExit status: 0 on success, 1 on any error.\n");
+}
+
+static int do_help(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc == 1) {
+		for (i = 0; i < NCMDS; i++) {
+			if (!strcmp(cmds[i].name, argv[0])) {
+				printf("Usage: goanalyze %s\n%s\n", cmds[i].usage, cmds[i].help);
+				return 0;
+			}
+		}
+	}
+	usage(stdout);
+	return 0;
+}
+
+static const struct cmd *find_cmd(const char *name)
+{
+	const struct cmd *found = NULL;
+	size_t i, len = strlen(name);
+
+	for (i = 0; i < NCMDS; i++) {
+		if (!strcmp(cmds[i].name, name))
+			return &cmds[i];
+		if (!strncmp(cmds[i].name, name, len)) {
+			if (found)
+				return NULL;	/* ambiguous */
+			found = &cmds[i];
+		}
+	}
+	return found;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "build", required_argument, NULL, 'b' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	const struct cmd *cmd;
+	int opt, verbosity = 0, err;
+
+	ga_log_set_prog("goanalyze");
+	while ((opt = getopt_long(argc, argv, "d:b:jvVh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			env.db_path = optarg;
+			break;
+		case 'b':
+			env.build = optarg;
+			break;
+		case 'j':
+			env.json = true;
+			break;
+		case 'v':
+			verbosity++;
+			break;
+		case 'V':
+			printf("goanalyze %s (DB schema version %d)\n", GA_VERSION, gadb_schema_version());
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	ga_log_set_level(verbosity >= 2 ? GA_LOG_DEBUG : verbosity ? GA_LOG_INFO : GA_LOG_WARN);
+	ga_log_set_json(env.json);
+	if (optind >= argc) {
+		usage(stderr);
+		return 1;
+	}
+	cmd = find_cmd(argv[optind]);
+	if (!cmd) {
+		pr_warn("unknown or ambiguous command '%s' (try 'goanalyze help')", argv[optind]);
+		return 1;
+	}
+	err = cmd->handler(argc - optind - 1, argv + optind + 1);
+	return err ? 1 : 0;
+}

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Formats, from src/runtime/symtab.go and src/debug/gosym/pclntab.go:
+ *   0xfffffffb  Go 1.2-1.15   header, nfunc, (entry, funcoff) pairs of uintptr
+ *   0xfffffffa  Go 1.16-1.17  pcHeader with offsets; functab of uintptr pairs
+ *   0xfffffff0  Go 1.18-1.19  pcHeader with textStart; functab of uint32 pairs
+ *   0xfffffff1  Go 1.20+      as 1.18, _func gains startLine
+ * Every offset read from the file is checked against the table's bounds.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "pclntab.h"
+
+#define PCLN_MAGIC_12 0xfffffffbu
+#define PCLN_MAGIC_116 0xfffffffau
+#define PCLN_MAGIC_118 0xfffffff0u
+#define PCLN_MAGIC_120 0xfffffff1u
+
+/* Sanity bound: the largest binaries seen have a few hundred thousand functions. */
+#define PCLN_MAX_FUNCS (16u << 20)
+
+struct pcln_reader {
+	const struct gbin *bin;
+	const uint8_t *base;
+	uint64_t size;
+	uint64_t addr;		/* virtual address of base, 0 if unknown */
+};
+
+static bool pcln_has(const struct pcln_reader *r, uint64_t off, uint64_t len)
+{
+	return off <= r->size && len <= r->size - off;
+}
+
+static const char *pcln_cstr(const struct pcln_reader *r, uint64_t off)
+{
+	if (off >= r->size || !memchr(r->base + off, '\0', r->size - off))
+		return NULL;
+	return (const char *)r->base + off;
+}
+
+static bool magic_ok(const uint8_t *p, uint64_t avail)
+{
+	uint32_t magic;
+
+	if (avail < 16)
+		return false;
+	magic = (uint32_t)read_uint(p, 4);
+	if (magic != PCLN_MAGIC_12 && magic != PCLN_MAGIC_116 && magic != PCLN_MAGIC_118 &&
+	    magic != PCLN_MAGIC_120)
+		return false;
+	return p[4] == 0 && p[5] == 0 && (p[6] == 1 || p[6] == 2 || p[6] == 4) &&
+	       (p[7] == 4 || p[7] == 8);
+}
+
+static int find_table(const struct gbin *bin, struct pcln_reader *r)
+{
+	static const char *const names[] = { ".gopclntab", ".data.rel.ro.gopclntab" };
+	struct gbin_section sec;
+	uint64_t addr, size;
+	size_t i;
+
+	r->bin = bin;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!gbin__section(bin, names[i], &sec) && sec.data && magic_ok(sec.data, sec.size)) {
+			r->base = sec.data;
+			r->size = sec.size;
+			r->addr = sec.addr;
+			return 0;
+		}
+	}
+	/* PIE and externally linked binaries: the linker's symbols still say where. */
+	if (!gbin__symbol(bin, "runtime.pclntab", &addr, &size) ||
+	    !gbin__symbol(bin, "runtime.pcheader", &addr, &size)) {
+		struct gbin_section s;
+
+		if (!gbin__section_at(bin, addr, &s) && s.data) {
+			uint64_t avail = s.size - (addr - s.addr);
+
+			if (size == 0 || size > avail)
+				size = avail;
+			if (magic_ok(s.data + (addr - s.addr), size)) {
+				r->base = s.data + (addr - s.addr);
+				r->size = size;
+				r->addr = addr;
+				return 0;
+			}
+		}
+	}
+	return -ENOENT;
+}
+
+static int add_func(struct pclntab *tab, size_t i, uint64_t entry, uint64_t end,
+		    const char *name, const uint8_t *fn, uint64_t fn_avail, int args_off,
+		    int id_off)
+{
+	struct pcln_func *f = &tab->funcs[i];
+
+	f->entry = entry;
+	f->end = end;
+	f->name = name;
+	f->args = (int32_t)read_uint(fn + args_off, 4);
+	if ((uint64_t)id_off + 2 <= fn_avail) {
+		f->func_id = fn[id_off];
+		f->flag = fn[id_off + 1];
+	}
+	return 0;
+}
+
+static int parse_118(struct pclntab *tab, const struct pcln_reader *r, bool v120)
+{
+	int ps = tab->ptr_size;
+	uint64_t nfunc, nameoff_base, pcln_off, hdr_len = 8 + 8 * ps;
+	/* _func: entryoff, nameoff, args, deferreturn, pcsp, pcfile, pcln, npcdata,
+	 * cuOffset, [startLine (1.20+)], funcID, flag, pad, nfuncdata */
+	int id_off = v120 ? 40 : 36;
+	size_t i;
+
+	if (!pcln_has(r, 0, hdr_len))
+		return -EINVAL;
+	nfunc = read_uint(r->base + 8, ps);
+	tab->text_start = read_uint(r->base + 8 + 2 * ps, ps);
+	nameoff_base = read_uint(r->base + 8 + 3 * ps, ps);
+	pcln_off = read_uint(r->base + 8 + 7 * ps, ps);
+	if (nfunc > PCLN_MAX_FUNCS || !pcln_has(r, pcln_off, (nfunc + 1) * 8) ||
+	    nameoff_base >= r->size)
+		return -EINVAL;
+	if (!tab->text_start) {
+		uint64_t addr;
+		struct gbin_section text;
+
+		/* Go 1.26 writes textStart = 0; the runtime.text symbol or .text stands in. */
+		if (!gbin__symbol(r->bin, "runtime.text", &addr, NULL))
+			tab->text_start = addr;
+		else if (!gbin__section(r->bin, ".text", &text))
+			tab->text_start = text.addr;
+		else
+			return -EINVAL;
+	}
+	tab->funcs = calloc(nfunc ? nfunc : 1, sizeof(*tab->funcs));
+	if (!tab->funcs)
+		return -ENOMEM;
+	for (i = 0; i < nfunc; i++) {
+		const uint8_t *ft = r->base + pcln_off + i * 8;
+		uint32_t entryoff = read_uint(ft, 4), funcoff = read_uint(ft + 4, 4);
+		uint32_t next_entryoff = read_uint(ft + 8, 4);
+		uint64_t fo = pcln_off + funcoff;
+		const char *name;
+		int32_t nameoff;
+
+		if (!pcln_has(r, fo, id_off + 4) || next_entryoff < entryoff)
+			return -EINVAL;
+		nameoff = (int32_t)read_uint(r->base + fo + 4, 4);
+		name = nameoff < 0 ? NULL : pcln_cstr(r, nameoff_base + nameoff);
+		if (!name)
+			return -EINVAL;
+		add_func(tab, i, tab->text_start + entryoff, tab->text_start + next_entryoff, name,
+			 r->base + fo, r->size - fo, 8, id_off);
+	}
+	tab->nfunc = nfunc;
+	return 0;
+}
+
+static int parse_116(struct pclntab *tab, const struct pcln_reader *r)
+{
+	int ps = tab->ptr_size;
+	uint64_t nfunc, nameoff_base, pcln_off, hdr_len = 8 + 7 * ps;
+	size_t i;
+
+	if (!pcln_has(r, 0, hdr_len))
+		return -EINVAL;
+	nfunc = read_uint(r->base + 8, ps);
+	nameoff_base = read_uint(r->base + 8 + 2 * ps, ps);
+	pcln_off = read_uint(r->base + 8 + 6 * ps, ps);
+	if (nfunc > PCLN_MAX_FUNCS || !pcln_has(r, pcln_off, (nfunc + 1) * 2 * ps) ||
+	    nameoff_base >= r->size)
+		return -EINVAL;
+	tab->funcs = calloc(nfunc ? nfunc : 1, sizeof(*tab->funcs));
+	if (!tab->funcs)
+		return -ENOMEM;
+	for (i = 0; i < nfunc; i++) {
+		const uint8_t *ft = r->base + pcln_off + i * 2 * ps;
+		uint64_t entry = read_uint(ft, ps), funcoff = read_uint(ft + ps, ps);
+		uint64_t next = read_uint(ft + 2 * ps, ps), fo = pcln_off + funcoff;
+		const char *name;
+		int32_t nameoff;
+
+		/* _func: entry uintptr, nameoff, args, deferreturn, pcsp, pcfile, pcln,
+		 * npcdata, cuOffset, funcID, ... */
+		if (!pcln_has(r, fo, ps + 36) || next < entry)
+			return -EINVAL;
+		nameoff = (int32_t)read_uint(r->base + fo + ps, 4);
+		name = nameoff < 0 ? NULL : pcln_cstr(r, nameoff_base + nameoff);
+		if (!name)
+			return -EINVAL;
+		add_func(tab, i, entry, next, name, r->base + fo, r->size - fo, ps + 4, ps + 32);
+	}
+	tab->nfunc = nfunc;
+	return 0;
+}
+
+static int parse_12(struct pclntab *tab, const struct pcln_reader *r)
+{
+	int ps = tab->ptr_size;
+	uint64_t nfunc;
+	size_t i;
+
+	if (!pcln_has(r, 0, 8 + ps))
+		return -EINVAL;
+	nfunc = read_uint(r->base + 8, ps);
+	if (nfunc > PCLN_MAX_FUNCS || !pcln_has(r, 8 + ps, (nfunc * 2 + 1) * ps))
+		return -EINVAL;
+	tab->funcs = calloc(nfunc ? nfunc : 1, sizeof(*tab->funcs));
+	if (!tab->funcs)
+		return -ENOMEM;
+	for (i = 0; i < nfunc; i++) {
+		const uint8_t *ft = r->base + 8 + ps + i * 2 * ps;
+		uint64_t entry = read_uint(ft, ps), funcoff = read_uint(ft + ps, ps);
+		uint64_t next = read_uint(ft + 2 * ps, ps);
+		const char *name;
+		int32_t nameoff;
+
+		/* _func: entry uintptr, nameoff (from the table start), args, ... funcID
+		 * (Go 1.12+) after 7 int32 fields; older binaries read 0 there. */
+		if (!pcln_has(r, funcoff, ps + 8) || next < entry)
+			return -EINVAL;
+		nameoff = (int32_t)read_uint(r->base + funcoff + ps, 4);
+		name = nameoff < 0 ? NULL : pcln_cstr(r, nameoff);
+		if (!name)
+			return -EINVAL;
+		add_func(tab, i, entry, next, name, r->base + funcoff, r->size - funcoff, ps + 4,
+			 ps + 28);
+		tab->funcs[i].flag = 0;	/* no flag byte in this format */
+	}
+	tab->nfunc = nfunc;
+	return 0;
+}
+
+struct pclntab *pclntab__open(const struct gbin *bin)
+{
+	struct pcln_reader r = {};
+	struct pclntab *tab;
+	uint32_t magic;
+	size_t i;
+	int err;
+
+	err = find_table(bin, &r);
+	if (err) {
+		pr_warn("pclntab: no Go function table in '%s' (not a Go binary?)", gbin__path(bin));
+		errno = -err;
+		return NULL;
+	}
+	tab = calloc(1, sizeof(*tab));
+	if (!tab) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	magic = (uint32_t)read_uint(r.base, 4);
+	tab->min_lc = r.base[6];
+	tab->ptr_size = r.base[7];
+	switch (magic) {
+	case PCLN_MAGIC_120:
+		strcpy(tab->format, "1.20");
+		err = parse_118(tab, &r, true);
+		break;
+	case PCLN_MAGIC_118:
+		strcpy(tab->format, "1.18");
+		err = parse_118(tab, &r, false);
+		break;
+	case PCLN_MAGIC_116:
+		strcpy(tab->format, "1.16");
+		err = parse_116(tab, &r);
+		break;
+	default:
+		strcpy(tab->format, "1.2");
+		err = parse_12(tab, &r);
+		break;
+	}
+	if (!err && tab->ptr_size != gbin__ptr_size(bin))
+		err = -EINVAL;
+	for (i = 1; !err && i < tab->nfunc; i++)
+		if (tab->funcs[i].entry < tab->funcs[i - 1].entry)
+			err = -EINVAL;
+	if (err) {
+		pr_warn("pclntab: corrupt Go %s function table (magic 0x%08x) in '%s'", tab->format,
+			magic, gbin__path(bin));
+		pclntab__free(tab);
+		errno = -err;
+		return NULL;
+	}
+	return tab;
+}
+
+void pclntab__free(struct pclntab *tab)
+{
+	if (!tab)
+		return;
+	free(tab->funcs);
+	free(tab);
+}
+
+const struct pcln_func *pclntab__func_at(const struct pclntab *tab, uint64_t addr)
+{
+	size_t lo = 0, hi = tab->nfunc;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (addr < tab->funcs[mid].entry)
+			hi = mid;
+		else if (addr >= tab->funcs[mid].end)
+			lo = mid + 1;
+		else
+			return &tab->funcs[mid];
+	}
+	return NULL;
+}

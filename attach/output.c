@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "output.h"
+
+struct output {
+	const struct probe_plan *plan;
+	bool json;
+	FILE *out;
+	int64_t mono_to_real_ns;	/* add to a ktime to get wall-clock time */
+};
+
+/* A growing text buffer. */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+};
+
+static void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+		if (b->s && b->len + n < b->cap) {
+			b->len += n;
+			return;
+		}
+		{
+			size_t ncap = (b->cap ? b->cap : 256) * 2 + n;
+			char *tmp = realloc(b->s, ncap);
+
+			if (!tmp)
+				return;
+			b->s = tmp;
+			b->cap = ncap;
+		}
+	}
+}
+
+struct output *output__new(const struct probe_plan *plan, bool json, FILE *out)
+{
+	struct output *o = calloc(1, sizeof(*o));
+	struct timespec mono, real;
+
+	if (!o) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	o->plan = plan;
+	o->json = json;
+	o->out = out;
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_REALTIME, &real);
+	o->mono_to_real_ns = (real.tv_sec - mono.tv_sec) * 1000000000LL + (real.tv_nsec - mono.tv_nsec);
+	return o;
+}
+
+void output__free(struct output *o)
+{
+	free(o);
+}
+
+/* Shortest decimal that reads back as the same double, like Go's %v. */
+static void format_double(double v, char *buf, size_t len)
+{
+	int prec;
+
+	if (isnan(v)) {
+		snprintf(buf, len, "NaN");
+		return;
+	}
+	if (isinf(v)) {
+		snprintf(buf, len, v > 0 ? "+Inf" : "-Inf");
+		return;
+	}
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(buf, len, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			return;
+	}
+}
+
+static void quote_text(struct sbuf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	sb_printf(b, "\"");
+	for (i = 0; i < n; i++) {
+		unsigned char c = s[i];
+
+		if (c == '"' || c == '\\')
+			sb_printf(b, "\\%c", c);
+		else if (c == '\n')
+			sb_printf(b, "\\n");
+		else if (c == '\t')
+			sb_printf(b, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			sb_printf(b, "\\x%02x", c);
+		else
+			sb_printf(b, "%c", c);
+	}
+	sb_printf(b, "\"");
+}
+
+/* One decoded value: text in Go syntax, JSON as a cJSON item. */
+struct leaf {
+	const struct ga_param *param;
+	const struct ga_piece *pieces;
+	size_t npieces;
+	const int *word;
+	const int *str;
+};
+
+static bool leaf_word(const struct leaf *l, const struct ga_vals *v, size_t k, uint64_t *out,
+		      bool *unreadable)
+{
+	int w = l->word[k];
+
+	if (w < 0) {
+		if (w == SLOT_UNREADABLE && unreadable)
+			*unreadable = true;
+		return false;
+	}
+	*out = v->words[w];
+	return true;
+}
+
+static uint64_t mask_size(uint64_t v, int size)
+{
+	return size >= 8 ? v : v & ((1ULL << (size * 8)) - 1);
+}
+
+static int64_t sign_extend(uint64_t v, int size)
+{
+	int shift = 64 - size * 8;
+
+	return size >= 8 ? (int64_t)v : (int64_t)(v << shift) >> shift;
+}
+
+static cJSON *decode_leaf(const struct leaf *l, const struct ga_vals *v, struct sbuf *t)
+{
+	const struct ga_piece *pc = &l->pieces[0];
+	bool unreadable = false;
+	uint64_t w = 0, w2 = 0, w3 = 0;
+	char num[64];
+
+	switch (pc->kind) {
+	case GA_PIECE_STR_DATA: {
+		int slot = l->str[0];
+		uint64_t full = 0;
+		char tmp[GA_STR_LEN + 1];
+		size_t n;
+
+		if (!leaf_word(l, v, 1, &full, &unreadable) || !leaf_word(l, v, 0, &w, &unreadable))
+			break;
+		if (full == 0) {
+			sb_printf(t, "\"\"");
+			return cJSON_CreateString("");
+		}
+		if (slot < 0 || !v->str_len[slot]) {
+			sb_printf(t, "<string 0x%" PRIx64 " len %" PRIu64 ">", w, full);
+			return cJSON_CreateNull();
+		}
+		n = v->str_len[slot];
+		quote_text(t, v->strs[slot], n);
+		if (full > n)
+			sb_printf(t, "...(%" PRIu64 " bytes)", full);
+		memcpy(tmp, v->strs[slot], n);
+		tmp[n] = '\0';
+		/* A NUL inside the string ends it here; cJSON strings are C strings. */
+		return cJSON_CreateString(tmp);
+	}
+	case GA_PIECE_SLICE_DATA:
+		if (!leaf_word(l, v, 0, &w, &unreadable) || !leaf_word(l, v, 1, &w2, &unreadable) ||
+		    !leaf_word(l, v, 2, &w3, &unreadable))
+			break;
+		if (!w) {
+			sb_printf(t, "nil");
+			return cJSON_CreateNull();
+		} else {
+			cJSON *o = cJSON_CreateObject();
+
+			sb_printf(t, "[len=%" PRIu64 " cap=%" PRIu64 "]", w2, w3);
+			cJSON_AddNumberToObject(o, "len", (double)w2);
+			cJSON_AddNumberToObject(o, "cap", (double)w3);
+			return o;
+		}
+	case GA_PIECE_IFACE_TAB:
+		if (!leaf_word(l, v, 0, &w, &unreadable) || !leaf_word(l, v, 1, &w2, &unreadable))
+			break;
+		if (!w) {
+			sb_printf(t, "nil");
+			return cJSON_CreateNull();
+		} else {
+			cJSON *o = cJSON_CreateObject();
+
+			sb_printf(t, "<%s 0x%" PRIx64 " data 0x%" PRIx64 ">", l->param->type_name, w, w2);
+			snprintf(num, sizeof(num), "0x%" PRIx64, w);
+			cJSON_AddStringToObject(o, "type", num);
+			snprintf(num, sizeof(num), "0x%" PRIx64, w2);
+			cJSON_AddStringToObject(o, "data", num);
+			return o;
+		}
+	default:
+		if (!leaf_word(l, v, 0, &w, &unreadable))
+			break;
+		switch (pc->kind) {
+		case GA_PIECE_INT:
+			snprintf(num, sizeof(num), "%" PRId64, sign_extend(w, pc->size));
+			sb_printf(t, "%s", num);
+			return cJSON_CreateRaw(num);
+		case GA_PIECE_BOOL:
+			sb_printf(t, "%s", (w & 0xff) ? "true" : "false");
+			return cJSON_CreateBool(w & 0xff);
+		case GA_PIECE_FLOAT:
+			if (pc->size == 4) {
+				uint32_t bits = (uint32_t)w;
+				float f;
+
+				memcpy(&f, &bits, sizeof(f));
+				format_double(f, num, sizeof(num));
+			} else {
+				double d;
+
+				memcpy(&d, &w, sizeof(d));
+				format_double(d, num, sizeof(num));
+			}
+			sb_printf(t, "%s", num);
+			return isfinite(strtod(num, NULL)) ? cJSON_CreateRaw(num) : cJSON_CreateString(num);
+		case GA_PIECE_PTR:
+			if (!w) {
+				sb_printf(t, "nil");
+				return cJSON_CreateNull();
+			}
+			snprintf(num, sizeof(num), "0x%" PRIx64, w);
+			sb_printf(t, "%s", num);
+			return cJSON_CreateString(num);
+		default:
+			snprintf(num, sizeof(num), "%" PRIu64, mask_size(w, pc->size));
+			sb_printf(t, "%s", num);
+			return cJSON_CreateRaw(num);
+		}
+	}
+	/* Not fetched: XMM registers are not in pt_regs, or words ran out. */
+	sb_printf(t, unreadable ? "?(xmm)" : "?");
+	return cJSON_CreateNull();
+}
+
+/* Decode a parameter: one leaf, or a struct of leaves keyed by field path. */
+static cJSON *decode_param(const struct ga_func *f, const struct func_layout *lay, size_t p,
+			   const struct ga_vals *v, struct sbuf *t)
+{
+	const struct ga_param *prm = &f->params[p];
+	size_t base = layout_piece_base(f, p), k = 0, nlen = strlen(prm->name);
+	cJSON *obj = NULL;
+
+	if (!prm->npieces) {
+		sb_printf(t, prm->size ? "?" : "{}");
+		return prm->size ? cJSON_CreateNull() : cJSON_CreateObject();
+	}
+	while (k < prm->npieces) {
+		struct leaf l = {
+			.param = prm, .pieces = &prm->pieces[k],
+			.word = &lay->word[base + k], .str = &lay->str[base + k],
+		};
+		const char *path = prm->pieces[k].path;
+		cJSON *val;
+
+		while (k + l.npieces < prm->npieces && !strcmp(prm->pieces[k + l.npieces].path, path))
+			l.npieces++;
+		if (!l.npieces)
+			l.npieces = 1;
+		if (!strcmp(path, prm->name) && l.npieces == prm->npieces)
+			return decode_leaf(&l, v, t);
+		if (!obj) {
+			obj = cJSON_CreateObject();
+			sb_printf(t, "{");
+		} else {
+			sb_printf(t, " ");
+		}
+		/* "req.Name" -> "Name" */
+		path = strncmp(path, prm->name, nlen) == 0 && path[nlen] == '.' ? path + nlen + 1 : path;
+		sb_printf(t, "%s:", path);
+		val = decode_leaf(&l, v, t);
+		cJSON_AddItemToObject(obj, path, val);
+		k += l.npieces;
+	}
+	sb_printf(t, "}");
+	return obj;
+}
+
+static void format_latency(uint64_t ns, char *buf, size_t len)
+{
+	if (ns < 10000)
+		snprintf(buf, len, "%" PRIu64 "ns", ns);
+	else if (ns < 10000000)
+		snprintf(buf, len, "%.3fus", ns / 1e3);
+	else if (ns < 10000000000ULL)
+		snprintf(buf, len, "%.3fms", ns / 1e6);
+	else
+		snprintf(buf, len, "%.3fs", ns / 1e9);
+}
+
+int output__event(struct output *o, const struct ga_event *e)
+{
+	const struct probe_plan *plan = o->plan;
+	const struct ga_func *f;
+	const struct func_layout *lay;
+	struct sbuf args = {}, res = {};
+	cJSON *jargs, *jres, *ev;
+	uint64_t lat = e->ts_exit - e->ts_entry;
+	const char *tail_target = NULL;
+	bool first;
+	size_t p;
+	char when[64], lat_s[32];
+	int64_t real_ns;
+	time_t secs;
+	struct tm tm;
+
+	if (e->func_id >= plan->nfuncs)
+		return -EINVAL;
+	f = &plan->funcs[e->func_id];
+	lay = &plan->layouts[e->func_id];
+	if (e->flags & GA_EV_TAILCALL && e->exit_probe < plan->nprobes) {
+		uint64_t off = plan->probes[e->exit_probe].file_off - f->file_off;
+		size_t i;
+
+		for (i = 0; i < f->nexits; i++)
+			if (f->exits[i].offset == off)
+				tail_target = f->exits[i].target_name;
+	}
+
+	jargs = cJSON_CreateObject();
+	jres = cJSON_CreateObject();
+	first = true;
+	for (p = 0; p < f->nparams; p++) {
+		if (f->params[p].is_result)
+			continue;
+		sb_printf(&args, "%s%s=", first ? "" : ", ", f->params[p].name);
+		cJSON_AddItemToObject(jargs, f->params[p].name, decode_param(f, lay, p, &e->args, &args));
+		first = false;
+	}
+	first = true;
+	if (!(e->flags & GA_EV_TAILCALL)) {
+		for (p = 0; p < f->nparams; p++) {
+			if (!f->params[p].is_result)
+				continue;
+			if (!first)
+				sb_printf(&res, ", ");
+			cJSON_AddItemToObject(jres, f->params[p].name,
+					      decode_param(f, lay, p, &e->results, &res));
+			first = false;
+		}
+	}
+
+	real_ns = (int64_t)e->ts_exit + o->mono_to_real_ns;
+	secs = real_ns / 1000000000LL;
+	localtime_r(&secs, &tm);
+	strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	format_latency(lat, lat_s, sizeof(lat_s));
+
+	if (o->json) {
+		char *s;
+
+		ev = cJSON_CreateObject();
+		gmtime_r(&secs, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+		snprintf(when + strlen(when), sizeof(when) - strlen(when), ".%06dZ",
+			 (int)(real_ns % 1000000000LL / 1000));
+		cJSON_AddStringToObject(ev, "time", when);
+		cJSON_AddStringToObject(ev, "func", f->name);
+		cJSON_AddNumberToObject(ev, "pid", e->pid);
+		cJSON_AddNumberToObject(ev, "goid", (double)e->goid);
+		cJSON_AddItemToObject(ev, "args", jargs);
+		if (f->params_known && !(e->flags & GA_EV_TAILCALL))
+			cJSON_AddItemToObject(ev, "results", jres);
+		else {
+			cJSON_Delete(jres);
+			cJSON_AddNullToObject(ev, "results");
+		}
+		cJSON_AddNumberToObject(ev, "latency_ns", (double)lat);
+		cJSON_AddNumberToObject(ev, "depth", e->depth);
+		if (e->flags & GA_EV_TAILCALL)
+			cJSON_AddStringToObject(ev, "tail_call", tail_target ? tail_target : "?");
+		s = cJSON_PrintUnformatted(ev);
+		cJSON_Delete(ev);
+		if (s) {
+			fprintf(o->out, "%s\n", s);
+			free(s);
+		}
+	} else {
+		cJSON_Delete(jargs);
+		cJSON_Delete(jres);
+		fprintf(o->out, "%s.%03d pid=%u goid=%llu %s(%s)", when,
+			(int)(real_ns % 1000000000LL / 1000000), e->pid, (unsigned long long)e->goid,
+			f->name, f->params_known ? (args.s ? args.s : "") : "?");
+		if (e->flags & GA_EV_TAILCALL)
+			fprintf(o->out, " -> tail call %s", tail_target ? tail_target : "?");
+		else if (!f->params_known)
+			fprintf(o->out, " = ?");
+		else if (res.s)
+			fprintf(o->out, " = (%s)", res.s);
+		fprintf(o->out, " %s\n", lat_s);
+	}
+	fflush(o->out);
+	free(args.s);
+	free(res.s);
+	return 0;
+}

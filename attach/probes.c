@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "binid.h"
+#include "log.h"
+#include "probes.h"
+
+/* amd64 on Linux keeps g at -8(FS) for ABI0 code (runtime/go_tls.h, cmd/link). */
+#define AMD64_TLS_G_OFF (-8)
+
+void probe_plan_clear(struct probe_plan *plan)
+{
+	size_t i;
+
+	if (plan->layouts) {
+		for (i = 0; i < plan->nfuncs; i++) {
+			free(plan->layouts[i].word);
+			free(plan->layouts[i].str);
+		}
+	}
+	free(plan->layouts);
+	ga_funcs_free(plan->funcs, plan->nfuncs);
+	ga_build_clear(&plan->build);
+	free(plan->binary_path);
+	free(plan->probes);
+	memset(plan, 0, sizeof(*plan));
+}
+
+size_t layout_piece_base(const struct ga_func *f, size_t param)
+{
+	size_t i, base = 0;
+
+	for (i = 0; i < param; i++)
+		base += f->params[i].npieces;
+	return base;
+}
+
+static bool is_xmm(enum ga_arch arch, int reg)
+{
+	return arch == GA_ARCH_AMD64 && reg >= 17 && reg <= 32;
+}
+
+/*
+ * Assign fetched words to the pieces of the arguments (results == false)
+ * or the results, in order, and fill the spec's fetch list.
+ */
+static void layout_side(const struct ga_build *b, const struct ga_func *f, bool results,
+			struct func_layout *lay, struct ga_probe_spec *spec)
+{
+	size_t p, k, idx = 0;
+	int nwords = 0, nstrs = 0;
+
+	for (p = 0; p < f->nparams; p++) {
+		const struct ga_param *prm = &f->params[p];
+
+		for (k = 0; k < prm->npieces; k++, idx++) {
+			const struct ga_piece *pc = &prm->pieces[k];
+
+			if (prm->is_result != results)
+				continue;
+			lay->str[idx] = SLOT_NONE;
+			if (pc->loc == GA_LOC_REG && (is_xmm(b->arch, pc->reg) || pc->reg > 15)) {
+				lay->word[idx] = SLOT_UNREADABLE;
+				continue;
+			}
+			if (nwords == GA_MAX_WORDS) {
+				lay->word[idx] = SLOT_NONE;
+				continue;
+			}
+			lay->word[idx] = nwords;
+			spec->words[nwords] = (struct ga_fetch){
+				.src = pc->loc == GA_LOC_REG ? GA_SRC_REG : GA_SRC_STACK,
+				.reg = pc->loc == GA_LOC_REG ? pc->reg : 0,
+				.size = pc->size,
+				.off = pc->loc == GA_LOC_STACK ? pc->stack_off : 0,
+			};
+			nwords++;
+		}
+	}
+	/* Strings: a data word followed by its length word. */
+	idx = 0;
+	for (p = 0; p < f->nparams; p++) {
+		const struct ga_param *prm = &f->params[p];
+
+		for (k = 0; k < prm->npieces; k++, idx++) {
+			if (prm->is_result != results || prm->pieces[k].kind != GA_PIECE_STR_DATA ||
+			    k + 1 >= prm->npieces || prm->pieces[k + 1].kind != GA_PIECE_STR_LEN)
+				continue;
+			if (lay->word[idx] < 0 || lay->word[idx + 1] < 0 || nstrs == GA_MAX_STRS)
+				continue;
+			lay->str[idx] = nstrs;
+			spec->strs[nstrs++] = (struct ga_strfetch){
+				.ptr_word = lay->word[idx], .len_word = lay->word[idx + 1],
+			};
+		}
+	}
+	spec->nwords = nwords;
+	spec->nstrs = nstrs;
+}
+
+static int build_layout(const struct ga_build *b, const struct ga_func *f, struct func_layout *lay,
+			struct ga_probe_spec *entry_spec, struct ga_probe_spec *ret_spec)
+{
+	size_t total = layout_piece_base(f, f->nparams);
+
+	lay->npieces = total;
+	lay->word = calloc(total ? total : 1, sizeof(*lay->word));
+	lay->str = calloc(total ? total : 1, sizeof(*lay->str));
+	if (!lay->word || !lay->str)
+		return -ENOMEM;
+	layout_side(b, f, false, lay, entry_spec);
+	layout_side(b, f, true, lay, ret_spec);
+	return 0;
+}
+
+/* The bytes at a probe must be exactly what the analyzer saw. */
+static int check_insn(const char *path, const uint8_t *data, size_t size, const struct ga_func *f,
+		      uint64_t file_off, const uint8_t *want, size_t want_len, const char *what)
+{
+	if (file_off < f->file_off || file_off >= f->file_off + f->size || !want_len ||
+	    file_off > size || want_len > size - file_off) {
+		pr_warn("verify: %s of %s at file offset 0x%llx lies outside the function in '%s'; "
+			"refusing to attach", what, f->name, (unsigned long long)file_off, path);
+		return -EINVAL;
+	}
+	if (memcmp(data + file_off, want, want_len)) {
+		pr_warn("verify: bytes at %s of %s (file offset 0x%llx) in '%s' differ from the DB; "
+			"refusing to attach", what, f->name, (unsigned long long)file_off, path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The instruction class a probe kind requires, checked on the binary's own bytes. */
+static bool insn_is(const uint8_t *p, size_t avail, int kind, enum ga_jcc_cond jcc)
+{
+	size_t i = 0;
+
+	while (i < avail && (p[i] == 0x66 || p[i] == 0xf2 || p[i] == 0xf3 || p[i] == 0x3e ||
+			     p[i] == 0x2e || (p[i] & 0xf0) == 0x40))
+		i++;
+	if (i >= avail)
+		return false;
+	switch (kind) {
+	case GA_PROBE_RET:
+		return p[i] == 0xc3 || p[i] == 0xc2;
+	case GA_PROBE_TAILCALL:
+		return p[i] == 0xe9 || p[i] == 0xeb;
+	case GA_PROBE_ENTRY:
+		if (jcc == GA_JCC_BE)
+			return p[i] == 0x76 || (p[i] == 0x0f && i + 1 < avail && p[i + 1] == 0x86);
+		if (jcc == GA_JCC_B)
+			return p[i] == 0x72 || (p[i] == 0x0f && i + 1 < avail && p[i + 1] == 0x82);
+		return true;
+	}
+	return false;
+}
+
+static int add_probe(struct probe_plan *plan, size_t *cap, uint64_t file_off, size_t func_idx,
+		     const struct ga_probe_spec *spec)
+{
+	if (plan->nprobes == GA_MAX_PROBES) {
+		pr_warn("attach: more than %d probes; select fewer functions", GA_MAX_PROBES);
+		return -E2BIG;
+	}
+	if (plan->nprobes == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		void *tmp = realloc(plan->probes, ncap * sizeof(*plan->probes));
+
+		if (!tmp)
+			return -ENOMEM;
+		plan->probes = tmp;
+		*cap = ncap;
+	}
+	plan->probes[plan->nprobes] = (struct planned_probe){
+		.file_off = file_off, .func_idx = func_idx, .spec = *spec,
+	};
+	plan->nprobes++;
+	return 0;
+}
+
+static int plan_func(struct probe_plan *plan, size_t idx, const uint8_t *data, size_t size,
+		     size_t *cap)
+{
+	const struct ga_build *b = &plan->build;
+	const struct ga_func *f = &plan->funcs[idx];
+	struct ga_probe_spec entry = {}, ret = {}, tail = {};
+	uint64_t off;
+	size_t i;
+	int err;
+
+	if (f->decode_status == GA_DECODE_BAD) {
+		pr_warn("attach: %s did not disassemble cleanly; its exits are unknown, refusing it",
+			f->name);
+		return -EINVAL;
+	}
+	if (!f->nexits) {
+		pr_warn("attach: %s has no RET or tail call (it never returns); refusing it", f->name);
+		return -EINVAL;
+	}
+	if (f->decode_status == GA_DECODE_INDIRECT)
+		pr_info("attach: %s has an indirect jump: a call leaving through it would be unseen",
+			f->name);
+	err = build_layout(b, f, &plan->layouts[idx], &entry, &ret);
+	if (err)
+		return err;
+
+	entry.func_id = ret.func_id = tail.func_id = idx;
+	entry.kind = GA_PROBE_ENTRY;
+	ret.kind = GA_PROBE_RET;
+	tail.kind = GA_PROBE_TAILCALL;
+	entry.jcc = f->entry_kind == GA_ENTRY_JCC ?
+			    (f->entry_jcc == GA_JCC_B ? GA_PJCC_B : GA_PJCC_BE) : GA_PJCC_NONE;
+	entry.g_src = ret.g_src = tail.g_src =
+		b->arch == GA_ARCH_AMD64 && f->abi == GA_ABI_INTERNAL ? GA_G_R14 : GA_G_TLS_FS;
+	entry.tls_g_off = ret.tls_g_off = tail.tls_g_off = AMD64_TLS_G_OFF;
+	entry.goid_off = ret.goid_off = tail.goid_off = b->goid_offset > 0 ? b->goid_offset : 0;
+
+	off = f->file_off + f->entry_probe_offset;
+	err = check_insn(plan->binary_path, data, size, f, off, f->entry_insn, f->entry_insn_len,
+			 "the entry probe");
+	if (err)
+		return err;
+	if (!insn_is(data + off, size - off, GA_PROBE_ENTRY, f->entry_jcc)) {
+		pr_warn("verify: entry probe of %s is not on the stack-check branch the DB claims; "
+			"refusing to attach", f->name);
+		return -EINVAL;
+	}
+	err = add_probe(plan, cap, off, idx, &entry);
+	for (i = 0; !err && i < f->nexits; i++) {
+		const struct ga_exit *e = &f->exits[i];
+		int kind = e->kind == GA_EXIT_RET ? GA_PROBE_RET : GA_PROBE_TAILCALL;
+		char what[64];
+
+		off = f->file_off + e->offset;
+		snprintf(what, sizeof(what), "the %s at +0x%x", ga_exit_kind_name(e->kind), e->offset);
+		err = check_insn(plan->binary_path, data, size, f, off, e->insn, e->insn_len, what);
+		if (err)
+			return err;
+		if (!insn_is(data + off, size - off, kind, GA_JCC_NONE)) {
+			pr_warn("verify: %s of %s (file offset 0x%llx) is not a %s instruction in '%s'; "
+				"refusing to attach", what, f->name, (unsigned long long)off,
+				kind == GA_PROBE_RET ? "RET" : "JMP", plan->binary_path);
+			return -EINVAL;
+		}
+		err = add_probe(plan, cap, off, idx, kind == GA_PROBE_RET ? &ret : &tail);
+	}
+	return err;
+}
+
+static void suggest(struct gadb *db, int64_t build_id, const char *name)
+{
+	char **names = NULL;
+	size_t n = 0, i;
+
+	if (gadb__similar_names(db, build_id, name, 5, &names, &n) || !n) {
+		free(names);
+		return;
+	}
+	fprintf(stderr, "goattach: did you mean:");
+	for (i = 0; i < n; i++) {
+		fprintf(stderr, " %s", names[i]);
+		free(names[i]);
+	}
+	fputc('\n', stderr);
+	free(names);
+}
+
+/* Under one name, Go callers reach the ABIInternal function, not its ABI0 twin. */
+static int drop_unreached_twins(struct probe_plan *plan)
+{
+	bool *drop = calloc(plan->nfuncs + 1, sizeof(*drop));
+	size_t i, j, out = 0;
+
+	if (!drop)
+		return -ENOMEM;
+	for (i = 0; i < plan->nfuncs; i++) {
+		for (j = 0; j < plan->nfuncs && !drop[i]; j++) {
+			if (i == j || strcmp(plan->funcs[i].name, plan->funcs[j].name) ||
+			    plan->funcs[i].abi != GA_ABI0 || plan->funcs[j].abi != GA_ABI_INTERNAL)
+				continue;
+			drop[i] = true;
+			pr_info("attach: %s: tracing the ABIInternal entry at 0x%llx that Go callers "
+				"reach, not its ABI0 twin at 0x%llx", plan->funcs[i].name,
+				(unsigned long long)plan->funcs[j].entry,
+				(unsigned long long)plan->funcs[i].entry);
+		}
+	}
+	for (i = 0; i < plan->nfuncs; i++) {
+		if (drop[i]) {
+			ga_func_clear(&plan->funcs[i]);
+			continue;
+		}
+		if (out != i)
+			plan->funcs[out] = plan->funcs[i];
+		out++;
+	}
+	plan->nfuncs = out;
+	free(drop);
+	return 0;
+}
+
+int probes_plan(struct gadb *db, const char *db_path, const char *binary_path,
+		const char *const *patterns, size_t npat, struct probe_plan *plan)
+{
+	const void *data = NULL;
+	struct ga_binid id;
+	size_t size = 0, cap = 0, i;
+	int err, unmatched = -1;
+
+	memset(plan, 0, sizeof(*plan));
+	plan->binary_path = strdup(binary_path);
+	if (!plan->binary_path)
+		return -ENOMEM;
+	err = file_map(binary_path, &data, &size);
+	if (err)
+		return err;
+	err = binid_from_mem(data, size, &id);
+	if (err)
+		goto out;
+	err = gadb__find_build(db, id.sha256, &plan->build);
+	if (err == -ENOENT) {
+		struct ga_build *builds = NULL;
+		size_t n = 0;
+
+		gadb__list_builds(db, &builds, &n);
+		pr_warn("verify: '%s' (Go build id %s, sha256 %.16s) is not a build '%s' describes "
+			"(%s%s%s%s); re-run goanalyze index on it", binary_path,
+			id.go_build_id[0] ? id.go_build_id : "none", id.sha256, db_path,
+			n ? "it holds Go build id " : "it holds no build",
+			n ? (builds[n - 1].go_build_id ? builds[n - 1].go_build_id : "none") : "",
+			n ? ", sha256 " : "", n ? builds[n - 1].sha256 : "");
+		for (i = 0; i < n; i++)
+			ga_build_clear(&builds[i]);
+		free(builds);
+		err = -ESRCH;
+		goto out;
+	}
+	if (err)
+		goto out;
+	if (plan->build.arch != GA_ARCH_AMD64) {
+		pr_warn("attach: %s binaries are not supported by goattach yet",
+			ga_arch_name(plan->build.arch));
+		err = -ENOTSUP;
+		goto out;
+	}
+	err = gadb__load_funcs(db, plan->build.db_id, patterns, npat, &plan->funcs, &plan->nfuncs,
+			       &unmatched);
+	if (err)
+		goto out;
+	if (unmatched >= 0) {
+		pr_warn("attach: no function matches '%s' in '%s'", patterns[unmatched], db_path);
+		suggest(db, plan->build.db_id, patterns[unmatched]);
+		err = -ENOENT;
+		goto out;
+	}
+	err = drop_unreached_twins(plan);
+	if (err)
+		goto out;
+	plan->layouts = calloc(plan->nfuncs ? plan->nfuncs : 1, sizeof(*plan->layouts));
+	if (!plan->layouts) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < plan->nfuncs && !err; i++)
+		err = plan_func(plan, i, data, size, &cap);
+out:
+	file_unmap(data, size);
+	return err;
+}

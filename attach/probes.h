@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/* From the DB to a verified list of probes: which file offsets, which specs. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "goattach.h"
+#include "model.h"
+
+/* Where a piece of a parameter went in the fetched words. */
+#define SLOT_NONE (-1)		/* not fetched: out of words */
+#define SLOT_UNREADABLE (-2)	/* lives where a uprobe cannot read (XMM registers) */
+
+struct func_layout {
+	/* per piece, flattened over params in order: word index or SLOT_* */
+	int *word;
+	/* per piece: string slot for GA_PIECE_STR_DATA pieces, else SLOT_NONE */
+	int *str;
+	size_t npieces;
+};
+
+struct planned_probe {
+	uint64_t file_off;
+	size_t func_idx;
+	struct ga_probe_spec spec;
+};
+
+struct probe_plan {
+	struct ga_build build;
+	char *binary_path;	/* the file the uprobes go on */
+	struct ga_func *funcs;
+	size_t nfuncs;
+	struct func_layout *layouts;	/* per function */
+	struct planned_probe *probes;	/* index == attach cookie */
+	size_t nprobes;
+};
+
+/*
+ * Identify binary_path, find its build in db (refusing, with both ids,
+ * when absent), load the functions matching patterns, check the bytes at
+ * every probe address against the binary, and build the probe specs.
+ * Returns 0 or a negative errno after an error line.
+ */
+int probes_plan(struct gadb *db, const char *db_path, const char *binary_path,
+		const char *const *patterns, size_t npat, struct probe_plan *plan);
+void probe_plan_clear(struct probe_plan *plan);
+
+/* Index of the first piece of param p in a layout's flat arrays. */
+size_t layout_piece_base(const struct ga_func *f, size_t param);

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * One program serves every probe: the attach cookie indexes a spec that
+ * says what the probe is (entry or exit of which function) and which
+ * machine words to fetch. Calls are paired per goroutine (the g pointer)
+ * and per recursion depth, never per thread.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include "goattach.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, GA_MAX_PROBES);
+	__type(key, __u32);
+	__type(value, struct ga_probe_spec);
+} probes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, GA_MAX_CALLS);
+	__type(key, struct ga_depth_key);
+	__type(value, __u32);
+} depths SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, GA_MAX_CALLS);
+	__type(key, struct ga_call_key);
+	__type(value, struct ga_call);
+} calls SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ga_call);
+} scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, GA_STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, GA_RINGBUF_SIZE);
+} events SEC(".maps");
+
+static __always_inline void stat_inc(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&stats, &idx);
+
+	if (v)
+		(*v)++;
+}
+
+/* DWARF register numbers of x86-64 (System V psABI). */
+static __always_inline __u64 read_reg(struct pt_regs *ctx, __u8 reg)
+{
+	switch (reg) {
+	case 0: return ctx->ax;
+	case 1: return ctx->dx;
+	case 2: return ctx->cx;
+	case 3: return ctx->bx;
+	case 4: return ctx->si;
+	case 5: return ctx->di;
+	case 6: return ctx->bp;
+	case 7: return ctx->sp;
+	case 8: return ctx->r8;
+	case 9: return ctx->r9;
+	case 10: return ctx->r10;
+	case 11: return ctx->r11;
+	case 12: return ctx->r12;
+	case 13: return ctx->r13;
+	case 14: return ctx->r14;
+	case 15: return ctx->r15;
+	default: return 0;
+	}
+}
+
+static __always_inline __u64 read_g(struct pt_regs *ctx, const struct ga_probe_spec *spec)
+{
+	struct task_struct *task;
+	__u64 fsbase, g = 0;
+
+	switch (spec->g_src) {
+	case GA_G_R14:
+		return ctx->r14;
+	case GA_G_TLS_FS:
+		task = bpf_get_current_task_btf();
+		fsbase = BPF_CORE_READ(task, thread.fsbase);
+		if (bpf_probe_read_user(&g, sizeof(g), (void *)(fsbase + spec->tls_g_off)))
+			return 0;
+		return g;
+	default:
+		return 0;
+	}
+}
+
+static __always_inline void fetch(struct pt_regs *ctx, const struct ga_probe_spec *spec,
+				  struct ga_vals *v)
+{
+	__u64 sp = ctx->sp;
+	int i;
+
+	for (i = 0; i < GA_MAX_WORDS; i++) {
+		const struct ga_fetch *f = &spec->words[i];
+		__u64 val = 0;
+
+		if (i >= spec->nwords)
+			break;
+		if (f->src == GA_SRC_REG)
+			val = read_reg(ctx, f->reg);
+		else if (f->src == GA_SRC_STACK)
+			bpf_probe_read_user(&val, sizeof(val), (void *)(sp + (__s64)f->off));
+		v->words[i] = val;
+	}
+	for (i = 0; i < GA_MAX_STRS; i++) {
+		const struct ga_strfetch *s = &spec->strs[i];
+		__u64 ptr, len;
+		__u32 n;
+
+		if (i >= spec->nstrs)
+			break;
+		ptr = v->words[s->ptr_word & (GA_MAX_WORDS - 1)];
+		len = v->words[s->len_word & (GA_MAX_WORDS - 1)];
+		n = len > GA_STR_LEN ? GA_STR_LEN : len;
+		v->str_len[i] = 0;
+		if (!ptr || !n)
+			continue;
+		if (!bpf_probe_read_user(v->strs[i], n, (void *)ptr))
+			v->str_len[i] = n;
+	}
+}
+
+static __always_inline int on_entry(struct pt_regs *ctx, const struct ga_probe_spec *spec)
+{
+	struct ga_depth_key dkey = {};
+	struct ga_call_key ckey = {};
+	struct ga_call *rec;
+	__u64 g, goid = 0;
+	__u32 zero = 0, depth = 1, *dp;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	/* This pass branches to morestack; the call comes back here after it. */
+	if (spec->jcc == GA_PJCC_BE && (ctx->flags & (GA_EFLAGS_CF | GA_EFLAGS_ZF))) {
+		stat_inc(GA_STAT_MORESTACK);
+		return 0;
+	}
+	if (spec->jcc == GA_PJCC_B && (ctx->flags & GA_EFLAGS_CF)) {
+		stat_inc(GA_STAT_MORESTACK);
+		return 0;
+	}
+	g = read_g(ctx, spec);
+	if (!g) {
+		stat_inc(GA_STAT_NO_G);
+		return 0;
+	}
+	if (spec->goid_off)
+		bpf_probe_read_user(&goid, sizeof(goid), (void *)(g + spec->goid_off));
+
+	dkey.g = g;
+	dkey.pid = pid_tgid >> 32;
+	dkey.func_id = spec->func_id;
+	dp = bpf_map_lookup_elem(&depths, &dkey);
+	if (dp)
+		depth = *dp + 1;
+	bpf_map_update_elem(&depths, &dkey, &depth, BPF_ANY);
+
+	rec = bpf_map_lookup_elem(&scratch, &zero);
+	if (!rec)
+		return 0;
+	rec->ts = bpf_ktime_get_ns();
+	rec->goid = goid;
+	rec->tid = (__u32)pid_tgid;
+	fetch(ctx, spec, &rec->args);
+
+	ckey.g = g;
+	ckey.pid = dkey.pid;
+	ckey.func_id = spec->func_id;
+	ckey.depth = depth;
+	bpf_map_update_elem(&calls, &ckey, rec, BPF_ANY);
+	return 0;
+}
+
+static __always_inline int on_exit(struct pt_regs *ctx, const struct ga_probe_spec *spec,
+				   __u32 cookie)
+{
+	struct ga_depth_key dkey = {};
+	struct ga_call_key ckey = {};
+	struct ga_event *e;
+	struct ga_call *rec;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 *dp, depth;
+	__u64 g;
+
+	g = read_g(ctx, spec);
+	if (!g) {
+		stat_inc(GA_STAT_NO_G);
+		return 0;
+	}
+	dkey.g = g;
+	dkey.pid = pid_tgid >> 32;
+	dkey.func_id = spec->func_id;
+	dp = bpf_map_lookup_elem(&depths, &dkey);
+	if (!dp || !*dp) {
+		stat_inc(GA_STAT_ORPHAN_EXIT);
+		return 0;
+	}
+	depth = *dp;
+	if (depth > 1) {
+		__u32 up = depth - 1;
+
+		bpf_map_update_elem(&depths, &dkey, &up, BPF_ANY);
+	} else {
+		bpf_map_delete_elem(&depths, &dkey);
+	}
+
+	ckey.g = g;
+	ckey.pid = dkey.pid;
+	ckey.func_id = spec->func_id;
+	ckey.depth = depth;
+	rec = bpf_map_lookup_elem(&calls, &ckey);
+	if (!rec) {
+		stat_inc(GA_STAT_ORPHAN_EXIT);
+		return 0;
+	}
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		stat_inc(GA_STAT_LOST);
+		bpf_map_delete_elem(&calls, &ckey);
+		return 0;
+	}
+	e->ts_entry = rec->ts;
+	e->ts_exit = bpf_ktime_get_ns();
+	e->goid = rec->goid;
+	e->g = g;
+	e->pid = dkey.pid;
+	e->tid_entry = rec->tid;
+	e->tid_exit = (__u32)pid_tgid;
+	e->func_id = spec->func_id;
+	e->exit_probe = cookie;
+	e->depth = depth;
+	e->flags = spec->kind == GA_PROBE_TAILCALL ? GA_EV_TAILCALL : 0;
+	e->pad = 0;
+	bpf_probe_read_kernel(&e->args, sizeof(e->args), &rec->args);
+	__builtin_memset(&e->results, 0, sizeof(e->results));
+	if (spec->kind == GA_PROBE_RET)
+		fetch(ctx, spec, &e->results);
+	bpf_map_delete_elem(&calls, &ckey);
+	bpf_ringbuf_submit(e, 0);
+	stat_inc(GA_STAT_CALLS);
+	return 0;
+}
+
+SEC("uprobe")
+int ga_probe(struct pt_regs *ctx)
+{
+	__u32 cookie = bpf_get_attach_cookie(ctx);
+	const struct ga_probe_spec *spec;
+	struct pt_regs regs;
+
+	spec = bpf_map_lookup_elem(&probes, &cookie);
+	if (!spec || !spec->kind)
+		return 0;
+	/*
+	 * Work on a copy: register numbers come from the map, and the
+	 * verifier refuses ctx loads at computed offsets.
+	 */
+	if (bpf_probe_read_kernel(&regs, sizeof(regs), ctx))
+		return 0;
+	if (spec->kind == GA_PROBE_ENTRY)
+		return on_entry(&regs, spec);
+	return on_exit(&regs, spec, cookie);
+}

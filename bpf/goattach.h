@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Shared between bpf/goattach.bpf.c and user space: probe specs and events. */
+#pragma once
+
+#define GA_MAX_WORDS 16		/* machine words fetched per probe */
+#define GA_MAX_STRS 4		/* strings copied per probe */
+#define GA_STR_LEN 64		/* bytes kept of each string */
+#define GA_MAX_PROBES 8192	/* entries of the probes map (attach cookies) */
+#define GA_MAX_CALLS 16384	/* calls in flight (LRU) */
+#define GA_RINGBUF_SIZE (8 << 20)
+
+enum ga_probe_kind {
+	GA_PROBE_ENTRY = 1,
+	GA_PROBE_RET = 2,
+	GA_PROBE_TAILCALL = 3,
+};
+
+/* When the probed prologue branch goes to morestack (x86 EFLAGS). */
+enum ga_probe_jcc {
+	GA_PJCC_NONE = 0,
+	GA_PJCC_BE = 1,		/* CF or ZF */
+	GA_PJCC_B = 2,		/* CF */
+};
+
+#define GA_EFLAGS_CF 0x01
+#define GA_EFLAGS_ZF 0x40
+
+enum ga_fetch_src {
+	GA_SRC_NONE = 0,	/* not readable from a uprobe (e.g. XMM registers) */
+	GA_SRC_REG = 1,		/* DWARF register number */
+	GA_SRC_STACK = 2,	/* offset from SP */
+};
+
+/* Where the current goroutine's g lives. */
+enum ga_g_src {
+	GA_G_NONE = 0,
+	GA_G_R14 = 1,		/* amd64 register ABI */
+	GA_G_TLS_FS = 2,	/* amd64 ABI0: fs_base + tls_g_off */
+};
+
+struct ga_fetch {
+	unsigned char src;
+	unsigned char reg;
+	unsigned char size;
+	unsigned char pad;
+	int off;
+};
+
+struct ga_strfetch {
+	unsigned char ptr_word;	/* index of the data pointer in words[] */
+	unsigned char len_word;	/* index of the length in words[] */
+	unsigned char pad[2];
+};
+
+struct ga_probe_spec {
+	unsigned int func_id;
+	unsigned char kind;
+	unsigned char jcc;
+	unsigned char g_src;
+	unsigned char nwords;
+	unsigned char nstrs;
+	unsigned char pad[3];
+	int tls_g_off;
+	unsigned int goid_off;	/* 0: unknown */
+	struct ga_fetch words[GA_MAX_WORDS];
+	struct ga_strfetch strs[GA_MAX_STRS];
+};
+
+struct ga_vals {
+	unsigned long long words[GA_MAX_WORDS];
+	unsigned short str_len[GA_MAX_STRS];	/* bytes copied into strs[i] */
+	char strs[GA_MAX_STRS][GA_STR_LEN];
+};
+
+struct ga_call_key {
+	unsigned long long g;
+	unsigned int pid;
+	unsigned int func_id;
+	unsigned int depth;
+	unsigned int pad;
+};
+
+struct ga_depth_key {
+	unsigned long long g;
+	unsigned int pid;
+	unsigned int func_id;
+};
+
+struct ga_call {
+	unsigned long long ts;
+	unsigned long long goid;
+	unsigned int tid;
+	unsigned int pad;
+	struct ga_vals args;
+};
+
+#define GA_EV_TAILCALL 0x1
+
+struct ga_event {
+	unsigned long long ts_entry;
+	unsigned long long ts_exit;
+	unsigned long long goid;
+	unsigned long long g;
+	unsigned int pid;
+	unsigned int tid_entry;
+	unsigned int tid_exit;
+	unsigned int func_id;
+	unsigned int exit_probe;	/* attach cookie of the exit probe */
+	unsigned int depth;
+	unsigned int flags;
+	unsigned int pad;
+	struct ga_vals args;
+	struct ga_vals results;
+};
+
+enum ga_stat {
+	GA_STAT_CALLS = 0,	/* completed calls sent */
+	GA_STAT_LOST,		/* ring buffer full */
+	GA_STAT_ORPHAN_EXIT,	/* an exit without its entry (attached mid-call) */
+	GA_STAT_MORESTACK,	/* prologue passes that went to morestack, ignored */
+	GA_STAT_NO_G,		/* g could not be read */
+	GA_STAT_MAX,
+};

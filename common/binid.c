@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "binid.h"
+#include "log.h"
+
+#define GO_NOTE_TYPE_BUILDID 4	/* cmd/link/internal/ld/elf.go: ELF_NOTE_GOBUILDID_TAG */
+
+int file_map(const char *path, const void **data, size_t *size)
+{
+	struct stat stbuf;
+	void *p;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		pr_warn("cannot open '%s': %s", path, strerror(errno));
+		return err;
+	}
+	if (fstat(fd, &stbuf)) {
+		err = -errno;
+		pr_warn("cannot stat '%s': %s", path, strerror(errno));
+		goto out_close;
+	}
+	if (!S_ISREG(stbuf.st_mode)) {
+		err = -EINVAL;
+		pr_warn("'%s' is not a regular file", path);
+		goto out_close;
+	}
+	if (stbuf.st_size == 0) {
+		err = -EINVAL;
+		pr_warn("'%s' is empty", path);
+		goto out_close;
+	}
+	/* Writable private pages: libelf may convert in place; the file never changes. */
+	p = mmap(NULL, stbuf.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED) {
+		err = -errno;
+		pr_warn("cannot map '%s': %s", path, strerror(errno));
+		goto out_close;
+	}
+	*data = p;
+	*size = stbuf.st_size;
+	err = 0;
+out_close:
+	close(fd);
+	return err;
+}
+
+void file_unmap(const void *data, size_t size)
+{
+	if (data)
+		munmap((void *)data, size);
+}
+
+static void read_notes(Elf_Data *d, struct ga_binid *id)
+{
+	size_t off = 0, name_off, desc_off;
+	GElf_Nhdr nh;
+
+	while ((off = gelf_getnote(d, off, &nh, &name_off, &desc_off)) > 0) {
+		const char *name = (const char *)d->d_buf + name_off;
+		const unsigned char *desc = (const unsigned char *)d->d_buf + desc_off;
+
+		if (nh.n_namesz == 3 && !memcmp(name, "Go", 3) && nh.n_type == GO_NOTE_TYPE_BUILDID &&
+		    nh.n_descsz < sizeof(id->go_build_id)) {
+			memcpy(id->go_build_id, desc, nh.n_descsz);
+			id->go_build_id[nh.n_descsz] = '\0';
+		} else if (nh.n_namesz == 4 && !memcmp(name, "GNU", 4) && nh.n_type == NT_GNU_BUILD_ID &&
+			   nh.n_descsz * 2 < sizeof(id->gnu_build_id)) {
+			size_t i;
+
+			for (i = 0; i < nh.n_descsz; i++)
+				sprintf(id->gnu_build_id + 2 * i, "%02x", desc[i]);
+		}
+	}
+}
+
+int binid_from_mem(const void *data, size_t size, struct ga_binid *id)
+{
+	Elf_Scn *scn = NULL;
+	Elf *elf;
+	size_t i, nphdr;
+
+	memset(id, 0, sizeof(*id));
+	id->size = size;
+	sha256_hex(data, size, id->sha256);
+
+	elf_version(EV_CURRENT);
+	elf = elf_memory((char *)data, size);
+	if (!elf)
+		return 0;	/* not ELF: identified by size and hash only */
+	if (elf_kind(elf) != ELF_K_ELF)
+		goto out_end;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
+			continue;
+		d = elf_getdata(scn, NULL);
+		if (d)
+			read_notes(d, id);
+	}
+	/* Section headers may be gone (sstrip): fall back to PT_NOTE segments. */
+	if (!id->go_build_id[0] && !id->gnu_build_id[0] && !elf_getphdrnum(elf, &nphdr)) {
+		for (i = 0; i < nphdr; i++) {
+			GElf_Phdr ph;
+			Elf_Data *d;
+
+			if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_NOTE)
+				continue;
+			d = elf_getdata_rawchunk(elf, ph.p_offset, ph.p_filesz, ELF_T_NHDR);
+			if (d)
+				read_notes(d, id);
+		}
+	}
+out_end:
+	elf_end(elf);
+	return 0;
+}
+
+int binid_from_file(const char *path, struct ga_binid *id)
+{
+	const void *data;
+	size_t size;
+	int err;
+
+	err = file_map(path, &data, &size);
+	if (err)
+		return err;
+	err = binid_from_mem(data, size, id);
+	file_unmap(data, size);
+	return err;
+}

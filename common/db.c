@@ -1,0 +1,891 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "db.h"
+#include "log.h"
+
+/* Generated from schema/schema.sql by the Makefile. */
+extern const char ga_schema_sql[];
+extern const int ga_schema_version;
+
+struct gadb {
+	sqlite3 *sql;
+	char *path;
+};
+
+int gadb_schema_version(void)
+{
+	return ga_schema_version;
+}
+
+static int sql_err(sqlite3 *sql, const char *path, const char *what)
+{
+	pr_warn("db: %s failed in '%s': %s", what, path, sqlite3_errmsg(sql));
+	return -EIO;
+}
+
+static int db_user_version(sqlite3 *sql, int *version)
+{
+	sqlite3_stmt *st;
+	int err = -EIO;
+
+	if (sqlite3_prepare_v2(sql, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*version = sqlite3_column_int(st, 0);
+		err = 0;
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
+/* Opens and checks the schema version; prints why on failure. */
+static int db_open_checked(const char *path, int flags, sqlite3 **out)
+{
+	sqlite3 *sql = NULL;
+	int version = -1, err;
+
+	if (sqlite3_open_v2(path, &sql, flags, NULL) != SQLITE_OK) {
+		pr_warn("db: cannot open '%s': %s", path, sql ? sqlite3_errmsg(sql) : "out of memory");
+		err = -EIO;
+		goto out_close;
+	}
+	sqlite3_busy_timeout(sql, 5000);
+	if (db_user_version(sql, &version)) {
+		pr_warn("db: '%s' is not a goattach database (%s)", path, sqlite3_errmsg(sql));
+		err = -EINVAL;
+		goto out_close;
+	}
+	if (version != ga_schema_version) {
+		pr_warn("db: '%s' has schema version %d, this goattach expects %d%s", path, version,
+			ga_schema_version,
+			version == 0 ? " (not a goattach database?)" :
+			version > ga_schema_version ? " (made by a newer goanalyze)" :
+						      " (re-index with this goanalyze)");
+		err = -EPROTO;
+		goto out_close;
+	}
+	*out = sql;
+	return 0;
+
+out_close:
+	sqlite3_close(sql);
+	return err;
+}
+
+struct gadb *gadb__open(const char *path)
+{
+	struct gadb *db;
+	struct stat stbuf;
+	int err;
+
+	if (stat(path, &stbuf)) {
+		err = -errno;
+		pr_warn("db: cannot open '%s': %s", path, strerror(errno));
+		errno = -err;
+		return NULL;
+	}
+	db = calloc(1, sizeof(*db));
+	if (!db) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	err = db_open_checked(path, SQLITE_OPEN_READONLY, &db->sql);
+	if (err)
+		goto out_free;
+	db->path = strdup(path);
+	return db;
+
+out_free:
+	free(db);
+	errno = -err;
+	return NULL;
+}
+
+void gadb__free(struct gadb *db)
+{
+	if (!db)
+		return;
+	sqlite3_close(db->sql);
+	free(db->path);
+	free(db);
+}
+
+static char *col_strdup(sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+
+	return s ? strdup((const char *)s) : NULL;
+}
+
+static const char build_cols[] =
+	"id, sha256, size, path, go_build_id, gnu_build_id, go_version, goarch, default_abi, "
+	"pclntab_format, text_start, stripped, has_dwarf, cgo, pie, module_path, mod_info";
+
+static void build_from_row(sqlite3_stmt *st, struct ga_build *b)
+{
+	const char *s;
+
+	memset(b, 0, sizeof(*b));
+	b->db_id = sqlite3_column_int64(st, 0);
+	s = (const char *)sqlite3_column_text(st, 1);
+	snprintf(b->sha256, sizeof(b->sha256), "%s", s ? s : "");
+	b->size = sqlite3_column_int64(st, 2);
+	b->path = col_strdup(st, 3);
+	b->go_build_id = col_strdup(st, 4);
+	b->gnu_build_id = col_strdup(st, 5);
+	b->go_version = col_strdup(st, 6);
+	b->arch = ga_arch_from_name((const char *)sqlite3_column_text(st, 7));
+	b->default_abi = ga_abi_parse((const char *)sqlite3_column_text(st, 8)) == GA_ABI_INTERNAL ?
+				 GA_ABI_INTERNAL : GA_ABI0;
+	s = (const char *)sqlite3_column_text(st, 9);
+	snprintf(b->pclntab_format, sizeof(b->pclntab_format), "%s", s ? s : "");
+	b->text_start = sqlite3_column_int64(st, 10);
+	b->stripped = sqlite3_column_int(st, 11);
+	b->has_dwarf = sqlite3_column_int(st, 12);
+	b->cgo = sqlite3_column_int(st, 13);
+	b->pie = sqlite3_column_int(st, 14);
+	b->module_path = col_strdup(st, 15);
+	b->mod_info = col_strdup(st, 16);
+	b->goid_offset = -1;
+}
+
+static int load_runtime_facts(struct gadb *db, struct ga_build *b)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db->sql,
+			       "SELECT value, source FROM runtime_facts WHERE build_id = ? AND name = 'g.goid'",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sql_err(db->sql, db->path, "reading runtime facts");
+	sqlite3_bind_int64(st, 1, b->db_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		b->goid_offset = sqlite3_column_int(st, 0);
+		b->goid_offset_source = col_strdup(st, 1);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int gadb__find_build(struct gadb *db, const char *sha256, struct ga_build *out)
+{
+	char q[512];
+	sqlite3_stmt *st;
+	int rc, err;
+
+	snprintf(q, sizeof(q), "SELECT %s FROM builds WHERE sha256 = ?", build_cols);
+	if (sqlite3_prepare_v2(db->sql, q, -1, &st, NULL) != SQLITE_OK)
+		return sql_err(db->sql, db->path, "looking up the build");
+	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		build_from_row(st, out);
+		err = load_runtime_facts(db, out);
+	} else {
+		err = rc == SQLITE_DONE ? -ENOENT : sql_err(db->sql, db->path, "looking up the build");
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
+int gadb__list_builds(struct gadb *db, struct ga_build **builds, size_t *n)
+{
+	struct ga_build *arr = NULL, *tmp;
+	size_t cnt = 0, cap = 0, i;
+	sqlite3_stmt *st;
+	char q[512];
+	int rc, err = 0;
+
+	snprintf(q, sizeof(q), "SELECT %s FROM builds ORDER BY id", build_cols);
+	if (sqlite3_prepare_v2(db->sql, q, -1, &st, NULL) != SQLITE_OK)
+		return sql_err(db->sql, db->path, "listing builds");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 4;
+			tmp = realloc(arr, cap * sizeof(*arr));
+			if (!tmp) {
+				err = -ENOMEM;
+				goto out_free;
+			}
+			arr = tmp;
+		}
+		build_from_row(st, &arr[cnt++]);
+	}
+	if (rc != SQLITE_DONE) {
+		err = sql_err(db->sql, db->path, "listing builds");
+		goto out_free;
+	}
+	for (i = 0; i < cnt; i++)
+		load_runtime_facts(db, &arr[i]);
+	sqlite3_finalize(st);
+	*builds = arr;
+	*n = cnt;
+	return 0;
+
+out_free:
+	sqlite3_finalize(st);
+	for (i = 0; i < cnt; i++)
+		ga_build_clear(&arr[i]);
+	free(arr);
+	return err;
+}
+
+static void blob_copy(sqlite3_stmt *st, int col, uint8_t *dst, uint8_t *len)
+{
+	int n = sqlite3_column_bytes(st, col);
+	const void *p = sqlite3_column_blob(st, col);
+
+	if (n > GA_MAX_INSN_LEN)
+		n = GA_MAX_INSN_LEN;
+	if (p && n > 0)
+		memcpy(dst, p, n);
+	*len = p ? n : 0;
+}
+
+struct load_stmts {
+	sqlite3_stmt *exits;
+	sqlite3_stmt *params;
+	sqlite3_stmt *pieces;
+};
+
+static int load_func_details(struct gadb *db, struct load_stmts *ls, struct ga_func *f)
+{
+	sqlite3_stmt *st;
+	size_t cap;
+	int rc;
+
+	st = ls->exits;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, f->db_id);
+	cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct ga_exit *e;
+
+		if (f->nexits == cap) {
+			void *tmp;
+
+			cap = cap ? cap * 2 : 4;
+			tmp = realloc(f->exits, cap * sizeof(*f->exits));
+			if (!tmp)
+				return -ENOMEM;
+			f->exits = tmp;
+		}
+		e = &f->exits[f->nexits++];
+		memset(e, 0, sizeof(*e));
+		e->offset = sqlite3_column_int64(st, 0);
+		e->kind = ga_exit_kind_parse((const char *)sqlite3_column_text(st, 1)) == GA_EXIT_TAILCALL ?
+				  GA_EXIT_TAILCALL : GA_EXIT_RET;
+		e->target = sqlite3_column_int64(st, 2);
+		e->target_name = col_strdup(st, 3);
+		blob_copy(st, 4, e->insn, &e->insn_len);
+	}
+	if (rc != SQLITE_DONE)
+		return sql_err(db->sql, db->path, "reading exits");
+
+	st = ls->params;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, f->db_id);
+	cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct ga_param *p;
+		sqlite3_stmt *ps = ls->pieces;
+		size_t pcap = 0;
+		int prc, kind;
+
+		if (f->nparams == cap) {
+			void *tmp;
+
+			cap = cap ? cap * 2 : 4;
+			tmp = realloc(f->params, cap * sizeof(*f->params));
+			if (!tmp)
+				return -ENOMEM;
+			f->params = tmp;
+		}
+		p = &f->params[f->nparams++];
+		memset(p, 0, sizeof(*p));
+		p->name = col_strdup(st, 1);
+		p->type_name = col_strdup(st, 2);
+		kind = ga_kind_parse((const char *)sqlite3_column_text(st, 3));
+		p->kind = kind < 0 ? GA_KIND_UNKNOWN : kind;
+		p->size = sqlite3_column_int64(st, 4);
+		p->is_result = sqlite3_column_int(st, 5);
+		p->on_stack = sqlite3_column_int(st, 6);
+
+		sqlite3_reset(ps);
+		sqlite3_bind_int64(ps, 1, sqlite3_column_int64(st, 0));
+		while ((prc = sqlite3_step(ps)) == SQLITE_ROW) {
+			struct ga_piece *pc;
+
+			if (p->npieces == pcap) {
+				void *tmp;
+
+				pcap = pcap ? pcap * 2 : 4;
+				tmp = realloc(p->pieces, pcap * sizeof(*p->pieces));
+				if (!tmp)
+					return -ENOMEM;
+				p->pieces = tmp;
+			}
+			pc = &p->pieces[p->npieces++];
+			memset(pc, 0, sizeof(*pc));
+			pc->path = col_strdup(ps, 0);
+			kind = ga_piece_kind_parse((const char *)sqlite3_column_text(ps, 1));
+			pc->kind = kind < 0 ? GA_PIECE_UINT : kind;
+			pc->size = sqlite3_column_int(ps, 2);
+			pc->loc = strcmp((const char *)sqlite3_column_text(ps, 3), "stack") ? GA_LOC_REG :
+										  GA_LOC_STACK;
+			pc->reg = sqlite3_column_int(ps, 4);
+			pc->stack_off = sqlite3_column_int(ps, 5);
+		}
+		if (prc != SQLITE_DONE)
+			return sql_err(db->sql, db->path, "reading param pieces");
+	}
+	if (rc != SQLITE_DONE)
+		return sql_err(db->sql, db->path, "reading params");
+	return 0;
+}
+
+static bool has_glob_chars(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+static bool func_selected(const char *name, const char *const *patterns, const bool *exact,
+			  size_t npat, bool *matched)
+{
+	bool sel = npat == 0;
+	size_t i;
+
+	for (i = 0; i < npat; i++) {
+		bool m = exact[i] ? !strcmp(name, patterns[i]) :
+				    fnmatch(patterns[i], name, 0) == 0;
+		if (m) {
+			matched[i] = true;
+			sel = true;
+		}
+	}
+	return sel;
+}
+
+static int name_exists(struct gadb *db, int64_t build_id, const char *name, bool *exists)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db->sql, "SELECT 1 FROM functions WHERE build_id = ? AND name = ? LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sql_err(db->sql, db->path, "looking up a function");
+	sqlite3_bind_int64(st, 1, build_id);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	*exists = rc == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_err(db->sql, db->path, "looking up a function");
+}
+
+int gadb__load_funcs(struct gadb *db, int64_t build_id, const char *const *patterns,
+		     size_t npat, struct ga_func **funcs, size_t *nfuncs, int *unmatched)
+{
+	struct load_stmts ls = {};
+	struct ga_func *arr = NULL;
+	size_t cnt = 0, cap = 0, i;
+	bool *exact = NULL, *matched = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc, err = 0;
+
+	if (unmatched)
+		*unmatched = -1;
+	exact = calloc(npat + 1, sizeof(*exact));
+	matched = calloc(npat + 1, sizeof(*matched));
+	if (!exact || !matched) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < npat; i++) {
+		exact[i] = !has_glob_chars(patterns[i]);
+		if (!exact[i]) {
+			/* "main.(*T).M" is both a name and a glob: a name wins. */
+			err = name_exists(db, build_id, patterns[i], &exact[i]);
+			if (err)
+				goto out;
+		}
+	}
+
+	if (sqlite3_prepare_v2(db->sql,
+			       "SELECT id, name, entry, file_offset, size, abi, is_asm, is_wrapper, args_size, "
+			       "decode_status, entry_probe_offset, entry_probe_kind, entry_jcc, entry_insn, "
+			       "params_known FROM functions WHERE build_id = ? ORDER BY entry, id",
+			       -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db->sql,
+			       "SELECT offset, kind, target, target_name, insn FROM exits "
+			       "WHERE function_id = ? ORDER BY offset",
+			       -1, &ls.exits, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db->sql,
+			       "SELECT id, name, type_name, kind, size, is_result, on_stack FROM params "
+			       "WHERE function_id = ? ORDER BY idx",
+			       -1, &ls.params, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db->sql,
+			       "SELECT path, kind, size, loc, reg, stack_off FROM param_pieces "
+			       "WHERE param_id = ? ORDER BY idx",
+			       -1, &ls.pieces, NULL) != SQLITE_OK) {
+		err = sql_err(db->sql, db->path, "reading functions");
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, build_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		struct ga_func *f;
+		int v;
+
+		if (!name || !func_selected(name, patterns, exact, npat, matched))
+			continue;
+		if (cnt == cap) {
+			void *tmp;
+
+			cap = cap ? cap * 2 : 16;
+			tmp = realloc(arr, cap * sizeof(*arr));
+			if (!tmp) {
+				err = -ENOMEM;
+				goto out;
+			}
+			arr = tmp;
+		}
+		f = &arr[cnt++];
+		memset(f, 0, sizeof(*f));
+		f->db_id = sqlite3_column_int64(st, 0);
+		f->name = strdup(name);
+		f->entry = sqlite3_column_int64(st, 2);
+		f->file_off = sqlite3_column_int64(st, 3);
+		f->size = sqlite3_column_int64(st, 4);
+		f->abi = ga_abi_parse((const char *)sqlite3_column_text(st, 5)) == GA_ABI_INTERNAL ?
+				 GA_ABI_INTERNAL : GA_ABI0;
+		f->is_asm = sqlite3_column_int(st, 6);
+		f->is_wrapper = sqlite3_column_int(st, 7);
+		f->args_size = sqlite3_column_type(st, 8) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 8);
+		v = ga_decode_status_parse((const char *)sqlite3_column_text(st, 9));
+		f->decode_status = v < 0 ? GA_DECODE_BAD : v;
+		f->entry_probe_offset = sqlite3_column_int64(st, 10);
+		v = ga_entry_kind_parse((const char *)sqlite3_column_text(st, 11));
+		f->entry_kind = v < 0 ? GA_ENTRY_RAW : v;
+		v = ga_jcc_parse((const char *)sqlite3_column_text(st, 12));
+		f->entry_jcc = v < 0 ? GA_JCC_NONE : v;
+		blob_copy(st, 13, f->entry_insn, &f->entry_insn_len);
+		f->params_known = sqlite3_column_int(st, 14);
+		if (!f->name) {
+			err = -ENOMEM;
+			goto out;
+		}
+		err = load_func_details(db, &ls, f);
+		if (err)
+			goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		err = sql_err(db->sql, db->path, "reading functions");
+		goto out;
+	}
+	if (unmatched) {
+		for (i = 0; i < npat; i++) {
+			if (!matched[i]) {
+				*unmatched = i;
+				break;
+			}
+		}
+	}
+	*funcs = arr;
+	*nfuncs = cnt;
+	arr = NULL;
+	cnt = 0;
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(ls.exits);
+	sqlite3_finalize(ls.params);
+	sqlite3_finalize(ls.pieces);
+	ga_funcs_free(arr, cnt);
+	free(exact);
+	free(matched);
+	return err;
+}
+
+int gadb__similar_names(struct gadb *db, int64_t build_id, const char *name, size_t max,
+			char ***names, size_t *n)
+{
+	const char *dot = strrchr(name, '.');
+	char **arr;
+	size_t cnt = 0;
+	sqlite3_stmt *st;
+	char *like;
+	int rc;
+
+	*names = NULL;
+	*n = 0;
+	arr = calloc(max ? max : 1, sizeof(*arr));
+	/* Match on the last name component: "stacker" finds "main.stacker". */
+	if (asprintf(&like, "%%%s%%", dot && dot[1] ? dot + 1 : name) < 0 || !arr) {
+		free(arr);
+		return -ENOMEM;
+	}
+	if (sqlite3_prepare_v2(db->sql,
+			       "SELECT DISTINCT name FROM functions WHERE build_id = ? AND name LIKE ? "
+			       "ORDER BY length(name), name LIMIT ?",
+			       -1, &st, NULL) != SQLITE_OK) {
+		free(like);
+		free(arr);
+		return sql_err(db->sql, db->path, "looking up names");
+	}
+	sqlite3_bind_int64(st, 1, build_id);
+	sqlite3_bind_text(st, 2, like, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, max);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && cnt < max)
+		arr[cnt++] = col_strdup(st, 0);
+	sqlite3_finalize(st);
+	free(like);
+	*names = arr;
+	*n = cnt;
+	return 0;
+}
+
+int gadb_has_build(const char *path, const char *sha256)
+{
+	sqlite3 *sql;
+	sqlite3_stmt *st;
+	int rc, err;
+
+	if (access(path, F_OK))
+		return 0;
+	err = db_open_checked(path, SQLITE_OPEN_READONLY, &sql);
+	if (err)
+		return err;
+	if (sqlite3_prepare_v2(sql, "SELECT 1 FROM builds WHERE sha256 = ?", -1, &st, NULL) != SQLITE_OK) {
+		err = sql_err(sql, path, "looking up the build");
+		sqlite3_close(sql);
+		return err;
+	}
+	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	sqlite3_close(sql);
+	return rc == SQLITE_ROW ? 1 : 0;
+}
+
+/* --- writing --- */
+
+static int exec_sql(sqlite3 *sql, const char *path, const char *q)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(sql, q, NULL, NULL, &msg) != SQLITE_OK) {
+		pr_warn("db: writing '%s' failed: %s", path, msg ? msg : "unknown error");
+		sqlite3_free(msg);
+		return -EIO;
+	}
+	return 0;
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int idx, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, idx, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, idx);
+}
+
+struct store_stmts {
+	sqlite3_stmt *func;
+	sqlite3_stmt *exit;
+	sqlite3_stmt *param;
+	sqlite3_stmt *piece;
+};
+
+static int step_done(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -EIO;
+}
+
+static int store_func(sqlite3 *sql, struct store_stmts *ss, int64_t build_id, const struct ga_func *f)
+{
+	sqlite3_stmt *st = ss->func;
+	int64_t func_id;
+	size_t i, j;
+
+	sqlite3_bind_int64(st, 1, build_id);
+	sqlite3_bind_text(st, 2, f->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, f->entry);
+	sqlite3_bind_int64(st, 4, f->file_off);
+	sqlite3_bind_int64(st, 5, f->size);
+	sqlite3_bind_text(st, 6, ga_abi_name(f->abi), -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 7, f->is_asm);
+	sqlite3_bind_int(st, 8, f->is_wrapper);
+	if (f->args_size >= 0)
+		sqlite3_bind_int(st, 9, f->args_size);
+	else
+		sqlite3_bind_null(st, 9);
+	sqlite3_bind_text(st, 10, ga_decode_status_name(f->decode_status), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 11, f->entry_probe_offset);
+	sqlite3_bind_text(st, 12, ga_entry_kind_name(f->entry_kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 13, ga_jcc_name(f->entry_jcc), -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 14, f->entry_insn, f->entry_insn_len, SQLITE_STATIC);
+	sqlite3_bind_int(st, 15, f->params_known);
+	if (step_done(st))
+		return -EIO;
+	func_id = sqlite3_last_insert_rowid(sql);
+
+	for (i = 0; i < f->nexits; i++) {
+		const struct ga_exit *e = &f->exits[i];
+
+		st = ss->exit;
+		sqlite3_bind_int64(st, 1, func_id);
+		sqlite3_bind_int64(st, 2, e->offset);
+		sqlite3_bind_text(st, 3, ga_exit_kind_name(e->kind), -1, SQLITE_STATIC);
+		if (e->kind == GA_EXIT_TAILCALL)
+			sqlite3_bind_int64(st, 4, e->target);
+		else
+			sqlite3_bind_null(st, 4);
+		bind_text_or_null(st, 5, e->target_name);
+		sqlite3_bind_blob(st, 6, e->insn, e->insn_len, SQLITE_STATIC);
+		if (step_done(st))
+			return -EIO;
+	}
+	for (i = 0; i < f->nparams; i++) {
+		const struct ga_param *p = &f->params[i];
+		int64_t param_id;
+
+		st = ss->param;
+		sqlite3_bind_int64(st, 1, func_id);
+		sqlite3_bind_int64(st, 2, i);
+		sqlite3_bind_text(st, 3, p->name ? p->name : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, p->type_name ? p->type_name : "?", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, ga_kind_name(p->kind), -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 6, p->size);
+		sqlite3_bind_int(st, 7, p->is_result);
+		sqlite3_bind_int(st, 8, p->on_stack);
+		if (step_done(st))
+			return -EIO;
+		param_id = sqlite3_last_insert_rowid(sql);
+		for (j = 0; j < p->npieces; j++) {
+			const struct ga_piece *pc = &p->pieces[j];
+
+			st = ss->piece;
+			sqlite3_bind_int64(st, 1, param_id);
+			sqlite3_bind_int64(st, 2, j);
+			sqlite3_bind_text(st, 3, pc->path ? pc->path : "", -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 4, ga_piece_kind_name(pc->kind), -1, SQLITE_STATIC);
+			sqlite3_bind_int(st, 5, pc->size);
+			sqlite3_bind_text(st, 6, pc->loc == GA_LOC_REG ? "reg" : "stack", -1, SQLITE_STATIC);
+			if (pc->loc == GA_LOC_REG) {
+				sqlite3_bind_int(st, 7, pc->reg);
+				sqlite3_bind_null(st, 8);
+			} else {
+				sqlite3_bind_null(st, 7);
+				sqlite3_bind_int(st, 8, pc->stack_off);
+			}
+			if (step_done(st))
+				return -EIO;
+		}
+	}
+	return 0;
+}
+
+static int store_all(sqlite3 *sql, const char *path, const struct ga_build *b,
+		     const struct ga_func *funcs, size_t nfuncs, const char *analyzer_version)
+{
+	struct store_stmts ss = {};
+	sqlite3_stmt *st = NULL;
+	char when[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	int64_t build_id;
+	size_t i;
+	int err = -EIO;
+
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+
+	if (sqlite3_prepare_v2(sql,
+			       "INSERT INTO builds (sha256, size, path, go_build_id, gnu_build_id, go_version, "
+			       "goarch, default_abi, pclntab_format, text_start, stripped, has_dwarf, cgo, pie, "
+			       "module_path, mod_info, analyzer_version, indexed_at) "
+			       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto out_err;
+	sqlite3_bind_text(st, 1, b->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, b->size);
+	sqlite3_bind_text(st, 3, b->path, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 4, b->go_build_id);
+	bind_text_or_null(st, 5, b->gnu_build_id);
+	bind_text_or_null(st, 6, b->go_version);
+	sqlite3_bind_text(st, 7, ga_arch_name(b->arch), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, ga_abi_name(b->default_abi), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, b->pclntab_format, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 10, b->text_start);
+	sqlite3_bind_int(st, 11, b->stripped);
+	sqlite3_bind_int(st, 12, b->has_dwarf);
+	sqlite3_bind_int(st, 13, b->cgo);
+	sqlite3_bind_int(st, 14, b->pie);
+	bind_text_or_null(st, 15, b->module_path);
+	bind_text_or_null(st, 16, b->mod_info);
+	sqlite3_bind_text(st, 17, analyzer_version, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 18, when, -1, SQLITE_STATIC);
+	if (step_done(st))
+		goto out_err;
+	build_id = sqlite3_last_insert_rowid(sql);
+	sqlite3_finalize(st);
+	st = NULL;
+
+	if (b->goid_offset >= 0) {
+		if (sqlite3_prepare_v2(sql,
+				       "INSERT INTO runtime_facts (build_id, name, value, source) "
+				       "VALUES (?, 'g.goid', ?, ?)",
+				       -1, &st, NULL) != SQLITE_OK)
+			goto out_err;
+		sqlite3_bind_int64(st, 1, build_id);
+		sqlite3_bind_int(st, 2, b->goid_offset);
+		sqlite3_bind_text(st, 3, b->goid_offset_source ? b->goid_offset_source : "unknown",
+				  -1, SQLITE_STATIC);
+		if (step_done(st))
+			goto out_err;
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+
+	if (sqlite3_prepare_v2(sql,
+			       "INSERT INTO functions (build_id, name, entry, file_offset, size, abi, is_asm, "
+			       "is_wrapper, args_size, decode_status, entry_probe_offset, entry_probe_kind, "
+			       "entry_jcc, entry_insn, params_known) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			       -1, &ss.func, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(sql,
+			       "INSERT INTO exits (function_id, offset, kind, target, target_name, insn) "
+			       "VALUES (?,?,?,?,?,?)",
+			       -1, &ss.exit, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(sql,
+			       "INSERT INTO params (function_id, idx, name, type_name, kind, size, is_result, "
+			       "on_stack) VALUES (?,?,?,?,?,?,?,?)",
+			       -1, &ss.param, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(sql,
+			       "INSERT INTO param_pieces (param_id, idx, path, kind, size, loc, reg, stack_off) "
+			       "VALUES (?,?,?,?,?,?,?,?)",
+			       -1, &ss.piece, NULL) != SQLITE_OK)
+		goto out_err;
+	for (i = 0; i < nfuncs; i++) {
+		if (store_func(sql, &ss, build_id, &funcs[i]))
+			goto out_err;
+	}
+	err = 0;
+	goto out;
+
+out_err:
+	sql_err(sql, path, "storing the build");
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(ss.func);
+	sqlite3_finalize(ss.exit);
+	sqlite3_finalize(ss.param);
+	sqlite3_finalize(ss.piece);
+	return err;
+}
+
+/* Copy the existing DB into the temporary file so new builds add to it. */
+static int copy_db(sqlite3 *dst, const char *src_path)
+{
+	sqlite3_backup *bk;
+	sqlite3 *src;
+	int err;
+
+	err = db_open_checked(src_path, SQLITE_OPEN_READONLY, &src);
+	if (err)
+		return err;
+	bk = sqlite3_backup_init(dst, "main", src, "main");
+	if (!bk) {
+		err = sql_err(dst, src_path, "copying the existing DB");
+		goto out_close;
+	}
+	if (sqlite3_backup_step(bk, -1) != SQLITE_DONE)
+		err = sql_err(dst, src_path, "copying the existing DB");
+	sqlite3_backup_finish(bk);
+out_close:
+	sqlite3_close(src);
+	return err;
+}
+
+int gadb_store_build(const char *path, const struct ga_build *b, const struct ga_func *funcs,
+		     size_t nfuncs, const char *analyzer_version)
+{
+	char *tmp_path = NULL;
+	sqlite3 *sql = NULL;
+	bool exists = access(path, F_OK) == 0;
+	int err, fd;
+
+	if (exists) {
+		err = gadb_has_build(path, b->sha256);
+		if (err < 0)
+			return err;
+		if (err == 1)
+			return -EEXIST;
+	}
+	if (asprintf(&tmp_path, "%s.tmp.%d", path, (int)getpid()) < 0)
+		return -ENOMEM;
+	unlink(tmp_path);
+	if (sqlite3_open_v2(tmp_path, &sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		pr_warn("db: cannot create '%s': %s", tmp_path, sql ? sqlite3_errmsg(sql) : "out of memory");
+		err = -EIO;
+		goto out_unlink;
+	}
+	/* The file is private until the rename; a crash leaves only the temp file. */
+	err = exec_sql(sql, tmp_path, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;");
+	if (err)
+		goto out_unlink;
+	if (exists)
+		err = copy_db(sql, path);
+	else
+		err = exec_sql(sql, tmp_path, ga_schema_sql);
+	if (err)
+		goto out_unlink;
+	err = exec_sql(sql, tmp_path, "PRAGMA foreign_keys = ON; BEGIN");
+	if (err)
+		goto out_unlink;
+	err = store_all(sql, tmp_path, b, funcs, nfuncs, analyzer_version);
+	if (err) {
+		exec_sql(sql, tmp_path, "ROLLBACK");
+		goto out_unlink;
+	}
+	err = exec_sql(sql, tmp_path, "COMMIT");
+	if (err)
+		goto out_unlink;
+	if (sqlite3_close(sql) != SQLITE_OK) {
+		err = sql_err(sql, tmp_path, "closing");
+		goto out_unlink;
+	}
+	sql = NULL;
+	fd = open(tmp_path, O_RDONLY);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	if (rename(tmp_path, path)) {
+		err = -errno;
+		pr_warn("db: cannot rename '%s' to '%s': %s", tmp_path, path, strerror(errno));
+		goto out_unlink;
+	}
+	free(tmp_path);
+	return 0;
+
+out_unlink:
+	sqlite3_close(sql);
+	unlink(tmp_path);
+	free(tmp_path);
+	return err;
+}

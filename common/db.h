@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The only module that talks to SQLite. The layout comes from
+ * schema/schema.sql, embedded at build time; both programs refuse a DB
+ * whose user_version is not GA_SCHEMA_VERSION.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+struct gadb;
+
+/* The schema version this build of the tools reads and writes. */
+int gadb_schema_version(void);
+
+/*
+ * Open an existing DB read-only and check its schema version.
+ * Returns NULL and sets errno on failure, after printing why.
+ */
+struct gadb *gadb__open(const char *path);
+void gadb__free(struct gadb *db);
+
+/* Fill *out with the build whose sha256 is sha; -ENOENT if none. */
+int gadb__find_build(struct gadb *db, const char *sha256, struct ga_build *out);
+/* All builds, oldest first; the caller frees each with ga_build_clear() and the array with free(). */
+int gadb__list_builds(struct gadb *db, struct ga_build **builds, size_t *n);
+
+/*
+ * Load the functions of a build that match the patterns, with their exits
+ * and params. A pattern naming a function exactly selects it (Go names
+ * contain '*' and '['); otherwise it is a shell-style glob. npat == 0
+ * selects all. Results are ordered by entry address, without duplicates.
+ * *unmatched (optional) receives the index of the first pattern that matched
+ * nothing, or -1. Caller frees with ga_funcs_free().
+ */
+int gadb__load_funcs(struct gadb *db, int64_t build_id, const char *const *patterns,
+		     size_t npat, struct ga_func **funcs, size_t *nfuncs, int *unmatched);
+
+/* Up to max names close to name (same suffix or substring), caller frees each and the array. */
+int gadb__similar_names(struct gadb *db, int64_t build_id, const char *name, size_t max,
+			char ***names, size_t *n);
+
+/*
+ * 1 if the DB at path exists and already holds the build with this sha256,
+ * 0 if not (or no DB yet), negative errno if the DB cannot be read.
+ */
+int gadb_has_build(const char *path, const char *sha256);
+
+/*
+ * Add a build and its functions to the DB at path, creating it if needed.
+ * All is written in one transaction to a temporary file next to path that
+ * is renamed over path at the end: readers never see a half-made DB, and
+ * on failure path is left as it was. Returns 0, -EEXIST if the build is
+ * already there, or another negative errno.
+ */
+int gadb_store_build(const char *path, const struct ga_build *b, const struct ga_func *funcs,
+		     size_t nfuncs, const char *analyzer_version);

@@ -1,0 +1,100 @@
+-- goattach database schema. The single source of the DB layout: both
+-- goanalyze and goattach embed this file and refuse a DB whose
+-- user_version differs from the one below.
+--
+-- Version history:
+--   1  first release: builds, functions, exits, params, param_pieces, runtime_facts
+PRAGMA user_version = 1;
+
+-- One row per indexed binary ("build"). A DB may hold many builds.
+CREATE TABLE builds (
+	id               INTEGER PRIMARY KEY,
+	sha256           TEXT NOT NULL UNIQUE,  -- content hash, lowercase hex
+	size             INTEGER NOT NULL,      -- file size in bytes
+	path             TEXT NOT NULL,         -- path the analyzer read
+	go_build_id      TEXT,                  -- .note.go.buildid, NULL if none
+	gnu_build_id     TEXT,                  -- .note.gnu.build-id as hex, NULL if none
+	go_version       TEXT,                  -- "go1.19.8", NULL if unknown
+	goarch           TEXT NOT NULL,         -- amd64, arm64, 386
+	default_abi      TEXT NOT NULL,         -- ABIInternal (registers) or ABI0 (stack)
+	pclntab_format   TEXT NOT NULL,         -- 1.2, 1.16, 1.18, 1.20
+	text_start       INTEGER NOT NULL,      -- base of pclntab entry offsets
+	stripped         INTEGER NOT NULL,      -- 1: no .symtab
+	has_dwarf        INTEGER NOT NULL,
+	cgo              INTEGER NOT NULL,
+	pie              INTEGER NOT NULL,
+	module_path      TEXT,
+	mod_info         TEXT,                  -- build info text: deps and settings
+	analyzer_version TEXT NOT NULL,
+	indexed_at       TEXT NOT NULL          -- UTC, ISO 8601
+);
+
+-- Facts about the runtime needed to decode: goid offset in runtime.g, ...
+CREATE TABLE runtime_facts (
+	build_id INTEGER NOT NULL REFERENCES builds(id) ON DELETE CASCADE,
+	name     TEXT NOT NULL,                 -- e.g. "g.goid"
+	value    INTEGER NOT NULL,
+	source   TEXT NOT NULL,                 -- "dwarf", "table:go1.19", ...
+	PRIMARY KEY (build_id, name)
+);
+
+-- One row per function of the pclntab (assembly functions and their ABI
+-- wrappers share a name: both are kept, abi tells them apart).
+CREATE TABLE functions (
+	id                 INTEGER PRIMARY KEY,
+	build_id           INTEGER NOT NULL REFERENCES builds(id) ON DELETE CASCADE,
+	name               TEXT NOT NULL,
+	entry              INTEGER NOT NULL,    -- virtual address
+	file_offset        INTEGER NOT NULL,    -- file offset of the entry
+	size               INTEGER NOT NULL,    -- bytes up to the next function
+	abi                TEXT NOT NULL,       -- ABIInternal or ABI0
+	is_asm             INTEGER NOT NULL,
+	is_wrapper         INTEGER NOT NULL,
+	args_size          INTEGER,             -- in/out argument bytes from pclntab
+	decode_status      TEXT NOT NULL,       -- ok, bad, indirect-jump
+	entry_probe_offset INTEGER NOT NULL,    -- bytes from entry
+	entry_probe_kind   TEXT NOT NULL,       -- entry, jcc-prologue
+	entry_jcc          TEXT NOT NULL,       -- none, be, b: when the branch goes to morestack
+	entry_insn         BLOB NOT NULL,       -- instruction bytes at the entry probe
+	params_known       INTEGER NOT NULL     -- 1: params below come from DWARF
+);
+CREATE INDEX functions_by_name ON functions(build_id, name);
+
+-- Every way out of a function: RET instructions and tail-call JMPs.
+CREATE TABLE exits (
+	function_id INTEGER NOT NULL REFERENCES functions(id) ON DELETE CASCADE,
+	offset      INTEGER NOT NULL,           -- bytes from the function's entry
+	kind        TEXT NOT NULL CHECK (kind IN ('ret', 'tailcall')),
+	target      INTEGER,                    -- tail-call target address
+	target_name TEXT,                       -- tail-call target function
+	insn        BLOB NOT NULL,              -- instruction bytes at the exit
+	PRIMARY KEY (function_id, offset)
+) WITHOUT ROWID;
+
+-- Parameters and results, in declaration order (receiver first).
+CREATE TABLE params (
+	id          INTEGER PRIMARY KEY,
+	function_id INTEGER NOT NULL REFERENCES functions(id) ON DELETE CASCADE,
+	idx         INTEGER NOT NULL,
+	name        TEXT NOT NULL,
+	type_name   TEXT NOT NULL,
+	kind        TEXT NOT NULL,              -- int, string, struct, ...
+	size        INTEGER NOT NULL,
+	is_result   INTEGER NOT NULL,
+	on_stack    INTEGER NOT NULL,
+	UNIQUE (function_id, idx)
+);
+
+-- Where each machine word of a parameter lives at the entry probe (args)
+-- or at an exit (results).
+CREATE TABLE param_pieces (
+	param_id  INTEGER NOT NULL REFERENCES params(id) ON DELETE CASCADE,
+	idx       INTEGER NOT NULL,
+	path      TEXT NOT NULL,                -- "x", "req.Name"
+	kind      TEXT NOT NULL,                -- int, float, str.data, str.len, ...
+	size      INTEGER NOT NULL,
+	loc       TEXT NOT NULL CHECK (loc IN ('reg', 'stack')),
+	reg       INTEGER,                      -- DWARF register number
+	stack_off INTEGER,                      -- offset from SP at entry
+	PRIMARY KEY (param_id, idx)
+) WITHOUT ROWID;
