@@ -520,6 +520,13 @@ static struct gotype *resolve_type(struct gdwarf *dw, Dwarf_Off off, int depth)
 			}
 		}
 		t->is_signed = is_signed;
+		if (t->kind == GA_KIND_PTR && !t->size) {
+			/* Go omits DW_AT_byte_size on pointer types. */
+			Dwarf_Half asz = 8;
+
+			dwarf_get_die_address_size(die, &asz, NULL);
+			t->size = asz;
+		}
 		if (t->kind == GA_KIND_INT && !is_signed)
 			t->kind = GA_KIND_UINT;
 		if (t->kind == GA_KIND_STRUCT) {

@@ -71,7 +71,9 @@ static void read_notes(Elf_Data *d, struct ga_binid *id)
 		const char *name = (const char *)d->d_buf + name_off;
 		const unsigned char *desc = (const unsigned char *)d->d_buf + desc_off;
 
-		if (nh.n_namesz == 3 && !memcmp(name, "Go", 3) && nh.n_type == GO_NOTE_TYPE_BUILDID &&
+		/* The Go linker writes the owner as "Go\0\0" (n_namesz 4). */
+		if ((nh.n_namesz == 3 || nh.n_namesz == 4) && !memcmp(name, "Go", 3) &&
+		    nh.n_type == GO_NOTE_TYPE_BUILDID &&
 		    nh.n_descsz < sizeof(id->go_build_id)) {
 			memcpy(id->go_build_id, desc, nh.n_descsz);
 			id->go_build_id[nh.n_descsz] = '\0';

@@ -1,0 +1,129 @@
+// funcs: functions of many shapes for the end-to-end tests. Each mode
+// prints what the traced function received and returned, one line per
+// call, so the tests compare goattach's decoding with the program itself.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"sync"
+)
+
+// Several return paths: each compiles to its own RET.
+//
+//go:noinline
+func classify(n int) string {
+	if n < 0 {
+		return "negative"
+	}
+	if n == 0 {
+		return "zero"
+	}
+	if n < 10 {
+		return "small"
+	}
+	return "large"
+}
+
+// Results of mixed kinds: int, bool, float64, string, error.
+//
+//go:noinline
+func mixed(n int) (int, bool, float64, string, error) {
+	var err error
+	if n%2 != 0 {
+		err = errors.New("odd")
+	}
+	return n * 3, n%2 == 0, float64(n) / 4, fmt.Sprintf("n=%d", n), err
+}
+
+type Counter struct {
+	total int
+	name  string
+}
+
+// A method on a pointer receiver.
+//
+//go:noinline
+func (c *Counter) Add(n int) int {
+	c.total += n
+	return c.total
+}
+
+// Recursion: nested calls of one function on one goroutine.
+//
+//go:noinline
+func fact(n int) int {
+	if n <= 0 {
+		return 1
+	}
+	return n * fact(n-1)
+}
+
+// A large frame on every level: fresh goroutines must grow their stacks
+// in grow's prologue, which passes the entry's stack check twice.
+//
+//go:noinline
+func grow(depth int) int {
+	var buf [1024]byte
+	buf[depth%len(buf)] = byte(depth)
+	if depth == 0 {
+		return int(buf[0])
+	}
+	return grow(depth-1) + 1 + int(buf[(depth+1)%len(buf)])
+}
+
+func atoi(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "funcs:", err)
+		os.Exit(2)
+	}
+	return n
+}
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: funcs classify|mixed|add|fact|grow ARGS...")
+		os.Exit(2)
+	}
+	args := os.Args[2:]
+	switch os.Args[1] {
+	case "classify":
+		for _, a := range args {
+			n := atoi(a)
+			fmt.Printf("classify(%d) = %q\n", n, classify(n))
+		}
+	case "mixed":
+		for _, a := range args {
+			n := atoi(a)
+			i, b, f, s, err := mixed(n)
+			fmt.Printf("mixed(%d) = %d %t %g %q %v\n", n, i, b, f, s, err)
+		}
+	case "add":
+		c := &Counter{name: "c"}
+		for _, a := range args {
+			n := atoi(a)
+			fmt.Printf("add(%d) = %d\n", n, c.Add(n))
+		}
+	case "fact":
+		n := atoi(args[0])
+		fmt.Printf("fact(%d) = %d\n", n, fact(n))
+	case "grow":
+		g, d := atoi(args[0]), atoi(args[1])
+		var wg sync.WaitGroup
+		for i := 0; i < g; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				grow(d)
+			}()
+		}
+		wg.Wait()
+		fmt.Printf("grow calls=%d\n", g*(d+1))
+	default:
+		fmt.Fprintln(os.Stderr, "funcs: unknown mode", os.Args[1])
+		os.Exit(2)
+	}
+}

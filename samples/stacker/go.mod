@@ -1,0 +1,3 @@
+module example.com/stacker
+
+go 1.19

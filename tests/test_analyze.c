@@ -1,0 +1,555 @@
+// SPDX-License-Identifier: MIT
+/*
+ * goanalyze end to end on real Go binaries built from samples/: the
+ * results are compared with objdump's disassembly, the Go toolchain's own
+ * tools and sha256sum, never with values copied from goanalyze.
+ */
+#include <dirent.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "db.h"
+#include "log.h"
+#include "test.h"
+
+static const char *const samples[] = { "swapper", "stacker", "funcs", "blocker" };
+#define NSAMPLES (sizeof(samples) / sizeof(samples[0]))
+
+/* What objdump says about one function. */
+struct od_func {
+	uint64_t start, end;
+	char name[256];
+	uint32_t rets[64], tails[64];
+	size_t nrets, ntails;
+	int64_t entry_probe;	/* offset of the stack-check branch, -1 if none */
+};
+
+struct od_insn {
+	uint64_t addr;
+	char mnem[16];
+	uint64_t target;	/* direct branch target, 0 if none */
+	char target_name[128];
+};
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Parse one "  4810a0:\tjbe    4810fb <main.main+0x9b>" line. */
+static bool parse_insn(const char *line, struct od_insn *in)
+{
+	char rest[512];
+	int n = 0;
+
+	memset(in, 0, sizeof(*in));
+	if (sscanf(line, " %" SCNx64 ":%n", &in->addr, &n) != 1 || !n)
+		return false;
+	line += n;
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (sscanf(line, "%15s %511[^\n]", in->mnem, rest) >= 1) {
+		char name[128];
+		uint64_t t;
+
+		if (sscanf(rest, "%" SCNx64 " <%127[^>]>", &t, name) == 2) {
+			in->target = t;
+			snprintf(in->target_name, sizeof(in->target_name), "%s", name);
+		}
+	}
+	return in->mnem[0] != '\0';
+}
+
+static bool is_ret(const char *m)
+{
+	return !strcmp(m, "ret") || !strcmp(m, "retq");
+}
+
+static bool is_jmp(const char *m)
+{
+	return !strcmp(m, "jmp") || !strcmp(m, "jmpq");
+}
+
+/*
+ * From objdump's instructions of one function: its RETs, its JMPs out of
+ * [start, end), and the prologue branch (jbe/jb within the first 8
+ * instructions) whose target block's first call is runtime.morestack*.
+ */
+static void od_analyze(struct od_func *f, struct od_insn *insns, size_t n)
+{
+	size_t i, j;
+
+	f->entry_probe = -1;
+	for (i = 0; i < n; i++) {
+		struct od_insn *in = &insns[i];
+
+		if (is_ret(in->mnem) && f->nrets < 64)
+			f->rets[f->nrets++] = in->addr - f->start;
+		if (is_jmp(in->mnem) && in->target && (in->target < f->start || in->target >= f->end) &&
+		    f->ntails < 64)
+			f->tails[f->ntails++] = in->addr - f->start;
+	}
+	for (i = 0; i < n && i < 8; i++) {
+		struct od_insn *in = &insns[i];
+
+		if ((strcmp(in->mnem, "jbe") && strcmp(in->mnem, "jb")) || !in->target)
+			continue;
+		for (j = 0; j < n; j++) {
+			if (insns[j].addr < in->target || strncmp(insns[j].mnem, "call", 4))
+				continue;
+			if (!strncmp(insns[j].target_name, "runtime.morestack", 17))
+				f->entry_probe = in->addr - f->start;
+			break;
+		}
+	}
+	qsort(f->rets, f->nrets, sizeof(uint32_t), cmp_u32);
+	qsort(f->tails, f->ntails, sizeof(uint32_t), cmp_u32);
+}
+
+/* All functions objdump shows, with their instructions analyzed. */
+static struct od_func *objdump_funcs(const char *bin, size_t *nfuncs)
+{
+	char *argv[] = { "objdump", "-d", "--no-show-raw-insn", (char *)bin, NULL };
+	struct od_func *funcs = NULL;
+	struct od_insn *insns = NULL;
+	size_t nf = 0, ni = 0, capi = 0, capf = 0, k;
+	struct cmd_result r;
+	char *line, *save = NULL;
+
+	if (cmd_run(argv, 120, &r) || r.status != 0) {
+		cmd_result_free(&r);
+		return NULL;
+	}
+	for (line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		uint64_t addr;
+		char name[256];
+		struct od_insn in;
+
+		if (sscanf(line, "%" SCNx64 " <%255[^>]>:", &addr, name) == 2) {
+			if (nf == capf) {
+				capf = capf ? capf * 2 : 1024;
+				funcs = realloc(funcs, capf * sizeof(*funcs));
+			}
+			memset(&funcs[nf], 0, sizeof(funcs[nf]));
+			funcs[nf].start = addr;
+			snprintf(funcs[nf].name, sizeof(funcs[nf].name), "%s", name);
+			nf++;
+			continue;
+		}
+		if (nf && parse_insn(line, &in)) {
+			if (ni == capi) {
+				capi = capi ? capi * 2 : 65536;
+				insns = realloc(insns, capi * sizeof(*insns));
+			}
+			insns[ni++] = in;
+		}
+	}
+	/* A function ends where objdump's next label starts. */
+	for (k = 0; k < nf; k++)
+		funcs[k].end = k + 1 < nf ? funcs[k + 1].start : UINT64_MAX;
+	for (k = 0; k < nf; k++) {
+		size_t lo = 0, hi;
+
+		/* instructions are in address order: find this function's range */
+		while (lo < ni && insns[lo].addr < funcs[k].start)
+			lo++;
+		hi = lo;
+		while (hi < ni && insns[hi].addr < funcs[k].end)
+			hi++;
+		od_analyze(&funcs[k], insns + lo, hi - lo);
+	}
+	free(insns);
+	cmd_result_free(&r);
+	*nfuncs = nf;
+	return funcs;
+}
+
+static const struct od_func *od_find(const struct od_func *funcs, size_t n, uint64_t addr)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (funcs[mid].start < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && funcs[lo].start == addr ? &funcs[lo] : NULL;
+}
+
+static int index_sample(const char *name, const char *db)
+{
+	char cmd[1024];
+	struct cmd_result r;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "'%s' index '%s/samples/%s' --db '%s'", build_path("goanalyze"),
+		 build_dir(), name, db);
+	sh_run(cmd, 120, &r);
+	st = r.status;
+	if (st)
+		printf("  index %s: %s", name, r.err);
+	cmd_result_free(&r);
+	return st;
+}
+
+/* Every function's RETs and tail calls and its entry probe equal objdump's. */
+static void test_exits_match_objdump(void)
+{
+	size_t s;
+
+	for (s = 0; s < NSAMPLES; s++) {
+		const char *db = tmp_path("exits.db");
+		char bin[512];
+		struct od_func *od = NULL;
+		struct ga_func *funcs = NULL;
+		struct ga_build b = {};
+		struct gadb *gdb = NULL;
+		size_t nod = 0, nf = 0, i, compared = 0, mism = 0, jcc = 0;
+
+		unlink(db);
+		snprintf(bin, sizeof(bin), "%s/samples/%s", build_dir(), samples[s]);
+		if (!ASSERT_EQ(index_sample(samples[s], db), 0, samples[s]))
+			goto next;
+		gdb = gadb__open(db);
+		if (!ASSERT_TRUE(gdb != NULL, "open db"))
+			goto next;
+		{
+			struct ga_build *bs = NULL;
+			size_t nb = 0;
+
+			if (!ASSERT_OK(gadb__list_builds(gdb, &bs, &nb), "builds") ||
+			    !ASSERT_EQ(nb, 1, "one build")) {
+				free(bs);
+				goto next;
+			}
+			b = bs[0];
+			free(bs);
+		}
+		if (!ASSERT_OK(gadb__load_funcs(gdb, b.db_id, NULL, 0, &funcs, &nf, NULL), "load"))
+			goto next;
+		od = objdump_funcs(bin, &nod);
+		if (!ASSERT_TRUE(od != NULL && nod > 100, "objdump -d"))
+			goto next;
+		for (i = 0; i < nf; i++) {
+			const struct ga_func *f = &funcs[i];
+			const struct od_func *o = od_find(od, nod, f->entry);
+			uint32_t rets[64], tails[64];
+			size_t nr = 0, nt = 0, k;
+			bool ok;
+
+			if (!o)
+				continue;
+			compared++;
+			for (k = 0; k < f->nexits && k < 64; k++) {
+				if (f->exits[k].kind == GA_EXIT_RET)
+					rets[nr++] = f->exits[k].offset;
+				else
+					tails[nt++] = f->exits[k].offset;
+			}
+			ok = nr == o->nrets && nt == o->ntails &&
+			     !memcmp(rets, o->rets, nr * sizeof(*rets)) &&
+			     !memcmp(tails, o->tails, nt * sizeof(*tails));
+			if (o->entry_probe >= 0) {
+				jcc++;
+				ok = ok && f->entry_kind == GA_ENTRY_JCC &&
+				     f->entry_probe_offset == (uint32_t)o->entry_probe;
+			} else {
+				ok = ok && f->entry_kind == GA_ENTRY_RAW && f->entry_probe_offset == 0;
+			}
+			if (!ok && mism++ < 5)
+				printf("  %s: %s differs from objdump (rets %zu/%zu tails %zu/%zu "
+				       "entry +%u/%lld)\n", samples[s], f->name, nr, o->nrets, nt,
+				       o->ntails, f->entry_probe_offset, (long long)o->entry_probe);
+		}
+		printf("  %s: %zu functions compared with objdump, %zu with a stack-check entry, "
+		       "%zu differ\n", samples[s], compared, jcc, mism);
+		ASSERT_EQ(mism, 0, samples[s]);
+		/* objdump labels come from .symtab: nearly all pclntab functions have one. */
+		ASSERT_GE(compared * 100, nf * 95, "functions compared");
+		ASSERT_GE(jcc, 500, "stack-check entries found");
+next:
+		free(od);
+		ga_funcs_free(funcs, nf);
+		ga_build_clear(&b);
+		gadb__free(gdb);
+	}
+}
+
+static char *trim(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+		s[--n] = '\0';
+	return s;
+}
+
+/* The JSON report's identity comes from independent tools. */
+static void test_report_json(void)
+{
+	const char *db = tmp_path("report.db");
+	char cmd[1024], bin[512], want_sha[65] = "", want_ver[64] = "", want_bid[256] = "";
+	struct cmd_result r = {};
+	cJSON *doc = NULL, *b, *fns, *fn, *rets, *params;
+
+	unlink(db);
+	snprintf(bin, sizeof(bin), "%s/samples/swapper", build_dir());
+	if (!ASSERT_EQ(index_sample("swapper", db), 0, "index"))
+		return;
+	snprintf(cmd, sizeof(cmd), "sha256sum '%s' | cut -d' ' -f1", bin);
+	sh_run(cmd, 30, &r);
+	snprintf(want_sha, sizeof(want_sha), "%s", trim(r.out));
+	cmd_result_free(&r);
+	snprintf(cmd, sizeof(cmd), "go version '%s' | sed 's/.*: //'", bin);
+	sh_run(cmd, 30, &r);
+	snprintf(want_ver, sizeof(want_ver), "%s", trim(r.out));
+	cmd_result_free(&r);
+	snprintf(cmd, sizeof(cmd), "go tool buildid '%s'", bin);
+	sh_run(cmd, 30, &r);
+	snprintf(want_bid, sizeof(want_bid), "%s", trim(r.out));
+	cmd_result_free(&r);
+
+	snprintf(cmd, sizeof(cmd), "'%s' report --db '%s' --json main.swap", build_path("goanalyze"), db);
+	sh_run(cmd, 60, &r);
+	if (!ASSERT_EQ(r.status, 0, "report exit"))
+		goto out;
+	doc = cJSON_Parse(r.out);
+	if (!ASSERT_TRUE(doc != NULL, "report is JSON"))
+		goto out;
+	b = cJSON_GetObjectItem(doc, "binary");
+	ASSERT_STREQ(cJSON_GetStringValue(cJSON_GetObjectItem(b, "sha256")), want_sha, "sha256");
+	ASSERT_STREQ(cJSON_GetStringValue(cJSON_GetObjectItem(b, "go_version")), want_ver, "go version");
+	ASSERT_STREQ(cJSON_GetStringValue(cJSON_GetObjectItem(b, "build_id")), want_bid, "build id");
+	ASSERT_STREQ(cJSON_GetStringValue(cJSON_GetObjectItem(b, "goarch")), "amd64", "goarch");
+	ASSERT_STREQ(cJSON_GetStringValue(cJSON_GetObjectItem(b, "path")), bin, "path");
+	fns = cJSON_GetObjectItem(doc, "functions");
+	if (!ASSERT_EQ(cJSON_GetArraySize(fns), 1, "one function"))
+		goto out;
+	fn = cJSON_GetArrayItem(fns, 0);
+	ASSERT_STREQ(cJSON_GetStringValue(cJSON_GetObjectItem(fn, "name")), "main.swap", "name");
+	ASSERT_TRUE(cJSON_IsNumber(cJSON_GetObjectItem(fn, "entry")), "entry is a number");
+	ASSERT_TRUE(cJSON_IsNumber(cJSON_GetObjectItem(fn, "file_offset")), "file_offset is a number");
+	ASSERT_STREQ(cJSON_GetStringValue(cJSON_GetObjectItem(fn, "abi")), "ABIInternal", "abi");
+	rets = cJSON_GetObjectItem(fn, "returns");
+	ASSERT_GE(cJSON_GetArraySize(rets), 1, "returns");
+	ASSERT_STREQ(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(rets, 0), "kind")),
+		     "ret", "return kind");
+	params = cJSON_GetObjectItem(fn, "params");
+	if (ASSERT_EQ(cJSON_GetArraySize(params), 4, "x, y and two results")) {
+		static const char *const names[] = { "x", "y", "~r0", "~r1" };
+		/* abi-internal.md: strings take two integer registers, results restart at RAX */
+		static const char *const locs[] = { "rax,rbx", "rcx,rdi", "rax,rbx", "rcx,rdi" };
+		int i;
+
+		for (i = 0; i < 4; i++) {
+			cJSON *p = cJSON_GetArrayItem(params, i);
+
+			ASSERT_STREQ(cJSON_GetStringValue(cJSON_GetObjectItem(p, "name")), names[i], "param");
+			ASSERT_STREQ(cJSON_GetStringValue(cJSON_GetObjectItem(p, "type")), "string", "type");
+			ASSERT_STREQ(cJSON_GetStringValue(cJSON_GetObjectItem(p, "location")), locs[i], "loc");
+			ASSERT_EQ(cJSON_IsTrue(cJSON_GetObjectItem(p, "result")), i >= 2, "result flag");
+		}
+	}
+out:
+	cJSON_Delete(doc);
+	cmd_result_free(&r);
+}
+
+/* The goid offset agrees with gdb's view of runtime.g from the same DWARF. */
+static void test_goid_offset_matches_gdb(void)
+{
+	const char *db = tmp_path("goid.db");
+	char cmd[1024];
+	struct cmd_result r = {};
+	long gdb_off = -1;
+	char *line;
+	struct gadb *gdb;
+	struct ga_build *bs = NULL;
+	size_t nb = 0, i;
+
+	unlink(db);
+	if (!ASSERT_EQ(index_sample("stacker", db), 0, "index"))
+		return;
+	snprintf(cmd, sizeof(cmd),
+		 "gdb -nx -batch -ex 'set language c' -ex \"ptype/o struct 'runtime.g'\" "
+		 "'%s/samples/stacker' 2>/dev/null | "
+		 "grep -E '[^a-z_]goid;'", build_dir());
+	sh_run(cmd, 60, &r);
+	/* gdb prints each member as: slash-star OFFSET | SIZE star-slash TYPE NAME; */
+	line = r.out ? strstr(r.out, "/*") : NULL;
+	if (line)
+		gdb_off = strtol(line + 2, NULL, 10);
+	cmd_result_free(&r);
+	if (!ASSERT_GE(gdb_off, 1, "gdb found runtime.g.goid"))
+		return;
+	gdb = gadb__open(db);
+	if (!ASSERT_TRUE(gdb != NULL, "open"))
+		return;
+	if (ASSERT_OK(gadb__list_builds(gdb, &bs, &nb), "builds") && ASSERT_EQ(nb, 1, "one build"))
+		ASSERT_EQ(bs[0].goid_offset, gdb_off, "goid offset");
+	for (i = 0; i < nb; i++)
+		ga_build_clear(&bs[i]);
+	free(bs);
+	gadb__free(gdb);
+}
+
+static bool file_exists(const char *p)
+{
+	return access(p, F_OK) == 0;
+}
+
+static int count_tmp_leftovers(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	while (d && (de = readdir(d)))
+		if (strstr(de->d_name, ".tmp."))
+			n++;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* Indexing the same build again changes nothing and says so. */
+static void test_reindex_is_noop(void)
+{
+	const char *db = tmp_path("again.db");
+	char cmd[1024], sum1[128] = "", sum2[128] = "";
+	struct cmd_result r = {};
+
+	unlink(db);
+	if (!ASSERT_EQ(index_sample("swapper", db), 0, "first index"))
+		return;
+	snprintf(cmd, sizeof(cmd), "sha256sum '%s'", db);
+	sh_run(cmd, 30, &r);
+	snprintf(sum1, sizeof(sum1), "%s", r.out);
+	cmd_result_free(&r);
+	snprintf(cmd, sizeof(cmd), "'%s' index '%s/samples/swapper' --db '%s'", build_path("goanalyze"),
+		 build_dir(), db);
+	sh_run(cmd, 60, &r);
+	ASSERT_EQ(r.status, 0, "second index exit");
+	ASSERT_CONTAINS(r.out, "nothing to do", "says so");
+	cmd_result_free(&r);
+	snprintf(cmd, sizeof(cmd), "sha256sum '%s'", db);
+	sh_run(cmd, 30, &r);
+	snprintf(sum2, sizeof(sum2), "%s", r.out);
+	cmd_result_free(&r);
+	ASSERT_STREQ(sum2, sum1, "DB unchanged");
+	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' 'PRAGMA integrity_check; PRAGMA user_version;'", db);
+	sh_run(cmd, 30, &r);
+	{
+		char want[32];
+
+		snprintf(want, sizeof(want), "ok\n%d\n", gadb_schema_version());
+		ASSERT_STREQ(r.out, want, "integrity and schema version (sqlite3 CLI)");
+	}
+	cmd_result_free(&r);
+}
+
+/* Bad input: one error line naming the file, exit 1, no DB left behind. */
+static void test_corrupt_inputs(void)
+{
+	static const struct {
+		const char *name;
+		const char *make;	/* shell command creating $F */
+	} cases[] = {
+		{ "truncated-elf", "head -c 4096 \"$S\" > \"$F\"" },
+		{ "truncated-half", "head -c $(( $(stat -c %s \"$S\") / 2 )) \"$S\" > \"$F\"" },
+		{ "random-bytes", "head -c 65536 /dev/urandom > \"$F\"" },
+		{ "empty", ": > \"$F\"" },
+		{ "c-binary", "printf 'int main(void){return 0;}' > \"$F.c\" && cc -o \"$F\" \"$F.c\"" },
+		{ "pclntab-zeroed",
+		  "cp \"$S\" \"$F\" && off=$(readelf -SW \"$F\" | "
+		  "awk '{for (i = 1; i < NF; i++) if ($i == \".gopclntab\") print $(i + 3)}') && "
+		  "printf '\\0\\0\\0\\0\\0\\0\\0\\0' | dd of=\"$F\" bs=1 seek=$((0x$off)) conv=notrunc 2>/dev/null" },
+		{ "directory", "mkdir -p \"$F\"" },
+		{ "missing", "rm -rf \"$F\"" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char input[512], db[512], cmd[2048];
+		struct cmd_result r = {};
+
+		snprintf(input, sizeof(input), "%s/bad-%s", tmp_dir(), cases[i].name);
+		snprintf(db, sizeof(db), "%s/bad-%s.db", tmp_dir(), cases[i].name);
+		snprintf(cmd, sizeof(cmd), "S='%s/samples/stacker' F='%s'; %s", build_dir(), input,
+			 cases[i].make);
+		sh_run(cmd, 60, &r);
+		if (!ASSERT_EQ(r.status, 0, cases[i].name)) {
+			printf("  setup: %s\n", r.err);
+			cmd_result_free(&r);
+			continue;
+		}
+		cmd_result_free(&r);
+		snprintf(cmd, sizeof(cmd), "'%s' index '%s' --db '%s'", build_path("goanalyze"), input, db);
+		sh_run(cmd, 60, &r);
+		ASSERT_EQ(r.status, 1, cases[i].name);
+		ASSERT_EQ(count_lines_with(r.err, ""), 1, cases[i].name);
+		ASSERT_CONTAINS(r.err, input, cases[i].name);
+		ASSERT_FALSE(file_exists(db), cases[i].name);
+		cmd_result_free(&r);
+	}
+	ASSERT_EQ(count_tmp_leftovers(tmp_dir()), 0, "no temporary DB files left");
+}
+
+/* A DB whose schema version differs is refused with both versions named. */
+static void test_schema_version_refused(void)
+{
+	const char *db = tmp_path("schema.db");
+	char cmd[1024], want[64];
+	struct cmd_result r = {};
+
+	unlink(db);
+	if (!ASSERT_EQ(index_sample("swapper", db), 0, "index"))
+		return;
+	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' 'PRAGMA user_version = 99' && '%s' report --db '%s'",
+		 db, build_path("goanalyze"), db);
+	sh_run(cmd, 30, &r);
+	ASSERT_EQ(r.status, 1, "exit");
+	ASSERT_CONTAINS(r.err, "schema version 99", "names the DB's version");
+	snprintf(want, sizeof(want), "expects %d", gadb_schema_version());
+	ASSERT_CONTAINS(r.err, want, "names the expected version");
+	cmd_result_free(&r);
+}
+
+/* A failure to write leaves no DB and no temp file (directory not writable). */
+static void test_unwritable_db_dir(void)
+{
+	char dir[512], db[600], cmd[1400];
+	struct cmd_result r = {};
+
+	snprintf(dir, sizeof(dir), "%s/nodir/sub", tmp_dir());
+	snprintf(db, sizeof(db), "%s/app.db", dir);
+	snprintf(cmd, sizeof(cmd), "'%s' index '%s/samples/swapper' --db '%s'", build_path("goanalyze"),
+		 build_dir(), db);
+	sh_run(cmd, 60, &r);
+	ASSERT_EQ(r.status, 1, "exit");
+	ASSERT_EQ(count_lines_with(r.err, ""), 1, "one line");
+	ASSERT_CONTAINS(r.err, db, "names the DB");
+	ASSERT_FALSE(file_exists(db), "no DB");
+	cmd_result_free(&r);
+}
+
+int main(void)
+{
+	ga_log_set_prog("test_analyze");
+	RUN_TEST(test_exits_match_objdump);
+	RUN_TEST(test_report_json);
+	RUN_TEST(test_goid_offset_matches_gdb);
+	RUN_TEST(test_reindex_is_noop);
+	RUN_TEST(test_corrupt_inputs);
+	RUN_TEST(test_schema_version_refused);
+	RUN_TEST(test_unwritable_db_dir);
+	return test_summary();
+}

@@ -1,0 +1,605 @@
+// SPDX-License-Identifier: MIT
+/*
+ * goattach end to end: real BPF attached to real Go processes built from
+ * samples/. Values are compared with what each program prints about its
+ * own calls; kernel state is checked with bpftool.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "test.h"
+
+static const char *skip_reason;
+
+#define REQUIRE_BPF() do { \
+	if (skip_reason) { \
+		TEST_SKIP("%s", skip_reason); \
+		return; \
+	} } while (0)
+
+static const char *sample_db(const char *name)
+{
+	static char dbs[4][512];
+	static int next;
+	char *db = dbs[next++ % 4], cmd[1400];
+	struct cmd_result r;
+
+	snprintf(db, sizeof(dbs[0]), "%s/%s.db", tmp_dir(), name);
+	if (access(db, F_OK) == 0)
+		return db;
+	snprintf(cmd, sizeof(cmd), "'%s' index '%s/samples/%s' --db '%s'", build_path("goanalyze"),
+		 build_dir(), name, db);
+	sh_run(cmd, 120, &r);
+	if (r.status)
+		printf("  index %s failed: %s", name, r.err);
+	cmd_result_free(&r);
+	return db;
+}
+
+static const char *sample_bin(const char *name)
+{
+	static char bins[4][512];
+	static int next;
+	char *b = bins[next++ % 4];
+
+	snprintf(b, sizeof(bins[0]), "%s/samples/%s", build_dir(), name);
+	return b;
+}
+
+/* Start goattach with args and wait until every probe is attached. */
+static bool start_goattach(struct bg_proc *p, char **args)
+{
+	char *argv[32] = { (char *)build_path("goattach") };
+	int i;
+
+	for (i = 0; args[i] && i < 30; i++)
+		argv[i + 1] = args[i];
+	argv[i + 1] = NULL;
+	if (bg_start(p, argv))
+		return false;
+	if (!bg_wait_stderr(p, "Ctrl-C to stop.", 60)) {
+		printf("  goattach did not start: %s\n", p->err);
+		return false;
+	}
+	return true;
+}
+
+/* Stop goattach with SIGINT; it must exit 0 and print its summary. */
+static void stop_goattach(struct bg_proc *p)
+{
+	ASSERT_OK(bg_stop(p, SIGINT, 30), "goattach stops on SIGINT");
+	ASSERT_EQ(p->status, 0, "goattach exit status");
+	ASSERT_CONTAINS(p->err, "events lost", "summary printed");
+}
+
+/* JSON lines of goattach's stdout for func, in order. */
+static int json_calls(const char *out, const char *func, cJSON **calls, int max)
+{
+	const char *line = out;
+	int n = 0;
+
+	while (line && *line) {
+		const char *eol = strchr(line, '\n');
+		size_t len = eol ? (size_t)(eol - line) : strlen(line);
+		cJSON *o = cJSON_ParseWithLength(line, len);
+
+		if (o && !strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(o, "func")) ?: "", func) &&
+		    n < max)
+			calls[n++] = o;
+		else
+			cJSON_Delete(o);
+		line = eol ? eol + 1 : NULL;
+	}
+	return n;
+}
+
+static void free_calls(cJSON **calls, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		cJSON_Delete(calls[i]);
+}
+
+static double num(cJSON *o, const char *a, const char *b)
+{
+	cJSON *x = cJSON_GetObjectItem(o, a);
+
+	if (b)
+		x = cJSON_GetObjectItem(x, b);
+	return cJSON_IsNumber(x) ? x->valuedouble : -1e300;
+}
+
+static const char *str(cJSON *o, const char *a, const char *b)
+{
+	cJSON *x = cJSON_GetObjectItem(o, a);
+
+	if (b)
+		x = cJSON_GetObjectItem(x, b);
+	return cJSON_GetStringValue(x);
+}
+
+/* The slice's headline: one call, the right argument and result, the program unharmed. */
+static void test_stacker(void)
+{
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	cJSON *calls[4];
+	int n = 0;
+	char *args[] = { "--db", (char *)sample_db("stacker"), "--json", "main.stacker", NULL };
+	char *run[] = { (char *)sample_bin("stacker"), "1000000", NULL };
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(run, 120, &r);
+	ASSERT_EQ(r.status, 0, "stacker exit status");
+	ASSERT_STREQ(r.out, "hello: 999999000000\n", "stacker output");
+	stop_goattach(&ga);
+	n = json_calls(ga.out, "main.stacker", calls, 4);
+	if (!ASSERT_EQ(n, 1, "exactly one call"))
+		goto out;
+	ASSERT_EQ(num(calls[0], "args", "count"), 1000000, "count");
+	ASSERT_STREQ(str(calls[0], "results", "~r0"), "hello: 999999000000", "result string");
+	ASSERT_GE(num(calls[0], "latency_ns", NULL), 1000, "latency");
+	ASSERT_TRUE(num(calls[0], "goid", NULL) >= 1, "goid");
+	ASSERT_CONTAINS(ga.err, "1 calls", "summary count");
+out:
+	free_calls(calls, n);
+	cmd_result_free(&r);
+	bg_free(&ga);
+}
+
+static void test_swapper(void)
+{
+	struct bg_proc ga = {}, gt = {};
+	struct cmd_result r = {};
+	cJSON *calls[4];
+	int n = 0;
+	char *args[] = { "--db", (char *)sample_db("swapper"), "--json", "main.swap", NULL };
+	char *targs[] = { "--db", (char *)sample_db("swapper"), "main.swap", NULL };
+	char *run[] = { (char *)sample_bin("swapper"), "hello", "go", NULL };
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start json") ||
+	    !ASSERT_TRUE(start_goattach(&gt, targs), "start text"))
+		goto out;
+	cmd_run(run, 60, &r);
+	ASSERT_STREQ(r.out, "go hello\n", "swapper output");
+	stop_goattach(&ga);
+	stop_goattach(&gt);
+	n = json_calls(ga.out, "main.swap", calls, 4);
+	if (!ASSERT_EQ(n, 1, "one call"))
+		goto out;
+	ASSERT_STREQ(str(calls[0], "args", "x"), "hello", "x");
+	ASSERT_STREQ(str(calls[0], "args", "y"), "go", "y");
+	ASSERT_STREQ(str(calls[0], "results", "~r0"), "go", "~r0");
+	ASSERT_STREQ(str(calls[0], "results", "~r1"), "hello", "~r1");
+	ASSERT_CONTAINS(gt.out, "main.swap(x=\"hello\", y=\"go\") = (\"go\", \"hello\")", "text line");
+out:
+	free_calls(calls, n);
+	cmd_result_free(&r);
+	bg_free(&ga);
+	bg_free(&gt);
+}
+
+/*
+ * Goroutines block inside the traced function and resume on any thread:
+ * every call is seen once, and the latency matches what the program
+ * measured itself within 5%.
+ */
+static void test_blocker_latency(void)
+{
+	enum { G = 100, MS = 40 };
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	cJSON *calls[G + 8];
+	long prog_ns[G];
+	int n = 0, i, seen[G] = {}, bad = 0;
+	char *args[] = { "--db", (char *)sample_db("blocker"), "--json", "main.work", NULL };
+	char gs[16], ms[16];
+	char *run[] = { (char *)sample_bin("blocker"), gs, ms, NULL };
+	const char *line;
+
+	REQUIRE_BPF();
+	snprintf(gs, sizeof(gs), "%d", G);
+	snprintf(ms, sizeof(ms), "%d", MS);
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(run, 120, &r);
+	ASSERT_EQ(r.status, 0, "blocker exit");
+	stop_goattach(&ga);
+	for (i = 0; i < G; i++)
+		prog_ns[i] = -1;
+	for (line = r.out; line && *line;) {
+		int id, res;
+		long ns;
+
+		if (sscanf(line, "work id=%d result=%d ns=%ld", &id, &res, &ns) == 3 && id >= 0 && id < G)
+			prog_ns[id] = ns;
+		line = strchr(line, '\n');
+		line = line ? line + 1 : NULL;
+	}
+	n = json_calls(ga.out, "main.work", calls, G + 8);
+	if (!ASSERT_EQ(n, G, "every call seen once"))
+		goto out;
+	for (i = 0; i < n; i++) {
+		int id = num(calls[i], "args", "id");
+		double lat = num(calls[i], "latency_ns", NULL);
+
+		if (!ASSERT_TRUE(id >= 0 && id < G, "id in range"))
+			continue;
+		seen[id]++;
+		ASSERT_EQ(num(calls[i], "results", "~r0"), id * 2, "result");
+		/* The program's own clock includes time.Now() overhead; 5% is the bound. */
+		if (prog_ns[id] <= 0 || lat < prog_ns[id] * 0.95 || lat > prog_ns[id] * 1.05) {
+			if (bad++ < 5)
+				printf("  id %d: goattach %.0f ns, program %ld ns\n", id, lat, prog_ns[id]);
+		}
+	}
+	ASSERT_EQ(bad, 0, "latencies within 5% of the program's");
+	for (i = 0; i < G; i++)
+		ASSERT_EQ(seen[i], 1, "each id once");
+out:
+	free_calls(calls, n);
+	cmd_result_free(&r);
+	bg_free(&ga);
+}
+
+/* Several RETs: each path is probed and reports its own result. */
+static void test_classify_return_paths(void)
+{
+	static const char *const want[] = { "negative", "zero", "small", "large" };
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	cJSON *calls[8];
+	int n = 0, i;
+	char *args[] = { "--db", (char *)sample_db("funcs"), "--json", "main.classify", NULL };
+	char *run[] = { (char *)sample_bin("funcs"), "classify", "-3", "0", "5", "50", NULL };
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(run, 60, &r);
+	ASSERT_CONTAINS(r.out, "classify(50) = \"large\"", "program output");
+	stop_goattach(&ga);
+	ASSERT_CONTAINS(ga.err, "(5 probes)", "an entry and four RETs");
+	n = json_calls(ga.out, "main.classify", calls, 8);
+	if (!ASSERT_EQ(n, 4, "four calls"))
+		goto out;
+	for (i = 0; i < 4; i++)
+		ASSERT_STREQ(str(calls[i], "results", "~r0"), want[i], "result");
+	ASSERT_EQ(num(calls[0], "args", "n"), -3, "negative argument");
+out:
+	free_calls(calls, n);
+	cmd_result_free(&r);
+	bg_free(&ga);
+}
+
+/*
+ * Results of mixed kinds. The float64 result lives in X0, which a uprobe
+ * cannot read (pt_regs holds no vector registers): it is reported as null,
+ * never as a wrong number.
+ */
+static void test_mixed_results(void)
+{
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	cJSON *calls[4];
+	int n = 0;
+	char *args[] = { "--db", (char *)sample_db("funcs"), "--json", "main.mixed", NULL };
+	char *run[] = { (char *)sample_bin("funcs"), "mixed", "3", "4", NULL };
+	cJSON *res;
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(run, 60, &r);
+	ASSERT_CONTAINS(r.out, "mixed(3) = 9 false 0.75 \"n=3\" odd", "program output");
+	ASSERT_CONTAINS(r.out, "mixed(4) = 12 true 1 \"n=4\" <nil>", "program output");
+	stop_goattach(&ga);
+	n = json_calls(ga.out, "main.mixed", calls, 4);
+	if (!ASSERT_EQ(n, 2, "two calls"))
+		goto out;
+	res = cJSON_GetObjectItem(calls[0], "results");
+	ASSERT_EQ(num(calls[0], "results", "~r0"), 9, "int");
+	ASSERT_TRUE(cJSON_IsFalse(cJSON_GetObjectItem(res, "~r1")), "bool false");
+	ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(res, "~r2")), "float in X0: null");
+	ASSERT_STREQ(str(calls[0], "results", "~r3"), "n=3", "string");
+	ASSERT_TRUE(cJSON_IsObject(cJSON_GetObjectItem(res, "~r4")), "non-nil error");
+	res = cJSON_GetObjectItem(calls[1], "results");
+	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(res, "~r1")), "bool true");
+	ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(res, "~r4")), "nil error");
+out:
+	free_calls(calls, n);
+	cmd_result_free(&r);
+	bg_free(&ga);
+}
+
+static void test_pointer_receiver(void)
+{
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	cJSON *calls[4];
+	int n = 0;
+	char *args[] = { "--db", (char *)sample_db("funcs"), "--json", "main.(*Counter).Add", NULL };
+	char *run[] = { (char *)sample_bin("funcs"), "add", "1", "2", NULL };
+	const char *c0, *c1;
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(run, 60, &r);
+	ASSERT_CONTAINS(r.out, "add(2) = 3", "program output");
+	stop_goattach(&ga);
+	n = json_calls(ga.out, "main.(*Counter).Add", calls, 4);
+	if (!ASSERT_EQ(n, 2, "two calls"))
+		goto out;
+	ASSERT_EQ(num(calls[0], "args", "n"), 1, "n");
+	ASSERT_EQ(num(calls[0], "results", "~r0"), 1, "total");
+	ASSERT_EQ(num(calls[1], "args", "n"), 2, "n");
+	ASSERT_EQ(num(calls[1], "results", "~r0"), 3, "total");
+	c0 = str(calls[0], "args", "c");
+	c1 = str(calls[1], "args", "c");
+	ASSERT_TRUE(c0 && !strncmp(c0, "0x", 2), "receiver is a pointer");
+	ASSERT_STREQ(c1, c0, "same receiver both times");
+out:
+	free_calls(calls, n);
+	cmd_result_free(&r);
+	bg_free(&ga);
+}
+
+/* Recursion: calls pair by depth on one goroutine; latencies nest. */
+static void test_recursion(void)
+{
+	static const int fact[] = { 1, 1, 2, 6, 24, 120 };
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	cJSON *calls[16];
+	int n = 0, i;
+	char *args[] = { "--db", (char *)sample_db("funcs"), "--json", "main.fact", NULL };
+	char *run[] = { (char *)sample_bin("funcs"), "fact", "5", NULL };
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(run, 60, &r);
+	ASSERT_STREQ(r.out, "fact(5) = 120\n", "program output");
+	stop_goattach(&ga);
+	n = json_calls(ga.out, "main.fact", calls, 16);
+	if (!ASSERT_EQ(n, 6, "six calls"))
+		goto out;
+	/* The innermost call returns first. */
+	for (i = 0; i < 6; i++) {
+		ASSERT_EQ(num(calls[i], "args", "n"), i, "n");
+		ASSERT_EQ(num(calls[i], "results", "~r0"), fact[i], "result");
+		ASSERT_EQ(num(calls[i], "depth", NULL), 6 - i, "depth");
+		if (i)
+			ASSERT_TRUE(num(calls[i], "latency_ns", NULL) >= num(calls[i - 1], "latency_ns", NULL),
+				    "an outer call lasts at least as long as the inner one");
+	}
+out:
+	free_calls(calls, n);
+	cmd_result_free(&r);
+	bg_free(&ga);
+}
+
+/*
+ * Fresh goroutines grow their stacks in grow's prologue: the entry branch
+ * is passed twice then, and each call must still be counted exactly once.
+ */
+static void test_stack_growth_counts_once(void)
+{
+	enum { G = 20, D = 30 };
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	cJSON **calls = calloc(G * (D + 1) + 16, sizeof(*calls));
+	int n = 0, i, wrong = 0;
+	char *args[] = { "--db", (char *)sample_db("funcs"), "--json", "main.grow", NULL };
+	char *run[] = { (char *)sample_bin("funcs"), "grow", "20", "30", NULL };
+	const char *ign;
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(run, 60, &r);
+	ASSERT_STREQ(r.out, "grow calls=620\n", "program output");
+	stop_goattach(&ga);
+	n = json_calls(ga.out, "main.grow", calls, G * (D + 1) + 16);
+	ASSERT_EQ(n, G * (D + 1), "one event per call");
+	for (i = 0; i < n; i++)
+		if (num(calls[i], "results", "~r0") != num(calls[i], "args", "depth"))
+			wrong++;
+	ASSERT_EQ(wrong, 0, "grow(d) returns d");
+	/* "... N morestack passes ignored": the stack did grow in the prologue. */
+	ign = strstr(ga.err, "exits without entry, ");
+	ASSERT_TRUE(ign && atoi(ign + strlen("exits without entry, ")) > 0, "morestack passes seen");
+out:
+	free_calls(calls, n);
+	free(calls);
+	cmd_result_free(&r);
+	bg_free(&ga);
+}
+
+/* goattach refuses a binary the DB does not describe, naming both ids. */
+static void test_refuses_other_build(void)
+{
+	char *args[] = { (char *)build_path("goattach"), "--db", (char *)sample_db("swapper"),
+			 "--binary", (char *)sample_bin("stacker"), "main.stacker", NULL };
+	char cmd[1024], want_db[256] = "", want_bin[256] = "";
+	struct cmd_result r = {}, id = {};
+
+	snprintf(cmd, sizeof(cmd), "go tool buildid '%s'", sample_bin("swapper"));
+	sh_run(cmd, 30, &id);
+	snprintf(want_db, sizeof(want_db), "%.*s", (int)strcspn(id.out, "\n"), id.out);
+	cmd_result_free(&id);
+	snprintf(cmd, sizeof(cmd), "go tool buildid '%s'", sample_bin("stacker"));
+	sh_run(cmd, 30, &id);
+	snprintf(want_bin, sizeof(want_bin), "%.*s", (int)strcspn(id.out, "\n"), id.out);
+	cmd_result_free(&id);
+
+	cmd_run(args, 60, &r);
+	ASSERT_EQ(r.status, 1, "exit");
+	ASSERT_EQ(count_lines_with(r.err, ""), 1, "one line");
+	ASSERT_CONTAINS(r.err, want_bin, "names the binary's build id");
+	ASSERT_CONTAINS(r.err, want_db, "names the DB's build id");
+	ASSERT_FALSE(strstr(r.err, "Tracing"), "nothing attached");
+	cmd_result_free(&r);
+}
+
+/*
+ * A DB edited so that a return offset points at another instruction is
+ * refused: once with the stored bytes left as they were, once with them
+ * forged to match the new place (the opcode check catches that).
+ */
+static void test_refuses_edited_offset(void)
+{
+	const char *orig = sample_db("stacker");
+	char db[512], cmd[4096];
+	struct cmd_result r = {};
+	int round;
+
+	for (round = 0; round < 2; round++) {
+		snprintf(db, sizeof(db), "%s/edited-%d.db", tmp_dir(), round);
+		snprintf(cmd, sizeof(cmd),
+			 "set -e; cp '%s' '%s'; "
+			 "q=\"SELECT f.file_offset + e.offset + 1 FROM exits e JOIN functions f ON f.id = e.function_id "
+			 "WHERE f.name = 'main.stacker' AND e.kind = 'ret' LIMIT 1\"; "
+			 "off=$(sqlite3 '%s' \"$q\"); "
+			 "bytes=$(dd if='%s' bs=1 skip=$off count=1 2>/dev/null | od -An -tx1 | tr -d ' \\n'); "
+			 "ins=%s; "
+			 "sqlite3 '%s' \"UPDATE exits SET offset = offset + 1, insn = $ins WHERE kind = 'ret' AND "
+			 "function_id = (SELECT id FROM functions WHERE name = 'main.stacker')\"",
+			 orig, db, db, sample_bin("stacker"), round ? "X\\'$bytes\\'" : "insn", db);
+		sh_run(cmd, 30, &r);
+		if (!ASSERT_EQ(r.status, 0, "edit the DB")) {
+			printf("  %s\n", r.err);
+			cmd_result_free(&r);
+			continue;
+		}
+		cmd_result_free(&r);
+		{
+			char *args[] = { (char *)build_path("goattach"), "--db", db, "main.stacker", NULL };
+
+			cmd_run(args, 60, &r);
+		}
+		ASSERT_EQ(r.status, 1, "exit");
+		ASSERT_EQ(count_lines_with(r.err, ""), 1, "one line");
+		ASSERT_CONTAINS(r.err, "refusing to attach", "refused");
+		ASSERT_CONTAINS(r.err, "main.stacker", "names the function");
+		ASSERT_FALSE(strstr(r.err, "Tracing"), "nothing attached");
+		cmd_result_free(&r);
+	}
+}
+
+/* bpftool's view of the attached probes: plain uprobes only, on the DB's offsets. */
+static void test_kernel_sees_plain_uprobes_only(void)
+{
+	struct bg_proc ga = {};
+	struct cmd_result r = {}, q = {};
+	char *args[] = { "--db", (char *)sample_db("funcs"), "main.classify", "main.mixed", NULL };
+	char cmd[1024], pidstr[32];
+	int uprobes;
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	snprintf(pidstr, sizeof(pidstr), "pid %d ", ga.pid);
+	sh_run("bpftool perf list", 30, &r);
+	uprobes = count_lines_with(r.out, pidstr);
+	ASSERT_EQ(uprobes, 7, "1+4 probes of classify, 1+1 of mixed");
+	ASSERT_EQ(count_lines_with(r.out, "uretprobe"), 0, "no uretprobe anywhere");
+	snprintf(cmd, sizeof(cmd),
+		 "sqlite3 '%s' \"SELECT f.file_offset + e.offset FROM exits e "
+		 "JOIN functions f ON f.id = e.function_id WHERE f.name = 'main.classify'\"",
+		 sample_db("funcs"));
+	sh_run(cmd, 30, &q);
+	{
+		char *line, *save = NULL;
+		int found = 0;
+
+		for (line = strtok_r(q.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			char want[64];
+
+			snprintf(want, sizeof(want), "offset %s\n", line);
+			found += strstr(r.out, want) != NULL;
+		}
+		ASSERT_EQ(found, 4, "a uprobe on each RET offset of the DB");
+	}
+	stop_goattach(&ga);
+out:
+	cmd_result_free(&r);
+	cmd_result_free(&q);
+	bg_free(&ga);
+}
+
+/* kill -9 of goattach: the kernel drops its probes, the target keeps working. */
+static void test_kill9_leaves_nothing(void)
+{
+	struct bg_proc ga = {};
+	struct cmd_result r = {}, run_r = {};
+	char *args[] = { "--db", (char *)sample_db("stacker"), "main.stacker", NULL };
+	char *run[] = { (char *)sample_bin("stacker"), "1000", NULL };
+	char pidstr[32];
+	pid_t pid;
+	int i, left = -1;
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	pid = ga.pid;
+	kill(pid, SIGKILL);
+	bg_stop(&ga, 0, 10);
+	snprintf(pidstr, sizeof(pidstr), "pid %d ", pid);
+	for (i = 0; i < 50 && left; i++) {
+		sh_run("bpftool perf list", 30, &r);
+		left = count_lines_with(r.out, pidstr);
+		cmd_result_free(&r);
+		if (left)
+			usleep(100000);
+	}
+	ASSERT_EQ(left, 0, "no probe left behind");
+	cmd_run(run, 60, &run_r);
+	ASSERT_EQ(run_r.status, 0, "target runs");
+	ASSERT_STREQ(run_r.out, "hello: 999000\n", "target output");
+out:
+	cmd_result_free(&run_r);
+	bg_free(&ga);
+}
+
+static void test_unknown_function(void)
+{
+	char *args[] = { (char *)build_path("goattach"), "--db", (char *)sample_db("stacker"),
+			 "stacker", NULL };
+	struct cmd_result r = {};
+
+	cmd_run(args, 60, &r);
+	ASSERT_EQ(r.status, 1, "exit");
+	ASSERT_CONTAINS(r.err, "no function matches 'stacker'", "says what");
+	ASSERT_CONTAINS(r.err, "main.stacker", "suggests the near name");
+	cmd_result_free(&r);
+}
+
+int main(void)
+{
+	skip_reason = bpf_unavailable_reason();
+	if (skip_reason)
+		printf("\n*** SKIP: BPF end-to-end tests cannot run here: %s ***\n\n", skip_reason);
+	RUN_TEST(test_stacker);
+	RUN_TEST(test_swapper);
+	RUN_TEST(test_blocker_latency);
+	RUN_TEST(test_classify_return_paths);
+	RUN_TEST(test_mixed_results);
+	RUN_TEST(test_pointer_receiver);
+	RUN_TEST(test_recursion);
+	RUN_TEST(test_stack_growth_counts_once);
+	RUN_TEST(test_refuses_other_build);
+	RUN_TEST(test_refuses_edited_offset);
+	RUN_TEST(test_kernel_sees_plain_uprobes_only);
+	RUN_TEST(test_kill9_leaves_nothing);
+	RUN_TEST(test_unknown_function);
+	return test_summary();
+}

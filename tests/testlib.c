@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "test.h"
+
+struct test_state test_state;
+
+void test_run(const char *name, void (*fn)(void))
+{
+	test_state.cur_name = name;
+	test_state.cur_failed = false;
+	test_state.cur_skipped = false;
+	fn();
+	if (test_state.cur_failed) {
+		test_state.failed++;
+		printf("FAIL %s\n", name);
+	} else if (test_state.cur_skipped) {
+		test_state.skipped++;
+		printf("SKIP %s\n", name);
+	} else {
+		test_state.passed++;
+		printf("ok   %s\n", name);
+	}
+	fflush(stdout);
+}
+
+int test_summary(void)
+{
+	char cmd[512];
+	struct cmd_result r;
+
+	/* KEEP_TMP=1 keeps the suite's files for a look after a failure. */
+	if (tmp_dir_made() && !getenv("KEEP_TMP")) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp_dir());
+		sh_run(cmd, 60, &r);
+		cmd_result_free(&r);
+	}
+	fflush(stderr);
+	if (test_state.skipped)
+		printf("%d passed, %d failed, %d skipped\n", test_state.passed, test_state.failed,
+		       test_state.skipped);
+	else
+		printf("%d passed, %d failed\n", test_state.passed, test_state.failed);
+	fflush(stdout);
+	return test_state.failed ? 1 : 0;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void append(char **buf, size_t *len, const char *data, size_t n)
+{
+	char *tmp = realloc(*buf, *len + n + 1);
+
+	if (!tmp)
+		return;
+	memcpy(tmp + *len, data, n);
+	*len += n;
+	tmp[*len] = '\0';
+	*buf = tmp;
+}
+
+/* Read what is available from the two pipes; returns false when both are closed. */
+static bool pump(struct bg_proc *p, int timeout_ms)
+{
+	struct pollfd fds[2] = {
+		{ .fd = p->out_fd, .events = POLLIN },
+		{ .fd = p->err_fd, .events = POLLIN },
+	};
+	char buf[65536];
+	int i;
+
+	if (p->out_fd < 0 && p->err_fd < 0)
+		return false;
+	if (poll(fds, 2, timeout_ms) <= 0)
+		return true;
+	for (i = 0; i < 2; i++) {
+		ssize_t n;
+
+		if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		n = read(fds[i].fd, buf, sizeof(buf));
+		if (n <= 0) {
+			close(fds[i].fd);
+			if (i == 0)
+				p->out_fd = -1;
+			else
+				p->err_fd = -1;
+			continue;
+		}
+		if (i == 0)
+			append(&p->out, &p->out_len, buf, n);
+		else
+			append(&p->err, &p->err_len, buf, n);
+	}
+	return true;
+}
+
+int bg_start(struct bg_proc *p, char *const argv[])
+{
+	int out[2], err[2];
+
+	memset(p, 0, sizeof(*p));
+	p->status = -1;
+	if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
+		return -errno;
+	p->pid = fork();
+	if (p->pid < 0)
+		return -errno;
+	if (p->pid == 0) {
+		int devnull = open("/dev/null", O_RDONLY);
+
+		dup2(devnull, 0);
+		dup2(out[1], 1);
+		dup2(err[1], 2);
+		setpgid(0, 0);
+		execvp(argv[0], argv);
+		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(out[1]);
+	close(err[1]);
+	p->out_fd = out[0];
+	p->err_fd = err[0];
+	p->out = calloc(1, 1);
+	p->err = calloc(1, 1);
+	return 0;
+}
+
+bool bg_wait_stderr(struct bg_proc *p, const char *needle, int timeout_sec)
+{
+	double deadline = now() + timeout_sec;
+
+	while (now() < deadline) {
+		if (p->err && strstr(p->err, needle))
+			return true;
+		if (!pump(p, 100))
+			break;
+	}
+	return p->err && strstr(p->err, needle);
+}
+
+static int reap(pid_t pid, int *status, double deadline)
+{
+	int st;
+
+	while (now() < deadline) {
+		pid_t r = waitpid(pid, &st, WNOHANG);
+
+		if (r == pid) {
+			*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+			return 0;
+		}
+		usleep(10000);
+	}
+	return -ETIMEDOUT;
+}
+
+int bg_stop(struct bg_proc *p, int sig, int timeout_sec)
+{
+	double deadline = now() + timeout_sec;
+	int st;
+
+	if (p->pid <= 0)
+		return 0;
+	if (sig && waitpid(p->pid, &st, WNOHANG) == 0)
+		kill(p->pid, sig);
+	else if (sig == 0) {
+		/* just wait */
+	}
+	while (pump(p, 50) && now() < deadline) {
+		if (p->out_fd < 0 && p->err_fd < 0)
+			break;
+	}
+	if (reap(p->pid, &p->status, deadline)) {
+		kill(p->pid, SIGKILL);
+		reap(p->pid, &p->status, now() + 5);
+		p->pid = 0;
+		return -ETIMEDOUT;
+	}
+	while (pump(p, 0))
+		;
+	p->pid = 0;
+	return 0;
+}
+
+void bg_free(struct bg_proc *p)
+{
+	if (p->pid > 0) {
+		kill(p->pid, SIGKILL);
+		waitpid(p->pid, NULL, 0);
+	}
+	if (p->out_fd >= 0)
+		close(p->out_fd);
+	if (p->err_fd >= 0)
+		close(p->err_fd);
+	free(p->out);
+	free(p->err);
+	memset(p, 0, sizeof(*p));
+	p->out_fd = p->err_fd = -1;
+}
+
+int cmd_run(char *const argv[], int timeout_sec, struct cmd_result *res)
+{
+	struct bg_proc p;
+	int err;
+
+	memset(res, 0, sizeof(*res));
+	err = bg_start(&p, argv);
+	if (err)
+		return err;
+	err = bg_stop(&p, 0, timeout_sec);
+	res->status = err ? -1 : p.status;
+	res->out = p.out;
+	res->err = p.err;
+	p.out = p.err = NULL;
+	bg_free(&p);
+	return err;
+}
+
+int sh_run(const char *cmd, int timeout_sec, struct cmd_result *res)
+{
+	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
+
+	return cmd_run(argv, timeout_sec, res);
+}
+
+void cmd_result_free(struct cmd_result *res)
+{
+	free(res->out);
+	free(res->err);
+	memset(res, 0, sizeof(*res));
+}
+
+const char *build_dir(void)
+{
+	const char *o = getenv("O");
+
+	return o && *o ? o : "build";
+}
+
+static char tmp_dir_buf[256];
+
+bool tmp_dir_made(void)
+{
+	return tmp_dir_buf[0] != '\0';
+}
+
+const char *tmp_dir(void)
+{
+	char *dir = tmp_dir_buf;
+
+	if (!dir[0]) {
+		const char *base = getenv("TMPDIR");
+
+		snprintf(dir, sizeof(tmp_dir_buf), "%s/goattach-test.XXXXXX",
+			 base && *base ? base : "/tmp");
+		if (!mkdtemp(dir)) {
+			perror("mkdtemp");
+			exit(2);
+		}
+	}
+	return dir;
+}
+
+static const char *rotate(const char *a, const char *b)
+{
+	static char bufs[8][1024];
+	static int next;
+	char *s = bufs[next++ % 8];
+
+	snprintf(s, sizeof(bufs[0]), "%s/%s", a, b);
+	return s;
+}
+
+const char *build_path(const char *rel)
+{
+	return rotate(build_dir(), rel);
+}
+
+const char *tmp_path(const char *rel)
+{
+	return rotate(tmp_dir(), rel);
+}
+
+int count_lines_with(const char *s, const char *needle)
+{
+	int n = 0;
+
+	while (s && *s) {
+		const char *eol = strchr(s, '\n');
+		size_t len = eol ? (size_t)(eol - s) : strlen(s);
+
+		if (memmem(s, len, needle, strlen(needle)))
+			n++;
+		s = eol ? eol + 1 : NULL;
+	}
+	return n;
+}
+
+const char *bpf_unavailable_reason(void)
+{
+	if (geteuid() != 0)
+		return "not root: BPF and uprobes need root (or CAP_BPF + CAP_PERFMON)";
+	if (access("/sys/kernel/btf/vmlinux", R_OK))
+		return "kernel without BTF (/sys/kernel/btf/vmlinux missing)";
+	if (access("/sys/bus/event_source/devices/uprobe/type", R_OK))
+		return "kernel without uprobes (no uprobe PMU in /sys/bus/event_source/devices)";
+	return NULL;
+}
