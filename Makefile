@@ -130,16 +130,19 @@ $(O)/tests/%: tests/%.c tests/test.h tests/testlib.c $(ANALYZER_OBJS) $(ATTACH_O
 .PHONY: build-tests
 build-tests: all samples $(TEST_BINS)
 
-.PHONY: test-run
-test-run: build-tests
-	$(Q)O=$(O) scripts/run-tests.sh $(TESTS)
+# One configuration: make test-one [SANITIZE=1]
+.PHONY: test-one
+test-one: build-tests
+	$(Q)BUILDS=$(O) scripts/run-tests.sh $(TESTS)
 
-# The README's test command: packages, the plain run, then the ASan+UBSan run.
+# The README's test command: packages, then every suite built plain and
+# with ASan+UBSan, with one closing line of totals.
 .PHONY: test
 test:
 	$(Q)scripts/install-deps.sh
-	$(Q)$(MAKE) --no-print-directory test-run O=build SANITIZE=0
-	$(Q)$(MAKE) --no-print-directory test-run O=build-asan SANITIZE=1
+	$(Q)$(MAKE) --no-print-directory build-tests O=build SANITIZE=0
+	$(Q)$(MAKE) --no-print-directory build-tests O=build-asan SANITIZE=1
+	$(Q)BUILDS="build build-asan" scripts/run-tests.sh $(TESTS)
 
 .PHONY: demo
 demo:

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,14 +18,48 @@
 /* runtime/symtab.go (Go 1.19+): funcFlag_ASM marks assembly functions. */
 #define FUNCFLAG_ASM 0x4
 
-int index_identify(const char *path, char sha256[SHA256_HEX_LEN])
-{
+struct indexer {
+	char *path;
+	struct gbin *bin;
 	struct ga_binid id;
-	int err = binid_from_file(path, &id);
+};
 
-	if (!err)
-		memcpy(sha256, id.sha256, SHA256_HEX_LEN);
-	return err;
+struct indexer *indexer__open(const char *path)
+{
+	struct indexer *ix = calloc(1, sizeof(*ix));
+	const uint8_t *data;
+	size_t size;
+	int err;
+
+	if (!ix) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	ix->path = strdup(path);
+	ix->bin = gbin__open(path);
+	if (!ix->bin || !ix->path) {
+		err = ix->bin ? ENOMEM : errno;
+		indexer__free(ix);
+		errno = err;
+		return NULL;
+	}
+	data = gbin__data(ix->bin, &size);
+	binid_from_mem(data, size, &ix->id);
+	return ix;
+}
+
+void indexer__free(struct indexer *ix)
+{
+	if (!ix)
+		return;
+	gbin__free(ix->bin);
+	free(ix->path);
+	free(ix);
+}
+
+const char *indexer__sha256(const struct indexer *ix)
+{
+	return ix->id.sha256;
 }
 
 void index_result_clear(struct index_result *res)
@@ -117,9 +152,9 @@ static int mark_abi_wrappers(struct ga_func *funcs, size_t n)
 	return 0;
 }
 
-static void show_progress(size_t done, size_t total)
+static void show_progress(size_t done, size_t total, bool tty)
 {
-	if (ga_log_stderr_is_tty() && (done % 4096 == 0 || done == total))
+	if (tty && (done % 4096 == 0 || done == total))
 		fprintf(stderr, "\rgoanalyze: %zu/%zu functions%s", done, total, done == total ? "\n" : "");
 }
 
@@ -128,6 +163,7 @@ static int index_funcs(const struct gbin *bin, const struct pclntab *tab, struct
 {
 	struct ga_build *b = &res->build;
 	bool asm_flag = has_asm_flag(b->go_version, tab->format);
+	bool tty = ga_log_stderr_is_tty();
 	size_t i;
 	struct disasm *d;
 	int err = 0;
@@ -173,7 +209,7 @@ static int index_funcs(const struct gbin *bin, const struct pclntab *tab, struct
 			res->n_bad++;
 		if (f->entry_kind == GA_ENTRY_JCC)
 			res->n_jcc_entry++;
-		show_progress(i + 1, tab->nfunc);
+		show_progress(i + 1, tab->nfunc, tty);
 	}
 	err = mark_abi_wrappers(res->funcs, res->nfuncs);
 	if (err)
@@ -199,30 +235,27 @@ out:
 	return err;
 }
 
-int index_binary(const char *path, struct index_result *res)
+int indexer__run(struct indexer *ix, struct index_result *res)
 {
 	struct gdwarf *dw = NULL;
 	struct pclntab *tab = NULL;
 	struct ga_build *b = &res->build;
+	const struct ga_binid *id = &ix->id;
+	const struct gbin *bin = ix->bin;
+	const char *path = ix->path;
 	struct gbin_section sec;
-	struct ga_binid id;
-	struct gbin *bin;
-	const uint8_t *data;
-	size_t size;
 	int err;
 
 	memset(res, 0, sizeof(*res));
 	b->goid_offset = -1;
-	bin = gbin__open(path);
-	if (!bin)
-		return -errno;
-	data = gbin__data(bin, &size);
-	binid_from_mem(data, size, &id);
-	memcpy(b->sha256, id.sha256, sizeof(b->sha256));
-	b->size = id.size;
-	b->path = strdup(path);
-	b->go_build_id = id.go_build_id[0] ? strdup(id.go_build_id) : NULL;
-	b->gnu_build_id = id.gnu_build_id[0] ? strdup(id.gnu_build_id) : NULL;
+	memcpy(b->sha256, id->sha256, sizeof(b->sha256));
+	b->size = id->size;
+	/* Absolute: goattach attaches to this path by default, from any directory. */
+	b->path = realpath(path, NULL);
+	if (!b->path)
+		b->path = strdup(path);
+	b->go_build_id = id->go_build_id[0] ? strdup(id->go_build_id) : NULL;
+	b->gnu_build_id = id->gnu_build_id[0] ? strdup(id->gnu_build_id) : NULL;
 	b->arch = gbin__arch(bin);
 	b->pie = gbin__is_pie(bin);
 	b->stripped = !gbin__has_symtab(bin);
@@ -256,7 +289,6 @@ int index_binary(const char *path, struct index_result *res)
 out:
 	gdwarf__free(dw);
 	pclntab__free(tab);
-	gbin__free(bin);
 	if (err)
 		index_result_clear(res);
 	return err;

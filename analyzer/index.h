@@ -15,12 +15,20 @@ struct index_result {
 	size_t n_bad;		/* functions whose bytes did not decode */
 };
 
+struct indexer;
+
 /*
- * Analyze the binary at path. Returns 0, or a negative errno after one
+ * Map and identify the binary at path (hashing it once): enough to tell
+ * whether a DB already holds it. NULL + errno after one error line.
+ */
+struct indexer *indexer__open(const char *path);
+void indexer__free(struct indexer *ix);
+/* The content hash of the mapped file (lowercase hex). */
+const char *indexer__sha256(const struct indexer *ix);
+
+/*
+ * Analyze the mapped binary. Returns 0, or a negative errno after one
  * error line naming the file. The caller frees with index_result_clear().
  */
-int index_binary(const char *path, struct index_result *res);
+int indexer__run(struct indexer *ix, struct index_result *res);
 void index_result_clear(struct index_result *res);
-
-/* Only hash the file (cheap): to skip an index that is already done. */
-int index_identify(const char *path, char sha256[SHA256_HEX_LEN]);

@@ -30,7 +30,7 @@ static int do_help(int argc, char **argv);
 static int do_index(int argc, char **argv)
 {
 	struct index_result res;
-	char sha[SHA256_HEX_LEN];
+	struct indexer *ix;
 	const char *path;
 	int err;
 
@@ -39,18 +39,19 @@ static int do_index(int argc, char **argv)
 		return -EINVAL;
 	}
 	path = argv[0];
-	err = index_identify(path, sha);
-	if (err)
-		return err;
-	err = gadb_has_build(env.db_path, sha);
-	if (err < 0)
-		return err;
-	if (err == 1) {
-		printf("'%s' (sha256 %.16s...) is already indexed in '%s': nothing to do\n", path, sha,
-		       env.db_path);
-		return 0;
+	ix = indexer__open(path);
+	if (!ix)
+		return -errno;
+	err = gadb_has_build(env.db_path, indexer__sha256(ix));
+	if (err == 1)
+		printf("'%s' (sha256 %.16s...) is already indexed in '%s': nothing to do\n", path,
+		       indexer__sha256(ix), env.db_path);
+	if (err) {
+		indexer__free(ix);
+		return err < 0 ? err : 0;
 	}
-	err = index_binary(path, &res);
+	err = indexer__run(ix, &res);
+	indexer__free(ix);
 	if (err)
 		return err;
 	err = gadb_store_build(env.db_path, &res.build, res.funcs, res.nfuncs, GA_VERSION);

@@ -1,0 +1,38 @@
+#!/bin/sh
+# Run the named test suites from each build dir in $BUILDS (default: $O,
+# else build) and print the totals as one line "N passed, N failed"
+# (", N skipped" when any). Exit 1 on any failure.
+set -u
+BUILDS=${BUILDS:-${O:-build}}
+passed=0 failed=0 skipped=0 status=0
+for O in $BUILDS; do
+export O
+for t in "$@"; do
+	echo "=== $t ($O)"
+	out=$(mktemp)
+	"./$O/tests/$t" | tee "$out"
+	rc=$?
+	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+	rm -f "$out"
+	if [ -z "$last" ]; then
+		echo "$t: crashed or printed no summary (exit $rc)"
+		failed=$((failed + 1))
+		status=1
+		continue
+	fi
+	p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
+	f=$(echo "$last" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
+	s=$(echo "$last" | sed -n 's/.* \([0-9]*\) skipped.*/\1/p')
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + ${s:-0}))
+	[ "$rc" -ne 0 ] && status=1
+done
+done
+echo "=== all suites ($BUILDS)"
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+exit $status
