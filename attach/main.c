@@ -32,26 +32,22 @@ static struct env {
 	size_t nfuncs;
 } env;
 
-const char *argp_program_version = "goattach " GA_VERSION;
-const char *argp_program_bug_address = "<https://github.com/goattach/goattach/issues>";
-
 static const char argp_doc[] =
-	"goattach: trace Go functions safely with uprobes placed by goanalyze.\n"
+	"Trace Go functions safely with uprobes placed by goanalyze.\n"
 	"\n"
-	"Probes go on the entry (the stack-check branch, so a call is seen once even when the\n"
-	"stack grows) and on every RET and tail-call JMP; never a uretprobe. Calls are paired\n"
-	"per goroutine. The binary must be the build the DB describes; every probe's bytes are\n"
-	"checked before anything is attached.\n"
+	"Probes go on the entry (the stack-check branch: a call is seen once\n"
+	"even when its stack grows) and on every RET and tail-call JMP; never a\n"
+	"uretprobe. Calls are paired per goroutine. The binary must be the build\n"
+	"the DB describes, and every probe's bytes are checked before anything\n"
+	"is attached.\n"
 	"\n"
-	"USAGE: goattach --db FILE [--binary PATH] [--pid PID] [--json] [--duration SEC] FUNC...\n"
-	"\n"
-	"FUNC is a function name as Go prints it (main.stacker, main.(*Counter).Add) or a\n"
+	"FUNC is a Go function name (main.stacker, 'main.(*Counter).Add') or a\n"
 	"shell-style pattern ('main.*').\n"
 	"\n"
 	"EXAMPLES:\n"
-	"    goattach --db app.db main.stacker          # every process running the indexed binary\n"
-	"    goattach --db app.db --pid 1234 'main.*'   # one process\n"
-	"    goattach --db app.db --json --duration 10 main.handle > calls.jsonl\n";
+	"  goattach --db app.db main.stacker    # all processes running the binary\n"
+	"  goattach --db app.db --pid 1234 'main.*'\n"
+	"  goattach --db app.db --json --duration 10 main.handle > calls.jsonl\n";
 
 static const struct argp_option opts[] = {
 	{ "db", 'd', "FILE", 0, "goanalyze database (required)", 0 },
@@ -61,7 +57,6 @@ static const struct argp_option opts[] = {
 	{ "duration", 'D', "SEC", 0, "stop after SEC seconds", 0 },
 	{ "verbose", 'v', NULL, 0, "more messages (twice: libbpf debug)", 0 },
 	{ "version", 'V', NULL, 0, "print the version and the DB schema version", 0 },
-	{ NULL, 'h', NULL, OPTION_HIDDEN, "show the full help", 0 },
 	{},
 };
 
@@ -98,9 +93,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 'V':
 		printf("goattach %s (DB schema version %d)\n", GA_VERSION, gadb_schema_version());
 		exit(0);
-	case 'h':
-		argp_state_help(state, stderr, ARGP_HELP_STD_HELP);
-		break;
 	case ARGP_KEY_ARG:
 		env.funcs = realloc(env.funcs, (env.nfuncs + 1) * sizeof(*env.funcs));
 		if (!env.funcs)
@@ -225,6 +217,7 @@ int main(int argc, char **argv)
 	int err;
 
 	ga_log_set_prog("goattach");
+	argp_err_exit_status = 1;
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
 	if (err)
 		return 1;
