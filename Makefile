@@ -59,6 +59,9 @@ ATTACH_LIBS = $(shell pkg-config --libs libbpf libelf sqlite3 libcjson 2>/dev/nu
 
 SAMPLES := swapper stacker funcs blocker
 SAMPLE_BINS := $(SAMPLES:%=$(O)/samples/%)
+# The same program built the ways users ship Go: other GOARCHes, PIE, cgo, stripped.
+VARIANTS := stacker-386 stacker-arm64 stacker-pie stacker-stripped cgocall
+VARIANT_BINS := $(VARIANTS:%=$(O)/samples/%)
 TESTS := test_unit test_analyze test_attach
 TEST_BINS := $(TESTS:%=$(O)/tests/%)
 
@@ -117,8 +120,35 @@ $(O)/samples/%: samples/%/main.go samples/%/go.mod
 	$(Q)mkdir -p $(@D)
 	$(Q)cd samples/$* && GOFLAGS=-mod=mod GOTOOLCHAIN=local CGO_ENABLED=0 $(GO) build -gcflags=-l -o $(abspath $@) .
 
+GOBUILD = cd samples/$(1) && GOFLAGS=-mod=mod GOTOOLCHAIN=local $(2) $(GO) build -gcflags=-l $(3) -o $(abspath $@) .
+
+$(O)/samples/stacker-386: samples/stacker/main.go
+	$(call msg,GO,$@)
+	$(Q)$(call GOBUILD,stacker,GOARCH=386 CGO_ENABLED=0,)
+
+$(O)/samples/stacker-arm64: samples/stacker/main.go
+	$(call msg,GO,$@)
+	$(Q)$(call GOBUILD,stacker,GOARCH=arm64 CGO_ENABLED=0,)
+
+$(O)/samples/stacker-pie: samples/stacker/main.go
+	$(call msg,GO,$@)
+	$(Q)$(call GOBUILD,stacker,CGO_ENABLED=0,-buildmode=pie)
+
+$(O)/samples/stacker-stripped: samples/stacker/main.go
+	$(call msg,GO,$@)
+	$(Q)$(call GOBUILD,stacker,CGO_ENABLED=0,-ldflags='-s -w')
+
+$(O)/samples/cgocall: samples/cgocall/main.go
+	$(call msg,GO,$@)
+	$(Q)$(call GOBUILD,cgocall,CGO_ENABLED=1,)
+
+$(O)/tests/gosym: tests/gosym/main.go
+	$(call msg,GO,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)cd tests/gosym && GOFLAGS=-mod=mod GOTOOLCHAIN=local CGO_ENABLED=0 $(GO) build -o $(abspath $@) .
+
 .PHONY: samples
-samples: $(SAMPLE_BINS)
+samples: $(SAMPLE_BINS) $(VARIANT_BINS) $(O)/tests/gosym
 
 # --- tests ---
 $(O)/tests/%: tests/%.c tests/test.h tests/testlib.c $(ANALYZER_OBJS) $(ATTACH_OBJS) $(COMMON_OBJS) | $(O)/goattach.skel.h

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Capstone does the instruction lengths and validity; branch kinds and
- * targets are read from the opcode bytes, which is exact for the direct
- * forms Go emits and avoids capstone's slow detail mode.
+ * Capstone does instruction lengths and validity; branch kinds and targets
+ * are read from the instruction bytes, which is exact for the direct forms
+ * Go emits and avoids capstone's slow detail mode.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -16,6 +16,23 @@
 /* How many instructions from the entry may belong to the stack-check prologue. */
 #define PROLOGUE_MAX_INSNS 8
 
+enum branch_kind {
+	BR_OTHER = 0,
+	BR_RET,
+	BR_JMP,		/* direct, target known */
+	BR_JMP_INDIRECT,
+	BR_JCC,		/* direct conditional, target known */
+	BR_CALL,	/* direct, target known */
+};
+
+struct branch {
+	enum branch_kind kind;
+	uint64_t target;
+	enum ga_jcc_cond cond;	/* for BR_JCC: a stack-check condition, or NONE */
+};
+
+typedef void (*classify_fn)(const uint8_t *b, size_t len, uint64_t addr, struct branch *br);
+
 struct call_site {
 	uint64_t addr;
 	uint64_t target;
@@ -25,6 +42,7 @@ struct disasm {
 	csh cs;
 	cs_insn *insn;
 	enum ga_arch arch;
+	classify_fn classify;
 	/* scratch, reused across functions */
 	struct ga_exit *exits;
 	size_t exits_cap;
@@ -32,24 +50,156 @@ struct disasm {
 	size_t calls_cap;
 };
 
+static size_t x86_skip_prefixes(const uint8_t *b, size_t len, bool is64)
+{
+	size_t i = 0;
+
+	while (i < len && (b[i] == 0x26 || b[i] == 0x2e || b[i] == 0x36 || b[i] == 0x3e ||
+			   b[i] == 0x64 || b[i] == 0x65 || b[i] == 0x66 || b[i] == 0x67 ||
+			   b[i] == 0xf0 || b[i] == 0xf2 || b[i] == 0xf3 ||
+			   (is64 && (b[i] & 0xf0) == 0x40)))
+		i++;
+	return i;
+}
+
+static void x86_classify(const uint8_t *b, size_t len, uint64_t addr, bool is64, struct branch *br)
+{
+	size_t i = x86_skip_prefixes(b, len, is64);
+	int64_t rel;
+	uint8_t op;
+
+	memset(br, 0, sizeof(*br));
+	if (i >= len)
+		return;
+	op = b[i];
+	if (op == 0xc3 || op == 0xc2) {
+		br->kind = BR_RET;
+		return;
+	}
+	if (op == 0xff && i + 1 < len) {
+		int reg = (b[i + 1] >> 3) & 7;
+
+		if (reg == 4 || reg == 5)
+			br->kind = BR_JMP_INDIRECT;
+		return;
+	}
+	if (op == 0xeb || (op >= 0x70 && op <= 0x7f) || (op >= 0xe0 && op <= 0xe3)) {
+		if (len < 2)
+			return;
+		rel = (int8_t)b[len - 1];
+	} else if (op == 0xe9 || op == 0xe8 ||
+		   (op == 0x0f && i + 1 < len && b[i + 1] >= 0x80 && b[i + 1] <= 0x8f)) {
+		if (len < 5)
+			return;
+		rel = (int32_t)read_uint(b + len - 4, 4);
+	} else {
+		return;
+	}
+	br->target = addr + len + rel;
+	if (!is64)
+		br->target &= 0xffffffffu;
+	if (op == 0xeb || op == 0xe9) {
+		br->kind = BR_JMP;
+	} else if (op == 0xe8) {
+		br->kind = BR_CALL;
+	} else {
+		uint8_t cc = op == 0x0f ? b[i + 1] & 0x0f : op & 0x0f;
+
+		br->kind = BR_JCC;
+		if (op >= 0xe0 && op <= 0xe3)
+			br->cond = GA_JCC_NONE;	/* loop/jcxz: never a stack check */
+		else if (cc == 0x6)
+			br->cond = GA_JCC_BE;
+		else if (cc == 0x2)
+			br->cond = GA_JCC_B;
+	}
+}
+
+static void amd64_classify(const uint8_t *b, size_t len, uint64_t addr, struct branch *br)
+{
+	x86_classify(b, len, addr, true, br);
+}
+
+static void i386_classify(const uint8_t *b, size_t len, uint64_t addr, struct branch *br)
+{
+	x86_classify(b, len, addr, false, br);
+}
+
+static int64_t sext(uint64_t v, int bits)
+{
+	return (int64_t)(v << (64 - bits)) >> (64 - bits);
+}
+
+/* A64 encodings from the Arm ARM, C4.1 (branches, exception generating and system). */
+static void arm64_classify(const uint8_t *b, size_t len, uint64_t addr, struct branch *br)
+{
+	uint32_t w;
+
+	memset(br, 0, sizeof(*br));
+	if (len != 4)
+		return;
+	w = (uint32_t)read_uint(b, 4);
+	if ((w & 0xfffffc1f) == 0xd65f0000) {			/* RET Xn */
+		br->kind = BR_RET;
+	} else if ((w & 0xfffffc1f) == 0xd61f0000) {		/* BR Xn */
+		br->kind = BR_JMP_INDIRECT;
+	} else if ((w & 0xfc000000) == 0x14000000) {		/* B imm26 */
+		br->kind = BR_JMP;
+		br->target = addr + sext(w & 0x3ffffff, 26) * 4;
+	} else if ((w & 0xfc000000) == 0x94000000) {		/* BL imm26 */
+		br->kind = BR_CALL;
+		br->target = addr + sext(w & 0x3ffffff, 26) * 4;
+	} else if ((w & 0xff000010) == 0x54000000) {		/* B.cond imm19 */
+		br->kind = BR_JCC;
+		br->target = addr + sext((w >> 5) & 0x7ffff, 19) * 4;
+		if ((w & 0xf) == 0x9)
+			br->cond = GA_JCC_LS;
+		else if ((w & 0xf) == 0x3)
+			br->cond = GA_JCC_LO;
+	} else if ((w & 0x7e000000) == 0x34000000) {		/* CBZ/CBNZ imm19 */
+		br->kind = BR_JCC;
+		br->target = addr + sext((w >> 5) & 0x7ffff, 19) * 4;
+	} else if ((w & 0x7e000000) == 0x36000000) {		/* TBZ/TBNZ imm14 */
+		br->kind = BR_JCC;
+		br->target = addr + sext((w >> 5) & 0x3fff, 14) * 4;
+	}
+}
+
 struct disasm *disasm__new(enum ga_arch arch)
 {
 	struct disasm *d;
+	cs_arch cs_arch;
 	cs_mode mode;
 
-	if (arch != GA_ARCH_AMD64 && arch != GA_ARCH_386) {
-		pr_warn("disasm: %s is not supported yet", ga_arch_name(arch));
-		errno = ENOTSUP;
-		return NULL;
-	}
-	mode = arch == GA_ARCH_AMD64 ? CS_MODE_64 : CS_MODE_32;
 	d = calloc(1, sizeof(*d));
 	if (!d) {
 		errno = ENOMEM;
 		return NULL;
 	}
 	d->arch = arch;
-	if (cs_open(CS_ARCH_X86, mode, &d->cs) != CS_ERR_OK) {
+	switch (arch) {
+	case GA_ARCH_AMD64:
+		cs_arch = CS_ARCH_X86;
+		mode = CS_MODE_64;
+		d->classify = amd64_classify;
+		break;
+	case GA_ARCH_386:
+		cs_arch = CS_ARCH_X86;
+		mode = CS_MODE_32;
+		d->classify = i386_classify;
+		break;
+	case GA_ARCH_ARM64:
+		cs_arch = CS_ARCH_ARM64;
+		mode = CS_MODE_ARM;
+		d->classify = arm64_classify;
+		break;
+	default:
+		pr_warn("disasm: %s is not supported", ga_arch_name(arch));
+		free(d);
+		errno = ENOTSUP;
+		return NULL;
+	}
+	if (cs_open(cs_arch, mode, &d->cs) != CS_ERR_OK) {
 		pr_warn("disasm: capstone cannot open %s", ga_arch_name(arch));
 		free(d);
 		errno = ENOTSUP;
@@ -78,81 +228,6 @@ void disasm__free(struct disasm *d)
 	free(d);
 }
 
-enum x86_branch {
-	X86_OTHER = 0,
-	X86_RET,
-	X86_JMP,	/* direct, target known */
-	X86_JMP_INDIRECT,
-	X86_JCC,	/* direct conditional, target known */
-	X86_CALL,	/* direct, target known */
-};
-
-struct x86_info {
-	enum x86_branch kind;
-	uint64_t target;
-	enum ga_jcc_cond cond;
-};
-
-/* Classify one decoded instruction by its bytes. */
-static void x86_classify(const uint8_t *b, size_t len, uint64_t addr, bool is64,
-			 struct x86_info *xi)
-{
-	size_t i = 0;
-	int64_t rel;
-	uint8_t op;
-
-	memset(xi, 0, sizeof(*xi));
-	while (i < len && (b[i] == 0x26 || b[i] == 0x2e || b[i] == 0x36 || b[i] == 0x3e ||
-			   b[i] == 0x64 || b[i] == 0x65 || b[i] == 0x66 || b[i] == 0x67 ||
-			   b[i] == 0xf0 || b[i] == 0xf2 || b[i] == 0xf3 ||
-			   (is64 && (b[i] & 0xf0) == 0x40)))
-		i++;
-	if (i >= len)
-		return;
-	op = b[i];
-	if (op == 0xc3 || op == 0xc2) {
-		xi->kind = X86_RET;
-		return;
-	}
-	if (op == 0xff && i + 1 < len) {
-		int reg = (b[i + 1] >> 3) & 7;
-
-		if (reg == 4 || reg == 5)
-			xi->kind = X86_JMP_INDIRECT;
-		return;
-	}
-	if (op == 0xeb || (op >= 0x70 && op <= 0x7f) || (op >= 0xe0 && op <= 0xe3)) {
-		if (len < 2)
-			return;
-		rel = (int8_t)b[len - 1];
-	} else if (op == 0xe9 || op == 0xe8 ||
-		   (op == 0x0f && i + 1 < len && b[i + 1] >= 0x80 && b[i + 1] <= 0x8f)) {
-		if (len < 5)
-			return;
-		rel = (int32_t)read_uint(b + len - 4, 4);
-	} else {
-		return;
-	}
-	xi->target = addr + len + rel;
-	if (!is64)
-		xi->target &= 0xffffffffu;
-	if (op == 0xeb || op == 0xe9) {
-		xi->kind = X86_JMP;
-	} else if (op == 0xe8) {
-		xi->kind = X86_CALL;
-	} else {
-		uint8_t cc = op == 0x0f ? b[i + 1] & 0x0f : op & 0x0f;
-
-		xi->kind = X86_JCC;
-		if (op >= 0xe0 && op <= 0xe3)
-			xi->cond = GA_JCC_NONE;	/* loop/jcxz: not a stack check */
-		else if (cc == 0x6)
-			xi->cond = GA_JCC_BE;
-		else if (cc == 0x2)
-			xi->cond = GA_JCC_B;
-	}
-}
-
 static int grow(void **arr, size_t *cap, size_t need, size_t elem)
 {
 	void *tmp;
@@ -178,9 +253,19 @@ static bool is_morestack(const struct pclntab *tab, uint64_t addr)
 	return fn && fn->entry == addr && !strncmp(fn->name, "runtime.morestack", 17);
 }
 
+/* Alignment padding the linker put after the code: INT3 on x86, zero words on arm64. */
+static bool is_padding(const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != 0 && p[i] != 0xcc)
+			return false;
+	return true;
+}
+
 struct prologue_jcc {
 	uint32_t offset;
-	uint8_t len;
 	enum ga_jcc_cond cond;
 	uint64_t target;
 };
@@ -192,56 +277,71 @@ int disasm__func(struct disasm *d, const uint8_t *code, size_t size, const struc
 	const uint8_t *p = code;
 	size_t left = size, nexits = 0, ncalls = 0, njcc = 0, ninsn = 0, i, j;
 	uint64_t addr = f->entry, end = f->entry + size;
-	bool is64 = d->arch == GA_ARCH_AMD64, indirect = false;
+	bool indirect = false;
 	int err;
 
 	f->decode_status = GA_DECODE_OK;
 	while (left) {
-		struct x86_info xi;
 		const uint8_t *insn_bytes = p;
 		uint64_t insn_addr = addr;
+		struct branch br;
 		size_t len;
 
 		if (!cs_disasm_iter(d->cs, &p, &left, &addr, d->insn)) {
+			if (is_padding(p, left))
+				break;
+			/*
+			 * Capstone 4 lacks newer A64 instructions (LSE atomics such
+			 * as CASAL, SWPAL). A64 words are fixed-size, and a word
+			 * outside the branch encoding group cannot leave the
+			 * function: step over it.
+			 */
+			if (d->arch == GA_ARCH_ARM64 && left >= 4 &&
+			    (read_uint(p, 4) & 0x1c000000) != 0x14000000) {
+				p += 4;
+				left -= 4;
+				addr += 4;
+				ninsn++;
+				continue;
+			}
 			f->decode_status = GA_DECODE_BAD;
 			pr_debug("disasm: %s: undecodable bytes at +0x%llx", f->name,
 				 (unsigned long long)(insn_addr - f->entry));
 			break;
 		}
 		len = d->insn->size;
-		x86_classify(insn_bytes, len, insn_addr, is64, &xi);
+		d->classify(insn_bytes, len, insn_addr, &br);
 		ninsn++;
-		switch (xi.kind) {
-		case X86_RET:
-		case X86_JMP:
-			if (xi.kind == X86_JMP && xi.target >= f->entry && xi.target < end)
+		switch (br.kind) {
+		case BR_RET:
+		case BR_JMP:
+			if (br.kind == BR_JMP && br.target >= f->entry && br.target < end)
 				break;	/* a jump inside the function */
 			err = grow((void **)&d->exits, &d->exits_cap, nexits + 1, sizeof(*d->exits));
 			if (err)
 				return err;
 			d->exits[nexits] = (struct ga_exit){
 				.offset = insn_addr - f->entry,
-				.kind = xi.kind == X86_RET ? GA_EXIT_RET : GA_EXIT_TAILCALL,
-				.target = xi.kind == X86_RET ? 0 : xi.target,
+				.kind = br.kind == BR_RET ? GA_EXIT_RET : GA_EXIT_TAILCALL,
+				.target = br.kind == BR_RET ? 0 : br.target,
 				.insn_len = len,
 			};
 			memcpy(d->exits[nexits].insn, insn_bytes, len);
 			nexits++;
 			break;
-		case X86_JMP_INDIRECT:
+		case BR_JMP_INDIRECT:
 			indirect = true;
 			break;
-		case X86_CALL:
+		case BR_CALL:
 			err = grow((void **)&d->calls, &d->calls_cap, ncalls + 1, sizeof(*d->calls));
 			if (err)
 				return err;
-			d->calls[ncalls++] = (struct call_site){ .addr = insn_addr, .target = xi.target };
+			d->calls[ncalls++] = (struct call_site){ .addr = insn_addr, .target = br.target };
 			break;
-		case X86_JCC:
-			if (ninsn <= PROLOGUE_MAX_INSNS && xi.cond != GA_JCC_NONE && njcc < PROLOGUE_MAX_INSNS)
+		case BR_JCC:
+			if (ninsn <= PROLOGUE_MAX_INSNS && br.cond != GA_JCC_NONE)
 				jccs[njcc++] = (struct prologue_jcc){
-					.offset = insn_addr - f->entry, .len = len,
-					.cond = xi.cond, .target = xi.target,
+					.offset = insn_addr - f->entry, .cond = br.cond, .target = br.target,
 				};
 			break;
 		default:
@@ -261,7 +361,7 @@ int disasm__func(struct disasm *d, const uint8_t *code, size_t size, const struc
 	f->entry_kind = GA_ENTRY_RAW;
 	f->entry_jcc = GA_JCC_NONE;
 	for (i = njcc; i-- > 0;) {
-		uint64_t first_call = 0;
+		size_t first_call = 0;
 		bool found = false;
 
 		if (jccs[i].target < f->entry || jccs[i].target >= end)

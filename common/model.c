@@ -85,6 +85,8 @@ static const char *const jcc_names[] = {
 	[GA_JCC_NONE] = "none",
 	[GA_JCC_BE] = "be",
 	[GA_JCC_B] = "b",
+	[GA_JCC_LS] = "ls",
+	[GA_JCC_LO] = "lo",
 };
 static const char *const decode_status_names[] = {
 	[GA_DECODE_OK] = "ok",

@@ -72,8 +72,10 @@ enum ga_entry_kind {
 /* Condition under which the prologue branch is taken (goes to morestack). */
 enum ga_jcc_cond {
 	GA_JCC_NONE = 0,
-	GA_JCC_BE = 1,		/* JBE/JLS: CF or ZF */
-	GA_JCC_B = 2,		/* JB/JCS: CF */
+	GA_JCC_BE = 1,		/* x86 JBE (Go's JLS): CF or ZF */
+	GA_JCC_B = 2,		/* x86 JB (Go's JCS): CF */
+	GA_JCC_LS = 3,		/* arm64 B.LS: C clear or Z set */
+	GA_JCC_LO = 4,		/* arm64 B.LO: C clear */
 };
 
 enum ga_decode_status {

@@ -54,7 +54,7 @@ CREATE TABLE functions (
 	decode_status      TEXT NOT NULL,       -- ok, bad, indirect-jump
 	entry_probe_offset INTEGER NOT NULL,    -- bytes from entry
 	entry_probe_kind   TEXT NOT NULL,       -- entry, jcc-prologue
-	entry_jcc          TEXT NOT NULL,       -- none, be, b: when the branch goes to morestack
+	entry_jcc          TEXT NOT NULL,       -- none, be, b (x86), ls, lo (arm64): when the branch goes to morestack
 	entry_insn         BLOB NOT NULL,       -- instruction bytes at the entry probe
 	params_known       INTEGER NOT NULL     -- 1: params below come from DWARF
 );

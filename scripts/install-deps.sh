@@ -6,7 +6,7 @@ set -eu
 
 PKGS="build-essential pkg-config clang llvm libelf-dev libdwarf-dev libcapstone-dev
 libsqlite3-dev sqlite3 libcjson-dev libbpf-dev bpftool zlib1g-dev golang-go
-binutils gdb coreutils"
+binutils binutils-aarch64-linux-gnu gdb coreutils"
 
 missing=""
 for p in $PKGS; do

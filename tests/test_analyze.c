@@ -15,8 +15,21 @@
 #include "log.h"
 #include "test.h"
 
-static const char *const samples[] = { "swapper", "stacker", "funcs", "blocker" };
-#define NSAMPLES (sizeof(samples) / sizeof(samples[0]))
+/* Every sample build, with the objdump that reads its architecture. */
+static const struct {
+	const char *name;
+	const char *objdump;
+} builds[] = {
+	{ "swapper", "objdump" },
+	{ "stacker", "objdump" },
+	{ "funcs", "objdump" },
+	{ "blocker", "objdump" },
+	{ "stacker-386", "objdump" },
+	{ "stacker-arm64", "aarch64-linux-gnu-objdump" },
+	{ "stacker-pie", "objdump" },
+	{ "cgocall", "objdump" },
+};
+#define NBUILDS (sizeof(builds) / sizeof(builds[0]))
 
 /* What objdump says about one function. */
 struct od_func {
@@ -67,12 +80,25 @@ static bool parse_insn(const char *line, struct od_insn *in)
 
 static bool is_ret(const char *m)
 {
-	return !strcmp(m, "ret") || !strcmp(m, "retq");
+	return !strcmp(m, "ret") || !strcmp(m, "retq") || !strcmp(m, "retl");
 }
 
+/* x86 jmp, arm64 b */
 static bool is_jmp(const char *m)
 {
-	return !strcmp(m, "jmp") || !strcmp(m, "jmpq");
+	return !strcmp(m, "jmp") || !strcmp(m, "jmpq") || !strcmp(m, "jmpl") || !strcmp(m, "b");
+}
+
+static bool is_call(const char *m)
+{
+	return !strncmp(m, "call", 4) || !strcmp(m, "bl");
+}
+
+/* Branches Go's stack checks use: x86 jbe/jb, arm64 b.ls/b.lo (objdump: b.cc). */
+static bool is_stack_check_jcc(const char *m)
+{
+	return !strcmp(m, "jbe") || !strcmp(m, "jb") || !strcmp(m, "b.ls") || !strcmp(m, "b.cc") ||
+	       !strcmp(m, "b.lo");
 }
 
 /*
@@ -97,10 +123,10 @@ static void od_analyze(struct od_func *f, struct od_insn *insns, size_t n)
 	for (i = 0; i < n && i < 8; i++) {
 		struct od_insn *in = &insns[i];
 
-		if ((strcmp(in->mnem, "jbe") && strcmp(in->mnem, "jb")) || !in->target)
+		if (!is_stack_check_jcc(in->mnem) || !in->target)
 			continue;
 		for (j = 0; j < n; j++) {
-			if (insns[j].addr < in->target || strncmp(insns[j].mnem, "call", 4))
+			if (insns[j].addr < in->target || !is_call(insns[j].mnem))
 				continue;
 			if (!strncmp(insns[j].target_name, "runtime.morestack", 17))
 				f->entry_probe = in->addr - f->start;
@@ -112,9 +138,9 @@ static void od_analyze(struct od_func *f, struct od_insn *insns, size_t n)
 }
 
 /* All functions objdump shows, with their instructions analyzed. */
-static struct od_func *objdump_funcs(const char *bin, size_t *nfuncs)
+static struct od_func *objdump_funcs(const char *objdump, const char *bin, size_t *nfuncs)
 {
-	char *argv[] = { "objdump", "-d", "--no-show-raw-insn", (char *)bin, NULL };
+	char *argv[] = { (char *)objdump, "-d", "--no-show-raw-insn", (char *)bin, NULL };
 	struct od_func *funcs = NULL;
 	struct od_insn *insns = NULL;
 	size_t nf = 0, ni = 0, capi = 0, capf = 0, k;
@@ -200,12 +226,37 @@ static int index_sample(const char *name, const char *db)
 	return st;
 }
 
-/* Every function's RETs and tail calls and its entry probe equal objdump's. */
+/* Load the one build of a DB and its functions. */
+static bool load_db(const char *db, struct gadb **gdb, struct ga_build *b, struct ga_func **funcs,
+		    size_t *nf)
+{
+	struct ga_build *bs = NULL;
+	size_t nb = 0, i;
+	bool ok;
+
+	*gdb = gadb__open(db);
+	if (!ASSERT_TRUE(*gdb != NULL, "open db"))
+		return false;
+	ok = ASSERT_OK(gadb__list_builds(*gdb, &bs, &nb), "builds") && ASSERT_EQ(nb, 1, "one build");
+	if (ok) {
+		*b = bs[0];
+		memset(&bs[0], 0, sizeof(bs[0]));
+	}
+	for (i = 0; i < nb; i++)
+		ga_build_clear(&bs[i]);
+	free(bs);
+	return ok && ASSERT_OK(gadb__load_funcs(*gdb, b->db_id, NULL, 0, funcs, nf, NULL), "load");
+}
+
+/*
+ * Every function's RETs and tail calls and its entry probe equal objdump's,
+ * on every build: amd64, 386, arm64, PIE, cgo.
+ */
 static void test_exits_match_objdump(void)
 {
 	size_t s;
 
-	for (s = 0; s < NSAMPLES; s++) {
+	for (s = 0; s < NBUILDS; s++) {
 		const char *db = tmp_path("exits.db");
 		char bin[512];
 		struct od_func *od = NULL;
@@ -215,27 +266,11 @@ static void test_exits_match_objdump(void)
 		size_t nod = 0, nf = 0, i, compared = 0, mism = 0, jcc = 0;
 
 		unlink(db);
-		snprintf(bin, sizeof(bin), "%s/samples/%s", build_dir(), samples[s]);
-		if (!ASSERT_EQ(index_sample(samples[s], db), 0, samples[s]))
+		snprintf(bin, sizeof(bin), "%s/samples/%s", build_dir(), builds[s].name);
+		if (!ASSERT_EQ(index_sample(builds[s].name, db), 0, builds[s].name) ||
+		    !load_db(db, &gdb, &b, &funcs, &nf))
 			goto next;
-		gdb = gadb__open(db);
-		if (!ASSERT_TRUE(gdb != NULL, "open db"))
-			goto next;
-		{
-			struct ga_build *bs = NULL;
-			size_t nb = 0;
-
-			if (!ASSERT_OK(gadb__list_builds(gdb, &bs, &nb), "builds") ||
-			    !ASSERT_EQ(nb, 1, "one build")) {
-				free(bs);
-				goto next;
-			}
-			b = bs[0];
-			free(bs);
-		}
-		if (!ASSERT_OK(gadb__load_funcs(gdb, b.db_id, NULL, 0, &funcs, &nf, NULL), "load"))
-			goto next;
-		od = objdump_funcs(bin, &nod);
+		od = objdump_funcs(builds[s].objdump, bin, &nod);
 		if (!ASSERT_TRUE(od != NULL && nod > 100, "objdump -d"))
 			goto next;
 		for (i = 0; i < nf; i++) {
@@ -266,12 +301,12 @@ static void test_exits_match_objdump(void)
 			}
 			if (!ok && mism++ < 5)
 				printf("  %s: %s differs from objdump (rets %zu/%zu tails %zu/%zu "
-				       "entry +%u/%lld)\n", samples[s], f->name, nr, o->nrets, nt,
+				       "entry +%u/%lld)\n", builds[s].name, f->name, nr, o->nrets, nt,
 				       o->ntails, f->entry_probe_offset, (long long)o->entry_probe);
 		}
-		printf("  %s: %zu functions compared with objdump, %zu with a stack-check entry, "
-		       "%zu differ\n", samples[s], compared, jcc, mism);
-		ASSERT_EQ(mism, 0, samples[s]);
+		printf("  %s: %zu functions compared with %s, %zu with a stack-check entry, "
+		       "%zu differ\n", builds[s].name, compared, builds[s].objdump, jcc, mism);
+		ASSERT_EQ(mism, 0, builds[s].name);
 		/* objdump labels come from .symtab: nearly all pclntab functions have one. */
 		ASSERT_GE(compared * 100, nf * 95, "functions compared");
 		ASSERT_GE(jcc, 500, "stack-check entries found");
@@ -281,6 +316,148 @@ next:
 		ga_build_clear(&b);
 		gadb__free(gdb);
 	}
+}
+
+/* The function list equals Go's own debug/gosym reading of the same table. */
+static void test_funcs_match_gosym(void)
+{
+	size_t s;
+
+	for (s = 0; s < NBUILDS; s++) {
+		const char *db = tmp_path("gosym.db");
+		char cmd[1024];
+		struct cmd_result r = {};
+		struct ga_func *funcs = NULL;
+		struct ga_build b = {};
+		struct gadb *gdb = NULL;
+		size_t nf = 0, i = 0, lines = 0, bad = 0;
+		char *line, *save = NULL;
+
+		unlink(db);
+		if (!ASSERT_EQ(index_sample(builds[s].name, db), 0, builds[s].name) ||
+		    !load_db(db, &gdb, &b, &funcs, &nf))
+			goto next;
+		snprintf(cmd, sizeof(cmd), "'%s' '%s/samples/%s'", build_path("tests/gosym"), build_dir(),
+			 builds[s].name);
+		sh_run(cmd, 60, &r);
+		if (!ASSERT_EQ(r.status, 0, "gosym"))
+			goto next;
+		for (line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save), lines++) {
+			uint64_t entry, end;
+			char name[512];
+
+			if (sscanf(line, "%" SCNx64 " %" SCNx64 " %511[^\n]", &entry, &end, name) != 3 ||
+			    i >= nf || funcs[i].entry != entry || funcs[i].entry + funcs[i].size != end ||
+			    strcmp(funcs[i].name, name)) {
+				if (bad++ < 3)
+					printf("  %s: gosym says %s, goanalyze %s at 0x%llx\n", builds[s].name,
+					       line, i < nf ? funcs[i].name : "(end)",
+					       i < nf ? (unsigned long long)funcs[i].entry : 0ULL);
+			}
+			i++;
+		}
+		printf("  %s: %zu functions, debug/gosym %zu\n", builds[s].name, nf, lines);
+		ASSERT_EQ(lines, nf, "same number of functions");
+		ASSERT_EQ(bad, 0, "same entries, ends and names");
+next:
+		cmd_result_free(&r);
+		ga_funcs_free(funcs, nf);
+		ga_build_clear(&b);
+		gadb__free(gdb);
+	}
+}
+
+/* Every function has its .symtab symbol (name, or name.abi0) at its entry. */
+static void test_funcs_match_symtab(void)
+{
+	size_t s;
+
+	for (s = 0; s < NBUILDS; s++) {
+		const char *db = tmp_path("symtab.db");
+		char cmd[1024];
+		struct cmd_result r = {};
+		struct ga_func *funcs = NULL;
+		struct ga_build b = {};
+		struct gadb *gdb = NULL;
+		size_t nf = 0, i, missing = 0;
+
+		unlink(db);
+		if (!ASSERT_EQ(index_sample(builds[s].name, db), 0, builds[s].name) ||
+		    !load_db(db, &gdb, &b, &funcs, &nf))
+			goto next;
+		/* "ADDR NAME" for text symbols; the shell keeps this independent of our ELF code */
+		snprintf(cmd, sizeof(cmd), "nm --defined-only '%s/samples/%s' | "
+			 "sed -n 's/^\\([0-9a-f]*\\) [tT] \\(.*\\)$/\\1 \\2/p'",
+			 build_dir(), builds[s].name);
+		sh_run(cmd, 60, &r);
+		if (!ASSERT_EQ(r.status, 0, "nm"))
+			goto next;
+		for (i = 0; i < nf; i++) {
+			int w = b.arch == GA_ARCH_386 ? 8 : 16;
+			char want[600], want0[600];
+			bool found;
+
+			snprintf(want, sizeof(want), "%0*llx %s\n", w, (unsigned long long)funcs[i].entry,
+				 funcs[i].name);
+			snprintf(want0, sizeof(want0), "%0*llx %s.abi0\n", w,
+				 (unsigned long long)funcs[i].entry, funcs[i].name);
+			found = strstr(r.out, want) || strstr(r.out, want0);
+			/* The linker shortens array types in pclntab names: type..eq.[...]T */
+			if (!found && strstr(funcs[i].name, "[...]")) {
+				snprintf(want, sizeof(want), "\n%0*llx ", w, (unsigned long long)funcs[i].entry);
+				found = strstr(r.out, want);
+			}
+			if (!found && missing++ < 3)
+				printf("  %s: no symbol for %s at 0x%llx\n", builds[s].name, funcs[i].name,
+				       (unsigned long long)funcs[i].entry);
+		}
+		ASSERT_EQ(missing, 0, builds[s].name);
+next:
+		cmd_result_free(&r);
+		ga_funcs_free(funcs, nf);
+		ga_build_clear(&b);
+		gadb__free(gdb);
+	}
+}
+
+/* -ldflags='-s -w': no symbols, no DWARF, the same functions and exits. */
+static void test_stripped_same_as_unstripped(void)
+{
+	const char *db_s = tmp_path("stripped.db"), *db_u = tmp_path("unstripped.db");
+	struct ga_func *fs = NULL, *fu = NULL;
+	struct ga_build bs = {}, bu = {};
+	struct gadb *gs = NULL, *gu = NULL;
+	size_t ns = 0, nu = 0, i, k, diff = 0;
+
+	unlink(db_s);
+	unlink(db_u);
+	if (!ASSERT_EQ(index_sample("stacker-stripped", db_s), 0, "index stripped") ||
+	    !ASSERT_EQ(index_sample("stacker", db_u), 0, "index unstripped") ||
+	    !load_db(db_s, &gs, &bs, &fs, &ns) || !load_db(db_u, &gu, &bu, &fu, &nu))
+		goto out;
+	ASSERT_TRUE(bs.stripped && !bs.has_dwarf, "stripped build flags");
+	ASSERT_TRUE(!bu.stripped && bu.has_dwarf, "unstripped build flags");
+	if (!ASSERT_EQ(ns, nu, "same number of functions"))
+		goto out;
+	for (i = 0; i < ns; i++) {
+		bool same = !strcmp(fs[i].name, fu[i].name) && fs[i].size == fu[i].size &&
+			    fs[i].entry_probe_offset == fu[i].entry_probe_offset &&
+			    fs[i].nexits == fu[i].nexits && !fs[i].params_known;
+
+		for (k = 0; same && k < fs[i].nexits; k++)
+			same = fs[i].exits[k].offset == fu[i].exits[k].offset &&
+			       fs[i].exits[k].kind == fu[i].exits[k].kind;
+		if (!same && diff++ < 3)
+			printf("  %s differs between the stripped and unstripped builds\n", fs[i].name);
+	}
+	ASSERT_EQ(diff, 0, "functions agree");
+out:
+	ga_funcs_free(fs, ns);
+	ga_funcs_free(fu, nu);
+	ga_build_clear(&bs);
+	ga_build_clear(&bu);
+	gadb__free(gs);
+	gadb__free(gu);
 }
 
 static char *trim(char *s)
@@ -550,6 +727,9 @@ int main(void)
 {
 	ga_log_set_prog("test_analyze");
 	RUN_TEST(test_exits_match_objdump);
+	RUN_TEST(test_funcs_match_gosym);
+	RUN_TEST(test_funcs_match_symtab);
+	RUN_TEST(test_stripped_same_as_unstripped);
 	RUN_TEST(test_report_json);
 	RUN_TEST(test_goid_offset_matches_gdb);
 	RUN_TEST(test_reindex_is_noop);

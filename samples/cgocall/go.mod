@@ -1,0 +1,3 @@
+module example.com/cgocall
+
+go 1.19
