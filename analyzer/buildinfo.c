@@ -111,10 +111,37 @@ static void parse_mod_info(struct ga_build *b)
 	}
 }
 
+/*
+ * Without section headers: the linker puts the blob first in the writable
+ * data, 16-byte aligned; debug/buildinfo searches the first 64 KiB there.
+ */
+static bool scan_for_blob(const struct gbin *bin, const uint8_t **start, const uint8_t **end)
+{
+	size_t i, nseg = gbin__nsegments(bin);
+
+	for (i = 0; i < nseg; i++) {
+		struct gbin_segment seg;
+		uint64_t off, lim;
+
+		gbin__segment(bin, i, &seg);
+		if (!seg.write)
+			continue;
+		lim = seg.filesz < 65536 ? seg.filesz : 65536;
+		for (off = 0; off + BUILDINFO_HDR_LEN <= lim; off += 16) {
+			if (!memcmp(seg.data + off, BUILDINFO_MAGIC, BUILDINFO_MAGIC_LEN)) {
+				*start = seg.data + off;
+				*end = seg.data + seg.filesz;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 int buildinfo_read(const struct gbin *bin, struct ga_build *b)
 {
 	struct gbin_section sec;
-	const uint8_t *p, *end;
+	const uint8_t *p = NULL, *end = NULL;
 	uint64_t addr, size;
 	int ps;
 
@@ -122,6 +149,10 @@ int buildinfo_read(const struct gbin *bin, struct ga_build *b)
 	    sec.size >= BUILDINFO_HDR_LEN && !memcmp(sec.data, BUILDINFO_MAGIC, BUILDINFO_MAGIC_LEN)) {
 		p = sec.data;
 		end = sec.data + sec.size;
+	} else if (!gbin__has_sections(bin)) {
+		scan_for_blob(bin, &p, &end);
+	}
+	if (p) {
 		ps = p[14];
 		if (p[15] & BUILDINFO_FLAG_INLINE) {
 			const uint8_t *q = p + BUILDINFO_HDR_LEN;

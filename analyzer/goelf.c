@@ -324,6 +324,27 @@ bool gbin__vaddr_is_exec(const struct gbin *bin, uint64_t vaddr)
 	return false;
 }
 
+size_t gbin__nsegments(const struct gbin *bin)
+{
+	return bin->nloads;
+}
+
+void gbin__segment(const struct gbin *bin, size_t i, struct gbin_segment *out)
+{
+	const struct gbin_load *l = &bin->loads[i];
+
+	out->vaddr = l->vaddr;
+	out->filesz = l->filesz;
+	out->data = bin->data + l->offset;
+	out->exec = l->flags & PF_X;
+	out->write = l->flags & PF_W;
+}
+
+bool gbin__has_sections(const struct gbin *bin)
+{
+	return bin->nsecs > 0;
+}
+
 static int symbol_in(const struct gbin *bin, int idx, const char *name, uint64_t *addr,
 		     uint64_t *size)
 {

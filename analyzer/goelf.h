@@ -44,6 +44,20 @@ const uint8_t *gbin__vaddr_ptr(const struct gbin *bin, uint64_t vaddr, uint64_t 
 /* True if vaddr lies in an executable PT_LOAD segment. */
 bool gbin__vaddr_is_exec(const struct gbin *bin, uint64_t vaddr);
 
+struct gbin_segment {
+	uint64_t vaddr;
+	uint64_t filesz;
+	const uint8_t *data;	/* filesz file bytes */
+	bool exec;
+	bool write;
+};
+
+/* PT_LOAD segments, for scanning when section headers are missing. */
+size_t gbin__nsegments(const struct gbin *bin);
+void gbin__segment(const struct gbin *bin, size_t i, struct gbin_segment *out);
+/* True when the file has section headers at all. */
+bool gbin__has_sections(const struct gbin *bin);
+
 /* Look up a symbol in .symtab (then .dynsym); -ENOENT if absent. */
 int gbin__symbol(const struct gbin *bin, const char *name, uint64_t *addr, uint64_t *size);
 

@@ -93,6 +93,86 @@ static int find_table(const struct gbin *bin, struct pcln_reader *r)
 	return -ENOENT;
 }
 
+static int parse_table(struct pclntab *tab, const struct pcln_reader *r);
+
+/*
+ * No section and no symbol says where the table is (section headers
+ * stripped, or a re-linked binary): look for the header by its magic in the
+ * read-only data and keep the first candidate that parses.
+ */
+static struct pclntab *scan_for_table(const struct gbin *bin, struct pcln_reader *out)
+{
+	size_t i, nseg = gbin__nsegments(bin);
+
+	for (i = 0; i < nseg; i++) {
+		struct gbin_segment seg;
+		uint64_t off;
+
+		gbin__segment(bin, i, &seg);
+		if (seg.exec && nseg > 1)
+			continue;	/* Go keeps the table in a data segment */
+		for (off = 0; off + 16 <= seg.filesz; off += 4) {
+			struct pcln_reader r = {
+				.bin = bin, .base = seg.data + off, .size = seg.filesz - off,
+				.addr = seg.vaddr + off,
+			};
+			struct pclntab *tab;
+
+			if (!magic_ok(r.base, r.size) || r.base[7] != gbin__ptr_size(bin))
+				continue;
+			tab = calloc(1, sizeof(*tab));
+			if (!tab)
+				return NULL;
+			if (!parse_table(tab, &r) && tab->nfunc > 0) {
+				*out = r;
+				return tab;
+			}
+			pclntab__free(tab);
+		}
+	}
+	return NULL;
+}
+
+/*
+ * moduledata begins with a pointer to the pcHeader, then the funcnametab,
+ * cutab, filetab, pctab, pclntable and ftab slices, findfunctab, minpc,
+ * maxpc and text (runtime/symtab.go, Go 1.16 to 1.25). Find it by the
+ * pointer and check the funcnametab slice before trusting its text field.
+ */
+static int moduledata_text(const struct pcln_reader *r, int ps, uint64_t nameoff_base,
+			   uint64_t first_entryoff, uint64_t *text)
+{
+	const struct gbin *bin = r->bin;
+	size_t i, nseg = gbin__nsegments(bin);
+	const int text_word = 22;
+
+	if (!r->addr)
+		return -ENOENT;
+	for (i = 0; i < nseg; i++) {
+		struct gbin_segment seg;
+		uint64_t off;
+
+		gbin__segment(bin, i, &seg);
+		if (seg.exec)
+			continue;
+		for (off = 0; off + (text_word + 1) * ps <= seg.filesz; off += ps) {
+			const uint8_t *md = seg.data + off;
+			uint64_t minpc, t;
+
+			if (read_uint(md, ps) != r->addr ||
+			    read_uint(md + ps, ps) != r->addr + nameoff_base)
+				continue;
+			minpc = read_uint(md + 20 * ps, ps);
+			t = read_uint(md + text_word * ps, ps);
+			if (t && t + first_entryoff == minpc && gbin__vaddr_is_exec(bin, t)) {
+				*text = t;
+				return 0;
+			}
+		}
+	}
+	return -ENOENT;
+}
+
 static int add_func(struct pclntab *tab, size_t i, uint64_t entry, uint64_t end,
 		    const char *name, const uint8_t *fn, uint64_t fn_avail, int args_off,
 		    int id_off)
@@ -132,8 +212,16 @@ static int parse_118(struct pclntab *tab, const struct pcln_reader *r, bool v120
 		uint64_t addr;
 		struct gbin_section text;
 
-		/* Go 1.26 writes textStart = 0; the runtime.text symbol or .text stands in. */
-		if (!gbin__symbol(r->bin, "runtime.text", &addr, NULL))
+		/*
+		 * Go 1.26 writes textStart = 0: moduledata.text is the truth,
+		 * then the runtime.text symbol, then .text (wrong under cgo).
+		 */
+		if (!moduledata_text(r, ps, nameoff_base,
+				     nfunc ? read_uint(r->base + pcln_off, 4) : 0, &addr)) {
+			tab->text_start = addr;
+			pr_info("pclntab: textStart is 0 in '%s'; text starts at 0x%llx per moduledata",
+				gbin__path(r->bin), (unsigned long long)addr);
+		} else if (!gbin__symbol(r->bin, "runtime.text", &addr, NULL))
 			tab->text_start = addr;
 		else if (!gbin__section(r->bin, ".text", &text))
 			tab->text_start = text.addr;
@@ -239,18 +327,57 @@ static int parse_12(struct pclntab *tab, const struct pcln_reader *r)
 	return 0;
 }
 
+static int parse_table(struct pclntab *tab, const struct pcln_reader *r)
+{
+	uint32_t magic = (uint32_t)read_uint(r->base, 4);
+	size_t i;
+	int err;
+
+	tab->min_lc = r->base[6];
+	tab->ptr_size = r->base[7];
+	switch (magic) {
+	case PCLN_MAGIC_120:
+		strcpy(tab->format, "1.20");
+		err = parse_118(tab, r, true);
+		break;
+	case PCLN_MAGIC_118:
+		strcpy(tab->format, "1.18");
+		err = parse_118(tab, r, false);
+		break;
+	case PCLN_MAGIC_116:
+		strcpy(tab->format, "1.16");
+		err = parse_116(tab, r);
+		break;
+	default:
+		strcpy(tab->format, "1.2");
+		err = parse_12(tab, r);
+		break;
+	}
+	if (!err && tab->ptr_size != gbin__ptr_size(r->bin))
+		err = -EINVAL;
+	for (i = 1; !err && i < tab->nfunc; i++)
+		if (tab->funcs[i].entry < tab->funcs[i - 1].entry)
+			err = -EINVAL;
+	return err;
+}
+
 struct pclntab *pclntab__open(const struct gbin *bin)
 {
 	struct pcln_reader r = {};
 	struct pclntab *tab;
 	uint32_t magic;
-	size_t i;
 	int err;
 
 	err = find_table(bin, &r);
 	if (err) {
+		tab = scan_for_table(bin, &r);
+		if (tab) {
+			pr_info("pclntab: found the Go function table of '%s' by its magic at 0x%llx",
+				gbin__path(bin), (unsigned long long)r.addr);
+			return tab;
+		}
 		pr_warn("pclntab: no Go function table in '%s' (not a Go binary?)", gbin__path(bin));
-		errno = -err;
+		errno = ENOENT;
 		return NULL;
 	}
 	tab = calloc(1, sizeof(*tab));
@@ -259,31 +386,7 @@ struct pclntab *pclntab__open(const struct gbin *bin)
 		return NULL;
 	}
 	magic = (uint32_t)read_uint(r.base, 4);
-	tab->min_lc = r.base[6];
-	tab->ptr_size = r.base[7];
-	switch (magic) {
-	case PCLN_MAGIC_120:
-		strcpy(tab->format, "1.20");
-		err = parse_118(tab, &r, true);
-		break;
-	case PCLN_MAGIC_118:
-		strcpy(tab->format, "1.18");
-		err = parse_118(tab, &r, false);
-		break;
-	case PCLN_MAGIC_116:
-		strcpy(tab->format, "1.16");
-		err = parse_116(tab, &r);
-		break;
-	default:
-		strcpy(tab->format, "1.2");
-		err = parse_12(tab, &r);
-		break;
-	}
-	if (!err && tab->ptr_size != gbin__ptr_size(bin))
-		err = -EINVAL;
-	for (i = 1; !err && i < tab->nfunc; i++)
-		if (tab->funcs[i].entry < tab->funcs[i - 1].entry)
-			err = -EINVAL;
+	err = parse_table(tab, &r);
 	if (err) {
 		pr_warn("pclntab: corrupt Go %s function table (magic 0x%08x) in '%s'", tab->format,
 			magic, gbin__path(bin));

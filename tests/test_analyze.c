@@ -460,6 +460,80 @@ out:
 	gadb__free(gu);
 }
 
+/* Index a patched copy of a sample and compare its functions with the original's. */
+static void compare_patched(const char *sample, const char *what, const char *patch)
+{
+	char bin[512], db_p[600], db_o[600], cmd[2048];
+	struct ga_func *fp = NULL, *fo = NULL;
+	struct ga_build bp = {}, bo = {};
+	struct gadb *gp = NULL, *go = NULL;
+	struct cmd_result r = {};
+	size_t np = 0, no = 0, i, k, diff = 0;
+
+	snprintf(bin, sizeof(bin), "%s/%s-%s", tmp_dir(), sample, what);
+	snprintf(db_p, sizeof(db_p), "%s.db", bin);
+	snprintf(db_o, sizeof(db_o), "%s/%s-orig.db", tmp_dir(), sample);
+	unlink(db_p);
+	unlink(db_o);
+	snprintf(cmd, sizeof(cmd), "F='%s'; cp '%s/samples/%s' \"$F\" && %s && '%s' index \"$F\" --db '%s'",
+		 bin, build_dir(), sample, patch, build_path("goanalyze"), db_p);
+	sh_run(cmd, 60, &r);
+	if (!ASSERT_EQ(r.status, 0, what)) {
+		printf("  %s%s", r.out, r.err);
+		goto out;
+	}
+	if (!ASSERT_EQ(index_sample(sample, db_o), 0, "index original") ||
+	    !load_db(db_p, &gp, &bp, &fp, &np) || !load_db(db_o, &go, &bo, &fo, &no))
+		goto out;
+	ASSERT_STREQ(bp.go_version, bo.go_version, "Go version");
+	ASSERT_STREQ(bp.go_build_id, bo.go_build_id, "Go build id");
+	if (!ASSERT_EQ(np, no, "same number of functions"))
+		goto out;
+	for (i = 0; i < np; i++) {
+		bool same = !strcmp(fp[i].name, fo[i].name) && fp[i].entry == fo[i].entry &&
+			    fp[i].size == fo[i].size && fp[i].nexits == fo[i].nexits &&
+			    fp[i].entry_probe_offset == fo[i].entry_probe_offset;
+
+		for (k = 0; same && k < fp[i].nexits; k++)
+			same = fp[i].exits[k].offset == fo[i].exits[k].offset;
+		if (!same && diff++ < 3)
+			printf("  %s: %s differs\n", what, fp[i].name);
+	}
+	ASSERT_EQ(diff, 0, what);
+out:
+	cmd_result_free(&r);
+	ga_funcs_free(fp, np);
+	ga_funcs_free(fo, no);
+	ga_build_clear(&bp);
+	ga_build_clear(&bo);
+	gadb__free(gp);
+	gadb__free(go);
+}
+
+/*
+ * Section headers removed (e_shoff = e_shnum = e_shstrndx = 0): the table
+ * is found by its magic, build info by its own, the build id in PT_NOTE.
+ */
+static void test_no_section_headers(void)
+{
+	compare_patched("stacker", "noshdr",
+			"printf '\\0\\0\\0\\0\\0\\0\\0\\0' | dd of=\"$F\" bs=1 seek=40 conv=notrunc 2>/dev/null && "
+			"printf '\\0\\0\\0\\0' | dd of=\"$F\" bs=1 seek=60 conv=notrunc 2>/dev/null");
+}
+
+/*
+ * pcHeader.textStart = 0, as Go 1.26 writes it, in a cgo binary without
+ * symbols: C code comes first in .text, so only moduledata gives the start.
+ */
+static void test_text_start_zero(void)
+{
+	compare_patched("cgocall", "textstart0",
+			"objcopy --strip-all \"$F\" && off=$(readelf -SW \"$F\" | awk '{for (i = 1; i < NF; i++) "
+			"if ($i == \".gopclntab\") print $(i + 3)}') && "
+			"printf '\\0\\0\\0\\0\\0\\0\\0\\0' | dd of=\"$F\" bs=1 seek=$((0x$off + 24)) "
+			"conv=notrunc 2>/dev/null");
+}
+
 static char *trim(char *s)
 {
 	size_t n = strlen(s);
@@ -730,6 +804,8 @@ int main(void)
 	RUN_TEST(test_funcs_match_gosym);
 	RUN_TEST(test_funcs_match_symtab);
 	RUN_TEST(test_stripped_same_as_unstripped);
+	RUN_TEST(test_no_section_headers);
+	RUN_TEST(test_text_start_zero);
 	RUN_TEST(test_report_json);
 	RUN_TEST(test_goid_offset_matches_gdb);
 	RUN_TEST(test_reindex_is_noop);
