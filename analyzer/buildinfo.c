@@ -47,7 +47,7 @@ static size_t read_uvarint(const uint8_t *p, size_t avail, uint64_t *v)
 	return 0;
 }
 
-static char *read_varint_string(const uint8_t **p, const uint8_t *end)
+static char *read_varint_string(const uint8_t **p, const uint8_t *end, size_t *out_len)
 {
 	uint64_t len;
 	size_t n = read_uvarint(*p, end - *p, &len);
@@ -57,11 +57,13 @@ static char *read_varint_string(const uint8_t **p, const uint8_t *end)
 		return NULL;
 	s = dup_bytes(*p + n, len);
 	*p += n + len;
+	if (out_len)
+		*out_len = len;
 	return s;
 }
 
 /* A Go string header {data, len} at vaddr. */
-static char *read_go_string(const struct gbin *bin, uint64_t hdr_vaddr)
+static char *read_go_string(const struct gbin *bin, uint64_t hdr_vaddr, size_t *out_len)
 {
 	int ps = gbin__ptr_size(bin);
 	const uint8_t *hdr = gbin__vaddr_ptr(bin, hdr_vaddr, 2 * ps), *str;
@@ -74,14 +76,17 @@ static char *read_go_string(const struct gbin *bin, uint64_t hdr_vaddr)
 	if (len > 1 << 20)
 		return NULL;
 	str = gbin__vaddr_ptr(bin, data, len);
+	if (out_len)
+		*out_len = len;
 	return str ? dup_bytes(str, len) : NULL;
 }
 
-/* Module info is framed by 16-byte sentinels (cmd/go/internal/modload). */
-static void unframe_mod_info(char *mod)
+/*
+ * Module info is framed by 16-byte binary sentinels (cmd/go/internal/
+ * modload), which may hold NUL bytes: n is the length read, not strlen.
+ */
+static void unframe_mod_info(char *mod, size_t n)
 {
-	size_t n = mod ? strlen(mod) : 0;
-
 	if (n >= 33 && mod[n - 17] == '\n') {
 		memmove(mod, mod + 16, n - 32);
 		mod[n - 32] = '\0';
@@ -90,23 +95,85 @@ static void unframe_mod_info(char *mod)
 	}
 }
 
+/* Split a line at tabs into at most max fields (copies). */
+static size_t split_tabs(const char *line, size_t len, char **fields, size_t max)
+{
+	size_t n = 0, start = 0, i;
+
+	for (i = 0; i <= len && n < max; i++) {
+		if (i == len || line[i] == '\t') {
+			fields[n++] = dup_bytes((const uint8_t *)line + start, i - start);
+			start = i + 1;
+		}
+	}
+	return n;
+}
+
+static int add_module(struct ga_build *b, char **f, size_t nf)
+{
+	struct ga_module *tmp = realloc(b->modules, (b->nmodules + 1) * sizeof(*tmp));
+
+	if (!tmp)
+		return -ENOMEM;
+	b->modules = tmp;
+	b->modules[b->nmodules++] = (struct ga_module){
+		.kind = f[0], .path = nf > 1 ? f[1] : strdup(""),
+		.version = nf > 2 ? f[2] : strdup(""), .sum = nf > 3 && f[3][0] ? f[3] : NULL,
+	};
+	if (nf > 3 && !f[3][0])
+		free(f[3]);
+	return 0;
+}
+
+static int add_setting(struct ga_build *b, const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	struct ga_setting *tmp;
+
+	if (!eq)
+		return 0;
+	tmp = realloc(b->settings, (b->nsettings + 1) * sizeof(*tmp));
+	if (!tmp)
+		return -ENOMEM;
+	b->settings = tmp;
+	b->settings[b->nsettings++] = (struct ga_setting){
+		.key = dup_bytes((const uint8_t *)kv, eq - kv), .value = strdup(eq + 1),
+	};
+	if (!strcmp(b->settings[b->nsettings - 1].key, "CGO_ENABLED"))
+		b->cgo = !strcmp(eq + 1, "1");
+	else if (!strcmp(b->settings[b->nsettings - 1].key, "-trimpath"))
+		b->trimpath = !strcmp(eq + 1, "true");
+	else if (!strcmp(b->settings[b->nsettings - 1].key, "-race"))
+		b->race = !strcmp(eq + 1, "true");
+	return 0;
+}
+
+/* Lines of "path\t...", "mod\tPATH\tVERSION\tSUM", "dep\t...", "=>\t...", "build\tK=V". */
 static void parse_mod_info(struct ga_build *b)
 {
 	const char *line = b->mod_info;
 
 	while (line && *line) {
 		const char *eol = strchr(line, '\n');
-		size_t len = eol ? (size_t)(eol - line) : strlen(line);
+		size_t len = eol ? (size_t)(eol - line) : strlen(line), nf, i;
+		char *f[4] = {};
 
-		if (!strncmp(line, "mod\t", 4) && !b->module_path) {
-			const char *tab = memchr(line + 4, '\t', len - 4);
+		nf = split_tabs(line, len, f, 4);
+		if (nf >= 2 && (!strcmp(f[0], "mod") || !strcmp(f[0], "dep") || !strcmp(f[0], "=>"))) {
+			if (!strcmp(f[0], "mod") && !b->module_path)
+				b->module_path = strdup(f[1]);
+			if (!add_module(b, f, nf))
+				nf = 0;	/* owned by the module now */
+		} else if (nf >= 2 && !strcmp(f[0], "build")) {
+			/* a setting's value may hold tabs: take the rest of the line */
+			char *kv = dup_bytes((const uint8_t *)line + 6, len > 6 ? len - 6 : 0);
 
-			b->module_path = dup_bytes((const uint8_t *)line + 4,
-						   (tab ? (size_t)(tab - line) : len) - 4);
-		} else if (len == strlen("build\tCGO_ENABLED=1") &&
-			   !strncmp(line, "build\tCGO_ENABLED=1", len)) {
-			b->cgo = true;
+			if (kv)
+				add_setting(b, kv);
+			free(kv);
 		}
+		for (i = 0; i < nf; i++)
+			free(f[i]);
 		line = eol ? eol + 1 : NULL;
 	}
 }
@@ -143,6 +210,7 @@ int buildinfo_read(const struct gbin *bin, struct ga_build *b)
 	struct gbin_section sec;
 	const uint8_t *p = NULL, *end = NULL;
 	uint64_t addr, size;
+	size_t mod_len = 0;
 	int ps;
 
 	if (!gbin__section(bin, ".go.buildinfo", &sec) && sec.data &&
@@ -157,20 +225,20 @@ int buildinfo_read(const struct gbin *bin, struct ga_build *b)
 		if (p[15] & BUILDINFO_FLAG_INLINE) {
 			const uint8_t *q = p + BUILDINFO_HDR_LEN;
 
-			b->go_version = read_varint_string(&q, end);
-			b->mod_info = read_varint_string(&q, end);
+			b->go_version = read_varint_string(&q, end, NULL);
+			b->mod_info = read_varint_string(&q, end, &mod_len);
 		} else if (ps == 4 || ps == 8) {
-			b->go_version = read_go_string(bin, read_uint(p + 16, ps));
-			b->mod_info = read_go_string(bin, read_uint(p + 16 + ps, ps));
+			b->go_version = read_go_string(bin, read_uint(p + 16, ps), NULL);
+			b->mod_info = read_go_string(bin, read_uint(p + 16 + ps, ps), &mod_len);
 		}
-		unframe_mod_info(b->mod_info);
+		unframe_mod_info(b->mod_info, b->mod_info ? mod_len : 0);
 		parse_mod_info(b);
 	}
 	/* Release binaries may lack build info; the runtime keeps its version. */
 	if ((!b->go_version || !b->go_version[0]) &&
 	    !gbin__symbol(bin, "runtime.buildVersion", &addr, &size)) {
 		free(b->go_version);
-		b->go_version = read_go_string(bin, addr);
+		b->go_version = read_go_string(bin, addr, NULL);
 	}
 	if (!b->go_version || !b->go_version[0]) {
 		free(b->go_version);

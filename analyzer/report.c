@@ -85,8 +85,32 @@ static cJSON *build_json(const struct ga_build *b)
 	cJSON_AddBoolToObject(o, "has_dwarf", b->has_dwarf);
 	cJSON_AddBoolToObject(o, "cgo", b->cgo);
 	cJSON_AddBoolToObject(o, "pie", b->pie);
+	cJSON_AddBoolToObject(o, "trimpath", b->trimpath);
+	cJSON_AddBoolToObject(o, "race", b->race);
 	if (b->module_path)
 		cJSON_AddStringToObject(o, "module_path", b->module_path);
+	if (b->nmodules) {
+		cJSON *arr = cJSON_AddArrayToObject(o, "modules");
+		size_t i;
+
+		for (i = 0; i < b->nmodules; i++) {
+			cJSON *m = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(m, "kind", b->modules[i].kind);
+			cJSON_AddStringToObject(m, "path", b->modules[i].path);
+			cJSON_AddStringToObject(m, "version", b->modules[i].version);
+			if (b->modules[i].sum)
+				cJSON_AddStringToObject(m, "sum", b->modules[i].sum);
+			cJSON_AddItemToArray(arr, m);
+		}
+	}
+	if (b->nsettings) {
+		cJSON *set = cJSON_AddObjectToObject(o, "settings");
+		size_t i;
+
+		for (i = 0; i < b->nsettings; i++)
+			cJSON_AddStringToObject(set, b->settings[i].key, b->settings[i].value);
+	}
 	return o;
 }
 

@@ -130,7 +130,8 @@ static char *col_strdup(sqlite3_stmt *st, int col)
 
 static const char build_cols[] =
 	"id, sha256, size, path, go_build_id, gnu_build_id, go_version, goarch, default_abi, "
-	"pclntab_format, text_start, stripped, has_dwarf, cgo, pie, module_path, mod_info";
+	"pclntab_format, text_start, stripped, has_dwarf, cgo, pie, module_path, mod_info, "
+	"trimpath, race";
 
 static void build_from_row(sqlite3_stmt *st, struct ga_build *b)
 {
@@ -157,13 +158,74 @@ static void build_from_row(sqlite3_stmt *st, struct ga_build *b)
 	b->pie = sqlite3_column_int(st, 14);
 	b->module_path = col_strdup(st, 15);
 	b->mod_info = col_strdup(st, 16);
+	b->trimpath = sqlite3_column_int(st, 17);
+	b->race = sqlite3_column_int(st, 18);
 	b->goid_offset = -1;
+}
+
+static int load_build_info(struct gadb *db, struct ga_build *b)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	if (sqlite3_prepare_v2(db->sql,
+			       "SELECT kind, path, version, sum FROM modules WHERE build_id = ? ORDER BY idx",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sql_err(db->sql, db->path, "reading modules");
+	sqlite3_bind_int64(st, 1, b->db_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (b->nmodules == cap) {
+			void *tmp;
+
+			cap = cap ? cap * 2 : 8;
+			tmp = realloc(b->modules, cap * sizeof(*b->modules));
+			if (!tmp) {
+				sqlite3_finalize(st);
+				return -ENOMEM;
+			}
+			b->modules = tmp;
+		}
+		b->modules[b->nmodules++] = (struct ga_module){
+			.kind = col_strdup(st, 0), .path = col_strdup(st, 1),
+			.version = col_strdup(st, 2), .sum = col_strdup(st, 3),
+		};
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(db->sql,
+			       "SELECT key, value FROM build_settings WHERE build_id = ? ORDER BY idx",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sql_err(db->sql, db->path, "reading build settings");
+	sqlite3_bind_int64(st, 1, b->db_id);
+	cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (b->nsettings == cap) {
+			void *tmp;
+
+			cap = cap ? cap * 2 : 8;
+			tmp = realloc(b->settings, cap * sizeof(*b->settings));
+			if (!tmp) {
+				sqlite3_finalize(st);
+				return -ENOMEM;
+			}
+			b->settings = tmp;
+		}
+		b->settings[b->nsettings++] = (struct ga_setting){
+			.key = col_strdup(st, 0), .value = col_strdup(st, 1),
+		};
+	}
+	sqlite3_finalize(st);
+	return 0;
 }
 
 static int load_runtime_facts(struct gadb *db, struct ga_build *b)
 {
 	sqlite3_stmt *st;
 	int rc;
+
+	rc = load_build_info(db, b);
+	if (rc)
+		return rc;
 
 	if (sqlite3_prepare_v2(db->sql,
 			       "SELECT value, source FROM runtime_facts WHERE build_id = ? AND name = 'g.goid'",
@@ -717,8 +779,8 @@ static int store_all(sqlite3 *sql, const char *path, const struct ga_build *b,
 	if (sqlite3_prepare_v2(sql,
 			       "INSERT INTO builds (sha256, size, path, go_build_id, gnu_build_id, go_version, "
 			       "goarch, default_abi, pclntab_format, text_start, stripped, has_dwarf, cgo, pie, "
-			       "module_path, mod_info, analyzer_version, indexed_at) "
-			       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			       "module_path, mod_info, analyzer_version, indexed_at, trimpath, race) "
+			       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 			       -1, &st, NULL) != SQLITE_OK)
 		goto out_err;
 	sqlite3_bind_text(st, 1, b->sha256, -1, SQLITE_STATIC);
@@ -739,9 +801,42 @@ static int store_all(sqlite3 *sql, const char *path, const struct ga_build *b,
 	bind_text_or_null(st, 16, b->mod_info);
 	sqlite3_bind_text(st, 17, analyzer_version, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 18, when, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 19, b->trimpath);
+	sqlite3_bind_int(st, 20, b->race);
 	if (step_done(st))
 		goto out_err;
 	build_id = sqlite3_last_insert_rowid(sql);
+	sqlite3_finalize(st);
+	st = NULL;
+
+	if (sqlite3_prepare_v2(sql,
+			       "INSERT INTO modules (build_id, idx, kind, path, version, sum) "
+			       "VALUES (?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
+		goto out_err;
+	for (i = 0; i < b->nmodules; i++) {
+		sqlite3_bind_int64(st, 1, build_id);
+		sqlite3_bind_int64(st, 2, i);
+		sqlite3_bind_text(st, 3, b->modules[i].kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, b->modules[i].path, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, b->modules[i].version, -1, SQLITE_STATIC);
+		bind_text_or_null(st, 6, b->modules[i].sum);
+		if (step_done(st))
+			goto out_err;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sqlite3_prepare_v2(sql,
+			       "INSERT INTO build_settings (build_id, idx, key, value) VALUES (?,?,?,?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto out_err;
+	for (i = 0; i < b->nsettings; i++) {
+		sqlite3_bind_int64(st, 1, build_id);
+		sqlite3_bind_int64(st, 2, i);
+		sqlite3_bind_text(st, 3, b->settings[i].key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, b->settings[i].value, -1, SQLITE_STATIC);
+		if (step_done(st))
+			goto out_err;
+	}
 	sqlite3_finalize(st);
 	st = NULL;
 

@@ -9,8 +9,22 @@
 
 void ga_build_clear(struct ga_build *b)
 {
+	size_t i;
+
 	if (!b)
 		return;
+	for (i = 0; i < b->nmodules; i++) {
+		free(b->modules[i].kind);
+		free(b->modules[i].path);
+		free(b->modules[i].version);
+		free(b->modules[i].sum);
+	}
+	free(b->modules);
+	for (i = 0; i < b->nsettings; i++) {
+		free(b->settings[i].key);
+		free(b->settings[i].value);
+	}
+	free(b->settings);
 	free(b->path);
 	free(b->go_build_id);
 	free(b->gnu_build_id);

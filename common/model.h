@@ -26,6 +26,20 @@ enum ga_abi {
 	GA_ABI_INTERNAL = 1,	/* register-based ABIInternal */
 };
 
+/* A line of the build info: the main module, a dependency or a replacement. */
+struct ga_module {
+	char *kind;		/* "mod", "dep", "=>" (replaces the dep before it) */
+	char *path;
+	char *version;
+	char *sum;		/* NULL when absent */
+};
+
+/* A build setting: "CGO_ENABLED" = "1", "-trimpath" = "true", ... */
+struct ga_setting {
+	char *key;
+	char *value;
+};
+
 struct ga_build {
 	char sha256[SHA256_HEX_LEN];
 	uint64_t size;
@@ -43,6 +57,12 @@ struct ga_build {
 	bool has_dwarf;
 	bool cgo;
 	bool pie;
+	bool trimpath;		/* from build settings */
+	bool race;
+	size_t nmodules;
+	struct ga_module *modules;
+	size_t nsettings;
+	struct ga_setting *settings;
 	int goid_offset;	/* offset of runtime.g.goid, -1 if unknown */
 	char *goid_offset_source;	/* "dwarf", "table:go1.19", ... */
 	int64_t db_id;		/* rowid once stored/loaded, else 0 */

@@ -4,7 +4,8 @@
 --
 -- Version history:
 --   1  first release: builds, functions, exits, params, param_pieces, runtime_facts
-PRAGMA user_version = 1;
+--   2  builds.trimpath and builds.race; modules and build_settings from build info
+PRAGMA user_version = 2;
 
 -- One row per indexed binary ("build"). A DB may hold many builds.
 CREATE TABLE builds (
@@ -23,11 +24,33 @@ CREATE TABLE builds (
 	has_dwarf        INTEGER NOT NULL,
 	cgo              INTEGER NOT NULL,
 	pie              INTEGER NOT NULL,
+	trimpath         INTEGER NOT NULL,      -- from build settings (-trimpath=true)
+	race             INTEGER NOT NULL,      -- from build settings (-race=true)
 	module_path      TEXT,
 	mod_info         TEXT,                  -- build info text: deps and settings
 	analyzer_version TEXT NOT NULL,
 	indexed_at       TEXT NOT NULL          -- UTC, ISO 8601
 );
+
+-- The main module and the dependencies build info lists, in its order.
+CREATE TABLE modules (
+	build_id INTEGER NOT NULL REFERENCES builds(id) ON DELETE CASCADE,
+	idx      INTEGER NOT NULL,
+	kind     TEXT NOT NULL CHECK (kind IN ('mod', 'dep', '=>')),  -- '=>' replaces the dep before it
+	path     TEXT NOT NULL,
+	version  TEXT NOT NULL,
+	sum      TEXT,
+	PRIMARY KEY (build_id, idx)
+) WITHOUT ROWID;
+
+-- Build settings from build info: CGO_ENABLED, GOARCH, -trimpath, vcs.revision, ...
+CREATE TABLE build_settings (
+	build_id INTEGER NOT NULL REFERENCES builds(id) ON DELETE CASCADE,
+	idx      INTEGER NOT NULL,
+	key      TEXT NOT NULL,
+	value    TEXT NOT NULL,
+	PRIMARY KEY (build_id, idx)
+) WITHOUT ROWID;
 
 -- Facts about the runtime needed to decode: goid offset in runtime.g, ...
 CREATE TABLE runtime_facts (
