@@ -275,11 +275,22 @@ int disasm__func(struct disasm *d, const uint8_t *code, size_t size, const struc
 {
 	struct prologue_jcc jccs[PROLOGUE_MAX_INSNS];
 	const uint8_t *p = code;
-	size_t left = size, nexits = 0, ncalls = 0, njcc = 0, ninsn = 0, i, j;
+	size_t left = size, nexits = 0, ncalls = 0, njcc = 0, ninsn = 0, i, j, pad = 0;
 	uint64_t addr = f->entry, end = f->entry + size;
 	bool indirect = false;
 	int err;
 
+	/*
+	 * x86 functions end in INT3 padding up to the next alignment: about a
+	 * tenth of all instructions. Stop decoding before it; if the last real
+	 * instruction happens to end in 0xcc bytes, decoding fails short of
+	 * the cut and resumes with the padding given back.
+	 */
+	if (d->arch != GA_ARCH_ARM64) {
+		while (pad < size && code[size - 1 - pad] == 0xcc)
+			pad++;
+		left = size - pad;
+	}
 	f->decode_status = GA_DECODE_OK;
 	while (left) {
 		const uint8_t *insn_bytes = p;
@@ -288,6 +299,11 @@ int disasm__func(struct disasm *d, const uint8_t *code, size_t size, const struc
 		size_t len;
 
 		if (!cs_disasm_iter(d->cs, &p, &left, &addr, d->insn)) {
+			if (pad) {
+				left += pad;
+				pad = 0;
+				continue;
+			}
 			if (is_padding(p, left))
 				break;
 			/*

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "abi.h"
 #include "binid.h"
@@ -44,7 +47,12 @@ struct indexer *indexer__open(const char *path)
 		return NULL;
 	}
 	data = gbin__data(ix->bin, &size);
-	binid_from_mem(data, size, &ix->id);
+	err = binid_from_mapped(path, data, size, &ix->id);
+	if (err) {
+		indexer__free(ix);
+		errno = -err;
+		return NULL;
+	}
 	return ix;
 }
 
@@ -152,10 +160,73 @@ static int mark_abi_wrappers(struct ga_func *funcs, size_t n)
 	return 0;
 }
 
+/* Functions are disassembled in chunks handed out to one thread per core. */
+#define INDEX_CHUNK 256
+#define INDEX_MAX_THREADS 8
+
 static void show_progress(size_t done, size_t total, bool tty)
 {
-	if (tty && (done % 4096 == 0 || done == total))
+	if (tty && (done % (16 * INDEX_CHUNK) < INDEX_CHUNK || done == total))
 		fprintf(stderr, "\rgoanalyze: %zu/%zu functions%s", done, total, done == total ? "\n" : "");
+}
+
+
+struct disasm_job {
+	const struct gbin *bin;
+	const struct pclntab *tab;
+	struct ga_func *funcs;
+	enum ga_arch arch;
+	bool tty;
+	atomic_size_t next;	/* first function of the next chunk */
+	atomic_size_t done;
+	atomic_int err;
+};
+
+static int disasm_one(struct disasm_job *job, struct disasm *d, size_t i)
+{
+	const struct pcln_func *pf = &job->tab->funcs[i];
+	struct ga_func *f = &job->funcs[i];
+	const uint8_t *code = gbin__vaddr_ptr(job->bin, f->entry, f->size);
+
+	if (gbin__vaddr_to_off(job->bin, f->entry, &f->file_off) || !code ||
+	    !gbin__vaddr_is_exec(job->bin, f->entry)) {
+		pr_warn("index: function %s at 0x%llx is not in the file's code; skipped", pf->name,
+			(unsigned long long)f->entry);
+		f->decode_status = GA_DECODE_BAD;
+		f->exits = calloc(1, sizeof(*f->exits));
+		return f->exits ? 0 : -ENOMEM;
+	}
+	return disasm__func(d, code, f->size, job->tab, f);
+}
+
+static void *disasm_worker(void *arg)
+{
+	struct disasm_job *job = arg;
+	struct disasm *d = disasm__new(job->arch);
+	size_t n = job->tab->nfunc;
+
+	if (!d) {
+		atomic_store(&job->err, -errno);
+		return NULL;
+	}
+	while (!atomic_load(&job->err)) {
+		size_t first = atomic_fetch_add(&job->next, INDEX_CHUNK), i, done;
+
+		if (first >= n)
+			break;
+		for (i = first; i < n && i < first + INDEX_CHUNK; i++) {
+			int err = disasm_one(job, d, i);
+
+			if (err) {
+				atomic_store(&job->err, err);
+				break;
+			}
+		}
+		done = atomic_fetch_add(&job->done, i - first) + (i - first);
+		show_progress(done, n, job->tty);
+	}
+	disasm__free(d);
+	return NULL;
 }
 
 static int index_funcs(const struct gbin *bin, const struct pclntab *tab, struct gdwarf *dw,
@@ -163,57 +234,58 @@ static int index_funcs(const struct gbin *bin, const struct pclntab *tab, struct
 {
 	struct ga_build *b = &res->build;
 	bool asm_flag = has_asm_flag(b->go_version, tab->format);
-	bool tty = ga_log_stderr_is_tty();
-	size_t i;
-	struct disasm *d;
+	struct disasm_job job = {
+		.bin = bin, .tab = tab, .arch = b->arch, .tty = ga_log_stderr_is_tty(),
+	};
+	pthread_t threads[INDEX_MAX_THREADS];
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nthreads, started = 0, i;
 	int err = 0;
 
-	d = disasm__new(b->arch);
-	if (!d)
-		return -errno;
 	res->funcs = calloc(tab->nfunc ? tab->nfunc : 1, sizeof(*res->funcs));
-	if (!res->funcs) {
-		err = -ENOMEM;
-		goto out;
-	}
+	if (!res->funcs)
+		return -ENOMEM;
 	for (i = 0; i < tab->nfunc; i++) {
 		const struct pcln_func *pf = &tab->funcs[i];
 		struct ga_func *f = &res->funcs[i];
-		const uint8_t *code;
 
 		res->nfuncs++;
 		f->name = strdup(pf->name);
-		if (!f->name) {
-			err = -ENOMEM;
-			goto out;
-		}
+		if (!f->name)
+			return -ENOMEM;
 		f->entry = pf->entry;
 		f->size = pf->end - pf->entry;
 		f->args_size = pf->args;
 		f->is_asm = asm_flag && (pf->flag & FUNCFLAG_ASM);
 		f->abi = f->is_asm ? GA_ABI0 : b->default_abi;
-		code = gbin__vaddr_ptr(bin, f->entry, f->size);
-		if (gbin__vaddr_to_off(bin, f->entry, &f->file_off) || !code ||
-		    !gbin__vaddr_is_exec(bin, f->entry)) {
-			pr_warn("index: function %s at 0x%llx is not in the file's code; skipped",
-				f->name, (unsigned long long)f->entry);
-			f->decode_status = GA_DECODE_BAD;
-			res->n_bad++;
-			f->exits = calloc(1, sizeof(*f->exits));
-			continue;
-		}
-		err = disasm__func(d, code, f->size, tab, f);
-		if (err)
-			goto out;
-		if (f->decode_status == GA_DECODE_BAD)
-			res->n_bad++;
-		if (f->entry_kind == GA_ENTRY_JCC)
-			res->n_jcc_entry++;
-		show_progress(i + 1, tab->nfunc, tty);
 	}
+
+	job.funcs = res->funcs;
+	nthreads = ncpu < 1 ? 1 : ncpu > INDEX_MAX_THREADS ? INDEX_MAX_THREADS : (size_t)ncpu;
+	if (tab->nfunc < 4 * INDEX_CHUNK)
+		nthreads = 1;
+	/* This thread works too; the others join it. */
+	for (i = 1; i < nthreads; i++) {
+		if (pthread_create(&threads[started], NULL, disasm_worker, &job))
+			break;
+		started++;
+	}
+	disasm_worker(&job);
+	for (i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	err = atomic_load(&job.err);
+	if (err)
+		return err;
+	for (i = 0; i < res->nfuncs; i++) {
+		if (res->funcs[i].decode_status == GA_DECODE_BAD)
+			res->n_bad++;
+		if (res->funcs[i].entry_kind == GA_ENTRY_JCC)
+			res->n_jcc_entry++;
+	}
+
 	err = mark_abi_wrappers(res->funcs, res->nfuncs);
 	if (err)
-		goto out;
+		return err;
 	/* DWARF describes a function at its entry; ABI wrappers only forward. */
 	for (i = 0; dw && i < res->nfuncs; i++) {
 		struct ga_func *f = &res->funcs[i];
@@ -225,14 +297,12 @@ static int index_funcs(const struct gbin *bin, const struct pclntab *tab, struct
 			continue;
 		err = abi_assign(b->arch, f->abi, gps, ngps, &f->params);
 		if (err)
-			goto out;
+			return err;
 		f->nparams = ngps;
 		f->params_known = true;
 		res->n_params_known++;
 	}
-out:
-	disasm__free(d);
-	return err;
+	return 0;
 }
 
 int indexer__run(struct indexer *ix, struct index_result *res)

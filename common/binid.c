@@ -4,6 +4,7 @@
 #include <gelf.h>
 #include <libelf.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -87,15 +88,78 @@ static void read_notes(Elf_Data *d, struct ga_binid *id)
 	}
 }
 
+static int read_notes_of(const void *data, size_t size, struct ga_binid *id);
+
 int binid_from_mem(const void *data, size_t size, struct ga_binid *id)
+{
+	memset(id, 0, sizeof(*id));
+	id->size = size;
+	sha256_hex(data, size, id->sha256);
+	return read_notes_of(data, size, id);
+}
+
+int binid_hash_file(const char *path, uint64_t expect_size, char sha256[SHA256_HEX_LEN])
+{
+	static const char hex[] = "0123456789abcdef";
+	uint8_t digest[SHA256_DIGEST_LEN];
+	struct sha256_ctx ctx;
+	uint64_t total = 0;
+	size_t bufsz = 1 << 20;
+	uint8_t *buf;
+	ssize_t n;
+	int fd, err = 0, i;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		pr_warn("cannot open '%s': %s", path, strerror(errno));
+		return err;
+	}
+	buf = malloc(bufsz);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	sha256_init(&ctx);
+	while ((n = read(fd, buf, bufsz)) > 0) {
+		sha256_update(&ctx, buf, n);
+		total += n;
+	}
+	if (n < 0) {
+		err = -errno;
+		pr_warn("cannot read '%s': %s", path, strerror(errno));
+	} else if (total != expect_size) {
+		err = -EAGAIN;
+		pr_warn("'%s' changed while being read", path);
+	}
+	free(buf);
+	close(fd);
+	if (err)
+		return err;
+	sha256_final(&ctx, digest);
+	for (i = 0; i < SHA256_DIGEST_LEN; i++) {
+		sha256[2 * i] = hex[digest[i] >> 4];
+		sha256[2 * i + 1] = hex[digest[i] & 15];
+	}
+	sha256[2 * SHA256_DIGEST_LEN] = '\0';
+	return 0;
+}
+
+int binid_from_mapped(const char *path, const void *data, size_t size, struct ga_binid *id)
+{
+	int err;
+
+	memset(id, 0, sizeof(*id));
+	id->size = size;
+	err = binid_hash_file(path, size, id->sha256);
+	return err ?: read_notes_of(data, size, id);
+}
+
+static int read_notes_of(const void *data, size_t size, struct ga_binid *id)
 {
 	Elf_Scn *scn = NULL;
 	Elf *elf;
 	size_t i, nphdr;
-
-	memset(id, 0, sizeof(*id));
-	id->size = size;
-	sha256_hex(data, size, id->sha256);
 
 	elf_version(EV_CURRENT);
 	elf = elf_memory((char *)data, size);

@@ -18,6 +18,14 @@ struct ga_binid {
 
 /* Identify an in-memory ELF image (notes read with libelf). */
 int binid_from_mem(const void *data, size_t size, struct ga_binid *id);
+/*
+ * Identify a file already mapped at data, hashing it through read() so the
+ * hash does not fault the whole mapping in (peak RSS stays what the
+ * analysis touches). -EAGAIN if the file's size changed meanwhile.
+ */
+int binid_from_mapped(const char *path, const void *data, size_t size, struct ga_binid *id);
+/* The sha256 of the file at path, which must be expect_size bytes long. */
+int binid_hash_file(const char *path, uint64_t expect_size, char sha256[SHA256_HEX_LEN]);
 /* Read and identify the file at path. Prints why on failure. */
 int binid_from_file(const char *path, struct ga_binid *id);
 
