@@ -62,7 +62,7 @@ SAMPLE_BINS := $(SAMPLES:%=$(O)/samples/%)
 # The same program built the ways users ship Go: other GOARCHes, PIE, cgo, stripped.
 VARIANTS := stacker-386 stacker-arm64 stacker-pie stacker-stripped cgocall
 VARIANT_BINS := $(VARIANTS:%=$(O)/samples/%)
-TESTS := test_unit test_analyze test_attach
+TESTS := test_unit test_analyze test_corpus test_attach
 TEST_BINS := $(TESTS:%=$(O)/tests/%)
 
 .PHONY: all
@@ -151,10 +151,10 @@ $(O)/tests/gosym: tests/gosym/main.go
 samples: $(SAMPLE_BINS) $(VARIANT_BINS) $(O)/tests/gosym
 
 # --- tests ---
-$(O)/tests/%: tests/%.c tests/test.h tests/testlib.c $(ANALYZER_OBJS) $(ATTACH_OBJS) $(COMMON_OBJS) | $(O)/goattach.skel.h
+$(O)/tests/%: tests/%.c tests/test.h tests/testlib.c tests/objdump.c tests/objdump.h $(ANALYZER_OBJS) $(ATTACH_OBJS) $(COMMON_OBJS) | $(O)/goattach.skel.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< tests/testlib.c $(ANALYZER_OBJS) $(ATTACH_OBJS) $(COMMON_OBJS) \
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< tests/testlib.c tests/objdump.c $(ANALYZER_OBJS) $(ATTACH_OBJS) $(COMMON_OBJS) \
 		$(ANALYZER_LIBS) $(ATTACH_LIBS) -o $@
 
 .PHONY: build-tests

@@ -205,6 +205,51 @@ static bool scan_for_blob(const struct gbin *bin, const uint8_t **start, const u
 	return false;
 }
 
+/* "go1.26.5", "go1.21rc2", "devel go1.23-abcdef ...", "go1.22.0 X:boringcrypto" */
+static bool looks_like_go_version(const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+
+	if (n >= 6 && !memcmp(p, "devel ", 6))
+		i = 6;
+	if (n - i < 5 || memcmp(p + i, "go1.", 4) || p[i + 4] < '0' || p[i + 4] > '9')
+		return false;
+	for (; i < n; i++)
+		if (p[i] < 0x20 || p[i] > 0x7e)
+			return false;
+	return true;
+}
+
+/*
+ * No build info and no symbols: runtime.buildVersion is still a Go string
+ * header {ptr, len} in the writable data, pointing at the version text.
+ */
+static char *scan_for_version_string(const struct gbin *bin)
+{
+	size_t i, nseg = gbin__nsegments(bin);
+	int ps = gbin__ptr_size(bin);
+
+	for (i = 0; i < nseg; i++) {
+		struct gbin_segment seg;
+		uint64_t off;
+
+		gbin__segment(bin, i, &seg);
+		if (!seg.write)
+			continue;
+		for (off = 0; off + 2 * ps <= seg.filesz; off += ps) {
+			uint64_t ptr = read_uint(seg.data + off, ps), len = read_uint(seg.data + off + ps, ps);
+			const uint8_t *str;
+
+			if (len < 5 || len > 64 || ptr < 4096)
+				continue;
+			str = gbin__vaddr_ptr(bin, ptr, len);
+			if (str && looks_like_go_version(str, len))
+				return dup_bytes(str, len);
+		}
+	}
+	return NULL;
+}
+
 int buildinfo_read(const struct gbin *bin, struct ga_build *b)
 {
 	struct gbin_section sec;
@@ -242,10 +287,12 @@ int buildinfo_read(const struct gbin *bin, struct ga_build *b)
 	}
 	if (!b->go_version || !b->go_version[0]) {
 		free(b->go_version);
-		b->go_version = NULL;
-		return -ENOENT;
+		b->go_version = scan_for_version_string(bin);
+		if (b->go_version)
+			pr_info("buildinfo: no build info in '%s'; Go version %s from runtime.buildVersion",
+				gbin__path(bin), b->go_version);
 	}
-	return 0;
+	return b->go_version ? 0 : -ENOENT;
 }
 
 int go_version_parse(const char *v, int *major, int *minor)

@@ -13,6 +13,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "objdump.h"
 #include "test.h"
 
 /* Every sample build, with the objdump that reads its architecture. */
@@ -30,185 +31,6 @@ static const struct {
 	{ "cgocall", "objdump" },
 };
 #define NBUILDS (sizeof(builds) / sizeof(builds[0]))
-
-/* What objdump says about one function. */
-struct od_func {
-	uint64_t start, end;
-	char name[256];
-	uint32_t rets[64], tails[64];
-	size_t nrets, ntails;
-	int64_t entry_probe;	/* offset of the stack-check branch, -1 if none */
-};
-
-struct od_insn {
-	uint64_t addr;
-	char mnem[16];
-	uint64_t target;	/* direct branch target, 0 if none */
-	char target_name[128];
-};
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Parse one "  4810a0:\tjbe    4810fb <main.main+0x9b>" line. */
-static bool parse_insn(const char *line, struct od_insn *in)
-{
-	char rest[512];
-	int n = 0;
-
-	memset(in, 0, sizeof(*in));
-	if (sscanf(line, " %" SCNx64 ":%n", &in->addr, &n) != 1 || !n)
-		return false;
-	line += n;
-	while (*line == ' ' || *line == '\t')
-		line++;
-	if (sscanf(line, "%15s %511[^\n]", in->mnem, rest) >= 1) {
-		char name[128];
-		uint64_t t;
-
-		if (sscanf(rest, "%" SCNx64 " <%127[^>]>", &t, name) == 2) {
-			in->target = t;
-			snprintf(in->target_name, sizeof(in->target_name), "%s", name);
-		}
-	}
-	return in->mnem[0] != '\0';
-}
-
-static bool is_ret(const char *m)
-{
-	return !strcmp(m, "ret") || !strcmp(m, "retq") || !strcmp(m, "retl");
-}
-
-/* x86 jmp, arm64 b */
-static bool is_jmp(const char *m)
-{
-	return !strcmp(m, "jmp") || !strcmp(m, "jmpq") || !strcmp(m, "jmpl") || !strcmp(m, "b");
-}
-
-static bool is_call(const char *m)
-{
-	return !strncmp(m, "call", 4) || !strcmp(m, "bl");
-}
-
-/* Branches Go's stack checks use: x86 jbe/jb, arm64 b.ls/b.lo (objdump: b.cc). */
-static bool is_stack_check_jcc(const char *m)
-{
-	return !strcmp(m, "jbe") || !strcmp(m, "jb") || !strcmp(m, "b.ls") || !strcmp(m, "b.cc") ||
-	       !strcmp(m, "b.lo");
-}
-
-/*
- * From objdump's instructions of one function: its RETs, its JMPs out of
- * [start, end), and the prologue branch (jbe/jb within the first 8
- * instructions) whose target block's first call is runtime.morestack*.
- */
-static void od_analyze(struct od_func *f, struct od_insn *insns, size_t n)
-{
-	size_t i, j;
-
-	f->entry_probe = -1;
-	for (i = 0; i < n; i++) {
-		struct od_insn *in = &insns[i];
-
-		if (is_ret(in->mnem) && f->nrets < 64)
-			f->rets[f->nrets++] = in->addr - f->start;
-		if (is_jmp(in->mnem) && in->target && (in->target < f->start || in->target >= f->end) &&
-		    f->ntails < 64)
-			f->tails[f->ntails++] = in->addr - f->start;
-	}
-	for (i = 0; i < n && i < 8; i++) {
-		struct od_insn *in = &insns[i];
-
-		if (!is_stack_check_jcc(in->mnem) || !in->target)
-			continue;
-		for (j = 0; j < n; j++) {
-			if (insns[j].addr < in->target || !is_call(insns[j].mnem))
-				continue;
-			if (!strncmp(insns[j].target_name, "runtime.morestack", 17))
-				f->entry_probe = in->addr - f->start;
-			break;
-		}
-	}
-	qsort(f->rets, f->nrets, sizeof(uint32_t), cmp_u32);
-	qsort(f->tails, f->ntails, sizeof(uint32_t), cmp_u32);
-}
-
-/* All functions objdump shows, with their instructions analyzed. */
-static struct od_func *objdump_funcs(const char *objdump, const char *bin, size_t *nfuncs)
-{
-	char *argv[] = { (char *)objdump, "-d", "--no-show-raw-insn", (char *)bin, NULL };
-	struct od_func *funcs = NULL;
-	struct od_insn *insns = NULL;
-	size_t nf = 0, ni = 0, capi = 0, capf = 0, k;
-	struct cmd_result r;
-	char *line, *save = NULL;
-
-	if (cmd_run(argv, 120, &r) || r.status != 0) {
-		cmd_result_free(&r);
-		return NULL;
-	}
-	for (line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		uint64_t addr;
-		char name[256];
-		struct od_insn in;
-
-		if (sscanf(line, "%" SCNx64 " <%255[^>]>:", &addr, name) == 2) {
-			if (nf == capf) {
-				capf = capf ? capf * 2 : 1024;
-				funcs = realloc(funcs, capf * sizeof(*funcs));
-			}
-			memset(&funcs[nf], 0, sizeof(funcs[nf]));
-			funcs[nf].start = addr;
-			snprintf(funcs[nf].name, sizeof(funcs[nf].name), "%s", name);
-			nf++;
-			continue;
-		}
-		if (nf && parse_insn(line, &in)) {
-			if (ni == capi) {
-				capi = capi ? capi * 2 : 65536;
-				insns = realloc(insns, capi * sizeof(*insns));
-			}
-			insns[ni++] = in;
-		}
-	}
-	/* A function ends where objdump's next label starts. */
-	for (k = 0; k < nf; k++)
-		funcs[k].end = k + 1 < nf ? funcs[k + 1].start : UINT64_MAX;
-	for (k = 0; k < nf; k++) {
-		size_t lo = 0, hi;
-
-		/* instructions are in address order: find this function's range */
-		while (lo < ni && insns[lo].addr < funcs[k].start)
-			lo++;
-		hi = lo;
-		while (hi < ni && insns[hi].addr < funcs[k].end)
-			hi++;
-		od_analyze(&funcs[k], insns + lo, hi - lo);
-	}
-	free(insns);
-	cmd_result_free(&r);
-	*nfuncs = nf;
-	return funcs;
-}
-
-static const struct od_func *od_find(const struct od_func *funcs, size_t n, uint64_t addr)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (funcs[mid].start < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && funcs[lo].start == addr ? &funcs[lo] : NULL;
-}
 
 static int index_sample(const char *name, const char *db)
 {
@@ -270,7 +92,7 @@ static void test_exits_match_objdump(void)
 		if (!ASSERT_EQ(index_sample(builds[s].name, db), 0, builds[s].name) ||
 		    !load_db(db, &gdb, &b, &funcs, &nf))
 			goto next;
-		od = objdump_funcs(builds[s].objdump, bin, &nod);
+		od = objdump_funcs(builds[s].objdump, bin, NULL, 0, &nod);
 		if (!ASSERT_TRUE(od != NULL && nod > 100, "objdump -d"))
 			goto next;
 		for (i = 0; i < nf; i++) {
@@ -344,9 +166,9 @@ static void test_funcs_match_gosym(void)
 			goto next;
 		for (line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save), lines++) {
 			uint64_t entry, end;
-			char name[512];
+			char name[8192];
 
-			if (sscanf(line, "%" SCNx64 " %" SCNx64 " %511[^\n]", &entry, &end, name) != 3 ||
+			if (sscanf(line, "%" SCNx64 " %" SCNx64 " %8191[^\n]", &entry, &end, name) != 3 ||
 			    i >= nf || funcs[i].entry != entry || funcs[i].entry + funcs[i].size != end ||
 			    strcmp(funcs[i].name, name)) {
 				if (bad++ < 3)

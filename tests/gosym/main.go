@@ -44,6 +44,11 @@ func main() {
 		fmt.Fprintln(os.Stderr, "gosym:", err)
 		os.Exit(1)
 	}
+	if len(tab.Funcs) == 0 {
+		// A table format newer than this Go's debug/gosym reads.
+		fmt.Fprintf(os.Stderr, "gosym: no functions read (pclntab magic %x)\n", data[:4])
+		os.Exit(1)
+	}
 	for _, fn := range tab.Funcs {
 		fmt.Printf("%x %x %s\n", fn.Entry, fn.End, fn.Name)
 	}
