@@ -379,6 +379,34 @@ static int symbol_in(const struct gbin *bin, int idx, const char *name, uint64_t
 	return -ENOENT;
 }
 
+int gbin__for_each_symbol(const struct gbin *bin,
+			  int (*fn)(const char *name, uint64_t addr, void *ctx), void *ctx)
+{
+	Elf_Scn *scn;
+	Elf_Data *d;
+	GElf_Shdr sh;
+	size_t i, n;
+	int ret;
+
+	if (bin->symtab_idx < 0)
+		return 0;
+	scn = elf_getscn(bin->elf, bin->symtab_idx + 1);
+	if (!scn || !gelf_getshdr(scn, &sh) || !sh.sh_entsize || !(d = elf_getdata(scn, NULL)))
+		return 0;
+	n = sh.sh_size / sh.sh_entsize;
+	for (i = 0; i < n; i++) {
+		GElf_Sym sym;
+		const char *s;
+
+		if (!gelf_getsym(d, i, &sym))
+			break;
+		s = elf_strptr(bin->elf, sh.sh_link, sym.st_name);
+		if (s && (ret = fn(s, sym.st_value, ctx)))
+			return ret;
+	}
+	return 0;
+}
+
 int gbin__symbol(const struct gbin *bin, const char *name, uint64_t *addr, uint64_t *size)
 {
 	if (!symbol_in(bin, bin->symtab_idx, name, addr, size))

@@ -58,6 +58,10 @@ void gbin__segment(const struct gbin *bin, size_t i, struct gbin_segment *out);
 /* True when the file has section headers at all. */
 bool gbin__has_sections(const struct gbin *bin);
 
+/* Call fn for each .symtab symbol (name borrowed for the call); stops when fn returns non-zero. */
+int gbin__for_each_symbol(const struct gbin *bin,
+			  int (*fn)(const char *name, uint64_t addr, void *ctx), void *ctx);
+
 /* Look up a symbol in .symtab (then .dynsym); -ENOENT if absent. */
 int gbin__symbol(const struct gbin *bin, const char *name, uint64_t *addr, uint64_t *size);
 

@@ -103,6 +103,62 @@ static bool has_asm_flag(const char *go_version, const char *pcln_format)
 	       minor >= 19;
 }
 
+struct addr_set {
+	uint64_t *addrs;
+	size_t n, cap;
+};
+
+static int collect_abi0(const char *name, uint64_t addr, void *ctx)
+{
+	struct addr_set *set = ctx;
+	size_t len = strlen(name);
+
+	if (len < 5 || strcmp(name + len - 5, ".abi0"))
+		return 0;
+	if (set->n == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 256;
+		void *tmp = realloc(set->addrs, cap * sizeof(*set->addrs));
+
+		if (!tmp)
+			return -ENOMEM;
+		set->addrs = tmp;
+		set->cap = cap;
+	}
+	set->addrs[set->n++] = addr;
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Go 1.17 and 1.18 tables have no assembly flag; their .symtab, when kept,
+ * names the ABI0 half of each pair "name.abi0".
+ */
+static int mark_abi0_symbols(const struct gbin *bin, struct ga_func *funcs, size_t n)
+{
+	struct addr_set set = {};
+	size_t i;
+	int err;
+
+	err = gbin__for_each_symbol(bin, collect_abi0, &set);
+	if (err || !set.n) {
+		free(set.addrs);
+		return err;
+	}
+	qsort(set.addrs, set.n, sizeof(*set.addrs), cmp_u64);
+	for (i = 0; i < n; i++) {
+		if (bsearch(&funcs[i].entry, set.addrs, set.n, sizeof(*set.addrs), cmp_u64))
+			funcs[i].abi = GA_ABI0;
+	}
+	free(set.addrs);
+	return 0;
+}
+
 static int cmp_func_name(const void *a, const void *b)
 {
 	const struct ga_func *const *x = a, *const *y = b;
@@ -145,6 +201,10 @@ static int mark_abi_wrappers(struct ga_func *funcs, size_t n)
 			continue;
 		if (a->is_asm != b->is_asm)
 			wrapper = a->is_asm ? b : a;
+		else if (a->abi != b->abi && tail_calls(a, b->entry))
+			wrapper = a;
+		else if (a->abi != b->abi && tail_calls(b, a->entry))
+			wrapper = b;
 		else if (tail_calls(a, b->entry))
 			wrapper = a;
 		else if (tail_calls(b, a->entry))
@@ -182,11 +242,45 @@ struct disasm_job {
 	atomic_int err;
 };
 
+/* The pclntab inline tree of function i, when the table format has one. */
+static int inlines_of(const struct pclntab *tab, size_t i, struct ga_func *f)
+{
+	struct pcln_inline *in = NULL;
+	size_t n = 0, k;
+	int err;
+
+	err = pclntab__inlines(tab, i, &in, &n);
+	if (err) {
+		/* older tables, or an unreadable tree: the function itself is still fine */
+		if (err != -ENOTSUP)
+			pr_debug("index: %s: unreadable inline tree (%d)", f->name, err);
+		return err == -ENOMEM ? err : 0;
+	}
+	if (!n)
+		return 0;
+	f->inlines = calloc(n, sizeof(*f->inlines));
+	if (!f->inlines) {
+		free(in);
+		return -ENOMEM;
+	}
+	for (k = 0; k < n; k++) {
+		f->inlines[k] = (struct ga_inline){
+			.callee = strdup(in[k].callee), .offset = in[k].offset, .parent = in[k].parent,
+		};
+		if (!f->inlines[k].callee)
+			err = -ENOMEM;
+	}
+	f->ninlines = n;
+	free(in);
+	return err;
+}
+
 static int disasm_one(struct disasm_job *job, struct disasm *d, size_t i)
 {
 	const struct pcln_func *pf = &job->tab->funcs[i];
 	struct ga_func *f = &job->funcs[i];
 	const uint8_t *code = gbin__vaddr_ptr(job->bin, f->entry, f->size);
+	int err;
 
 	if (gbin__vaddr_to_off(job->bin, f->entry, &f->file_off) || !code ||
 	    !gbin__vaddr_is_exec(job->bin, f->entry)) {
@@ -196,7 +290,10 @@ static int disasm_one(struct disasm_job *job, struct disasm *d, size_t i)
 		f->exits = calloc(1, sizeof(*f->exits));
 		return f->exits ? 0 : -ENOMEM;
 	}
-	return disasm__func(d, code, f->size, job->tab, f);
+	err = disasm__func(d, code, f->size, job->tab, f);
+	if (err)
+		return err;
+	return inlines_of(job->tab, i, f);
 }
 
 static void *disasm_worker(void *arg)
@@ -283,6 +380,11 @@ static int index_funcs(const struct gbin *bin, const struct pclntab *tab, struct
 			res->n_jcc_entry++;
 	}
 
+	if (!asm_flag && b->default_abi == GA_ABI_INTERNAL) {
+		err = mark_abi0_symbols(bin, res->funcs, res->nfuncs);
+		if (err)
+			return err;
+	}
 	err = mark_abi_wrappers(res->funcs, res->nfuncs);
 	if (err)
 		return err;

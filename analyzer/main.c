@@ -107,6 +107,32 @@ out:
 	return err;
 }
 
+/*
+ * A name that matches no function may exist only inlined: say where,
+ * instead of "not found". Returns 0 when it was found inlined.
+ */
+static int report_inlined(struct gadb *db, const struct ga_build *b, const char *pattern)
+{
+	struct ga_inline_site *sites = NULL;
+	size_t n = 0, i;
+	int err;
+
+	err = gadb__inline_sites(db, b->db_id, pattern, 50, &sites, &n);
+	if (err)
+		return err;
+	if (!n) {
+		pr_warn("report: no function matches '%s' in '%s', and nothing of that name was inlined",
+			pattern, env.db_path);
+		free(sites);
+		return -ENOENT;
+	}
+	err = report_print_inline_sites(stdout, pattern, sites, n, n == 50, env.json);
+	for (i = 0; i < n; i++)
+		free(sites[i].caller);
+	free(sites);
+	return err;
+}
+
 static int do_report(int argc, char **argv)
 {
 	struct ga_func *funcs = NULL;
@@ -125,14 +151,24 @@ static int do_report(int argc, char **argv)
 	err = select_build(db, &b);
 	if (err)
 		goto out;
-	err = gadb__load_funcs(db, b.db_id, (const char *const *)argv, argc, &funcs, &n, &unmatched);
+	/* Patterns that name only inlined code are answered, then dropped. */
+	for (;;) {
+		err = gadb__load_funcs(db, b.db_id, (const char *const *)argv, argc, &funcs, &n,
+				       &unmatched);
+		if (err || unmatched < 0)
+			break;
+		ga_funcs_free(funcs, n);
+		funcs = NULL;
+		n = 0;
+		err = report_inlined(db, &b, argv[unmatched]);
+		if (err)
+			goto out;
+		memmove(&argv[unmatched], &argv[unmatched + 1], (argc - unmatched - 1) * sizeof(*argv));
+		if (--argc == 0)
+			goto out;
+	}
 	if (err)
 		goto out;
-	if (unmatched >= 0) {
-		pr_warn("report: no function matches '%s' in '%s'", argv[unmatched], env.db_path);
-		err = -ENOENT;
-		goto out;
-	}
 	err = report_print(stdout, &b, funcs, n, env.json);
 out:
 	ga_funcs_free(funcs, n);

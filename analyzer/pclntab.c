@@ -42,6 +42,13 @@ static const char *pcln_cstr(const struct pcln_reader *r, uint64_t off)
 	return (const char *)r->base + off;
 }
 
+static const char *pcln_cstr_at(const struct pclntab *tab, uint64_t off)
+{
+	if (off >= tab->size || !memchr(tab->base + off, '\0', tab->size - off))
+		return NULL;
+	return (const char *)tab->base + off;
+}
+
 static bool magic_ok(const uint8_t *p, uint64_t avail)
 {
 	uint32_t magic;
@@ -134,20 +141,23 @@ static struct pclntab *scan_for_table(const struct gbin *bin, struct pcln_reader
 }
 
 /*
- * moduledata begins with a pointer to the pcHeader, then the funcnametab,
- * cutab, filetab, pctab, pclntable and ftab slices, findfunctab, minpc,
- * maxpc and text (runtime/symtab.go, Go 1.16 to 1.25). Find it by the
- * pointer and check the funcnametab slice before trusting its text field.
+ * moduledata (runtime/symtab.go) begins with a pointer to the pcHeader,
+ * then the funcnametab, cutab, filetab, pctab, pclntable and ftab slices,
+ * findfunctab, minpc, maxpc, text, etext, ..., rodata, gofunc: the same
+ * up to text from Go 1.16 to 1.26. Find it by its pointer to the pcHeader
+ * and check the funcnametab slice before trusting any other field.
  */
-static int moduledata_text(const struct pcln_reader *r, int ps, uint64_t nameoff_base,
-			   uint64_t first_entryoff, uint64_t *text)
-{
-	const struct gbin *bin = r->bin;
-	size_t i, nseg = gbin__nsegments(bin);
-	const int text_word = 22;
+#define MD_WORD_MINPC 20
+#define MD_WORD_TEXT 22
+#define MD_WORDS_MAX 48
 
-	if (!r->addr)
-		return -ENOENT;
+static const uint8_t *moduledata_find(const struct gbin *bin, uint64_t pchdr_addr, int ps,
+				      uint64_t nameoff_base)
+{
+	size_t i, nseg = gbin__nsegments(bin);
+
+	if (!pchdr_addr)
+		return NULL;
 	for (i = 0; i < nseg; i++) {
 		struct gbin_segment seg;
 		uint64_t off;
@@ -155,22 +165,31 @@ static int moduledata_text(const struct pcln_reader *r, int ps, uint64_t nameoff
 		gbin__segment(bin, i, &seg);
 		if (seg.exec)
 			continue;
-		for (off = 0; off + (text_word + 1) * ps <= seg.filesz; off += ps) {
+		for (off = 0; off + MD_WORDS_MAX * ps <= seg.filesz; off += ps) {
 			const uint8_t *md = seg.data + off;
-			uint64_t minpc, t;
 
-			if (read_uint(md, ps) != r->addr ||
-			    read_uint(md + ps, ps) != r->addr + nameoff_base)
-				continue;
-			minpc = read_uint(md + 20 * ps, ps);
-			t = read_uint(md + text_word * ps, ps);
-			if (t && t + first_entryoff == minpc && gbin__vaddr_is_exec(bin, t)) {
-				*text = t;
-				return 0;
-			}
+			if (read_uint(md, ps) == pchdr_addr &&
+			    read_uint(md + ps, ps) == pchdr_addr + nameoff_base)
+				return md;
 		}
 	}
-	return -ENOENT;
+	return NULL;
+}
+
+static int moduledata_text(const struct pcln_reader *r, int ps, uint64_t nameoff_base,
+			   uint64_t first_entryoff, uint64_t *text)
+{
+	const uint8_t *md = moduledata_find(r->bin, r->addr, ps, nameoff_base);
+	uint64_t minpc, t;
+
+	if (!md)
+		return -ENOENT;
+	minpc = read_uint(md + MD_WORD_MINPC * ps, ps);
+	t = read_uint(md + MD_WORD_TEXT * ps, ps);
+	if (!t || t + first_entryoff != minpc || !gbin__vaddr_is_exec(r->bin, t))
+		return -ENOENT;
+	*text = t;
+	return 0;
 }
 
 static int add_func(struct pclntab *tab, size_t i, uint64_t entry, uint64_t end,
@@ -182,6 +201,7 @@ static int add_func(struct pclntab *tab, size_t i, uint64_t entry, uint64_t end,
 	f->entry = entry;
 	f->end = end;
 	f->name = name;
+	f->func_off = fn - tab->base;
 	f->args = (int32_t)read_uint(fn + args_off, 4);
 	if ((uint64_t)id_off + 2 <= fn_avail) {
 		f->func_id = fn[id_off];
@@ -205,6 +225,9 @@ static int parse_118(struct pclntab *tab, const struct pcln_reader *r, bool v120
 	tab->text_start = read_uint(r->base + 8 + 2 * ps, ps);
 	nameoff_base = read_uint(r->base + 8 + 3 * ps, ps);
 	pcln_off = read_uint(r->base + 8 + 7 * ps, ps);
+	tab->nameoff_base = nameoff_base;
+	tab->pctab_off = read_uint(r->base + 8 + 6 * ps, ps);
+	tab->pcln_off = pcln_off;
 	if (nfunc > PCLN_MAX_FUNCS || !pcln_has(r, pcln_off, (nfunc + 1) * 8) ||
 	    nameoff_base >= r->size)
 		return -EINVAL;
@@ -263,6 +286,9 @@ static int parse_116(struct pclntab *tab, const struct pcln_reader *r)
 	nfunc = read_uint(r->base + 8, ps);
 	nameoff_base = read_uint(r->base + 8 + 2 * ps, ps);
 	pcln_off = read_uint(r->base + 8 + 6 * ps, ps);
+	tab->nameoff_base = nameoff_base;
+	tab->pctab_off = read_uint(r->base + 8 + 5 * ps, ps);
+	tab->pcln_off = pcln_off;
 	if (nfunc > PCLN_MAX_FUNCS || !pcln_has(r, pcln_off, (nfunc + 1) * 2 * ps) ||
 	    nameoff_base >= r->size)
 		return -EINVAL;
@@ -333,6 +359,10 @@ static int parse_table(struct pclntab *tab, const struct pcln_reader *r)
 	size_t i;
 	int err;
 
+	tab->bin = r->bin;
+	tab->base = r->base;
+	tab->size = r->size;
+	tab->addr = r->addr;
 	tab->min_lc = r->base[6];
 	tab->ptr_size = r->base[7];
 	switch (magic) {
@@ -358,7 +388,147 @@ static int parse_table(struct pclntab *tab, const struct pcln_reader *r)
 	for (i = 1; !err && i < tab->nfunc; i++)
 		if (tab->funcs[i].entry < tab->funcs[i - 1].entry)
 			err = -EINVAL;
+	if (!err && magic != PCLN_MAGIC_12 && magic != PCLN_MAGIC_116) {
+		/* funcdata are offsets from moduledata.gofunc (two words further from 1.20) */
+		const uint8_t *md = moduledata_find(r->bin, r->addr, tab->ptr_size, tab->nameoff_base);
+		int word = magic == PCLN_MAGIC_120 ? 40 : 38;
+
+		if (md)
+			tab->gofunc = read_uint(md + word * tab->ptr_size, tab->ptr_size);
+		if (!tab->gofunc) {
+			uint64_t addr;
+
+			if (!gbin__symbol(r->bin, "go:func.*", &addr, NULL) ||
+			    !gbin__symbol(r->bin, "go.func.*", &addr, NULL))
+				tab->gofunc = addr;
+		}
+	}
 	return err;
+}
+
+/* One step of a pc-value table (runtime/symtab.go step()): false at its end. */
+static bool pcvalue_step(const uint8_t **p, const uint8_t *end, uint64_t *pc, int32_t *val,
+			 bool first, int min_lc)
+{
+	uint32_t uv = 0, pcd = 0;
+	unsigned int shift = 0;
+
+	for (;;) {
+		if (*p >= end || shift > 28)
+			return false;
+		uv |= (uint32_t)(**p & 0x7f) << shift;
+		if (!(*(*p)++ & 0x80))
+			break;
+		shift += 7;
+	}
+	if (uv == 0 && !first)
+		return false;
+	uv = (uv & 1) ? ~(uv >> 1) : uv >> 1;
+	for (shift = 0;;) {
+		if (*p >= end || shift > 28)
+			return false;
+		pcd |= (uint32_t)(**p & 0x7f) << shift;
+		if (!(*(*p)++ & 0x80))
+			break;
+		shift += 7;
+	}
+	*pc += (uint64_t)pcd * min_lc;
+	*val += (int32_t)uv;
+	return true;
+}
+
+#define PCDATA_INLTREEINDEX 2	/* runtime/symtab.go _PCDATA_InlTreeIndex */
+#define FUNCDATA_INLTREE 3	/* _FUNCDATA_InlTree */
+#define INLINE_MAX 4096
+
+int pclntab__inlines(const struct pclntab *tab, size_t idx, struct pcln_inline **out, size_t *n)
+{
+	const struct pcln_func *f = &tab->funcs[idx];
+	const uint8_t *fn = tab->base + f->func_off, *p, *pend, *tree;
+	bool v120 = !strcmp(tab->format, "1.20"), v116 = !strcmp(tab->format, "1.16");
+	int ps = tab->ptr_size, hdr, ent_size;
+	uint32_t npcdata, nfuncdata, pcdata_off;
+	uint64_t tree_addr, pc = f->entry, first_pc[INLINE_MAX];
+	int32_t val = -1, maxval = -1;
+	struct pcln_inline *arr;
+	size_t i;
+
+	*out = NULL;
+	*n = 0;
+	if (!strcmp(tab->format, "1.2") || (!v116 && !tab->gofunc))
+		return -ENOTSUP;
+	/* _func sizes: 1.16-1.17 entry uintptr + 9 words; 1.18-1.19 40 bytes; 1.20+ 44 */
+	hdr = v116 ? ps + 36 : v120 ? 44 : 40;
+	if (f->func_off + hdr > tab->size)
+		return -EINVAL;
+	npcdata = read_uint(fn + (v116 ? ps + 24 : 28), 4);
+	nfuncdata = fn[hdr - 1];
+	if (npcdata <= PCDATA_INLTREEINDEX || nfuncdata <= FUNCDATA_INLTREE)
+		return 0;
+	if (f->func_off + hdr + 4 * npcdata + (nfuncdata + 1) * 8 > tab->size)
+		return -EINVAL;
+	pcdata_off = read_uint(fn + hdr + 4 * PCDATA_INLTREEINDEX, 4);
+	if (v116) {
+		size_t fdo = hdr + 4 * npcdata;
+
+		fdo = (f->func_off + fdo + ps - 1) / ps * ps - f->func_off;	/* pointer-aligned */
+		tree_addr = read_uint(fn + fdo + FUNCDATA_INLTREE * ps, ps);
+	} else {
+		uint32_t o = read_uint(fn + hdr + 4 * npcdata + 4 * FUNCDATA_INLTREE, 4);
+
+		tree_addr = o == 0xffffffffu ? 0 : tab->gofunc + o;
+	}
+	if (!pcdata_off || !tree_addr)
+		return 0;
+
+	/* The largest inline-tree index the pc table uses bounds the tree. */
+	if (tab->pctab_off + pcdata_off >= tab->size)
+		return -EINVAL;
+	p = tab->base + tab->pctab_off + pcdata_off;
+	pend = tab->base + tab->size;
+	for (i = 0; i < INLINE_MAX; i++)
+		first_pc[i] = UINT64_MAX;
+	{
+		uint64_t prev_pc = pc;
+		bool first = true;
+
+		while (pcvalue_step(&p, pend, &pc, &val, first, tab->min_lc)) {
+			/* val holds over [prev_pc, pc) */
+			if (val >= 0 && val < INLINE_MAX && first_pc[val] == UINT64_MAX)
+				first_pc[val] = prev_pc;
+			if (val > maxval)
+				maxval = val;
+			prev_pc = pc;
+			first = false;
+			if (pc > f->end)
+				break;
+		}
+	}
+	if (maxval < 0)
+		return 0;
+	if (maxval >= INLINE_MAX)
+		maxval = INLINE_MAX - 1;
+	ent_size = v120 ? 16 : 20;
+	tree = gbin__vaddr_ptr(tab->bin, tree_addr, (uint64_t)(maxval + 1) * ent_size);
+	if (!tree)
+		return -EINVAL;
+	arr = calloc(maxval + 1, sizeof(*arr));
+	if (!arr)
+		return -ENOMEM;
+	for (i = 0; i <= (size_t)maxval; i++) {
+		const uint8_t *e = tree + i * ent_size;
+		/* 1.20+: funcID, pad[3], nameOff, parentPc, startLine;
+		 * before: parent int16, funcID, pad, file, line, func_ (nameoff), parentPc */
+		int32_t nameoff = (int32_t)read_uint(e + (v120 ? 4 : 12), 4);
+		const char *name = nameoff < 0 ? NULL : pcln_cstr_at(tab, tab->nameoff_base + nameoff);
+
+		arr[i].callee = name ? name : "?";
+		arr[i].offset = first_pc[i] == UINT64_MAX ? 0 : first_pc[i] - f->entry;
+		arr[i].parent = v120 ? -1 : (int16_t)read_uint(e, 2);
+	}
+	*out = arr;
+	*n = maxval + 1;
+	return 0;
 }
 
 struct pclntab *pclntab__open(const struct gbin *bin)

@@ -14,6 +14,14 @@ struct pcln_func {
 	int32_t args;		/* in/out argument bytes */
 	uint8_t func_id;	/* runtime funcID; 0 = normal */
 	uint8_t flag;		/* runtime funcFlag (1.19+: 1 = TOPFRAME, 2 = SPWRITE, 4 = ASM) */
+	uint64_t func_off;	/* offset of its _func record in the table */
+};
+
+/* A call inlined into a function: the pclntab inline tree. */
+struct pcln_inline {
+	const char *callee;	/* borrowed from the mapped file */
+	uint32_t offset;	/* first code byte of the inlined body, from the caller's entry */
+	int parent;		/* index of the enclosing inlined call, -1 if the caller itself */
 };
 
 struct pclntab {
@@ -23,11 +31,27 @@ struct pclntab {
 	uint64_t text_start;	/* base for 1.18+ entry offsets */
 	size_t nfunc;
 	struct pcln_func *funcs;	/* sorted by entry */
+	/* where the tables are, for pclntab__inlines() */
+	const struct gbin *bin;
+	const uint8_t *base;
+	uint64_t size;
+	uint64_t addr;
+	uint64_t nameoff_base;
+	uint64_t pctab_off;
+	uint64_t pcln_off;	/* base of _func offsets */
+	uint64_t gofunc;	/* 1.18+: base of funcdata offsets (moduledata.gofunc), 0 unknown */
 };
 
 /* Find and parse the table. NULL + errno on failure, after one error line. */
 struct pclntab *pclntab__open(const struct gbin *bin);
 void pclntab__free(struct pclntab *tab);
+
+/*
+ * The calls inlined into tab->funcs[idx] (Go 1.16+ tables), in inline-tree
+ * order. Returns 0 with *n = 0 when it has none; -ENOTSUP for older tables
+ * or when the funcdata base is unknown. Caller frees *out.
+ */
+int pclntab__inlines(const struct pclntab *tab, size_t idx, struct pcln_inline **out, size_t *n);
 
 /* The function whose [entry, end) contains addr, or NULL. */
 const struct pcln_func *pclntab__func_at(const struct pclntab *tab, uint64_t addr);

@@ -254,3 +254,39 @@ int report_print_builds(FILE *out, const struct ga_build *builds, size_t n, bool
 	fputs("]\n", out);
 	return 0;
 }
+
+int report_print_inline_sites(FILE *out, const char *name, const struct ga_inline_site *sites,
+			      size_t n, bool truncated, bool json)
+{
+	cJSON *o, *arr;
+	size_t i;
+	char *s;
+
+	if (!json) {
+		fprintf(out, "%s: no function of its own; inlined%s into:\n", name,
+			truncated ? " (first sites)" : "");
+		for (i = 0; i < n; i++)
+			fprintf(out, "  %s +0x%x\n", sites[i].caller, sites[i].offset);
+		return 0;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "name", name);
+	cJSON_AddBoolToObject(o, "inlined_only", true);
+	cJSON_AddBoolToObject(o, "truncated", truncated);
+	arr = cJSON_AddArrayToObject(o, "inlined_into");
+	for (i = 0; i < n; i++) {
+		cJSON *e = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(e, "caller", sites[i].caller);
+		cJSON_AddNumberToObject(e, "caller_entry", (double)sites[i].caller_entry);
+		cJSON_AddNumberToObject(e, "offset", sites[i].offset);
+		cJSON_AddItemToArray(arr, e);
+	}
+	s = cJSON_Print(o);
+	cJSON_Delete(o);
+	if (!s)
+		return -ENOMEM;
+	fprintf(out, "%s\n", s);
+	free(s);
+	return 0;
+}

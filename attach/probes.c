@@ -253,8 +253,21 @@ static int plan_func(struct probe_plan *plan, size_t idx, const uint8_t *data, s
 
 static void suggest(struct gadb *db, int64_t build_id, const char *name)
 {
+	struct ga_inline_site *sites = NULL;
 	char **names = NULL;
 	size_t n = 0, i;
+
+	/* Only inlined: there is no code of its own to probe. */
+	if (!gadb__inline_sites(db, build_id, name, 3, &sites, &n) && n) {
+		fprintf(stderr, "goattach: %s exists only inlined (into %s%s); trace a caller instead\n",
+			name, sites[0].caller, n > 1 ? " and others" : "");
+		for (i = 0; i < n; i++)
+			free(sites[i].caller);
+		free(sites);
+		return;
+	}
+	free(sites);
+	n = 0;
 
 	if (gadb__similar_names(db, build_id, name, 5, &names, &n) || !n) {
 		free(names);

@@ -320,6 +320,7 @@ struct load_stmts {
 	sqlite3_stmt *exits;
 	sqlite3_stmt *params;
 	sqlite3_stmt *pieces;
+	sqlite3_stmt *inl;
 };
 
 static int load_func_details(struct gadb *db, struct load_stmts *ls, struct ga_func *f)
@@ -355,6 +356,28 @@ static int load_func_details(struct gadb *db, struct load_stmts *ls, struct ga_f
 	}
 	if (rc != SQLITE_DONE)
 		return sql_err(db->sql, db->path, "reading exits");
+
+	st = ls->inl;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, f->db_id);
+	cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (f->ninlines == cap) {
+			void *tmp;
+
+			cap = cap ? cap * 2 : 4;
+			tmp = realloc(f->inlines, cap * sizeof(*f->inlines));
+			if (!tmp)
+				return -ENOMEM;
+			f->inlines = tmp;
+		}
+		f->inlines[f->ninlines++] = (struct ga_inline){
+			.callee = col_strdup(st, 0), .offset = sqlite3_column_int64(st, 1),
+			.parent = sqlite3_column_int(st, 2),
+		};
+	}
+	if (rc != SQLITE_DONE)
+		return sql_err(db->sql, db->path, "reading inlined calls");
 
 	st = ls->params;
 	sqlite3_reset(st);
@@ -500,7 +523,10 @@ int gadb__load_funcs(struct gadb *db, int64_t build_id, const char *const *patte
 	    sqlite3_prepare_v2(db->sql,
 			       "SELECT path, kind, size, loc, reg, stack_off FROM param_pieces "
 			       "WHERE param_id = ? ORDER BY idx",
-			       -1, &ls.pieces, NULL) != SQLITE_OK) {
+			       -1, &ls.pieces, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db->sql,
+			       "SELECT callee, offset, parent FROM inlines WHERE function_id = ? ORDER BY idx",
+			       -1, &ls.inl, NULL) != SQLITE_OK) {
 		err = sql_err(db->sql, db->path, "reading functions");
 		goto out;
 	}
@@ -573,10 +599,48 @@ out:
 	sqlite3_finalize(ls.exits);
 	sqlite3_finalize(ls.params);
 	sqlite3_finalize(ls.pieces);
+	sqlite3_finalize(ls.inl);
 	ga_funcs_free(arr, cnt);
 	free(exact);
 	free(matched);
 	return err;
+}
+
+int gadb__inline_sites(struct gadb *db, int64_t build_id, const char *pattern, size_t max,
+		       struct ga_inline_site **sites, size_t *n)
+{
+	struct ga_inline_site *arr;
+	sqlite3_stmt *st;
+	size_t cnt = 0;
+	int rc;
+
+	*sites = NULL;
+	*n = 0;
+	arr = calloc(max ? max : 1, sizeof(*arr));
+	if (!arr)
+		return -ENOMEM;
+	if (sqlite3_prepare_v2(db->sql,
+			       "SELECT f.name, f.entry, i.offset FROM inlines i JOIN functions f ON "
+			       "f.id = i.function_id WHERE f.build_id = ? AND (i.callee = ? OR i.callee GLOB ?) "
+			       "ORDER BY f.entry, i.offset LIMIT ?",
+			       -1, &st, NULL) != SQLITE_OK) {
+		free(arr);
+		return sql_err(db->sql, db->path, "looking up inlined calls");
+	}
+	sqlite3_bind_int64(st, 1, build_id);
+	sqlite3_bind_text(st, 2, pattern, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, has_glob_chars(pattern) ? pattern : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, max);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && cnt < max) {
+		arr[cnt].caller = col_strdup(st, 0);
+		arr[cnt].caller_entry = sqlite3_column_int64(st, 1);
+		arr[cnt].offset = sqlite3_column_int64(st, 2);
+		cnt++;
+	}
+	sqlite3_finalize(st);
+	*sites = arr;
+	*n = cnt;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_err(db->sql, db->path, "reading inlined calls");
 }
 
 int gadb__similar_names(struct gadb *db, int64_t build_id, const char *name, size_t max,
@@ -667,6 +731,7 @@ struct store_stmts {
 	sqlite3_stmt *exit;
 	sqlite3_stmt *param;
 	sqlite3_stmt *piece;
+	sqlite3_stmt *inl;
 };
 
 static int step_done(sqlite3_stmt *st)
@@ -718,6 +783,16 @@ static int store_func(sqlite3 *sql, struct store_stmts *ss, int64_t build_id, co
 			sqlite3_bind_null(st, 4);
 		bind_text_or_null(st, 5, e->target_name);
 		sqlite3_bind_blob(st, 6, e->insn, e->insn_len, SQLITE_STATIC);
+		if (step_done(st))
+			return -EIO;
+	}
+	for (i = 0; i < f->ninlines; i++) {
+		st = ss->inl;
+		sqlite3_bind_int64(st, 1, func_id);
+		sqlite3_bind_int64(st, 2, i);
+		sqlite3_bind_text(st, 3, f->inlines[i].callee, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, f->inlines[i].offset);
+		sqlite3_bind_int(st, 5, f->inlines[i].parent);
 		if (step_done(st))
 			return -EIO;
 	}
@@ -872,7 +947,10 @@ static int store_all(sqlite3 *sql, const char *path, const struct ga_build *b,
 	    sqlite3_prepare_v2(sql,
 			       "INSERT INTO param_pieces (param_id, idx, path, kind, size, loc, reg, stack_off) "
 			       "VALUES (?,?,?,?,?,?,?,?)",
-			       -1, &ss.piece, NULL) != SQLITE_OK)
+			       -1, &ss.piece, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(sql,
+			       "INSERT INTO inlines (function_id, idx, callee, offset, parent) VALUES (?,?,?,?,?)",
+			       -1, &ss.inl, NULL) != SQLITE_OK)
 		goto out_err;
 	for (i = 0; i < nfuncs; i++) {
 		if (store_func(sql, &ss, build_id, &funcs[i]))
@@ -889,6 +967,7 @@ out:
 	sqlite3_finalize(ss.exit);
 	sqlite3_finalize(ss.param);
 	sqlite3_finalize(ss.piece);
+	sqlite3_finalize(ss.inl);
 	return err;
 }
 

@@ -40,6 +40,20 @@ int gadb__list_builds(struct gadb *db, struct ga_build **builds, size_t *n);
 int gadb__load_funcs(struct gadb *db, int64_t build_id, const char *const *patterns,
 		     size_t npat, struct ga_func **funcs, size_t *nfuncs, int *unmatched);
 
+/* Where a function that exists only inlined was inlined. */
+struct ga_inline_site {
+	char *caller;
+	uint64_t caller_entry;
+	uint32_t offset;
+};
+
+/*
+ * Call sites where functions matching pattern (a name or glob) were
+ * inlined, up to max. Caller frees each caller string and the array.
+ */
+int gadb__inline_sites(struct gadb *db, int64_t build_id, const char *pattern, size_t max,
+		       struct ga_inline_site **sites, size_t *n);
+
 /* Up to max names close to name (same suffix or substring), caller frees each and the array. */
 int gadb__similar_names(struct gadb *db, int64_t build_id, const char *name, size_t max,
 			char ***names, size_t *n);

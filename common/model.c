@@ -61,6 +61,9 @@ void ga_func_clear(struct ga_func *f)
 	for (i = 0; i < f->nexits; i++)
 		free(f->exits[i].target_name);
 	free(f->exits);
+	for (i = 0; i < f->ninlines; i++)
+		free(f->inlines[i].callee);
+	free(f->inlines);
 	ga_params_free(f->params, f->nparams);
 	free(f->name);
 	memset(f, 0, sizeof(*f));

@@ -162,6 +162,13 @@ struct ga_param {
 	struct ga_piece *pieces;
 };
 
+/* A call inlined into a function. */
+struct ga_inline {
+	char *callee;
+	uint32_t offset;	/* first byte of the inlined body, from the caller's entry */
+	int parent;		/* enclosing inlined call's index, -1 for the function itself */
+};
+
 struct ga_func {
 	int64_t db_id;
 	char *name;
@@ -183,6 +190,8 @@ struct ga_func {
 	bool params_known;	/* DWARF (or a signature) described the params */
 	size_t nparams;
 	struct ga_param *params;
+	size_t ninlines;
+	struct ga_inline *inlines;
 };
 
 void ga_build_clear(struct ga_build *b);

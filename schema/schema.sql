@@ -5,7 +5,8 @@
 -- Version history:
 --   1  first release: builds, functions, exits, params, param_pieces, runtime_facts
 --   2  builds.trimpath and builds.race; modules and build_settings from build info
-PRAGMA user_version = 2;
+--   3  inlines: the calls the compiler inlined into each function
+PRAGMA user_version = 3;
 
 -- One row per indexed binary ("build"). A DB may hold many builds.
 CREATE TABLE builds (
@@ -121,3 +122,15 @@ CREATE TABLE param_pieces (
 	stack_off INTEGER,                      -- offset from SP at entry
 	PRIMARY KEY (param_id, idx)
 ) WITHOUT ROWID;
+
+-- Calls the compiler inlined (the pclntab inline tree, Go 1.16+): a
+-- function that exists only inlined is found here, in its callers.
+CREATE TABLE inlines (
+	function_id INTEGER NOT NULL REFERENCES functions(id) ON DELETE CASCADE,
+	idx         INTEGER NOT NULL,           -- index in the function's inline tree
+	callee      TEXT NOT NULL,
+	offset      INTEGER NOT NULL,           -- first byte of the inlined body, from the caller's entry
+	parent      INTEGER NOT NULL,           -- enclosing inlined call's idx, -1: the function itself
+	PRIMARY KEY (function_id, idx)
+) WITHOUT ROWID;
+CREATE INDEX inlines_by_callee ON inlines(callee);

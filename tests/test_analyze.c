@@ -433,6 +433,72 @@ static void test_buildinfo_matches_go_version(void)
 	}
 }
 
+/*
+ * The pclntab inline tree agrees with DWARF's inlined subroutines (read by
+ * Go's debug/dwarf): the same (caller, callee) pairs, but for the few that
+ * DWARF attributes to another level of nesting.
+ */
+static void test_inlines_match_dwarf(void)
+{
+	const char *db = tmp_path("inl.db");
+	char cmd[1024];
+	struct cmd_result dw = {}, ours = {};
+	int ndw = 0, found = 0, nours = 0;
+	char *line, *save = NULL;
+
+	unlink(db);
+	if (!ASSERT_EQ(index_sample("stacker", db), 0, "index"))
+		return;
+	snprintf(cmd, sizeof(cmd), "'%s' -inlines '%s/samples/stacker' | sort -u", build_path("tests/gosym"),
+		 build_dir());
+	sh_run(cmd, 60, &dw);
+	snprintf(cmd, sizeof(cmd), "sqlite3 -separator '\t' '%s' 'SELECT f.name, i.callee FROM inlines i "
+		 "JOIN functions f ON f.id = i.function_id' | sort -u", db);
+	sh_run(cmd, 60, &ours);
+	if (!ASSERT_EQ(dw.status, 0, "debug/dwarf") || !ASSERT_EQ(ours.status, 0, "sqlite3"))
+		goto out;
+	nours = count_lines_with(ours.out, "\t");
+	for (line = strtok_r(dw.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char want[1024];
+
+		ndw++;
+		snprintf(want, sizeof(want), "%s\n", line);
+		if (strstr(ours.out, want))
+			found++;
+	}
+	printf("  DWARF: %d inlined (caller, callee) pairs, goanalyze %d, %d in both\n", ndw, nours, found);
+	ASSERT_GE(ndw, 1000, "DWARF lists inlined calls");
+	ASSERT_GE(found * 100, ndw * 99, "99% of DWARF's pairs found");
+	ASSERT_GE(found * 100, nours * 99, "99% of ours confirmed");
+out:
+	cmd_result_free(&dw);
+	cmd_result_free(&ours);
+}
+
+/* A function that exists only inlined: the report says where, exit 0. */
+static void test_report_inlined_only(void)
+{
+	const char *db = tmp_path("inl2.db");
+	char cmd[1024];
+	struct cmd_result r = {}, dw = {};
+
+	unlink(db);
+	if (!ASSERT_EQ(index_sample("stacker", db), 0, "index"))
+		return;
+	snprintf(cmd, sizeof(cmd), "'%s' report --db '%s' strconv.Itoa", build_path("goanalyze"), db);
+	sh_run(cmd, 60, &r);
+	ASSERT_EQ(r.status, 0, "exit");
+	ASSERT_CONTAINS(r.out, "strconv.Itoa: no function of its own; inlined into:", "says so");
+	/* DWARF has no subprogram of that name with code, and inlines it into reflect.Kind.String... */
+	snprintf(cmd, sizeof(cmd), "'%s' -inlines '%s/samples/stacker' | grep -P '\tstrconv.Itoa$' | "
+		 "grep -c ^reflect", build_path("tests/gosym"), build_dir());
+	sh_run(cmd, 60, &dw);
+	ASSERT_GE(atoi(dw.out ? dw.out : "0"), 1, "DWARF inlines it into reflect");
+	ASSERT_CONTAINS(r.out, "  reflect.", "a reflect caller listed");
+	cmd_result_free(&r);
+	cmd_result_free(&dw);
+}
+
 static char *trim(char *s)
 {
 	size_t n = strlen(s);
@@ -704,6 +770,8 @@ int main(void)
 	RUN_TEST(test_funcs_match_symtab);
 	RUN_TEST(test_stripped_same_as_unstripped);
 	RUN_TEST(test_buildinfo_matches_go_version);
+	RUN_TEST(test_inlines_match_dwarf);
+	RUN_TEST(test_report_inlined_only);
 	RUN_TEST(test_no_section_headers);
 	RUN_TEST(test_text_start_zero);
 	RUN_TEST(test_report_json);

@@ -576,10 +576,18 @@ static void test_unknown_function(void)
 			 "stacker", NULL };
 	struct cmd_result r = {};
 
+	char *inl[] = { (char *)build_path("goattach"), "--db", (char *)sample_db("stacker"),
+			"strconv.Itoa", NULL };
+
 	cmd_run(args, 60, &r);
 	ASSERT_EQ(r.status, 1, "exit");
 	ASSERT_CONTAINS(r.err, "no function matches 'stacker'", "says what");
 	ASSERT_CONTAINS(r.err, "main.stacker", "suggests the near name");
+	cmd_result_free(&r);
+	/* a function the compiler only inlined has no code to probe */
+	cmd_run(inl, 60, &r);
+	ASSERT_EQ(r.status, 1, "exit");
+	ASSERT_CONTAINS(r.err, "strconv.Itoa exists only inlined", "says it is only inlined");
 	cmd_result_free(&r);
 }
 

@@ -1,16 +1,78 @@
 // gosym: the function table of a Go binary as Go's own debug/gosym reads
 // it, one "entry end name" line per function, in hex. The analyzer tests
 // compare goanalyze's list with it for the formats this Go can read.
+// "gosym -inlines BINARY" prints instead, from DWARF (debug/dwarf), one
+// "caller<TAB>callee" line per inlined call.
 package main
 
 import (
+	"debug/dwarf"
 	"debug/elf"
 	"debug/gosym"
 	"fmt"
 	"os"
 )
 
+func inlines(path string) {
+	f, err := elf.Open(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gosym:", err)
+		os.Exit(1)
+	}
+	d, err := f.DWARF()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gosym:", err)
+		os.Exit(1)
+	}
+	names := map[dwarf.Offset]string{}
+	type site struct {
+		caller string
+		origin dwarf.Offset
+	}
+	var sites []site
+	caller := ""
+	depth := 0
+	r := d.Reader()
+	for {
+		e, err := r.Next()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "gosym:", err)
+			os.Exit(1)
+		}
+		if e == nil {
+			break
+		}
+		if e.Tag == 0 {
+			depth--
+			continue
+		}
+		if e.Tag == dwarf.TagSubprogram {
+			if n, ok := e.Val(dwarf.AttrName).(string); ok {
+				names[e.Offset] = n
+				if depth == 1 {
+					caller = n
+				}
+			}
+		}
+		if e.Tag == dwarf.TagInlinedSubroutine {
+			if o, ok := e.Val(dwarf.AttrAbstractOrigin).(dwarf.Offset); ok {
+				sites = append(sites, site{caller, o})
+			}
+		}
+		if e.Children {
+			depth++
+		}
+	}
+	for _, s := range sites {
+		fmt.Printf("%s\t%s\n", s.caller, names[s.origin])
+	}
+}
+
 func main() {
+	if len(os.Args) == 3 && os.Args[1] == "-inlines" {
+		inlines(os.Args[2])
+		return
+	}
 	f, err := elf.Open(os.Args[1])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gosym:", err)
