@@ -234,6 +234,30 @@ static void test_funcs_match_symtab(void)
 				       (unsigned long long)funcs[i].entry);
 		}
 		ASSERT_EQ(missing, 0, builds[s].name);
+		/*
+		 * Under the register ABI the linker names the ABI0 half of each
+		 * twin "name.abi0": every such symbol is an ABI0 function here
+		 * (assembly without a twin keeps its plain name).
+		 */
+		if (b.default_abi == GA_ABI_INTERNAL) {
+			size_t abi0 = 0, wrong = 0;
+
+			for (i = 0; i < nf; i++) {
+				char want0[600];
+				bool named_abi0;
+
+				snprintf(want0, sizeof(want0), "%016llx %s.abi0\n",
+					 (unsigned long long)funcs[i].entry, funcs[i].name);
+				named_abi0 = strstr(r.out, want0) != NULL;
+				abi0 += named_abi0;
+				if (named_abi0 && funcs[i].abi != GA_ABI0 && wrong++ < 3)
+					printf("  %s: %s is %s, its symbol says otherwise\n", builds[s].name,
+					       funcs[i].name, ga_abi_name(funcs[i].abi));
+			}
+			printf("  %s: %zu ABI0 functions, as .symtab names them\n", builds[s].name, abi0);
+			ASSERT_EQ(wrong, 0, "per-function ABI agrees with .abi0 symbols");
+			ASSERT_GE(abi0, 20, "ABI0 functions found");
+		}
 next:
 		cmd_result_free(&r);
 		ga_funcs_free(funcs, nf);
