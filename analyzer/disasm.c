@@ -264,6 +264,27 @@ static bool is_padding(const uint8_t *p, size_t n)
 	return true;
 }
 
+bool disasm__reaches(struct disasm *d, const uint8_t *code, size_t size, uint64_t entry,
+		     uint64_t target)
+{
+	const uint8_t *p = code;
+	size_t left = size;
+	uint64_t addr = entry;
+
+	while (left) {
+		const uint8_t *insn_bytes = p;
+		uint64_t insn_addr = addr;
+		struct branch br;
+
+		if (!cs_disasm_iter(d->cs, &p, &left, &addr, d->insn))
+			return false;
+		d->classify(insn_bytes, d->insn->size, insn_addr, &br);
+		if ((br.kind == BR_CALL || br.kind == BR_JMP) && br.target == target)
+			return true;
+	}
+	return false;
+}
+
 struct prologue_jcc {
 	uint32_t offset;
 	enum ga_jcc_cond cond;

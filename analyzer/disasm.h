@@ -2,6 +2,7 @@
 /* Disassembly (capstone): exits and the entry probe point of each function. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,5 +22,9 @@ void disasm__free(struct disasm *d);
  * Returns 0 (also for a function that does not decode: its status says so)
  * or a negative errno on allocation failure.
  */
+/* True if code (at entry) calls or jumps to target directly. */
+bool disasm__reaches(struct disasm *d, const uint8_t *code, size_t size, uint64_t entry,
+		     uint64_t target);
+
 int disasm__func(struct disasm *d, const uint8_t *code, size_t size, const struct pclntab *tab,
 		 struct ga_func *f);

@@ -167,14 +167,13 @@ static int cmp_func_name(const void *a, const void *b)
 	return c ? c : ((*x)->entry < (*y)->entry ? -1 : (*x)->entry > (*y)->entry);
 }
 
-static bool tail_calls(const struct ga_func *f, uint64_t target)
+/* Does f call or jump to target? */
+static bool reaches(const struct gbin *bin, struct disasm *d, const struct ga_func *f,
+		    uint64_t target)
 {
-	size_t i;
+	const uint8_t *code = gbin__vaddr_ptr(bin, f->entry, f->size);
 
-	for (i = 0; i < f->nexits; i++)
-		if (f->exits[i].kind == GA_EXIT_TAILCALL && f->exits[i].target == target)
-			return true;
-	return false;
+	return code && disasm__reaches(d, code, f->size, f->entry, target);
 }
 
 /*
@@ -183,14 +182,21 @@ static bool tail_calls(const struct ga_func *f, uint64_t target)
  * or a Go function and the ABI0 wrapper assembly callers reach. The wrapper
  * forwards to its namesake; it takes the other ABI.
  */
-static int mark_abi_wrappers(struct ga_func *funcs, size_t n)
+static int mark_abi_wrappers(const struct gbin *bin, enum ga_arch arch, struct ga_func *funcs,
+			     size_t n)
 {
 	struct ga_func **by_name;
+	struct disasm *d;
 	size_t i;
 
+	d = disasm__new(arch);
+	if (!d)
+		return -errno;
 	by_name = calloc(n ? n : 1, sizeof(*by_name));
-	if (!by_name)
+	if (!by_name) {
+		disasm__free(d);
 		return -ENOMEM;
+	}
 	for (i = 0; i < n; i++)
 		by_name[i] = &funcs[i];
 	qsort(by_name, n, sizeof(*by_name), cmp_func_name);
@@ -201,22 +207,23 @@ static int mark_abi_wrappers(struct ga_func *funcs, size_t n)
 			continue;
 		if (a->is_asm != b->is_asm)
 			wrapper = a->is_asm ? b : a;
-		else if (a->abi != b->abi && tail_calls(a, b->entry))
+		else if (reaches(bin, d, a, b->entry))
 			wrapper = a;
-		else if (a->abi != b->abi && tail_calls(b, a->entry))
-			wrapper = b;
-		else if (tail_calls(a, b->entry))
-			wrapper = a;
-		else if (tail_calls(b, a->entry))
+		else if (reaches(bin, d, b, a->entry))
 			wrapper = b;
 		if (!wrapper)
 			continue;
 		real = wrapper == a ? b : a;
 		wrapper->is_wrapper = true;
-		wrapper->abi = real->abi == GA_ABI0 ? GA_ABI_INTERNAL : GA_ABI0;
+		/* A .abi0 symbol may already have said which half is ABI0. */
+		if (wrapper->abi == real->abi)
+			wrapper->abi = real->abi == GA_ABI0 ? GA_ABI_INTERNAL : GA_ABI0;
+		else if (real->abi == GA_ABI0 && !real->is_asm)
+			real->abi = GA_ABI_INTERNAL, wrapper->abi = GA_ABI0;
 		i++;
 	}
 	free(by_name);
+	disasm__free(d);
 	return 0;
 }
 
@@ -293,6 +300,14 @@ static int disasm_one(struct disasm_job *job, struct disasm *d, size_t i)
 	err = disasm__func(d, code, f->size, job->tab, f);
 	if (err)
 		return err;
+	/*
+	 * Go code entered through ABI0 (cgo stubs, ABI wrappers) must load the
+	 * g register itself: its first instruction is MOVQ (TLS), R14, i.e.
+	 * mov r14, qword ptr fs:[-8] (cmd/compile/internal/amd64/ssa.go).
+	 */
+	if (job->arch == GA_ARCH_AMD64 && f->abi == GA_ABI_INTERNAL && f->size >= 9 &&
+	    !memcmp(code, "\x64\x4c\x8b\x34\x25\xf8\xff\xff\xff", 9))
+		f->abi = GA_ABI0;
 	return inlines_of(job->tab, i, f);
 }
 
@@ -385,7 +400,7 @@ static int index_funcs(const struct gbin *bin, const struct pclntab *tab, struct
 		if (err)
 			return err;
 	}
-	err = mark_abi_wrappers(res->funcs, res->nfuncs);
+	err = mark_abi_wrappers(bin, b->arch, res->funcs, res->nfuncs);
 	if (err)
 		return err;
 	/* DWARF describes a function at its entry; ABI wrappers only forward. */
