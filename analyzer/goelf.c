@@ -345,42 +345,10 @@ bool gbin__has_sections(const struct gbin *bin)
 	return bin->nsecs > 0;
 }
 
-static int symbol_in(const struct gbin *bin, int idx, const char *name, uint64_t *addr,
-		     uint64_t *size)
-{
-	Elf_Scn *scn;
-	Elf_Data *d;
-	GElf_Shdr sh;
-	size_t i, n;
-
-	if (idx < 0)
-		return -ENOENT;
-	scn = elf_getscn(bin->elf, idx + 1);	/* secs[] skips the null section 0 */
-	if (!scn || !gelf_getshdr(scn, &sh) || !sh.sh_entsize)
-		return -ENOENT;
-	d = elf_getdata(scn, NULL);
-	if (!d)
-		return -ENOENT;
-	n = sh.sh_size / sh.sh_entsize;
-	for (i = 0; i < n; i++) {
-		GElf_Sym sym;
-		const char *s;
-
-		if (!gelf_getsym(d, i, &sym))
-			break;
-		s = elf_strptr(bin->elf, sh.sh_link, sym.st_name);
-		if (s && !strcmp(s, name)) {
-			*addr = sym.st_value;
-			if (size)
-				*size = sym.st_size;
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
-int gbin__for_each_symbol(const struct gbin *bin,
-			  int (*fn)(const char *name, uint64_t addr, void *ctx), void *ctx)
+/* Call fn for each symbol of the symbol table at secs[idx]. */
+static int for_each_symbol_in(const struct gbin *bin, int idx,
+			      int (*fn)(const char *name, uint64_t addr, uint64_t size, void *ctx),
+			      void *ctx)
 {
 	Elf_Scn *scn;
 	Elf_Data *d;
@@ -388,9 +356,9 @@ int gbin__for_each_symbol(const struct gbin *bin,
 	size_t i, n;
 	int ret;
 
-	if (bin->symtab_idx < 0)
+	if (idx < 0)
 		return 0;
-	scn = elf_getscn(bin->elf, bin->symtab_idx + 1);
+	scn = elf_getscn(bin->elf, idx + 1);	/* secs[] skips the null section 0 */
 	if (!scn || !gelf_getshdr(scn, &sh) || !sh.sh_entsize || !(d = elf_getdata(scn, NULL)))
 		return 0;
 	n = sh.sh_size / sh.sh_entsize;
@@ -401,15 +369,58 @@ int gbin__for_each_symbol(const struct gbin *bin,
 		if (!gelf_getsym(d, i, &sym))
 			break;
 		s = elf_strptr(bin->elf, sh.sh_link, sym.st_name);
-		if (s && (ret = fn(s, sym.st_value, ctx)))
+		if (s && (ret = fn(s, sym.st_value, sym.st_size, ctx)))
 			return ret;
 	}
 	return 0;
 }
 
+struct sym_query {
+	const char *name;
+	uint64_t addr, size;
+};
+
+static int match_symbol(const char *name, uint64_t addr, uint64_t size, void *ctx)
+{
+	struct sym_query *q = ctx;
+
+	if (strcmp(name, q->name))
+		return 0;
+	q->addr = addr;
+	q->size = size;
+	return 1;
+}
+
+struct sym_visit {
+	int (*fn)(const char *name, uint64_t addr, void *ctx);
+	void *ctx;
+};
+
+static int visit_symbol(const char *name, uint64_t addr, uint64_t size, void *ctx)
+{
+	struct sym_visit *v = ctx;
+
+	(void)size;
+	return v->fn(name, addr, v->ctx);
+}
+
+int gbin__for_each_symbol(const struct gbin *bin,
+			  int (*fn)(const char *name, uint64_t addr, void *ctx), void *ctx)
+{
+	struct sym_visit v = { .fn = fn, .ctx = ctx };
+
+	return for_each_symbol_in(bin, bin->symtab_idx, visit_symbol, &v);
+}
+
 int gbin__symbol(const struct gbin *bin, const char *name, uint64_t *addr, uint64_t *size)
 {
-	if (!symbol_in(bin, bin->symtab_idx, name, addr, size))
-		return 0;
-	return symbol_in(bin, bin->dynsym_idx, name, addr, size);
+	struct sym_query q = { .name = name };
+
+	if (for_each_symbol_in(bin, bin->symtab_idx, match_symbol, &q) != 1 &&
+	    for_each_symbol_in(bin, bin->dynsym_idx, match_symbol, &q) != 1)
+		return -ENOENT;
+	*addr = q.addr;
+	if (size)
+		*size = q.size;
+	return 0;
 }

@@ -106,22 +106,30 @@ static void od_analyze(struct od_func *f, struct od_insn *insns, size_t n)
 	qsort(f->tails, f->ntails, sizeof(uint32_t), cmp_u32);
 }
 
-/* All functions objdump shows, with their instructions analyzed. */
-static const struct od_bound *bound_at(const struct od_bound *b, size_t n, uint64_t addr)
+/* The element of a sorted array whose uint64_t start (the first member) is addr. */
+static const void *find_start(const void *base, size_t n, size_t stride, uint64_t addr)
 {
 	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (b[mid].start < addr)
+		if (*(const uint64_t *)((const char *)base + mid * stride) < addr)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < n && b[lo].start == addr ? &b[lo] : NULL;
+	if (lo < n && *(const uint64_t *)((const char *)base + lo * stride) == addr)
+		return (const char *)base + lo * stride;
+	return NULL;
 }
 
+static const struct od_bound *bound_at(const struct od_bound *b, size_t n, uint64_t addr)
+{
+	return find_start(b, n, sizeof(*b), addr);
+}
+
+/* All functions objdump shows, with their instructions analyzed. */
 struct od_func *objdump_funcs(const char *objdump, const char *bin, const struct od_bound *bounds,
 			      size_t nbounds, size_t *nfuncs)
 {
@@ -202,16 +210,6 @@ struct od_func *objdump_funcs(const char *objdump, const char *bin, const struct
 
 const struct od_func *od_find(const struct od_func *funcs, size_t n, uint64_t addr)
 {
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (funcs[mid].start < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && funcs[lo].start == addr ? &funcs[lo] : NULL;
+	return find_start(funcs, n, sizeof(*funcs), addr);
 }
 

@@ -15,7 +15,7 @@ struct od_insn {
 };
 
 struct od_func {
-	uint64_t start, end;
+	uint64_t start, end;	/* start first: searched by it */
 	char name[256];
 	uint32_t rets[64], tails[64];	/* offsets from start, sorted */
 	size_t nrets, ntails;

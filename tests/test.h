@@ -120,6 +120,13 @@ bool tmp_dir_made(void);
 const char *build_path(const char *rel);
 const char *tmp_path(const char *rel);
 
+struct gadb;
+struct ga_build;
+struct ga_func;
+/* Open a DB holding one build, and load the build and all its functions (asserts). */
+bool load_db(const char *db, struct gadb **gdb, struct ga_build *b, struct ga_func **funcs,
+	     size_t *nf);
+
 /* Count lines of s containing needle. */
 int count_lines_with(const char *s, const char *needle);
 /* Why BPF tests cannot run here, or NULL if they can. */

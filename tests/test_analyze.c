@@ -48,28 +48,6 @@ static int index_sample(const char *name, const char *db)
 	return st;
 }
 
-/* Load the one build of a DB and its functions. */
-static bool load_db(const char *db, struct gadb **gdb, struct ga_build *b, struct ga_func **funcs,
-		    size_t *nf)
-{
-	struct ga_build *bs = NULL;
-	size_t nb = 0, i;
-	bool ok;
-
-	*gdb = gadb__open(db);
-	if (!ASSERT_TRUE(*gdb != NULL, "open db"))
-		return false;
-	ok = ASSERT_OK(gadb__list_builds(*gdb, &bs, &nb), "builds") && ASSERT_EQ(nb, 1, "one build");
-	if (ok) {
-		*b = bs[0];
-		memset(&bs[0], 0, sizeof(bs[0]));
-	}
-	for (i = 0; i < nb; i++)
-		ga_build_clear(&bs[i]);
-	free(bs);
-	return ok && ASSERT_OK(gadb__load_funcs(*gdb, b->db_id, NULL, 0, funcs, nf, NULL), "load");
-}
-
 /*
  * Every function's RETs and tail calls and its entry probe equal objdump's,
  * on every build: amd64, 386, arm64, PIE, cgo.

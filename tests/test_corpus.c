@@ -55,8 +55,6 @@ static bool index_bin(const char *bin, const char *db, struct gadb **gdb, struct
 {
 	char cmd[1400];
 	struct cmd_result r = {};
-	struct ga_build *bs = NULL;
-	size_t nb = 0, i;
 	bool ok;
 
 	unlink(db);
@@ -66,20 +64,7 @@ static bool index_bin(const char *bin, const char *db, struct gadb **gdb, struct
 	if (!ok)
 		printf("  %s", r.err);
 	cmd_result_free(&r);
-	if (!ok)
-		return false;
-	*gdb = gadb__open(db);
-	if (!ASSERT_TRUE(*gdb != NULL, "open"))
-		return false;
-	ok = ASSERT_OK(gadb__list_builds(*gdb, &bs, &nb), "builds") && ASSERT_EQ(nb, 1, "one build");
-	if (ok) {
-		*b = bs[0];
-		memset(&bs[0], 0, sizeof(bs[0]));
-	}
-	for (i = 0; i < nb; i++)
-		ga_build_clear(&bs[i]);
-	free(bs);
-	return ok && ASSERT_OK(gadb__load_funcs(*gdb, b->db_id, NULL, 0, funcs, nf, NULL), "load");
+	return ok && load_db(db, gdb, b, funcs, nf);
 }
 
 static char *first_line(char *s)

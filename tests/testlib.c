@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "db.h"
 #include "test.h"
 
 struct test_state test_state;
@@ -321,3 +322,26 @@ const char *bpf_unavailable_reason(void)
 		return "kernel without uprobes (no uprobe PMU in /sys/bus/event_source/devices)";
 	return NULL;
 }
+
+/* Load the one build of a DB and its functions. */
+bool load_db(const char *db, struct gadb **gdb, struct ga_build *b, struct ga_func **funcs,
+		    size_t *nf)
+{
+	struct ga_build *bs = NULL;
+	size_t nb = 0, i;
+	bool ok;
+
+	*gdb = gadb__open(db);
+	if (!ASSERT_TRUE(*gdb != NULL, "open db"))
+		return false;
+	ok = ASSERT_OK(gadb__list_builds(*gdb, &bs, &nb), "builds") && ASSERT_EQ(nb, 1, "one build");
+	if (ok) {
+		*b = bs[0];
+		memset(&bs[0], 0, sizeof(bs[0]));
+	}
+	for (i = 0; i < nb; i++)
+		ga_build_clear(&bs[i]);
+	free(bs);
+	return ok && ASSERT_OK(gadb__load_funcs(*gdb, b->db_id, NULL, 0, funcs, nf, NULL), "load");
+}
+
