@@ -1012,7 +1012,9 @@ int gadb_store_build(const char *path, const struct ga_build *b, const struct ga
 	if (asprintf(&tmp_path, "%s.tmp.%d", path, (int)getpid()) < 0)
 		return -ENOMEM;
 	unlink(tmp_path);
-	if (sqlite3_open_v2(tmp_path, &sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	/* One thread writes this private file: no need for SQLite's mutexes. */
+	if (sqlite3_open_v2(tmp_path, &sql,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
 		pr_warn("db: cannot create '%s': %s", tmp_path, sql ? sqlite3_errmsg(sql) : "out of memory");
 		err = -EIO;
