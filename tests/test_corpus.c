@@ -250,6 +250,8 @@ static void test_corpus(void)
 			}
 		}
 		ASSERT_TRUE(found_rt0, "_rt0_<arch>_linux listed");
+		/* 'go version -m' reads build info of both layouts, where there is some */
+		check_buildinfo(c->name, c->path);
 		printf("  %s: %s %s, pclntab %s, %zu functions%s%s\n", c->name, b.go_version,
 		       ga_arch_name(b.arch), b.pclntab_format, nf, b.stripped ? ", no .symtab" : "",
 		       b.has_dwarf ? ", DWARF" : "");
