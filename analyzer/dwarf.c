@@ -39,12 +39,6 @@ struct type_slot {
 	struct gotype *type;
 };
 
-struct func_params {
-	uint64_t entry;
-	struct goparam *params;
-	size_t n;
-};
-
 struct gdwarf {
 	int fd;
 	Dwarf_Debug dbg;
@@ -54,9 +48,6 @@ struct gdwarf {
 	/* type cache: open addressing on the DIE offset */
 	struct type_slot *types;
 	size_t types_cap, ntypes;
-	/* every goparam array handed out, freed at the end */
-	struct func_params *fps;
-	size_t nfps, fps_cap;
 };
 
 static void dwarf_err_ignore(Dwarf_Error err, Dwarf_Ptr arg)
@@ -273,15 +264,18 @@ void gdwarf__free(struct gdwarf *dw)
 			type_free(dw->types[i].type);
 	}
 	free(dw->types);
-	for (i = 0; i < dw->nfps; i++)
-		free(dw->fps[i].params);
-	free(dw->fps);
 	free(dw->subs);
 	if (dw->dbg)
 		dwarf_finish(dw->dbg, NULL);
 	if (dw->fd >= 0)
 		close(dw->fd);
 	free(dw);
+}
+
+void gdwarf__params_free(struct gdwarf *dw, const struct goparam *params)
+{
+	(void)dw;
+	free((void *)params);
 }
 
 int gdwarf__goid_offset(const struct gdwarf *dw)
@@ -630,19 +624,6 @@ int gdwarf__func_params(struct gdwarf *dw, uint64_t entry, const struct goparam 
 		if (arr[i].is_result)
 			sorted[k++] = arr[i];
 	free(arr);
-
-	if (dw->nfps == dw->fps_cap) {
-		size_t ncap = dw->fps_cap ? dw->fps_cap * 2 : 64;
-		void *tmp = realloc(dw->fps, ncap * sizeof(*dw->fps));
-
-		if (!tmp) {
-			free(sorted);
-			return -ENOMEM;
-		}
-		dw->fps = tmp;
-		dw->fps_cap = ncap;
-	}
-	dw->fps[dw->nfps++] = (struct func_params){ .entry = entry, .params = sorted, .n = cnt };
 	*params = sorted;
 	*n = cnt;
 	return 0;

@@ -23,8 +23,9 @@ int gdwarf__goid_offset(const struct gdwarf *dw);
 /*
  * Parameters (receiver, arguments, results in declaration order) of the
  * function whose DWARF low_pc is entry. -ENOENT if DWARF has no such
- * function. The array and the types it points to are owned by dw and
- * live until gdwarf__free().
+ * function. Free the array with gdwarf__params_free(); the types and
+ * names it points to are owned by dw and live until gdwarf__free().
  */
 int gdwarf__func_params(struct gdwarf *dw, uint64_t entry, const struct goparam **params,
 			size_t *n);
+void gdwarf__params_free(struct gdwarf *dw, const struct goparam *params);

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "binid.h"
 #include "goelf.h"
@@ -309,6 +311,20 @@ const uint8_t *gbin__vaddr_ptr(const struct gbin *bin, uint64_t vaddr, uint64_t 
 			return bin->data + l->offset + (vaddr - l->vaddr);
 	}
 	return NULL;
+}
+
+void gbin__release(const struct gbin *bin, uint64_t vaddr, uint64_t len)
+{
+	const uint8_t *p = gbin__vaddr_ptr(bin, vaddr, len);
+	uintptr_t page = sysconf(_SC_PAGESIZE), start, end;
+
+	if (!p || !len)
+		return;
+	start = ((uintptr_t)p + page - 1) & ~(page - 1);
+	end = ((uintptr_t)p + len) & ~(page - 1);
+	/* Pages of the mapping the program never wrote: dropping them loses nothing. */
+	if (end > start)
+		madvise((void *)start, end - start, MADV_DONTNEED);
 }
 
 bool gbin__vaddr_is_exec(const struct gbin *bin, uint64_t vaddr)

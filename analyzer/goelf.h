@@ -41,6 +41,13 @@ int gbin__section_at(const struct gbin *bin, uint64_t vaddr, struct gbin_section
 int gbin__vaddr_to_off(const struct gbin *bin, uint64_t vaddr, uint64_t *off);
 /* Pointer to len file bytes at vaddr, NULL if any of them is not in the file. */
 const uint8_t *gbin__vaddr_ptr(const struct gbin *bin, uint64_t vaddr, uint64_t len);
+/*
+ * Done with the file bytes of [vaddr, vaddr + len): give their pages back
+ * (whole pages only; they are read again from the file if touched). Keeps
+ * peak memory near what is in use, not the size of the binary.
+ */
+void gbin__release(const struct gbin *bin, uint64_t vaddr, uint64_t len);
+
 /* True if vaddr lies in an executable PT_LOAD segment. */
 bool gbin__vaddr_is_exec(const struct gbin *bin, uint64_t vaddr);
 

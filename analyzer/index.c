@@ -10,6 +10,7 @@
 
 #include "abi.h"
 #include "binid.h"
+#include "db.h"
 #include "buildinfo.h"
 #include "disasm.h"
 #include "dwarf.h"
@@ -17,6 +18,7 @@
 #include "index.h"
 #include "log.h"
 #include "pclntab.h"
+#include "version.h"
 
 /* runtime/symtab.go (Go 1.19+): funcFlag_ASM marks assembly functions. */
 #define FUNCFLAG_ASM 0x4
@@ -247,7 +249,61 @@ struct disasm_job {
 	atomic_size_t next;	/* first function of the next chunk */
 	atomic_size_t done;
 	atomic_int err;
+	/* the DB writer thread takes finished chunks in order */
+	struct gadb_writer *writer;
+	pthread_mutex_t lock;
+	pthread_cond_t chunk_ready;
+	bool *chunk_done;	/* under lock */
+	size_t nchunks;
 };
+
+static void chunk_finished(struct disasm_job *job, size_t chunk)
+{
+	if (!job->writer)
+		return;
+	pthread_mutex_lock(&job->lock);
+	job->chunk_done[chunk] = true;
+	pthread_cond_signal(&job->chunk_ready);
+	pthread_mutex_unlock(&job->lock);
+}
+
+/*
+ * Exits and inlined calls are final once a function is disassembled:
+ * write them while the other threads go on, then drop them from memory.
+ */
+static void *write_worker(void *arg)
+{
+	struct disasm_job *job = arg;
+	size_t chunk, i, n = job->tab->nfunc;
+
+	for (chunk = 0; chunk < job->nchunks; chunk++) {
+		pthread_mutex_lock(&job->lock);
+		while (!job->chunk_done[chunk] && !atomic_load(&job->err))
+			pthread_cond_wait(&job->chunk_ready, &job->lock);
+		pthread_mutex_unlock(&job->lock);
+		if (atomic_load(&job->err))
+			break;
+		for (i = chunk * INDEX_CHUNK; i < n && i < (chunk + 1) * INDEX_CHUNK; i++) {
+			struct ga_func *f = &job->funcs[i];
+			int err = gadb_writer__add_func_code(job->writer, i, f);
+			size_t k;
+
+			if (err) {
+				atomic_store(&job->err, err);
+				pthread_mutex_lock(&job->lock);
+				pthread_cond_broadcast(&job->chunk_ready);
+				pthread_mutex_unlock(&job->lock);
+				return NULL;
+			}
+			for (k = 0; k < f->ninlines; k++)
+				free(f->inlines[k].callee);
+			free(f->inlines);
+			f->inlines = NULL;
+			f->ninlines = 0;
+		}
+	}
+	return NULL;
+}
 
 /* The pclntab inline tree of function i, when the table format has one. */
 static int inlines_of(const struct pclntab *tab, size_t i, struct ga_func *f)
@@ -334,24 +390,34 @@ static void *disasm_worker(void *arg)
 				break;
 			}
 		}
+		if (i > first)
+			gbin__release(job->bin, job->funcs[first].entry,
+				      job->funcs[i - 1].entry + job->funcs[i - 1].size - job->funcs[first].entry);
+		chunk_finished(job, first / INDEX_CHUNK);
 		done = atomic_fetch_add(&job->done, i - first) + (i - first);
 		show_progress(done, n, job->tty);
+	}
+	if (atomic_load(&job->err) && job->writer) {
+		pthread_mutex_lock(&job->lock);
+		pthread_cond_broadcast(&job->chunk_ready);
+		pthread_mutex_unlock(&job->lock);
 	}
 	disasm__free(d);
 	return NULL;
 }
 
 static int index_funcs(const struct gbin *bin, const struct pclntab *tab, struct gdwarf *dw,
-		       struct index_result *res)
+		       struct gadb_writer *writer, struct index_result *res)
 {
 	struct ga_build *b = &res->build;
 	bool asm_flag = has_asm_flag(b->go_version, tab->format);
 	struct disasm_job job = {
 		.bin = bin, .tab = tab, .arch = b->arch, .tty = ga_log_stderr_is_tty(),
 	};
-	pthread_t threads[INDEX_MAX_THREADS];
+	pthread_t threads[INDEX_MAX_THREADS], writer_thread;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t nthreads, started = 0, i;
+	bool writing = false;
 	int err = 0;
 
 	res->funcs = calloc(tab->nfunc ? tab->nfunc : 1, sizeof(*res->funcs));
@@ -373,6 +439,18 @@ static int index_funcs(const struct gbin *bin, const struct pclntab *tab, struct
 	}
 
 	job.funcs = res->funcs;
+	job.nchunks = (tab->nfunc + INDEX_CHUNK - 1) / INDEX_CHUNK;
+	if (writer) {
+		job.chunk_done = calloc(job.nchunks + 1, sizeof(*job.chunk_done));
+		if (!job.chunk_done)
+			return -ENOMEM;
+		pthread_mutex_init(&job.lock, NULL);
+		pthread_cond_init(&job.chunk_ready, NULL);
+		job.writer = writer;
+		writing = !pthread_create(&writer_thread, NULL, write_worker, &job);
+		if (!writing)
+			job.writer = NULL;	/* no thread: functions are written whole below */
+	}
 	nthreads = ncpu < 1 ? 1 : ncpu > INDEX_MAX_THREADS ? INDEX_MAX_THREADS : (size_t)ncpu;
 	if (tab->nfunc < 4 * INDEX_CHUNK)
 		nthreads = 1;
@@ -385,9 +463,22 @@ static int index_funcs(const struct gbin *bin, const struct pclntab *tab, struct
 	disasm_worker(&job);
 	for (i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
+	if (writing)
+		pthread_join(writer_thread, NULL);
+	if (writer) {
+		pthread_mutex_destroy(&job.lock);
+		pthread_cond_destroy(&job.chunk_ready);
+		free(job.chunk_done);
+	}
 	err = atomic_load(&job.err);
 	if (err)
 		return err;
+	/* Without a writer thread, the code rows go now. */
+	for (i = 0; writer && !writing && i < res->nfuncs; i++) {
+		err = gadb_writer__add_func_code(writer, i, &res->funcs[i]);
+		if (err)
+			return err;
+	}
 	for (i = 0; i < res->nfuncs; i++) {
 		if (res->funcs[i].decode_status == GA_DECODE_BAD)
 			res->n_bad++;
@@ -403,26 +494,39 @@ static int index_funcs(const struct gbin *bin, const struct pclntab *tab, struct
 	err = mark_abi_wrappers(bin, b->arch, res->funcs, res->nfuncs);
 	if (err)
 		return err;
-	/* DWARF describes a function at its entry; ABI wrappers only forward. */
-	for (i = 0; dw && i < res->nfuncs; i++) {
+	/*
+	 * DWARF describes a function at its entry; ABI wrappers only forward.
+	 * With a writer, each function is written and its params dropped at
+	 * once, so memory does not grow with the number of params.
+	 */
+	for (i = 0; i < res->nfuncs; i++) {
 		struct ga_func *f = &res->funcs[i];
 		const struct goparam *gps;
 		size_t ngps;
 
-		if (f->is_wrapper || f->decode_status == GA_DECODE_BAD ||
-		    gdwarf__func_params(dw, f->entry, &gps, &ngps))
+		if (dw && !f->is_wrapper && f->decode_status != GA_DECODE_BAD &&
+		    !gdwarf__func_params(dw, f->entry, &gps, &ngps)) {
+			err = abi_assign(b->arch, f->abi, gps, ngps, &f->params);
+			gdwarf__params_free(dw, gps);
+			if (err)
+				return err;
+			f->nparams = ngps;
+			f->params_known = true;
+			res->n_params_known++;
+		}
+		if (!writer)
 			continue;
-		err = abi_assign(b->arch, f->abi, gps, ngps, &f->params);
+		err = gadb_writer__add_func(writer, i, f);
 		if (err)
 			return err;
-		f->nparams = ngps;
-		f->params_known = true;
-		res->n_params_known++;
+		ga_params_free(f->params, f->nparams);
+		f->params = NULL;
+		f->nparams = 0;
 	}
 	return 0;
 }
 
-int indexer__run(struct indexer *ix, struct index_result *res)
+int indexer__run(struct indexer *ix, struct gadb_writer *writer, struct index_result *res)
 {
 	struct gdwarf *dw = NULL;
 	struct pclntab *tab = NULL;
@@ -472,7 +576,12 @@ int indexer__run(struct indexer *ix, struct index_result *res)
 		b->goid_offset = gdwarf__goid_offset(dw);
 		b->goid_offset_source = strdup("dwarf");
 	}
-	err = index_funcs(bin, tab, dw, res);
+	if (writer) {
+		err = gadb_writer__begin_build(writer, b, GA_VERSION);
+		if (err)
+			goto out;
+	}
+	err = index_funcs(bin, tab, dw, writer, res);
 out:
 	gdwarf__free(dw);
 	pclntab__free(tab);

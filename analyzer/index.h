@@ -26,9 +26,14 @@ void indexer__free(struct indexer *ix);
 /* The content hash of the mapped file (lowercase hex). */
 const char *indexer__sha256(const struct indexer *ix);
 
+struct gadb_writer;
+
 /*
- * Analyze the mapped binary. Returns 0, or a negative errno after one
- * error line naming the file. The caller frees with index_result_clear().
+ * Analyze the mapped binary. With a writer, the build and its functions
+ * are written to it as they are analyzed (the caller commits), and each
+ * function's exits and inlined calls are dropped from res once written.
+ * Returns 0, or a negative errno after one error line naming the file.
+ * The caller frees with index_result_clear().
  */
-int indexer__run(struct indexer *ix, struct index_result *res);
+int indexer__run(struct indexer *ix, struct gadb_writer *writer, struct index_result *res);
 void index_result_clear(struct index_result *res);

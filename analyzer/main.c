@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "db.h"
 #include "index.h"
@@ -27,11 +28,21 @@ struct cmd {
 
 static int do_help(int argc, char **argv);
 
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 static int do_index(int argc, char **argv)
 {
-	struct index_result res;
+	struct index_result res = {};
+	struct gadb_writer *writer;
 	struct indexer *ix;
 	const char *path;
+	double t0, t1, t2;
 	int err;
 
 	if (argc != 1 || !env.db_path) {
@@ -39,26 +50,31 @@ static int do_index(int argc, char **argv)
 		return -EINVAL;
 	}
 	path = argv[0];
+	t0 = now_ms();
 	ix = indexer__open(path);
 	if (!ix)
 		return -errno;
-	err = gadb_has_build(env.db_path, indexer__sha256(ix));
-	if (err == 1)
-		printf("'%s' (sha256 %.16s...) is already indexed in '%s': nothing to do\n", path,
-		       indexer__sha256(ix), env.db_path);
-	if (err) {
+	writer = gadb_writer__open(env.db_path, indexer__sha256(ix));
+	if (!writer) {
+		err = -errno;
+		if (err == -EEXIST) {
+			printf("'%s' (sha256 %.16s...) is already indexed in '%s': nothing to do\n", path,
+			       indexer__sha256(ix), env.db_path);
+			err = 0;
+		}
 		indexer__free(ix);
-		return err < 0 ? err : 0;
-	}
-	err = indexer__run(ix, &res);
-	indexer__free(ix);
-	if (err)
 		return err;
-	err = gadb_store_build(env.db_path, &res.build, res.funcs, res.nfuncs, GA_VERSION);
-	if (err == -EEXIST) {
-		printf("'%s' is already indexed in '%s': nothing to do\n", path, env.db_path);
-		err = 0;
-	} else if (!err) {
+	}
+	t1 = now_ms();
+	err = indexer__run(ix, writer, &res);
+	indexer__free(ix);
+	t2 = now_ms();
+	if (!err)
+		err = gadb_writer__commit(writer);
+	gadb_writer__free(writer);
+	pr_debug("index: %.0f ms to identify, %.0f ms to analyze and write, %.0f ms to commit",
+		 t1 - t0, t2 - t1, now_ms() - t2);
+	if (!err) {
 		printf("indexed '%s' (%s %s, %s): %zu functions, %zu with DWARF params, "
 		       "%zu with a stack-check entry probe, %zu undecodable -> '%s'\n",
 		       path, res.build.go_version ? res.build.go_version : "unknown Go",

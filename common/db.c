@@ -742,12 +742,14 @@ static int step_done(sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? 0 : -EIO;
 }
 
-static int store_func(sqlite3 *sql, struct store_stmts *ss, int64_t build_id, const struct ga_func *f)
+/* The function row (with its id chosen by the writer) and its params. */
+static int store_func_row(struct store_stmts *ss, int64_t build_id, int64_t func_id,
+			  const struct ga_func *f)
 {
 	sqlite3_stmt *st = ss->func;
-	int64_t func_id;
 	size_t i, j;
 
+	sqlite3_bind_int64(st, 16, func_id);
 	sqlite3_bind_int64(st, 1, build_id);
 	sqlite3_bind_text(st, 2, f->name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, f->entry);
@@ -768,7 +770,53 @@ static int store_func(sqlite3 *sql, struct store_stmts *ss, int64_t build_id, co
 	sqlite3_bind_int(st, 15, f->params_known);
 	if (step_done(st))
 		return -EIO;
-	func_id = sqlite3_last_insert_rowid(sql);
+
+	for (i = 0; i < f->nparams; i++) {
+		const struct ga_param *p = &f->params[i];
+		int64_t param_id;
+
+		st = ss->param;
+		sqlite3_bind_int64(st, 1, func_id);
+		sqlite3_bind_int64(st, 2, i);
+		sqlite3_bind_text(st, 3, p->name ? p->name : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, p->type_name ? p->type_name : "?", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, ga_kind_name(p->kind), -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 6, p->size);
+		sqlite3_bind_int(st, 7, p->is_result);
+		sqlite3_bind_int(st, 8, p->on_stack);
+		if (step_done(st))
+			return -EIO;
+		param_id = sqlite3_last_insert_rowid(sqlite3_db_handle(st));
+		for (j = 0; j < p->npieces; j++) {
+			const struct ga_piece *pc = &p->pieces[j];
+
+			st = ss->piece;
+			sqlite3_bind_int64(st, 1, param_id);
+			sqlite3_bind_int64(st, 2, j);
+			sqlite3_bind_text(st, 3, pc->path ? pc->path : "", -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 4, ga_piece_kind_name(pc->kind), -1, SQLITE_STATIC);
+			sqlite3_bind_int(st, 5, pc->size);
+			sqlite3_bind_text(st, 6, pc->loc == GA_LOC_REG ? "reg" : "stack", -1, SQLITE_STATIC);
+			if (pc->loc == GA_LOC_REG) {
+				sqlite3_bind_int(st, 7, pc->reg);
+				sqlite3_bind_null(st, 8);
+			} else {
+				sqlite3_bind_null(st, 7);
+				sqlite3_bind_int(st, 8, pc->stack_off);
+			}
+			if (step_done(st))
+				return -EIO;
+		}
+	}
+	return 0;
+}
+
+
+/* What the code says: exits and inlined calls, final once disassembled. */
+static int store_func_code(struct store_stmts *ss, int64_t func_id, const struct ga_func *f)
+{
+	sqlite3_stmt *st;
+	size_t i;
 
 	for (i = 0; i < f->nexits; i++) {
 		const struct ga_exit *e = &f->exits[i];
@@ -796,50 +844,13 @@ static int store_func(sqlite3 *sql, struct store_stmts *ss, int64_t build_id, co
 		if (step_done(st))
 			return -EIO;
 	}
-	for (i = 0; i < f->nparams; i++) {
-		const struct ga_param *p = &f->params[i];
-		int64_t param_id;
-
-		st = ss->param;
-		sqlite3_bind_int64(st, 1, func_id);
-		sqlite3_bind_int64(st, 2, i);
-		sqlite3_bind_text(st, 3, p->name ? p->name : "", -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, p->type_name ? p->type_name : "?", -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, ga_kind_name(p->kind), -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 6, p->size);
-		sqlite3_bind_int(st, 7, p->is_result);
-		sqlite3_bind_int(st, 8, p->on_stack);
-		if (step_done(st))
-			return -EIO;
-		param_id = sqlite3_last_insert_rowid(sql);
-		for (j = 0; j < p->npieces; j++) {
-			const struct ga_piece *pc = &p->pieces[j];
-
-			st = ss->piece;
-			sqlite3_bind_int64(st, 1, param_id);
-			sqlite3_bind_int64(st, 2, j);
-			sqlite3_bind_text(st, 3, pc->path ? pc->path : "", -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 4, ga_piece_kind_name(pc->kind), -1, SQLITE_STATIC);
-			sqlite3_bind_int(st, 5, pc->size);
-			sqlite3_bind_text(st, 6, pc->loc == GA_LOC_REG ? "reg" : "stack", -1, SQLITE_STATIC);
-			if (pc->loc == GA_LOC_REG) {
-				sqlite3_bind_int(st, 7, pc->reg);
-				sqlite3_bind_null(st, 8);
-			} else {
-				sqlite3_bind_null(st, 7);
-				sqlite3_bind_int(st, 8, pc->stack_off);
-			}
-			if (step_done(st))
-				return -EIO;
-		}
-	}
 	return 0;
 }
 
-static int store_all(sqlite3 *sql, const char *path, const struct ga_build *b,
-		     const struct ga_func *funcs, size_t nfuncs, const char *analyzer_version)
+/* The build row, its modules, settings and runtime facts. */
+static int store_build_row(sqlite3 *sql, const char *path, const struct ga_build *b,
+			   const char *analyzer_version, int64_t *out_build_id)
 {
-	struct store_stmts ss = {};
 	sqlite3_stmt *st = NULL;
 	char when[32];
 	time_t now = time(NULL);
@@ -931,31 +942,7 @@ static int store_all(sqlite3 *sql, const char *path, const struct ga_build *b,
 		st = NULL;
 	}
 
-	if (sqlite3_prepare_v2(sql,
-			       "INSERT INTO functions (build_id, name, entry, file_offset, size, abi, is_asm, "
-			       "is_wrapper, args_size, decode_status, entry_probe_offset, entry_probe_kind, "
-			       "entry_jcc, entry_insn, params_known) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-			       -1, &ss.func, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(sql,
-			       "INSERT INTO exits (function_id, offset, kind, target, target_name, insn) "
-			       "VALUES (?,?,?,?,?,?)",
-			       -1, &ss.exit, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(sql,
-			       "INSERT INTO params (function_id, idx, name, type_name, kind, size, is_result, "
-			       "on_stack) VALUES (?,?,?,?,?,?,?,?)",
-			       -1, &ss.param, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(sql,
-			       "INSERT INTO param_pieces (param_id, idx, path, kind, size, loc, reg, stack_off) "
-			       "VALUES (?,?,?,?,?,?,?,?)",
-			       -1, &ss.piece, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(sql,
-			       "INSERT INTO inlines (function_id, idx, callee, offset, parent) VALUES (?,?,?,?,?)",
-			       -1, &ss.inl, NULL) != SQLITE_OK)
-		goto out_err;
-	for (i = 0; i < nfuncs; i++) {
-		if (store_func(sql, &ss, build_id, &funcs[i]))
-			goto out_err;
-	}
+	*out_build_id = build_id;
 	err = 0;
 	goto out;
 
@@ -963,12 +950,46 @@ out_err:
 	sql_err(sql, path, "storing the build");
 out:
 	sqlite3_finalize(st);
-	sqlite3_finalize(ss.func);
-	sqlite3_finalize(ss.exit);
-	sqlite3_finalize(ss.param);
-	sqlite3_finalize(ss.piece);
-	sqlite3_finalize(ss.inl);
 	return err;
+}
+
+static void store_stmts_free(struct store_stmts *ss)
+{
+	sqlite3_finalize(ss->func);
+	sqlite3_finalize(ss->exit);
+	sqlite3_finalize(ss->param);
+	sqlite3_finalize(ss->piece);
+	sqlite3_finalize(ss->inl);
+	memset(ss, 0, sizeof(*ss));
+}
+
+static int store_stmts_prepare(sqlite3 *sql, struct store_stmts *ss)
+{
+	if (sqlite3_prepare_v2(sql,
+			       "INSERT INTO functions (build_id, name, entry, file_offset, size, abi, is_asm, "
+			       "is_wrapper, args_size, decode_status, entry_probe_offset, entry_probe_kind, "
+			       "entry_jcc, entry_insn, params_known, id) "
+			       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			       -1, &ss->func, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(sql,
+			       "INSERT INTO exits (function_id, offset, kind, target, target_name, insn) "
+			       "VALUES (?,?,?,?,?,?)",
+			       -1, &ss->exit, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(sql,
+			       "INSERT INTO params (function_id, idx, name, type_name, kind, size, is_result, "
+			       "on_stack) VALUES (?,?,?,?,?,?,?,?)",
+			       -1, &ss->param, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(sql,
+			       "INSERT INTO param_pieces (param_id, idx, path, kind, size, loc, reg, stack_off) "
+			       "VALUES (?,?,?,?,?,?,?,?)",
+			       -1, &ss->piece, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(sql,
+			       "INSERT INTO inlines (function_id, idx, callee, offset, parent) VALUES (?,?,?,?,?)",
+			       -1, &ss->inl, NULL) != SQLITE_OK) {
+		store_stmts_free(ss);
+		return -EIO;
+	}
+	return 0;
 }
 
 /* Copy the existing DB into the temporary file so new builds add to it. */
@@ -994,74 +1015,161 @@ out_close:
 	return err;
 }
 
-int gadb_store_build(const char *path, const struct ga_build *b, const struct ga_func *funcs,
-		     size_t nfuncs, const char *analyzer_version)
-{
-	char *tmp_path = NULL;
-	sqlite3 *sql = NULL;
-	bool exists = access(path, F_OK) == 0;
-	int err, fd;
+struct gadb_writer {
+	sqlite3 *sql;
+	char *path;
+	char *tmp_path;
+	bool exists;
+	struct store_stmts ss;
+	int64_t build_id;
+	int64_t func_id_base;
+	bool committed;
+};
 
-	if (exists) {
-		err = gadb_has_build(path, b->sha256);
-		if (err < 0)
-			return err;
-		if (err == 1)
-			return -EEXIST;
+void gadb_writer__free(struct gadb_writer *w)
+{
+	if (!w)
+		return;
+	store_stmts_free(&w->ss);
+	sqlite3_close(w->sql);
+	if (!w->committed && w->tmp_path)
+		unlink(w->tmp_path);
+	free(w->tmp_path);
+	free(w->path);
+	free(w);
+}
+
+struct gadb_writer *gadb_writer__open(const char *path, const char *sha256)
+{
+	struct gadb_writer *w;
+	int err;
+
+	w = calloc(1, sizeof(*w));
+	if (!w) {
+		errno = ENOMEM;
+		return NULL;
 	}
-	if (asprintf(&tmp_path, "%s.tmp.%d", path, (int)getpid()) < 0)
-		return -ENOMEM;
-	unlink(tmp_path);
-	/* One thread writes this private file: no need for SQLite's mutexes. */
-	if (sqlite3_open_v2(tmp_path, &sql,
+	w->exists = access(path, F_OK) == 0;
+	if (w->exists) {
+		err = gadb_has_build(path, sha256);
+		if (err)
+			goto out_free;	/* 1: already there */
+	}
+	w->path = strdup(path);
+	if (!w->path || asprintf(&w->tmp_path, "%s.tmp.%d", path, (int)getpid()) < 0) {
+		w->tmp_path = NULL;
+		err = -ENOMEM;
+		goto out_free;
+	}
+	unlink(w->tmp_path);
+	/* One thread at a time writes this private file: no need for SQLite's mutexes. */
+	if (sqlite3_open_v2(w->tmp_path, &w->sql,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
-		pr_warn("db: cannot create '%s': %s", tmp_path, sql ? sqlite3_errmsg(sql) : "out of memory");
+		pr_warn("db: cannot create '%s': %s", w->tmp_path,
+			w->sql ? sqlite3_errmsg(w->sql) : "out of memory");
 		err = -EIO;
-		goto out_unlink;
+		goto out_free;
 	}
-	/* The file is private until the rename; a crash leaves only the temp file. */
-	err = exec_sql(sql, tmp_path, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;");
+	/*
+	 * The file is private until the rename; a crash leaves only the temp
+	 * file. Rows go in mostly in key order: a 1 MiB page cache is enough.
+	 */
+	err = exec_sql(w->sql, w->tmp_path, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
+		       "PRAGMA cache_size = -1024;");
+	if (!err)
+		err = w->exists ? copy_db(w->sql, path) : exec_sql(w->sql, w->tmp_path, ga_schema_sql);
+	/* Rows of other tables may come before their function's row: check at commit. */
+	if (!err)
+		err = exec_sql(w->sql, w->tmp_path,
+			       "PRAGMA foreign_keys = ON; BEGIN; PRAGMA defer_foreign_keys = ON;");
+	if (!err && store_stmts_prepare(w->sql, &w->ss))
+		err = sql_err(w->sql, w->tmp_path, "preparing statements");
 	if (err)
-		goto out_unlink;
-	if (exists)
-		err = copy_db(sql, path);
-	else
-		err = exec_sql(sql, tmp_path, ga_schema_sql);
+		goto out_free;
+	return w;
+
+out_free:
+	gadb_writer__free(w);
+	errno = err == 1 ? EEXIST : -err;
+	return NULL;
+}
+
+int gadb_writer__begin_build(struct gadb_writer *w, const struct ga_build *b,
+			     const char *analyzer_version)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	err = store_build_row(w->sql, w->tmp_path, b, analyzer_version, &w->build_id);
 	if (err)
-		goto out_unlink;
-	err = exec_sql(sql, tmp_path, "PRAGMA foreign_keys = ON; BEGIN");
+		return err;
+	/* Function ids are ours to give: rows that name them can come first. */
+	if (sqlite3_prepare_v2(w->sql, "SELECT COALESCE(MAX(id), 0) + 1 FROM functions", -1, &st,
+			       NULL) != SQLITE_OK)
+		return sql_err(w->sql, w->tmp_path, "numbering functions");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		w->func_id_base = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return w->func_id_base ? 0 : sql_err(w->sql, w->tmp_path, "numbering functions");
+}
+
+int gadb_writer__add_func_code(struct gadb_writer *w, size_t idx, const struct ga_func *f)
+{
+	if (store_func_code(&w->ss, w->func_id_base + idx, f))
+		return sql_err(w->sql, w->tmp_path, "storing exits");
+	return 0;
+}
+
+int gadb_writer__add_func(struct gadb_writer *w, size_t idx, const struct ga_func *f)
+{
+	if (store_func_row(&w->ss, w->build_id, w->func_id_base + idx, f))
+		return sql_err(w->sql, w->tmp_path, "storing a function");
+	return 0;
+}
+
+int gadb_writer__commit(struct gadb_writer *w)
+{
+	int err, fd;
+
+	store_stmts_free(&w->ss);
+	err = exec_sql(w->sql, w->tmp_path, "COMMIT");
 	if (err)
-		goto out_unlink;
-	err = store_all(sql, tmp_path, b, funcs, nfuncs, analyzer_version);
-	if (err) {
-		exec_sql(sql, tmp_path, "ROLLBACK");
-		goto out_unlink;
-	}
-	err = exec_sql(sql, tmp_path, "COMMIT");
-	if (err)
-		goto out_unlink;
-	if (sqlite3_close(sql) != SQLITE_OK) {
-		err = sql_err(sql, tmp_path, "closing");
-		goto out_unlink;
-	}
-	sql = NULL;
-	fd = open(tmp_path, O_RDONLY);
+		return err;
+	if (sqlite3_close(w->sql) != SQLITE_OK)
+		return sql_err(w->sql, w->tmp_path, "closing");
+	w->sql = NULL;
+	fd = open(w->tmp_path, O_RDONLY);
 	if (fd >= 0) {
 		fsync(fd);
 		close(fd);
 	}
-	if (rename(tmp_path, path)) {
+	if (rename(w->tmp_path, w->path)) {
 		err = -errno;
-		pr_warn("db: cannot rename '%s' to '%s': %s", tmp_path, path, strerror(errno));
-		goto out_unlink;
+		pr_warn("db: cannot rename '%s' to '%s': %s", w->tmp_path, w->path, strerror(errno));
+		return err;
 	}
-	free(tmp_path);
+	w->committed = true;
 	return 0;
+}
 
-out_unlink:
-	sqlite3_close(sql);
-	unlink(tmp_path);
-	free(tmp_path);
+int gadb_store_build(const char *path, const struct ga_build *b, const struct ga_func *funcs,
+		     size_t nfuncs, const char *analyzer_version)
+{
+	struct gadb_writer *w = gadb_writer__open(path, b->sha256);
+	size_t i;
+	int err;
+
+	if (!w)
+		return -errno;
+	err = gadb_writer__begin_build(w, b, analyzer_version);
+	for (i = 0; !err && i < nfuncs; i++) {
+		err = gadb_writer__add_func_code(w, i, &funcs[i]);
+		if (!err)
+			err = gadb_writer__add_func(w, i, &funcs[i]);
+	}
+	if (!err)
+		err = gadb_writer__commit(w);
+	gadb_writer__free(w);
 	return err;
 }

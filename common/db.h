@@ -73,3 +73,20 @@ int gadb_has_build(const char *path, const char *sha256);
  */
 int gadb_store_build(const char *path, const struct ga_build *b, const struct ga_func *funcs,
 		     size_t nfuncs, const char *analyzer_version);
+
+/*
+ * The same, a piece at a time, so a large build is written while it is
+ * analyzed: open (NULL with errno EEXIST when the build is already there),
+ * begin_build, then for function idx its code (exits, inlined calls) and
+ * its row (with params) in any order and from one thread at a time, then
+ * commit. Freeing an uncommitted writer leaves path as it was.
+ */
+struct gadb_writer;
+
+struct gadb_writer *gadb_writer__open(const char *path, const char *sha256);
+int gadb_writer__begin_build(struct gadb_writer *w, const struct ga_build *b,
+			     const char *analyzer_version);
+int gadb_writer__add_func_code(struct gadb_writer *w, size_t idx, const struct ga_func *f);
+int gadb_writer__add_func(struct gadb_writer *w, size_t idx, const struct ga_func *f);
+int gadb_writer__commit(struct gadb_writer *w);
+void gadb_writer__free(struct gadb_writer *w);

@@ -133,4 +133,4 @@ CREATE TABLE inlines (
 	parent      INTEGER NOT NULL,           -- enclosing inlined call's idx, -1: the function itself
 	PRIMARY KEY (function_id, idx)
 ) WITHOUT ROWID;
-CREATE INDEX inlines_by_callee ON inlines(callee);
+-- no index on callee: building it costs more at index time than the rare lookup saves
