@@ -67,12 +67,17 @@ static bool start_goattach(struct bg_proc *p, char **args)
 	return true;
 }
 
-/* Stop goattach with SIGINT; it must exit 0 and print its summary. */
-static void stop_goattach(struct bg_proc *p)
+/* Stop goattach with sig; it must exit 0 and print its summary. */
+static void stop_goattach_with(struct bg_proc *p, int sig)
 {
-	ASSERT_OK(bg_stop(p, SIGINT, 30), "goattach stops on SIGINT");
+	ASSERT_OK(bg_stop(p, sig, 30), "goattach stops on the signal");
 	ASSERT_EQ(p->status, 0, "goattach exit status");
 	ASSERT_CONTAINS(p->err, "events lost", "summary printed");
+}
+
+static void stop_goattach(struct bg_proc *p)
+{
+	stop_goattach_with(p, SIGINT);
 }
 
 /* JSON lines of goattach's stdout for func, in order. */
@@ -170,7 +175,7 @@ static void test_swapper(void)
 	cmd_run(run, 60, &r);
 	ASSERT_STREQ(r.out, "go hello\n", "swapper output");
 	stop_goattach(&ga);
-	stop_goattach(&gt);
+	stop_goattach_with(&gt, SIGTERM);
 	n = json_calls(ga.out, "main.swap", calls, 4);
 	if (!ASSERT_EQ(n, 1, "one call"))
 		goto out;
