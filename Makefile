@@ -45,9 +45,9 @@ ALL_CFLAGS = $(CFLAGS) $(WARN) $(SAN_FLAGS) -std=gnu11 -D_GNU_SOURCE \
 LDFLAGS ?=
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
 
-COMMON_SRCS := common/log.c common/sha256.c common/model.c common/binid.c common/db.c
+COMMON_SRCS := common/log.c common/sha256.c common/model.c common/binid.c common/db.c common/abi.c common/sig.c
 ANALYZER_SRCS := analyzer/goelf.c analyzer/buildinfo.c analyzer/pclntab.c analyzer/disasm.c \
-	analyzer/dwarf.c analyzer/abi.c analyzer/index.c analyzer/report.c
+	analyzer/dwarf.c analyzer/index.c analyzer/report.c
 ATTACH_SRCS := attach/probes.c attach/output.c
 
 COMMON_OBJS := $(COMMON_SRCS:%.c=$(O)/%.o) $(O)/gen/schema_sql.o
@@ -60,7 +60,7 @@ ATTACH_LIBS = $(shell pkg-config --libs libbpf libelf sqlite3 libcjson 2>/dev/nu
 SAMPLES := swapper stacker funcs blocker
 SAMPLE_BINS := $(SAMPLES:%=$(O)/samples/%)
 # The same program built the ways users ship Go: other GOARCHes, PIE, cgo, stripped.
-VARIANTS := stacker-386 stacker-arm64 stacker-pie stacker-stripped cgocall
+VARIANTS := stacker-386 stacker-arm64 stacker-pie stacker-stripped swapper-stripped cgocall
 VARIANT_BINS := $(VARIANTS:%=$(O)/samples/%)
 TESTS := test_unit test_analyze test_corpus test_attach
 TEST_BINS := $(TESTS:%=$(O)/tests/%)
@@ -137,6 +137,10 @@ $(O)/samples/stacker-pie: samples/stacker/main.go
 $(O)/samples/stacker-stripped: samples/stacker/main.go
 	$(call msg,GO,$@)
 	$(Q)$(call GOBUILD,stacker,CGO_ENABLED=0,-ldflags='-s -w')
+
+$(O)/samples/swapper-stripped: samples/swapper/main.go
+	$(call msg,GO,$@)
+	$(Q)$(call GOBUILD,swapper,CGO_ENABLED=0,-ldflags='-s -w')
 
 $(O)/samples/cgocall: samples/cgocall/main.go
 	$(call msg,GO,$@)

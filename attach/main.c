@@ -28,6 +28,7 @@ static struct env {
 	bool json;
 	int verbosity;
 	double duration;
+	const char *sig;
 	const char **funcs;
 	size_t nfuncs;
 } env;
@@ -47,7 +48,8 @@ static const char argp_doc[] =
 	"EXAMPLES:\n"
 	"  goattach --db app.db main.stacker    # all processes running the binary\n"
 	"  goattach --db app.db --pid 1234 'main.*'\n"
-	"  goattach --db app.db --json --duration 10 main.handle > calls.jsonl\n";
+	"  goattach --db app.db --json --duration 10 main.handle > calls.jsonl\n"
+	"  goattach --db app.db --sig 'func(x, y string) (string, string)' main.swap\n";
 
 static const struct argp_option opts[] = {
 	{ "db", 'd', "FILE", 0, "goanalyze database (required)", 0 },
@@ -55,6 +57,8 @@ static const struct argp_option opts[] = {
 	{ "pid", 'p', "PID", 0, "trace only this process; exit when it exits", 0 },
 	{ "json", 'j', NULL, 0, "one JSON object per call (JSON Lines)", 0 },
 	{ "duration", 'D', "SEC", 0, "stop after SEC seconds", 0 },
+	{ "sig", 's', "SIG", 0, "Go signature of the function, for binaries without DWARF: "
+	  "'func(x, y string) (string, string)'", 0 },
 	{ "verbose", 'v', NULL, 0, "more messages (twice: libbpf debug)", 0 },
 	{ "version", 'V', NULL, 0, "print the version and the DB schema version", 0 },
 	{},
@@ -81,6 +85,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case 'j':
 		env.json = true;
+		break;
+	case 's':
+		env.sig = arg;
 		break;
 	case 'D':
 		env.duration = strtod(arg, &end);
@@ -241,7 +248,7 @@ int main(int argc, char **argv)
 		err = -ESRCH;
 		goto cleanup;
 	}
-	err = probes_plan(db, env.db_path, binary, env.funcs, env.nfuncs, &plan);
+	err = probes_plan(db, env.db_path, binary, env.funcs, env.nfuncs, env.sig, &plan);
 	if (err)
 		goto cleanup;
 	pr_info("attach: build %.16s (%s) in '%s'", plan.build.sha256,

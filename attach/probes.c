@@ -7,6 +7,7 @@
 #include "binid.h"
 #include "log.h"
 #include "probes.h"
+#include "sig.h"
 
 /* amd64 on Linux keeps g at -8(FS) for ABI0 code (runtime/go_tls.h, cmd/link). */
 #define AMD64_TLS_G_OFF (-8)
@@ -316,8 +317,42 @@ static int drop_unreached_twins(struct probe_plan *plan)
 	return 0;
 }
 
+/* --sig: the user's signature replaces what DWARF said (or did not say). */
+static int apply_sig(struct probe_plan *plan, const char *sig)
+{
+	struct ga_func *f;
+	struct gosig *s;
+	struct ga_param *params = NULL;
+	size_t n = 0;
+	char msg[256] = "";
+	int err;
+
+	if (plan->nfuncs != 1) {
+		pr_warn("attach: --sig gives the signature of one function; %zu match", plan->nfuncs);
+		return -EINVAL;
+	}
+	f = &plan->funcs[0];
+	s = gosig__parse(sig, plan->build.arch == GA_ARCH_386 ? 4 : 8, msg, sizeof(msg));
+	if (!s) {
+		pr_warn("attach: bad --sig '%s': %s", sig, msg);
+		return -EINVAL;
+	}
+	err = gosig__assign(s, plan->build.arch, f->abi, &params, &n);
+	gosig__free(s);
+	if (err)
+		return err;
+	if (f->params_known)
+		pr_info("attach: --sig replaces the DWARF parameters of %s", f->name);
+	ga_params_free(f->params, f->nparams);
+	f->params = params;
+	f->nparams = n;
+	f->params_known = true;
+	return 0;
+}
+
 int probes_plan(struct gadb *db, const char *db_path, const char *binary_path,
-		const char *const *patterns, size_t npat, struct probe_plan *plan)
+		const char *const *patterns, size_t npat, const char *sig,
+		struct probe_plan *plan)
 {
 	const void *data = NULL;
 	struct ga_binid id;
@@ -371,6 +406,8 @@ int probes_plan(struct gadb *db, const char *db_path, const char *binary_path,
 		goto out;
 	}
 	err = drop_unreached_twins(plan);
+	if (!err && sig)
+		err = apply_sig(plan, sig);
 	if (err)
 		goto out;
 	plan->layouts = calloc(plan->nfuncs ? plan->nfuncs : 1, sizeof(*plan->layouts));

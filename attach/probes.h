@@ -42,10 +42,13 @@ struct probe_plan {
  * Identify binary_path, find its build in db (refusing, with both ids,
  * when absent), load the functions matching patterns, check the bytes at
  * every probe address against the binary, and build the probe specs.
+ * sig (optional, Go syntax) gives the parameters of the one function
+ * selected, for binaries without DWARF.
  * Returns 0 or a negative errno after an error line.
  */
 int probes_plan(struct gadb *db, const char *db_path, const char *binary_path,
-		const char *const *patterns, size_t npat, struct probe_plan *plan);
+		const char *const *patterns, size_t npat, const char *sig,
+		struct probe_plan *plan);
 void probe_plan_clear(struct probe_plan *plan);
 
 /* Index of the first piece of param p in a layout's flat arrays. */

@@ -429,6 +429,45 @@ out:
 	bg_free(&ga);
 }
 
+/*
+ * A stripped build has no DWARF: with --sig the user gives the signature,
+ * and the values are the same as the unstripped build's.
+ */
+static void test_sig_on_stripped(void)
+{
+	struct bg_proc ga = {}, nosig = {};
+	struct cmd_result r = {};
+	cJSON *calls[4];
+	int n = 0;
+	char *args[] = { "--db", (char *)sample_db("swapper-stripped"), "--json",
+			 "--sig", "func(x, y string) (string, string)", "main.swap", NULL };
+	char *plain[] = { "--db", (char *)sample_db("swapper-stripped"), "main.swap", NULL };
+	char *run[] = { (char *)sample_bin("swapper-stripped"), "stripped", "binary", NULL };
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start with --sig") ||
+	    !ASSERT_TRUE(start_goattach(&nosig, plain), "start without"))
+		goto out;
+	cmd_run(run, 60, &r);
+	ASSERT_STREQ(r.out, "binary stripped\n", "program output");
+	stop_goattach(&ga);
+	stop_goattach(&nosig);
+	n = json_calls(ga.out, "main.swap", calls, 4);
+	if (!ASSERT_EQ(n, 1, "one call"))
+		goto out;
+	ASSERT_STREQ(str(calls[0], "args", "x"), "stripped", "x");
+	ASSERT_STREQ(str(calls[0], "args", "y"), "binary", "y");
+	ASSERT_STREQ(str(calls[0], "results", "~r0"), "binary", "~r0");
+	ASSERT_STREQ(str(calls[0], "results", "~r1"), "stripped", "~r1");
+	/* without a signature the call is still seen, its values unknown */
+	ASSERT_CONTAINS(nosig.out, "main.swap(?) = ?", "no DWARF, no --sig");
+out:
+	free_calls(calls, n);
+	cmd_result_free(&r);
+	bg_free(&ga);
+	bg_free(&nosig);
+}
+
 /* goattach refuses a binary the DB does not describe, naming both ids. */
 static void test_refuses_other_build(void)
 {
@@ -609,6 +648,7 @@ int main(void)
 	RUN_TEST(test_pointer_receiver);
 	RUN_TEST(test_recursion);
 	RUN_TEST(test_stack_growth_counts_once);
+	RUN_TEST(test_sig_on_stripped);
 	RUN_TEST(test_refuses_other_build);
 	RUN_TEST(test_refuses_edited_offset);
 	RUN_TEST(test_kernel_sees_plain_uprobes_only);

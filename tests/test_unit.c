@@ -9,6 +9,7 @@
 #include "abi.h"
 #include "buildinfo.h"
 #include "sha256.h"
+#include "sig.h"
 #include "test.h"
 
 static void test_sha256_vectors(void)
@@ -230,6 +231,66 @@ static void test_abi0_amd64(void)
 	ga_params_free(out, 3);
 }
 
+/* --sig: Go syntax in, the same layout the DWARF path would compute out. */
+static void test_sig_parse(void)
+{
+	struct ga_param *out = NULL;
+	struct gosig *s;
+	size_t n = 0;
+	char err[256] = "";
+
+	s = gosig__parse("func(x, y string) (string, string)", 8, err, sizeof(err));
+	if (!ASSERT_TRUE(s != NULL, err))
+		return;
+	if (ASSERT_OK(gosig__assign(s, GA_ARCH_AMD64, GA_ABI_INTERNAL, &out, &n), "assign") &&
+	    ASSERT_EQ(n, 4, "four params")) {
+		ASSERT_STREQ(out[0].name, "x", "x");
+		ASSERT_STREQ(out[1].name, "y", "y shares x's type");
+		ASSERT_STREQ(out[2].name, "~r0", "unnamed result");
+		ASSERT_TRUE(out[2].is_result && !out[1].is_result, "result flags");
+		ASSERT_EQ(out[1].kind, GA_KIND_STRING, "string");
+		ASSERT_REG(&out[1], 0, 2, "y.data in RCX");
+		ASSERT_REG(&out[3], 1, 5, "~r1.len in RDI");
+	}
+	ga_params_free(out, n);
+	gosig__free(s);
+
+	s = gosig__parse("func(int, bool) (n int, err error)", 8, err, sizeof(err));
+	if (ASSERT_TRUE(s != NULL, err)) {
+		const struct goparam *gp = gosig__params(s, &n);
+
+		ASSERT_EQ(n, 4, "four");
+		ASSERT_STREQ(gp[0].name, "p0", "unnamed argument");
+		ASSERT_EQ(gp[1].type->kind, GA_KIND_BOOL, "bool");
+		ASSERT_STREQ(gp[3].name, "err", "named result");
+		ASSERT_EQ(gp[3].type->kind, GA_KIND_IFACE, "error is an interface");
+	}
+	gosig__free(s);
+
+	s = gosig__parse("func(b []byte, m map[string]int, f func(int) error, p *int, "
+			 "a [2]int32, v interface{}, st struct{ A int8; B int64 }) any",
+			 8, err, sizeof(err));
+	if (ASSERT_TRUE(s != NULL, err)) {
+		const struct goparam *gp = gosig__params(s, &n);
+
+		ASSERT_EQ(n, 8, "eight");
+		ASSERT_EQ(gp[0].type->kind, GA_KIND_SLICE, "slice");
+		ASSERT_EQ(gp[1].type->kind, GA_KIND_PTR, "map is a pointer");
+		ASSERT_EQ(gp[2].type->kind, GA_KIND_PTR, "func is a pointer");
+		ASSERT_EQ(gp[4].type->size, 8, "[2]int32 size");
+		ASSERT_EQ(gp[5].type->kind, GA_KIND_EFACE, "interface{}");
+		ASSERT_EQ(gp[6].type->size, 16, "struct padded to int64 alignment");
+		ASSERT_EQ(gp[6].type->fields[1].offset, 8, "B at offset 8");
+		ASSERT_EQ(gp[7].type->kind, GA_KIND_EFACE, "any");
+	}
+	gosig__free(s);
+
+	ASSERT_TRUE(!gosig__parse("func(x Foo)", 8, err, sizeof(err)), "unknown named type refused");
+	ASSERT_CONTAINS(err, "unknown type 'Foo'", "says which");
+	ASSERT_TRUE(!gosig__parse("func(x int", 8, err, sizeof(err)), "unbalanced refused");
+	ASSERT_TRUE(!gosig__parse("func(x int) int garbage", 8, err, sizeof(err)), "trailing text refused");
+}
+
 static void test_go_version_parse(void)
 {
 	int major = 0, minor = 0;
@@ -251,6 +312,7 @@ int main(void)
 	RUN_TEST(test_abi_floats_and_structs);
 	RUN_TEST(test_abi_386_stack);
 	RUN_TEST(test_abi0_amd64);
+	RUN_TEST(test_sig_parse);
 	RUN_TEST(test_go_version_parse);
 	return test_summary();
 }
