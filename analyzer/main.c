@@ -11,11 +11,13 @@
 #include "index.h"
 #include "log.h"
 #include "report.h"
+#include "sig.h"
 #include "version.h"
 
 static struct {
 	const char *db_path;
 	const char *build;	/* --build: sha256 prefix, Go build id or path */
+	const char *sig;	/* --sig for annotate */
 	bool json;
 } env;
 
@@ -193,6 +195,61 @@ out:
 	return err;
 }
 
+/* goanalyze annotate --db FILE FUNC --sig SIG: params for a function DWARF does not describe. */
+static int do_annotate(int argc, char **argv)
+{
+	struct ga_func *funcs = NULL;
+	struct ga_build b = {};
+	struct gadb *db;
+	struct gosig *sig = NULL;
+	char msg[256] = "";
+	size_t n = 0, i;
+	int err, unmatched = -1;
+
+	if (argc != 1 || !env.db_path || !env.sig) {
+		pr_warn("usage: goanalyze annotate --db FILE FUNC --sig 'func(...) ...'");
+		return -EINVAL;
+	}
+	db = gadb__open(env.db_path);
+	if (!db)
+		return -errno;
+	err = select_build(db, &b);
+	if (!err)
+		err = gadb__load_funcs(db, b.db_id, (const char *const *)argv, 1, &funcs, &n, &unmatched);
+	gadb__free(db);
+	if (err)
+		goto out;
+	if (unmatched >= 0 || !n) {
+		pr_warn("annotate: no function '%s' in '%s'", argv[0], env.db_path);
+		err = -ENOENT;
+		goto out;
+	}
+	sig = gosig__parse(env.sig, b.arch == GA_ARCH_386 ? 4 : 8, msg, sizeof(msg));
+	if (!sig) {
+		pr_warn("annotate: bad --sig '%s': %s", env.sig, msg);
+		err = -EINVAL;
+		goto out;
+	}
+	/* Each twin of the name gets the layout of its own ABI. */
+	for (i = 0; i < n && !err; i++) {
+		struct ga_param *params = NULL;
+		size_t np = 0;
+
+		err = gosig__assign(sig, b.arch, funcs[i].abi, &params, &np);
+		if (!err)
+			err = gadb_annotate(env.db_path, funcs[i].db_id, params, np);
+		if (!err)
+			printf("annotated %s (%s) in '%s'\n", funcs[i].name, ga_abi_name(funcs[i].abi),
+			       env.db_path);
+		ga_params_free(params, np);
+	}
+out:
+	gosig__free(sig);
+	ga_funcs_free(funcs, n);
+	ga_build_clear(&b);
+	return err;
+}
+
 static int do_builds(int argc, char **argv)
 {
 	struct ga_build *builds = NULL;
@@ -224,6 +281,8 @@ static const struct cmd cmds[] = {
 	{ "report", do_report, "report --db FILE [--json] [--build ID] [FUNC...]",
 	  "List functions with entry probe, returns and parameter locations." },
 	{ "builds", do_builds, "builds --db FILE [--json]", "List the builds a DB holds." },
+	{ "annotate", do_annotate, "annotate --db FILE FUNC --sig SIG",
+	  "Give a function's Go signature where DWARF does not (stripped binaries)." },
 	{ "help", do_help, "help [COMMAND]", "Show this help." },
 };
 
@@ -243,6 +302,7 @@ static void usage(FILE *out)
 		"\nOptions:\n"
 		"  -d, --db FILE      the SQLite database\n"
 		"  -b, --build ID     build to report on: sha256 prefix, Go build id or path\n"
+		"  -s, --sig SIG      Go signature for annotate: 'func(x, y string) (string, string)'\n"
 		"  -j, --json         JSON output (errors too, as {\"error\": ...})\n"
 		"  -v, --verbose      more messages (twice: debug)\n"
 		"  -V, --version      print the version and the DB schema version\n"
@@ -251,6 +311,7 @@ static void usage(FILE *out)
 		"  goanalyze index ./app --db app.db\n"
 		"  goanalyze report --db app.db main.handle 'main.(*Server).*'\n"
 		"  goanalyze report --db app.db --json > report.json\n"
+		"  goanalyze annotate --db app.db main.swap --sig 'func(x, y string) (string, string)'\n"
 		"\nExit status: 0 on success, 1 on any error.\n");
 }
 
@@ -293,6 +354,7 @@ int main(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "build", required_argument, NULL, 'b' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "sig", required_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -302,7 +364,7 @@ int main(int argc, char **argv)
 	int opt, verbosity = 0, err;
 
 	ga_log_set_prog("goanalyze");
-	while ((opt = getopt_long(argc, argv, "d:b:jvVh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "d:b:s:jvVh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
 			env.db_path = optarg;
@@ -312,6 +374,9 @@ int main(int argc, char **argv)
 			break;
 		case 'j':
 			env.json = true;
+			break;
+		case 's':
+			env.sig = optarg;
 			break;
 		case 'v':
 			verbosity++;

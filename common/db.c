@@ -742,37 +742,15 @@ static int step_done(sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? 0 : -EIO;
 }
 
-/* The function row (with its id chosen by the writer) and its params. */
-static int store_func_row(struct store_stmts *ss, int64_t build_id, int64_t func_id,
-			  const struct ga_func *f)
+/* A function's params and their pieces. */
+static int store_params(struct store_stmts *ss, int64_t func_id, const struct ga_param *params,
+			size_t nparams)
 {
-	sqlite3_stmt *st = ss->func;
+	sqlite3_stmt *st;
 	size_t i, j;
 
-	sqlite3_bind_int64(st, 16, func_id);
-	sqlite3_bind_int64(st, 1, build_id);
-	sqlite3_bind_text(st, 2, f->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, f->entry);
-	sqlite3_bind_int64(st, 4, f->file_off);
-	sqlite3_bind_int64(st, 5, f->size);
-	sqlite3_bind_text(st, 6, ga_abi_name(f->abi), -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 7, f->is_asm);
-	sqlite3_bind_int(st, 8, f->is_wrapper);
-	if (f->args_size >= 0)
-		sqlite3_bind_int(st, 9, f->args_size);
-	else
-		sqlite3_bind_null(st, 9);
-	sqlite3_bind_text(st, 10, ga_decode_status_name(f->decode_status), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 11, f->entry_probe_offset);
-	sqlite3_bind_text(st, 12, ga_entry_kind_name(f->entry_kind), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 13, ga_jcc_name(f->entry_jcc), -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 14, f->entry_insn, f->entry_insn_len, SQLITE_STATIC);
-	sqlite3_bind_int(st, 15, f->params_known);
-	if (step_done(st))
-		return -EIO;
-
-	for (i = 0; i < f->nparams; i++) {
-		const struct ga_param *p = &f->params[i];
+	for (i = 0; i < nparams; i++) {
+		const struct ga_param *p = &params[i];
 		int64_t param_id;
 
 		st = ss->param;
@@ -809,6 +787,37 @@ static int store_func_row(struct store_stmts *ss, int64_t build_id, int64_t func
 		}
 	}
 	return 0;
+}
+
+/* The function row (with its id chosen by the writer) and its params. */
+static int store_func_row(struct store_stmts *ss, int64_t build_id, int64_t func_id,
+			  const struct ga_func *f)
+{
+	sqlite3_stmt *st = ss->func;
+
+	sqlite3_bind_int64(st, 16, func_id);
+	sqlite3_bind_int64(st, 1, build_id);
+	sqlite3_bind_text(st, 2, f->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, f->entry);
+	sqlite3_bind_int64(st, 4, f->file_off);
+	sqlite3_bind_int64(st, 5, f->size);
+	sqlite3_bind_text(st, 6, ga_abi_name(f->abi), -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 7, f->is_asm);
+	sqlite3_bind_int(st, 8, f->is_wrapper);
+	if (f->args_size >= 0)
+		sqlite3_bind_int(st, 9, f->args_size);
+	else
+		sqlite3_bind_null(st, 9);
+	sqlite3_bind_text(st, 10, ga_decode_status_name(f->decode_status), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 11, f->entry_probe_offset);
+	sqlite3_bind_text(st, 12, ga_entry_kind_name(f->entry_kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 13, ga_jcc_name(f->entry_jcc), -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 14, f->entry_insn, f->entry_insn_len, SQLITE_STATIC);
+	sqlite3_bind_int(st, 15, f->params_known);
+	if (step_done(st))
+		return -EIO;
+
+	return store_params(ss, func_id, f->params, f->nparams);
 }
 
 
@@ -1171,5 +1180,56 @@ int gadb_store_build(const char *path, const struct ga_build *b, const struct ga
 	if (!err)
 		err = gadb_writer__commit(w);
 	gadb_writer__free(w);
+	return err;
+}
+
+int gadb_annotate(const char *path, int64_t func_id, const struct ga_param *params, size_t n)
+{
+	struct store_stmts ss = {};
+	sqlite3_stmt *st = NULL;
+	sqlite3 *sql;
+	int err;
+
+	/* In place, in one transaction: SQLite's journal keeps it whole. */
+	err = db_open_checked(path, SQLITE_OPEN_READWRITE, &sql);
+	if (err)
+		return err;
+	err = exec_sql(sql, path, "PRAGMA foreign_keys = ON; BEGIN IMMEDIATE");
+	if (err)
+		goto out_close;
+	if (store_stmts_prepare(sql, &ss) ||
+	    sqlite3_prepare_v2(sql, "DELETE FROM params WHERE function_id = ?1; ", -1, &st, NULL)) {
+		err = sql_err(sql, path, "annotating");
+		goto out_rollback;
+	}
+	sqlite3_bind_int64(st, 1, func_id);
+	if (step_done(st) || store_params(&ss, func_id, params, n)) {
+		err = sql_err(sql, path, "annotating");
+		goto out_rollback;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sqlite3_prepare_v2(sql, "UPDATE functions SET params_known = 1 WHERE id = ?", -1, &st,
+			       NULL) != SQLITE_OK) {
+		err = sql_err(sql, path, "annotating");
+		goto out_rollback;
+	}
+	sqlite3_bind_int64(st, 1, func_id);
+	if (step_done(st) || sqlite3_changes(sql) != 1) {
+		err = sql_err(sql, path, "annotating");
+		goto out_rollback;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	store_stmts_free(&ss);
+	err = exec_sql(sql, path, "COMMIT");
+	goto out_close;
+
+out_rollback:
+	sqlite3_finalize(st);
+	store_stmts_free(&ss);
+	exec_sql(sql, path, "ROLLBACK");
+out_close:
+	sqlite3_close(sql);
 	return err;
 }

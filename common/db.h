@@ -75,7 +75,13 @@ int gadb_store_build(const char *path, const struct ga_build *b, const struct ga
 		     size_t nfuncs, const char *analyzer_version);
 
 /*
- * The same, a piece at a time, so a large build is written while it is
+ * Replace the params of function func_id (a user-given signature), in one
+ * transaction, in place. Returns 0 or a negative errno after a message.
+ */
+int gadb_annotate(const char *path, int64_t func_id, const struct ga_param *params, size_t n);
+
+/*
+ * The same as gadb_store_build, a piece at a time, so a large build is written while it is
  * analyzed: open (NULL with errno EEXIST when the build is already there),
  * begin_build, then for function idx its code (exits, inlined calls) and
  * its row (with params) in any order and from one thread at a time, then

@@ -435,23 +435,37 @@ out:
  */
 static void test_sig_on_stripped(void)
 {
-	struct bg_proc ga = {}, nosig = {};
+	struct bg_proc ga = {}, nosig = {}, annotated = {};
 	struct cmd_result r = {};
 	cJSON *calls[4];
 	int n = 0;
+	char adb[600], cmd[1400];
 	char *args[] = { "--db", (char *)sample_db("swapper-stripped"), "--json",
 			 "--sig", "func(x, y string) (string, string)", "main.swap", NULL };
 	char *plain[] = { "--db", (char *)sample_db("swapper-stripped"), "main.swap", NULL };
+	char *ann[] = { "--db", adb, "main.swap", NULL };
 	char *run[] = { (char *)sample_bin("swapper-stripped"), "stripped", "binary", NULL };
 
 	REQUIRE_BPF();
+	/* the same signature stored once with 'goanalyze annotate' */
+	snprintf(adb, sizeof(adb), "%s/annotated.db", tmp_dir());
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s' && '%s' annotate --db '%s' main.swap --sig "
+		 "'func(x, y string) (string, string)'", sample_db("swapper-stripped"), adb,
+		 build_path("goanalyze"), adb);
+	sh_run(cmd, 60, &r);
+	ASSERT_EQ(r.status, 0, "annotate");
+	cmd_result_free(&r);
 	if (!ASSERT_TRUE(start_goattach(&ga, args), "start with --sig") ||
-	    !ASSERT_TRUE(start_goattach(&nosig, plain), "start without"))
+	    !ASSERT_TRUE(start_goattach(&nosig, plain), "start without") ||
+	    !ASSERT_TRUE(start_goattach(&annotated, ann), "start on the annotated DB"))
 		goto out;
 	cmd_run(run, 60, &r);
 	ASSERT_STREQ(r.out, "binary stripped\n", "program output");
 	stop_goattach(&ga);
 	stop_goattach(&nosig);
+	stop_goattach(&annotated);
+	ASSERT_CONTAINS(annotated.out, "main.swap(x=\"stripped\", y=\"binary\") = (\"binary\", \"stripped\")",
+			"annotated DB decodes");
 	n = json_calls(ga.out, "main.swap", calls, 4);
 	if (!ASSERT_EQ(n, 1, "one call"))
 		goto out;
@@ -466,6 +480,7 @@ out:
 	cmd_result_free(&r);
 	bg_free(&ga);
 	bg_free(&nosig);
+	bg_free(&annotated);
 }
 
 /* goattach refuses a binary the DB does not describe, naming both ids. */
