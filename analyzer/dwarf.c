@@ -545,6 +545,91 @@ out_die:
 	return t;
 }
 
+/*
+ * The location of a parameter at entry, from its location list: Go 1.17+
+ * emits DW_OP_regN / DW_OP_regx with DW_OP_piece for register arguments,
+ * and frame-relative expressions for stack ones.
+ */
+static void read_entry_location(Dwarf_Die die, uint64_t entry, struct goparam *gp)
+{
+	Dwarf_Loc_Head_c head = NULL;
+	Dwarf_Unsigned count = 0, i, j;
+	Dwarf_Addr base = 0;
+	Dwarf_Attribute attr;
+
+	if (dwarf_attr(die, DW_AT_location, &attr, NULL) != DW_DLV_OK)
+		return;
+	if (dwarf_get_loclist_c(attr, &head, &count, NULL) != DW_DLV_OK) {
+		dwarf_dealloc_attribute(attr);
+		return;
+	}
+	for (i = 0; i < count && gp->loc == GOPARAM_LOC_UNKNOWN; i++) {
+		Dwarf_Small lle = 0, source = 0;
+		Dwarf_Addr lo = 0, hi = 0;
+		Dwarf_Unsigned nops = 0, expr_off, desc_off;
+		Dwarf_Locdesc_c desc;
+
+		if (dwarf_get_locdesc_entry_c(head, i, &lle, &lo, &hi, &nops, &desc, &source,
+					      &expr_off, &desc_off, NULL) != DW_DLV_OK)
+			break;
+		/*
+		 * A plain expression (source 0) holds everywhere. In a list, a
+		 * base address selection entry (begin all ones, as Go writes
+		 * them) sets the base the other entries are offsets from.
+		 */
+		if (source != 0 && lo == (Dwarf_Addr)-1) {
+			base = hi;
+			continue;
+		}
+		if (source != 0 && (entry < base + lo || entry >= base + hi))
+			continue;
+		gp->loc = GOPARAM_LOC_REGS;
+		{
+			int pending = -1;	/* register named since the last piece, -1 none */
+			bool any = false;
+
+			for (j = 0; j < nops; j++) {
+				Dwarf_Small atom = 0;
+				Dwarf_Unsigned op1 = 0, op2, op3, branch;
+
+				if (dwarf_get_location_op_value_c(desc, j, &atom, &op1, &op2, &op3,
+								  &branch, NULL) != DW_DLV_OK)
+					break;
+				if (atom >= DW_OP_reg0 && atom <= DW_OP_reg31) {
+					pending = atom - DW_OP_reg0;
+				} else if (atom == DW_OP_regx) {
+					pending = op1;
+				} else if (atom == DW_OP_piece) {
+					/* a piece with no location before it: that part is gone (-1) */
+					if (gp->nloc_regs < GOPARAM_MAX_LOC)
+						gp->loc_regs[gp->nloc_regs++] = pending;
+					any |= pending >= 0;
+					pending = -1;
+				} else if (atom == DW_OP_call_frame_cfa || atom == DW_OP_fbreg ||
+					   (atom >= DW_OP_breg0 && atom <= DW_OP_breg31)) {
+					gp->loc = GOPARAM_LOC_STACK;
+					break;
+				} else {
+					gp->loc = GOPARAM_LOC_UNKNOWN;	/* something we do not compare */
+					gp->nloc_regs = 0;
+					break;
+				}
+			}
+			/* a lone register without pieces: the whole value */
+			if (gp->loc == GOPARAM_LOC_REGS && pending >= 0 && !gp->nloc_regs) {
+				gp->loc_regs[gp->nloc_regs++] = pending;
+				any = true;
+			}
+			if (gp->loc == GOPARAM_LOC_REGS && !any)
+				gp->nloc_regs = 0;
+		}
+		if (gp->loc == GOPARAM_LOC_REGS && !gp->nloc_regs)
+			gp->loc = GOPARAM_LOC_UNKNOWN;
+	}
+	dwarf_loc_head_c_dealloc(head);
+	dwarf_dealloc_attribute(attr);
+}
+
 int gdwarf__func_params(struct gdwarf *dw, uint64_t entry, const struct goparam **params,
 			size_t *n)
 {
@@ -592,13 +677,17 @@ int gdwarf__func_params(struct gdwarf *dw, uint64_t entry, const struct goparam 
 				else
 					arr = tmp;
 			}
-			if (!err)
-				arr[cnt++] = (struct goparam){
+			if (!err) {
+				arr[cnt] = (struct goparam){
 					/* names point into .debug_str and live as long as dbg */
 					.name = name ? name : "_",
 					.type = t,
 					.is_result = die_attr_flag(child, DW_AT_variable_parameter),
 				};
+				if (!arr[cnt].is_result)
+					read_entry_location(child, entry, &arr[cnt]);
+				cnt++;
+			}
 		}
 		if (dwarf_siblingof_b(dw->dbg, child, true, &next, NULL) != DW_DLV_OK)
 			next = NULL;

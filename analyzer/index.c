@@ -229,6 +229,50 @@ static int mark_abi_wrappers(const struct gbin *bin, enum ga_arch arch, struct g
 	return 0;
 }
 
+/*
+ * Compare where the ABI puts each argument at entry with DWARF's location
+ * list there: a disagreement is kept, and shown by the report.
+ */
+static int check_against_dwarf(enum ga_arch arch, const struct goparam *gps, struct ga_param *params,
+			       size_t n, struct index_result *res)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		const struct goparam *gp = &gps[i];
+		struct ga_param *p = &params[i];
+		char buf[256] = "";
+		size_t used = 0;
+		bool same;
+
+		if (gp->is_result || gp->loc == GOPARAM_LOC_UNKNOWN || !p->npieces)
+			continue;
+		if (gp->loc == GOPARAM_LOC_STACK) {
+			snprintf(buf, sizeof(buf), "stack");
+			same = p->on_stack;
+		} else {
+			/* pieces DWARF leaves without a location (dead parts) are not compared */
+			same = !p->on_stack && (size_t)gp->nloc_regs == p->npieces;
+			for (k = 0; k < (size_t)gp->nloc_regs; k++) {
+				used += snprintf(buf + used, sizeof(buf) - used, "%s%s", k ? "," : "",
+						 gp->loc_regs[k] < 0 ? "-" :
+						 ga_reg_name(arch, gp->loc_regs[k]));
+				if (same && gp->loc_regs[k] >= 0 && p->pieces[k].reg != gp->loc_regs[k])
+					same = false;
+				if (used >= sizeof(buf))
+					break;
+			}
+		}
+		p->dwarf_check = same ? GA_DWARF_AGREES : GA_DWARF_DIFFERS;
+		p->dwarf_loc = strdup(buf);
+		if (!p->dwarf_loc)
+			return -ENOMEM;
+		res->n_dwarf_checked++;
+		res->n_dwarf_differs += !same;
+	}
+	return 0;
+}
+
 /* Functions are disassembled in chunks handed out to one thread per core. */
 #define INDEX_CHUNK 256
 #define INDEX_MAX_THREADS 8
@@ -507,6 +551,8 @@ static int index_funcs(const struct gbin *bin, const struct pclntab *tab, struct
 		if (dw && !f->is_wrapper && f->decode_status != GA_DECODE_BAD &&
 		    !gdwarf__func_params(dw, f->entry, &gps, &ngps)) {
 			err = abi_assign(b->arch, f->abi, gps, ngps, &f->params);
+			if (!err)
+				err = check_against_dwarf(b->arch, gps, f->params, ngps, res);
 			gdwarf__params_free(dw, gps);
 			if (err)
 				return err;

@@ -13,6 +13,8 @@ struct index_result {
 	size_t n_params_known;	/* functions whose params DWARF described */
 	size_t n_jcc_entry;	/* functions with an entry probe on the stack-check branch */
 	size_t n_bad;		/* functions whose bytes did not decode */
+	size_t n_dwarf_checked;	/* arguments whose location DWARF also gives */
+	size_t n_dwarf_differs;	/* ... and where it says otherwise */
 };
 
 struct indexer;

@@ -82,6 +82,10 @@ static int do_index(int argc, char **argv)
 		       path, res.build.go_version ? res.build.go_version : "unknown Go",
 		       ga_arch_name(res.build.arch), ga_abi_name(res.build.default_abi), res.nfuncs,
 		       res.n_params_known, res.n_jcc_entry, res.n_bad, env.db_path);
+		if (res.n_dwarf_checked)
+			printf("argument locations checked against DWARF location lists: %zu, %zu differ%s\n",
+			       res.n_dwarf_checked, res.n_dwarf_differs,
+			       res.n_dwarf_differs ? " (see the report's warnings)" : "");
 	}
 	index_result_clear(&res);
 	return err;

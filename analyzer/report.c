@@ -54,6 +54,9 @@ static void print_func_plain(FILE *out, const struct ga_build *b, const struct g
 		param_location(b->arch, p, loc, sizeof(loc));
 		fprintf(out, "  %s %s %s  [%s]\n", p->is_result ? "result" : "arg   ", p->name,
 			p->type_name, loc);
+		if (p->dwarf_check == GA_DWARF_DIFFERS)
+			fprintf(out, "  warning: %s: DWARF puts %s in [%s] at entry, the ABI in [%s]\n",
+				f->name, p->name, p->dwarf_loc ? p->dwarf_loc : "?", loc);
 	}
 }
 
@@ -158,6 +161,10 @@ static cJSON *func_json(const struct ga_build *b, const struct ga_func *f)
 		cJSON_AddBoolToObject(e, "result", p->is_result);
 		param_location(b->arch, p, loc, sizeof(loc));
 		cJSON_AddStringToObject(e, "location", loc);
+		if (p->dwarf_check != GA_DWARF_UNCHECKED) {
+			cJSON_AddStringToObject(e, "dwarf_location", p->dwarf_loc ? p->dwarf_loc : "");
+			cJSON_AddBoolToObject(e, "dwarf_agrees", p->dwarf_check == GA_DWARF_AGREES);
+		}
 		pieces = cJSON_AddArrayToObject(e, "pieces");
 		for (j = 0; j < p->npieces; j++) {
 			const struct ga_piece *pc = &p->pieces[j];

@@ -407,6 +407,10 @@ static int load_func_details(struct gadb *db, struct load_stmts *ls, struct ga_f
 		p->size = sqlite3_column_int64(st, 4);
 		p->is_result = sqlite3_column_int(st, 5);
 		p->on_stack = sqlite3_column_int(st, 6);
+		if (sqlite3_column_type(st, 7) != SQLITE_NULL)
+			p->dwarf_check = strcmp((const char *)sqlite3_column_text(st, 7), "agrees") ?
+						 GA_DWARF_DIFFERS : GA_DWARF_AGREES;
+		p->dwarf_loc = col_strdup(st, 8);
 
 		sqlite3_reset(ps);
 		sqlite3_bind_int64(ps, 1, sqlite3_column_int64(st, 0));
@@ -517,8 +521,8 @@ int gadb__load_funcs(struct gadb *db, int64_t build_id, const char *const *patte
 			       "WHERE function_id = ? ORDER BY offset",
 			       -1, &ls.exits, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db->sql,
-			       "SELECT id, name, type_name, kind, size, is_result, on_stack FROM params "
-			       "WHERE function_id = ? ORDER BY idx",
+			       "SELECT id, name, type_name, kind, size, is_result, on_stack, dwarf_check, "
+			       "dwarf_loc FROM params WHERE function_id = ? ORDER BY idx",
 			       -1, &ls.params, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db->sql,
 			       "SELECT path, kind, size, loc, reg, stack_off FROM param_pieces "
@@ -762,6 +766,9 @@ static int store_params(struct store_stmts *ss, int64_t func_id, const struct ga
 		sqlite3_bind_int64(st, 6, p->size);
 		sqlite3_bind_int(st, 7, p->is_result);
 		sqlite3_bind_int(st, 8, p->on_stack);
+		bind_text_or_null(st, 9, p->dwarf_check == GA_DWARF_AGREES ? "agrees" :
+					 p->dwarf_check == GA_DWARF_DIFFERS ? "differs" : NULL);
+		bind_text_or_null(st, 10, p->dwarf_loc);
 		if (step_done(st))
 			return -EIO;
 		param_id = sqlite3_last_insert_rowid(sqlite3_db_handle(st));
@@ -986,7 +993,7 @@ static int store_stmts_prepare(sqlite3 *sql, struct store_stmts *ss)
 			       -1, &ss->exit, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(sql,
 			       "INSERT INTO params (function_id, idx, name, type_name, kind, size, is_result, "
-			       "on_stack) VALUES (?,?,?,?,?,?,?,?)",
+			       "on_stack, dwarf_check, dwarf_loc) VALUES (?,?,?,?,?,?,?,?,?,?)",
 			       -1, &ss->param, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(sql,
 			       "INSERT INTO param_pieces (param_id, idx, path, kind, size, loc, reg, stack_off) "

@@ -29,8 +29,20 @@ struct gotype {
 };
 
 /* A parameter or result before layout: borrowed name and type. */
+#define GOPARAM_MAX_LOC 16
+
+/* What DWARF's location list says about a parameter at the function's entry. */
+enum goparam_loc {
+	GOPARAM_LOC_UNKNOWN = 0,	/* no location list, or none covering the entry */
+	GOPARAM_LOC_REGS,		/* in registers: loc_regs */
+	GOPARAM_LOC_STACK,		/* in memory relative to the frame */
+};
+
 struct goparam {
 	const char *name;
 	const struct gotype *type;
 	bool is_result;
+	enum goparam_loc loc;
+	int nloc_regs;
+	int loc_regs[GOPARAM_MAX_LOC];	/* DWARF register numbers, in piece order */
 };

@@ -46,6 +46,7 @@ void ga_params_free(struct ga_param *params, size_t n)
 		for (j = 0; j < params[i].npieces; j++)
 			free(params[i].pieces[j].path);
 		free(params[i].pieces);
+		free(params[i].dwarf_loc);
 		free(params[i].name);
 		free(params[i].type_name);
 	}

@@ -151,6 +151,13 @@ struct ga_piece {
 	int32_t stack_off;	/* offset from SP at entry when loc == STACK */
 };
 
+/* The computed location against DWARF's location list at the entry. */
+enum ga_dwarf_check {
+	GA_DWARF_UNCHECKED = 0,	/* no location list to compare with (results, stripped) */
+	GA_DWARF_AGREES,
+	GA_DWARF_DIFFERS,
+};
+
 struct ga_param {
 	char *name;
 	char *type_name;
@@ -158,6 +165,8 @@ struct ga_param {
 	uint32_t size;
 	bool is_result;
 	bool on_stack;		/* assigned to the stack as a whole */
+	enum ga_dwarf_check dwarf_check;
+	char *dwarf_loc;	/* what DWARF says at entry ("rcx,rdi", "stack"), NULL if nothing */
 	size_t npieces;
 	struct ga_piece *pieces;
 };

@@ -6,7 +6,8 @@
 --   1  first release: builds, functions, exits, params, param_pieces, runtime_facts
 --   2  builds.trimpath and builds.race; modules and build_settings from build info
 --   3  inlines: the calls the compiler inlined into each function
-PRAGMA user_version = 3;
+--   4  params.dwarf_check and params.dwarf_loc: the ABI layout against DWARF's location lists
+PRAGMA user_version = 4;
 
 -- One row per indexed binary ("build"). A DB may hold many builds.
 CREATE TABLE builds (
@@ -106,6 +107,8 @@ CREATE TABLE params (
 	size        INTEGER NOT NULL,
 	is_result   INTEGER NOT NULL,
 	on_stack    INTEGER NOT NULL,
+	dwarf_check TEXT CHECK (dwarf_check IN ('agrees', 'differs')),  -- NULL: nothing to compare
+	dwarf_loc   TEXT,                       -- where DWARF puts it at entry: "rcx,rdi", "stack"
 	UNIQUE (function_id, idx)
 );
 

@@ -436,6 +436,57 @@ static void test_report_inlined_only(void)
 	cmd_result_free(&dw);
 }
 
+/* sqlite3 SCALAR query on db, as a number. */
+static long long db_count(const char *db, const char *query)
+{
+	char cmd[2048];
+	struct cmd_result r = {};
+	long long v = -1;
+
+	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' \"%s\"", db, query);
+	sh_run(cmd, 30, &r);
+	if (r.status == 0 && r.out)
+		v = atoll(r.out);
+	cmd_result_free(&r);
+	return v;
+}
+
+/*
+ * The computed argument locations against DWARF's location lists: every
+ * argument of the samples' own functions agrees; across the runtime and
+ * the standard library, the few where Go's DWARF lists odd pieces are kept
+ * as warnings in the report.
+ */
+static void test_locations_match_dwarf(void)
+{
+	const char *db = tmp_path("loc.db");
+	char cmd[1024];
+	struct cmd_result r = {};
+	long long agree, differ, main_agree, main_differ;
+
+	unlink(db);
+	if (!ASSERT_EQ(index_sample("funcs", db), 0, "index"))
+		return;
+	agree = db_count(db, "SELECT count(*) FROM params WHERE dwarf_check = 'agrees'");
+	differ = db_count(db, "SELECT count(*) FROM params WHERE dwarf_check = 'differs'");
+	main_agree = db_count(db, "SELECT count(*) FROM params p JOIN functions f ON f.id = p.function_id "
+			      "WHERE f.name LIKE 'main.%' AND p.dwarf_check = 'agrees'");
+	main_differ = db_count(db, "SELECT count(*) FROM params p JOIN functions f ON f.id = "
+			       "p.function_id WHERE f.name LIKE 'main.%' AND p.dwarf_check = 'differs'");
+	printf("  funcs: %lld arguments agree with DWARF, %lld differ; main.*: %lld agree, %lld differ\n",
+	       agree, differ, main_agree, main_differ);
+	ASSERT_GE(main_agree, 7, "the samples' arguments were checked");
+	ASSERT_EQ(main_differ, 0, "the samples' arguments agree");
+	ASSERT_GE(agree * 100, (agree + differ) * 97, "97% agree overall");
+	if (differ > 0) {
+		snprintf(cmd, sizeof(cmd), "'%s' report --db '%s' | grep -c 'warning: .*: DWARF puts'",
+			 build_path("goanalyze"), db);
+		sh_run(cmd, 60, &r);
+		ASSERT_EQ(atoll(r.out ? r.out : "0"), differ, "each disagreement is a warning in the report");
+		cmd_result_free(&r);
+	}
+}
+
 static char *trim(char *s)
 {
 	size_t n = strlen(s);
@@ -707,6 +758,7 @@ int main(void)
 	RUN_TEST(test_funcs_match_symtab);
 	RUN_TEST(test_stripped_same_as_unstripped);
 	RUN_TEST(test_buildinfo_matches_go_version);
+	RUN_TEST(test_locations_match_dwarf);
 	RUN_TEST(test_inlines_match_dwarf);
 	RUN_TEST(test_report_inlined_only);
 	RUN_TEST(test_no_section_headers);
