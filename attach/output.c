@@ -153,6 +153,89 @@ static int64_t sign_extend(uint64_t v, int size)
 	return size >= 8 ? (int64_t)v : (int64_t)(v << shift) >> shift;
 }
 
+static uint64_t read_le(const char *p, int size)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = size - 1; i >= 0; i--)
+		v = v << 8 | (uint8_t)p[i];
+	return v;
+}
+
+static void format_double(double v, char *buf, size_t len);
+
+/* The bits of a float32 or float64, as Go's %v would print the value. */
+static void format_float_bits(uint64_t bits, int size, char *buf, size_t len)
+{
+	if (size == 4) {
+		uint32_t b = (uint32_t)bits;
+		float f;
+
+		memcpy(&f, &b, sizeof(f));
+		format_double(f, buf, len);
+	} else {
+		double d;
+
+		memcpy(&d, &bits, sizeof(d));
+		format_double(d, buf, len);
+	}
+}
+
+/*
+ * A slice: []byte as a quoted string (bounded), slices of other basic
+ * types as their first elements, the rest as len and cap.
+ */
+static cJSON *decode_slice(const struct leaf *l, const struct ga_vals *v, uint64_t len, uint64_t cap,
+			   struct sbuf *t)
+{
+	enum ga_piece_kind ek = GA_PIECE_UINT;
+	int esize = slice_elem(l->param->type_name, &ek), slot = l->str[0];
+	cJSON *o = cJSON_CreateObject(), *elems;
+	size_t i, n;
+
+	cJSON_AddNumberToObject(o, "len", (double)len);
+	cJSON_AddNumberToObject(o, "cap", (double)cap);
+	if (!esize || slot < 0 || (len && !v->str_len[slot])) {
+		sb_printf(t, "[len=%" PRIu64 " cap=%" PRIu64 "]", len, cap);
+		return o;
+	}
+	n = v->str_len[slot] / esize;
+	if (esize == 1 && ek == GA_PIECE_UINT) {
+		char tmp[GA_STR_LEN + 1];
+
+		/* []byte: quoted, like a string */
+		quote_text(t, v->strs[slot], n);
+		memcpy(tmp, v->strs[slot], n);
+		tmp[n] = '\0';
+		cJSON_AddStringToObject(o, "bytes", tmp);
+		if (len > n)
+			sb_printf(t, "...(%" PRIu64 " bytes)", len);
+		return o;
+	}
+	elems = cJSON_AddArrayToObject(o, "elems");
+	sb_printf(t, "[");
+	for (i = 0; i < n; i++) {
+		uint64_t e = read_le(v->strs[slot] + i * esize, esize);
+		char num[64];
+
+		if (ek == GA_PIECE_INT)
+			snprintf(num, sizeof(num), "%" PRId64, sign_extend(e, esize));
+		else if (ek == GA_PIECE_BOOL)
+			snprintf(num, sizeof(num), "%s", e ? "true" : "false");
+		else if (ek == GA_PIECE_FLOAT)
+			format_float_bits(e, esize, num, sizeof(num));
+		else
+			snprintf(num, sizeof(num), "%" PRIu64, e);
+		sb_printf(t, "%s%s", i ? " " : "", num);
+		cJSON_AddItemToArray(elems, cJSON_CreateRaw(num));
+	}
+	sb_printf(t, "%s]", len > n ? " ..." : "");
+	if (len > n)
+		sb_printf(t, "(len=%" PRIu64 ")", len);
+	return o;
+}
+
 static cJSON *decode_leaf(const struct leaf *l, const struct ga_vals *v, struct sbuf *t)
 {
 	const struct ga_piece *pc = &l->pieces[0];
@@ -193,14 +276,8 @@ static cJSON *decode_leaf(const struct leaf *l, const struct ga_vals *v, struct 
 		if (!w) {
 			sb_printf(t, "nil");
 			return cJSON_CreateNull();
-		} else {
-			cJSON *o = cJSON_CreateObject();
-
-			sb_printf(t, "[len=%" PRIu64 " cap=%" PRIu64 "]", w2, w3);
-			cJSON_AddNumberToObject(o, "len", (double)w2);
-			cJSON_AddNumberToObject(o, "cap", (double)w3);
-			return o;
 		}
+		return decode_slice(l, v, w2, w3, t);
 	case GA_PIECE_IFACE_TAB:
 		if (!leaf_word(l, v, 0, &w, &unreadable) || !leaf_word(l, v, 1, &w2, &unreadable))
 			break;
@@ -229,18 +306,7 @@ static cJSON *decode_leaf(const struct leaf *l, const struct ga_vals *v, struct 
 			sb_printf(t, "%s", (w & 0xff) ? "true" : "false");
 			return cJSON_CreateBool(w & 0xff);
 		case GA_PIECE_FLOAT:
-			if (pc->size == 4) {
-				uint32_t bits = (uint32_t)w;
-				float f;
-
-				memcpy(&f, &bits, sizeof(f));
-				format_double(f, num, sizeof(num));
-			} else {
-				double d;
-
-				memcpy(&d, &w, sizeof(d));
-				format_double(d, num, sizeof(num));
-			}
+			format_float_bits(w, pc->size, num, sizeof(num));
 			sb_printf(t, "%s", num);
 			return isfinite(strtod(num, NULL)) ? cJSON_CreateRaw(num) : cJSON_CreateString(num);
 		case GA_PIECE_PTR:

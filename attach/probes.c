@@ -39,6 +39,35 @@ size_t layout_piece_base(const struct ga_func *f, size_t param)
 	return base;
 }
 
+int slice_elem(const char *type_name, enum ga_piece_kind *kind)
+{
+	static const struct {
+		const char *name;
+		int size;
+		enum ga_piece_kind kind;
+	} elems[] = {
+		{ "uint8", 1, GA_PIECE_UINT }, { "byte", 1, GA_PIECE_UINT },
+		{ "int8", 1, GA_PIECE_INT }, { "bool", 1, GA_PIECE_BOOL },
+		{ "int16", 2, GA_PIECE_INT }, { "uint16", 2, GA_PIECE_UINT },
+		{ "int32", 4, GA_PIECE_INT }, { "rune", 4, GA_PIECE_INT },
+		{ "uint32", 4, GA_PIECE_UINT }, { "float32", 4, GA_PIECE_FLOAT },
+		{ "int", 8, GA_PIECE_INT }, { "int64", 8, GA_PIECE_INT },
+		{ "uint", 8, GA_PIECE_UINT }, { "uint64", 8, GA_PIECE_UINT },
+		{ "uintptr", 8, GA_PIECE_UINT }, { "float64", 8, GA_PIECE_FLOAT },
+	};
+	size_t i;
+
+	if (!type_name || strncmp(type_name, "[]", 2))
+		return 0;
+	for (i = 0; i < sizeof(elems) / sizeof(elems[0]); i++) {
+		if (!strcmp(type_name + 2, elems[i].name)) {
+			*kind = elems[i].kind;
+			return elems[i].size;
+		}
+	}
+	return 0;
+}
+
 static bool is_xmm(enum ga_arch arch, int reg)
 {
 	return arch == GA_ARCH_AMD64 && reg >= 17 && reg <= 32;
@@ -81,20 +110,35 @@ static void layout_side(const struct ga_build *b, const struct ga_func *f, bool 
 			nwords++;
 		}
 	}
-	/* Strings: a data word followed by its length word. */
+	/*
+	 * Strings (a data word, then its length) and the first bytes of
+	 * slices of basic types (data, length in elements, capacity).
+	 */
 	idx = 0;
 	for (p = 0; p < f->nparams; p++) {
 		const struct ga_param *prm = &f->params[p];
 
 		for (k = 0; k < prm->npieces; k++, idx++) {
-			if (prm->is_result != results || prm->pieces[k].kind != GA_PIECE_STR_DATA ||
-			    k + 1 >= prm->npieces || prm->pieces[k + 1].kind != GA_PIECE_STR_LEN)
+			enum ga_piece_kind ek;
+			int esize = 0, shift = 0;
+
+			if (prm->is_result != results || k + 1 >= prm->npieces)
+				continue;
+			if (prm->pieces[k].kind == GA_PIECE_SLICE_DATA &&
+			    !strcmp(prm->pieces[k].path, prm->name))
+				esize = slice_elem(prm->type_name, &ek);
+			if (!(prm->pieces[k].kind == GA_PIECE_STR_DATA &&
+			      prm->pieces[k + 1].kind == GA_PIECE_STR_LEN) &&
+			    !(esize && prm->pieces[k + 1].kind == GA_PIECE_SLICE_LEN))
 				continue;
 			if (lay->word[idx] < 0 || lay->word[idx + 1] < 0 || nstrs == GA_MAX_STRS)
 				continue;
+			while (esize > 1 << shift)
+				shift++;
 			lay->str[idx] = nstrs;
 			spec->strs[nstrs++] = (struct ga_strfetch){
 				.ptr_word = lay->word[idx], .len_word = lay->word[idx + 1],
+				.len_shift = shift,
 			};
 		}
 	}

@@ -53,3 +53,9 @@ void probe_plan_clear(struct probe_plan *plan);
 
 /* Index of the first piece of param p in a layout's flat arrays. */
 size_t layout_piece_base(const struct ga_func *f, size_t param);
+
+/*
+ * For a slice type name "[]T" with T a basic type: T's size in bytes and
+ * its decoding kind; 0 when the elements are not shown (strings, structs).
+ */
+int slice_elem(const char *type_name, enum ga_piece_kind *kind);

@@ -126,17 +126,25 @@ static __always_inline void fetch(struct pt_regs *ctx, const struct ga_probe_spe
 	for (i = 0; i < GA_MAX_STRS; i++) {
 		const struct ga_strfetch *s = &spec->strs[i];
 		__u64 ptr, len;
-		__u32 n;
+		__u32 n, shift;
+		long rc;
 
 		if (i >= spec->nstrs)
 			break;
 		ptr = v->words[s->ptr_word & (GA_MAX_WORDS - 1)];
 		len = v->words[s->len_word & (GA_MAX_WORDS - 1)];
-		n = len > GA_STR_LEN ? GA_STR_LEN : len;
+		/* bytes to copy: the length in elements scaled, at most GA_STR_LEN */
+		shift = s->len_shift & 7;
+		n = len >= (GA_STR_LEN >> shift) ? GA_STR_LEN : (len << shift) & (GA_STR_LEN - 1);
 		v->str_len[i] = 0;
 		if (!ptr || !n)
 			continue;
-		if (!bpf_probe_read_user(v->strs[i], n, (void *)ptr))
+		/* two calls, so the verifier sees a constant or a masked size */
+		if (n == GA_STR_LEN)
+			rc = bpf_probe_read_user(v->strs[i], GA_STR_LEN, (void *)ptr);
+		else
+			rc = bpf_probe_read_user(v->strs[i], n & (GA_STR_LEN - 1), (void *)ptr);
+		if (!rc)
 			v->str_len[i] = n;
 	}
 }

@@ -49,7 +49,8 @@ struct ga_fetch {
 struct ga_strfetch {
 	unsigned char ptr_word;	/* index of the data pointer in words[] */
 	unsigned char len_word;	/* index of the length in words[] */
-	unsigned char pad[2];
+	unsigned char len_shift;	/* bytes = length << len_shift (slices of wider elements) */
+	unsigned char pad;
 };
 
 struct ga_probe_spec {

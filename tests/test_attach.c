@@ -357,6 +357,43 @@ out:
 	bg_free(&ga);
 }
 
+/* Slices: []byte decoded as text, []int32 as its elements, both with len and cap. */
+static void test_slices(void)
+{
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	cJSON *calls[4], *xs, *elems, *args;
+	int n = 0;
+	char *ga_args[] = { "--db", (char *)sample_db("funcs"), "--json", "main.sum", NULL };
+	char *run[] = { (char *)sample_bin("funcs"), "slices", "hello", "1", "-2", "30", NULL };
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, ga_args), "start"))
+		goto out;
+	cmd_run(run, 60, &r);
+	ASSERT_STREQ(r.out, "sum(\"hello\", [1 -2 30]) = 34 \"h\"\n", "program output");
+	stop_goattach(&ga);
+	n = json_calls(ga.out, "main.sum", calls, 4);
+	if (!ASSERT_EQ(n, 1, "one call"))
+		goto out;
+	args = cJSON_GetObjectItem(calls[0], "args");
+	ASSERT_STREQ(str(args, "b", "bytes"), "hello", "[]byte as text");
+	ASSERT_EQ(num(args, "b", "len"), 5, "len");
+	xs = cJSON_GetObjectItem(args, "xs");
+	elems = cJSON_GetObjectItem(xs, "elems");
+	if (ASSERT_EQ(cJSON_GetArraySize(elems), 3, "three elements")) {
+		ASSERT_EQ(cJSON_GetArrayItem(elems, 0)->valuedouble, 1, "xs[0]");
+		ASSERT_EQ(cJSON_GetArrayItem(elems, 1)->valuedouble, -2, "xs[1]");
+		ASSERT_EQ(cJSON_GetArrayItem(elems, 2)->valuedouble, 30, "xs[2]");
+	}
+	ASSERT_EQ(num(calls[0], "results", "~r0"), 34, "int result");
+	ASSERT_STREQ(str(cJSON_GetObjectItem(calls[0], "results"), "~r1", "bytes"), "h", "[]byte result");
+out:
+	free_calls(calls, n);
+	cmd_result_free(&r);
+	bg_free(&ga);
+}
+
 /* Recursion: calls pair by depth on one goroutine; latencies nest. */
 static void test_recursion(void)
 {
@@ -661,6 +698,7 @@ int main(void)
 	RUN_TEST(test_classify_return_paths);
 	RUN_TEST(test_mixed_results);
 	RUN_TEST(test_pointer_receiver);
+	RUN_TEST(test_slices);
 	RUN_TEST(test_recursion);
 	RUN_TEST(test_stack_growth_counts_once);
 	RUN_TEST(test_sig_on_stripped);

@@ -74,6 +74,17 @@ func grow(depth int) int {
 	return grow(depth-1) + 1 + int(buf[(depth+1)%len(buf)])
 }
 
+// Slices: a []byte shown as text, a []int32 by its elements.
+//
+//go:noinline
+func sum(b []byte, xs []int32) (int, []byte) {
+	total := len(b)
+	for _, x := range xs {
+		total += int(x)
+	}
+	return total, b[:1]
+}
+
 func atoi(s string) int {
 	n, err := strconv.Atoi(s)
 	if err != nil {
@@ -85,7 +96,7 @@ func atoi(s string) int {
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: funcs classify|mixed|add|fact|grow ARGS...")
+		fmt.Fprintln(os.Stderr, "usage: funcs classify|mixed|add|slices|fact|grow ARGS...")
 		os.Exit(2)
 	}
 	args := os.Args[2:]
@@ -107,6 +118,13 @@ func main() {
 			n := atoi(a)
 			fmt.Printf("add(%d) = %d\n", n, c.Add(n))
 		}
+	case "slices":
+		xs := make([]int32, 0, len(args))
+		for _, a := range args[1:] {
+			xs = append(xs, int32(atoi(a)))
+		}
+		n, head := sum([]byte(args[0]), xs)
+		fmt.Printf("sum(%q, %v) = %d %q\n", args[0], xs, n, head)
 	case "fact":
 		n := atoi(args[0])
 		fmt.Printf("fact(%d) = %d\n", n, fact(n))
