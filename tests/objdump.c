@@ -2,6 +2,7 @@
 /* objdump's view of a Go binary's functions: the tests' independent disassembler. */
 #include <stdlib.h>
 
+#include "model.h"
 #include "objdump.h"
 #include "test.h"
 
@@ -161,7 +162,8 @@ struct od_func *objdump_funcs(const char *objdump, const char *bin, const struct
 			continue;
 		}
 		if ((nf || bounds) && parse_insn(line, &in)) {
-			in.bad = strstr(line, "(bad)") || strstr(line, ".byte");
+			/* ".byte" as the mnemonic, not in a symbol name such as <time.byteString> */
+			in.bad = strstr(line, "(bad)") || !strcmp(in.mnem, ".byte");
 			if (bounds && in.target) {
 				const struct od_bound *t = bound_at(bounds, nbounds, in.target);
 
@@ -213,3 +215,27 @@ const struct od_func *od_find(const struct od_func *funcs, size_t n, uint64_t ad
 	return find_start(funcs, n, sizeof(*funcs), addr);
 }
 
+
+bool od_matches(const struct od_func *o, const struct ga_func *f, char *why, size_t len)
+{
+	uint32_t rets[64], tails[64];
+	size_t nr = 0, nt = 0, k;
+	bool ok;
+
+	for (k = 0; k < f->nexits && k < 64; k++) {
+		if (f->exits[k].kind == GA_EXIT_RET)
+			rets[nr++] = f->exits[k].offset;
+		else
+			tails[nt++] = f->exits[k].offset;
+	}
+	ok = nr == o->nrets && nt == o->ntails && !memcmp(rets, o->rets, nr * sizeof(*rets)) &&
+	     !memcmp(tails, o->tails, nt * sizeof(*tails));
+	if (o->entry_probe >= 0)
+		ok = ok && f->entry_kind == GA_ENTRY_JCC && f->entry_probe_offset == (uint32_t)o->entry_probe;
+	else
+		ok = ok && f->entry_kind == GA_ENTRY_RAW && f->entry_probe_offset == 0;
+	if (!ok)
+		snprintf(why, len, "rets %zu/%zu tails %zu/%zu entry +%u/%lld", nr, o->nrets, nt, o->ntails,
+			 f->entry_probe_offset, (long long)o->entry_probe);
+	return ok;
+}

@@ -39,3 +39,11 @@ struct od_bound {
 struct od_func *objdump_funcs(const char *objdump, const char *bin, const struct od_bound *bounds,
 			      size_t nbounds, size_t *nfuncs);
 const struct od_func *od_find(const struct od_func *funcs, size_t n, uint64_t addr);
+
+struct ga_func;
+
+/*
+ * Do goanalyze's exits and entry probe for f equal objdump's view o?
+ * On a difference, why says what differs.
+ */
+bool od_matches(const struct od_func *o, const struct ga_func *f, char *why, size_t len);

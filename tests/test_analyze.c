@@ -76,33 +76,15 @@ static void test_exits_match_objdump(void)
 		for (i = 0; i < nf; i++) {
 			const struct ga_func *f = &funcs[i];
 			const struct od_func *o = od_find(od, nod, f->entry);
-			uint32_t rets[64], tails[64];
-			size_t nr = 0, nt = 0, k;
-			bool ok;
+			char why[128];
 
 			if (!o)
 				continue;
 			compared++;
-			for (k = 0; k < f->nexits && k < 64; k++) {
-				if (f->exits[k].kind == GA_EXIT_RET)
-					rets[nr++] = f->exits[k].offset;
-				else
-					tails[nt++] = f->exits[k].offset;
-			}
-			ok = nr == o->nrets && nt == o->ntails &&
-			     !memcmp(rets, o->rets, nr * sizeof(*rets)) &&
-			     !memcmp(tails, o->tails, nt * sizeof(*tails));
-			if (o->entry_probe >= 0) {
+			if (o->entry_probe >= 0)
 				jcc++;
-				ok = ok && f->entry_kind == GA_ENTRY_JCC &&
-				     f->entry_probe_offset == (uint32_t)o->entry_probe;
-			} else {
-				ok = ok && f->entry_kind == GA_ENTRY_RAW && f->entry_probe_offset == 0;
-			}
-			if (!ok && mism++ < 5)
-				printf("  %s: %s differs from objdump (rets %zu/%zu tails %zu/%zu "
-				       "entry +%u/%lld)\n", builds[s].name, f->name, nr, o->nrets, nt,
-				       o->ntails, f->entry_probe_offset, (long long)o->entry_probe);
+			if (!od_matches(o, f, why, sizeof(why)) && mism++ < 5)
+				printf("  %s: %s differs from objdump (%s)\n", builds[s].name, f->name, why);
 		}
 		printf("  %s: %zu functions compared with %s, %zu with a stack-check entry, "
 		       "%zu differ\n", builds[s].name, compared, builds[s].objdump, jcc, mism);
