@@ -607,6 +607,7 @@ int indexer__run(struct indexer *ix, struct gadb_writer *writer, struct index_re
 	if (buildinfo_read(bin, b))
 		pr_info("index: no Go version in '%s' (no build info, no runtime.buildVersion)", path);
 	snprintf(b->pclntab_format, sizeof(b->pclntab_format), "%s", tab->format);
+	b->types_base = tab->types;
 	b->text_start = tab->text_start;
 	b->default_abi = default_abi(b->arch, b->go_version, tab->format);
 	/* cgo binaries are dynamically linked unless built otherwise; build info says for sure. */

@@ -388,14 +388,21 @@ static int parse_table(struct pclntab *tab, const struct pcln_reader *r)
 	for (i = 1; !err && i < tab->nfunc; i++)
 		if (tab->funcs[i].entry < tab->funcs[i - 1].entry)
 			err = -EINVAL;
-	if (!err && magic != PCLN_MAGIC_12 && magic != PCLN_MAGIC_116) {
-		/* funcdata are offsets from moduledata.gofunc (two words further from 1.20) */
+	if (!err && magic != PCLN_MAGIC_12) {
+		/*
+		 * moduledata.types (word 35, 37 from Go 1.20 which added covctrs)
+		 * is the base of type names; funcdata are offsets from
+		 * moduledata.gofunc (word 38, 40 from 1.20), Go 1.18+.
+		 */
 		const uint8_t *md = moduledata_find(r->bin, r->addr, tab->ptr_size, tab->nameoff_base);
 		int word = magic == PCLN_MAGIC_120 ? 40 : 38;
 
 		if (md)
+			tab->types = read_uint(md + (magic == PCLN_MAGIC_120 ? 37 : 35) * tab->ptr_size,
+					       tab->ptr_size);
+		if (md && magic != PCLN_MAGIC_116)
 			tab->gofunc = read_uint(md + word * tab->ptr_size, tab->ptr_size);
-		if (!tab->gofunc) {
+		if (!tab->gofunc && magic != PCLN_MAGIC_116) {
 			uint64_t addr;
 
 			if (!gbin__symbol(r->bin, "go:func.*", &addr, NULL) ||

@@ -40,6 +40,7 @@ struct pclntab {
 	uint64_t pctab_off;
 	uint64_t pcln_off;	/* base of _func offsets */
 	uint64_t gofunc;	/* 1.18+: base of funcdata offsets (moduledata.gofunc), 0 unknown */
+	uint64_t types;		/* 1.16+: moduledata.types, base of type name offsets, 0 unknown */
 };
 
 /* Find and parse the table. NULL + errno on failure, after one error line. */

@@ -120,6 +120,7 @@ static void quote_text(struct sbuf *b, const char *s, size_t n)
 
 /* One decoded value: text in Go syntax, JSON as a cJSON item. */
 struct leaf {
+	const struct probe_plan *plan;
 	const struct ga_param *param;
 	const struct ga_piece *pieces;
 	size_t npieces;
@@ -286,10 +287,17 @@ static cJSON *decode_leaf(const struct leaf *l, const struct ga_vals *v, struct 
 			return cJSON_CreateNull();
 		} else {
 			cJSON *o = cJSON_CreateObject();
+			char tname[256];
+			const char *dyn = plan_type_name(l->plan, w, l->param->kind != GA_KIND_EFACE,
+							 tname, sizeof(tname));
 
-			sb_printf(t, "<%s 0x%" PRIx64 " data 0x%" PRIx64 ">", l->param->type_name, w, w2);
-			snprintf(num, sizeof(num), "0x%" PRIx64, w);
-			cJSON_AddStringToObject(o, "type", num);
+			/* the dynamic type by name when the binary holds it, else its address */
+			if (!dyn) {
+				snprintf(tname, sizeof(tname), "0x%" PRIx64, w);
+				dyn = tname;
+			}
+			sb_printf(t, "<%s 0x%" PRIx64 ">", dyn, w2);
+			cJSON_AddStringToObject(o, "type", dyn);
 			snprintf(num, sizeof(num), "0x%" PRIx64, w2);
 			cJSON_AddStringToObject(o, "data", num);
 			return o;
@@ -329,8 +337,9 @@ static cJSON *decode_leaf(const struct leaf *l, const struct ga_vals *v, struct 
 }
 
 /* Decode a parameter: one leaf, or a struct of leaves keyed by field path. */
-static cJSON *decode_param(const struct ga_func *f, const struct func_layout *lay, size_t p,
-			   const struct ga_vals *v, struct sbuf *t)
+static cJSON *decode_param(const struct probe_plan *plan, const struct ga_func *f,
+			   const struct func_layout *lay, size_t p, const struct ga_vals *v,
+			   struct sbuf *t)
 {
 	const struct ga_param *prm = &f->params[p];
 	size_t base = layout_piece_base(f, p), k = 0, nlen = strlen(prm->name);
@@ -342,7 +351,7 @@ static cJSON *decode_param(const struct ga_func *f, const struct func_layout *la
 	}
 	while (k < prm->npieces) {
 		struct leaf l = {
-			.param = prm, .pieces = &prm->pieces[k],
+			.plan = plan, .param = prm, .pieces = &prm->pieces[k],
 			.word = &lay->word[base + k], .str = &lay->str[base + k],
 		};
 		const char *path = prm->pieces[k].path;
@@ -419,7 +428,7 @@ int output__event(struct output *o, const struct ga_event *e)
 		if (f->params[p].is_result)
 			continue;
 		sb_printf(&args, "%s%s=", first ? "" : ", ", f->params[p].name);
-		cJSON_AddItemToObject(jargs, f->params[p].name, decode_param(f, lay, p, &e->args, &args));
+		cJSON_AddItemToObject(jargs, f->params[p].name, decode_param(plan, f, lay, p, &e->args, &args));
 		first = false;
 	}
 	first = true;
@@ -430,7 +439,7 @@ int output__event(struct output *o, const struct ga_event *e)
 			if (!first)
 				sb_printf(&res, ", ");
 			cJSON_AddItemToObject(jres, f->params[p].name,
-					      decode_param(f, lay, p, &e->results, &res));
+					      decode_param(plan, f, lay, p, &e->results, &res));
 			first = false;
 		}
 	}

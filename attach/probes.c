@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <gelf.h>
+#include <libelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +27,7 @@ void probe_plan_clear(struct probe_plan *plan)
 	free(plan->layouts);
 	ga_funcs_free(plan->funcs, plan->nfuncs);
 	ga_build_clear(&plan->build);
+	file_unmap(plan->bin_data, plan->bin_size);
 	free(plan->binary_path);
 	free(plan->probes);
 	memset(plan, 0, sizeof(*plan));
@@ -394,6 +397,108 @@ static int apply_sig(struct probe_plan *plan, const char *sig)
 	return 0;
 }
 
+static void read_loads(struct probe_plan *plan)
+{
+	size_t i, n;
+	Elf *elf;
+
+	elf_version(EV_CURRENT);
+	elf = elf_memory((char *)plan->bin_data, plan->bin_size);
+	if (!elf)
+		return;
+	if (!elf_getphdrnum(elf, &n)) {
+		for (i = 0; i < n && plan->nloads < PLAN_MAX_LOADS; i++) {
+			GElf_Phdr ph;
+
+			if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_LOAD ||
+			    ph.p_offset > plan->bin_size || ph.p_filesz > plan->bin_size - ph.p_offset)
+				continue;
+			plan->loads[plan->nloads].vaddr = ph.p_vaddr;
+			plan->loads[plan->nloads].filesz = ph.p_filesz;
+			plan->loads[plan->nloads].offset = ph.p_offset;
+			plan->nloads++;
+		}
+	}
+	elf_end(elf);
+}
+
+static const uint8_t *plan_ptr(const struct probe_plan *plan, uint64_t vaddr, uint64_t len)
+{
+	size_t i;
+
+	for (i = 0; i < plan->nloads; i++) {
+		uint64_t v = plan->loads[i].vaddr, sz = plan->loads[i].filesz;
+
+		if (vaddr >= v && vaddr - v < sz && len <= sz - (vaddr - v))
+			return plan->bin_data + plan->loads[i].offset + (vaddr - v);
+	}
+	return NULL;
+}
+
+/*
+ * runtime._type: size, ptrdata (uintptr each), hash (uint32), tflag,
+ * align, fieldAlign, kind (bytes), equal, gcdata (pointers), str
+ * (nameOff). itab: inter, _type, ... (runtime/type.go, internal/abi).
+ */
+const char *plan_type_name(const struct probe_plan *plan, uint64_t addr, bool is_itab, char *buf,
+			   size_t len)
+{
+	int ps = plan->build.arch == GA_ARCH_386 ? 4 : 8, major = 0, minor = 0;
+	const uint8_t *t, *name;
+	uint64_t type_addr = addr, nlen = 0;
+	int32_t str_off;
+	uint8_t tflag;
+	size_t hdr;
+
+	if (!plan->build.types_base || !addr)
+		return NULL;
+	if (is_itab) {
+		const uint8_t *itab = plan_ptr(plan, addr, 2 * ps);
+
+		if (!itab)
+			return NULL;	/* made at run time */
+		type_addr = ps == 8 ? *(const uint64_t *)(itab + 8) : *(const uint32_t *)(itab + 4);
+	}
+	t = plan_ptr(plan, type_addr, 4 * ps + 12);
+	if (!t)
+		return NULL;
+	tflag = t[2 * ps + 4];
+	memcpy(&str_off, t + 4 * ps + 8, 4);
+	name = plan_ptr(plan, plan->build.types_base + str_off, 3);
+	if (!name || str_off < 0)
+		return NULL;
+	/* Go 1.17+ names: flags, varint length, bytes; before: flags, 2-byte big-endian length */
+	if (sscanf(plan->build.go_version ? plan->build.go_version : "", "go%d.%d", &major, &minor) == 2 &&
+	    minor < 17) {
+		nlen = (uint64_t)name[1] << 8 | name[2];
+		hdr = 3;
+	} else {
+		unsigned int shift = 0;
+
+		for (hdr = 1; hdr < 11; hdr++) {
+			const uint8_t *b = plan_ptr(plan, plan->build.types_base + str_off + hdr, 1);
+
+			if (!b)
+				return NULL;
+			nlen |= (uint64_t)(*b & 0x7f) << shift;
+			shift += 7;
+			if (!(*b & 0x80))
+				break;
+		}
+		hdr++;
+	}
+	name = plan_ptr(plan, plan->build.types_base + str_off, hdr + nlen);
+	if (!name || !nlen)
+		return NULL;
+	/* tflagExtraStar: the name has a '*' of its own that is not the type's */
+	if (tflag & 2 && name[hdr] == '*') {
+		hdr++;
+		nlen--;
+	}
+	snprintf(buf, len, "%.*s", (int)nlen, name + hdr);
+	return buf;
+}
+
 int probes_plan(struct gadb *db, const char *db_path, const char *binary_path,
 		const char *const *patterns, size_t npat, const char *sig,
 		struct probe_plan *plan)
@@ -461,6 +566,13 @@ int probes_plan(struct gadb *db, const char *db_path, const char *binary_path,
 	}
 	for (i = 0; i < plan->nfuncs && !err; i++)
 		err = plan_func(plan, i, data, size, &cap);
+	if (!err) {
+		/* kept for type names; the DB said this is the build, its bytes agree */
+		plan->bin_data = data;
+		plan->bin_size = size;
+		read_loads(plan);
+		return 0;
+	}
 out:
 	file_unmap(data, size);
 	return err;

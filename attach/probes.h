@@ -28,8 +28,15 @@ struct planned_probe {
 	struct ga_probe_spec spec;
 };
 
+#define PLAN_MAX_LOADS 16
+
 struct probe_plan {
 	struct ga_build build;
+	/* the binary stays mapped: runtime type names are read from it */
+	const uint8_t *bin_data;
+	size_t bin_size;
+	size_t nloads;
+	struct { uint64_t vaddr, filesz, offset; } loads[PLAN_MAX_LOADS];
 	char *binary_path;	/* the file the uprobes go on */
 	struct ga_func *funcs;
 	size_t nfuncs;
@@ -50,6 +57,14 @@ int probes_plan(struct gadb *db, const char *db_path, const char *binary_path,
 		const char *const *patterns, size_t npat, const char *sig,
 		struct probe_plan *plan);
 void probe_plan_clear(struct probe_plan *plan);
+
+/*
+ * The Go name of the runtime type at type_addr (an eface's type word), or
+ * of the dynamic type of an itab (an iface's first word) when is_itab.
+ * NULL when the address is not in the binary (types made at run time).
+ */
+const char *plan_type_name(const struct probe_plan *plan, uint64_t addr, bool is_itab, char *buf,
+			   size_t len);
 
 /* Index of the first piece of param p in a layout's flat arrays. */
 size_t layout_piece_base(const struct ga_func *f, size_t param);

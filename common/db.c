@@ -228,14 +228,22 @@ static int load_runtime_facts(struct gadb *db, struct ga_build *b)
 		return rc;
 
 	if (sqlite3_prepare_v2(db->sql,
-			       "SELECT value, source FROM runtime_facts WHERE build_id = ? AND name = 'g.goid'",
+			       "SELECT name, value, source FROM runtime_facts WHERE build_id = ?",
 			       -1, &st, NULL) != SQLITE_OK)
 		return sql_err(db->sql, db->path, "reading runtime facts");
 	sqlite3_bind_int64(st, 1, b->db_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		b->goid_offset = sqlite3_column_int(st, 0);
-		b->goid_offset_source = col_strdup(st, 1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+
+		if (!name)
+			continue;
+		if (!strcmp(name, "g.goid")) {
+			b->goid_offset = sqlite3_column_int(st, 1);
+			free(b->goid_offset_source);
+			b->goid_offset_source = col_strdup(st, 2);
+		} else if (!strcmp(name, "moduledata.types")) {
+			b->types_base = sqlite3_column_int64(st, 1);
+		}
 	}
 	sqlite3_finalize(st);
 	return 0;
@@ -942,21 +950,28 @@ static int store_build_row(sqlite3 *sql, const char *path, const struct ga_build
 	sqlite3_finalize(st);
 	st = NULL;
 
+	if (sqlite3_prepare_v2(sql, "INSERT INTO runtime_facts (build_id, name, value, source) "
+			       "VALUES (?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+		goto out_err;
 	if (b->goid_offset >= 0) {
-		if (sqlite3_prepare_v2(sql,
-				       "INSERT INTO runtime_facts (build_id, name, value, source) "
-				       "VALUES (?, 'g.goid', ?, ?)",
-				       -1, &st, NULL) != SQLITE_OK)
-			goto out_err;
 		sqlite3_bind_int64(st, 1, build_id);
-		sqlite3_bind_int(st, 2, b->goid_offset);
-		sqlite3_bind_text(st, 3, b->goid_offset_source ? b->goid_offset_source : "unknown",
+		sqlite3_bind_text(st, 2, "g.goid", -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 3, b->goid_offset);
+		sqlite3_bind_text(st, 4, b->goid_offset_source ? b->goid_offset_source : "unknown",
 				  -1, SQLITE_STATIC);
 		if (step_done(st))
 			goto out_err;
-		sqlite3_finalize(st);
-		st = NULL;
 	}
+	if (b->types_base) {
+		sqlite3_bind_int64(st, 1, build_id);
+		sqlite3_bind_text(st, 2, "moduledata.types", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, b->types_base);
+		sqlite3_bind_text(st, 4, "moduledata", -1, SQLITE_STATIC);
+		if (step_done(st))
+			goto out_err;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
 
 	*out_build_id = build_id;
 	err = 0;

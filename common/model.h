@@ -63,6 +63,7 @@ struct ga_build {
 	struct ga_module *modules;
 	size_t nsettings;
 	struct ga_setting *settings;
+	uint64_t types_base;	/* moduledata.types: type names are offsets from it, 0 unknown */
 	int goid_offset;	/* offset of runtime.g.goid, -1 if unknown */
 	char *goid_offset_source;	/* "dwarf", "table:go1.19", ... */
 	int64_t db_id;		/* rowid once stored/loaded, else 0 */

@@ -584,8 +584,15 @@ static void test_goid_offset_matches_gdb(void)
 	gdb = gadb__open(db);
 	if (!ASSERT_TRUE(gdb != NULL, "open"))
 		return;
-	if (ASSERT_OK(gadb__list_builds(gdb, &bs, &nb), "builds") && ASSERT_EQ(nb, 1, "one build"))
+	if (ASSERT_OK(gadb__list_builds(gdb, &bs, &nb), "builds") && ASSERT_EQ(nb, 1, "one build")) {
 		ASSERT_EQ(bs[0].goid_offset, gdb_off, "goid offset");
+		/* moduledata.types, found through the pcHeader, is the linker's runtime.types */
+		snprintf(cmd, sizeof(cmd), "nm '%s/samples/stacker' | sed -n 's/ r runtime.types$//p'",
+			 build_dir());
+		sh_run(cmd, 30, &r);
+		ASSERT_EQ(bs[0].types_base, strtoull(r.out ? r.out : "0", NULL, 16), "types base");
+		cmd_result_free(&r);
+	}
 	for (i = 0; i < nb; i++)
 		ga_build_clear(&bs[i]);
 	free(bs);
