@@ -296,10 +296,24 @@ static cJSON *decode_leaf(const struct leaf *l, const struct ga_vals *v, struct 
 				snprintf(tname, sizeof(tname), "0x%" PRIx64, w);
 				dyn = tname;
 			}
-			sb_printf(t, "<%s 0x%" PRIx64 ">", dyn, w2);
 			cJSON_AddStringToObject(o, "type", dyn);
 			snprintf(num, sizeof(num), "0x%" PRIx64, w2);
 			cJSON_AddStringToObject(o, "data", num);
+			/* the message of the error types whose first field is it */
+			if (l->str[0] >= 0 && v->str_len[l->str[0]] &&
+			    (!strcmp(dyn, "*errors.errorString") || !strcmp(dyn, "*fmt.wrapError"))) {
+				char msg[GA_STR_LEN + 1];
+				size_t mn = v->str_len[l->str[0]];
+
+				memcpy(msg, v->strs[l->str[0]], mn);
+				msg[mn] = '\0';
+				sb_printf(t, "<%s ", dyn);
+				quote_text(t, msg, mn);
+				sb_printf(t, ">");
+				cJSON_AddStringToObject(o, "message", msg);
+				return o;
+			}
+			sb_printf(t, "<%s 0x%" PRIx64 ">", dyn, w2);
 			return o;
 		}
 	default:

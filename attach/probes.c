@@ -127,6 +127,24 @@ static void layout_side(const struct ga_build *b, const struct ga_func *f, bool 
 
 			if (prm->is_result != results || k + 1 >= prm->npieces)
 				continue;
+			/*
+			 * error values: the data word of the common error types
+			 * (*errors.errorString, *fmt.wrapError) points at a struct
+			 * whose first field is the message; fetch it, the type
+			 * decides at output whether to show it.
+			 */
+			if (prm->kind == GA_KIND_IFACE && !strcmp(prm->type_name, "error") &&
+			    prm->pieces[k].kind == GA_PIECE_IFACE_TAB &&
+			    prm->pieces[k + 1].kind == GA_PIECE_IFACE_DATA) {
+				if (lay->word[idx + 1] < 0 || nstrs == GA_MAX_STRS)
+					continue;
+				lay->str[idx] = nstrs;
+				spec->strs[nstrs++] = (struct ga_strfetch){
+					.ptr_word = lay->word[idx + 1], .len_word = lay->word[idx + 1],
+					.deref = 1,
+				};
+				continue;
+			}
 			if (prm->pieces[k].kind == GA_PIECE_SLICE_DATA &&
 			    !strcmp(prm->pieces[k].path, prm->name))
 				esize = slice_elem(prm->type_name, &ek);

@@ -133,6 +133,17 @@ static __always_inline void fetch(struct pt_regs *ctx, const struct ga_probe_spe
 			break;
 		ptr = v->words[s->ptr_word & (GA_MAX_WORDS - 1)];
 		len = v->words[s->len_word & (GA_MAX_WORDS - 1)];
+		if (s->deref) {
+			/* an error's message: the value points at a struct starting with a string */
+			__u64 hdr[2];
+
+			if (!ptr || bpf_probe_read_user(hdr, sizeof(hdr), (void *)ptr)) {
+				v->str_len[i] = 0;
+				continue;
+			}
+			ptr = hdr[0];
+			len = hdr[1];
+		}
 		/* bytes to copy: the length in elements scaled, at most GA_STR_LEN */
 		shift = s->len_shift & 7;
 		n = len >= (GA_STR_LEN >> shift) ? GA_STR_LEN : (len << shift) & (GA_STR_LEN - 1);

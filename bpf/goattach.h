@@ -50,7 +50,7 @@ struct ga_strfetch {
 	unsigned char ptr_word;	/* index of the data pointer in words[] */
 	unsigned char len_word;	/* index of the length in words[] */
 	unsigned char len_shift;	/* bytes = length << len_shift (slices of wider elements) */
-	unsigned char pad;
+	unsigned char deref;	/* 1: ptr_word points at a Go string header {data, len} */
 };
 
 struct ga_probe_spec {

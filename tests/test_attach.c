@@ -317,6 +317,7 @@ static void test_mixed_results(void)
 	ASSERT_TRUE(cJSON_IsObject(cJSON_GetObjectItem(res, "~r4")), "non-nil error");
 	/* errors.New's dynamic type, named from the binary's runtime type data */
 	ASSERT_STREQ(str(res, "~r4", "type"), "*errors.errorString", "error's dynamic type");
+	ASSERT_STREQ(str(res, "~r4", "message"), "odd", "error's message");
 	res = cJSON_GetObjectItem(calls[1], "results");
 	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(res, "~r1")), "bool true");
 	ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(res, "~r4")), "nil error");
