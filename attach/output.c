@@ -383,8 +383,9 @@ static cJSON *decode_param(const struct probe_plan *plan, const struct ga_func *
 		} else {
 			sb_printf(t, " ");
 		}
-		/* "req.Name" -> "Name" */
-		path = strncmp(path, prm->name, nlen) == 0 && path[nlen] == '.' ? path + nlen + 1 : path;
+		/* "req.Name" -> "Name", "two[1]" -> "[1]" */
+		if (!strncmp(path, prm->name, nlen) && (path[nlen] == '.' || path[nlen] == '['))
+			path += nlen + (path[nlen] == '.');
 		sb_printf(t, "%s:", path);
 		val = decode_leaf(&l, v, t);
 		cJSON_AddItemToObject(obj, path, val);

@@ -397,6 +397,84 @@ out:
 	bg_free(&ga);
 }
 
+/*
+ * The register ABI's corners, decoded: the tenth int read from the stack,
+ * a struct split over two registers (argument and result), arrays of
+ * length 0, 1 (a register) and 2 (the stack), a value receiver, and
+ * integers of every width with their sign.
+ */
+static void test_abi_corners(void)
+{
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	cJSON *c[2] = {}, *args;
+	int n;
+	char *ga_args[] = { "--db", (char *)sample_db("types"), "--json", "main.many", "main.shift",
+			    "main.arrays", "main.Point.Sum", "main.flags", NULL };
+	char *run[] = { (char *)sample_bin("types"), NULL };
+	char key[4];
+	int i;
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, ga_args), "start"))
+		goto out;
+	cmd_run(run, 60, &r);
+	ASSERT_CONTAINS(r.out, "many(1, 2, 3, 4, 5, 6, 7, 8, 9, 10) = 55", "program output");
+	stop_goattach(&ga);
+
+	n = json_calls(ga.out, "main.many", c, 2);
+	if (ASSERT_EQ(n, 1, "many")) {
+		args = cJSON_GetObjectItem(c[0], "args");
+		for (i = 0; i < 10; i++) {
+			key[0] = 'a' + i;
+			key[1] = '\0';
+			ASSERT_EQ(num(args, key, NULL), i + 1, key);
+		}
+		ASSERT_EQ(num(c[0], "results", "~r0"), 55, "sum");
+	}
+	free_calls(c, n);
+	n = json_calls(ga.out, "main.shift", c, 2);
+	if (ASSERT_EQ(n, 1, "shift")) {
+		args = cJSON_GetObjectItem(c[0], "args");
+		ASSERT_EQ(num(args, "p", "X"), 10, "p.X");
+		ASSERT_EQ(num(args, "p", "Y"), 20, "p.Y");
+		ASSERT_EQ(num(args, "dx", NULL), 3, "dx after the struct's two registers");
+		ASSERT_EQ(num(cJSON_GetObjectItem(c[0], "results"), "~r0", "X"), 13, "result X");
+		ASSERT_EQ(num(cJSON_GetObjectItem(c[0], "results"), "~r0", "Y"), 17, "result Y");
+	}
+	free_calls(c, n);
+	n = json_calls(ga.out, "main.arrays", c, 2);
+	if (ASSERT_EQ(n, 1, "arrays")) {
+		args = cJSON_GetObjectItem(c[0], "args");
+		ASSERT_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(args, "z")), 0, "[0]int has nothing");
+		ASSERT_EQ(num(args, "one", "[0]"), 7, "[1]int in a register");
+		ASSERT_EQ(num(args, "two", "[0]"), 8, "[2]int on the stack");
+		ASSERT_EQ(num(args, "two", "[1]"), 9, "[2]int on the stack");
+		ASSERT_EQ(num(c[0], "results", "~r0"), 24, "result");
+	}
+	free_calls(c, n);
+	n = json_calls(ga.out, "main.Point.Sum", c, 2);
+	if (ASSERT_EQ(n, 1, "value receiver")) {
+		ASSERT_EQ(num(cJSON_GetObjectItem(c[0], "args"), "p", "X"), 4, "receiver X");
+		ASSERT_EQ(num(c[0], "results", "~r0"), 9, "result");
+	}
+	free_calls(c, n);
+	n = json_calls(ga.out, "main.flags", c, 2);
+	if (ASSERT_EQ(n, 1, "flags")) {
+		args = cJSON_GetObjectItem(c[0], "args");
+		ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(args, "a")), "bool");
+		ASSERT_EQ(num(args, "b", NULL), -3, "int8 sign-extended");
+		ASSERT_EQ(num(args, "c", NULL), 65535, "uint16");
+		ASSERT_EQ(num(args, "d", NULL), -70000, "int32 sign-extended");
+		ASSERT_EQ(num(args, "e", NULL), 1099511627776.0, "uint64");
+		ASSERT_EQ(num(c[0], "results", "~r0"), 1099511623308.0, "result");
+	}
+	free_calls(c, n);
+out:
+	cmd_result_free(&r);
+	bg_free(&ga);
+}
+
 /* Recursion: calls pair by depth on one goroutine; latencies nest. */
 static void test_recursion(void)
 {
@@ -702,6 +780,7 @@ int main(void)
 	RUN_TEST(test_mixed_results);
 	RUN_TEST(test_pointer_receiver);
 	RUN_TEST(test_slices);
+	RUN_TEST(test_abi_corners);
 	RUN_TEST(test_recursion);
 	RUN_TEST(test_stack_growth_counts_once);
 	RUN_TEST(test_sig_on_stripped);
