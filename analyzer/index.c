@@ -79,6 +79,40 @@ void index_result_clear(struct index_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
+/*
+ * Offset of runtime.g.goid for binaries without DWARF. Only rows checked
+ * against the DWARF of a binary of that version and GOARCH are here (the
+ * tests check the 1.19 rows on the samples); other versions stay unknown:
+ * pairing uses the g pointer, goid is shown as 0.
+ */
+static const struct {
+	int minor;
+	enum ga_arch arch;
+	int offset;
+	const char *source;
+} goid_table[] = {
+	{ 14, GA_ARCH_AMD64, 152, "table:go1.14 amd64 (DWARF of esbuild 0.5.26)" },
+	{ 19, GA_ARCH_AMD64, 152, "table:go1.19 amd64 (DWARF of samples/stacker)" },
+	{ 19, GA_ARCH_ARM64, 152, "table:go1.19 arm64 (DWARF of samples/stacker)" },
+	{ 19, GA_ARCH_386, 80, "table:go1.19 386 (DWARF of samples/stacker)" },
+};
+
+static void goid_from_table(struct ga_build *b)
+{
+	int major, minor;
+	size_t i;
+
+	if (go_version_parse(b->go_version, &major, &minor))
+		return;
+	for (i = 0; i < sizeof(goid_table) / sizeof(goid_table[0]); i++) {
+		if (goid_table[i].minor == minor && goid_table[i].arch == b->arch) {
+			b->goid_offset = goid_table[i].offset;
+			b->goid_offset_source = strdup(goid_table[i].source);
+			return;
+		}
+	}
+}
+
 /* The register ABI: amd64 since Go 1.17, arm64 since 1.18 (abi-internal.md). */
 static enum ga_abi default_abi(enum ga_arch arch, const char *go_version, const char *pcln_format)
 {
@@ -622,6 +656,8 @@ int indexer__run(struct indexer *ix, struct gadb_writer *writer, struct index_re
 	if (dw && gdwarf__goid_offset(dw) >= 0) {
 		b->goid_offset = gdwarf__goid_offset(dw);
 		b->goid_offset_source = strdup("dwarf");
+	} else {
+		goid_from_table(b);
 	}
 	if (writer) {
 		err = gadb_writer__begin_build(writer, b, GA_VERSION);

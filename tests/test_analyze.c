@@ -242,6 +242,9 @@ static void test_stripped_same_as_unstripped(void)
 	    !load_db(db_s, &gs, &bs, &fs, &ns) || !load_db(db_u, &gu, &bu, &fu, &nu))
 		goto out;
 	ASSERT_TRUE(bs.stripped && !bs.has_dwarf, "stripped build flags");
+	/* no DWARF: the goid offset comes from the per-version table, and equals DWARF's */
+	ASSERT_EQ(bs.goid_offset, bu.goid_offset, "goid offset from the table");
+	ASSERT_TRUE(bs.goid_offset_source && !strncmp(bs.goid_offset_source, "table:", 6), "from the table");
 	ASSERT_TRUE(!bu.stripped && bu.has_dwarf, "unstripped build flags");
 	if (!ASSERT_EQ(ns, nu, "same number of functions"))
 		goto out;
@@ -465,6 +468,48 @@ static void test_locations_match_dwarf(void)
 			 build_path("goanalyze"), db);
 		sh_run(cmd, 60, &r);
 		ASSERT_EQ(atoll(r.out ? r.out : "0"), differ, "each disagreement is a warning in the report");
+		cmd_result_free(&r);
+	}
+}
+
+/* Each row of the goid table: a build without DWARF gets what DWARF says for its version and arch. */
+static void test_goid_table_rows(void)
+{
+	static const struct {
+		const char *sample, *objcopy;
+	} rows[] = {
+		{ "stacker", "objcopy" },
+		{ "stacker-386", "objcopy" },
+		{ "stacker-arm64", "aarch64-linux-gnu-objcopy" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char bin[512], db_s[600], db_d[600], cmd[8192];
+		struct cmd_result r = {};
+
+		snprintf(bin, sizeof(bin), "%s/%s-nodwarf", tmp_dir(), rows[i].sample);
+		snprintf(db_s, sizeof(db_s), "%s.db", bin);
+		snprintf(db_d, sizeof(db_d), "%s/%s-dwarf.db", tmp_dir(), rows[i].sample);
+		unlink(db_s);
+		unlink(db_d);
+		snprintf(cmd, sizeof(cmd), "cp '%s/samples/%s' '%s' && %s --strip-debug '%s' && "
+			 "'%s' index '%s' --db '%s' >/dev/null && '%s' index '%s/samples/%s' --db '%s' >/dev/null",
+			 build_dir(), rows[i].sample, bin, rows[i].objcopy, bin, build_path("goanalyze"), bin,
+			 db_s, build_path("goanalyze"), build_dir(), rows[i].sample, db_d);
+		sh_run(cmd, 120, &r);
+		if (ASSERT_EQ(r.status, 0, rows[i].sample)) {
+			long long table = db_count(db_s, "SELECT value FROM runtime_facts WHERE name = 'g.goid' "
+						  "AND source LIKE 'table:%'");
+			long long dwarf = db_count(db_d, "SELECT value FROM runtime_facts WHERE name = 'g.goid' "
+						  "AND source = 'dwarf'");
+
+			printf("  %s: goid at %lld by the table, %lld by DWARF\n", rows[i].sample, table, dwarf);
+			ASSERT_GE(dwarf, 1, "DWARF has it");
+			ASSERT_EQ(table, dwarf, rows[i].sample);
+		} else {
+			printf("  %s", r.err);
+		}
 		cmd_result_free(&r);
 	}
 }
@@ -754,6 +799,7 @@ int main(void)
 	RUN_TEST(test_text_start_zero);
 	RUN_TEST(test_report_json);
 	RUN_TEST(test_goid_offset_matches_gdb);
+	RUN_TEST(test_goid_table_rows);
 	RUN_TEST(test_reindex_is_noop);
 	RUN_TEST(test_corrupt_inputs);
 	RUN_TEST(test_schema_version_refused);
