@@ -475,7 +475,17 @@ const char *plan_type_name(const struct probe_plan *plan, uint64_t addr, bool is
 
 		if (!itab)
 			return NULL;	/* made at run time */
-		type_addr = ps == 8 ? *(const uint64_t *)(itab + 8) : *(const uint32_t *)(itab + 4);
+		if (ps == 8) {
+			uint64_t v;
+
+			memcpy(&v, itab + 8, sizeof(v));
+			type_addr = v;
+		} else {
+			uint32_t v;
+
+			memcpy(&v, itab + 4, sizeof(v));
+			type_addr = v;
+		}
 	}
 	t = plan_ptr(plan, type_addr, 4 * ps + 12);
 	if (!t)
