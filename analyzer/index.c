@@ -307,6 +307,9 @@ static int check_against_dwarf(enum ga_arch arch, const struct goparam *gps, str
 	return 0;
 }
 
+/* The hidden dictionary argument of shape-instantiated generic functions. */
+static struct gotype dict_type = { .kind = GA_KIND_PTR, .name = "*runtime.dictionary", .size = 8 };
+
 /* Functions are disassembled in chunks handed out to one thread per core. */
 #define INDEX_CHUNK 256
 #define INDEX_MAX_THREADS 8
@@ -584,10 +587,38 @@ static int index_funcs(const struct gbin *bin, const struct pclntab *tab, struct
 
 		if (dw && !f->is_wrapper && f->decode_status != GA_DECODE_BAD &&
 		    !gdwarf__func_params(dw, f->entry, &gps, &ngps)) {
+			struct goparam *with_dict = NULL;
+
+			/*
+			 * A generic function compiled for a shape ("pkg.F[...]") takes
+			 * its dictionary as a hidden first argument, which DWARF does
+			 * not list (cmd/compile/internal/noder/stencil.go). Methods of
+			 * generic types are left as DWARF says.
+			 */
+			size_t nlen = strlen(f->name);
+
+			if (nlen > 5 && !strcmp(f->name + nlen - 5, "[...]") && !strstr(f->name, ").") &&
+			    strncmp(f->name, "type..", 6) && strncmp(f->name, "type:.", 6) &&
+			    (!ngps || strcmp(gps[0].name, ".dict"))) {
+				with_dict = calloc(ngps + 1, sizeof(*with_dict));
+				if (!with_dict) {
+					gdwarf__params_free(dw, gps);
+					return -ENOMEM;
+				}
+				with_dict[0] = (struct goparam){ .name = ".dict", .type = &dict_type };
+				dict_type.size = b->arch == GA_ARCH_386 ? 4 : 8;
+				memcpy(with_dict + 1, gps, ngps * sizeof(*gps));
+				gdwarf__params_free(dw, gps);
+				gps = with_dict;
+				ngps++;
+			}
 			err = abi_assign(b->arch, f->abi, gps, ngps, &f->params);
 			if (!err)
 				err = check_against_dwarf(b->arch, gps, f->params, ngps, res);
-			gdwarf__params_free(dw, gps);
+			if (with_dict)
+				free(with_dict);
+			else
+				gdwarf__params_free(dw, gps);
 			if (err)
 				return err;
 			f->nparams = ngps;

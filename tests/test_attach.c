@@ -410,7 +410,7 @@ static void test_abi_corners(void)
 	cJSON *c[2] = {}, *args;
 	int n;
 	char *ga_args[] = { "--db", (char *)sample_db("types"), "--json", "main.many", "main.shift",
-			    "main.arrays", "main.Point.Sum", "main.flags", NULL };
+			    "main.arrays", "main.Point.Sum", "main.flags", "main.Max[...]", NULL };
 	char *run[] = { (char *)sample_bin("types"), NULL };
 	char key[4];
 	int i;
@@ -468,6 +468,17 @@ static void test_abi_corners(void)
 		ASSERT_EQ(num(args, "d", NULL), -70000, "int32 sign-extended");
 		ASSERT_EQ(num(args, "e", NULL), 1099511627776.0, "uint64");
 		ASSERT_EQ(num(c[0], "results", "~r0"), 1099511623308.0, "result");
+	}
+	free_calls(c, n);
+	/* generics: both shapes of Max, their arguments after the hidden dictionary */
+	n = json_calls(ga.out, "main.Max[...]", c, 2);
+	if (ASSERT_EQ(n, 2, "Max, int and string shapes")) {
+		ASSERT_EQ(num(c[0], "args", "a"), 3, "int a");
+		ASSERT_EQ(num(c[0], "args", "b"), 7, "int b");
+		ASSERT_EQ(num(c[0], "results", "~r0"), 7, "int result");
+		ASSERT_STREQ(str(c[1], "args", "a"), "go", "string a");
+		ASSERT_STREQ(str(c[1], "args", "b"), "c", "string b");
+		ASSERT_STREQ(str(c[1], "results", "~r0"), "go", "string result");
 	}
 	free_calls(c, n);
 out:

@@ -42,6 +42,14 @@ func flags(a bool, b int8, c uint16, d int32, e uint64) uint64 {
 	return e
 }
 
+//go:noinline
+func Max[T int | string](a, b T) T {
+	if a > b {
+		return a
+	}
+	return b
+}
+
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "quiet" {
 		return
@@ -52,4 +60,6 @@ func main() {
 	fmt.Printf("arrays([], [7], [8 9]) = %d\n", arrays([0]int{}, [1]int{7}, [2]int{8, 9}))
 	fmt.Printf("Point{4 5}.Sum() = %d\n", Point{4, 5}.Sum())
 	fmt.Printf("flags(true, -3, 65535, -70000, 1<<40) = %d\n", flags(true, -3, 65535, -70000, 1<<40))
+	fmt.Printf("Max(3, 7) = %d\n", Max(3, 7))
+	fmt.Printf("Max(\"go\", \"c\") = %q\n", Max("go", "c"))
 }
