@@ -151,8 +151,8 @@ static struct pclntab *scan_for_table(const struct gbin *bin, struct pcln_reader
 #define MD_WORD_TEXT 22
 #define MD_WORDS_MAX 48
 
-static const uint8_t *moduledata_find(const struct gbin *bin, uint64_t pchdr_addr, int ps,
-				      uint64_t nameoff_base)
+static const uint8_t *moduledata_find_at(const struct gbin *bin, uint64_t pchdr_addr, int ps,
+					 int word, uint64_t want)
 {
 	size_t i, nseg = gbin__nsegments(bin);
 
@@ -168,12 +168,18 @@ static const uint8_t *moduledata_find(const struct gbin *bin, uint64_t pchdr_add
 		for (off = 0; off + MD_WORDS_MAX * ps <= seg.filesz; off += ps) {
 			const uint8_t *md = seg.data + off;
 
-			if (read_uint(md, ps) == pchdr_addr &&
-			    read_uint(md + ps, ps) == pchdr_addr + nameoff_base)
+			if (read_uint(md, ps) == pchdr_addr && read_uint(md + word * ps, ps) == want)
 				return md;
 		}
 	}
 	return NULL;
+}
+
+/* Go 1.16+: pcHeader pointer, then funcnametab's data pointer. */
+static const uint8_t *moduledata_find(const struct gbin *bin, uint64_t pchdr_addr, int ps,
+				      uint64_t nameoff_base)
+{
+	return moduledata_find_at(bin, pchdr_addr, ps, 1, pchdr_addr + nameoff_base);
 }
 
 static int moduledata_text(const struct pcln_reader *r, int ps, uint64_t nameoff_base,
@@ -388,6 +394,18 @@ static int parse_table(struct pclntab *tab, const struct pcln_reader *r)
 	for (i = 1; !err && i < tab->nfunc; i++)
 		if (tab->funcs[i].entry < tab->funcs[i - 1].entry)
 			err = -EINVAL;
+	if (!err && magic == PCLN_MAGIC_12) {
+		/*
+		 * Go 1.2-1.15 moduledata: pclntable, ftab, filetab (slices),
+		 * findfunctab, minpc, maxpc, 13 section bounds, gcdata, gcbss,
+		 * then types (word 25); ftab's data starts after the header.
+		 */
+		const uint8_t *md = moduledata_find_at(r->bin, r->addr, tab->ptr_size, 3,
+						       r->addr + 8 + tab->ptr_size);
+
+		if (md)
+			tab->types = read_uint(md + 25 * tab->ptr_size, tab->ptr_size);
+	}
 	if (!err && magic != PCLN_MAGIC_12) {
 		/*
 		 * moduledata.types (word 35, 37 from Go 1.20 which added covctrs)
