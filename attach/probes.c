@@ -14,6 +14,44 @@
 /* amd64 on Linux keeps g at -8(FS) for ABI0 code (runtime/go_tls.h, cmd/link). */
 #define AMD64_TLS_G_OFF (-8)
 
+/*
+ * 386 code loads g with "MOVL 0(GS), r; MOVL off(r), r" (the TLS block's
+ * self pointer, then g at a small negative offset: -4 when Go links
+ * itself). Read off from the binary's own code rather than assume it: the
+ * first prologues must all agree.
+ */
+static int find_386_tls_g_off(const uint8_t *data, size_t size, int *off)
+{
+	size_t i;
+	int seen = 0;
+
+	for (i = 0; i + 13 <= size && seen < 16; i++) {
+		const uint8_t *p = data + i;
+		int reg, d;
+
+		if (p[0] != 0x65 || p[1] != 0x8b || (p[2] & 0xc7) != 0x05 ||
+		    p[3] || p[4] || p[5] || p[6] || p[7] != 0x8b)
+			continue;
+		reg = (p[2] >> 3) & 7;
+		if ((p[8] & 7) != reg || reg == 4)
+			continue;
+		if ((p[8] >> 6) == 1)
+			d = (int8_t)p[9];
+		else if ((p[8] >> 6) == 2)
+			memcpy(&d, p + 9, sizeof(d));
+		else
+			continue;
+		if (seen && d != *off) {
+			pr_warn("attach: 386 code reads g at both %d and %d from its TLS block; "
+				"refusing to guess", *off, d);
+			return -EINVAL;
+		}
+		*off = d;
+		seen++;
+	}
+	return seen ? 0 : -ENOENT;
+}
+
 void probe_plan_clear(struct probe_plan *plan)
 {
 	size_t i;
@@ -95,7 +133,8 @@ static void layout_side(const struct ga_build *b, const struct ga_func *f, bool 
 			if (prm->is_result != results)
 				continue;
 			lay->str[idx] = SLOT_NONE;
-			if (pc->loc == GA_LOC_REG && (is_xmm(b->arch, pc->reg) || pc->reg > 15)) {
+			if (pc->loc == GA_LOC_REG && (is_xmm(b->arch, pc->reg) ||
+							  pc->reg > (b->arch == GA_ARCH_386 ? 7 : 15))) {
 				lay->word[idx] = SLOT_UNREADABLE;
 				continue;
 			}
@@ -280,9 +319,16 @@ static int plan_func(struct probe_plan *plan, size_t idx, const uint8_t *data, s
 	tail.kind = GA_PROBE_TAILCALL;
 	entry.jcc = f->entry_kind == GA_ENTRY_JCC ?
 			    (f->entry_jcc == GA_JCC_B ? GA_PJCC_B : GA_PJCC_BE) : GA_PJCC_NONE;
-	entry.g_src = ret.g_src = tail.g_src =
-		b->arch == GA_ARCH_AMD64 && f->abi == GA_ABI_INTERNAL ? GA_G_R14 : GA_G_TLS_FS;
-	entry.tls_g_off = ret.tls_g_off = tail.tls_g_off = AMD64_TLS_G_OFF;
+	if (b->arch == GA_ARCH_386) {
+		entry.g_src = ret.g_src = tail.g_src = GA_G_TLS_GS;
+		entry.tls_g_off = ret.tls_g_off = tail.tls_g_off = plan->tls_g_off;
+		entry.ptr_size = ret.ptr_size = tail.ptr_size = 4;
+	} else {
+		entry.g_src = ret.g_src = tail.g_src =
+			f->abi == GA_ABI_INTERNAL ? GA_G_R14 : GA_G_TLS_FS;
+		entry.tls_g_off = ret.tls_g_off = tail.tls_g_off = AMD64_TLS_G_OFF;
+		entry.ptr_size = ret.ptr_size = tail.ptr_size = 8;
+	}
 	entry.goid_off = ret.goid_off = tail.goid_off = b->goid_offset > 0 ? b->goid_offset : 0;
 
 	off = f->file_off + f->entry_probe_offset;
@@ -566,11 +612,19 @@ int probes_plan(struct gadb *db, const char *db_path, const char *binary_path,
 	}
 	if (err)
 		goto out;
-	if (plan->build.arch != GA_ARCH_AMD64) {
-		pr_warn("attach: %s binaries are not supported by goattach yet",
+	if (plan->build.arch != GA_ARCH_AMD64 && plan->build.arch != GA_ARCH_386) {
+		pr_warn("attach: %s binaries are not supported by goattach yet (amd64 and 386 are)",
 			ga_arch_name(plan->build.arch));
 		err = -ENOTSUP;
 		goto out;
+	}
+	if (plan->build.arch == GA_ARCH_386) {
+		err = find_386_tls_g_off(data, size, &plan->tls_g_off);
+		if (err == -ENOENT)
+			pr_warn("attach: no 'MOVL 0(GS), r; MOVL off(r), r' in '%s': cannot tell where "
+				"its 386 code keeps g", binary_path);
+		if (err)
+			goto out;
 	}
 	err = gadb__load_funcs(db, plan->build.db_id, patterns, npat, &plan->funcs, &plan->nfuncs,
 			       &unmatched);

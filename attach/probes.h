@@ -43,6 +43,7 @@ struct probe_plan {
 	struct func_layout *layouts;	/* per function */
 	struct planned_probe *probes;	/* index == attach cookie */
 	size_t nprobes;
+	int tls_g_off;	/* 386: g's offset from the TLS block at 0(GS) */
 };
 
 /*

@@ -63,7 +63,7 @@ static __always_inline void stat_inc(__u32 idx)
 }
 
 /* DWARF register numbers of x86-64 (System V psABI). */
-static __always_inline __u64 read_reg(struct pt_regs *ctx, __u8 reg)
+static __always_inline __u64 read_reg64(struct pt_regs *ctx, __u8 reg)
 {
 	switch (reg) {
 	case 0: return ctx->ax;
@@ -86,10 +86,47 @@ static __always_inline __u64 read_reg(struct pt_regs *ctx, __u8 reg)
 	}
 }
 
+/* DWARF register numbers of i386; a 32-bit task's registers sit in the same pt_regs. */
+static __always_inline __u64 read_reg32(struct pt_regs *ctx, __u8 reg)
+{
+	switch (reg) {
+	case 0: return (__u32)ctx->ax;
+	case 1: return (__u32)ctx->cx;
+	case 2: return (__u32)ctx->dx;
+	case 3: return (__u32)ctx->bx;
+	case 4: return (__u32)ctx->sp;
+	case 5: return (__u32)ctx->bp;
+	case 6: return (__u32)ctx->si;
+	case 7: return (__u32)ctx->di;
+	default: return 0;
+	}
+}
+
+/*
+ * A 386 task's GS selector names one of its set_thread_area() slots; the
+ * slot's descriptor holds the base. No MSR to read: the kernel keeps the
+ * descriptors in the task (tls_array), current for a running task.
+ */
+static __always_inline __u64 gs_base_386(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u16 sel = BPF_CORE_READ(task, thread.gsindex);
+	__u32 idx = (sel >> 3) - GA_GDT_ENTRY_TLS_MIN;
+	__u8 d[8];
+
+	if (idx >= GA_GDT_ENTRY_TLS_ENTRIES)
+		idx = 0;	/* not saved yet: Go's threads all use the first slot */
+	if (bpf_probe_read_kernel(d, sizeof(d), &task->thread.tls_array[idx]))
+		return 0;
+	/* base 15:0 in bytes 2-3, 23:16 in byte 4, 31:24 in byte 7 */
+	return (__u64)d[2] | (__u64)d[3] << 8 | (__u64)d[4] << 16 | (__u64)d[7] << 24;
+}
+
 static __always_inline __u64 read_g(struct pt_regs *ctx, const struct ga_probe_spec *spec)
 {
 	struct task_struct *task;
 	__u64 fsbase, g = 0;
+	__u32 tls = 0, g32 = 0;
 
 	switch (spec->g_src) {
 	case GA_G_R14:
@@ -100,6 +137,14 @@ static __always_inline __u64 read_g(struct pt_regs *ctx, const struct ga_probe_s
 		if (bpf_probe_read_user(&g, sizeof(g), (void *)(fsbase + spec->tls_g_off)))
 			return 0;
 		return g;
+	case GA_G_TLS_GS:
+		/* MOVL 0(GS), CX; MOVL tls_g_off(CX), CX */
+		fsbase = gs_base_386();
+		if (!fsbase || bpf_probe_read_user(&tls, sizeof(tls), (void *)fsbase))
+			return 0;
+		if (bpf_probe_read_user(&g32, sizeof(g32), (void *)(__u64)(__u32)(tls + spec->tls_g_off)))
+			return 0;
+		return g32;
 	default:
 		return 0;
 	}
@@ -118,9 +163,12 @@ static __always_inline void fetch(struct pt_regs *ctx, const struct ga_probe_spe
 		if (i >= spec->nwords)
 			break;
 		if (f->src == GA_SRC_REG)
-			val = read_reg(ctx, f->reg);
+			val = spec->ptr_size == 4 ? read_reg32(ctx, f->reg) : read_reg64(ctx, f->reg);
 		else if (f->src == GA_SRC_STACK)
 			bpf_probe_read_user(&val, sizeof(val), (void *)(sp + (__s64)f->off));
+		/* only the piece's own bytes (a 386 word is 4; a bool's register has junk above) */
+		if (f->size && f->size < 8)
+			val &= (1ULL << (f->size * 8)) - 1;
 		v->words[i] = val;
 	}
 	for (i = 0; i < GA_MAX_STRS; i++) {
@@ -135,9 +183,17 @@ static __always_inline void fetch(struct pt_regs *ctx, const struct ga_probe_spe
 		len = v->words[s->len_word & (GA_MAX_WORDS - 1)];
 		if (s->deref) {
 			/* an error's message: the value points at a struct starting with a string */
-			__u64 hdr[2];
+			__u64 hdr[2] = {};
+			__u32 hdr32[2] = {};
 
-			if (!ptr || bpf_probe_read_user(hdr, sizeof(hdr), (void *)ptr)) {
+			if (spec->ptr_size == 4) {
+				if (!ptr || bpf_probe_read_user(hdr32, sizeof(hdr32), (void *)ptr)) {
+					v->str_len[i] = 0;
+					continue;
+				}
+				hdr[0] = hdr32[0];
+				hdr[1] = hdr32[1];
+			} else if (!ptr || bpf_probe_read_user(hdr, sizeof(hdr), (void *)ptr)) {
 				v->str_len[i] = 0;
 				continue;
 			}

@@ -36,7 +36,12 @@ enum ga_g_src {
 	GA_G_NONE = 0,
 	GA_G_R14 = 1,		/* amd64 register ABI */
 	GA_G_TLS_FS = 2,	/* amd64 ABI0: fs_base + tls_g_off */
+	GA_G_TLS_GS = 3,	/* 386: the TLS block at 0(GS), g at tls_g_off from it */
 };
+
+/* The GDT slots of set_thread_area() on x86-64 (asm/segment.h GDT_ENTRY_TLS_MIN). */
+#define GA_GDT_ENTRY_TLS_MIN 12
+#define GA_GDT_ENTRY_TLS_ENTRIES 3
 
 struct ga_fetch {
 	unsigned char src;
@@ -60,7 +65,8 @@ struct ga_probe_spec {
 	unsigned char g_src;
 	unsigned char nwords;
 	unsigned char nstrs;
-	unsigned char pad[3];
+	unsigned char ptr_size;	/* 8, or 4 for a 386 process */
+	unsigned char pad[2];
 	int tls_g_off;
 	unsigned int goid_off;	/* 0: unknown */
 	struct ga_fetch words[GA_MAX_WORDS];
