@@ -478,6 +478,15 @@ static struct gotype *resolve_type(struct gdwarf *dw, Dwarf_Off off, int depth)
 			err = -EINVAL;
 			goto out_die;
 		}
+		/* a type parameter (".param0") is shown as the shape it stands for */
+		if (!strncmp(t->name, ".param", 6)) {
+			char *tn = strdup(target->name);
+
+			if (tn) {
+				free((char *)t->name);
+				t->name = tn;
+			}
+		}
 		t->kind = target->kind;
 		t->size = target->size;
 		t->is_signed = target->is_signed;
@@ -577,7 +586,7 @@ static void read_entry_location(Dwarf_Die die, uint64_t entry, struct goparam *g
 		 * base address selection entry (begin all ones, as Go writes
 		 * them) sets the base the other entries are offsets from.
 		 */
-		if (source != 0 && lo == (Dwarf_Addr)-1) {
+		if (source != 0 && (lo == (Dwarf_Addr)-1 || lo == 0xffffffffULL)) {
 			base = hi;
 			continue;
 		}
@@ -605,6 +614,15 @@ static void read_entry_location(Dwarf_Die die, uint64_t entry, struct goparam *g
 						gp->loc_regs[gp->nloc_regs++] = pending;
 					any |= pending >= 0;
 					pending = -1;
+				} else if ((atom == DW_OP_call_frame_cfa || atom == DW_OP_fbreg) && j == 0) {
+					/* Go's frame base is the CFA: SP at entry + the return address */
+					gp->loc = GOPARAM_LOC_STACK;
+					gp->cfa_off = atom == DW_OP_fbreg ? (int64_t)op1 : 0;
+					gp->cfa_known = nops == 1 || (nops == 2 && j == 0 &&
+						dwarf_get_location_op_value_c(desc, 1, &atom, &op1, &op2,
+									      &op3, &branch, NULL) == DW_DLV_OK &&
+						atom == DW_OP_piece);
+					break;
 				} else if (atom == DW_OP_call_frame_cfa || atom == DW_OP_fbreg ||
 					   (atom >= DW_OP_breg0 && atom <= DW_OP_breg31)) {
 					gp->loc = GOPARAM_LOC_STACK;

@@ -43,6 +43,8 @@ struct goparam {
 	const struct gotype *type;
 	bool is_result;
 	enum goparam_loc loc;
+	bool cfa_known;		/* GOPARAM_LOC_STACK at cfa_off from the CFA */
+	int64_t cfa_off;
 	int nloc_regs;
 	int loc_regs[GOPARAM_MAX_LOC];	/* DWARF register numbers, in piece order */
 };
