@@ -195,6 +195,96 @@ static int mark_abi0_symbols(const struct gbin *bin, struct ga_func *funcs, size
 	return 0;
 }
 
+/*
+ * Go's function table elides type arguments ("main.Max[...]"); .symtab
+ * and DWARF keep them ("main.Max[go.shape.int_0]"), which tells two
+ * instantiations apart.
+ */
+struct shape_names {
+	struct ga_func **funcs;	/* those named "...[...]...", by entry */
+	size_t n;
+};
+
+static int cmp_func_entry(const void *key, const void *elem)
+{
+	uint64_t a = *(const uint64_t *)key, b = (*(struct ga_func *const *)elem)->entry;
+
+	return a < b ? -1 : a > b;
+}
+
+static int take_shape_name(const char *name, uint64_t addr, void *ctx)
+{
+	struct shape_names *sn = ctx;
+	struct ga_func **fp;
+	char short_name[1024];
+	char *full;
+
+	if (!strchr(name, '[') || strlen(name) >= sizeof(short_name))
+		return 0;
+	fp = bsearch(&addr, sn->funcs, sn->n, sizeof(*sn->funcs), cmp_func_entry);
+	if (!fp || strstr((*fp)->name, "[...]") == NULL)
+		return 0;
+	ga_elide_type_args(name, short_name, sizeof(short_name));
+	if (strcmp(short_name, (*fp)->name))
+		return 0;
+	full = strdup(name);
+	if (!full)
+		return -ENOMEM;
+	free((*fp)->name);
+	(*fp)->name = full;
+	return 0;
+}
+
+static int expand_shape_names(const struct gbin *bin, struct ga_func *funcs, size_t n)
+{
+	struct shape_names sn = {};
+	size_t i;
+	int err;
+
+	sn.funcs = calloc(n ? n : 1, sizeof(*sn.funcs));
+	if (!sn.funcs)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)	/* funcs are in entry order */
+		if (strstr(funcs[i].name, "[...]"))
+			sn.funcs[sn.n++] = &funcs[i];
+	err = sn.n ? gbin__for_each_symbol(bin, take_shape_name, &sn) : 0;
+	free(sn.funcs);
+	return err;
+}
+
+/*
+ * A generic function or a method of a generic type, compiled for a shape:
+ * the name's last bracketed group is followed by nothing, or by the
+ * method's name ("pkg.F[...]", "pkg.(*T[...]).M", "pkg.T[...].M"); a
+ * closure inside one ("pkg.F[...].func1") is not.
+ */
+static bool is_shape_instance(const char *name)
+{
+	const char *p, *last = NULL, *rest;
+	int depth = 0;
+
+	if (!strncmp(name, "type..", 6) || !strncmp(name, "type:.", 6))
+		return false;
+	for (p = name; *p; p++) {
+		if (*p == '[')
+			depth++;
+		else if (*p == ']' && depth && !--depth)
+			last = p;
+	}
+	if (!last || depth)
+		return false;
+	rest = last + 1;
+	if (!*rest)
+		return true;
+	if (rest[0] == ')' && rest[1] == '.')
+		rest += 2;
+	else if (rest[0] == '.')
+		rest++;
+	else
+		return false;
+	return *rest && !strchr(rest, '.');
+}
+
 static int cmp_func_name(const void *a, const void *b)
 {
 	const struct ga_func *const *x = a, *const *y = b;
@@ -267,36 +357,80 @@ static int mark_abi_wrappers(const struct gbin *bin, enum ga_arch arch, struct g
  * Compare where the ABI puts each argument at entry with DWARF's location
  * list there: a disagreement is kept, and shown by the report.
  */
+/* Does DWARF agree with the ABI on p? -1: nothing to compare. buf gets DWARF's say. */
+static int param_agrees(enum ga_arch arch, const struct goparam *gp, const struct ga_param *p,
+			char *buf, size_t buflen)
+{
+	size_t used = 0, k;
+	bool same;
+
+	buf[0] = '\0';
+	if (gp->is_result || gp->loc == GOPARAM_LOC_UNKNOWN || !p->npieces)
+		return -1;
+	if (gp->loc == GOPARAM_LOC_STACK) {
+		int ps = arch == GA_ARCH_386 ? 4 : 8;
+
+		/* the CFA is SP at entry plus the return address (a link register on arm64) */
+		if (gp->cfa_known && arch != GA_ARCH_ARM64) {
+			snprintf(buf, buflen, "%lld(sp)", (long long)(gp->cfa_off + ps));
+			/*
+			 * Go often locates only the live word of a string or
+			 * slice argument (its length) with no DW_OP_piece: a
+			 * location of one of its pieces agrees.
+			 */
+			same = false;
+			for (k = 0; k < p->npieces && p->on_stack; k++)
+				if (p->pieces[k].loc == GA_LOC_STACK &&
+				    p->pieces[k].stack_off == gp->cfa_off + ps)
+					same = true;
+		} else {
+			snprintf(buf, buflen, "stack");
+			same = p->on_stack;
+		}
+	} else {
+		/* pieces DWARF leaves without a location (dead parts) are not compared */
+		same = !p->on_stack && (size_t)gp->nloc_regs == p->npieces;
+		for (k = 0; k < (size_t)gp->nloc_regs; k++) {
+			used += snprintf(buf + used, buflen - used, "%s%s", k ? "," : "",
+					 gp->loc_regs[k] < 0 ? "-" :
+					 ga_reg_name(arch, gp->loc_regs[k]));
+			if (same && gp->loc_regs[k] >= 0 && p->pieces[k].reg != gp->loc_regs[k])
+				same = false;
+			if (used >= buflen)
+				break;
+		}
+	}
+	return same;
+}
+
+static size_t dwarf_disagreements(enum ga_arch arch, const struct goparam *gps,
+				  const struct ga_param *params, size_t n, size_t *checked)
+{
+	size_t i, bad = 0;
+	char buf[256];
+
+	*checked = 0;
+	for (i = 0; i < n; i++) {
+		int a = param_agrees(arch, &gps[i], &params[i], buf, sizeof(buf));
+
+		*checked += a >= 0;
+		bad += a == 0;
+	}
+	return bad;
+}
+
 static int check_against_dwarf(enum ga_arch arch, const struct goparam *gps, struct ga_param *params,
 			       size_t n, struct index_result *res)
 {
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; i < n; i++) {
-		const struct goparam *gp = &gps[i];
 		struct ga_param *p = &params[i];
-		char buf[256] = "";
-		size_t used = 0;
-		bool same;
+		char buf[256];
+		int same = param_agrees(arch, &gps[i], p, buf, sizeof(buf));
 
-		if (gp->is_result || gp->loc == GOPARAM_LOC_UNKNOWN || !p->npieces)
+		if (same < 0)
 			continue;
-		if (gp->loc == GOPARAM_LOC_STACK) {
-			snprintf(buf, sizeof(buf), "stack");
-			same = p->on_stack;
-		} else {
-			/* pieces DWARF leaves without a location (dead parts) are not compared */
-			same = !p->on_stack && (size_t)gp->nloc_regs == p->npieces;
-			for (k = 0; k < (size_t)gp->nloc_regs; k++) {
-				used += snprintf(buf + used, sizeof(buf) - used, "%s%s", k ? "," : "",
-						 gp->loc_regs[k] < 0 ? "-" :
-						 ga_reg_name(arch, gp->loc_regs[k]));
-				if (same && gp->loc_regs[k] >= 0 && p->pieces[k].reg != gp->loc_regs[k])
-					same = false;
-				if (used >= sizeof(buf))
-					break;
-			}
-		}
 		p->dwarf_check = same ? GA_DWARF_AGREES : GA_DWARF_DIFFERS;
 		p->dwarf_loc = strdup(buf);
 		if (!p->dwarf_loc)
@@ -304,6 +438,78 @@ static int check_against_dwarf(enum ga_arch arch, const struct goparam *gps, str
 		res->n_dwarf_checked++;
 		res->n_dwarf_differs += !same;
 	}
+	return 0;
+}
+
+/*
+ * Go's DWARF leaves out the receiver of generated method wrappers (a
+ * promoted or pointer-receiver method: "sort.(*IntSlice).Less"), so every
+ * argument after it would be laid out one receiver too early. When DWARF's
+ * locations disagree, try a receiver of one to three words in front; keep
+ * it only if then every location DWARF gives agrees.
+ */
+#define RECV_MAX_WORDS 64
+static struct gotype recv_word = { .kind = GA_KIND_UINT, .name = "uintptr", .size = 8 };
+static struct gofield recv_fields[RECV_MAX_WORDS];
+static struct gotype recv_type = { .name = "receiver (not in DWARF)", .fields = recv_fields };
+
+static int infer_receiver(enum ga_arch arch, struct ga_func *f, const struct goparam **gps,
+			  size_t *ngps, struct goparam **owned)
+{
+	static char recv_names[RECV_MAX_WORDS][8];
+	int ps = arch == GA_ARCH_386 ? 4 : 8, w, nwords[4] = { 1, 2, 3, 0 };
+	size_t checked, n = *ngps, i;
+	struct goparam *alt;
+
+	if (!dwarf_disagreements(arch, *gps, f->params, n, &checked) ||
+	    (n && !strcmp((*gps)[0].name, ".this")))
+		return 0;
+	alt = calloc(n + 1, sizeof(*alt));
+	if (!alt)
+		return -ENOMEM;
+	memcpy(alt + 1, *gps, n * sizeof(*alt));
+	recv_word.size = ps;
+	/* candidates: 1-3 words, and on the stack the shift DWARF shows */
+	for (i = 0; i < n && nwords[3] == 0; i++) {
+		const struct ga_param *p = &f->params[i];
+
+		if ((*gps)[i].loc == GOPARAM_LOC_STACK && (*gps)[i].cfa_known && !(*gps)[i].is_result &&
+		    p->npieces && p->pieces[0].loc == GA_LOC_STACK) {
+			int64_t d = (*gps)[i].cfa_off + ps - p->pieces[0].stack_off;
+
+			if (d > 3 * ps && d % ps == 0 && d / ps <= RECV_MAX_WORDS)
+				nwords[3] = d / ps;
+		}
+	}
+	for (w = 0; w < 4; w++) {
+		struct ga_param *params = NULL;
+		int k;
+
+		if (!nwords[w])
+			continue;
+		recv_type.kind = nwords[w] == 1 ? GA_KIND_PTR : GA_KIND_STRUCT;
+		recv_type.size = nwords[w] * ps;
+		recv_type.nfields = nwords[w] == 1 ? 0 : nwords[w];
+		for (k = 0; k < nwords[w]; k++) {
+			snprintf(recv_names[k], sizeof(recv_names[k]), "w%d", k);
+			recv_fields[k] = (struct gofield){ .name = recv_names[k], .offset = k * ps,
+							   .type = &recv_word };
+		}
+		alt[0] = (struct goparam){ .name = ".this", .type = &recv_type };
+		if (abi_assign(arch, f->abi, alt, n + 1, &params))
+			continue;
+		if (!dwarf_disagreements(arch, alt, params, n + 1, &checked) && checked) {
+			ga_params_free(f->params, n);
+			f->params = params;
+			free(*owned);	/* alt copied what it pointed at */
+			*owned = alt;
+			*gps = alt;
+			*ngps = n + 1;
+			return 0;
+		}
+		ga_params_free(params, n + 1);
+	}
+	free(alt);
 	return 0;
 }
 
@@ -567,6 +773,9 @@ static int index_funcs(const struct gbin *bin, const struct pclntab *tab, struct
 			res->n_jcc_entry++;
 	}
 
+	err = expand_shape_names(bin, res->funcs, res->nfuncs);
+	if (err)
+		return err;
 	if (!asm_flag && b->default_abi == GA_ABI_INTERNAL) {
 		err = mark_abi0_symbols(bin, res->funcs, res->nfuncs);
 		if (err)
@@ -588,18 +797,16 @@ static int index_funcs(const struct gbin *bin, const struct pclntab *tab, struct
 		if (dw && !f->is_wrapper && f->decode_status != GA_DECODE_BAD &&
 		    !gdwarf__func_params(dw, f->entry, &gps, &ngps)) {
 			struct goparam *with_dict = NULL;
+			const struct goparam *dw_gps;
 
 			/*
-			 * A generic function compiled for a shape ("pkg.F[...]") takes
-			 * its dictionary as a hidden first argument, which DWARF does
-			 * not list (cmd/compile/internal/noder/stencil.go). Methods of
-			 * generic types are left as DWARF says.
+			 * A generic function, or a method of a generic type, compiled
+			 * for a shape takes its dictionary as a hidden first argument,
+			 * before the receiver, which DWARF does not list
+			 * (cmd/compile/internal/noder/stencil.go; the DWARF location
+			 * lists of the other arguments agree).
 			 */
-			size_t nlen = strlen(f->name);
-
-			if (nlen > 5 && !strcmp(f->name + nlen - 5, "[...]") && !strstr(f->name, ").") &&
-			    strncmp(f->name, "type..", 6) && strncmp(f->name, "type:.", 6) &&
-			    (!ngps || strcmp(gps[0].name, ".dict"))) {
+			if (is_shape_instance(f->name) && (!ngps || strcmp(gps[0].name, ".dict"))) {
 				with_dict = calloc(ngps + 1, sizeof(*with_dict));
 				if (!with_dict) {
 					gdwarf__params_free(dw, gps);
@@ -612,13 +819,15 @@ static int index_funcs(const struct gbin *bin, const struct pclntab *tab, struct
 				gps = with_dict;
 				ngps++;
 			}
+			dw_gps = with_dict ? NULL : gps;
 			err = abi_assign(b->arch, f->abi, gps, ngps, &f->params);
 			if (!err)
+				err = infer_receiver(b->arch, f, &gps, &ngps, &with_dict);
+			if (!err)
 				err = check_against_dwarf(b->arch, gps, f->params, ngps, res);
-			if (with_dict)
-				free(with_dict);
-			else
-				gdwarf__params_free(dw, gps);
+			if (dw_gps)
+				gdwarf__params_free(dw, dw_gps);
+			free(with_dict);
 			if (err)
 				return err;
 			f->nparams = ngps;

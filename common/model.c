@@ -263,3 +263,29 @@ const char *ga_piece_loc_str(enum ga_arch arch, const struct ga_piece *p, char *
 		snprintf(buf, 32, "%d(sp)", p->stack_off);
 	return buf;
 }
+
+void ga_elide_type_args(const char *in, char *out, size_t len)
+{
+	size_t o = 0;
+	int depth = 0;
+
+	if (!len)
+		return;
+	for (; *in && o + 5 < len; in++) {
+		if (*in == '[') {
+			if (!depth++) {
+				memcpy(out + o, "[...", 4);
+				o += 4;
+			}
+			continue;
+		}
+		if (*in == ']' && depth) {
+			if (!--depth)
+				out[o++] = ']';
+			continue;
+		}
+		if (!depth)
+			out[o++] = *in;
+	}
+	out[o] = '\0';
+}

@@ -209,6 +209,13 @@ void ga_func_clear(struct ga_func *f);
 void ga_funcs_free(struct ga_func *funcs, size_t n);
 void ga_params_free(struct ga_param *params, size_t n);
 
+/*
+ * A function name as Go's function table and tracebacks write it: every
+ * top-level bracketed group of type arguments becomes "[...]"
+ * ("main.Max[go.shape.int_0]" -> "main.Max[...]").
+ */
+void ga_elide_type_args(const char *in, char *out, size_t len);
+
 /* Names of enum values as stored in the DB and printed in reports. */
 const char *ga_arch_name(enum ga_arch arch);	/* GOARCH spelling */
 enum ga_arch ga_arch_from_name(const char *name);
