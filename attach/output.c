@@ -76,10 +76,15 @@ void output__free(struct output *o)
 	free(o);
 }
 
-/* Shortest decimal that reads back as the same double, like Go's %v. */
-static void format_double(double v, char *buf, size_t len)
+/*
+ * The shortest decimal that reads back as the same float32 or float64,
+ * laid out as Go's %v does (strconv 'g', shortest): an exponent when it
+ * is below -4 or at least 6, else plain digits.
+ */
+static void format_go_float(double v, bool is32, char *buf, size_t len)
 {
-	int prec;
+	char e[64];
+	int prec, exp;
 
 	if (isnan(v)) {
 		snprintf(buf, len, "NaN");
@@ -89,11 +94,29 @@ static void format_double(double v, char *buf, size_t len)
 		snprintf(buf, len, v > 0 ? "+Inf" : "-Inf");
 		return;
 	}
-	for (prec = 1; prec <= 17; prec++) {
-		snprintf(buf, len, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			return;
+	if (v == 0) {
+		snprintf(buf, len, signbit(v) ? "-0" : "0");
+		return;
 	}
+	for (prec = 1; prec <= 17; prec++) {
+		double back;
+
+		snprintf(e, sizeof(e), "%.*e", prec - 1, v);
+		back = strtod(e, NULL);
+		if (is32 ? (float)back == (float)v : back == v)
+			break;
+	}
+	exp = atoi(strchr(e, 'e') + 1);
+	if (exp < -4 || exp >= 6) {
+		snprintf(buf, len, "%s", e);
+		return;
+	}
+	snprintf(buf, len, "%.*f", prec - 1 - exp > 0 ? prec - 1 - exp : 0, v);
+}
+
+static void format_double(double v, char *buf, size_t len)
+{
+	format_go_float(v, false, buf, len);
 }
 
 static void quote_text(struct sbuf *b, const char *s, size_t n)
@@ -174,7 +197,7 @@ static void format_float_bits(uint64_t bits, int size, char *buf, size_t len)
 		float f;
 
 		memcpy(&f, &b, sizeof(f));
-		format_double(f, buf, len);
+		format_go_float(f, true, buf, len);
 	} else {
 		double d;
 
@@ -350,49 +373,152 @@ static cJSON *decode_leaf(const struct leaf *l, const struct ga_vals *v, struct 
 	return cJSON_CreateNull();
 }
 
-/* Decode a parameter: one leaf, or a struct of leaves keyed by field path. */
+/* A value's leaves, with paths relative to the parameter ("", ".P.X", "[1]"). */
+struct leafref {
+	struct leaf l;
+	const char *rel;
+};
+
+/* Length of the path component at p: "[3]" or ".Name" (up to the next '.' or '['). */
+static size_t component_len(const char *p)
+{
+	size_t n = 1;
+
+	if (*p == '[') {
+		while (p[n] && p[n - 1] != ']')
+			n++;
+		return n;
+	}
+	while (p[n] && p[n] != '.' && p[n] != '[')
+		n++;
+	return n;
+}
+
+/*
+ * Render leaves [a, b) that share the path prefix of length pos: a leaf,
+ * an array ("[1 2]", JSON array), a struct ("{X:1 Y:2}", JSON object), or
+ * a complex number ("(1+2i)") from its .real and .imag.
+ */
+static cJSON *render(const struct leafref *lr, size_t a, size_t b, size_t pos,
+		     const struct ga_vals *v, struct sbuf *t)
+{
+	const char *c0 = lr[a].rel + pos;
+	bool array = *c0 == '[';
+	cJSON *node;
+	size_t i, j;
+
+	if (b - a == 1 && !*c0)
+		return decode_leaf(&lr[a].l, v, t);
+	if (b - a == 2 && !strcmp(c0, ".real") && !strcmp(lr[a + 1].rel + pos, ".imag") &&
+	    lr[a].l.pieces[0].kind == GA_PIECE_FLOAT && lr[a + 1].l.pieces[0].kind == GA_PIECE_FLOAT) {
+		struct sbuf re = {}, im = {};
+		cJSON *r, *i;
+
+		r = decode_leaf(&lr[a].l, v, &re);
+		i = decode_leaf(&lr[a + 1].l, v, &im);
+		if (cJSON_IsNull(r) || cJSON_IsNull(i)) {
+			/* a part not fetched (XMM): the number as a whole is unknown */
+			sb_printf(t, "%s", !strcmp(re.s ? re.s : "", "?(xmm)") ||
+					   !strcmp(im.s ? im.s : "", "?(xmm)") ? "?(xmm)" : "?");
+			cJSON_Delete(r);
+			cJSON_Delete(i);
+			node = cJSON_CreateNull();
+		} else {
+			node = cJSON_CreateObject();
+			cJSON_AddItemToObject(node, "real", r);
+			cJSON_AddItemToObject(node, "imag", i);
+			sb_printf(t, "(%s%s%si)", re.s ? re.s : "",
+				  im.s && im.s[0] != '-' && im.s[0] != '+' ? "+" : "", im.s ? im.s : "");
+		}
+		free(re.s);
+		free(im.s);
+		return node;
+	}
+	node = array ? cJSON_CreateArray() : cJSON_CreateObject();
+	sb_printf(t, array ? "[" : "{");
+	for (i = a; i < b; i = j) {
+		const char *c = lr[i].rel + pos;
+		size_t n = component_len(c);
+		char key[256];
+		cJSON *val;
+
+		for (j = i + 1; j < b && !strncmp(lr[j].rel + pos, c, n) &&
+				(!lr[j].rel[pos + n] || lr[j].rel[pos + n] == '.' ||
+				 lr[j].rel[pos + n] == '['); j++)
+			;
+		if (i > a)
+			sb_printf(t, " ");
+		if (!array) {
+			snprintf(key, sizeof(key), "%.*s", (int)(n - 1), c + 1);
+			sb_printf(t, "%s:", key);
+		}
+		val = render(lr, i, j, pos + n, v, t);
+		if (array)
+			cJSON_AddItemToArray(node, val);
+		else
+			cJSON_AddItemToObject(node, key, val);
+	}
+	sb_printf(t, array ? "]" : "}");
+	return node;
+}
+
+/* Decode a parameter: one leaf, or arrays and structs of leaves by field path. */
 static cJSON *decode_param(const struct probe_plan *plan, const struct ga_func *f,
 			   const struct func_layout *lay, size_t p, const struct ga_vals *v,
 			   struct sbuf *t)
 {
 	const struct ga_param *prm = &f->params[p];
-	size_t base = layout_piece_base(f, p), k = 0, nlen = strlen(prm->name);
-	cJSON *obj = NULL;
+	size_t base = layout_piece_base(f, p), k = 0, n = 0, nlen = strlen(prm->name);
+	struct leafref *lr;
+	cJSON *out;
 
 	if (!prm->npieces) {
-		sb_printf(t, prm->size ? "?" : "{}");
-		return prm->size ? cJSON_CreateNull() : cJSON_CreateObject();
+		bool arr = prm->type_name && prm->type_name[0] == '[';
+
+		if (prm->size) {
+			sb_printf(t, "?");
+			return cJSON_CreateNull();
+		}
+		sb_printf(t, arr ? "[]" : "{}");
+		return arr ? cJSON_CreateArray() : cJSON_CreateObject();
+	}
+	if (!strcmp(prm->name, ".dict") && prm->npieces == 1 && prm->pieces[0].kind == GA_PIECE_PTR) {
+		uint64_t w;
+		const char *sym;
+
+		/* a generic's dictionary, by its symbol: it names the type arguments */
+		if (lay->word[base] >= 0) {
+			w = v->words[lay->word[base]];
+			sym = plan_symbol(plan, w);
+			if (sym) {
+				sb_printf(t, "%s", sym);
+				return cJSON_CreateString(sym);
+			}
+		}
+	}
+	lr = calloc(prm->npieces, sizeof(*lr));
+	if (!lr) {
+		sb_printf(t, "?");
+		return cJSON_CreateNull();
 	}
 	while (k < prm->npieces) {
-		struct leaf l = {
-			.plan = plan, .param = prm, .pieces = &prm->pieces[k],
-			.word = &lay->word[base + k], .str = &lay->str[base + k],
-		};
+		struct leafref *r = &lr[n++];
 		const char *path = prm->pieces[k].path;
-		cJSON *val;
 
-		while (k + l.npieces < prm->npieces && !strcmp(prm->pieces[k + l.npieces].path, path))
-			l.npieces++;
-		if (!l.npieces)
-			l.npieces = 1;
-		if (!strcmp(path, prm->name) && l.npieces == prm->npieces)
-			return decode_leaf(&l, v, t);
-		if (!obj) {
-			obj = cJSON_CreateObject();
-			sb_printf(t, "{");
-		} else {
-			sb_printf(t, " ");
-		}
-		/* "req.Name" -> "Name", "two[1]" -> "[1]" */
-		if (!strncmp(path, prm->name, nlen) && (path[nlen] == '.' || path[nlen] == '['))
-			path += nlen + (path[nlen] == '.');
-		sb_printf(t, "%s:", path);
-		val = decode_leaf(&l, v, t);
-		cJSON_AddItemToObject(obj, path, val);
-		k += l.npieces;
+		r->l = (struct leaf){
+			.plan = plan, .param = prm, .pieces = &prm->pieces[k],
+			.word = &lay->word[base + k], .str = &lay->str[base + k], .npieces = 1,
+		};
+		while (k + r->l.npieces < prm->npieces &&
+		       !strcmp(prm->pieces[k + r->l.npieces].path, path))
+			r->l.npieces++;
+		/* "o.P.X" -> ".P.X"; a path that does not start with the name is a field */
+		r->rel = !strncmp(path, prm->name, nlen) ? path + nlen : "";
+		k += r->l.npieces;
 	}
-	sb_printf(t, "}");
-	return obj;
+	out = render(lr, 0, n, 0, v, t);
+	free(lr);
+	return out;
 }
 
 static void format_latency(uint64_t ns, char *buf, size_t len)

@@ -63,6 +63,9 @@ void probe_plan_clear(struct probe_plan *plan)
 		}
 	}
 	free(plan->layouts);
+	for (i = 0; i < plan->nsyms; i++)
+		free(plan->syms[i].name);
+	free(plan->syms);
 	ga_funcs_free(plan->funcs, plan->nfuncs);
 	ga_build_clear(&plan->build);
 	file_unmap(plan->bin_data, plan->bin_size);
@@ -461,6 +464,62 @@ static int apply_sig(struct probe_plan *plan, const char *sig)
 	return 0;
 }
 
+static int cmp_sym(const void *a, const void *b)
+{
+	const struct plan_sym *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/*
+ * The dictionaries of generic instantiations ("main..dict.Max[int]"), by
+ * address, from .symtab when the binary kept it: their names say the type
+ * arguments a shape-compiled call ran with.
+ */
+static void read_dict_symbols(struct probe_plan *plan, Elf *elf)
+{
+	Elf_Scn *scn = NULL;
+	size_t cap = 0;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+		size_t i, n;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB || !sh.sh_entsize)
+			continue;
+		d = elf_getdata(scn, NULL);
+		if (!d)
+			continue;
+		n = sh.sh_size / sh.sh_entsize;
+		for (i = 0; i < n; i++) {
+			GElf_Sym sym;
+			const char *name;
+
+			if (!gelf_getsym(d, i, &sym))
+				continue;
+			name = elf_strptr(elf, sh.sh_link, sym.st_name);
+			if (!name || !strstr(name, "..dict."))
+				continue;
+			if (plan->nsyms == cap) {
+				size_t ncap = cap ? cap * 2 : 16;
+				void *tmp = realloc(plan->syms, ncap * sizeof(*plan->syms));
+
+				if (!tmp)
+					return;
+				plan->syms = tmp;
+				cap = ncap;
+			}
+			plan->syms[plan->nsyms].addr = sym.st_value;
+			plan->syms[plan->nsyms].name = strdup(name);
+			if (plan->syms[plan->nsyms].name)
+				plan->nsyms++;
+		}
+	}
+	if (plan->nsyms)
+		qsort(plan->syms, plan->nsyms, sizeof(*plan->syms), cmp_sym);
+}
+
 static void read_loads(struct probe_plan *plan)
 {
 	size_t i, n;
@@ -483,7 +542,18 @@ static void read_loads(struct probe_plan *plan)
 			plan->nloads++;
 		}
 	}
+	read_dict_symbols(plan, elf);
 	elf_end(elf);
+}
+
+const char *plan_symbol(const struct probe_plan *plan, uint64_t addr)
+{
+	struct plan_sym key = { .addr = addr }, *s;
+
+	if (!plan->nsyms)
+		return NULL;
+	s = bsearch(&key, plan->syms, plan->nsyms, sizeof(*plan->syms), cmp_sym);
+	return s ? s->name : NULL;
 }
 
 static const uint8_t *plan_ptr(const struct probe_plan *plan, uint64_t vaddr, uint64_t len)

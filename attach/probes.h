@@ -44,6 +44,8 @@ struct probe_plan {
 	struct planned_probe *probes;	/* index == attach cookie */
 	size_t nprobes;
 	int tls_g_off;	/* 386: g's offset from the TLS block at 0(GS) */
+	struct plan_sym { uint64_t addr; char *name; } *syms;	/* generic dictionaries */
+	size_t nsyms;
 };
 
 /*
@@ -64,6 +66,9 @@ void probe_plan_clear(struct probe_plan *plan);
  * of the dynamic type of an itab (an iface's first word) when is_itab.
  * NULL when the address is not in the binary (types made at run time).
  */
+/* The name of the dictionary symbol at addr, or NULL. */
+const char *plan_symbol(const struct probe_plan *plan, uint64_t addr);
+
 const char *plan_type_name(const struct probe_plan *plan, uint64_t addr, bool is_itab, char *buf,
 			   size_t len);
 

@@ -465,8 +465,19 @@ static bool func_selected(const char *name, const char *const *patterns, const b
 	size_t i;
 
 	for (i = 0; i < npat; i++) {
-		bool m = exact[i] ? !strcmp(name, patterns[i]) :
-				    fnmatch(patterns[i], name, 0) == 0;
+		bool m;
+
+		if (exact[i]) {
+			m = !strcmp(name, patterns[i]);
+		} else if (strstr(patterns[i], "[...]")) {
+			/* Go's traceback form names every instantiation */
+			char el[1024];
+
+			ga_elide_type_args(name, el, sizeof(el));
+			m = !strcmp(el, patterns[i]);
+		} else {
+			m = fnmatch(patterns[i], name, 0) == 0;
+		}
 		if (m) {
 			matched[i] = true;
 			sel = true;
