@@ -57,10 +57,10 @@ ATTACH_OBJS := $(ATTACH_SRCS:%.c=$(O)/%.o)
 ANALYZER_LIBS = -ldwarf -lz $(shell pkg-config --libs libelf capstone sqlite3 libcjson 2>/dev/null) -lpthread
 ATTACH_LIBS = $(shell pkg-config --libs libbpf libelf sqlite3 libcjson 2>/dev/null) -lz
 
-SAMPLES := swapper stacker funcs blocker types
+SAMPLES := swapper stacker funcs blocker types kinds
 SAMPLE_BINS := $(SAMPLES:%=$(O)/samples/%)
 # The same program built the ways users ship Go: other GOARCHes, PIE, cgo, stripped.
-VARIANTS := stacker-386 stacker-arm64 stacker-pie stacker-stripped swapper-stripped cgocall
+VARIANTS := stacker-386 kinds-386 stacker-arm64 stacker-pie stacker-stripped swapper-stripped cgocall
 VARIANT_BINS := $(VARIANTS:%=$(O)/samples/%)
 TESTS := test_unit test_analyze test_corpus test_attach
 TEST_BINS := $(TESTS:%=$(O)/tests/%)
@@ -125,6 +125,10 @@ GOBUILD = cd samples/$(1) && GOFLAGS=-mod=mod GOTOOLCHAIN=local $(2) $(GO) build
 $(O)/samples/stacker-386: samples/stacker/main.go
 	$(call msg,GO,$@)
 	$(Q)$(call GOBUILD,stacker,GOARCH=386 CGO_ENABLED=0,)
+
+$(O)/samples/kinds-386: samples/kinds/main.go
+	$(call msg,GO,$@)
+	$(Q)$(call GOBUILD,kinds,GOARCH=386 CGO_ENABLED=0,)
 
 $(O)/samples/stacker-arm64: samples/stacker/main.go
 	$(call msg,GO,$@)
