@@ -660,6 +660,70 @@ static void test_kinds_386(void)
 	kinds_end_to_end("kinds-386", false);
 }
 
+/*
+ * The stack ABI, on a real binary nobody here wrote: esbuild 0.5.26 (Go
+ * 1.14, every argument on the stack, g from thread-local storage). What
+ * goattach decodes equals what esbuild printed.
+ */
+static void test_stack_abi_go114(void)
+{
+	struct bg_proc ga = {};
+	struct cmd_result f = {}, r1 = {}, r2 = {}, ix = {};
+	char bin[512] = "", db[512], cmd[1400], *line, *save = NULL;
+	char *args[] = { "--db", db, "--json", "fmt.Fprintf", "os.(*File).Write", NULL };
+	cJSON *w[4] = {}, *p[2] = {};
+	int nw = 0, np = 0;
+
+	REQUIRE_BPF();
+	sh_run("scripts/fetch-corpus.sh 2>&1", 900, &f);
+	for (line = strtok_r(f.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (!strncmp(line, "esbuild-linux-64-0.5.26 ", 24))
+			snprintf(bin, sizeof(bin), "%s", line + 24);
+	cmd_result_free(&f);
+	if (!bin[0]) {
+		TEST_SKIP("esbuild-linux-64-0.5.26 could not be fetched from the npm registry");
+		return;
+	}
+	snprintf(db, sizeof(db), "%s/esbuild-0.5.26.db", tmp_dir());
+	unlink(db);
+	snprintf(cmd, sizeof(cmd), "'%s' index '%s' --db '%s'", build_path("goanalyze"), bin, db);
+	sh_run(cmd, 120, &ix);
+	if (!ASSERT_EQ(ix.status, 0, "index esbuild 0.5.26") || !ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	snprintf(cmd, sizeof(cmd), "'%s' --version", bin);
+	sh_run(cmd, 60, &r1);
+	snprintf(cmd, sizeof(cmd), "echo 'let x = 1+2' | '%s' --minify", bin);
+	sh_run(cmd, 60, &r2);
+	ASSERT_STREQ(r1.err, "0.5.26\n", "esbuild --version (on stderr)");
+	ASSERT_STREQ(r2.out, "let x=1+2;\n", "esbuild --minify");
+	stop_goattach(&ga);
+	nw = json_calls(ga.out, "os.(*File).Write", w, 4);
+	np = json_calls(ga.out, "fmt.Fprintf", p, 2);
+	if (ASSERT_EQ(nw, 2, "two writes") && ASSERT_EQ(np, 1, "one Fprintf")) {
+		ASSERT_STREQ(str(cJSON_GetObjectItem(w[0], "args"), "b", "bytes"), "0.5.26\n",
+			     "the bytes written, from 16(sp)");
+		ASSERT_EQ(num(w[0], "results", "n"), 7, "n from 40(sp)");
+		ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(w[0], "results"), "err")),
+			    "nil error");
+		ASSERT_STREQ(str(cJSON_GetObjectItem(w[1], "args"), "b", "bytes"), "let x=1+2;\n",
+			     "the second program's output");
+		ASSERT_EQ(num(w[1], "results", "n"), 11, "n");
+		ASSERT_STREQ(str(p[0], "args", "format"), "%s\n", "format");
+		ASSERT_STREQ(str(cJSON_GetObjectItem(p[0], "args"), "w", "type"), "*os.File",
+			     "io.Writer's dynamic type from Go 1.14 type data");
+		ASSERT_EQ(num(cJSON_GetObjectItem(p[0], "args"), "a", "len"), 1, "a ...interface{}");
+		ASSERT_EQ(num(p[0], "results", "n"), 7, "n");
+		ASSERT_TRUE(num(p[0], "goid", NULL) >= 1, "goid through fs_base");
+	}
+out:
+	free_calls(w, nw);
+	free_calls(p, np);
+	cmd_result_free(&ix);
+	cmd_result_free(&r1);
+	cmd_result_free(&r2);
+	bg_free(&ga);
+}
+
 /* Recursion: calls pair by depth on one goroutine; latencies nest. */
 static void test_recursion(void)
 {
@@ -968,6 +1032,7 @@ int main(void)
 	RUN_TEST(test_abi_corners);
 	RUN_TEST(test_kinds_amd64);
 	RUN_TEST(test_kinds_386);
+	RUN_TEST(test_stack_abi_go114);
 	RUN_TEST(test_recursion);
 	RUN_TEST(test_stack_growth_counts_once);
 	RUN_TEST(test_sig_on_stripped);
