@@ -531,6 +531,58 @@ static void test_locations_match_dwarf(void)
 	}
 }
 
+/*
+ * DWARF in each form a Go binary may carry it: SHF_COMPRESSED sections
+ * (what Go 1.19 writes), plain sections (-ldflags=-compressdwarf=false),
+ * and .zdebug_* (what Go before 1.16 wrote, e.g. esbuild 0.5.26). The same
+ * types and locations come out of all three.
+ */
+static void test_dwarf_compression_forms(void)
+{
+	static const char *const forms[] = { "gabi", "plain", "zdebug" };
+	char cmd[8192], dump[3][600];
+	struct cmd_result r = {};
+	size_t i;
+
+	snprintf(cmd, sizeof(cmd),
+		 "set -e; cp '%s/samples/kinds' '%s/kinds-gabi'; cd '%s'; "
+		 "objcopy --decompress-debug-sections kinds-gabi kinds-plain; "
+		 "objcopy --compress-debug-sections=zlib-gnu kinds-plain kinds-zdebug; "
+		 "readelf -SW kinds-gabi | grep ' .debug_info' | grep -q ' C '; "
+		 "readelf -SW kinds-plain | grep ' .debug_info' | grep -vq ' C '; "
+		 "readelf -SW kinds-zdebug | grep -q ' .zdebug_info'",
+		 build_dir(), tmp_dir(), tmp_dir());
+	sh_run(cmd, 60, &r);
+	if (!ASSERT_EQ(r.status, 0, "make the three forms"))
+		printf("  %s", r.err ? r.err : "");
+	cmd_result_free(&r);
+	for (i = 0; i < 3; i++) {
+		char bin[512], db[600];
+
+		snprintf(bin, sizeof(bin), "%s/kinds-%s", tmp_dir(), forms[i]);
+		snprintf(db, sizeof(db), "%s.db", bin);
+		snprintf(dump[i], sizeof(dump[i]), "%s.txt", bin);
+		unlink(db);
+		snprintf(cmd, sizeof(cmd),
+			 "'%s' index '%s' --db '%s' >/dev/null && sqlite3 '%s' \"SELECT f.name, p.idx, "
+			 "p.name, p.type_name, p.kind, pp.path, pp.kind, pp.loc, pp.reg, pp.stack_off, "
+			 "p.dwarf_check FROM functions f JOIN params p ON p.function_id = f.id "
+			 "JOIN param_pieces pp ON pp.param_id = p.id ORDER BY f.entry, p.idx, pp.idx\" > '%s'",
+			 build_path("goanalyze"), bin, db, db, dump[i]);
+		sh_run(cmd, 120, &r);
+		ASSERT_EQ(r.status, 0, forms[i]);
+		cmd_result_free(&r);
+	}
+	snprintf(cmd, sizeof(cmd), "wc -l < '%s' && cmp '%s' '%s' && cmp '%s' '%s'", dump[0], dump[0],
+		 dump[1], dump[0], dump[2]);
+	sh_run(cmd, 30, &r);
+	printf("  %lld argument pieces, identical from SHF_COMPRESSED, plain and .zdebug DWARF\n",
+	       atoll(r.out ? r.out : "0"));
+	ASSERT_EQ(r.status, 0, "the same params from every form");
+	ASSERT_GE(atoll(r.out ? r.out : "0"), 2000, "pieces compared");
+	cmd_result_free(&r);
+}
+
 /* Each row of the goid table: a build without DWARF gets what DWARF says for its version and arch. */
 static void test_goid_table_rows(void)
 {
@@ -852,6 +904,7 @@ int main(void)
 	RUN_TEST(test_stripped_same_as_unstripped);
 	RUN_TEST(test_buildinfo_matches_go_version);
 	RUN_TEST(test_locations_match_dwarf);
+	RUN_TEST(test_dwarf_compression_forms);
 	RUN_TEST(test_inlines_match_dwarf);
 	RUN_TEST(test_report_inlined_only);
 	RUN_TEST(test_no_section_headers);
