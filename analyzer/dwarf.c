@@ -492,6 +492,7 @@ static struct gotype *resolve_type(struct gdwarf *dw, Dwarf_Off off, int depth)
 		t->is_signed = target->is_signed;
 		t->count = target->count;
 		t->elem = target->elem;
+		t->pointee_off = target->pointee_off;
 		t->fields = target->fields;
 		t->nfields = target->nfields;
 		t->shares_fields = true;
@@ -532,6 +533,10 @@ static struct gotype *resolve_type(struct gdwarf *dw, Dwarf_Off off, int depth)
 		}
 		if (t->kind == GA_KIND_INT && !is_signed)
 			t->kind = GA_KIND_UINT;
+		/* a plain pointer: remember its target, resolved only when asked (cycles) */
+		if (t->kind == GA_KIND_PTR && tag == DW_TAG_pointer_type &&
+		    (!has_gk || gk == GOK_PTR) && die_attr_ref(die, DW_AT_type, &toff))
+			t->pointee_off = toff;
 		if (t->kind == GA_KIND_STRUCT) {
 			/* Fields first: a cycle through a struct needs a pointer, which stops here. */
 			err = read_struct_fields(dw, die, t, depth);
@@ -738,4 +743,9 @@ int gdwarf__func_params(struct gdwarf *dw, uint64_t entry, const struct goparam 
 out_free:
 	free(arr);
 	return err;
+}
+
+const struct gotype *gdwarf__type_at(struct gdwarf *dw, uint64_t off)
+{
+	return off ? resolve_type(dw, off, 0) : NULL;
 }

@@ -29,3 +29,6 @@ int gdwarf__goid_offset(const struct gdwarf *dw);
 int gdwarf__func_params(struct gdwarf *dw, uint64_t entry, const struct goparam **params,
 			size_t *n);
 void gdwarf__params_free(struct gdwarf *dw, const struct goparam *params);
+
+/* The type at a DWARF offset (a pointer's pointee_off), owned by dw; NULL if unreadable. */
+const struct gotype *gdwarf__type_at(struct gdwarf *dw, uint64_t off);

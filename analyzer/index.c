@@ -798,6 +798,7 @@ static int index_funcs(const struct gbin *bin, const struct pclntab *tab, struct
 		    !gdwarf__func_params(dw, f->entry, &gps, &ngps)) {
 			struct goparam *with_dict = NULL;
 			const struct goparam *dw_gps;
+			size_t k;
 
 			/*
 			 * A generic function, or a method of a generic type, compiled
@@ -825,6 +826,14 @@ static int index_funcs(const struct gbin *bin, const struct pclntab *tab, struct
 				err = infer_receiver(b->arch, f, &gps, &ngps, &with_dict);
 			if (!err)
 				err = check_against_dwarf(b->arch, gps, f->params, ngps, res);
+			for (k = 0; !err && k < ngps; k++) {
+				const struct gotype *pt = gdwarf__type_at(dw, gps[k].type->pointee_off);
+
+				/* --deref: the basic fields of what a pointer argument points at */
+				if (pt && pt->size && f->params[k].npieces == 1)
+					err = abi_deref_pieces(b->arch, pt, f->params[k].name,
+							       &f->params[k].derefs, &f->params[k].nderefs);
+			}
 			if (dw_gps)
 				gdwarf__params_free(dw, dw_gps);
 			free(with_dict);

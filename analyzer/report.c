@@ -57,6 +57,15 @@ static void print_func_plain(FILE *out, const struct ga_build *b, const struct g
 		if (p->dwarf_check == GA_DWARF_DIFFERS)
 			fprintf(out, "  warning: %s: DWARF puts %s in [%s] at entry, the ABI in [%s]\n",
 				f->name, p->name, p->dwarf_loc ? p->dwarf_loc : "?", loc);
+		if (p->nderefs) {
+			size_t k;
+
+			fprintf(out, "         points at:");
+			for (k = 0; k < p->nderefs; k++)
+				fprintf(out, " %s %s +%d", p->derefs[k].path,
+					ga_piece_kind_name(p->derefs[k].kind), p->derefs[k].stack_off);
+			fprintf(out, "  (goattach --deref)\n");
+		}
 	}
 }
 
@@ -179,6 +188,19 @@ static cJSON *func_json(const struct ga_build *b, const struct ga_func *f)
 				cJSON_AddNumberToObject(po, "stack_offset", pc->stack_off);
 			}
 			cJSON_AddItemToArray(pieces, po);
+		}
+		if (p->nderefs) {
+			cJSON *d = cJSON_AddArrayToObject(e, "deref");
+
+			for (j = 0; j < p->nderefs; j++) {
+				cJSON *po = cJSON_CreateObject();
+
+				cJSON_AddStringToObject(po, "path", p->derefs[j].path);
+				cJSON_AddStringToObject(po, "kind", ga_piece_kind_name(p->derefs[j].kind));
+				cJSON_AddNumberToObject(po, "size", p->derefs[j].size);
+				cJSON_AddNumberToObject(po, "offset", p->derefs[j].stack_off);
+				cJSON_AddItemToArray(d, po);
+			}
 		}
 		cJSON_AddItemToArray(arr, e);
 	}

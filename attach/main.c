@@ -29,6 +29,7 @@ static struct env {
 	int verbosity;
 	double duration;
 	const char *sig;
+	bool deref;
 	const char **funcs;
 	size_t nfuncs;
 } env;
@@ -59,6 +60,8 @@ static const struct argp_option opts[] = {
 	{ "duration", 'D', "SEC", 0, "stop after SEC seconds", 0 },
 	{ "sig", 's', "SIG", 0, "Go signature of the function, for binaries without DWARF: "
 	  "'func(x, y string) (string, string)'", 0 },
+	{ "deref", 'r', NULL, 0, "also show the basic fields of what pointer arguments and results "
+	  "point at: p=0xc000010000 &{X:1 Y:2}", 0 },
 	{ "verbose", 'v', NULL, 0, "more messages (twice: libbpf debug)", 0 },
 	{ "version", 'V', NULL, 0, "print the version and the DB schema version", 0 },
 	{},
@@ -88,6 +91,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case 's':
 		env.sig = arg;
+		break;
+	case 'r':
+		env.deref = true;
 		break;
 	case 'D':
 		env.duration = strtod(arg, &end);
@@ -248,7 +254,7 @@ int main(int argc, char **argv)
 		err = -ESRCH;
 		goto cleanup;
 	}
-	err = probes_plan(db, env.db_path, binary, env.funcs, env.nfuncs, env.sig, &plan);
+	err = probes_plan(db, env.db_path, binary, env.funcs, env.nfuncs, env.sig, env.deref, &plan);
 	if (err)
 		goto cleanup;
 	pr_info("attach: build %.16s (%s) in '%s'", plan.build.sha256,

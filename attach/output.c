@@ -373,6 +373,8 @@ static cJSON *decode_leaf(const struct leaf *l, const struct ga_vals *v, struct 
 	return cJSON_CreateNull();
 }
 
+#define ABI_MAX_DEREFS_OUT 8	/* pointee fields shown, as goanalyze stores at most */
+
 /* A value's leaves, with paths relative to the parameter ("", ".P.X", "[1]"). */
 struct leafref {
 	struct leaf l;
@@ -495,6 +497,33 @@ static cJSON *decode_param(const struct probe_plan *plan, const struct ga_func *
 				return cJSON_CreateString(sym);
 			}
 		}
+	}
+	if (plan->deref && prm->nderefs && prm->npieces == 1 && prm->pieces[0].kind == GA_PIECE_PTR &&
+	    lay->word[base] >= 0 && v->words[lay->word[base]]) {
+		size_t db = layout_deref_base(f, p), i;
+		static const int no_str[ABI_MAX_DEREFS_OUT] = { SLOT_NONE, SLOT_NONE, SLOT_NONE, SLOT_NONE,
+								SLOT_NONE, SLOT_NONE, SLOT_NONE, SLOT_NONE };
+		struct leafref dl[ABI_MAX_DEREFS_OUT];
+		struct leaf pl = {
+			.plan = plan, .param = prm, .pieces = prm->pieces, .npieces = 1,
+			.word = &lay->word[base], .str = &lay->str[base],
+		};
+		cJSON *o = cJSON_CreateObject();
+		size_t nd = prm->nderefs < ABI_MAX_DEREFS_OUT ? prm->nderefs : ABI_MAX_DEREFS_OUT;
+
+		/* --deref: the address, then what it points at */
+		cJSON_AddItemToObject(o, "addr", decode_leaf(&pl, v, t));
+		for (i = 0; i < nd; i++) {
+			dl[i].l = (struct leaf){
+				.plan = plan, .param = prm, .pieces = &prm->derefs[i], .npieces = 1,
+				.word = &lay->dword[db + i], .str = no_str,
+			};
+			dl[i].rel = !strncmp(prm->derefs[i].path, prm->name, nlen) ?
+					    prm->derefs[i].path + nlen : "";
+		}
+		sb_printf(t, " &");
+		cJSON_AddItemToObject(o, "value", render(dl, 0, nd, 0, v, t));
+		return o;
 	}
 	lr = calloc(prm->npieces, sizeof(*lr));
 	if (!lr) {

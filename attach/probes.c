@@ -60,6 +60,7 @@ void probe_plan_clear(struct probe_plan *plan)
 		for (i = 0; i < plan->nfuncs; i++) {
 			free(plan->layouts[i].word);
 			free(plan->layouts[i].str);
+			free(plan->layouts[i].dword);
 		}
 	}
 	free(plan->layouts);
@@ -72,6 +73,15 @@ void probe_plan_clear(struct probe_plan *plan)
 	free(plan->binary_path);
 	free(plan->probes);
 	memset(plan, 0, sizeof(*plan));
+}
+
+size_t layout_deref_base(const struct ga_func *f, size_t param)
+{
+	size_t i, base = 0;
+
+	for (i = 0; i < param; i++)
+		base += f->params[i].nderefs;
+	return base;
 }
 
 size_t layout_piece_base(const struct ga_func *f, size_t param)
@@ -122,7 +132,7 @@ static bool is_xmm(enum ga_arch arch, int reg)
  * or the results, in order, and fill the spec's fetch list.
  */
 static void layout_side(const struct ga_build *b, const struct ga_func *f, bool results,
-			struct func_layout *lay, struct ga_probe_spec *spec)
+			bool deref, struct func_layout *lay, struct ga_probe_spec *spec)
 {
 	size_t p, k, idx = 0;
 	int nwords = 0, nstrs = 0;
@@ -153,6 +163,27 @@ static void layout_side(const struct ga_build *b, const struct ga_func *f, bool 
 				.off = pc->loc == GA_LOC_STACK ? pc->stack_off : 0,
 			};
 			nwords++;
+		}
+	}
+	/* --deref: each basic field of a pointer's pointee, read through the pointer's word */
+	idx = 0;
+	for (p = 0; p < f->nparams; p++) {
+		const struct ga_param *prm = &f->params[p];
+		size_t dbase = layout_deref_base(f, p);
+		int pw = prm->npieces == 1 ? lay->word[layout_piece_base(f, p)] : SLOT_NONE;
+
+		for (k = 0; k < prm->nderefs; k++) {
+			const struct ga_piece *pc = &prm->derefs[k];
+
+			if (prm->is_result != results)
+				continue;
+			lay->dword[dbase + k] = SLOT_NONE;
+			if (!deref || pw < 0 || nwords == GA_MAX_WORDS)
+				continue;
+			lay->dword[dbase + k] = nwords;
+			spec->words[nwords++] = (struct ga_fetch){
+				.src = GA_SRC_DEREF, .reg = pw, .size = pc->size, .off = pc->stack_off,
+			};
 		}
 	}
 	/*
@@ -209,18 +240,20 @@ static void layout_side(const struct ga_build *b, const struct ga_func *f, bool 
 	spec->nstrs = nstrs;
 }
 
-static int build_layout(const struct ga_build *b, const struct ga_func *f, struct func_layout *lay,
-			struct ga_probe_spec *entry_spec, struct ga_probe_spec *ret_spec)
+static int build_layout(const struct ga_build *b, const struct ga_func *f, bool deref,
+			struct func_layout *lay, struct ga_probe_spec *entry_spec,
+			struct ga_probe_spec *ret_spec)
 {
-	size_t total = layout_piece_base(f, f->nparams);
+	size_t total = layout_piece_base(f, f->nparams), nd = layout_deref_base(f, f->nparams);
 
 	lay->npieces = total;
 	lay->word = calloc(total ? total : 1, sizeof(*lay->word));
 	lay->str = calloc(total ? total : 1, sizeof(*lay->str));
-	if (!lay->word || !lay->str)
+	lay->dword = calloc(nd ? nd : 1, sizeof(*lay->dword));
+	if (!lay->word || !lay->str || !lay->dword)
 		return -ENOMEM;
-	layout_side(b, f, false, lay, entry_spec);
-	layout_side(b, f, true, lay, ret_spec);
+	layout_side(b, f, false, deref, lay, entry_spec);
+	layout_side(b, f, true, deref, lay, ret_spec);
 	return 0;
 }
 
@@ -312,7 +345,7 @@ static int plan_func(struct probe_plan *plan, size_t idx, const uint8_t *data, s
 	if (f->decode_status == GA_DECODE_INDIRECT)
 		pr_info("attach: %s has an indirect jump: a call leaving through it would be unseen",
 			f->name);
-	err = build_layout(b, f, &plan->layouts[idx], &entry, &ret);
+	err = build_layout(b, f, plan->deref, &plan->layouts[idx], &entry, &ret);
 	if (err)
 		return err;
 
@@ -644,7 +677,7 @@ const char *plan_type_name(const struct probe_plan *plan, uint64_t addr, bool is
 }
 
 int probes_plan(struct gadb *db, const char *db_path, const char *binary_path,
-		const char *const *patterns, size_t npat, const char *sig,
+		const char *const *patterns, size_t npat, const char *sig, bool deref,
 		struct probe_plan *plan)
 {
 	const void *data = NULL;
@@ -653,6 +686,7 @@ int probes_plan(struct gadb *db, const char *db_path, const char *binary_path,
 	int err, unmatched = -1;
 
 	memset(plan, 0, sizeof(*plan));
+	plan->deref = deref;
 	plan->binary_path = strdup(binary_path);
 	if (!plan->binary_path)
 		return -ENOMEM;

@@ -20,6 +20,8 @@ struct func_layout {
 	/* per piece: string slot for GA_PIECE_STR_DATA pieces, else SLOT_NONE */
 	int *str;
 	size_t npieces;
+	/* --deref: per pointee field (flattened over params), word index or SLOT_* */
+	int *dword;
 };
 
 struct planned_probe {
@@ -46,6 +48,7 @@ struct probe_plan {
 	int tls_g_off;	/* 386: g's offset from the TLS block at 0(GS) */
 	struct plan_sym { uint64_t addr; char *name; } *syms;	/* generic dictionaries */
 	size_t nsyms;
+	bool deref;	/* --deref: fetch the basic fields of what pointers point at */
 };
 
 /*
@@ -57,8 +60,11 @@ struct probe_plan {
  * Returns 0 or a negative errno after an error line.
  */
 int probes_plan(struct gadb *db, const char *db_path, const char *binary_path,
-		const char *const *patterns, size_t npat, const char *sig,
+		const char *const *patterns, size_t npat, const char *sig, bool deref,
 		struct probe_plan *plan);
+
+/* Index of param's first pointee field in func_layout.dword. */
+size_t layout_deref_base(const struct ga_func *f, size_t param);
 void probe_plan_clear(struct probe_plan *plan);
 
 /*

@@ -166,6 +166,12 @@ static __always_inline void fetch(struct pt_regs *ctx, const struct ga_probe_spe
 			val = spec->ptr_size == 4 ? read_reg32(ctx, f->reg) : read_reg64(ctx, f->reg);
 		else if (f->src == GA_SRC_STACK)
 			bpf_probe_read_user(&val, sizeof(val), (void *)(sp + (__s64)f->off));
+		else if (f->src == GA_SRC_DEREF) {
+			__u64 base = v->words[f->reg & (GA_MAX_WORDS - 1)];
+
+			if (base)
+				bpf_probe_read_user(&val, sizeof(val), (void *)(base + (__s64)f->off));
+		}
 		/* only the piece's own bytes (a 386 word is 4; a bool's register has junk above) */
 		if (f->size && f->size < 8)
 			val &= (1ULL << (f->size * 8)) - 1;

@@ -2,7 +2,7 @@
 /* Shared between bpf/goattach.bpf.c and user space: probe specs and events. */
 #pragma once
 
-#define GA_MAX_WORDS 16		/* machine words fetched per probe */
+#define GA_MAX_WORDS 32		/* machine words fetched per probe */
 #define GA_MAX_STRS 4		/* strings copied per probe */
 #define GA_STR_LEN 64		/* bytes kept of each string */
 #define GA_MAX_PROBES 8192	/* entries of the probes map (attach cookies) */
@@ -29,6 +29,7 @@ enum ga_fetch_src {
 	GA_SRC_NONE = 0,	/* not readable from a uprobe (e.g. XMM registers) */
 	GA_SRC_REG = 1,		/* DWARF register number */
 	GA_SRC_STACK = 2,	/* offset from SP */
+	GA_SRC_DEREF = 3,	/* off bytes into what words[reg] points at (an earlier word) */
 };
 
 /* Where the current goroutine's g lives. */

@@ -257,6 +257,55 @@ static int assign_one(struct abi_state *st, bool regabi, const struct goparam *g
 	return 0;
 }
 
+int abi_deref_pieces(enum ga_arch arch, const struct gotype *pointee, const char *name,
+		     struct ga_piece **out, size_t *n)
+{
+	struct flat *fl = calloc(1, sizeof(*fl));
+	size_t i;
+	int err;
+
+	*out = NULL;
+	*n = 0;
+	if (!fl)
+		return -ENOMEM;
+	err = flatten(arch, pointee, name, 0, false, fl);
+	for (i = 0; !err && i < fl->n && *n < ABI_MAX_DEREFS; i++) {
+		const struct flat_piece *fp = &fl->p[i];
+		struct ga_piece *pc;
+
+		if (fp->kind != GA_PIECE_INT && fp->kind != GA_PIECE_UINT && fp->kind != GA_PIECE_BOOL &&
+		    fp->kind != GA_PIECE_FLOAT && fp->kind != GA_PIECE_PTR)
+			continue;
+		if (!*out) {
+			*out = calloc(ABI_MAX_DEREFS, sizeof(**out));
+			if (!*out) {
+				err = -ENOMEM;
+				break;
+			}
+		}
+		pc = &(*out)[(*n)++];
+		pc->path = strdup(fp->path);
+		if (!pc->path) {
+			err = -ENOMEM;
+			break;
+		}
+		pc->kind = fp->kind;
+		pc->size = fp->size;
+		pc->loc = GA_LOC_DEREF;
+		pc->stack_off = fp->off;
+	}
+	flat_clear(fl);
+	free(fl);
+	if (err) {
+		for (i = 0; i < *n; i++)
+			free((*out)[i].path);
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return err;
+}
+
 int abi_assign(enum ga_arch arch, enum ga_abi abi, const struct goparam *params, size_t n,
 	       struct ga_param **out)
 {

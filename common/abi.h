@@ -14,6 +14,16 @@
  * declaration order) and return them as ga_params with pieces in *out
  * (caller frees with ga_params_free). Stack offsets are from SP at entry.
  */
+/*
+ * The basic fields (integers, bools, floats, pointers; at most
+ * ABI_MAX_DEREFS) of a value of type pointee, named under name, with
+ * loc GA_LOC_DEREF and stack_off their offset in it. *out is NULL when
+ * none.
+ */
+#define ABI_MAX_DEREFS 8
+int abi_deref_pieces(enum ga_arch arch, const struct gotype *pointee, const char *name,
+		     struct ga_piece **out, size_t *n);
+
 int abi_assign(enum ga_arch arch, enum ga_abi abi, const struct goparam *params, size_t n,
 	       struct ga_param **out);
 

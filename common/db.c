@@ -394,7 +394,8 @@ static int load_func_details(struct gadb *db, struct load_stmts *ls, struct ga_f
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct ga_param *p;
 		sqlite3_stmt *ps = ls->pieces;
-		size_t pcap = 0;
+		size_t pcap = 0, dcap = 0;
+		const char *loc;
 		int prc, kind;
 
 		if (f->nparams == cap) {
@@ -434,14 +435,29 @@ static int load_func_details(struct gadb *db, struct load_stmts *ls, struct ga_f
 					return -ENOMEM;
 				p->pieces = tmp;
 			}
-			pc = &p->pieces[p->npieces++];
+			loc = (const char *)sqlite3_column_text(ps, 3);
+			if (loc && !strcmp(loc, "deref")) {
+				/* the pointee's fields come after the value's own pieces */
+				if (p->nderefs == dcap) {
+					void *tmp;
+
+					dcap = dcap ? dcap * 2 : 4;
+					tmp = realloc(p->derefs, dcap * sizeof(*p->derefs));
+					if (!tmp)
+						return -ENOMEM;
+					p->derefs = tmp;
+				}
+				pc = &p->derefs[p->nderefs++];
+			} else {
+				pc = &p->pieces[p->npieces++];
+			}
 			memset(pc, 0, sizeof(*pc));
 			pc->path = col_strdup(ps, 0);
 			kind = ga_piece_kind_parse((const char *)sqlite3_column_text(ps, 1));
 			pc->kind = kind < 0 ? GA_PIECE_UINT : kind;
 			pc->size = sqlite3_column_int(ps, 2);
-			pc->loc = strcmp((const char *)sqlite3_column_text(ps, 3), "stack") ? GA_LOC_REG :
-										  GA_LOC_STACK;
+			pc->loc = !loc || !strcmp(loc, "reg") ? GA_LOC_REG :
+				  !strcmp(loc, "stack") ? GA_LOC_STACK : GA_LOC_DEREF;
 			pc->reg = sqlite3_column_int(ps, 4);
 			pc->stack_off = sqlite3_column_int(ps, 5);
 		}
@@ -791,8 +807,9 @@ static int store_params(struct store_stmts *ss, int64_t func_id, const struct ga
 		if (step_done(st))
 			return -EIO;
 		param_id = sqlite3_last_insert_rowid(sqlite3_db_handle(st));
-		for (j = 0; j < p->npieces; j++) {
-			const struct ga_piece *pc = &p->pieces[j];
+		for (j = 0; j < p->npieces + p->nderefs; j++) {
+			const struct ga_piece *pc = j < p->npieces ? &p->pieces[j] :
+								     &p->derefs[j - p->npieces];
 
 			st = ss->piece;
 			sqlite3_bind_int64(st, 1, param_id);
@@ -800,7 +817,8 @@ static int store_params(struct store_stmts *ss, int64_t func_id, const struct ga
 			sqlite3_bind_text(st, 3, pc->path ? pc->path : "", -1, SQLITE_STATIC);
 			sqlite3_bind_text(st, 4, ga_piece_kind_name(pc->kind), -1, SQLITE_STATIC);
 			sqlite3_bind_int(st, 5, pc->size);
-			sqlite3_bind_text(st, 6, pc->loc == GA_LOC_REG ? "reg" : "stack", -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 6, pc->loc == GA_LOC_REG ? "reg" :
+						 pc->loc == GA_LOC_STACK ? "stack" : "deref", -1, SQLITE_STATIC);
 			if (pc->loc == GA_LOC_REG) {
 				sqlite3_bind_int(st, 7, pc->reg);
 				sqlite3_bind_null(st, 8);

@@ -23,6 +23,7 @@ struct gotype {
 	bool is_signed;		/* ints */
 	uint64_t count;		/* arrays: element count */
 	struct gotype *elem;	/* arrays: element type */
+	uint64_t pointee_off;	/* pointers: the DWARF offset of what they point at (0: none) */
 	size_t nfields;		/* structs */
 	struct gofield *fields;
 	bool shares_fields;	/* fields belong to the type this one names */

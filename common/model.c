@@ -46,6 +46,9 @@ void ga_params_free(struct ga_param *params, size_t n)
 		for (j = 0; j < params[i].npieces; j++)
 			free(params[i].pieces[j].path);
 		free(params[i].pieces);
+		for (j = 0; j < params[i].nderefs; j++)
+			free(params[i].derefs[j].path);
+		free(params[i].derefs);
 		free(params[i].dwarf_loc);
 		free(params[i].name);
 		free(params[i].type_name);

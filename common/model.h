@@ -141,6 +141,7 @@ enum ga_piece_kind {
 enum ga_loc {
 	GA_LOC_REG = 0,
 	GA_LOC_STACK = 1,
+	GA_LOC_DEREF = 2,	/* in the value a pointer argument points at, stack_off into it */
 };
 
 struct ga_piece {
@@ -149,7 +150,7 @@ struct ga_piece {
 	uint8_t size;		/* bytes: 1, 2, 4, 8 */
 	enum ga_loc loc;
 	int reg;		/* DWARF register number when loc == REG */
-	int32_t stack_off;	/* offset from SP at entry when loc == STACK */
+	int32_t stack_off;	/* offset from SP at entry (STACK), or into the pointee (DEREF) */
 };
 
 /* The computed location against DWARF's location list at the entry. */
@@ -170,6 +171,9 @@ struct ga_param {
 	char *dwarf_loc;	/* what DWARF says at entry ("rcx,rdi", "stack"), NULL if nothing */
 	size_t npieces;
 	struct ga_piece *pieces;
+	/* a pointer: the basic fields of what it points at (goattach --deref) */
+	size_t nderefs;
+	struct ga_piece *derefs;
 };
 
 /* A call inlined into a function. */

@@ -7,7 +7,8 @@
 --   2  builds.trimpath and builds.race; modules and build_settings from build info
 --   3  inlines: the calls the compiler inlined into each function
 --   4  params.dwarf_check and params.dwarf_loc: the ABI layout against DWARF's location lists
-PRAGMA user_version = 4;
+--   5  param_pieces.loc 'deref': basic fields of what a pointer argument points at
+PRAGMA user_version = 5;
 
 -- One row per indexed binary ("build"). A DB may hold many builds.
 CREATE TABLE builds (
@@ -120,9 +121,9 @@ CREATE TABLE param_pieces (
 	path      TEXT NOT NULL,                -- "x", "req.Name"
 	kind      TEXT NOT NULL,                -- int, float, str.data, str.len, ...
 	size      INTEGER NOT NULL,
-	loc       TEXT NOT NULL CHECK (loc IN ('reg', 'stack')),
+	loc       TEXT NOT NULL CHECK (loc IN ('reg', 'stack', 'deref')),
 	reg       INTEGER,                      -- DWARF register number
-	stack_off INTEGER,                      -- offset from SP at entry
+	stack_off INTEGER,                      -- offset from SP at entry; for deref, into the pointee
 	PRIMARY KEY (param_id, idx)
 ) WITHOUT ROWID;
 

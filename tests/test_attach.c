@@ -724,6 +724,48 @@ out:
 	bg_free(&ga);
 }
 
+/* --deref: the basic fields of what pointer arguments and results point at. */
+static void test_deref(void)
+{
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	char *args[] = { "--db", (char *)sample_db("kinds"), "--json", "--deref", "main.pointers",
+			 "main.(*Counter).Add", NULL };
+	char *run[] = { (char *)sample_bin("kinds"), NULL };
+	cJSON *c[2] = {}, *a;
+	int n;
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(run, 60, &r);
+	ASSERT_EQ(r.status, 0, "kinds exit status");
+	stop_goattach(&ga);
+	n = json_calls(ga.out, "main.pointers", c, 1);
+	if (ASSERT_EQ(n, 1, "pointers")) {
+		a = cJSON_GetObjectItem(c[0], "args");
+		ASSERT_EQ(num(cJSON_GetObjectItem(a, "p"), "value", "X"), 1, "p->X");
+		ASSERT_EQ(num(cJSON_GetObjectItem(a, "p"), "value", "Y"), 2, "p->Y");
+		ASSERT_TRUE(str(a, "p", "addr") && !strncmp(str(a, "p", "addr"), "0x", 2), "p's address");
+		ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(a, "np")), "nil stays nil");
+		ASSERT_EQ(num(cJSON_GetObjectItem(cJSON_GetObjectItem(c[0], "results"), "~r0"), "value", "Y"),
+			  2, "a pointer result, dereferenced at the RET");
+		cJSON_Delete(c[0]);
+	}
+	n = json_calls(ga.out, "main.(*Counter).Add", c, 1);
+	if (ASSERT_EQ(n, 1, "Add")) {
+		a = cJSON_GetObjectItem(c[0], "args");
+		ASSERT_EQ(num(cJSON_GetObjectItem(a, "c"), "value", "n"), 10,
+			  "the receiver's field as it was at entry");
+		ASSERT_EQ(num(c[0], "results", "~r0"), 15, "result");
+		cJSON_Delete(c[0]);
+	}
+	ASSERT_CONTAINS(r.out, "main.(*Counter).Add(c=", "program output");
+out:
+	cmd_result_free(&r);
+	bg_free(&ga);
+}
+
 /* Recursion: calls pair by depth on one goroutine; latencies nest. */
 static void test_recursion(void)
 {
@@ -1033,6 +1075,7 @@ int main(void)
 	RUN_TEST(test_kinds_amd64);
 	RUN_TEST(test_kinds_386);
 	RUN_TEST(test_stack_abi_go114);
+	RUN_TEST(test_deref);
 	RUN_TEST(test_recursion);
 	RUN_TEST(test_stack_growth_counts_once);
 	RUN_TEST(test_sig_on_stripped);
