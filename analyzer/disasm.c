@@ -285,6 +285,107 @@ bool disasm__reaches(struct disasm *d, const uint8_t *code, size_t size, uint64_
 	return false;
 }
 
+/* x86-64 hardware register number -> DWARF register number */
+static const int8_t x86_dwarf_reg[16] = { 0, 2, 1, 3, 7, 6, 4, 5, 8, 9, 10, 11, 12, 13, 14, 15 };
+
+/*
+ * One store of a register to [RSP+disp] (disp8 or disp32, no index): MOV
+ * r/m,r (8/16/32/64 bits), MOVSD/MOVSS xmm. Returns false for anything else.
+ */
+static bool x86_spill(const uint8_t *b, size_t len, struct ga_spill *sp)
+{
+	bool o16 = false, sse_d = false, sse_s = false;
+	uint8_t rex = 0, op, modrm, mod;
+	size_t i = 0;
+	int reg, size;
+
+	for (; i < len; i++) {
+		if (b[i] == 0x66)
+			o16 = true;
+		else if (b[i] == 0xf2)
+			sse_d = true;
+		else if (b[i] == 0xf3)
+			sse_s = true;
+		else
+			break;
+	}
+	if (i < len && (b[i] & 0xf0) == 0x40)
+		rex = b[i++];
+	if (i + 3 > len)
+		return false;
+	op = b[i++];
+	if (op == 0x0f) {
+		if (b[i++] != 0x11 || !(sse_d || sse_s) || i + 2 > len)
+			return false;
+		size = sse_d ? 8 : 4;
+	} else if (op == 0x89 && !sse_d && !sse_s) {
+		size = rex & 8 ? 8 : o16 ? 2 : 4;
+	} else if (op == 0x88 && !sse_d && !sse_s) {
+		size = 1;
+	} else {
+		return false;
+	}
+	modrm = b[i++];
+	mod = modrm >> 6;
+	if ((modrm & 7) != 4 || (mod != 1 && mod != 2) || i >= len || b[i++] != 0x24)
+		return false;
+	if (mod == 1) {
+		if (i + 1 > len)
+			return false;
+		sp->off = (int8_t)b[i];
+	} else {
+		int32_t d;
+
+		if (i + 4 > len)
+			return false;
+		memcpy(&d, b + i, 4);
+		sp->off = d;
+	}
+	reg = ((modrm >> 3) & 7) | (rex & 4 ? 8 : 0);
+	sp->reg = op == 0x0f ? 17 + reg : x86_dwarf_reg[reg];
+	sp->size = size;
+	return true;
+}
+
+int disasm__spills(struct disasm *d, const uint8_t *code, size_t size, uint64_t entry,
+		   uint32_t jcc_off, struct ga_spill *out, size_t max, size_t *n)
+{
+	const uint8_t *p;
+	size_t left, ninsn = 0;
+	uint64_t addr;
+	struct branch br;
+
+	*n = 0;
+	if (d->arch != GA_ARCH_AMD64)
+		return -ENOTSUP;
+	p = code + jcc_off;
+	left = size - jcc_off;
+	addr = entry + jcc_off;
+	if (jcc_off >= size || !cs_disasm_iter(d->cs, &p, &left, &addr, d->insn))
+		return -EINVAL;
+	d->classify(code + jcc_off, d->insn->size, entry + jcc_off, &br);
+	if (br.kind != BR_JCC || br.target < entry || br.target >= entry + size)
+		return -EINVAL;
+	/* the morestack block: spills, then the call */
+	p = code + (br.target - entry);
+	left = size - (br.target - entry);
+	addr = br.target;
+	while (left && ninsn++ < 64) {
+		const uint8_t *ib = p;
+		uint64_t ia = addr;
+		struct ga_spill sp;
+
+		if (!cs_disasm_iter(d->cs, &p, &left, &addr, d->insn))
+			return -EINVAL;
+		d->classify(ib, d->insn->size, ia, &br);
+		if (br.kind == BR_CALL)
+			return 0;
+		if (x86_spill(ib, d->insn->size, &sp) && *n < max)
+			out[(*n)++] = sp;
+	}
+	return -EINVAL;
+}
+
 struct prologue_jcc {
 	uint32_t offset;
 	enum ga_jcc_cond cond;

@@ -516,6 +516,176 @@ static int infer_receiver(enum ga_arch arch, struct ga_func *f, const struct gop
 /* The hidden dictionary argument of shape-instantiated generic functions. */
 static struct gotype dict_type = { .kind = GA_KIND_PTR, .name = "*runtime.dictionary", .size = 8 };
 
+/*
+ * Without DWARF, Go 1.17+ still records each function's argument layout
+ * for tracebacks (FUNCDATA_ArgInfo, runtime/traceback.go printArgs): a
+ * byte sequence of (offset, size) pairs from the start of the argument
+ * area, '{' 0xfe and '}' 0xfd around aggregates, 0xfc "more", 0xfb
+ * "offset too large", 0xff the end. Offsets are the stack ABI's; under
+ * the register ABI they are the spill slots, and the morestack block
+ * says which register spills to which slot (ints and floats alike).
+ * The result: arguments "arg0".. as raw words, no types, no results.
+ */
+#define ARGINFO_MAX_LEN 171	/* (maxDepth*3+2)*limit+1, runtime/traceback.go */
+#define ARGINFO_MAX_ARGS 10
+#define ARGINFO_MAX_WORDS 16
+
+static int params_from_arginfo(const struct gbin *bin, const struct pclntab *tab, size_t idx,
+			       enum ga_arch arch, struct disasm *dis, struct ga_func *f)
+{
+	struct ga_spill spills[32];
+	struct { int off[ARGINFO_MAX_WORDS], size[ARGINFO_MAX_WORDS], n; } args[ARGINFO_MAX_ARGS];
+	int ps = arch == GA_ARCH_386 ? 4 : 8, depth = 0, nargs = 0, a, k, skip;
+	bool truncated = false;
+	const uint8_t *p = NULL;
+	size_t len, i = 0, nsp = 0, j;
+	struct ga_param *params;
+	uint64_t addr;
+
+	if (pclntab__funcdata(tab, idx, FUNCDATA_ARGINFO, &addr))
+		return 0;
+	for (len = ARGINFO_MAX_LEN; len && !(p = gbin__vaddr_ptr(bin, addr, len)); len--)
+		;
+	if (!p)
+		return 0;
+	if (f->abi == GA_ABI_INTERNAL) {
+		const uint8_t *code = gbin__vaddr_ptr(bin, f->entry, f->size);
+
+		/* no morestack block, no way to tell registers: leave it to --sig */
+		if (f->entry_kind != GA_ENTRY_JCC || !code ||
+		    disasm__spills(dis, code, f->size, f->entry, f->entry_probe_offset, spills, 32, &nsp))
+			return 0;
+	}
+	while (i < len) {
+		uint8_t o = p[i++];
+
+		if (o == 0xfc) {
+			/* "...": the runtime describes at most 10 words */
+			truncated = true;
+			break;
+		}
+		if (o == 0xff)
+			break;
+		if (o == 0xfb) {
+			/* a word at an offset past 250: no size follows; its argument is "?" */
+			if (depth == 0) {
+				if (nargs == ARGINFO_MAX_ARGS)
+					break;
+				args[nargs++].n = 0;
+			}
+			args[nargs - 1].n = -1;
+			continue;
+		}
+		if (o == 0xfe) {
+			if (depth++ == 0) {
+				if (nargs == ARGINFO_MAX_ARGS)
+					break;
+				args[nargs++].n = 0;
+			}
+			continue;
+		}
+		if (o == 0xfd) {
+			if (depth)
+				depth--;
+			continue;
+		}
+		if (i >= len)
+			break;
+		if (depth == 0) {
+			if (nargs == ARGINFO_MAX_ARGS)
+				break;
+			args[nargs++].n = 0;
+		}
+		if (args[nargs - 1].n >= 0 && args[nargs - 1].n < ARGINFO_MAX_WORDS) {
+			args[nargs - 1].off[args[nargs - 1].n] = o;
+			args[nargs - 1].size[args[nargs - 1].n++] = p[i];
+		}
+		i++;
+	}
+	if (!nargs)
+		return 0;
+	/*
+	 * The compiler leaves out the first argument of every function whose
+	 * name has a '[' (meant for a generic's dictionary, but type..eq.[2]T
+	 * loses its first argument too: ssagen EmitArgInfo): it is shown as "?".
+	 */
+	skip = strchr(f->name, '[') != NULL;
+	params = calloc(nargs + skip, sizeof(*params));
+	if (!params)
+		return -ENOMEM;
+	if (skip) {
+		params[0].name = strdup(is_shape_instance(f->name) ? ".dict" : "arg0");
+		params[0].type_name = strdup("? (not described)");
+		params[0].size = ps;
+		if (!params[0].name || !params[0].type_name)
+			goto nomem;
+	}
+	for (a = 0; a < nargs; a++) {
+		struct ga_param *prm = &params[a + skip];
+		char name[16];
+
+		snprintf(name, sizeof(name), "arg%d", a + skip);
+		prm->name = strdup(name);
+		/* the last one may be cut short where the runtime's description stops */
+		prm->type_name = strdup(truncated && a == nargs - 1 ? "? (first words only)" : "?");
+		prm->kind = GA_KIND_UNKNOWN;
+		prm->pieces = calloc(args[a].n > 0 ? args[a].n : 1, sizeof(*prm->pieces));
+		if (!prm->name || !prm->type_name || !prm->pieces)
+			goto nomem;
+		prm->npieces = args[a].n > 0 ? args[a].n : 0;
+		prm->on_stack = true;
+		/*
+		 * Under the register ABI only a spilled slot names its register;
+		 * the morestack block spills live arguments only, and a slot
+		 * not spilled may be a dead register argument or a stack one:
+		 * the argument is then shown as "?", never guessed.
+		 */
+		for (k = 0; f->abi == GA_ABI_INTERNAL && k < args[a].n; k++) {
+			for (j = 0; j < nsp && spills[j].off != ps + args[a].off[k]; j++)
+				;
+			if (j == nsp)
+				prm->npieces = 0;
+		}
+		for (k = 0; k < args[a].n; k++)
+			prm->size += args[a].size[k];
+		if (args[a].n < 0)
+			prm->size = ps;
+		for (k = 0; k < (int)prm->npieces; k++) {
+			struct ga_piece *pc = &prm->pieces[k];
+			char path[32];
+			int off = ps + args[a].off[k];
+
+			/* "arg1" for one word, "arg1[0]", "arg1[1]" for an aggregate's */
+			if (args[a].n > 1)
+				snprintf(path, sizeof(path), "%s[%d]", name, k);
+			else
+				snprintf(path, sizeof(path), "%s", name);
+			pc->path = strdup(path);
+			if (!pc->path)
+				goto nomem;
+			pc->kind = GA_PIECE_RAW;
+			pc->size = args[a].size[k];
+			pc->loc = GA_LOC_STACK;
+			pc->stack_off = off;
+			for (j = 0; j < nsp; j++) {
+				if (spills[j].off == off) {
+					pc->loc = GA_LOC_REG;
+					pc->reg = spills[j].reg;
+					prm->on_stack = false;
+				}
+			}
+		}
+	}
+	f->params = params;
+	f->nparams = nargs + skip;
+	f->params_known = true;
+	f->args_only = true;
+	return 0;
+nomem:
+	ga_params_free(params, nargs + skip);
+	return -ENOMEM;
+}
+
 /* Functions are disassembled in chunks handed out to one thread per core. */
 #define INDEX_CHUNK 256
 #define INDEX_MAX_THREADS 8
@@ -697,6 +867,9 @@ static int index_funcs(const struct gbin *bin, const struct pclntab *tab, struct
 		       struct gadb_writer *writer, struct index_result *res)
 {
 	struct ga_build *b = &res->build;
+	struct disasm *dis = NULL;
+	int vmajor, vminor;
+	bool arginfo;
 	bool asm_flag = has_asm_flag(b->go_version, tab->format);
 	struct disasm_job job = {
 		.bin = bin, .tab = tab, .arch = b->arch, .tty = ga_log_stderr_is_tty(),
@@ -789,6 +962,9 @@ static int index_funcs(const struct gbin *bin, const struct pclntab *tab, struct
 	 * With a writer, each function is written and its params dropped at
 	 * once, so memory does not grow with the number of params.
 	 */
+	/* the arg-info funcdata exists from Go 1.17 (a 1.18+ table says so by itself) */
+	arginfo = !strcmp(tab->format, "1.18") || !strcmp(tab->format, "1.20") ||
+		  (!go_version_parse(b->go_version, &vmajor, &vminor) && vminor >= 17);
 	for (i = 0; i < res->nfuncs; i++) {
 		struct ga_func *f = &res->funcs[i];
 		const struct goparam *gps;
@@ -811,7 +987,8 @@ static int index_funcs(const struct gbin *bin, const struct pclntab *tab, struct
 				with_dict = calloc(ngps + 1, sizeof(*with_dict));
 				if (!with_dict) {
 					gdwarf__params_free(dw, gps);
-					return -ENOMEM;
+					err = -ENOMEM;
+					break;
 				}
 				with_dict[0] = (struct goparam){ .name = ".dict", .type = &dict_type };
 				dict_type.size = b->arch == GA_ARCH_386 ? 4 : 8;
@@ -838,21 +1015,30 @@ static int index_funcs(const struct gbin *bin, const struct pclntab *tab, struct
 				gdwarf__params_free(dw, dw_gps);
 			free(with_dict);
 			if (err)
-				return err;
+				break;
 			f->nparams = ngps;
 			f->params_known = true;
 			res->n_params_known++;
+		}
+		if (!f->params_known && arginfo && !f->is_wrapper && f->decode_status != GA_DECODE_BAD) {
+			if (!dis)
+				dis = disasm__new(b->arch);
+			err = dis ? params_from_arginfo(bin, tab, i, b->arch, dis, f) : -errno;
+			if (err)
+				break;
+			res->n_args_from_arginfo += f->args_only;
 		}
 		if (!writer)
 			continue;
 		err = gadb_writer__add_func(writer, i, f);
 		if (err)
-			return err;
+			break;
 		ga_params_free(f->params, f->nparams);
 		f->params = NULL;
 		f->nparams = 0;
 	}
-	return 0;
+	disasm__free(dis);
+	return err;
 }
 
 int indexer__run(struct indexer *ix, struct gadb_writer *writer, struct index_result *res)

@@ -82,6 +82,9 @@ static int do_index(int argc, char **argv)
 		       path, res.build.go_version ? res.build.go_version : "unknown Go",
 		       ga_arch_name(res.build.arch), ga_abi_name(res.build.default_abi), res.nfuncs,
 		       res.n_params_known, res.n_jcc_entry, res.n_bad, env.db_path);
+		if (res.n_args_from_arginfo)
+			printf("no DWARF: %zu functions have their argument words from the arg-info "
+			       "funcdata (raw, untyped; --sig gives types)\n", res.n_args_from_arginfo);
 		if (res.n_dwarf_checked)
 			printf("argument locations checked against DWARF location lists: %zu, %zu differ%s\n",
 			       res.n_dwarf_checked, res.n_dwarf_differs,

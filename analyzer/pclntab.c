@@ -466,6 +466,40 @@ static bool pcvalue_step(const uint8_t **p, const uint8_t *end, uint64_t *pc, in
 #define FUNCDATA_INLTREE 3	/* _FUNCDATA_InlTree */
 #define INLINE_MAX 4096
 
+int pclntab__funcdata(const struct pclntab *tab, size_t idx, unsigned int which, uint64_t *addr)
+{
+	const struct pcln_func *f = &tab->funcs[idx];
+	const uint8_t *fn = tab->base + f->func_off;
+	bool v120 = !strcmp(tab->format, "1.20"), v116 = !strcmp(tab->format, "1.16");
+	int ps = tab->ptr_size, hdr;
+	uint32_t npcdata, nfuncdata;
+
+	*addr = 0;
+	if (!strcmp(tab->format, "1.2") || (!v116 && !tab->gofunc))
+		return -ENOTSUP;
+	/* _func sizes: 1.16-1.17 entry uintptr + 9 words; 1.18-1.19 40 bytes; 1.20+ 44 */
+	hdr = v116 ? ps + 36 : v120 ? 44 : 40;
+	if (f->func_off + hdr > tab->size)
+		return -EINVAL;
+	npcdata = read_uint(fn + (v116 ? ps + 24 : 28), 4);
+	nfuncdata = fn[hdr - 1];
+	if (which >= nfuncdata)
+		return -ENOENT;
+	if (f->func_off + hdr + 4 * npcdata + (nfuncdata + 1) * 8 > tab->size)
+		return -EINVAL;
+	if (v116) {
+		size_t fdo = hdr + 4 * npcdata;
+
+		fdo = (f->func_off + fdo + ps - 1) / ps * ps - f->func_off;	/* pointer-aligned */
+		*addr = read_uint(fn + fdo + which * ps, ps);
+	} else {
+		uint32_t o = read_uint(fn + hdr + 4 * npcdata + 4 * which, 4);
+
+		*addr = o == 0xffffffffu ? 0 : tab->gofunc + o;
+	}
+	return *addr ? 0 : -ENOENT;
+}
+
 int pclntab__inlines(const struct pclntab *tab, size_t idx, struct pcln_inline **out, size_t *n)
 {
 	const struct pcln_func *f = &tab->funcs[idx];

@@ -56,3 +56,9 @@ int pclntab__inlines(const struct pclntab *tab, size_t idx, struct pcln_inline *
 
 /* The function whose [entry, end) contains addr, or NULL. */
 const struct pcln_func *pclntab__func_at(const struct pclntab *tab, uint64_t addr);
+
+/* runtime/symtab.go: the funcdata slot of the argument layout tracebacks print (Go 1.17+). */
+#define FUNCDATA_ARGINFO 5
+
+/* The address of funcdata slot `which` of function idx; -ENOENT if it has none. */
+int pclntab__funcdata(const struct pclntab *tab, size_t idx, unsigned int which, uint64_t *addr);

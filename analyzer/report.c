@@ -48,6 +48,9 @@ static void print_func_plain(FILE *out, const struct ga_build *b, const struct g
 		fprintf(out, "  params: unknown (no DWARF)\n");
 		return;
 	}
+	if (f->args_only)
+		fprintf(out, "  params: no DWARF; argument words from the arg-info funcdata (raw, untyped, "
+			"\"?\" where not placeable); results unknown; --sig gives both\n");
 	for (i = 0; i < f->nparams; i++) {
 		const struct ga_param *p = &f->params[i];
 
@@ -158,6 +161,7 @@ static cJSON *func_json(const struct ga_build *b, const struct ga_func *f)
 		cJSON_AddNullToObject(o, "params");
 		return o;
 	}
+	cJSON_AddStringToObject(o, "params_source", f->args_only ? "arginfo" : "dwarf");
 	arr = cJSON_AddArrayToObject(o, "params");
 	for (i = 0; i < f->nparams; i++) {
 		const struct ga_param *p = &f->params[i];

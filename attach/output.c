@@ -354,6 +354,10 @@ static cJSON *decode_leaf(const struct leaf *l, const struct ga_vals *v, struct 
 			format_float_bits(w, pc->size, num, sizeof(num));
 			sb_printf(t, "%s", num);
 			return isfinite(strtod(num, NULL)) ? cJSON_CreateRaw(num) : cJSON_CreateString(num);
+		case GA_PIECE_RAW:
+			snprintf(num, sizeof(num), "0x%" PRIx64, mask_size(w, pc->size));
+			sb_printf(t, "%s", num);
+			return cJSON_CreateString(num);
 		case GA_PIECE_PTR:
 			if (!w) {
 				sb_printf(t, "nil");
@@ -633,7 +637,7 @@ int output__event(struct output *o, const struct ga_event *e)
 		cJSON_AddNumberToObject(ev, "pid", e->pid);
 		cJSON_AddNumberToObject(ev, "goid", (double)e->goid);
 		cJSON_AddItemToObject(ev, "args", jargs);
-		if (f->params_known && !(e->flags & GA_EV_TAILCALL))
+		if (f->params_known && !f->args_only && !(e->flags & GA_EV_TAILCALL))
 			cJSON_AddItemToObject(ev, "results", jres);
 		else {
 			cJSON_Delete(jres);
@@ -657,7 +661,7 @@ int output__event(struct output *o, const struct ga_event *e)
 			f->name, f->params_known ? (args.s ? args.s : "") : "?");
 		if (e->flags & GA_EV_TAILCALL)
 			fprintf(o->out, " -> tail call %s", tail_target ? tail_target : "?");
-		else if (!f->params_known)
+		else if (!f->params_known || f->args_only)
 			fprintf(o->out, " = ?");
 		else if (res.s)
 			fprintf(o->out, " = (%s)", res.s);

@@ -494,6 +494,7 @@ static int apply_sig(struct probe_plan *plan, const char *sig)
 	f->params = params;
 	f->nparams = n;
 	f->params_known = true;
+	f->args_only = false;
 	return 0;
 }
 

@@ -608,7 +608,8 @@ int gadb__load_funcs(struct gadb *db, int64_t build_id, const char *const *patte
 		v = ga_jcc_parse((const char *)sqlite3_column_text(st, 12));
 		f->entry_jcc = v < 0 ? GA_JCC_NONE : v;
 		blob_copy(st, 13, f->entry_insn, &f->entry_insn_len);
-		f->params_known = sqlite3_column_int(st, 14);
+		f->params_known = sqlite3_column_int(st, 14) != 0;
+		f->args_only = sqlite3_column_int(st, 14) == 2;
 		if (!f->name) {
 			err = -ENOMEM;
 			goto out;
@@ -857,7 +858,7 @@ static int store_func_row(struct store_stmts *ss, int64_t build_id, int64_t func
 	sqlite3_bind_text(st, 12, ga_entry_kind_name(f->entry_kind), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 13, ga_jcc_name(f->entry_jcc), -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 14, f->entry_insn, f->entry_insn_len, SQLITE_STATIC);
-	sqlite3_bind_int(st, 15, f->params_known);
+	sqlite3_bind_int(st, 15, f->params_known ? (f->args_only ? 2 : 1) : 0);
 	if (step_done(st))
 		return -EIO;
 

@@ -142,6 +142,7 @@ static const char *const piece_kind_names[] = {
 	[GA_PIECE_SLICE_CAP] = "slice.cap",
 	[GA_PIECE_IFACE_TAB] = "iface.tab",
 	[GA_PIECE_IFACE_DATA] = "iface.data",
+	[GA_PIECE_RAW] = "raw",
 };
 
 #define NAME_OR_UNKNOWN(tab, v) \

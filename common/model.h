@@ -136,6 +136,7 @@ enum ga_piece_kind {
 	GA_PIECE_SLICE_CAP,
 	GA_PIECE_IFACE_TAB,	/* itab pointer, or type pointer for eface */
 	GA_PIECE_IFACE_DATA,
+	GA_PIECE_RAW,		/* a word of unknown type (arg-info funcdata): shown in hex */
 };
 
 enum ga_loc {
@@ -202,6 +203,7 @@ struct ga_func {
 	size_t nexits;
 	struct ga_exit *exits;
 	bool params_known;	/* DWARF (or a signature) described the params */
+	bool args_only;		/* params_known from the arg-info funcdata: raw argument words */
 	size_t nparams;
 	struct ga_param *params;
 	size_t ninlines;

@@ -7,7 +7,8 @@
 --   2  builds.trimpath and builds.race; modules and build_settings from build info
 --   3  inlines: the calls the compiler inlined into each function
 --   4  params.dwarf_check and params.dwarf_loc: the ABI layout against DWARF's location lists
---   5  param_pieces.loc 'deref': basic fields of what a pointer argument points at
+--   5  param_pieces.loc 'deref': basic fields of what a pointer argument points at;
+--      functions.params_known = 2: raw argument words from the arg-info funcdata (no DWARF)
 PRAGMA user_version = 5;
 
 -- One row per indexed binary ("build"). A DB may hold many builds.
@@ -82,7 +83,7 @@ CREATE TABLE functions (
 	entry_probe_kind   TEXT NOT NULL,       -- entry, jcc-prologue
 	entry_jcc          TEXT NOT NULL,       -- none, be, b (x86), ls, lo (arm64): when the branch goes to morestack
 	entry_insn         BLOB NOT NULL,       -- instruction bytes at the entry probe
-	params_known       INTEGER NOT NULL     -- 1: params below come from DWARF
+	params_known       INTEGER NOT NULL     -- 1: params below come from DWARF (or --sig); 2: arguments only, raw words from the arg-info funcdata
 );
 CREATE INDEX functions_by_name ON functions(build_id, name);
 

@@ -583,6 +583,133 @@ static void test_dwarf_compression_forms(void)
 	cmd_result_free(&r);
 }
 
+/*
+ * Stripped: the argument words from the arg-info funcdata, placed by the
+ * morestack block's spills, against the unstripped twin's DWARF layout.
+ * A placed argument never contradicts DWARF; the ones it cannot place
+ * (dead register arguments, stack-assigned ones, leaf functions) are "?".
+ */
+/*
+ * Do two layouts of one argument cover the same registers and stack bytes?
+ * Adjacent stack pieces merge: the funcdata has a 386 int64 as one 8-byte
+ * word where the ABI layout has its two halves.
+ */
+static size_t merged_words(const struct ga_param *p, int loc[], int where[], int size[], size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->npieces && n < max; i++) {
+		const struct ga_piece *pc = &p->pieces[i];
+
+		if (pc->loc == GA_LOC_STACK && n && loc[n - 1] == GA_LOC_STACK &&
+		    where[n - 1] + size[n - 1] == pc->stack_off) {
+			size[n - 1] += pc->size;
+			continue;
+		}
+		loc[n] = pc->loc;
+		where[n] = pc->loc == GA_LOC_REG ? pc->reg : pc->stack_off;
+		size[n++] = pc->size;
+	}
+	return n;
+}
+
+static bool same_words(const struct ga_param *a, const struct ga_param *b)
+{
+	int la[64], wa[64], sa[64], lb[64], wb[64], sb[64];
+	size_t na = merged_words(a, la, wa, sa, 64), nb = merged_words(b, lb, wb, sb, 64), i;
+
+	if (na != nb)
+		return false;
+	for (i = 0; i < na; i++)
+		if (la[i] != lb[i] || wa[i] != wb[i] || sa[i] != sb[i])
+			return false;
+	return true;
+}
+
+static void arginfo_vs_dwarf(const char *stripped_cmd, const char *twin, size_t min_funcs,
+			     size_t min_placed)
+{
+	char db_s[512], db_u[512], cmd[2048];
+	struct cmd_result r = {};
+	struct ga_func *fs = NULL, *fu = NULL;
+	struct ga_build bs = {}, bu = {};
+	struct gadb *gs = NULL, *gu = NULL;
+	size_t ns = 0, nu = 0, i, j, k, a, funcs = 0, placed = 0, same = 0, bad = 0;
+
+	snprintf(db_s, sizeof(db_s), "%s", tmp_path("arginfo-stripped.db"));
+	snprintf(db_u, sizeof(db_u), "%s", tmp_path("arginfo-unstripped.db"));
+	unlink(db_s);
+	unlink(db_u);
+	snprintf(cmd, sizeof(cmd), "set -e; %s; '%s' index \"$F\" --db '%s'", stripped_cmd,
+		 build_path("goanalyze"), db_s);
+	sh_run(cmd, 120, &r);
+	if (!ASSERT_EQ(r.status, 0, "index the build without DWARF"))
+		printf("  %s", r.err ? r.err : "");
+	cmd_result_free(&r);
+	if (!ASSERT_EQ(index_sample(twin, db_u), 0, "index the twin with DWARF") ||
+	    !load_db(db_s, &gs, &bs, &fs, &ns) || !load_db(db_u, &gu, &bu, &fu, &nu) ||
+	    !ASSERT_EQ(ns, nu, "same functions"))
+		goto out;
+	for (i = 0; i < ns; i++) {
+		const struct ga_func *s = &fs[i], *u = &fu[i];
+
+		if (!s->args_only || !u->params_known || u->args_only || s->entry != u->entry)
+			continue;
+		funcs++;
+		for (a = 0, j = 0; a < s->nparams; a++, j++) {
+			const struct ga_param *sp = &s->params[a], *up;
+			bool eq;
+
+			while (j < u->nparams && u->params[j].is_result)
+				j++;
+			if (j == u->nparams)
+				break;
+			up = &u->params[j];
+			if (!sp->npieces)
+				continue;
+			placed++;
+			eq = same_words(sp, up);
+			/* the runtime describes at most 10 words: a cut-short last one is a prefix */
+			if (!eq && strstr(sp->type_name, "first words") && sp->npieces < up->npieces) {
+				eq = true;
+				for (k = 0; eq && k < sp->npieces; k++)
+					eq = sp->pieces[k].loc == up->pieces[k].loc &&
+					     sp->pieces[k].reg == up->pieces[k].reg;
+			}
+			if (eq)
+				same++;
+			else if (bad++ < 5)
+				printf("  %s: %s placed where DWARF's %s is not\n", s->name, sp->name,
+				       up->name);
+		}
+	}
+	printf("  %s without DWARF: %zu functions with arg-info words; %zu arguments placed, %zu as "
+	       "DWARF has them, %zu not\n", twin, funcs, placed, same, bad);
+	ASSERT_GE(funcs, min_funcs, "functions with arg-info words");
+	ASSERT_GE(placed, min_placed, "arguments placed");
+	ASSERT_EQ(bad, 0, "no placed argument contradicts DWARF");
+out:
+	ga_funcs_free(fs, ns);
+	ga_funcs_free(fu, nu);
+	ga_build_clear(&bs);
+	ga_build_clear(&bu);
+	gadb__free(gs);
+	gadb__free(gu);
+}
+
+static void test_arginfo_matches_dwarf(void)
+{
+	char cmd[1024];
+
+	/* amd64, register ABI: -s -w, placed through the morestack spills */
+	snprintf(cmd, sizeof(cmd), "F='%s/samples/stacker-stripped'", build_dir());
+	arginfo_vs_dwarf(cmd, "stacker", 500, 1000);
+	/* 386, stack ABI: DWARF removed, offsets straight from the funcdata */
+	snprintf(cmd, sizeof(cmd), "F='%s/kinds-386-nodwarf'; objcopy --strip-debug '%s/samples/kinds-386' \"$F\"",
+		 tmp_dir(), build_dir());
+	arginfo_vs_dwarf(cmd, "kinds-386", 500, 1000);
+}
+
 /* Each row of the goid table: a build without DWARF gets what DWARF says for its version and arch. */
 static void test_goid_table_rows(void)
 {
@@ -905,6 +1032,7 @@ int main(void)
 	RUN_TEST(test_buildinfo_matches_go_version);
 	RUN_TEST(test_locations_match_dwarf);
 	RUN_TEST(test_dwarf_compression_forms);
+	RUN_TEST(test_arginfo_matches_dwarf);
 	RUN_TEST(test_inlines_match_dwarf);
 	RUN_TEST(test_report_inlined_only);
 	RUN_TEST(test_no_section_headers);

@@ -766,6 +766,37 @@ out:
 	bg_free(&ga);
 }
 
+/*
+ * A -s -w build has no DWARF: the arg-info funcdata still gives the
+ * argument words, placed through the morestack spills, shown raw.
+ */
+static void test_arginfo_raw_words(void)
+{
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	char *args[] = { "--db", (char *)sample_db("stacker-stripped"), "--json", "main.stacker", NULL };
+	char *run[] = { (char *)sample_bin("stacker-stripped"), "1000000", NULL };
+	cJSON *c[1] = {};
+	int n = 0;
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(run, 60, &r);
+	ASSERT_STREQ(r.out, "hello: 999999000000\n", "program output");
+	stop_goattach(&ga);
+	n = json_calls(ga.out, "main.stacker", c, 1);
+	if (ASSERT_EQ(n, 1, "one call")) {
+		ASSERT_STREQ(str(c[0], "args", "arg0"), "0xf4240", "count=1000000 as a raw word from RAX");
+		ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(c[0], "results")),
+			    "results unknown without DWARF or --sig");
+	}
+out:
+	free_calls(c, n);
+	cmd_result_free(&r);
+	bg_free(&ga);
+}
+
 /* Recursion: calls pair by depth on one goroutine; latencies nest. */
 static void test_recursion(void)
 {
@@ -1076,6 +1107,7 @@ int main(void)
 	RUN_TEST(test_kinds_386);
 	RUN_TEST(test_stack_abi_go114);
 	RUN_TEST(test_deref);
+	RUN_TEST(test_arginfo_raw_words);
 	RUN_TEST(test_recursion);
 	RUN_TEST(test_stack_growth_counts_once);
 	RUN_TEST(test_sig_on_stripped);
