@@ -440,6 +440,21 @@ static cJSON *render(const struct leafref *lr, size_t a, size_t b, size_t pos,
 		free(im.s);
 		return node;
 	}
+	if (b - a == 2 && !strcmp(c0, ".lo") && !strcmp(lr[a + 1].rel + pos, ".hi") &&
+	    lr[a].l.pieces[0].size == 4 && lr[a + 1].l.pieces[0].size == 4 &&
+	    lr[a].l.word[0] >= 0 && lr[a + 1].l.word[0] >= 0) {
+		/* a 64-bit integer in two 32-bit words (386), low word first */
+		uint64_t u = (v->words[lr[a].l.word[0]] & 0xffffffffULL) |
+			     (v->words[lr[a + 1].l.word[0]] & 0xffffffffULL) << 32;
+		char num[32];
+
+		if (lr[a + 1].l.pieces[0].kind == GA_PIECE_INT)
+			snprintf(num, sizeof(num), "%" PRId64, (int64_t)u);
+		else
+			snprintf(num, sizeof(num), "%" PRIu64, u);
+		sb_printf(t, "%s", num);
+		return cJSON_CreateRaw(num);
+	}
 	node = array ? cJSON_CreateArray() : cJSON_CreateObject();
 	sb_printf(t, array ? "[" : "{");
 	for (i = a; i < b; i = j) {

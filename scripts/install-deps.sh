@@ -6,7 +6,10 @@ set -eu
 
 PKGS="build-essential pkg-config clang llvm libelf-dev libdwarf-dev libcapstone-dev
 libsqlite3-dev sqlite3 libcjson-dev libbpf-dev bpftool zlib1g-dev golang-go
-binutils binutils-aarch64-linux-gnu gdb coreutils"
+binutils binutils-aarch64-linux-gnu gdb coreutils
+qemu-system-x86 busybox-static"
+# qemu and busybox: the 386 end-to-end test boots Debian's kernel in a VM
+# when the host kernel refuses 32-bit executables (scripts/vm386.sh).
 
 missing=""
 for p in $PKGS; do
