@@ -10,10 +10,12 @@ export O
 for t in "$@"; do
 	echo "=== $t ($O)"
 	out=$(mktemp)
-	"./$O/tests/$t" | tee "$out"
-	rc=$?
+	rcf=$(mktemp)
+	# the suite's own exit status, not tee's
+	{ "./$O/tests/$t"; echo $? > "$rcf"; } | tee "$out"
+	rc=$(cat "$rcf")
 	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
-	rm -f "$out"
+	rm -f "$out" "$rcf"
 	if [ -z "$last" ]; then
 		echo "$t: crashed or printed no summary (exit $rc)"
 		failed=$((failed + 1))
@@ -27,6 +29,7 @@ for t in "$@"; do
 	failed=$((failed + f))
 	skipped=$((skipped + ${s:-0}))
 	[ "$rc" -ne 0 ] && status=1
+	[ "$f" -ne 0 ] && status=1
 done
 done
 echo "=== all suites ($BUILDS)"
