@@ -466,34 +466,54 @@ static bool pcvalue_step(const uint8_t **p, const uint8_t *end, uint64_t *pc, in
 #define FUNCDATA_INLTREE 3	/* _FUNCDATA_InlTree */
 #define INLINE_MAX 4096
 
-int pclntab__funcdata(const struct pclntab *tab, size_t idx, unsigned int which, uint64_t *addr)
+/* A function's _func record: where its pcdata and funcdata tables are. */
+struct func_tables {
+	const uint8_t *fn;
+	int hdr;		/* bytes before pcdata[] */
+	uint32_t npcdata, nfuncdata;
+};
+
+static int func_tables(const struct pclntab *tab, size_t idx, struct func_tables *ft)
 {
 	const struct pcln_func *f = &tab->funcs[idx];
-	const uint8_t *fn = tab->base + f->func_off;
 	bool v120 = !strcmp(tab->format, "1.20"), v116 = !strcmp(tab->format, "1.16");
-	int ps = tab->ptr_size, hdr;
-	uint32_t npcdata, nfuncdata;
+	int ps = tab->ptr_size;
 
-	*addr = 0;
 	if (!strcmp(tab->format, "1.2") || (!v116 && !tab->gofunc))
 		return -ENOTSUP;
+	ft->fn = tab->base + f->func_off;
 	/* _func sizes: 1.16-1.17 entry uintptr + 9 words; 1.18-1.19 40 bytes; 1.20+ 44 */
-	hdr = v116 ? ps + 36 : v120 ? 44 : 40;
-	if (f->func_off + hdr > tab->size)
+	ft->hdr = v116 ? ps + 36 : v120 ? 44 : 40;
+	if (f->func_off + ft->hdr > tab->size)
 		return -EINVAL;
-	npcdata = read_uint(fn + (v116 ? ps + 24 : 28), 4);
-	nfuncdata = fn[hdr - 1];
-	if (which >= nfuncdata)
-		return -ENOENT;
-	if (f->func_off + hdr + 4 * npcdata + (nfuncdata + 1) * 8 > tab->size)
+	ft->npcdata = read_uint(ft->fn + (v116 ? ps + 24 : 28), 4);
+	ft->nfuncdata = ft->fn[ft->hdr - 1];
+	if (f->func_off + ft->hdr + 4 * ft->npcdata + (ft->nfuncdata + 1) * 8 > tab->size)
 		return -EINVAL;
-	if (v116) {
-		size_t fdo = hdr + 4 * npcdata;
+	return 0;
+}
 
-		fdo = (f->func_off + fdo + ps - 1) / ps * ps - f->func_off;	/* pointer-aligned */
-		*addr = read_uint(fn + fdo + which * ps, ps);
+int pclntab__funcdata(const struct pclntab *tab, size_t idx, unsigned int which, uint64_t *addr)
+{
+	uint64_t func_off = tab->funcs[idx].func_off;
+	int ps = tab->ptr_size, err;
+	struct func_tables ft;
+
+	*addr = 0;
+	err = func_tables(tab, idx, &ft);
+	if (err)
+		return err;
+	if (which >= ft.nfuncdata)
+		return -ENOENT;
+	if (!strcmp(tab->format, "1.16")) {
+		/* pointers, pointer-aligned after pcdata[] */
+		size_t fdo = ft.hdr + 4 * ft.npcdata;
+
+		fdo = (func_off + fdo + ps - 1) / ps * ps - func_off;
+		*addr = read_uint(ft.fn + fdo + which * ps, ps);
 	} else {
-		uint32_t o = read_uint(fn + hdr + 4 * npcdata + 4 * which, 4);
+		/* offsets from moduledata.gofunc; ^0 for none */
+		uint32_t o = read_uint(ft.fn + ft.hdr + 4 * ft.npcdata + 4 * which, 4);
 
 		*addr = o == 0xffffffffu ? 0 : tab->gofunc + o;
 	}
@@ -503,40 +523,26 @@ int pclntab__funcdata(const struct pclntab *tab, size_t idx, unsigned int which,
 int pclntab__inlines(const struct pclntab *tab, size_t idx, struct pcln_inline **out, size_t *n)
 {
 	const struct pcln_func *f = &tab->funcs[idx];
-	const uint8_t *fn = tab->base + f->func_off, *p, *pend, *tree;
-	bool v120 = !strcmp(tab->format, "1.20"), v116 = !strcmp(tab->format, "1.16");
-	int ps = tab->ptr_size, hdr, ent_size;
-	uint32_t npcdata, nfuncdata, pcdata_off;
+	const uint8_t *p, *pend, *tree;
+	bool v120 = !strcmp(tab->format, "1.20");
+	int ent_size, err;
+	uint32_t pcdata_off;
 	uint64_t tree_addr, pc = f->entry, first_pc[INLINE_MAX];
 	int32_t val = -1, maxval = -1;
 	struct pcln_inline *arr;
+	struct func_tables ft;
 	size_t i;
 
 	*out = NULL;
 	*n = 0;
-	if (!strcmp(tab->format, "1.2") || (!v116 && !tab->gofunc))
-		return -ENOTSUP;
-	/* _func sizes: 1.16-1.17 entry uintptr + 9 words; 1.18-1.19 40 bytes; 1.20+ 44 */
-	hdr = v116 ? ps + 36 : v120 ? 44 : 40;
-	if (f->func_off + hdr > tab->size)
-		return -EINVAL;
-	npcdata = read_uint(fn + (v116 ? ps + 24 : 28), 4);
-	nfuncdata = fn[hdr - 1];
-	if (npcdata <= PCDATA_INLTREEINDEX || nfuncdata <= FUNCDATA_INLTREE)
+	err = func_tables(tab, idx, &ft);
+	if (err)
+		return err;
+	if (ft.npcdata <= PCDATA_INLTREEINDEX || ft.nfuncdata <= FUNCDATA_INLTREE)
 		return 0;
-	if (f->func_off + hdr + 4 * npcdata + (nfuncdata + 1) * 8 > tab->size)
-		return -EINVAL;
-	pcdata_off = read_uint(fn + hdr + 4 * PCDATA_INLTREEINDEX, 4);
-	if (v116) {
-		size_t fdo = hdr + 4 * npcdata;
-
-		fdo = (f->func_off + fdo + ps - 1) / ps * ps - f->func_off;	/* pointer-aligned */
-		tree_addr = read_uint(fn + fdo + FUNCDATA_INLTREE * ps, ps);
-	} else {
-		uint32_t o = read_uint(fn + hdr + 4 * npcdata + 4 * FUNCDATA_INLTREE, 4);
-
-		tree_addr = o == 0xffffffffu ? 0 : tab->gofunc + o;
-	}
+	pcdata_off = read_uint(ft.fn + ft.hdr + 4 * PCDATA_INLTREEINDEX, 4);
+	if (pclntab__funcdata(tab, idx, FUNCDATA_INLTREE, &tree_addr))
+		tree_addr = 0;
 	if (!pcdata_off || !tree_addr)
 		return 0;
 
