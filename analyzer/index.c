@@ -456,7 +456,7 @@ static struct gotype recv_type = { .name = "receiver (not in DWARF)", .fields = 
 static int infer_receiver(enum ga_arch arch, struct ga_func *f, const struct goparam **gps,
 			  size_t *ngps, struct goparam **owned)
 {
-	static char recv_names[RECV_MAX_WORDS][8];
+	static char recv_names[RECV_MAX_WORDS][12];
 	int ps = arch == GA_ARCH_386 ? 4 : 8, w, nwords[4] = { 1, 2, 3, 0 };
 	size_t checked, n = *ngps, i;
 	struct goparam *alt;
