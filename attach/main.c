@@ -2,6 +2,7 @@
 /* goattach: trace Go functions with exact, safe uprobes from a goanalyze DB. */
 #include <argp.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -30,6 +31,13 @@ static struct env {
 	double duration;
 	const char *sig;
 	bool deref;
+	uint64_t min_latency_ns;
+	uint64_t max_calls;
+	long max_probes;
+	bool yes;
+	bool stats;
+	bool hist;
+	double interval;
 	const char **funcs;
 	size_t nfuncs;
 } env;
@@ -50,7 +58,19 @@ static const char argp_doc[] =
 	"  goattach --db app.db main.stacker    # all processes running the binary\n"
 	"  goattach --db app.db --pid 1234 'main.*'\n"
 	"  goattach --db app.db --json --duration 10 main.handle > calls.jsonl\n"
-	"  goattach --db app.db --sig 'func(x, y string) (string, string)' main.swap\n";
+	"  goattach --db app.db --sig 'func(x, y string) (string, string)' main.swap\n"
+	"  goattach --db app.db --min-latency 2ms --stats 'main.(*Server).*'\n"
+	"  goattach --db app.db --hist --interval 5 main.handle\n";
+
+enum {
+	OPT_MIN_LATENCY = 0x100,
+	OPT_MAX_CALLS,
+	OPT_MAX_PROBES,
+	OPT_YES,
+	OPT_STATS,
+	OPT_HIST,
+	OPT_INTERVAL,
+};
 
 static const struct argp_option opts[] = {
 	{ "db", 'd', "FILE", 0, "goanalyze database (required)", 0 },
@@ -62,10 +82,43 @@ static const struct argp_option opts[] = {
 	  "'func(x, y string) (string, string)'", 0 },
 	{ "deref", 'r', NULL, 0, "also show the basic fields of what pointer arguments and results "
 	  "point at: p=0xc000010000 &{X:1 Y:2}", 0 },
+	{ "min-latency", OPT_MIN_LATENCY, "DUR", 0, "report only calls slower than DUR (2ms, 500us, "
+	  "1s; filtered in BPF)", 0 },
+	{ "max-calls", OPT_MAX_CALLS, "N", 0, "stop after N calls", 0 },
+	{ "max-probes", OPT_MAX_PROBES, "N", 0, "refuse more than N probes without --yes "
+	  "(default 1000)", 0 },
+	{ "yes", OPT_YES, NULL, 0, "attach even more probes than --max-probes", 0 },
+	{ "stats", OPT_STATS, NULL, 0, "at the end, per function: calls, calls with a non-nil error "
+	  "result, p50/p90/p99/max latency (no line per call)", 0 },
+	{ "hist", OPT_HIST, NULL, 0, "per function log2 latency histogram at the end and every "
+	  "--interval (no line per call)", 0 },
+	{ "interval", OPT_INTERVAL, "SEC", 0, "with --hist: print and clear every SEC seconds", 0 },
 	{ "verbose", 'v', NULL, 0, "more messages (twice: libbpf debug)", 0 },
 	{ "version", 'V', NULL, 0, "print the version and the DB schema version", 0 },
 	{},
 };
+
+/* "2ms", "500us", "1.5s", "100ns", "3m"; a bare number is seconds. */
+static int parse_duration(const char *s, uint64_t *ns)
+{
+	static const struct { const char *unit; double mult; } units[] = {
+		{ "ns", 1 }, { "us", 1e3 }, { "µs", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "m", 60e9 },
+		{ "", 1e9 },
+	};
+	char *end;
+	double v = strtod(s, &end);
+	size_t i;
+
+	if (end == s || v < 0)
+		return -EINVAL;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (!strcmp(end, units[i].unit)) {
+			*ns = (uint64_t)(v * units[i].mult);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
@@ -99,6 +152,38 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.duration = strtod(arg, &end);
 		if (*end || env.duration <= 0)
 			argp_error(state, "invalid duration '%s'", arg);
+		break;
+	case OPT_MIN_LATENCY:
+		if (parse_duration(arg, &env.min_latency_ns))
+			argp_error(state, "invalid duration '%s' (want e.g. 2ms, 500us, 1s)", arg);
+		break;
+	case OPT_MAX_CALLS:
+		errno = 0;
+		v = strtol(arg, &end, 10);
+		if (errno || *end || v <= 0)
+			argp_error(state, "invalid --max-calls '%s'", arg);
+		env.max_calls = v;
+		break;
+	case OPT_MAX_PROBES:
+		errno = 0;
+		v = strtol(arg, &end, 10);
+		if (errno || *end || v <= 0)
+			argp_error(state, "invalid --max-probes '%s'", arg);
+		env.max_probes = v;
+		break;
+	case OPT_YES:
+		env.yes = true;
+		break;
+	case OPT_STATS:
+		env.stats = true;
+		break;
+	case OPT_HIST:
+		env.hist = true;
+		break;
+	case OPT_INTERVAL:
+		env.interval = strtod(arg, &end);
+		if (*end || env.interval <= 0)
+			argp_error(state, "invalid interval '%s'", arg);
 		break;
 	case 'v':
 		env.verbosity++;
@@ -142,11 +227,16 @@ static void sig_handler(int sig)
 	exiting = 1;
 }
 
+static uint64_t reported;	/* completed calls reported, for --max-calls */
+
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	if (size < sizeof(struct ga_event))
 		return 0;
-	return output__event(ctx, data);
+	reported += output__event(ctx, data) > 0;
+	if (env.max_calls && reported >= env.max_calls)
+		exiting = 1;
+	return 0;
 }
 
 static uint64_t stat_sum(struct goattach_bpf *skel, __u32 idx)
@@ -180,6 +270,128 @@ static size_t calls_in_flight(struct goattach_bpf *skel)
 		n++;
 	}
 	return n;
+}
+
+/* Read n bytes of process pid at addr (root reads any process's memory). */
+static int read_mem(pid_t pid, uint64_t addr, void *buf, size_t n)
+{
+	char path[64];
+	ssize_t r;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = pread(fd, buf, n, (off_t)addr);
+	close(fd);
+	return r == (ssize_t)n ? 0 : -EIO;
+}
+
+/* runtime.g fields goattach reads; stable since Go 1.5 up to goid (runtime2.go). */
+#define G_STATUS_RUNNABLE 1
+#define G_STATUS_WAITING 4
+#define G_STATUS_DEAD 6
+#define G_STATUS_PREEMPTED 9
+#define G_STATUS_SCAN 0x1000
+
+/*
+ * Is the call in rec over although no exit was seen? Where the target
+ * can be read: its process is gone; its g now runs another goroutine, or
+ * none; or its goroutine is parked with its stack shallower than the
+ * call's frame. NULL while it may still be running.
+ */
+static const char *dead_call(const struct probe_plan *plan, const struct ga_call_key *key,
+			     const struct ga_call *rec, const struct ga_gstate *gs)
+{
+	int ps = plan->build.arch == GA_ARCH_386 ? 4 : 8, goff = plan->build.goid_offset;
+	bool panicked = gs && gs->panic_ts > rec->ts, exited = gs && gs->goexit_ts > rec->ts;
+	uint64_t goid = 0, hi = 0, sp = 0;
+	uint32_t status = 0;
+
+	if (kill(key->pid, 0) && errno == ESRCH)
+		return panicked ? "panic" : exited ? "Goexit" : "process exited";
+	if (goff <= 0 || read_mem(key->pid, key->g + goff, &goid, 8) ||
+	    read_mem(key->pid, key->g + goff - 8, &status, 4))
+		return NULL;
+	status &= ~G_STATUS_SCAN;
+	if (goid != rec->goid || status == G_STATUS_DEAD)
+		return exited ? "Goexit" : panicked ? "panic" : "goroutine ended";
+	if (status != G_STATUS_RUNNABLE && status != G_STATUS_WAITING && status != G_STATUS_PREEMPTED)
+		return NULL;
+	/* g: stack{lo, hi}, stackguard0, stackguard1, _panic, _defer, m, sched{sp, ...} */
+	if (read_mem(key->pid, key->g + ps, &hi, ps) || read_mem(key->pid, key->g + 7 * ps, &sp, ps))
+		return NULL;
+	if (ps == 4) {
+		hi &= 0xffffffffu;
+		sp &= 0xffffffffu;
+	}
+	if (!rec->sp_top || !sp || hi <= sp || hi - sp >= rec->sp_top)
+		return NULL;
+	return panicked ? "panic" : exited ? "Goexit" : "unwound";
+}
+
+/*
+ * Calls in flight that will never return: report each with why, drop it,
+ * and give its recursion level back. At the end (final), the rest are
+ * "running at detach".
+ */
+static void sweep(struct goattach_bpf *skel, const struct probe_plan *plan, struct output *out,
+		  bool final)
+{
+	int cfd = bpf_map__fd(skel->maps.calls), gfd = bpf_map__fd(skel->maps.gstates);
+	int dfd = bpf_map__fd(skel->maps.depths);
+	struct ga_call_key *keys = NULL, key, next;
+	size_t n = 0, cap = 0, i;
+	struct ga_call *rec = malloc(sizeof(*rec));
+	void *prev = NULL;
+
+	if (!rec)
+		return;
+	while (!bpf_map_get_next_key(cfd, prev, &next)) {
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			void *tmp = realloc(keys, ncap * sizeof(*keys));
+
+			if (!tmp)
+				break;
+			keys = tmp;
+			cap = ncap;
+		}
+		keys[n++] = next;
+		key = next;
+		prev = &key;
+	}
+	for (i = 0; i < n; i++) {
+		struct ga_gstate_key gk = { .g = keys[i].g, .pid = keys[i].pid };
+		struct ga_depth_key dk = { .g = keys[i].g, .pid = keys[i].pid, .func_id = keys[i].func_id };
+		struct ga_gstate gs = {};
+		const char *why;
+		bool have_gs;
+		__u32 depth;
+
+		if (bpf_map_lookup_elem(cfd, &keys[i], rec))
+			continue;
+		have_gs = !bpf_map_lookup_elem(gfd, &gk, &gs);
+
+		why = dead_call(plan, &keys[i], rec, have_gs ? &gs : NULL);
+		if (!why && final)
+			why = "running at detach";
+		if (!why)
+			continue;
+		output__ended(out, &keys[i], rec, why);
+		bpf_map_delete_elem(cfd, &keys[i]);
+		if (!bpf_map_lookup_elem(dfd, &dk, &depth) && depth == keys[i].depth) {
+			if (depth > 1) {
+				depth--;
+				bpf_map_update_elem(dfd, &dk, &depth, BPF_ANY);
+			} else {
+				bpf_map_delete_elem(dfd, &dk);
+			}
+		}
+	}
+	free(keys);
+	free(rec);
 }
 
 static double now_sec(void)
@@ -225,12 +437,13 @@ int main(int argc, char **argv)
 	struct gadb *db = NULL;
 	const char *binary;
 	char binbuf[PATH_MAX];
-	size_t i, nlinks = 0;
-	double deadline = 0;
+	size_t i, nlinks = 0, in_flight;
+	double deadline = 0, next_sweep, next_hist;
 	int err;
 
 	ga_log_set_prog("goattach");
 	argp_err_exit_status = 1;
+	env.max_probes = 1000;
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
 	if (err)
 		return 1;
@@ -260,12 +473,30 @@ int main(int argc, char **argv)
 	pr_info("attach: build %.16s (%s) in '%s'", plan.build.sha256,
 		plan.build.go_version ? plan.build.go_version : "unknown Go", env.db_path);
 
-	skel = goattach_bpf__open_and_load();
+	if (plan.nprobes - plan.nmarks > (size_t)env.max_probes && !env.yes) {
+		pr_warn("attach: %zu functions need %zu probes, more than --max-probes %ld; narrow the "
+			"patterns, or add --yes to attach them all", plan.nfuncs,
+			plan.nprobes - plan.nmarks, env.max_probes);
+		err = -E2BIG;
+		goto cleanup;
+	}
+
+	skel = goattach_bpf__open();
+	if (skel) {
+		skel->rodata->min_latency_ns = env.min_latency_ns;
+		err = goattach_bpf__load(skel);
+		if (err) {
+			goattach_bpf__destroy(skel);
+			skel = NULL;
+			errno = -err;
+		}
+	}
 	if (!skel) {
 		err = -errno;
 		if (err == -EPERM || err == -EACCES)
-			pr_warn("bpf: permission denied loading BPF: run as root or grant CAP_BPF and "
-				"CAP_PERFMON");
+			pr_warn("bpf: permission denied loading BPF: run as root, or grant CAP_BPF, "
+				"CAP_PERFMON and CAP_SYS_RESOURCE (kernel.unprivileged_bpf_disabled "
+				"does not matter then)");
 		else
 			pr_warn("bpf: cannot load the BPF programs: %s", strerror(-err));
 		goto cleanup;
@@ -288,23 +519,35 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < plan.nprobes; i++) {
 		LIBBPF_OPTS(bpf_uprobe_opts, uopts, .bpf_cookie = i, .retprobe = false);
-		const struct ga_func *f = &plan.funcs[plan.probes[i].func_idx];
+		size_t fi = plan.probes[i].func_idx;
+		const char *fname = fi < plan.nfuncs ? plan.funcs[fi].name :
+				    plan.probes[i].spec.kind == GA_PROBE_PANIC ? "runtime.gopanic" :
+										  "runtime.Goexit";
 
 		links[i] = bpf_program__attach_uprobe_opts(skel->progs.ga_probe, env.pid ? env.pid : -1,
 							   plan.binary_path, plan.probes[i].file_off, &uopts);
 		if (!links[i]) {
 			err = -errno;
-			pr_warn("attach: uprobe on %s at file offset 0x%llx of '%s' failed: %s%s", f->name,
+			pr_warn("attach: uprobe on %s at file offset 0x%llx of '%s' failed: %s%s", fname,
 				(unsigned long long)plan.probes[i].file_off, plan.binary_path,
 				strerror(-err),
-				err == -ENOENT ? " (kernel without CONFIG_UPROBES?)" :
-				err == -EPERM ? " (need root or CAP_PERFMON)" : "");
+				err == -ENOENT || err == -EOPNOTSUPP ?
+					" (a kernel without uprobes: CONFIG_UPROBE_EVENTS)" :
+				err == -EPERM || err == -EACCES ? " (need root, or CAP_PERFMON and CAP_BPF)" :
+				"");
 			goto cleanup;
 		}
 		nlinks++;
 	}
 
-	out = output__new(&plan, env.json, stdout);
+	{
+		struct output_opts oo = {
+			.json = env.json, .stats = env.stats, .hist = env.hist,
+			.quiet = env.stats || env.hist,
+		};
+
+		out = output__new(&plan, &oo, stdout);
+	}
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), handle_event, out, NULL);
 	if (!out || !rb) {
 		err = -errno;
@@ -315,9 +558,13 @@ int main(int argc, char **argv)
 	signal(SIGTERM, sig_handler);
 	signal(SIGHUP, sig_handler);
 	fprintf(stderr, "Tracing %zu function%s (%zu probes). Ctrl-C to stop.\n", plan.nfuncs,
-		plan.nfuncs == 1 ? "" : "s", plan.nprobes);
+		plan.nfuncs == 1 ? "" : "s", plan.nprobes - plan.nmarks);
+	pr_info("attach: %zu more probes on runtime.gopanic/runtime.Goexit say why a call never "
+		"returned", plan.nmarks);
 	if (env.duration > 0)
 		deadline = now_sec() + env.duration;
+	next_sweep = now_sec() + 1;
+	next_hist = env.hist && env.interval > 0 ? now_sec() + env.interval : 0;
 
 	while (!exiting) {
 		err = ring_buffer__poll(rb, 100);
@@ -332,19 +579,38 @@ int main(int argc, char **argv)
 		err = 0;
 		if (deadline && now_sec() >= deadline)
 			break;
+		if (now_sec() >= next_sweep) {
+			sweep(skel, &plan, out, false);
+			next_sweep = now_sec() + 1;
+		}
+		if (next_hist && now_sec() >= next_hist) {
+			output__print_hist(out, stdout);
+			next_hist = now_sec() + env.interval;
+		}
 		if (env.pid && kill(env.pid, 0) && errno == ESRCH) {
 			pr_info("attach: process %d exited", env.pid);
 			break;
 		}
 	}
 	ring_buffer__consume(rb);
+	in_flight = calls_in_flight(skel);
+	sweep(skel, &plan, out, true);
+	if (env.stats)
+		output__print_stats(out, stdout);
+	if (env.hist)
+		output__print_hist(out, stdout);
 	fprintf(stderr,
 		"goattach: %llu calls, %llu events lost, %llu exits without entry, "
-		"%llu morestack passes ignored, %zu calls still in progress\n",
+		"%llu morestack passes ignored, %zu calls still in progress",
 		(unsigned long long)stat_sum(skel, GA_STAT_CALLS),
 		(unsigned long long)stat_sum(skel, GA_STAT_LOST),
 		(unsigned long long)stat_sum(skel, GA_STAT_ORPHAN_EXIT),
-		(unsigned long long)stat_sum(skel, GA_STAT_MORESTACK), calls_in_flight(skel));
+		(unsigned long long)stat_sum(skel, GA_STAT_MORESTACK), in_flight);
+	if (env.min_latency_ns)
+		fprintf(stderr, ", %llu faster than --min-latency",
+			(unsigned long long)stat_sum(skel, GA_STAT_FILTERED));
+	fputc('\n', stderr);
+	output__print_ended(out, stderr);
 
 cleanup:
 	for (i = 0; i < nlinks; i++)

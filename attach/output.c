@@ -11,11 +11,25 @@
 
 #include "output.h"
 
+#define HIST_SLOTS 64
+#define ENDED_REASONS 8
+
+/* Per traced function: what --stats and --hist print. */
+struct func_stats {
+	uint64_t count, errors, max;
+	uint64_t *lat;		/* every latency, for exact percentiles */
+	size_t nlat, cap;
+	uint64_t hist[HIST_SLOTS];	/* log2(ns) buckets, since the last print */
+};
+
 struct output {
 	const struct probe_plan *plan;
+	struct output_opts opts;
 	bool json;
 	FILE *out;
 	int64_t mono_to_real_ns;	/* add to a ktime to get wall-clock time */
+	struct func_stats *fs;
+	struct { const char *reason; uint64_t n; } ended[ENDED_REASONS];
 };
 
 /* A growing text buffer. */
@@ -53,17 +67,19 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...)
 	}
 }
 
-struct output *output__new(const struct probe_plan *plan, bool json, FILE *out)
+struct output *output__new(const struct probe_plan *plan, const struct output_opts *opts, FILE *out)
 {
 	struct output *o = calloc(1, sizeof(*o));
 	struct timespec mono, real;
 
-	if (!o) {
+	if (!o || !(o->fs = calloc(plan->nfuncs ? plan->nfuncs : 1, sizeof(*o->fs)))) {
+		free(o);
 		errno = ENOMEM;
 		return NULL;
 	}
 	o->plan = plan;
-	o->json = json;
+	o->opts = *opts;
+	o->json = opts->json;
 	o->out = out;
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	clock_gettime(CLOCK_REALTIME, &real);
@@ -73,6 +89,13 @@ struct output *output__new(const struct probe_plan *plan, bool json, FILE *out)
 
 void output__free(struct output *o)
 {
+	size_t i;
+
+	if (!o)
+		return;
+	for (i = 0; i < o->plan->nfuncs; i++)
+		free(o->fs[i].lat);
+	free(o->fs);
 	free(o);
 }
 
@@ -581,7 +604,8 @@ static void format_latency(uint64_t ns, char *buf, size_t len)
 		snprintf(buf, len, "%.3fs", ns / 1e9);
 }
 
-int output__event(struct output *o, const struct ga_event *e)
+/* A completed call (ended NULL) or one that never returned (ended = why). */
+static int emit(struct output *o, const struct ga_event *e, const char *ended)
 {
 	const struct probe_plan *plan = o->plan;
 	const struct ga_func *f;
@@ -598,8 +622,10 @@ int output__event(struct output *o, const struct ga_event *e)
 	struct tm tm;
 
 	if (e->func_id >= plan->nfuncs)
-		return -EINVAL;
+		return 0;
 	f = &plan->funcs[e->func_id];
+	if (o->opts.quiet)
+		return 0;
 	lay = &plan->layouts[e->func_id];
 	if (e->flags & GA_EV_TAILCALL && e->exit_probe < plan->nprobes) {
 		uint64_t off = plan->probes[e->exit_probe].file_off - f->file_off;
@@ -621,7 +647,7 @@ int output__event(struct output *o, const struct ga_event *e)
 		first = false;
 	}
 	first = true;
-	if (!(e->flags & GA_EV_TAILCALL)) {
+	if (!(e->flags & GA_EV_TAILCALL) && !ended) {
 		for (p = 0; p < f->nparams; p++) {
 			if (!f->params[p].is_result)
 				continue;
@@ -652,16 +678,21 @@ int output__event(struct output *o, const struct ga_event *e)
 		cJSON_AddNumberToObject(ev, "pid", e->pid);
 		cJSON_AddNumberToObject(ev, "goid", (double)e->goid);
 		cJSON_AddItemToObject(ev, "args", jargs);
-		if (f->params_known && !f->args_only && !(e->flags & GA_EV_TAILCALL))
+		if (f->params_known && !f->args_only && !(e->flags & GA_EV_TAILCALL) && !ended)
 			cJSON_AddItemToObject(ev, "results", jres);
 		else {
 			cJSON_Delete(jres);
 			cJSON_AddNullToObject(ev, "results");
 		}
-		cJSON_AddNumberToObject(ev, "latency_ns", (double)lat);
+		if (ended)
+			cJSON_AddNullToObject(ev, "latency_ns");
+		else
+			cJSON_AddNumberToObject(ev, "latency_ns", (double)lat);
 		cJSON_AddNumberToObject(ev, "depth", e->depth);
 		if (e->flags & GA_EV_TAILCALL)
 			cJSON_AddStringToObject(ev, "tail_call", tail_target ? tail_target : "?");
+		if (ended)
+			cJSON_AddStringToObject(ev, "ended", ended);
 		s = cJSON_PrintUnformatted(ev);
 		cJSON_Delete(ev);
 		if (s) {
@@ -674,6 +705,11 @@ int output__event(struct output *o, const struct ga_event *e)
 		fprintf(o->out, "%s.%03d pid=%u goid=%llu %s(%s)", when,
 			(int)(real_ns % 1000000000LL / 1000000), e->pid, (unsigned long long)e->goid,
 			f->name, f->params_known ? (args.s ? args.s : "") : "?");
+		if (ended) {
+			/* never returned: no results, no latency */
+			fprintf(o->out, " !%s\n", ended);
+			goto done;
+		}
 		if (e->flags & GA_EV_TAILCALL)
 			fprintf(o->out, " -> tail call %s", tail_target ? tail_target : "?");
 		else if (!f->params_known || f->args_only)
@@ -682,8 +718,227 @@ int output__event(struct output *o, const struct ga_event *e)
 			fprintf(o->out, " = (%s)", res.s);
 		fprintf(o->out, " %s\n", lat_s);
 	}
+done:
 	fflush(o->out);
 	free(args.s);
 	free(res.s);
 	return 0;
+}
+
+static void count_ended(struct output *o, const char *reason)
+{
+	int i;
+
+	for (i = 0; i < ENDED_REASONS; i++) {
+		if (!o->ended[i].reason || !strcmp(o->ended[i].reason, reason)) {
+			o->ended[i].reason = reason;
+			o->ended[i].n++;
+			return;
+		}
+	}
+}
+
+/* A result of type error that is not nil. */
+static bool error_result(const struct ga_func *f, const struct func_layout *lay,
+			 const struct ga_vals *v)
+{
+	size_t p;
+
+	for (p = 0; p < f->nparams; p++) {
+		const struct ga_param *prm = &f->params[p];
+		size_t base = layout_piece_base(f, p);
+
+		if (prm->is_result && prm->kind == GA_KIND_IFACE && prm->type_name &&
+		    !strcmp(prm->type_name, "error") && prm->npieces == 2 && lay->word[base] >= 0 &&
+		    v->words[lay->word[base]])
+			return true;
+	}
+	return false;
+}
+
+static void account(struct output *o, const struct ga_event *e)
+{
+	struct func_stats *st = &o->fs[e->func_id];
+	uint64_t lat = e->ts_exit - e->ts_entry;
+	/* slot s holds [2^(s-1), 2^s - 1]; slot 0 holds 0 */
+	int slot = lat ? 64 - __builtin_clzll(lat) : 0;
+
+	st->count++;
+	if (lat > st->max)
+		st->max = lat;
+	if (!(e->flags & GA_EV_TAILCALL) &&
+	    error_result(&o->plan->funcs[e->func_id], &o->plan->layouts[e->func_id], &e->results))
+		st->errors++;
+	st->hist[slot < HIST_SLOTS ? slot : HIST_SLOTS - 1]++;
+	if (o->opts.stats) {
+		if (st->nlat == st->cap) {
+			size_t ncap = st->cap ? st->cap * 2 : 1024;
+			uint64_t *tmp = realloc(st->lat, ncap * sizeof(*tmp));
+
+			if (!tmp)
+				return;
+			st->lat = tmp;
+			st->cap = ncap;
+		}
+		st->lat[st->nlat++] = lat;
+	}
+}
+
+static const char *unwound_reason(const struct ga_event *e)
+{
+	if (e->flags & GA_EV_GOEXIT)
+		return "Goexit";
+	if (e->flags & GA_EV_PANIC)
+		return "panic";
+	return "unwound";
+}
+
+int output__event(struct output *o, const struct ga_event *e)
+{
+	if (e->func_id >= o->plan->nfuncs)
+		return 0;
+	if (e->flags & GA_EV_UNWOUND) {
+		const char *why = unwound_reason(e);
+
+		count_ended(o, why);
+		emit(o, e, why);
+		return 0;
+	}
+	account(o, e);
+	emit(o, e, NULL);
+	return 1;
+}
+
+void output__ended(struct output *o, const struct ga_call_key *key, const struct ga_call *call,
+		   const char *reason)
+{
+	struct ga_event e = {
+		.ts_entry = call->ts, .ts_exit = call->ts, .goid = call->goid, .g = key->g,
+		.pid = key->pid, .tid_entry = call->tid, .func_id = key->func_id, .depth = key->depth,
+		.flags = GA_EV_UNWOUND,
+	};
+
+	if (key->func_id >= o->plan->nfuncs)
+		return;
+	e.args = call->args;
+	count_ended(o, reason);
+	emit(o, &e, reason);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static uint64_t percentile(const uint64_t *sorted, size_t n, double p)
+{
+	size_t i;
+
+	if (!n)
+		return 0;
+	i = (size_t)(p * (double)(n - 1) + 0.5);	/* nearest rank over n-1 gaps */
+	return sorted[i < n ? i : n - 1];
+}
+
+void output__print_stats(struct output *o, FILE *f)
+{
+	const struct probe_plan *plan = o->plan;
+	char p50[32], p90[32], p99[32], mx[32];
+	size_t i;
+
+	if (o->json) {
+		for (i = 0; i < plan->nfuncs; i++) {
+			struct func_stats *st = &o->fs[i];
+			cJSON *j = cJSON_CreateObject();
+			char *s;
+
+			qsort(st->lat, st->nlat, sizeof(*st->lat), cmp_u64);
+			cJSON_AddStringToObject(j, "stats", plan->funcs[i].name);
+			cJSON_AddNumberToObject(j, "calls", (double)st->count);
+			cJSON_AddNumberToObject(j, "errors", (double)st->errors);
+			cJSON_AddNumberToObject(j, "p50_ns", (double)percentile(st->lat, st->nlat, 0.50));
+			cJSON_AddNumberToObject(j, "p90_ns", (double)percentile(st->lat, st->nlat, 0.90));
+			cJSON_AddNumberToObject(j, "p99_ns", (double)percentile(st->lat, st->nlat, 0.99));
+			cJSON_AddNumberToObject(j, "max_ns", (double)st->max);
+			s = cJSON_PrintUnformatted(j);
+			cJSON_Delete(j);
+			if (s)
+				fprintf(f, "%s\n", s);
+			free(s);
+		}
+		return;
+	}
+	fprintf(f, "%-40s %10s %8s %12s %12s %12s %12s\n", "FUNC", "CALLS", "ERRORS", "P50", "P90",
+		"P99", "MAX");
+	for (i = 0; i < plan->nfuncs; i++) {
+		struct func_stats *st = &o->fs[i];
+
+		qsort(st->lat, st->nlat, sizeof(*st->lat), cmp_u64);
+		format_latency(percentile(st->lat, st->nlat, 0.50), p50, sizeof(p50));
+		format_latency(percentile(st->lat, st->nlat, 0.90), p90, sizeof(p90));
+		format_latency(percentile(st->lat, st->nlat, 0.99), p99, sizeof(p99));
+		format_latency(st->max, mx, sizeof(mx));
+		fprintf(f, "%-40s %10llu %8llu %12s %12s %12s %12s\n", plan->funcs[i].name,
+			(unsigned long long)st->count, (unsigned long long)st->errors,
+			st->count ? p50 : "-", st->count ? p90 : "-", st->count ? p99 : "-",
+			st->count ? mx : "-");
+	}
+}
+
+/* One function's log2 histogram in the terminal, as bcc's tools draw them. */
+void output__print_hist(struct output *o, FILE *f)
+{
+	const struct probe_plan *plan = o->plan;
+	size_t i;
+	int s;
+
+	for (i = 0; i < plan->nfuncs; i++) {
+		struct func_stats *st = &o->fs[i];
+		uint64_t top = 0;
+		int lo = HIST_SLOTS, hi = -1;
+
+		for (s = 0; s < HIST_SLOTS; s++) {
+			if (!st->hist[s])
+				continue;
+			lo = s < lo ? s : lo;
+			hi = s;
+			top = st->hist[s] > top ? st->hist[s] : top;
+		}
+		fprintf(f, "\n%s\n", plan->funcs[i].name);
+		if (hi < 0) {
+			fprintf(f, "     (no calls)\n");
+			continue;
+		}
+		fprintf(f, "%24s : %-10s distribution\n", "nsecs", "count");
+		for (s = lo; s <= hi; s++) {
+			uint64_t from = s ? 1ULL << (s - 1) : 0, to = s ? (1ULL << s) - 1 : 0;
+			int bar = (int)(st->hist[s] * 40 / top), k;
+			char range[48];
+
+			snprintf(range, sizeof(range), "%llu -> %llu", (unsigned long long)from,
+				 (unsigned long long)to);
+			fprintf(f, "%24s : %-10llu |", range, (unsigned long long)st->hist[s]);
+			for (k = 0; k < 40; k++)
+				fputc(k < bar ? '*' : ' ', f);
+			fprintf(f, "|\n");
+		}
+		memset(st->hist, 0, sizeof(st->hist));
+	}
+	fflush(f);
+}
+
+void output__print_ended(struct output *o, FILE *f)
+{
+	int i;
+	bool any = false;
+
+	for (i = 0; i < ENDED_REASONS && o->ended[i].reason; i++) {
+		fprintf(f, "%s %llu %s", any ? "," : "goattach: calls that never returned:",
+			(unsigned long long)o->ended[i].n, o->ended[i].reason);
+		any = true;
+	}
+	if (any)
+		fputc('\n', f);
 }

@@ -10,7 +10,26 @@
 
 struct output;
 
-struct output *output__new(const struct probe_plan *plan, bool json, FILE *out);
+/* What to print: every call, and/or summaries. */
+struct output_opts {
+	bool json;
+	bool quiet;	/* no line per call (--stats / --hist alone) */
+	bool stats;	/* per function: count, errors, p50/p90/p99/max at the end */
+	bool hist;	/* per function: log2 latency histogram */
+};
+
+struct output *output__new(const struct probe_plan *plan, const struct output_opts *opts, FILE *out);
 void output__free(struct output *o);
-/* Print one completed call. */
+/*
+ * One event from BPF: a completed call, or (GA_EV_UNWOUND) a call found
+ * dead. Returns 1 for a completed call that was reported, 0 otherwise.
+ */
 int output__event(struct output *o, const struct ga_event *e);
+/* A call that never returned, with why ("panic", "Goexit", "running at detach", ...). */
+void output__ended(struct output *o, const struct ga_call_key *key, const struct ga_call *call,
+		   const char *reason);
+/* Latency histograms per function (then cleared), for --hist and --interval. */
+void output__print_hist(struct output *o, FILE *f);
+/* --stats table, and the never-returned counts by reason. */
+void output__print_stats(struct output *o, FILE *f);
+void output__print_ended(struct output *o, FILE *f);

@@ -323,6 +323,82 @@ static int add_probe(struct probe_plan *plan, size_t *cap, uint64_t file_off, si
 	return 0;
 }
 
+/* Where g and goid are for f's code, the entry branch's condition, the word size. */
+static void set_spec_env(const struct probe_plan *plan, const struct ga_func *f,
+			 struct ga_probe_spec *spec)
+{
+	const struct ga_build *b = &plan->build;
+
+	spec->jcc = f->entry_kind == GA_ENTRY_JCC ?
+			    (f->entry_jcc == GA_JCC_B ? GA_PJCC_B : GA_PJCC_BE) : GA_PJCC_NONE;
+	if (b->arch == GA_ARCH_386) {
+		spec->g_src = GA_G_TLS_GS;
+		spec->tls_g_off = plan->tls_g_off;
+		spec->ptr_size = 4;
+	} else {
+		spec->g_src = f->abi == GA_ABI_INTERNAL ? GA_G_R14 : GA_G_TLS_FS;
+		spec->tls_g_off = AMD64_TLS_G_OFF;
+		spec->ptr_size = 8;
+	}
+	spec->goid_off = b->goid_offset > 0 ? b->goid_offset : 0;
+}
+
+/* The entry probe's bytes and class, as the DB says; *off gets its file offset. */
+static int check_entry(const struct probe_plan *plan, const struct ga_func *f, const uint8_t *data,
+		       size_t size, uint64_t *off)
+{
+	int err;
+
+	*off = f->file_off + f->entry_probe_offset;
+	err = check_insn(plan->binary_path, data, size, f, *off, f->entry_insn, f->entry_insn_len,
+			 "the entry probe");
+	if (err)
+		return err;
+	if (!insn_is(data + *off, size - *off, GA_PROBE_ENTRY, f->entry_jcc)) {
+		pr_warn("verify: entry probe of %s is not on the stack-check branch the DB claims; "
+			"refusing to attach", f->name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * runtime.gopanic and runtime.Goexit: a probe on each says why a traced
+ * call never returned. Absent from the DB (or refused), they are skipped.
+ */
+static int plan_marks(struct gadb *db, struct probe_plan *plan, const uint8_t *data, size_t size,
+		      size_t *cap)
+{
+	static const char *const names[] = { "runtime.gopanic", "runtime.Goexit" };
+	struct ga_func *funcs = NULL;
+	size_t n = 0, i;
+	int err, unmatched;
+
+	err = gadb__load_funcs(db, plan->build.db_id, names, 2, &funcs, &n, &unmatched);
+	if (err)
+		return err;
+	for (i = 0; i < n; i++) {
+		struct ga_probe_spec spec = {
+			.func_id = GA_FUNC_NONE,
+			.kind = strcmp(funcs[i].name, "runtime.gopanic") ? GA_PROBE_GOEXIT : GA_PROBE_PANIC,
+		};
+		uint64_t off;
+
+		/* its ABIInternal body, the one Go code calls */
+		if (plan->build.default_abi == GA_ABI_INTERNAL && funcs[i].abi != GA_ABI_INTERNAL)
+			continue;
+		set_spec_env(plan, &funcs[i], &spec);
+		if (check_entry(plan, &funcs[i], data, size, &off))
+			continue;
+		err = add_probe(plan, cap, off, GA_FUNC_NONE, &spec);
+		if (err)
+			break;
+		plan->nmarks++;
+	}
+	ga_funcs_free(funcs, n);
+	return err;
+}
+
 static int plan_func(struct probe_plan *plan, size_t idx, const uint8_t *data, size_t size,
 		     size_t *cap)
 {
@@ -353,30 +429,13 @@ static int plan_func(struct probe_plan *plan, size_t idx, const uint8_t *data, s
 	entry.kind = GA_PROBE_ENTRY;
 	ret.kind = GA_PROBE_RET;
 	tail.kind = GA_PROBE_TAILCALL;
-	entry.jcc = f->entry_kind == GA_ENTRY_JCC ?
-			    (f->entry_jcc == GA_JCC_B ? GA_PJCC_B : GA_PJCC_BE) : GA_PJCC_NONE;
-	if (b->arch == GA_ARCH_386) {
-		entry.g_src = ret.g_src = tail.g_src = GA_G_TLS_GS;
-		entry.tls_g_off = ret.tls_g_off = tail.tls_g_off = plan->tls_g_off;
-		entry.ptr_size = ret.ptr_size = tail.ptr_size = 4;
-	} else {
-		entry.g_src = ret.g_src = tail.g_src =
-			f->abi == GA_ABI_INTERNAL ? GA_G_R14 : GA_G_TLS_FS;
-		entry.tls_g_off = ret.tls_g_off = tail.tls_g_off = AMD64_TLS_G_OFF;
-		entry.ptr_size = ret.ptr_size = tail.ptr_size = 8;
-	}
-	entry.goid_off = ret.goid_off = tail.goid_off = b->goid_offset > 0 ? b->goid_offset : 0;
+	set_spec_env(plan, f, &entry);
+	set_spec_env(plan, f, &ret);
+	set_spec_env(plan, f, &tail);
 
-	off = f->file_off + f->entry_probe_offset;
-	err = check_insn(plan->binary_path, data, size, f, off, f->entry_insn, f->entry_insn_len,
-			 "the entry probe");
+	err = check_entry(plan, f, data, size, &off);
 	if (err)
 		return err;
-	if (!insn_is(data + off, size - off, GA_PROBE_ENTRY, f->entry_jcc)) {
-		pr_warn("verify: entry probe of %s is not on the stack-check branch the DB claims; "
-			"refusing to attach", f->name);
-		return -EINVAL;
-	}
 	err = add_probe(plan, cap, off, idx, &entry);
 	for (i = 0; !err && i < f->nexits; i++) {
 		const struct ga_exit *e = &f->exits[i];
@@ -753,6 +812,8 @@ int probes_plan(struct gadb *db, const char *db_path, const char *binary_path,
 	}
 	for (i = 0; i < plan->nfuncs && !err; i++)
 		err = plan_func(plan, i, data, size, &cap);
+	if (!err)
+		err = plan_marks(db, plan, data, size, &cap);
 	if (!err) {
 		/* kept for type names; the DB said this is the build, its bytes agree */
 		plan->bin_data = data;

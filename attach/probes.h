@@ -24,6 +24,8 @@ struct func_layout {
 	int *dword;
 };
 
+#define GA_FUNC_NONE 0xffffffffu	/* a probe of the runtime's, not a traced function */
+
 struct planned_probe {
 	uint64_t file_off;
 	size_t func_idx;
@@ -49,6 +51,7 @@ struct probe_plan {
 	struct plan_sym { uint64_t addr; char *name; } *syms;	/* generic dictionaries */
 	size_t nsyms;
 	bool deref;	/* --deref: fetch the basic fields of what pointers point at */
+	size_t nmarks;	/* probes on runtime.gopanic / runtime.Goexit (func_idx GA_FUNC_NONE) */
 };
 
 /*

@@ -43,6 +43,16 @@ struct {
 } scratch SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, GA_MAX_GSTATES);
+	__type(key, struct ga_gstate_key);
+	__type(value, struct ga_gstate);
+} gstates SEC(".maps");
+
+/* --min-latency: completed calls faster than this are counted, not sent */
+const volatile __u64 min_latency_ns = 0;
+
+struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, GA_STAT_MAX);
 	__type(key, __u32);
@@ -222,21 +232,77 @@ static __always_inline void fetch(struct pt_regs *ctx, const struct ga_probe_spe
 	}
 }
 
+/* g.stack.hi - SP: where in its goroutine's stack this frame is, whatever the copy. */
+static __always_inline __u64 stack_depth(struct pt_regs *ctx, const struct ga_probe_spec *spec, __u64 g)
+{
+	__u64 hi = 0;
+	__u32 hi32 = 0;
+
+	/* runtime.g starts with stack{lo, hi uintptr} */
+	if (spec->ptr_size == 4) {
+		if (bpf_probe_read_user(&hi32, sizeof(hi32), (void *)(g + 4)))
+			return 0;
+		hi = hi32;
+	} else if (bpf_probe_read_user(&hi, sizeof(hi), (void *)(g + 8))) {
+		return 0;
+	}
+	return hi > ctx->sp ? hi - ctx->sp : 0;
+}
+
+/* A call that will never return: tell user space, with why when known. */
+static __always_inline void send_unwound(const struct ga_call_key *ckey, struct ga_call *rec,
+					 const struct ga_probe_spec *spec)
+{
+	struct ga_gstate_key gkey = { .g = ckey->g, .pid = ckey->pid };
+	struct ga_gstate *gs = bpf_map_lookup_elem(&gstates, &gkey);
+	struct ga_event *e;
+
+	stat_inc(GA_STAT_UNWOUND);
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		stat_inc(GA_STAT_LOST);
+		return;
+	}
+	e->ts_entry = rec->ts;
+	e->ts_exit = bpf_ktime_get_ns();
+	e->goid = rec->goid;
+	e->g = ckey->g;
+	e->pid = ckey->pid;
+	e->tid_entry = rec->tid;
+	e->tid_exit = 0;
+	e->func_id = ckey->func_id;
+	e->exit_probe = 0;
+	e->depth = ckey->depth;
+	e->flags = GA_EV_UNWOUND;
+	if (gs && gs->panic_ts > rec->ts)
+		e->flags |= GA_EV_PANIC;
+	if (gs && gs->goexit_ts > rec->ts)
+		e->flags |= GA_EV_GOEXIT;
+	e->pad = 0;
+	bpf_probe_read_kernel(&e->args, sizeof(e->args), &rec->args);
+	__builtin_memset(&e->results, 0, sizeof(e->results));
+	bpf_ringbuf_submit(e, 0);
+}
+
+/* A prologue pass that branches to morestack: the call comes back here after it. */
+static __always_inline bool morestack_pass(struct pt_regs *ctx, const struct ga_probe_spec *spec)
+{
+	if (spec->jcc == GA_PJCC_BE && (ctx->flags & (GA_EFLAGS_CF | GA_EFLAGS_ZF)))
+		return true;
+	return spec->jcc == GA_PJCC_B && (ctx->flags & GA_EFLAGS_CF);
+}
+
 static __always_inline int on_entry(struct pt_regs *ctx, const struct ga_probe_spec *spec)
 {
 	struct ga_depth_key dkey = {};
 	struct ga_call_key ckey = {};
-	struct ga_call *rec;
-	__u64 g, goid = 0;
+	struct ga_call *rec, *prev;
+	__u64 g, goid = 0, sp_top;
 	__u32 zero = 0, depth = 1, *dp;
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	int i;
 
-	/* This pass branches to morestack; the call comes back here after it. */
-	if (spec->jcc == GA_PJCC_BE && (ctx->flags & (GA_EFLAGS_CF | GA_EFLAGS_ZF))) {
-		stat_inc(GA_STAT_MORESTACK);
-		return 0;
-	}
-	if (spec->jcc == GA_PJCC_B && (ctx->flags & GA_EFLAGS_CF)) {
+	if (morestack_pass(ctx, spec)) {
 		stat_inc(GA_STAT_MORESTACK);
 		return 0;
 	}
@@ -247,6 +313,7 @@ static __always_inline int on_entry(struct pt_regs *ctx, const struct ga_probe_s
 	}
 	if (spec->goid_off)
 		bpf_probe_read_user(&goid, sizeof(goid), (void *)(g + spec->goid_off));
+	sp_top = stack_depth(ctx, spec, g);
 
 	dkey.g = g;
 	dkey.pid = pid_tgid >> 32;
@@ -254,6 +321,25 @@ static __always_inline int on_entry(struct pt_regs *ctx, const struct ga_probe_s
 	dp = bpf_map_lookup_elem(&depths, &dkey);
 	if (dp)
 		depth = *dp + 1;
+
+	/*
+	 * The call one level up is an ancestor only if its frame is nearer
+	 * the stack's top than this one and on the same goroutine; else it
+	 * never returned (a panic recovered above it, Goexit, the g reused):
+	 * report it and take its level.
+	 */
+	ckey.g = g;
+	ckey.pid = dkey.pid;
+	ckey.func_id = spec->func_id;
+	for (i = 0; i < GA_REAP_MAX && depth > 1; i++) {
+		ckey.depth = depth - 1;
+		prev = bpf_map_lookup_elem(&calls, &ckey);
+		if (!prev || !sp_top || (prev->sp_top < sp_top && prev->goid == goid))
+			break;
+		send_unwound(&ckey, prev, spec);
+		bpf_map_delete_elem(&calls, &ckey);
+		depth--;
+	}
 	bpf_map_update_elem(&depths, &dkey, &depth, BPF_ANY);
 
 	rec = bpf_map_lookup_elem(&scratch, &zero);
@@ -261,14 +347,40 @@ static __always_inline int on_entry(struct pt_regs *ctx, const struct ga_probe_s
 		return 0;
 	rec->ts = bpf_ktime_get_ns();
 	rec->goid = goid;
+	rec->sp_top = sp_top;
 	rec->tid = (__u32)pid_tgid;
 	fetch(ctx, spec, &rec->args);
 
-	ckey.g = g;
-	ckey.pid = dkey.pid;
-	ckey.func_id = spec->func_id;
 	ckey.depth = depth;
 	bpf_map_update_elem(&calls, &ckey, rec, BPF_ANY);
+	return 0;
+}
+
+/* runtime.gopanic or runtime.Goexit: remember it for the calls that will not return. */
+static __always_inline int on_mark(struct pt_regs *ctx, const struct ga_probe_spec *spec)
+{
+	struct ga_gstate_key gkey = {};
+	struct ga_gstate zero = {}, *gs;
+	__u64 g;
+
+	if (morestack_pass(ctx, spec))
+		return 0;
+	g = read_g(ctx, spec);
+	if (!g)
+		return 0;
+	gkey.g = g;
+	gkey.pid = bpf_get_current_pid_tgid() >> 32;
+	gs = bpf_map_lookup_elem(&gstates, &gkey);
+	if (!gs) {
+		bpf_map_update_elem(&gstates, &gkey, &zero, BPF_NOEXIST);
+		gs = bpf_map_lookup_elem(&gstates, &gkey);
+		if (!gs)
+			return 0;
+	}
+	if (spec->kind == GA_PROBE_PANIC)
+		gs->panic_ts = bpf_ktime_get_ns();
+	else
+		gs->goexit_ts = bpf_ktime_get_ns();
 	return 0;
 }
 
@@ -281,7 +393,7 @@ static __always_inline int on_exit(struct pt_regs *ctx, const struct ga_probe_sp
 	struct ga_call *rec;
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 *dp, depth;
-	__u64 g;
+	__u64 g, now;
 
 	g = read_g(ctx, spec);
 	if (!g) {
@@ -314,6 +426,12 @@ static __always_inline int on_exit(struct pt_regs *ctx, const struct ga_probe_sp
 		stat_inc(GA_STAT_ORPHAN_EXIT);
 		return 0;
 	}
+	now = bpf_ktime_get_ns();
+	if (min_latency_ns && now - rec->ts < min_latency_ns) {
+		stat_inc(GA_STAT_FILTERED);
+		bpf_map_delete_elem(&calls, &ckey);
+		return 0;
+	}
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		stat_inc(GA_STAT_LOST);
@@ -321,7 +439,7 @@ static __always_inline int on_exit(struct pt_regs *ctx, const struct ga_probe_sp
 		return 0;
 	}
 	e->ts_entry = rec->ts;
-	e->ts_exit = bpf_ktime_get_ns();
+	e->ts_exit = now;
 	e->goid = rec->goid;
 	e->g = g;
 	e->pid = dkey.pid;
@@ -360,5 +478,7 @@ int ga_probe(struct pt_regs *ctx)
 		return 0;
 	if (spec->kind == GA_PROBE_ENTRY)
 		return on_entry(&regs, spec);
+	if (spec->kind == GA_PROBE_PANIC || spec->kind == GA_PROBE_GOEXIT)
+		return on_mark(&regs, spec);
 	return on_exit(&regs, spec, cookie);
 }

@@ -7,12 +7,16 @@
 #define GA_STR_LEN 64		/* bytes kept of each string */
 #define GA_MAX_PROBES 8192	/* entries of the probes map (attach cookies) */
 #define GA_MAX_CALLS 16384	/* calls in flight (LRU) */
+#define GA_MAX_GSTATES 16384	/* goroutines with a panic or Goexit seen (LRU) */
+#define GA_REAP_MAX 4		/* dead calls of one function reaped per entry */
 #define GA_RINGBUF_SIZE (8 << 20)
 
 enum ga_probe_kind {
 	GA_PROBE_ENTRY = 1,
 	GA_PROBE_RET = 2,
 	GA_PROBE_TAILCALL = 3,
+	GA_PROBE_PANIC = 4,	/* runtime.gopanic: this goroutine panics */
+	GA_PROBE_GOEXIT = 5,	/* runtime.Goexit: this goroutine ends */
 };
 
 /* When the probed prologue branch goes to morestack (x86 EFLAGS). */
@@ -97,12 +101,28 @@ struct ga_depth_key {
 struct ga_call {
 	unsigned long long ts;
 	unsigned long long goid;
+	unsigned long long sp_top;	/* g.stack.hi - SP at entry: survives stack copies */
 	unsigned int tid;
 	unsigned int pad;
 	struct ga_vals args;
 };
 
+/* What happened on a goroutine, for the calls that never return. */
+struct ga_gstate_key {
+	unsigned long long g;
+	unsigned int pid;
+	unsigned int pad;
+};
+
+struct ga_gstate {
+	unsigned long long panic_ts;	/* last runtime.gopanic */
+	unsigned long long goexit_ts;	/* last runtime.Goexit */
+};
+
 #define GA_EV_TAILCALL 0x1
+#define GA_EV_UNWOUND 0x2	/* never returned: found dead when the function was entered again */
+#define GA_EV_PANIC 0x4		/* ... after a panic on its goroutine */
+#define GA_EV_GOEXIT 0x8	/* ... after runtime.Goexit on its goroutine */
 
 struct ga_event {
 	unsigned long long ts_entry;
@@ -127,5 +147,7 @@ enum ga_stat {
 	GA_STAT_ORPHAN_EXIT,	/* an exit without its entry (attached mid-call) */
 	GA_STAT_MORESTACK,	/* prologue passes that went to morestack, ignored */
 	GA_STAT_NO_G,		/* g could not be read */
+	GA_STAT_FILTERED,	/* completed calls faster than --min-latency */
+	GA_STAT_UNWOUND,	/* calls found dead in BPF (never returned) */
 	GA_STAT_MAX,
 };

@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"strconv"
 	"sync"
+	"time"
 )
 
 // Several return paths: each compiles to its own RET.
@@ -85,6 +87,52 @@ func sum(b []byte, xs []int32) (int, []byte) {
 	return total, b[:1]
 }
 
+// Recursion to a given depth.
+//
+//go:noinline
+func nest(n int) int {
+	if n <= 1 {
+		return 1
+	}
+	return nest(n-1) + 1
+}
+
+// Panics for odd n; a caller may recover.
+//
+//go:noinline
+func risky(n int) int {
+	if n%2 != 0 {
+		panic(fmt.Sprintf("risky(%d)", n))
+	}
+	return n * 10
+}
+
+func safeRisky(n int) (r int, panicked bool) {
+	defer func() {
+		if recover() != nil {
+			panicked = true
+		}
+	}()
+	return risky(n), false
+}
+
+// Ends its goroutine with runtime.Goexit: it never returns.
+//
+//go:noinline
+func quitter(n int) int {
+	if n >= 0 {
+		runtime.Goexit()
+	}
+	return n
+}
+
+// Blocks until the channel is closed (never, in "hang").
+//
+//go:noinline
+func waiter(c chan int) int {
+	return <-c
+}
+
 func atoi(s string) int {
 	n, err := strconv.Atoi(s)
 	if err != nil {
@@ -96,7 +144,7 @@ func atoi(s string) int {
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: funcs classify|mixed|add|slices|fact|grow ARGS...")
+		fmt.Fprintln(os.Stderr, "usage: funcs classify|mixed|add|slices|fact|grow|nest|panics|crash|goexit|hang ARGS...")
 		os.Exit(2)
 	}
 	args := os.Args[2:]
@@ -140,6 +188,33 @@ func main() {
 		}
 		wg.Wait()
 		fmt.Printf("grow calls=%d\n", g*(d+1))
+	case "nest":
+		n := atoi(args[0])
+		fmt.Printf("nest(%d) = %d\n", n, nest(n))
+	case "panics":
+		for i := 0; i < atoi(args[0]); i++ {
+			r, p := safeRisky(i)
+			fmt.Printf("risky(%d) = %d panicked=%t\n", i, r, p)
+		}
+	case "crash":
+		fmt.Println("risky(1) will panic")
+		risky(1)
+	case "goexit":
+		var wg sync.WaitGroup
+		for i := 0; i < atoi(args[0]); i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				quitter(i)
+			}(i)
+		}
+		wg.Wait()
+		fmt.Printf("goexit goroutines=%s\n", args[0])
+	case "hang":
+		c := make(chan int)
+		go waiter(c)
+		fmt.Println("waiting")
+		time.Sleep(time.Duration(atoi(args[0])) * time.Millisecond)
 	default:
 		fmt.Fprintln(os.Stderr, "funcs: unknown mode", os.Args[1])
 		os.Exit(2)
