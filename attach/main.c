@@ -11,6 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
+#include <sys/syscall.h>
+
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -233,9 +236,13 @@ static int handle_event(void *ctx, void *data, size_t size)
 {
 	if (size < sizeof(struct ga_event))
 		return 0;
-	reported += output__event(ctx, data) > 0;
 	if (env.max_calls && reported >= env.max_calls)
+		return -ECANCELED;	/* stop consuming: the rest are not reported */
+	reported += output__event(ctx, data) > 0;
+	if (env.max_calls && reported >= env.max_calls) {
 		exiting = 1;
+		return -ECANCELED;
+	}
 	return 0;
 }
 
@@ -394,6 +401,51 @@ static void sweep(struct goattach_bpf *skel, const struct probe_plan *plan, stru
 	free(rec);
 }
 
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+static bool has_cap(const struct __user_cap_data_struct *d, int cap)
+{
+	return d[cap / 32].effective & (1u << (cap % 32));
+}
+
+/*
+ * Say what is missing before libbpf tries: loading needs CAP_BPF (or
+ * CAP_SYS_ADMIN), uprobes on perf events CAP_PERFMON (or CAP_SYS_ADMIN);
+ * and the kernel must have uprobe events at all.
+ */
+static int check_privileges(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = {};
+	const char *missing = NULL;
+
+	if (access("/sys/bus/event_source/devices/uprobe/type", R_OK) && errno == ENOENT) {
+		pr_warn("attach: this kernel has no uprobe events (CONFIG_UPROBE_EVENTS; "
+			"/sys/bus/event_source/devices/uprobe is absent)");
+		return -EOPNOTSUPP;
+	}
+	if (syscall(SYS_capget, &hdr, data))
+		return 0;	/* let the kernel decide */
+	if (has_cap(data, CAP_SYS_ADMIN))
+		return 0;
+	if (!has_cap(data, CAP_BPF) && !has_cap(data, CAP_PERFMON))
+		missing = "CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN)";
+	else if (!has_cap(data, CAP_BPF))
+		missing = "CAP_BPF (or CAP_SYS_ADMIN)";
+	else if (!has_cap(data, CAP_PERFMON))
+		missing = "CAP_PERFMON (or CAP_SYS_ADMIN)";
+	if (!missing)
+		return 0;
+	pr_warn("attach: no permission to trace: this process lacks %s; run as root, or "
+		"setcap cap_bpf,cap_perfmon+ep goattach", missing);
+	return -EPERM;
+}
+
 static double now_sec(void)
 {
 	struct timespec ts;
@@ -481,6 +533,9 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 
+	err = check_privileges();
+	if (err)
+		goto cleanup;
 	skel = goattach_bpf__open();
 	if (skel) {
 		skel->rodata->min_latency_ns = env.min_latency_ns;
@@ -568,7 +623,7 @@ int main(int argc, char **argv)
 
 	while (!exiting) {
 		err = ring_buffer__poll(rb, 100);
-		if (err == -EINTR) {
+		if (err == -EINTR || err == -ECANCELED) {
 			err = 0;
 			break;
 		}
@@ -592,9 +647,12 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
-	ring_buffer__consume(rb);
+	if (!env.max_calls || reported < env.max_calls)
+		ring_buffer__consume(rb);
 	in_flight = calls_in_flight(skel);
-	sweep(skel, &plan, out, true);
+	/* after --max-calls, nothing more is reported */
+	if (!env.max_calls || reported < env.max_calls)
+		sweep(skel, &plan, out, true);
 	if (env.stats)
 		output__print_stats(out, stdout);
 	if (env.hist)

@@ -689,6 +689,9 @@ static int emit(struct output *o, const struct ga_event *e, const char *ended)
 		else
 			cJSON_AddNumberToObject(ev, "latency_ns", (double)lat);
 		cJSON_AddNumberToObject(ev, "depth", e->depth);
+		cJSON_AddNumberToObject(ev, "tid_entry", e->tid_entry);
+		if (!ended)
+			cJSON_AddNumberToObject(ev, "tid_exit", e->tid_exit);
 		if (e->flags & GA_EV_TAILCALL)
 			cJSON_AddStringToObject(ev, "tail_call", tail_target ? tail_target : "?");
 		if (ended)

@@ -108,6 +108,7 @@ struct bg_proc {
 int bg_start(struct bg_proc *p, char *const argv[]);
 /* Read output until stderr contains needle (true) or timeout/exit (false). */
 bool bg_wait_stderr(struct bg_proc *p, const char *needle, int timeout_sec);
+bool bg_wait_stdout(struct bg_proc *p, const char *needle, int timeout_sec);
 /* Send sig (if still running), wait up to timeout_sec, collect all output. */
 int bg_stop(struct bg_proc *p, int sig, int timeout_sec);
 void bg_free(struct bg_proc *p);

@@ -206,12 +206,13 @@ out:
  */
 static void test_blocker_latency(void)
 {
-	enum { G = 100, MS = 40 };
+	enum { G = 1000, MS = 40 };
 	struct bg_proc ga = {};
 	struct cmd_result r = {};
-	cJSON *calls[G + 8];
-	long prog_ns[G];
-	int n = 0, i, seen[G] = {}, bad = 0;
+	static cJSON *calls[G + 8];
+	static long prog_ns[G];
+	static int seen[G];
+	int n = 0, i, bad = 0, off = 0, moved = 0;
 	char *args[] = { "--db", (char *)sample_db("blocker"), "--json", "main.work", NULL };
 	char gs[16], ms[16];
 	char *run[] = { (char *)sample_bin("blocker"), gs, ms, NULL };
@@ -236,6 +237,7 @@ static void test_blocker_latency(void)
 		line = strchr(line, '\n');
 		line = line ? line + 1 : NULL;
 	}
+	memset(seen, 0, sizeof(seen));
 	n = json_calls(ga.out, "main.work", calls, G + 8);
 	if (!ASSERT_EQ(n, G, "every call seen once"))
 		goto out;
@@ -246,14 +248,29 @@ static void test_blocker_latency(void)
 		if (!ASSERT_TRUE(id >= 0 && id < G, "id in range"))
 			continue;
 		seen[id]++;
+		moved += num(calls[i], "tid_entry", NULL) != num(calls[i], "tid_exit", NULL);
 		ASSERT_EQ(num(calls[i], "results", "~r0"), id * 2, "result");
-		/* The program's own clock includes time.Now() overhead; 5% is the bound. */
-		if (prog_ns[id] <= 0 || lat < prog_ns[id] * 0.95 || lat > prog_ns[id] * 1.05) {
+		/*
+		 * The program's interval holds goattach's (time.Now before the
+		 * call, after the return): never longer, and within 5% unless
+		 * the OS thread was descheduled between the two (2 cores, 1000
+		 * goroutines): at most 1% of the calls may be.
+		 */
+		if (prog_ns[id] <= 0 || lat > prog_ns[id] + 20000) {
 			if (bad++ < 5)
-				printf("  id %d: goattach %.0f ns, program %ld ns\n", id, lat, prog_ns[id]);
+				printf("  id %d: goattach %.0f ns, longer than the program's %ld ns\n", id,
+				       lat, prog_ns[id]);
+		} else if (lat < prog_ns[id] * 0.95) {
+			if (off++ < 5)
+				printf("  id %d: goattach %.0f ns, program %ld ns (outside 5%%)\n", id, lat,
+				       prog_ns[id]);
 		}
 	}
-	ASSERT_EQ(bad, 0, "latencies within 5% of the program's");
+	printf("  %d goroutines: %d calls, %d resumed on another OS thread, %d latencies more than "
+	       "5%% below the program's, %d above it\n", G, n, moved, off, bad);
+	ASSERT_EQ(bad, 0, "no latency longer than the program's own");
+	ASSERT_TRUE(off * 100 <= n, "99% within 5% of the program's");
+	ASSERT_GE(moved, 1, "the scheduler moved goroutines between threads mid-call");
 	for (i = 0; i < G; i++)
 		ASSERT_EQ(seen[i], 1, "each id once");
 out:
@@ -876,6 +893,268 @@ out:
 	bg_free(&ga);
 }
 
+/* Count JSON lines of func whose "ended" is reason. */
+static int ended_count(const char *out, const char *func, const char *reason)
+{
+	cJSON *c[64];
+	int n = json_calls(out, func, c, 64), i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *e = cJSON_GetStringValue(cJSON_GetObjectItem(c[i], "ended"));
+
+		k += e && !strcmp(e, reason) && cJSON_IsNull(cJSON_GetObjectItem(c[i], "results"));
+	}
+	free_calls(c, n);
+	return k;
+}
+
+/*
+ * Calls that never return: a panic recovered by an untraced caller, one
+ * that kills the process, runtime.Goexit, and a call still blocked when
+ * goattach stops. Each is reported once with its reason; calls after a
+ * recovered panic still pair.
+ */
+static void test_never_returned(void)
+{
+	struct bg_proc ga = {}, hang = {};
+	struct cmd_result r1 = {}, r2 = {}, r3 = {};
+	char *args[] = { "--db", (char *)sample_db("funcs"), "--json", "main.risky", "main.quitter",
+			 "main.waiter", NULL };
+	char *panics[] = { (char *)sample_bin("funcs"), "panics", "6", NULL };
+	char *crash[] = { (char *)sample_bin("funcs"), "crash", NULL };
+	char *goexit[] = { (char *)sample_bin("funcs"), "goexit", "3", NULL };
+	char *hangv[] = { (char *)sample_bin("funcs"), "hang", "60000", NULL };
+	cJSON *c[16];
+	int n = 0, i, ok = 0;
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(panics, 60, &r1);
+	ASSERT_CONTAINS(r1.out, "risky(5) = 0 panicked=true", "the program recovered");
+	cmd_run(crash, 60, &r2);
+	ASSERT_EQ(r2.status, 2, "an unrecovered panic kills the program");
+	cmd_run(goexit, 60, &r3);
+	ASSERT_CONTAINS(r3.out, "goexit goroutines=3", "goroutines ended by Goexit");
+	if (ASSERT_OK(bg_start(&hang, hangv), "start hang"))
+		ASSERT_TRUE(bg_wait_stdout(&hang, "waiting", 30), "blocked in waiter");
+	usleep(1500 * 1000);	/* one sweep */
+	stop_goattach(&ga);
+	n = json_calls(ga.out, "main.risky", c, 16);
+	for (i = 0; i < n; i++) {
+		int arg = num(c[i], "args", "n");
+		cJSON *res = cJSON_GetObjectItem(c[i], "results");
+
+		if (cJSON_GetObjectItem(c[i], "ended"))
+			continue;
+		ok += arg % 2 == 0 && num(res, "~r0", NULL) == arg * 10;
+	}
+	free_calls(c, n);
+	ASSERT_EQ(ok, 3, "risky(0), (2), (4) returned, with their results");
+	ASSERT_EQ(ended_count(ga.out, "main.risky", "panic"), 4,
+		  "risky(1), (3), (5) recovered and the crash's risky(1): panic");
+	ASSERT_EQ(ended_count(ga.out, "main.quitter", "Goexit"), 3, "three Goexit");
+	ASSERT_EQ(ended_count(ga.out, "main.waiter", "running at detach"), 1, "still blocked at detach");
+	ASSERT_CONTAINS(ga.err, "calls that never returned:", "summary by reason");
+	ASSERT_CONTAINS(ga.err, "4 panic", "panics counted");
+	ASSERT_CONTAINS(ga.err, "3 Goexit", "Goexits counted");
+	ASSERT_CONTAINS(ga.err, "1 running at detach", "the blocked call counted");
+out:
+	if (hang.pid > 0)
+		bg_stop(&hang, SIGKILL, 10);
+	bg_free(&hang);
+	cmd_result_free(&r1);
+	cmd_result_free(&r2);
+	cmd_result_free(&r3);
+	bg_free(&ga);
+}
+
+/* Recursion to depth 50: 50 pairs, each at its depth, latencies nested. */
+static void test_recursion_depth_50(void)
+{
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	static cJSON *c[64];
+	char *args[] = { "--db", (char *)sample_db("funcs"), "--json", "main.nest", NULL };
+	char *run[] = { (char *)sample_bin("funcs"), "nest", "50", NULL };
+	int n = 0, i, bad = 0;
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(run, 60, &r);
+	ASSERT_STREQ(r.out, "nest(50) = 50\n", "program output");
+	stop_goattach(&ga);
+	n = json_calls(ga.out, "main.nest", c, 64);
+	if (!ASSERT_EQ(n, 50, "fifty calls"))
+		goto out;
+	for (i = 0; i < n; i++) {
+		/* innermost first: nest(1) at depth 50 */
+		bad += num(c[i], "args", "n") != i + 1 || num(c[i], "results", "~r0") != i + 1 ||
+		       num(c[i], "depth", NULL) != 50 - i ||
+		       (i && num(c[i], "latency_ns", NULL) < num(c[i - 1], "latency_ns", NULL));
+	}
+	ASSERT_EQ(bad, 0, "args, results, depths and nested latencies");
+out:
+	free_calls(c, n);
+	cmd_result_free(&r);
+	bg_free(&ga);
+}
+
+/*
+ * Scope: --max-calls stops by itself; --min-latency keeps exactly the
+ * slower calls (filtered in BPF: the summary counts the rest); more
+ * probes than --max-probes need --yes; a glob pattern.
+ */
+static void test_scope_controls(void)
+{
+	struct bg_proc ga = {}, gm = {};
+	struct cmd_result r = {}, rb = {}, rp = {}, ry = {};
+	char *maxc[] = { "--db", (char *)sample_db("funcs"), "--max-calls", "3", "main.nest", NULL };
+	char *nest[] = { (char *)sample_bin("funcs"), "nest", "10", NULL };
+	char *minl[] = { "--db", (char *)sample_db("blocker"), "--json", "--min-latency", "9500us",
+			 "main.work", NULL };
+	char *blk[] = { (char *)sample_bin("blocker"), "70", "5", NULL };
+	char cmd[2048];
+	const char *line;
+	int slow = 0, n;
+	cJSON *c[128];
+
+	REQUIRE_BPF();
+	/* --max-calls 3: goattach exits on its own after three */
+	if (ASSERT_TRUE(start_goattach(&gm, maxc), "start --max-calls")) {
+		cmd_run(nest, 60, &r);
+		ASSERT_OK(bg_stop(&gm, 0, 20), "goattach exits after --max-calls");
+		ASSERT_EQ(gm.status, 0, "exit status");
+		ASSERT_EQ(count_lines_with(gm.out, "main.nest("), 3, "exactly three calls printed");
+		ASSERT_EQ(count_lines_with(gm.out, ") = ("), 3, "three completed calls");
+	}
+	/* --min-latency: blocker sleeps 5, 8, 11, ... 23 ms; the threshold sits between 8 and 11 */
+	if (ASSERT_TRUE(start_goattach(&ga, minl), "start --min-latency")) {
+		cmd_run(blk, 60, &rb);
+		stop_goattach(&ga);
+		for (line = rb.out; line && *line;) {
+			int id, res;
+			long ns;
+
+			if (sscanf(line, "work id=%d result=%d ns=%ld", &id, &res, &ns) == 3)
+				slow += ns >= 9500000;
+			line = strchr(line, '\n');
+			line = line ? line + 1 : NULL;
+		}
+		n = json_calls(ga.out, "main.work", c, 128);
+		free_calls(c, n);
+		printf("  --min-latency 9500us: %d of 70 calls reported, the program timed %d above it\n",
+		       n, slow);
+		ASSERT_EQ(n, slow, "exactly the slower calls");
+		ASSERT_CONTAINS(ga.err, "faster than --min-latency", "the rest counted in the summary");
+	}
+	/* every function of the funcs sample is more probes than --max-probes 10 */
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' --max-probes 10 --duration 1 'main.*'",
+		 build_path("goattach"), sample_db("funcs"));
+	sh_run(cmd, 60, &rp);
+	ASSERT_EQ(rp.status, 1, "refused");
+	ASSERT_CONTAINS(rp.err, "--yes", "the error names the flag that confirms");
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' --max-probes 10 --yes --duration 1 'main.*'",
+		 build_path("goattach"), sample_db("funcs"));
+	sh_run(cmd, 60, &ry);
+	ASSERT_EQ(ry.status, 0, "--yes attaches them");
+	ASSERT_CONTAINS(ry.err, "Tracing", "attached");
+	cmd_result_free(&r);
+	cmd_result_free(&rb);
+	cmd_result_free(&rp);
+	cmd_result_free(&ry);
+	bg_free(&ga);
+	bg_free(&gm);
+}
+
+/* --stats: calls, calls with a non-nil error, percentiles; --hist: a log2 histogram. */
+static void test_stats_and_hist(void)
+{
+	struct bg_proc gs = {}, gh = {};
+	struct cmd_result r = {}, rb = {};
+	char *sargs[] = { "--db", (char *)sample_db("funcs"), "--stats", "main.mixed", NULL };
+	char *hargs[] = { "--db", (char *)sample_db("blocker"), "--hist", "main.work", NULL };
+	char *mixed[] = { (char *)sample_bin("funcs"), "mixed", "1", "2", "3", "4", "5", NULL };
+	char *blk[] = { (char *)sample_bin("blocker"), "40", "5", NULL };
+	unsigned long long calls = 0, errs = 0, total = 0, cnt;
+	const char *line;
+
+	REQUIRE_BPF();
+	if (ASSERT_TRUE(start_goattach(&gs, sargs), "start --stats")) {
+		cmd_run(mixed, 60, &r);
+		stop_goattach(&gs);
+		line = strstr(gs.out ? gs.out : "", "\nmain.mixed");
+		ASSERT_TRUE(line && sscanf(line, " main.mixed %llu %llu", &calls, &errs) == 2,
+			    "a stats row for main.mixed");
+		ASSERT_EQ(calls, 5, "five calls");
+		ASSERT_EQ(errs, 3, "three returned a non-nil error (odd n)");
+		ASSERT_CONTAINS(gs.out, "P99", "percentile columns");
+		ASSERT_EQ(count_lines_with(gs.out, "main.mixed(n="), 0, "no line per call");
+	}
+	if (ASSERT_TRUE(start_goattach(&gh, hargs), "start --hist")) {
+		cmd_run(blk, 60, &rb);
+		stop_goattach(&gh);
+		for (line = gh.out; line && *line;) {
+			if (strstr(line, "->") && sscanf(strchr(line, ':') + 1, "%llu", &cnt) == 1)
+				total += cnt;
+			line = strchr(line, '\n');
+			line = line ? line + 1 : NULL;
+		}
+		ASSERT_CONTAINS(gh.out, "nsecs", "a histogram");
+		ASSERT_EQ(total, 40, "every call in one bucket");
+		ASSERT_CONTAINS(gh.out, "4194304 -> 8388607", "the 5-8 ms calls");
+	}
+	cmd_result_free(&r);
+	cmd_result_free(&rb);
+	bg_free(&gs);
+	bg_free(&gh);
+}
+
+/* No --pid: a process that exits and starts again is traced again. */
+static void test_target_restarts(void)
+{
+	struct bg_proc ga = {};
+	struct cmd_result r1 = {}, r2 = {};
+	char *args[] = { "--db", (char *)sample_db("stacker"), "--json", "main.stacker", NULL };
+	char *run[] = { (char *)sample_bin("stacker"), "7", NULL };
+	cJSON *c[4];
+	int n = 0;
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(run, 60, &r1);
+	cmd_run(run, 60, &r2);
+	stop_goattach(&ga);
+	n = json_calls(ga.out, "main.stacker", c, 4);
+	if (ASSERT_EQ(n, 2, "one call from each run"))
+		ASSERT_TRUE(num(c[0], "pid", NULL) != num(c[1], "pid", NULL), "two processes");
+out:
+	free_calls(c, n);
+	cmd_result_free(&r1);
+	cmd_result_free(&r2);
+	bg_free(&ga);
+}
+
+/* Not root, no capabilities: one clear line naming what is missing. */
+static void test_no_capabilities(void)
+{
+	struct cmd_result r = {};
+	char cmd[2048], db[512];
+
+	REQUIRE_BPF();
+	snprintf(db, sizeof(db), "%s/caps.db", tmp_dir());
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s' && chmod 755 '%s' && chmod 644 '%s' && "
+		 "setpriv --reuid=65534 --regid=65534 --clear-groups '%s' --db '%s' main.stacker",
+		 sample_db("stacker"), db, tmp_dir(), db, build_path("goattach"), db);
+	sh_run(cmd, 60, &r);
+	ASSERT_EQ(r.status, 1, "refused");
+	ASSERT_CONTAINS(r.err, "CAP_BPF", "names the capability");
+	ASSERT_EQ(count_lines_with(r.err, "goattach:"), 1, "one line");
+	cmd_result_free(&r);
+}
+
 /* Recursion: calls pair by depth on one goroutine; latencies nest. */
 static void test_recursion(void)
 {
@@ -1088,7 +1367,7 @@ static void test_kernel_sees_plain_uprobes_only(void)
 	snprintf(pidstr, sizeof(pidstr), "pid %d ", ga.pid);
 	sh_run("bpftool perf list", 30, &r);
 	uprobes = count_lines_with(r.out, pidstr);
-	ASSERT_EQ(uprobes, 7, "1+4 probes of classify, 1+1 of mixed");
+	ASSERT_EQ(uprobes, 9, "1+4 probes of classify, 1+1 of mixed, runtime.gopanic and Goexit");
 	ASSERT_EQ(count_lines_with(r.out, "uretprobe"), 0, "no uretprobe anywhere");
 	snprintf(cmd, sizeof(cmd),
 		 "sqlite3 '%s' \"SELECT f.file_offset + e.offset FROM exits e "
@@ -1106,6 +1385,25 @@ static void test_kernel_sees_plain_uprobes_only(void)
 			found += strstr(r.out, want) != NULL;
 		}
 		ASSERT_EQ(found, 4, "a uprobe on each RET offset of the DB");
+	}
+	cmd_result_free(&q);
+	/* the two on the runtime: at the entry probes of gopanic and Goexit */
+	snprintf(cmd, sizeof(cmd),
+		 "sqlite3 '%s' \"SELECT file_offset + entry_probe_offset FROM functions "
+		 "WHERE name IN ('runtime.gopanic', 'runtime.Goexit') AND abi = 'ABIInternal'\"",
+		 sample_db("funcs"));
+	sh_run(cmd, 30, &q);
+	{
+		char *line, *save = NULL;
+		int found = 0;
+
+		for (line = strtok_r(q.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			char want[64];
+
+			snprintf(want, sizeof(want), "offset %s\n", line);
+			found += strstr(r.out, want) != NULL;
+		}
+		ASSERT_EQ(found, 2, "runtime.gopanic and runtime.Goexit, at their entry probes");
 	}
 	stop_goattach(&ga);
 out:
@@ -1187,6 +1485,12 @@ int main(void)
 	RUN_TEST(test_stack_abi_go114);
 	RUN_TEST(test_deref);
 	RUN_TEST(test_arginfo_raw_words);
+	RUN_TEST(test_never_returned);
+	RUN_TEST(test_recursion_depth_50);
+	RUN_TEST(test_scope_controls);
+	RUN_TEST(test_stats_and_hist);
+	RUN_TEST(test_target_restarts);
+	RUN_TEST(test_no_capabilities);
 	RUN_TEST(test_recursion);
 	RUN_TEST(test_stack_growth_counts_once);
 	RUN_TEST(test_sig_on_stripped);

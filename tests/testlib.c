@@ -160,6 +160,19 @@ bool bg_wait_stderr(struct bg_proc *p, const char *needle, int timeout_sec)
 	return p->err && strstr(p->err, needle);
 }
 
+bool bg_wait_stdout(struct bg_proc *p, const char *needle, int timeout_sec)
+{
+	double deadline = now() + timeout_sec;
+
+	while (now() < deadline) {
+		if (p->out && strstr(p->out, needle))
+			return true;
+		if (!pump(p, 100))
+			break;
+	}
+	return p->out && strstr(p->out, needle);
+}
+
 static int reap(pid_t pid, int *status, double deadline)
 {
 	int st;

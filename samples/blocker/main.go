@@ -6,14 +6,19 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"strconv"
 	"sync"
 	"time"
 )
 
+// Parks, then yields through the global run queue: the goroutine often
+// resumes on another OS thread before it returns.
+//
 //go:noinline
 func work(id int, d time.Duration) int {
 	time.Sleep(d)
+	runtime.Gosched()
 	return id * 2
 }
 
