@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "db.h"
@@ -333,21 +334,19 @@ static const char *dead_call(const struct probe_plan *plan, const struct ga_call
 		hi &= 0xffffffffu;
 		sp &= 0xffffffffu;
 	}
-	if (!rec->sp_top || !sp || hi <= sp || hi - sp >= rec->sp_top)
+	if (!sp || hi <= sp || hi - sp >= key->frame)
 		return NULL;
 	return panicked ? "panic" : exited ? "Goexit" : "unwound";
 }
 
 /*
- * Calls in flight that will never return: report each with why, drop it,
- * and give its recursion level back. At the end (final), the rest are
- * "running at detach".
+ * Calls in flight that will never return: report each with why and drop
+ * it. At the end (final), the rest are "running at detach".
  */
 static void sweep(struct goattach_bpf *skel, const struct probe_plan *plan, struct output *out,
 		  bool final)
 {
 	int cfd = bpf_map__fd(skel->maps.calls), gfd = bpf_map__fd(skel->maps.gstates);
-	int dfd = bpf_map__fd(skel->maps.depths);
 	struct ga_call_key *keys = NULL, key, next;
 	size_t n = 0, cap = 0, i;
 	struct ga_call *rec = malloc(sizeof(*rec));
@@ -371,11 +370,9 @@ static void sweep(struct goattach_bpf *skel, const struct probe_plan *plan, stru
 	}
 	for (i = 0; i < n; i++) {
 		struct ga_gstate_key gk = { .g = keys[i].g, .pid = keys[i].pid };
-		struct ga_depth_key dk = { .g = keys[i].g, .pid = keys[i].pid, .func_id = keys[i].func_id };
 		struct ga_gstate gs = {};
 		const char *why;
 		bool have_gs;
-		__u32 depth;
 
 		if (bpf_map_lookup_elem(cfd, &keys[i], rec))
 			continue;
@@ -388,14 +385,6 @@ static void sweep(struct goattach_bpf *skel, const struct probe_plan *plan, stru
 			continue;
 		output__ended(out, &keys[i], rec, why);
 		bpf_map_delete_elem(cfd, &keys[i]);
-		if (!bpf_map_lookup_elem(dfd, &dk, &depth) && depth == keys[i].depth) {
-			if (depth > 1) {
-				depth--;
-				bpf_map_update_elem(dfd, &dk, &depth, BPF_ANY);
-			} else {
-				bpf_map_delete_elem(dfd, &dk);
-			}
-		}
 	}
 	free(keys);
 	free(rec);
@@ -446,6 +435,71 @@ static int check_privileges(void)
 	return -EPERM;
 }
 
+/* Byte offset of member name in struct type id, and the member's type; -1 if absent. */
+static long member_off(const struct btf *btf, __u32 id, const char *name, __u32 *type)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	const struct btf_member *m;
+	int i;
+
+	if (!t || !btf_is_struct(t))
+		return -1;
+	m = btf_members(t);
+	for (i = 0; i < btf_vlen(t); i++, m++) {
+		if (strcmp(btf__name_by_offset(btf, m->name_off), name))
+			continue;
+		if (type)
+			*type = m->type;
+		return btf_member_bit_offset(t, i) / 8;
+	}
+	return -1;
+}
+
+/*
+ * Where task_struct keeps a thread's FS base and TLS descriptors, from the
+ * running kernel's BTF: only for code that keeps g in TLS (amd64 ABI0,
+ * 386), since reading that BTF costs about 0.1 s.
+ */
+static int task_offsets(struct goattach_bpf *skel)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	long thread, fs, gs, tls;
+	__s32 task;
+	__u32 tt = 0;
+	int err = 0;
+
+	if (!btf) {
+		pr_warn("bpf: cannot read the kernel's BTF (/sys/kernel/btf/vmlinux): needed to find "
+			"g in TLS for ABI0 or 386 code");
+		return -ENOENT;
+	}
+	task = btf__find_by_name_kind(btf, "task_struct", BTF_KIND_STRUCT);
+	thread = task > 0 ? member_off(btf, task, "thread", &tt) : -1;
+	fs = thread >= 0 ? member_off(btf, tt, "fsbase", NULL) : -1;
+	gs = thread >= 0 ? member_off(btf, tt, "gsindex", NULL) : -1;
+	tls = thread >= 0 ? member_off(btf, tt, "tls_array", NULL) : -1;
+	if (fs < 0 || gs < 0 || tls < 0) {
+		pr_warn("bpf: task_struct.thread.{fsbase,gsindex,tls_array} not in the kernel's BTF");
+		err = -ENOENT;
+	} else {
+		skel->rodata->task_fsbase_off = thread + fs;
+		skel->rodata->task_gsindex_off = thread + gs;
+		skel->rodata->task_tls_array_off = thread + tls;
+	}
+	btf__free(btf);
+	return err;
+}
+
+static bool plan_needs_tls(const struct probe_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < plan->nprobes; i++)
+		if (plan->probes[i].spec.g_src == GA_G_TLS_FS || plan->probes[i].spec.g_src == GA_G_TLS_GS)
+			return true;
+	return false;
+}
+
 static double now_sec(void)
 {
 	struct timespec ts;
@@ -490,7 +544,7 @@ int main(int argc, char **argv)
 	const char *binary;
 	char binbuf[PATH_MAX];
 	size_t i, nlinks = 0, in_flight;
-	double deadline = 0, next_sweep, next_hist;
+	double deadline = 0, next_sweep, next_hist, t_start;
 	int err;
 
 	ga_log_set_prog("goattach");
@@ -503,6 +557,7 @@ int main(int argc, char **argv)
 	ga_log_set_json(env.json);
 	libbpf_set_print(libbpf_print_fn);
 
+	t_start = now_sec();
 	db = gadb__open(env.db_path);
 	if (!db) {
 		err = -errno;
@@ -522,6 +577,7 @@ int main(int argc, char **argv)
 	err = probes_plan(db, env.db_path, binary, env.funcs, env.nfuncs, env.sig, env.deref, &plan);
 	if (err)
 		goto cleanup;
+	pr_debug("time: %.1f ms to plan (hash, DB, bytes checked)", (now_sec() - t_start) * 1e3);
 	pr_info("attach: build %.16s (%s) in '%s'", plan.build.sha256,
 		plan.build.go_version ? plan.build.go_version : "unknown Go", env.db_path);
 
@@ -539,7 +595,9 @@ int main(int argc, char **argv)
 	skel = goattach_bpf__open();
 	if (skel) {
 		skel->rodata->min_latency_ns = env.min_latency_ns;
-		err = goattach_bpf__load(skel);
+		err = plan_needs_tls(&plan) ? task_offsets(skel) : 0;
+		if (!err)
+			err = goattach_bpf__load(skel);
 		if (err) {
 			goattach_bpf__destroy(skel);
 			skel = NULL;
@@ -556,6 +614,7 @@ int main(int argc, char **argv)
 			pr_warn("bpf: cannot load the BPF programs: %s", strerror(-err));
 		goto cleanup;
 	}
+	pr_debug("time: %.1f ms to load BPF", (now_sec() - t_start) * 1e3);
 	for (i = 0; i < plan.nprobes; i++) {
 		__u32 key = i;
 
@@ -601,7 +660,8 @@ int main(int argc, char **argv)
 			.quiet = env.stats || env.hist,
 		};
 
-		out = output__new(&plan, &oo, stdout);
+		pr_debug("time: %.1f ms to attach %zu probes", (now_sec() - t_start) * 1e3, nlinks);
+	out = output__new(&plan, &oo, stdout);
 	}
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), handle_event, out, NULL);
 	if (!out || !rb) {
@@ -623,6 +683,9 @@ int main(int argc, char **argv)
 
 	while (!exiting) {
 		err = ring_buffer__poll(rb, 100);
+		/* BPF wakes us only for a batch: take what is there every 100 ms */
+		if (err >= 0)
+			err = ring_buffer__consume(rb);
 		if (err == -EINTR || err == -ECANCELED) {
 			err = 0;
 			break;
@@ -667,6 +730,9 @@ int main(int argc, char **argv)
 	if (env.min_latency_ns)
 		fprintf(stderr, ", %llu faster than --min-latency",
 			(unsigned long long)stat_sum(skel, GA_STAT_FILTERED));
+	if (stat_sum(skel, GA_STAT_FULL))
+		fprintf(stderr, ", %llu not tracked (%d calls already in flight)",
+			(unsigned long long)stat_sum(skel, GA_STAT_FULL), GA_MAX_CALLS);
 	fputc('\n', stderr);
 	output__print_ended(out, stderr);
 

@@ -688,7 +688,7 @@ static int emit(struct output *o, const struct ga_event *e, const char *ended)
 			cJSON_AddNullToObject(ev, "latency_ns");
 		else
 			cJSON_AddNumberToObject(ev, "latency_ns", (double)lat);
-		cJSON_AddNumberToObject(ev, "depth", e->depth);
+		cJSON_AddNumberToObject(ev, "frame", (double)e->frame);
 		cJSON_AddNumberToObject(ev, "tid_entry", e->tid_entry);
 		if (!ended)
 			cJSON_AddNumberToObject(ev, "tid_exit", e->tid_exit);
@@ -817,7 +817,7 @@ void output__ended(struct output *o, const struct ga_call_key *key, const struct
 {
 	struct ga_event e = {
 		.ts_entry = call->ts, .ts_exit = call->ts, .goid = call->goid, .g = key->g,
-		.pid = key->pid, .tid_entry = call->tid, .func_id = key->func_id, .depth = key->depth,
+		.pid = key->pid, .tid_entry = call->tid, .func_id = key->func_id, .frame = key->frame,
 		.flags = GA_EV_UNWOUND,
 	};
 

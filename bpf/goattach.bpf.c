@@ -5,12 +5,23 @@
  * machine words to fetch. Calls are paired per goroutine (the g pointer)
  * and per recursion depth, never per thread.
  */
-#include "vmlinux.h"
+#include <linux/types.h>
+#include <linux/bpf.h>
+#include <stdbool.h>
 #include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
-#include <bpf/bpf_core_read.h>
 
 #include "goattach.h"
+
+/*
+ * The x86-64 user registers as the kernel saves them (struct pt_regs,
+ * arch/x86/include/asm/ptrace.h: user-visible ABI, also for 32-bit
+ * tasks). Our own copy, not vmlinux.h's: no CO-RE relocation, so libbpf
+ * does not parse the kernel's BTF at every start.
+ */
+struct ga_regs {
+	__u64 r15, r14, r13, r12, bp, bx, r11, r10, r9, r8;
+	__u64 ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss;
+};
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -21,15 +32,13 @@ struct {
 	__type(value, struct ga_probe_spec);
 } probes SEC(".maps");
 
+/*
+ * Calls in flight. A plain hash, not LRU: an old entry is a call still
+ * running, not one to evict silently; when the map is full a new call is
+ * counted (GA_STAT_FULL), and the dead ones are reaped (see on_entry).
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, GA_MAX_CALLS);
-	__type(key, struct ga_depth_key);
-	__type(value, __u32);
-} depths SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, GA_MAX_CALLS);
 	__type(key, struct ga_call_key);
 	__type(value, struct ga_call);
@@ -64,6 +73,19 @@ struct {
 	__uint(max_entries, GA_RINGBUF_SIZE);
 } events SEC(".maps");
 
+/*
+ * Wake the reader only when a batch is waiting: a wakeup per event costs
+ * the traced program more than the probe itself. User space also polls
+ * every 100 ms, so no event waits longer than that.
+ */
+#define GA_WAKEUP_BYTES (256 << 10)
+
+static __always_inline __u64 submit_flags(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= GA_WAKEUP_BYTES ?
+		       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
 static __always_inline void stat_inc(__u32 idx)
 {
 	__u64 *v = bpf_map_lookup_elem(&stats, &idx);
@@ -73,7 +95,7 @@ static __always_inline void stat_inc(__u32 idx)
 }
 
 /* DWARF register numbers of x86-64 (System V psABI). */
-static __always_inline __u64 read_reg64(struct pt_regs *ctx, __u8 reg)
+static __always_inline __u64 read_reg64(struct ga_regs *ctx, __u8 reg)
 {
 	switch (reg) {
 	case 0: return ctx->ax;
@@ -97,7 +119,7 @@ static __always_inline __u64 read_reg64(struct pt_regs *ctx, __u8 reg)
 }
 
 /* DWARF register numbers of i386; a 32-bit task's registers sit in the same pt_regs. */
-static __always_inline __u64 read_reg32(struct pt_regs *ctx, __u8 reg)
+static __always_inline __u64 read_reg32(struct ga_regs *ctx, __u8 reg)
 {
 	switch (reg) {
 	case 0: return (__u32)ctx->ax;
@@ -113,37 +135,52 @@ static __always_inline __u64 read_reg32(struct pt_regs *ctx, __u8 reg)
 }
 
 /*
+ * Offsets in task_struct, found by user space in the kernel's BTF only
+ * when a traced function keeps g in TLS (amd64 ABI0, 386): with no CO-RE
+ * relocation in this object, libbpf need not parse the kernel's BTF at
+ * every start. 0: unknown.
+ */
+const volatile __u32 task_fsbase_off = 0;	/* thread.fsbase */
+const volatile __u32 task_gsindex_off = 0;	/* thread.gsindex */
+const volatile __u32 task_tls_array_off = 0;	/* thread.tls_array */
+
+/*
  * A 386 task's GS selector names one of its set_thread_area() slots; the
  * slot's descriptor holds the base. No MSR to read: the kernel keeps the
  * descriptors in the task (tls_array), current for a running task.
  */
 static __always_inline __u64 gs_base_386(void)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	__u16 sel = BPF_CORE_READ(task, thread.gsindex);
-	__u32 idx = (sel >> 3) - GA_GDT_ENTRY_TLS_MIN;
+	__u64 task = bpf_get_current_task();
+	__u16 sel = 0;
+	__u32 idx;
 	__u8 d[8];
 
+	if (!task_gsindex_off ||
+	    bpf_probe_read_kernel(&sel, sizeof(sel), (void *)(task + task_gsindex_off)))
+		return 0;
+	idx = (sel >> 3) - GA_GDT_ENTRY_TLS_MIN;
 	if (idx >= GA_GDT_ENTRY_TLS_ENTRIES)
 		idx = 0;	/* not saved yet: Go's threads all use the first slot */
-	if (bpf_probe_read_kernel(d, sizeof(d), &task->thread.tls_array[idx]))
+	if (bpf_probe_read_kernel(d, sizeof(d), (void *)(task + task_tls_array_off + idx * 8)))
 		return 0;
 	/* base 15:0 in bytes 2-3, 23:16 in byte 4, 31:24 in byte 7 */
 	return (__u64)d[2] | (__u64)d[3] << 8 | (__u64)d[4] << 16 | (__u64)d[7] << 24;
 }
 
-static __always_inline __u64 read_g(struct pt_regs *ctx, const struct ga_probe_spec *spec)
+static __always_inline __u64 read_g(struct ga_regs *ctx, const struct ga_probe_spec *spec)
 {
-	struct task_struct *task;
-	__u64 fsbase, g = 0;
+	__u64 task, fsbase = 0, g = 0;
 	__u32 tls = 0, g32 = 0;
 
 	switch (spec->g_src) {
 	case GA_G_R14:
 		return ctx->r14;
 	case GA_G_TLS_FS:
-		task = bpf_get_current_task_btf();
-		fsbase = BPF_CORE_READ(task, thread.fsbase);
+		task = bpf_get_current_task();
+		if (!task_fsbase_off ||
+		    bpf_probe_read_kernel(&fsbase, sizeof(fsbase), (void *)(task + task_fsbase_off)))
+			return 0;
 		if (bpf_probe_read_user(&g, sizeof(g), (void *)(fsbase + spec->tls_g_off)))
 			return 0;
 		return g;
@@ -160,80 +197,100 @@ static __always_inline __u64 read_g(struct pt_regs *ctx, const struct ga_probe_s
 	}
 }
 
-static __always_inline void fetch(struct pt_regs *ctx, const struct ga_probe_spec *spec,
+/*
+ * What a fetch loop step needs. The loops run under bpf_loop(): the
+ * verifier checks each body once instead of once per iteration, which
+ * is most of goattach's start-up time otherwise.
+ */
+struct fetch_ctx {
+	struct ga_regs *regs;
+	const struct ga_probe_spec *spec;
+	struct ga_vals *v;
+};
+
+static long fetch_word(__u32 idx, void *data)
+{
+	struct fetch_ctx *fc = data;
+	const struct ga_probe_spec *spec = fc->spec;
+	struct ga_vals *v = fc->v;
+	__u32 i = idx & (GA_MAX_WORDS - 1);
+	const struct ga_fetch *f = &spec->words[i];
+	__u64 val = 0;
+
+	if (f->src == GA_SRC_REG)
+		val = spec->ptr_size == 4 ? read_reg32(fc->regs, f->reg) : read_reg64(fc->regs, f->reg);
+	else if (f->src == GA_SRC_STACK)
+		bpf_probe_read_user(&val, sizeof(val), (void *)(fc->regs->sp + (__s64)f->off));
+	else if (f->src == GA_SRC_DEREF) {
+		__u64 base = v->words[f->reg & (GA_MAX_WORDS - 1)];
+
+		if (base)
+			bpf_probe_read_user(&val, sizeof(val), (void *)(base + (__s64)f->off));
+	}
+	/* only the piece's own bytes (a 386 word is 4; a bool's register has junk above) */
+	if (f->size && f->size < 8)
+		val &= (1ULL << ((f->size & 7) * 8)) - 1;
+	v->words[i] = val;
+	return 0;
+}
+
+static long fetch_str(__u32 idx, void *data)
+{
+	struct fetch_ctx *fc = data;
+	const struct ga_probe_spec *spec = fc->spec;
+	struct ga_vals *v = fc->v;
+	__u32 i = idx & (GA_MAX_STRS - 1);
+	const struct ga_strfetch *s = &spec->strs[i];
+	__u64 ptr, len;
+	__u32 n, shift;
+	long rc;
+
+	ptr = v->words[s->ptr_word & (GA_MAX_WORDS - 1)];
+	len = v->words[s->len_word & (GA_MAX_WORDS - 1)];
+	v->str_len[i] = 0;
+	if (s->deref) {
+		/* an error's message: the value points at a struct starting with a string */
+		__u64 hdr[2] = {};
+		__u32 hdr32[2] = {};
+
+		if (spec->ptr_size == 4) {
+			if (!ptr || bpf_probe_read_user(hdr32, sizeof(hdr32), (void *)ptr))
+				return 0;
+			hdr[0] = hdr32[0];
+			hdr[1] = hdr32[1];
+		} else if (!ptr || bpf_probe_read_user(hdr, sizeof(hdr), (void *)ptr)) {
+			return 0;
+		}
+		ptr = hdr[0];
+		len = hdr[1];
+	}
+	/* bytes to copy: the length in elements scaled, at most GA_STR_LEN */
+	shift = s->len_shift & 7;
+	n = len >= (GA_STR_LEN >> shift) ? GA_STR_LEN : (len << shift) & (GA_STR_LEN - 1);
+	if (!ptr || !n)
+		return 0;
+	/* two calls, so the verifier sees a constant or a masked size */
+	if (n == GA_STR_LEN)
+		rc = bpf_probe_read_user(v->strs[i], GA_STR_LEN, (void *)ptr);
+	else
+		rc = bpf_probe_read_user(v->strs[i], n & (GA_STR_LEN - 1), (void *)ptr);
+	if (!rc)
+		v->str_len[i] = n;
+	return 0;
+}
+
+static __always_inline void fetch(struct ga_regs *ctx, const struct ga_probe_spec *spec,
 				  struct ga_vals *v)
 {
-	__u64 sp = ctx->sp;
-	int i;
+	struct fetch_ctx fc = { .regs = ctx, .spec = spec, .v = v };
+	__u32 nw = spec->nwords, ns = spec->nstrs;
 
-	for (i = 0; i < GA_MAX_WORDS; i++) {
-		const struct ga_fetch *f = &spec->words[i];
-		__u64 val = 0;
-
-		if (i >= spec->nwords)
-			break;
-		if (f->src == GA_SRC_REG)
-			val = spec->ptr_size == 4 ? read_reg32(ctx, f->reg) : read_reg64(ctx, f->reg);
-		else if (f->src == GA_SRC_STACK)
-			bpf_probe_read_user(&val, sizeof(val), (void *)(sp + (__s64)f->off));
-		else if (f->src == GA_SRC_DEREF) {
-			__u64 base = v->words[f->reg & (GA_MAX_WORDS - 1)];
-
-			if (base)
-				bpf_probe_read_user(&val, sizeof(val), (void *)(base + (__s64)f->off));
-		}
-		/* only the piece's own bytes (a 386 word is 4; a bool's register has junk above) */
-		if (f->size && f->size < 8)
-			val &= (1ULL << (f->size * 8)) - 1;
-		v->words[i] = val;
-	}
-	for (i = 0; i < GA_MAX_STRS; i++) {
-		const struct ga_strfetch *s = &spec->strs[i];
-		__u64 ptr, len;
-		__u32 n, shift;
-		long rc;
-
-		if (i >= spec->nstrs)
-			break;
-		ptr = v->words[s->ptr_word & (GA_MAX_WORDS - 1)];
-		len = v->words[s->len_word & (GA_MAX_WORDS - 1)];
-		if (s->deref) {
-			/* an error's message: the value points at a struct starting with a string */
-			__u64 hdr[2] = {};
-			__u32 hdr32[2] = {};
-
-			if (spec->ptr_size == 4) {
-				if (!ptr || bpf_probe_read_user(hdr32, sizeof(hdr32), (void *)ptr)) {
-					v->str_len[i] = 0;
-					continue;
-				}
-				hdr[0] = hdr32[0];
-				hdr[1] = hdr32[1];
-			} else if (!ptr || bpf_probe_read_user(hdr, sizeof(hdr), (void *)ptr)) {
-				v->str_len[i] = 0;
-				continue;
-			}
-			ptr = hdr[0];
-			len = hdr[1];
-		}
-		/* bytes to copy: the length in elements scaled, at most GA_STR_LEN */
-		shift = s->len_shift & 7;
-		n = len >= (GA_STR_LEN >> shift) ? GA_STR_LEN : (len << shift) & (GA_STR_LEN - 1);
-		v->str_len[i] = 0;
-		if (!ptr || !n)
-			continue;
-		/* two calls, so the verifier sees a constant or a masked size */
-		if (n == GA_STR_LEN)
-			rc = bpf_probe_read_user(v->strs[i], GA_STR_LEN, (void *)ptr);
-		else
-			rc = bpf_probe_read_user(v->strs[i], n & (GA_STR_LEN - 1), (void *)ptr);
-		if (!rc)
-			v->str_len[i] = n;
-	}
+	bpf_loop(nw < GA_MAX_WORDS ? nw : GA_MAX_WORDS, fetch_word, &fc, 0);
+	bpf_loop(ns < GA_MAX_STRS ? ns : GA_MAX_STRS, fetch_str, &fc, 0);
 }
 
 /* g.stack.hi - SP: where in its goroutine's stack this frame is, whatever the copy. */
-static __always_inline __u64 stack_depth(struct pt_regs *ctx, const struct ga_probe_spec *spec, __u64 g)
+static __always_inline __u64 stack_frame(struct ga_regs *ctx, const struct ga_probe_spec *spec, __u64 g)
 {
 	__u64 hi = 0;
 	__u32 hi32 = 0;
@@ -241,12 +298,12 @@ static __always_inline __u64 stack_depth(struct pt_regs *ctx, const struct ga_pr
 	/* runtime.g starts with stack{lo, hi uintptr} */
 	if (spec->ptr_size == 4) {
 		if (bpf_probe_read_user(&hi32, sizeof(hi32), (void *)(g + 4)))
-			return 0;
+			return ctx->sp;
 		hi = hi32;
 	} else if (bpf_probe_read_user(&hi, sizeof(hi), (void *)(g + 8))) {
-		return 0;
+		return ctx->sp;	/* unreadable: the SP itself still tells frames apart */
 	}
-	return hi > ctx->sp ? hi - ctx->sp : 0;
+	return hi > ctx->sp ? hi - ctx->sp : ctx->sp;
 }
 
 /* A call that will never return: tell user space, with why when known. */
@@ -272,35 +329,32 @@ static __always_inline void send_unwound(const struct ga_call_key *ckey, struct 
 	e->tid_exit = 0;
 	e->func_id = ckey->func_id;
 	e->exit_probe = 0;
-	e->depth = ckey->depth;
+	e->frame = ckey->frame;
 	e->flags = GA_EV_UNWOUND;
 	if (gs && gs->panic_ts > rec->ts)
 		e->flags |= GA_EV_PANIC;
 	if (gs && gs->goexit_ts > rec->ts)
 		e->flags |= GA_EV_GOEXIT;
-	e->pad = 0;
 	bpf_probe_read_kernel(&e->args, sizeof(e->args), &rec->args);
 	__builtin_memset(&e->results, 0, sizeof(e->results));
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, submit_flags());
 }
 
 /* A prologue pass that branches to morestack: the call comes back here after it. */
-static __always_inline bool morestack_pass(struct pt_regs *ctx, const struct ga_probe_spec *spec)
+static __always_inline bool morestack_pass(struct ga_regs *ctx, const struct ga_probe_spec *spec)
 {
 	if (spec->jcc == GA_PJCC_BE && (ctx->flags & (GA_EFLAGS_CF | GA_EFLAGS_ZF)))
 		return true;
 	return spec->jcc == GA_PJCC_B && (ctx->flags & GA_EFLAGS_CF);
 }
 
-static __always_inline int on_entry(struct pt_regs *ctx, const struct ga_probe_spec *spec)
+static __always_inline int on_entry(struct ga_regs *ctx, const struct ga_probe_spec *spec)
 {
-	struct ga_depth_key dkey = {};
 	struct ga_call_key ckey = {};
 	struct ga_call *rec, *prev;
-	__u64 g, goid = 0, sp_top;
-	__u32 zero = 0, depth = 1, *dp;
+	__u64 g, goid = 0;
+	__u32 zero = 0;
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	int i;
 
 	if (morestack_pass(ctx, spec)) {
 		stat_inc(GA_STAT_MORESTACK);
@@ -313,51 +367,34 @@ static __always_inline int on_entry(struct pt_regs *ctx, const struct ga_probe_s
 	}
 	if (spec->goid_off)
 		bpf_probe_read_user(&goid, sizeof(goid), (void *)(g + spec->goid_off));
-	sp_top = stack_depth(ctx, spec, g);
-
-	dkey.g = g;
-	dkey.pid = pid_tgid >> 32;
-	dkey.func_id = spec->func_id;
-	dp = bpf_map_lookup_elem(&depths, &dkey);
-	if (dp)
-		depth = *dp + 1;
+	ckey.g = g;
+	ckey.frame = stack_frame(ctx, spec, g);
+	ckey.pid = pid_tgid >> 32;
+	ckey.func_id = spec->func_id;
 
 	/*
-	 * The call one level up is an ancestor only if its frame is nearer
-	 * the stack's top than this one and on the same goroutine; else it
-	 * never returned (a panic recovered above it, Goexit, the g reused):
-	 * report it and take its level.
+	 * A record for this very frame of this goroutine means that call
+	 * never returned (a panic recovered above it, Goexit, the g reused
+	 * by a new goroutine): report it before this call takes its place.
 	 */
-	ckey.g = g;
-	ckey.pid = dkey.pid;
-	ckey.func_id = spec->func_id;
-	for (i = 0; i < GA_REAP_MAX && depth > 1; i++) {
-		ckey.depth = depth - 1;
-		prev = bpf_map_lookup_elem(&calls, &ckey);
-		if (!prev || !sp_top || (prev->sp_top < sp_top && prev->goid == goid))
-			break;
+	prev = bpf_map_lookup_elem(&calls, &ckey);
+	if (prev)
 		send_unwound(&ckey, prev, spec);
-		bpf_map_delete_elem(&calls, &ckey);
-		depth--;
-	}
-	bpf_map_update_elem(&depths, &dkey, &depth, BPF_ANY);
 
 	rec = bpf_map_lookup_elem(&scratch, &zero);
 	if (!rec)
 		return 0;
 	rec->ts = bpf_ktime_get_ns();
 	rec->goid = goid;
-	rec->sp_top = sp_top;
 	rec->tid = (__u32)pid_tgid;
 	fetch(ctx, spec, &rec->args);
-
-	ckey.depth = depth;
-	bpf_map_update_elem(&calls, &ckey, rec, BPF_ANY);
+	if (bpf_map_update_elem(&calls, &ckey, rec, BPF_ANY))
+		stat_inc(GA_STAT_FULL);
 	return 0;
 }
 
 /* runtime.gopanic or runtime.Goexit: remember it for the calls that will not return. */
-static __always_inline int on_mark(struct pt_regs *ctx, const struct ga_probe_spec *spec)
+static __always_inline int on_mark(struct ga_regs *ctx, const struct ga_probe_spec *spec)
 {
 	struct ga_gstate_key gkey = {};
 	struct ga_gstate zero = {}, *gs;
@@ -384,15 +421,13 @@ static __always_inline int on_mark(struct pt_regs *ctx, const struct ga_probe_sp
 	return 0;
 }
 
-static __always_inline int on_exit(struct pt_regs *ctx, const struct ga_probe_spec *spec,
+static __always_inline int on_exit(struct ga_regs *ctx, const struct ga_probe_spec *spec,
 				   __u32 cookie)
 {
-	struct ga_depth_key dkey = {};
 	struct ga_call_key ckey = {};
 	struct ga_event *e;
 	struct ga_call *rec;
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 *dp, depth;
 	__u64 g, now;
 
 	g = read_g(ctx, spec);
@@ -400,27 +435,10 @@ static __always_inline int on_exit(struct pt_regs *ctx, const struct ga_probe_sp
 		stat_inc(GA_STAT_NO_G);
 		return 0;
 	}
-	dkey.g = g;
-	dkey.pid = pid_tgid >> 32;
-	dkey.func_id = spec->func_id;
-	dp = bpf_map_lookup_elem(&depths, &dkey);
-	if (!dp || !*dp) {
-		stat_inc(GA_STAT_ORPHAN_EXIT);
-		return 0;
-	}
-	depth = *dp;
-	if (depth > 1) {
-		__u32 up = depth - 1;
-
-		bpf_map_update_elem(&depths, &dkey, &up, BPF_ANY);
-	} else {
-		bpf_map_delete_elem(&depths, &dkey);
-	}
-
 	ckey.g = g;
-	ckey.pid = dkey.pid;
+	ckey.frame = stack_frame(ctx, spec, g);
+	ckey.pid = pid_tgid >> 32;
 	ckey.func_id = spec->func_id;
-	ckey.depth = depth;
 	rec = bpf_map_lookup_elem(&calls, &ckey);
 	if (!rec) {
 		stat_inc(GA_STAT_ORPHAN_EXIT);
@@ -442,30 +460,30 @@ static __always_inline int on_exit(struct pt_regs *ctx, const struct ga_probe_sp
 	e->ts_exit = now;
 	e->goid = rec->goid;
 	e->g = g;
-	e->pid = dkey.pid;
+	e->pid = ckey.pid;
 	e->tid_entry = rec->tid;
 	e->tid_exit = (__u32)pid_tgid;
 	e->func_id = spec->func_id;
 	e->exit_probe = cookie;
-	e->depth = depth;
+	e->frame = ckey.frame;
 	e->flags = spec->kind == GA_PROBE_TAILCALL ? GA_EV_TAILCALL : 0;
-	e->pad = 0;
 	bpf_probe_read_kernel(&e->args, sizeof(e->args), &rec->args);
-	__builtin_memset(&e->results, 0, sizeof(e->results));
+	bpf_map_delete_elem(&calls, &ckey);
 	if (spec->kind == GA_PROBE_RET)
 		fetch(ctx, spec, &e->results);
-	bpf_map_delete_elem(&calls, &ckey);
-	bpf_ringbuf_submit(e, 0);
+	else
+		__builtin_memset(&e->results, 0, sizeof(e->results));
+	bpf_ringbuf_submit(e, submit_flags());
 	stat_inc(GA_STAT_CALLS);
 	return 0;
 }
 
 SEC("uprobe")
-int ga_probe(struct pt_regs *ctx)
+int ga_probe(void *ctx)
 {
 	__u32 cookie = bpf_get_attach_cookie(ctx);
 	const struct ga_probe_spec *spec;
-	struct pt_regs regs;
+	struct ga_regs regs;
 
 	spec = bpf_map_lookup_elem(&probes, &cookie);
 	if (!spec || !spec->kind)

@@ -8,7 +8,6 @@
 #define GA_MAX_PROBES 8192	/* entries of the probes map (attach cookies) */
 #define GA_MAX_CALLS 16384	/* calls in flight (LRU) */
 #define GA_MAX_GSTATES 16384	/* goroutines with a panic or Goexit seen (LRU) */
-#define GA_REAP_MAX 4		/* dead calls of one function reaped per entry */
 #define GA_RINGBUF_SIZE (8 << 20)
 
 enum ga_probe_kind {
@@ -84,16 +83,14 @@ struct ga_vals {
 	char strs[GA_MAX_STRS][GA_STR_LEN];
 };
 
+/*
+ * A call in flight: its goroutine (g), function, and where its frame is
+ * (g.stack.hi - SP at entry, the same at its RET or tail-call JMP, and
+ * unchanged when Go copies the stack). Recursive calls differ by frame.
+ */
 struct ga_call_key {
 	unsigned long long g;
-	unsigned int pid;
-	unsigned int func_id;
-	unsigned int depth;
-	unsigned int pad;
-};
-
-struct ga_depth_key {
-	unsigned long long g;
+	unsigned long long frame;
 	unsigned int pid;
 	unsigned int func_id;
 };
@@ -101,7 +98,6 @@ struct ga_depth_key {
 struct ga_call {
 	unsigned long long ts;
 	unsigned long long goid;
-	unsigned long long sp_top;	/* g.stack.hi - SP at entry: survives stack copies */
 	unsigned int tid;
 	unsigned int pad;
 	struct ga_vals args;
@@ -134,9 +130,8 @@ struct ga_event {
 	unsigned int tid_exit;
 	unsigned int func_id;
 	unsigned int exit_probe;	/* attach cookie of the exit probe */
-	unsigned int depth;
 	unsigned int flags;
-	unsigned int pad;
+	unsigned long long frame;	/* bytes from the goroutine's stack top to the call's frame */
 	struct ga_vals args;
 	struct ga_vals results;
 };
@@ -149,5 +144,6 @@ enum ga_stat {
 	GA_STAT_NO_G,		/* g could not be read */
 	GA_STAT_FILTERED,	/* completed calls faster than --min-latency */
 	GA_STAT_UNWOUND,	/* calls found dead in BPF (never returned) */
+	GA_STAT_FULL,		/* calls not tracked: GA_MAX_CALLS already in flight */
 	GA_STAT_MAX,
 };
