@@ -1060,6 +1060,19 @@ static void test_scope_controls(void)
 	sh_run(cmd, 60, &ry);
 	ASSERT_EQ(ry.status, 0, "--yes attaches them");
 	ASSERT_CONTAINS(ry.err, "Tracing", "attached");
+	{
+		/* the glob selected every main.* function of the DB (one per name) */
+		struct cmd_result q = {};
+		const char *t = ry.err ? strstr(ry.err, "Tracing ") : NULL;
+		int nf = t ? atoi(t + 8) : -1;
+
+		snprintf(cmd, sizeof(cmd), "sqlite3 '%s' \"SELECT count(DISTINCT name) FROM functions "
+			 "WHERE name GLOB 'main.*'\"", sample_db("funcs"));
+		sh_run(cmd, 30, &q);
+		ASSERT_EQ(nf, atoi(q.out ? q.out : "0"), "'main.*' traces each main.* function");
+		ASSERT_GE(nf, 10, "many functions");
+		cmd_result_free(&q);
+	}
 	cmd_result_free(&r);
 	cmd_result_free(&rb);
 	cmd_result_free(&rp);
@@ -1134,6 +1147,42 @@ out:
 	free_calls(c, n);
 	cmd_result_free(&r1);
 	cmd_result_free(&r2);
+	bg_free(&ga);
+}
+
+/*
+ * A tail call: runtime.cmpstring (assembly) ends in JMP cmpbody. Each
+ * call is reported finished at the jump, marked with the target, no
+ * results. Max("go", "c") in samples/kinds compares strings.
+ */
+static void test_tail_call(void)
+{
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	char *args[] = { "--db", (char *)sample_db("kinds"), "--json", "runtime.cmpstring", NULL };
+	char *run[] = { (char *)sample_bin("kinds"), NULL };
+	static cJSON *c[256];
+	int n = 0, i, tail = 0, bad = 0;
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(run, 60, &r);
+	stop_goattach(&ga);
+	n = json_calls(ga.out, "runtime.cmpstring", c, 256);
+	for (i = 0; i < n; i++) {
+		const char *t = cJSON_GetStringValue(cJSON_GetObjectItem(c[i], "tail_call"));
+
+		tail += t && !strcmp(t, "cmpbody");
+		bad += !cJSON_IsNull(cJSON_GetObjectItem(c[i], "results"));
+	}
+	printf("  runtime.cmpstring: %d calls, %d ended by the tail call to cmpbody\n", n, tail);
+	ASSERT_GE(n, 1, "string comparisons seen");
+	ASSERT_EQ(tail, n, "every one ends at its JMP to cmpbody");
+	ASSERT_EQ(bad, 0, "no results for a tail call");
+out:
+	free_calls(c, n);
+	cmd_result_free(&r);
 	bg_free(&ga);
 }
 
@@ -1492,6 +1541,7 @@ int main(void)
 	RUN_TEST(test_scope_controls);
 	RUN_TEST(test_stats_and_hist);
 	RUN_TEST(test_target_restarts);
+	RUN_TEST(test_tail_call);
 	RUN_TEST(test_no_capabilities);
 	RUN_TEST(test_recursion);
 	RUN_TEST(test_stack_growth_counts_once);
