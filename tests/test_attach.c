@@ -1186,6 +1186,42 @@ out:
 	bg_free(&ga);
 }
 
+/*
+ * --pid: only that process is traced (another one running the same binary
+ * is not), and goattach exits by itself when the process exits.
+ */
+static void test_pid_only(void)
+{
+	struct bg_proc target = {}, ga = {};
+	struct cmd_result other = {};
+	char pid[16];
+	char *hang[] = { (char *)sample_bin("funcs"), "hang", "3000", NULL };
+	char *args[] = { "--db", (char *)sample_db("funcs"), "--json", "--pid", pid, "main.nest", "main.waiter",
+			 NULL };
+	char *nest[] = { (char *)sample_bin("funcs"), "nest", "3", NULL };
+
+	REQUIRE_BPF();
+	if (!ASSERT_OK(bg_start(&target, hang), "start the target") ||
+	    !ASSERT_TRUE(bg_wait_stdout(&target, "waiting", 30), "target running"))
+		goto out;
+	snprintf(pid, sizeof(pid), "%d", target.pid);
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(nest, 60, &other);	/* same binary, another process: not traced */
+	ASSERT_OK(bg_stop(&target, 0, 30), "the target ends on its own");
+	ASSERT_OK(bg_stop(&ga, 0, 30), "goattach exits when its process does");
+	ASSERT_EQ(ga.status, 0, "exit status");
+	ASSERT_EQ(count_lines_with(ga.out, "\"main.nest\""), 0, "the other process is not traced");
+	ASSERT_CONTAINS(ga.out, "\"main.waiter\"", "the target's call, ended with its process");
+	ASSERT_CONTAINS(ga.out, "process exited", "why it never returned");
+out:
+	if (target.pid > 0)
+		bg_stop(&target, SIGKILL, 10);
+	cmd_result_free(&other);
+	bg_free(&target);
+	bg_free(&ga);
+}
+
 /* Not root, no capabilities: one clear line naming what is missing. */
 static void test_no_capabilities(void)
 {
@@ -1542,6 +1578,7 @@ int main(void)
 	RUN_TEST(test_stats_and_hist);
 	RUN_TEST(test_target_restarts);
 	RUN_TEST(test_tail_call);
+	RUN_TEST(test_pid_only);
 	RUN_TEST(test_no_capabilities);
 	RUN_TEST(test_recursion);
 	RUN_TEST(test_stack_growth_counts_once);

@@ -211,9 +211,11 @@ func main() {
 		wg.Wait()
 		fmt.Printf("goexit goroutines=%s\n", args[0])
 	case "hang":
+		// the blocked call starts a second after "waiting": time to attach
 		c := make(chan int)
-		go waiter(c)
 		fmt.Println("waiting")
+		time.Sleep(time.Second)
+		go waiter(c)
 		time.Sleep(time.Duration(atoi(args[0])) * time.Millisecond)
 	default:
 		fmt.Fprintln(os.Stderr, "funcs: unknown mode", os.Args[1])
