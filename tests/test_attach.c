@@ -1226,13 +1226,17 @@ out:
 static void test_no_capabilities(void)
 {
 	struct cmd_result r = {};
-	char cmd[2048], db[512];
+	char cmd[8192], db[512];
 
 	REQUIRE_BPF();
-	snprintf(db, sizeof(db), "%s/caps.db", tmp_dir());
-	snprintf(cmd, sizeof(cmd), "cp '%s' '%s' && chmod 755 '%s' && chmod 644 '%s' && "
-		 "setpriv --reuid=65534 --regid=65534 --clear-groups '%s' --db '%s' main.stacker",
-		 sample_db("stacker"), db, tmp_dir(), db, build_path("goattach"), db);
+	/* copies nobody can read, whatever the checkout's permissions */
+	snprintf(db, sizeof(db), "%s/caps", tmp_dir());
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' && cp '%s' '%s/app.db' && cp '%s' '%s/stacker' && "
+		 "cp '%s' '%s/goattach' && chmod 755 '%s' '%s' && chmod -R a+rX '%s' && "
+		 "setpriv --reuid=65534 --regid=65534 --clear-groups '%s/goattach' --db '%s/app.db' "
+		 "--binary '%s/stacker' main.stacker",
+		 db, sample_db("stacker"), db, sample_bin("stacker"), db, build_path("goattach"), db,
+		 tmp_dir(), db, db, db, db, db);
 	sh_run(cmd, 60, &r);
 	ASSERT_EQ(r.status, 1, "refused");
 	ASSERT_CONTAINS(r.err, "CAP_BPF", "names the capability");
