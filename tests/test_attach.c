@@ -1444,12 +1444,31 @@ static void test_refuses_edited_offset(void)
 }
 
 /* bpftool's view of the attached probes: plain uprobes only, on the DB's offsets. */
+/* How many file offsets the query on the funcs DB returns appear in bpftool's list. */
+static int offsets_probed(const char *perf_list, const char *query)
+{
+	struct cmd_result q = {};
+	char cmd[1024], *line, *save = NULL;
+	int found = 0;
+
+	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' \"%s\"", sample_db("funcs"), query);
+	sh_run(cmd, 30, &q);
+	for (line = strtok_r(q.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "offset %s\n", line);
+		found += strstr(perf_list, want) != NULL;
+	}
+	cmd_result_free(&q);
+	return found;
+}
+
 static void test_kernel_sees_plain_uprobes_only(void)
 {
 	struct bg_proc ga = {};
-	struct cmd_result r = {}, q = {};
+	struct cmd_result r = {};
 	char *args[] = { "--db", (char *)sample_db("funcs"), "main.classify", "main.mixed", NULL };
-	char cmd[1024], pidstr[32];
+	char pidstr[32];
 	int uprobes;
 
 	REQUIRE_BPF();
@@ -1460,46 +1479,16 @@ static void test_kernel_sees_plain_uprobes_only(void)
 	uprobes = count_lines_with(r.out, pidstr);
 	ASSERT_EQ(uprobes, 9, "1+4 probes of classify, 1+1 of mixed, runtime.gopanic and Goexit");
 	ASSERT_EQ(count_lines_with(r.out, "uretprobe"), 0, "no uretprobe anywhere");
-	snprintf(cmd, sizeof(cmd),
-		 "sqlite3 '%s' \"SELECT f.file_offset + e.offset FROM exits e "
-		 "JOIN functions f ON f.id = e.function_id WHERE f.name = 'main.classify'\"",
-		 sample_db("funcs"));
-	sh_run(cmd, 30, &q);
-	{
-		char *line, *save = NULL;
-		int found = 0;
-
-		for (line = strtok_r(q.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-			char want[64];
-
-			snprintf(want, sizeof(want), "offset %s\n", line);
-			found += strstr(r.out, want) != NULL;
-		}
-		ASSERT_EQ(found, 4, "a uprobe on each RET offset of the DB");
-	}
-	cmd_result_free(&q);
+	ASSERT_EQ(offsets_probed(r.out, "SELECT f.file_offset + e.offset FROM exits e JOIN functions f "
+				 "ON f.id = e.function_id WHERE f.name = 'main.classify'"),
+		  4, "a uprobe on each RET offset of the DB");
 	/* the two on the runtime: at the entry probes of gopanic and Goexit */
-	snprintf(cmd, sizeof(cmd),
-		 "sqlite3 '%s' \"SELECT file_offset + entry_probe_offset FROM functions "
-		 "WHERE name IN ('runtime.gopanic', 'runtime.Goexit') AND abi = 'ABIInternal'\"",
-		 sample_db("funcs"));
-	sh_run(cmd, 30, &q);
-	{
-		char *line, *save = NULL;
-		int found = 0;
-
-		for (line = strtok_r(q.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-			char want[64];
-
-			snprintf(want, sizeof(want), "offset %s\n", line);
-			found += strstr(r.out, want) != NULL;
-		}
-		ASSERT_EQ(found, 2, "runtime.gopanic and runtime.Goexit, at their entry probes");
-	}
+	ASSERT_EQ(offsets_probed(r.out, "SELECT file_offset + entry_probe_offset FROM functions WHERE "
+				 "name IN ('runtime.gopanic', 'runtime.Goexit') AND abi = 'ABIInternal'"),
+		  2, "runtime.gopanic and runtime.Goexit, at their entry probes");
 	stop_goattach(&ga);
 out:
 	cmd_result_free(&r);
-	cmd_result_free(&q);
 	bg_free(&ga);
 }
 
