@@ -31,10 +31,11 @@ endif
 .DELETE_ON_ERROR:
 .SUFFIXES:
 
-PKGS := libelf capstone sqlite3 libcjson libbpf
+PKGS ?= libelf capstone sqlite3 libcjson libbpf
+PKG_CONFIG ?= pkg-config
 # Expanded when a recipe runs, so 'make test' can install the packages first.
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
 CFLAGS ?= -O2 -g
 comma := ,
@@ -55,12 +56,12 @@ ANALYZER_OBJS := $(ANALYZER_SRCS:%.c=$(O)/%.o)
 ATTACH_OBJS := $(ATTACH_SRCS:%.c=$(O)/%.o)
 
 ANALYZER_LIBS = -ldwarf -lz $(shell pkg-config --libs libelf capstone sqlite3 libcjson 2>/dev/null) -lpthread
-ATTACH_LIBS = $(shell pkg-config --libs libbpf libelf sqlite3 libcjson 2>/dev/null) -lz
+ATTACH_LIBS = $(shell $(PKG_CONFIG) --libs libbpf libelf sqlite3 libcjson 2>/dev/null) -lz
 
 SAMPLES := swapper stacker funcs blocker types kinds
 SAMPLE_BINS := $(SAMPLES:%=$(O)/samples/%)
 # The same program built the ways users ship Go: other GOARCHes, PIE, cgo, stripped.
-VARIANTS := stacker-386 kinds-386 stacker-arm64 stacker-pie stacker-stripped swapper-stripped cgocall
+VARIANTS := stacker-386 kinds-386 kinds-arm64 stacker-arm64 stacker-pie stacker-stripped swapper-stripped cgocall
 VARIANT_BINS := $(VARIANTS:%=$(O)/samples/%)
 TESTS := test_unit test_analyze test_corpus test_attach
 TEST_BINS := $(TESTS:%=$(O)/tests/%)
@@ -96,12 +97,13 @@ $(O)/goanalyze: $(O)/analyzer/main.o $(ANALYZER_OBJS) $(COMMON_OBJS)
 # No vmlinux.h: the program uses no CO-RE relocation (task_struct offsets
 # come from user space, read from the kernel's BTF only when needed), so
 # neither the build nor each start needs the kernel's BTF.
-BPF_ARCH_INC := -I/usr/include/$(shell $(CC) -dumpmachine 2>/dev/null)
+BPF_ARCH_INC := -I/usr/include/$(shell cc -dumpmachine 2>/dev/null)
+BPF_TARGET ?= x86
 
 $(O)/bpf/goattach.bpf.o: bpf/goattach.bpf.c bpf/goattach.h
 	$(call msg,BPF,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 $(BPF_ARCH_INC) -Ibpf -Wall -Werror -c $< -o $@
+	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_TARGET) $(BPF_ARCH_INC) -Ibpf -Wall -Werror -c $< -o $@
 
 $(O)/goattach.skel.h: $(O)/bpf/goattach.bpf.o
 	$(call msg,GEN-SKEL,$@)
@@ -129,6 +131,10 @@ $(O)/samples/kinds-386: samples/kinds/main.go
 	$(call msg,GO,$@)
 	$(Q)$(call GOBUILD,kinds,GOARCH=386 CGO_ENABLED=0,)
 
+$(O)/samples/kinds-arm64: samples/kinds/main.go
+	$(call msg,GO,$@)
+	$(Q)$(call GOBUILD,kinds,GOARCH=arm64 CGO_ENABLED=0,)
+
 $(O)/samples/stacker-arm64: samples/stacker/main.go
 	$(call msg,GO,$@)
 	$(Q)$(call GOBUILD,stacker,GOARCH=arm64 CGO_ENABLED=0,)
@@ -154,6 +160,16 @@ $(O)/tests/gosym: tests/gosym/main.go
 	$(Q)mkdir -p $(@D)
 	$(Q)cd tests/gosym && GOFLAGS=-mod=mod GOTOOLCHAIN=local CGO_ENABLED=0 $(GO) build -o $(abspath $@) .
 
+# goattach for arm64 (the kernel traces only its own arch's processes):
+# cross-built with Debian's aarch64 toolchain and arm64 libraries
+# (scripts/arm64-deps.sh), for the arm64 VM test and arm64 hosts.
+.PHONY: goattach-arm64
+goattach-arm64:
+	$(Q)$(MAKE) --no-print-directory O=build-arm64 CC=aarch64-linux-gnu-gcc BPF_TARGET=arm64 \
+		PKGS="libelf sqlite3 libcjson libbpf" \
+		PKG_CONFIG="env PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig pkg-config" \
+		build-arm64/goattach
+
 .PHONY: samples
 samples: $(SAMPLE_BINS) $(VARIANT_BINS) $(O)/tests/gosym
 
@@ -170,6 +186,7 @@ build-tests: all samples $(TEST_BINS)
 # One configuration: make test-one [SANITIZE=1]
 .PHONY: test-one
 test-one: build-tests
+	-$(Q)$(MAKE) --no-print-directory goattach-arm64 >/dev/null 2>&1
 	$(Q)BUILDS=$(O) scripts/run-tests.sh $(TESTS)
 
 # The README's test command: packages, then every suite built plain and
@@ -179,6 +196,7 @@ test:
 	$(Q)scripts/install-deps.sh
 	$(Q)$(MAKE) --no-print-directory build-tests O=build SANITIZE=0
 	$(Q)$(MAKE) --no-print-directory build-tests O=build-asan SANITIZE=1
+	$(Q)$(MAKE) --no-print-directory goattach-arm64
 	$(Q)BUILDS="build build-asan" scripts/run-tests.sh $(TESTS)
 
 .PHONY: demo

@@ -283,6 +283,11 @@ static cJSON *decode_slice(const struct leaf *l, const struct ga_vals *v, uint64
 	return o;
 }
 
+static const char *fpreg_label(const struct probe_plan *plan)
+{
+	return plan->build.arch == GA_ARCH_ARM64 ? "?(vreg)" : "?(xmm)";
+}
+
 static cJSON *decode_leaf(const struct leaf *l, const struct ga_vals *v, struct sbuf *t)
 {
 	const struct ga_piece *pc = &l->pieces[0];
@@ -396,7 +401,8 @@ static cJSON *decode_leaf(const struct leaf *l, const struct ga_vals *v, struct 
 		}
 	}
 	/* Not fetched: XMM registers are not in pt_regs, or words ran out. */
-	sb_printf(t, unreadable ? "?(xmm)" : "?");
+	/* a floating-point register: XMM on amd64, V on arm64 */
+	sb_printf(t, unreadable ? fpreg_label(l->plan) : "?");
 	return cJSON_CreateNull();
 }
 
@@ -447,8 +453,10 @@ static cJSON *render(const struct leafref *lr, size_t a, size_t b, size_t pos,
 		i = decode_leaf(&lr[a + 1].l, v, &im);
 		if (cJSON_IsNull(r) || cJSON_IsNull(i)) {
 			/* a part not fetched (XMM): the number as a whole is unknown */
-			sb_printf(t, "%s", !strcmp(re.s ? re.s : "", "?(xmm)") ||
-					   !strcmp(im.s ? im.s : "", "?(xmm)") ? "?(xmm)" : "?");
+			const char *fp = fpreg_label(lr[a].l.plan);
+
+			sb_printf(t, "%s", !strcmp(re.s ? re.s : "", fp) ||
+					   !strcmp(im.s ? im.s : "", fp) ? fp : "?");
 			cJSON_Delete(r);
 			cJSON_Delete(i);
 			node = cJSON_CreateNull();

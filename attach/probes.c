@@ -276,9 +276,36 @@ static int check_insn(const char *path, const uint8_t *data, size_t size, const 
 }
 
 /* The instruction class a probe kind requires, checked on the binary's own bytes. */
-static bool insn_is(const uint8_t *p, size_t avail, int kind, enum ga_jcc_cond jcc)
+/* The same for an A64 word: RET, B (tail call), B.LS / B.LO. */
+static bool a64_insn_is(const uint8_t *p, size_t avail, int kind, enum ga_jcc_cond jcc)
+{
+	uint32_t w;
+
+	if (avail < 4)
+		return false;
+	w = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+	switch (kind) {
+	case GA_PROBE_RET:
+		return (w & 0xfffffc1f) == 0xd65f0000;
+	case GA_PROBE_TAILCALL:
+		return (w & 0xfc000000) == 0x14000000;
+	case GA_PROBE_ENTRY:
+		if (jcc == GA_JCC_LS)
+			return (w & 0xff00001f) == 0x54000009;
+		if (jcc == GA_JCC_LO)
+			return (w & 0xff00001f) == 0x54000003;
+		return true;
+	}
+	return false;
+}
+
+static bool insn_is(enum ga_arch arch, const uint8_t *p, size_t avail, int kind,
+		    enum ga_jcc_cond jcc)
 {
 	size_t i = 0;
+
+	if (arch == GA_ARCH_ARM64)
+		return a64_insn_is(p, avail, kind, jcc);
 
 	while (i < avail && (p[i] == 0x66 || p[i] == 0xf2 || p[i] == 0xf3 || p[i] == 0x3e ||
 			     p[i] == 0x2e || (p[i] & 0xf0) == 0x40))
@@ -329,9 +356,19 @@ static void set_spec_env(const struct probe_plan *plan, const struct ga_func *f,
 {
 	const struct ga_build *b = &plan->build;
 
-	spec->jcc = f->entry_kind == GA_ENTRY_JCC ?
-			    (f->entry_jcc == GA_JCC_B ? GA_PJCC_B : GA_PJCC_BE) : GA_PJCC_NONE;
-	if (b->arch == GA_ARCH_386) {
+	spec->jcc = GA_PJCC_NONE;
+	if (f->entry_kind == GA_ENTRY_JCC) {
+		switch (f->entry_jcc) {
+		case GA_JCC_B: spec->jcc = GA_PJCC_B; break;
+		case GA_JCC_LS: spec->jcc = GA_PJCC_LS; break;
+		case GA_JCC_LO: spec->jcc = GA_PJCC_LO; break;
+		default: spec->jcc = GA_PJCC_BE; break;
+		}
+	}
+	if (b->arch == GA_ARCH_ARM64) {
+		spec->g_src = GA_G_R28;	/* in ABI0 code too */
+		spec->ptr_size = 8;
+	} else if (b->arch == GA_ARCH_386) {
 		spec->g_src = GA_G_TLS_GS;
 		spec->tls_g_off = plan->tls_g_off;
 		spec->ptr_size = 4;
@@ -354,7 +391,7 @@ static int check_entry(const struct probe_plan *plan, const struct ga_func *f, c
 			 "the entry probe");
 	if (err)
 		return err;
-	if (!insn_is(data + *off, size - *off, GA_PROBE_ENTRY, f->entry_jcc)) {
+	if (!insn_is(plan->build.arch, data + *off, size - *off, GA_PROBE_ENTRY, f->entry_jcc)) {
 		pr_warn("verify: entry probe of %s is not on the stack-check branch the DB claims; "
 			"refusing to attach", f->name);
 		return -EINVAL;
@@ -447,7 +484,7 @@ static int plan_func(struct probe_plan *plan, size_t idx, const uint8_t *data, s
 		err = check_insn(plan->binary_path, data, size, f, off, e->insn, e->insn_len, what);
 		if (err)
 			return err;
-		if (!insn_is(data + off, size - off, kind, GA_JCC_NONE)) {
+		if (!insn_is(b->arch, data + off, size - off, kind, GA_JCC_NONE)) {
 			pr_warn("verify: %s of %s (file offset 0x%llx) is not a %s instruction in '%s'; "
 				"refusing to attach", what, f->name, (unsigned long long)off,
 				kind == GA_PROBE_RET ? "RET" : "JMP", plan->binary_path);
@@ -776,9 +813,19 @@ int probes_plan(struct gadb *db, const char *db_path, const char *binary_path,
 	}
 	if (err)
 		goto out;
+	/* the kernel runs only its own arch's processes: goattach for x86-64 or for arm64 */
+#if defined(__aarch64__)
+	if (plan->build.arch != GA_ARCH_ARM64) {
+#else
 	if (plan->build.arch != GA_ARCH_AMD64 && plan->build.arch != GA_ARCH_386) {
-		pr_warn("attach: %s binaries are not supported by goattach yet (amd64 and 386 are)",
-			ga_arch_name(plan->build.arch));
+#endif
+		pr_warn("attach: '%s' is a %s binary; this goattach traces %s", binary_path,
+			ga_arch_name(plan->build.arch),
+#if defined(__aarch64__)
+			"arm64 processes");
+#else
+			"amd64 and 386 processes (an arm64 build of goattach traces arm64)");
+#endif
 		err = -ENOTSUP;
 		goto out;
 	}

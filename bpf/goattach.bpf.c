@@ -12,6 +12,15 @@
 
 #include "goattach.h"
 
+#if defined(__TARGET_ARCH_arm64)
+/* arm64 user registers as the kernel saves them (struct user_pt_regs, the head of pt_regs). */
+struct ga_regs {
+	__u64 regs[31];
+	__u64 sp, pc, pstate;
+};
+#define GA_SP(r) ((r)->sp)
+#define GA_G(r) ((r)->regs[28])		/* Go keeps g in R28 */
+#else
 /*
  * The x86-64 user registers as the kernel saves them (struct pt_regs,
  * arch/x86/include/asm/ptrace.h: user-visible ABI, also for 32-bit
@@ -22,6 +31,9 @@ struct ga_regs {
 	__u64 r15, r14, r13, r12, bp, bx, r11, r10, r9, r8;
 	__u64 ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss;
 };
+#define GA_SP(r) ((r)->sp)
+#define GA_G(r) ((r)->r14)		/* the register ABI keeps g in R14 */
+#endif
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -94,6 +106,20 @@ static __always_inline void stat_inc(__u32 idx)
 		(*v)++;
 }
 
+#if defined(__TARGET_ARCH_arm64)
+/* DWARF register numbers of arm64: X0-X30 are 0-30, SP is 31. */
+static __always_inline __u64 read_reg64(struct ga_regs *ctx, __u8 reg)
+{
+	if (reg < 31)
+		return ctx->regs[reg & 31];
+	return reg == 31 ? ctx->sp : 0;
+}
+
+static __always_inline __u64 read_reg32(struct ga_regs *ctx, __u8 reg)
+{
+	return 0;	/* no 32-bit Go on arm64 here */
+}
+#else
 /* DWARF register numbers of x86-64 (System V psABI). */
 static __always_inline __u64 read_reg64(struct ga_regs *ctx, __u8 reg)
 {
@@ -134,6 +160,8 @@ static __always_inline __u64 read_reg32(struct ga_regs *ctx, __u8 reg)
 	}
 }
 
+#endif
+
 /*
  * Offsets in task_struct, found by user space in the kernel's BTF only
  * when a traced function keeps g in TLS (amd64 ABI0, 386): with no CO-RE
@@ -143,6 +171,13 @@ static __always_inline __u64 read_reg32(struct ga_regs *ctx, __u8 reg)
 const volatile __u32 task_fsbase_off = 0;	/* thread.fsbase */
 const volatile __u32 task_gsindex_off = 0;	/* thread.gsindex */
 const volatile __u32 task_tls_array_off = 0;	/* thread.tls_array */
+
+#if defined(__TARGET_ARCH_arm64)
+static __always_inline __u64 read_g(struct ga_regs *ctx, const struct ga_probe_spec *spec)
+{
+	return spec->g_src == GA_G_R28 ? GA_G(ctx) : 0;
+}
+#else
 
 /*
  * A 386 task's GS selector names one of its set_thread_area() slots; the
@@ -175,7 +210,7 @@ static __always_inline __u64 read_g(struct ga_regs *ctx, const struct ga_probe_s
 
 	switch (spec->g_src) {
 	case GA_G_R14:
-		return ctx->r14;
+		return GA_G(ctx);
 	case GA_G_TLS_FS:
 		task = bpf_get_current_task();
 		if (!task_fsbase_off ||
@@ -196,6 +231,8 @@ static __always_inline __u64 read_g(struct ga_regs *ctx, const struct ga_probe_s
 		return 0;
 	}
 }
+
+#endif
 
 /*
  * What a fetch loop step needs. The loops run under bpf_loop(): the
@@ -220,7 +257,7 @@ static long fetch_word(__u32 idx, void *data)
 	if (f->src == GA_SRC_REG)
 		val = spec->ptr_size == 4 ? read_reg32(fc->regs, f->reg) : read_reg64(fc->regs, f->reg);
 	else if (f->src == GA_SRC_STACK)
-		bpf_probe_read_user(&val, sizeof(val), (void *)(fc->regs->sp + (__s64)f->off));
+		bpf_probe_read_user(&val, sizeof(val), (void *)(GA_SP(fc->regs) + (__s64)f->off));
 	else if (f->src == GA_SRC_DEREF) {
 		__u64 base = v->words[f->reg & (GA_MAX_WORDS - 1)];
 
@@ -298,12 +335,12 @@ static __always_inline __u64 stack_frame(struct ga_regs *ctx, const struct ga_pr
 	/* runtime.g starts with stack{lo, hi uintptr} */
 	if (spec->ptr_size == 4) {
 		if (bpf_probe_read_user(&hi32, sizeof(hi32), (void *)(g + 4)))
-			return ctx->sp;
+			return GA_SP(ctx);
 		hi = hi32;
 	} else if (bpf_probe_read_user(&hi, sizeof(hi), (void *)(g + 8))) {
-		return ctx->sp;	/* unreadable: the SP itself still tells frames apart */
+		return GA_SP(ctx);	/* unreadable: the SP itself still tells frames apart */
 	}
-	return hi > ctx->sp ? hi - ctx->sp : ctx->sp;
+	return hi > GA_SP(ctx) ? hi - GA_SP(ctx) : GA_SP(ctx);
 }
 
 /* A call that will never return: tell user space, with why when known. */
@@ -343,9 +380,16 @@ static __always_inline void send_unwound(const struct ga_call_key *ckey, struct 
 /* A prologue pass that branches to morestack: the call comes back here after it. */
 static __always_inline bool morestack_pass(struct ga_regs *ctx, const struct ga_probe_spec *spec)
 {
+#if defined(__TARGET_ARCH_arm64)
+	/* NZCV in PSTATE: B.LS taken when C is clear or Z set, B.LO when C is clear */
+	if (spec->jcc == GA_PJCC_LS && (!(ctx->pstate & GA_PSTATE_C) || (ctx->pstate & GA_PSTATE_Z)))
+		return true;
+	return spec->jcc == GA_PJCC_LO && !(ctx->pstate & GA_PSTATE_C);
+#else
 	if (spec->jcc == GA_PJCC_BE && (ctx->flags & (GA_EFLAGS_CF | GA_EFLAGS_ZF)))
 		return true;
 	return spec->jcc == GA_PJCC_B && (ctx->flags & GA_EFLAGS_CF);
+#endif
 }
 
 static __always_inline int on_entry(struct ga_regs *ctx, const struct ga_probe_spec *spec)

@@ -23,7 +23,12 @@ enum ga_probe_jcc {
 	GA_PJCC_NONE = 0,
 	GA_PJCC_BE = 1,		/* CF or ZF */
 	GA_PJCC_B = 2,		/* CF */
+	GA_PJCC_LS = 3,		/* arm64 B.LS: C clear or Z set */
+	GA_PJCC_LO = 4,		/* arm64 B.LO: C clear */
 };
+
+#define GA_PSTATE_Z (1ULL << 30)
+#define GA_PSTATE_C (1ULL << 29)
 
 #define GA_EFLAGS_CF 0x01
 #define GA_EFLAGS_ZF 0x40
@@ -41,6 +46,7 @@ enum ga_g_src {
 	GA_G_R14 = 1,		/* amd64 register ABI */
 	GA_G_TLS_FS = 2,	/* amd64 ABI0: fs_base + tls_g_off */
 	GA_G_TLS_GS = 3,	/* 386: the TLS block at 0(GS), g at tls_g_off from it */
+	GA_G_R28 = 4,		/* arm64: Go keeps g in R28 */
 };
 
 /* The GDT slots of set_thread_area() on x86-64 (asm/segment.h GDT_ENTRY_TLS_MIN). */

@@ -139,6 +139,8 @@ void sha256_use_portable(bool portable)
 #ifdef HAVE_SHANI_CODE
 	if (!portable && cpu_has_shani())
 		blocks_fn = sha256_blocks_shani;
+#else
+	(void)portable;
 #endif
 }
 
