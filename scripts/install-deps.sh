@@ -7,9 +7,12 @@ set -eu
 PKGS="build-essential pkg-config clang llvm libelf-dev libdwarf-dev libcapstone-dev
 libsqlite3-dev sqlite3 libcjson-dev libbpf-dev bpftool zlib1g-dev golang-go
 binutils binutils-aarch64-linux-gnu gdb coreutils
-qemu-system-x86 busybox-static"
-# qemu and busybox: the 386 end-to-end test boots Debian's kernel in a VM
-# when the host kernel refuses 32-bit executables (scripts/vm386.sh).
+qemu-system-x86 qemu-system-arm busybox-static
+gcc-aarch64-linux-gnu libc6-dev-arm64-cross libbpf-dev:arm64 libelf-dev:arm64
+libsqlite3-dev:arm64 libcjson-dev:arm64 zlib1g-dev:arm64"
+# qemu and busybox: the 386 and arm64 end-to-end tests boot Debian's kernel
+# in a VM (scripts/vmtrace.sh) when the host cannot run those programs;
+# the aarch64 toolchain and arm64 libraries cross-build goattach for arm64.
 
 missing=""
 for p in $PKGS; do
@@ -29,6 +32,10 @@ else
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+case "$missing" in
+*:arm64*)
+	dpkg --print-foreign-architectures | grep -qx arm64 || $SUDO dpkg --add-architecture arm64 ;;
+esac
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,47 +1,89 @@
 #!/bin/sh
-# Run goattach against a 386 Go process inside a small VM, for kernels
-# that refuse 32-bit executables (ia32_emulation off). The VM boots
-# Debian's own kernel (fetched with apt-get download into a cache) with
-# an initramfs of busybox, goattach and its libraries, a 386 sample and
-# its DB; it prints the program's output and goattach's between markers.
+# Run goattach against a Go process inside a small VM booting Debian's
+# own kernel (fetched with apt-get download into a cache): for 386
+# programs on kernels that refuse 32-bit executables (ia32_emulation off),
+# and for arm64 programs on an x86 host (qemu's emulation; goattach
+# cross-built for arm64). The initramfs holds busybox, goattach and its
+# libraries, the program and its DB; the VM prints the program's output
+# and goattach's between markers.
 #
-# usage: scripts/vm386.sh GOATTACH DB BINARY [FUNC...]
+# usage: scripts/vmtrace.sh 386|arm64 GOATTACH DB BINARY [FUNC...]
 # exit 0 after the run, 2 when the VM cannot be made here (with a reason).
 set -eu
 
-ga=$1 db=$2 bin=$3
-shift 3
-cache=${GOATTACH_VM_CACHE:-$HOME/.cache/goattach-vm}
+arch=$1 ga=$2 db=$3 bin=$4
+shift 4
+cache=${GOATTACH_VM_CACHE:-$HOME/.cache/goattach-vm}/$arch
 mkdir -p "$cache"
+case $arch in
+386)	qemu=qemu-system-x86_64 kpkg=linux-image-amd64 kdebarch=amd64 libdir=/lib/x86_64-linux-gnu
+	console=ttyS0 machine="" ;;
+arm64)	qemu=qemu-system-aarch64 kpkg=linux-image-arm64 kdebarch=arm64 libdir=/usr/lib/aarch64-linux-gnu
+	console=ttyAMA0 machine="-M virt -cpu cortex-a57" ;;
+*)	echo "vmtrace: unknown arch $arch" >&2; exit 2 ;;
+esac
 
-for tool in qemu-system-x86_64 busybox; do
-	command -v "$tool" >/dev/null 2>&1 || { echo "vm386: $tool not installed" >&2; exit 2; }
-done
+# fetch: apt-get download a package of arch $2 into $cache/x, unpacked
+fetch() {
+	rm -rf "$cache/x" "$cache"/*.deb
+	(cd "$cache" && apt-get download "$1:$2" >/dev/null 2>&1) ||
+		{ echo "vmtrace: apt-get download $1:$2 failed" >&2; exit 2; }
+	dpkg-deb -x "$cache"/*.deb "$cache/x"
+	rm -f "$cache"/*.deb
+}
+
+command -v "$qemu" >/dev/null 2>&1 || { echo "vmtrace: $qemu not installed" >&2; exit 2; }
+[ -x "$ga" ] || { echo "vmtrace: no $ga (for arm64: make goattach-arm64)" >&2; exit 2; }
 kernel=$(ls "$cache"/vmlinuz-* 2>/dev/null | head -1 || true)
 if [ -z "$kernel" ]; then
-	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
-	[ -n "$pkg" ] || { echo "vm386: no Debian kernel package known to apt" >&2; exit 2; }
-	(cd "$cache" && apt-get download "$pkg" >/dev/null 2>&1) ||
-		{ echo "vm386: apt-get download $pkg failed" >&2; exit 2; }
-	deb=$(ls "$cache"/linux-image-*.deb | head -1)
-	rm -rf "$cache/x" && dpkg-deb -x "$deb" "$cache/x"
+	pkg=$(apt-cache depends "$kpkg:$kdebarch" 2>/dev/null | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
+	pkg=${pkg%%:*}
+	[ -n "$pkg" ] || { echo "vmtrace: no Debian kernel package for $kdebarch known to apt" >&2; exit 2; }
+	fetch "$pkg" "$kdebarch"
 	cp "$cache"/x/boot/vmlinuz-* "$cache/"
-	rm -rf "$cache/x" "$deb"
+	rm -rf "$cache/x"
 	kernel=$(ls "$cache"/vmlinuz-* | head -1)
 fi
+busybox=$(command -v busybox || true)
+if [ "$arch" = arm64 ]; then
+	if [ ! -x "$cache/busybox" ]; then
+		fetch busybox-static arm64
+		cp "$cache/x/bin/busybox" "$cache/busybox"
+		rm -rf "$cache/x"
+	fi
+	busybox=$cache/busybox
+fi
+[ -n "$busybox" ] || { echo "vmtrace: busybox not installed" >&2; exit 2; }
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/tmp" "$root/dev" "$root/t"
-cp "$(command -v busybox)" "$root/bin/busybox"
+cp "$busybox" "$root/bin/busybox"
 for a in sh mount sleep cat grep kill poweroff echo mkdir; do ln -s busybox "$root/bin/$a"; done
 cp "$ga" "$root/t/goattach"
 cp "$db" "$root/t/app.db"
 cp "$bin" "$root/t/app"
-# goattach's shared libraries, at the paths the loader looks for them
-ldd "$ga" | awk '/=> \//{print $3} /^\t\/lib/{print $1}' | while read -r lib; do
-	mkdir -p "$root$(dirname "$lib")"
-	cp -L "$lib" "$root$lib"
+# goattach's shared libraries (NEEDED, recursively), at the paths the loader looks for them
+need() {
+	readelf -d "$1" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'
+}
+interp=$(readelf -lW "$ga" | sed -n 's/.*interpreter: \(.*\)\]/\1/p')
+mkdir -p "$root$(dirname "$interp")" "$root$libdir"
+cp -L "$interp" "$root$interp"
+todo=$(need "$ga")
+while [ -n "$todo" ]; do
+	next=""
+	for lib in $todo; do
+		[ -e "$root$libdir/$lib" ] && continue
+		src=""
+		for d in $libdir /lib/$(basename "$libdir") /usr/lib/$(basename "$libdir"); do
+			[ -e "$d/$lib" ] && { src=$d/$lib; break; }
+		done
+		[ -n "$src" ] || { echo "vmtrace: $lib not found for $arch" >&2; exit 2; }
+		cp -L "$src" "$root$libdir/$lib"
+		next="$next $(need "$src")"
+	done
+	todo=$next
 done
 
 funcs=""
@@ -72,8 +114,10 @@ echo "=== END ==="
 poweroff -f
 INIT
 chmod +x "$root/init"
-(cd "$root" && find . | busybox cpio -o -H newc 2>/dev/null) | gzip -1 > "$root.cpio.gz"
-timeout 600 qemu-system-x86_64 -m 1024 -smp 1 -nographic -no-reboot \
+host_busybox=$(command -v busybox) || { echo "vmtrace: busybox not installed" >&2; exit 2; }
+(cd "$root" && find . | "$host_busybox" cpio -o -H newc 2>/dev/null) | gzip -1 > "$root.cpio.gz"
+# shellcheck disable=SC2086
+timeout 900 "$qemu" $machine -m 1024 -smp 1 -nographic -no-reboot \
 	-kernel "$kernel" -initrd "$root.cpio.gz" \
-	-append "console=ttyS0 quiet panic=-1 rdinit=/init ia32_emulation=on" </dev/null
+	-append "console=$console quiet panic=-1 rdinit=/init ia32_emulation=on" </dev/null
 rm -f "$root.cpio.gz"

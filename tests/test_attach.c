@@ -546,7 +546,8 @@ static const char *strip_line(char *line)
 static bool same_call(const char *prog, const char *ga, bool xmm, int *nxmm)
 {
 	while (*prog && *ga) {
-		if (xmm && !strncmp(ga, "?(xmm)", 6)) {
+		if (xmm && (!strncmp(ga, "?(xmm)", 6) || !strncmp(ga, "?(vreg)", 7))) {
+			ga += ga[2] == 'v' ? 1 : 0;
 			ga += 6;
 			if (*prog == '(') {
 				while (*prog && *prog != ')')
@@ -579,7 +580,8 @@ static bool can_exec(const char *bin, char *why, size_t len)
 	if (!ok) {
 		struct cmd_result d = {};
 
-		sh_run("dmesg 2>/dev/null | grep -i '32-bit emulation' | tail -1", 10, &d);
+		if (strstr(bin, "386"))
+			sh_run("dmesg 2>/dev/null | grep -i '32-bit emulation' | tail -1", 10, &d);
 		snprintf(why, len, "the kernel will not run %s (exit %d)%s%s", bin, r.status,
 			 d.out && *d.out ? "; dmesg: " : "", d.out ? d.out : "");
 		why[strcspn(why, "\n")] = '\0';
@@ -638,23 +640,26 @@ static int compare_calls(const char *sample, char *prog_out, char *ga_out, bool 
 		else
 			printf("  program:  %s\n  goattach: %s\n", prog[i], gal[i]);
 	}
-	printf("  %s: %d of %d calls decoded exactly as the program printed them (%d floats in XMM "
-	       "registers shown as ?(xmm))\n", sample, same, np, *nxmm);
+	printf("  %s: %d of %d calls decoded exactly as the program printed them (%d floats in "
+	       "vector registers shown as ?(xmm) / ?(vreg))\n", sample, same, np, *nxmm);
 	ASSERT_EQ(same, np, "every decoded value equals the program's");
 	return same;
 }
 
 /*
  * A kernel that refuses 32-bit executables (ia32_emulation off, as here):
- * the same comparison inside a VM booting Debian's kernel (scripts/vm386.sh).
+ * the same comparison inside a VM booting Debian's kernel (scripts/vmtrace.sh);
+ * arm64 on an x86 host likewise, under qemu's emulation.
  */
-static void kinds_in_vm(const char *sample)
+static void kinds_in_vm(const char *sample, const char *arch, bool xmm)
 {
 	char cmd[4096], *prog, *ga, *end;
 	struct cmd_result r = {};
 	int nxmm = 0;
 
-	snprintf(cmd, sizeof(cmd), "scripts/vm386.sh '%s' '%s' '%s' %s", build_path("goattach"),
+	/* arm64: goattach cross-built (make goattach-arm64), the host's kernel cannot run it */
+	snprintf(cmd, sizeof(cmd), "scripts/vmtrace.sh %s '%s' '%s' '%s' %s", arch,
+		 strcmp(arch, "arm64") ? build_path("goattach") : "build-arm64/goattach",
 		 sample_db(sample), sample_bin(sample),
 		 "main.ints main.bools main.floats main.floatSpill main.complexes main.texts "
 		 "main.pointers main.nested main.arrays main.mixed main.ifaces main.refs "
@@ -676,9 +681,12 @@ static void kinds_in_vm(const char *sample)
 	*end = '\0';
 	ASSERT_CONTAINS(prog, "app exit 0", "the 386 program ran to its end under the probes");
 	ASSERT_CONTAINS(end + 1, "0 events lost", "goattach's summary in the VM");
-	printf("  (in a VM: Debian's kernel under qemu, this kernel refuses 32-bit executables)\n");
-	compare_calls(sample, prog, ga + strlen("=== GOATTACH ==="), false, &nxmm);
-	ASSERT_EQ(nxmm, 0, "386 passes floats on the stack: every one read");
+	printf("  (in a VM: Debian's %s kernel under qemu)\n", arch);
+	compare_calls(sample, prog, ga + strlen("=== GOATTACH ==="), xmm, &nxmm);
+	if (xmm)
+		ASSERT_GE(nxmm, 10, "register floats are marked, not guessed");
+	else
+		ASSERT_EQ(nxmm, 0, "386 passes floats on the stack: every one read");
 out:
 	cmd_result_free(&r);
 }
@@ -707,7 +715,7 @@ static void kinds_end_to_end(const char *sample, bool xmm)
 	REQUIRE_BPF();
 	if (!can_exec(sample_bin(sample), why, sizeof(why))) {
 		printf("  %s\n", why);
-		kinds_in_vm(sample);
+		kinds_in_vm(sample, strstr(sample, "arm64") ? "arm64" : "386", xmm);
 		return;
 	}
 	if (!ASSERT_TRUE(start_goattach(&gt, targs), "start text") ||
@@ -754,6 +762,12 @@ static void test_kinds_amd64(void)
 static void test_kinds_386(void)
 {
 	kinds_end_to_end("kinds-386", false);
+}
+
+/* arm64: g in R28, the register ABI's R0-R15 (floats in V registers: "?(vreg)"), B.LS entries */
+static void test_kinds_arm64(void)
+{
+	kinds_end_to_end("kinds-arm64", true);
 }
 
 /*
@@ -1562,6 +1576,7 @@ int main(void)
 	RUN_TEST(test_abi_corners);
 	RUN_TEST(test_kinds_amd64);
 	RUN_TEST(test_kinds_386);
+	RUN_TEST(test_kinds_arm64);
 	RUN_TEST(test_stack_abi_go114);
 	RUN_TEST(test_deref);
 	RUN_TEST(test_arginfo_raw_words);

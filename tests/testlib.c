@@ -134,7 +134,15 @@ int bg_start(struct bg_proc *p, char *const argv[])
 		dup2(out[1], 1);
 		dup2(err[1], 2);
 		setpgid(0, 0);
-		execvp(argv[0], argv);
+		/*
+		 * A path: execv, which never falls back to running the file
+		 * as a shell script when the kernel refuses it (ENOEXEC: a
+		 * 386 or arm64 program here), as execvp does.
+		 */
+		if (strchr(argv[0], '/'))
+			execv(argv[0], argv);
+		else
+			execvp(argv[0], argv);
 		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
