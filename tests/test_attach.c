@@ -1236,6 +1236,38 @@ out:
 	bg_free(&ga);
 }
 
+/*
+ * Lost events are counted, never silent: goattach's stdout is not read
+ * while the program makes 60000 calls, so goattach blocks writing, the
+ * ring buffer fills, and every call is either reported or counted lost.
+ */
+static void test_lost_events_counted(void)
+{
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	char *args[] = { "--db", (char *)sample_db("funcs"), "--json", "main.classify", NULL };
+	char *run[] = { (char *)sample_bin("funcs"), "loop", "60000", NULL };
+	unsigned long long calls = 0, lost = 0;
+	const char *sum;
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(run, 300, &r);	/* goattach's stdout unread meanwhile */
+	ASSERT_CONTAINS(r.out, "loop calls=60000", "program ran");
+	stop_goattach(&ga);
+	sum = ga.err ? strstr(ga.err, "goattach: ") : NULL;
+	ASSERT_TRUE(sum && sscanf(sum, "goattach: %llu calls, %llu events lost", &calls, &lost) == 2,
+		    "summary");
+	printf("  60000 calls: %llu reported, %llu lost (counted)\n", calls, lost);
+	ASSERT_GE(lost, 1, "the ring buffer overflowed");
+	ASSERT_EQ(calls + lost, 60000, "every call reported or counted lost");
+	ASSERT_EQ(count_lines_with(ga.out, "\"main.classify\""), (int)calls, "every reported call printed");
+out:
+	cmd_result_free(&r);
+	bg_free(&ga);
+}
+
 /* Not root, no capabilities: one clear line naming what is missing. */
 static void test_no_capabilities(void)
 {
@@ -1587,6 +1619,7 @@ int main(void)
 	RUN_TEST(test_target_restarts);
 	RUN_TEST(test_tail_call);
 	RUN_TEST(test_pid_only);
+	RUN_TEST(test_lost_events_counted);
 	RUN_TEST(test_no_capabilities);
 	RUN_TEST(test_recursion);
 	RUN_TEST(test_stack_growth_counts_once);

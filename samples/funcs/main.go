@@ -188,6 +188,13 @@ func main() {
 		}
 		wg.Wait()
 		fmt.Printf("grow calls=%d\n", g*(d+1))
+	case "loop":
+		// many calls, no output: for the lost-events test
+		n, s := atoi(args[0]), 0
+		for i := 0; i < n; i++ {
+			s += len(classify(i%20 - 5))
+		}
+		fmt.Printf("loop calls=%d sum=%d\n", n, s)
 	case "nest":
 		n := atoi(args[0])
 		fmt.Printf("nest(%d) = %d\n", n, nest(n))
