@@ -2,6 +2,8 @@
 /* goanalyze: index Go binaries into SQLite once per build, and report on them. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,7 @@ static struct {
 	const char *db_path;
 	const char *build;	/* --build: sha256 prefix, Go build id or path */
 	const char *sig;	/* --sig for annotate */
+	const char *output;	/* -o for manifest */
 	bool json;
 } env;
 
@@ -202,6 +205,67 @@ out:
 	return err;
 }
 
+/*
+ * goanalyze manifest --db FILE [--build ID] [PATTERN...] [-o FILE]: the
+ * probe manifest of a build. -o writes a temporary file and renames it:
+ * a manifest is never left half-written.
+ */
+static int do_manifest(int argc, char **argv)
+{
+	struct ga_func *funcs = NULL;
+	struct ga_build b = {};
+	struct gadb *db;
+	char tmp[PATH_MAX] = "", gen[64];
+	FILE *out = stdout;
+	size_t n = 0;
+	int err, unmatched = -1;
+
+	if (!env.db_path) {
+		pr_warn("usage: goanalyze manifest --db FILE [--build ID] [PATTERN...] [-o FILE]");
+		return -EINVAL;
+	}
+	db = gadb__open(env.db_path);
+	if (!db)
+		return -errno;
+	err = select_build(db, &b);
+	if (err)
+		goto out;
+	err = gadb__load_funcs(db, b.db_id, (const char *const *)argv, argc, &funcs, &n, &unmatched);
+	if (err)
+		goto out;
+	if (unmatched >= 0) {
+		pr_warn("manifest: no function matches '%s' in '%s'", argv[unmatched], env.db_path);
+		err = -ENOENT;
+		goto out;
+	}
+	if (env.output) {
+		snprintf(tmp, sizeof(tmp), "%s.tmp.%d", env.output, (int)getpid());
+		out = fopen(tmp, "w");
+		if (!out) {
+			err = -errno;
+			pr_warn("manifest: cannot write '%s': %s", tmp, strerror(errno));
+			goto out;
+		}
+	}
+	snprintf(gen, sizeof(gen), "goanalyze %s", GA_VERSION);
+	err = manifest_print(out, &b, funcs, n, gen, gadb_schema_version());
+	if (env.output) {
+		if (fclose(out) && !err)
+			err = -errno;
+		if (!err && rename(tmp, env.output))
+			err = -errno;
+		if (err) {
+			pr_warn("manifest: cannot write '%s': %s", env.output, strerror(-err));
+			unlink(tmp);
+		}
+	}
+out:
+	ga_funcs_free(funcs, n);
+	ga_build_clear(&b);
+	gadb__free(db);
+	return err;
+}
+
 /* goanalyze annotate --db FILE FUNC --sig SIG: params for a function DWARF does not describe. */
 static int do_annotate(int argc, char **argv)
 {
@@ -288,6 +352,8 @@ static const struct cmd cmds[] = {
 	{ "report", do_report, "report --db FILE [--json] [--build ID] [FUNC...]",
 	  "List functions with entry probe, returns and parameter locations." },
 	{ "builds", do_builds, "builds --db FILE [--json]", "List the builds a DB holds." },
+	{ "manifest", do_manifest, "manifest --db FILE [--build ID] [PATTERN...] [-o FILE]",
+	  "The probe manifest of a build, as JSON (schema/manifest.schema.json)." },
 	{ "annotate", do_annotate, "annotate --db FILE FUNC --sig SIG",
 	  "Give a function's Go signature where DWARF does not (stripped binaries)." },
 	{ "help", do_help, "help [COMMAND]", "Show this help." },
@@ -310,6 +376,7 @@ static void usage(FILE *out)
 		"  -d, --db FILE      the SQLite database\n"
 		"  -b, --build ID     build to report on: sha256 prefix, Go build id or path\n"
 		"  -s, --sig SIG      Go signature for annotate: 'func(x, y string) (string, string)'\n"
+		"  -o, --output FILE  where manifest writes (atomically; default stdout)\n"
 		"  -j, --json         JSON output (errors too, as {\"error\": ...})\n"
 		"  -v, --verbose      more messages (twice: debug)\n"
 		"  -V, --version      print the version and the DB schema version\n"
@@ -318,6 +385,7 @@ static void usage(FILE *out)
 		"  goanalyze index ./app --db app.db\n"
 		"  goanalyze report --db app.db main.handle 'main.(*Server).*'\n"
 		"  goanalyze report --db app.db --json > report.json\n"
+		"  goanalyze manifest --db app.db 'main.*' -o app.manifest.json\n"
 		"  goanalyze annotate --db app.db main.swap --sig 'func(x, y string) (string, string)'\n"
 		"\nExit status: 0 on success, 1 on any error.\n");
 }
@@ -362,6 +430,7 @@ int main(int argc, char **argv)
 		{ "build", required_argument, NULL, 'b' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "sig", required_argument, NULL, 's' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -371,7 +440,7 @@ int main(int argc, char **argv)
 	int opt, verbosity = 0, err;
 
 	ga_log_set_prog("goanalyze");
-	while ((opt = getopt_long(argc, argv, "d:b:s:jvVh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "d:b:s:o:jvVh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
 			env.db_path = optarg;
@@ -384,6 +453,9 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			env.sig = optarg;
+			break;
+		case 'o':
+			env.output = optarg;
 			break;
 		case 'v':
 			verbosity++;

@@ -74,7 +74,7 @@ static void print_func_plain(FILE *out, const struct ga_build *b, const struct g
 
 /* --- JSON --- */
 
-static cJSON *build_json(const struct ga_build *b)
+cJSON *report_build_json(const struct ga_build *b)
 {
 	cJSON *o = cJSON_CreateObject();
 
@@ -129,7 +129,7 @@ static cJSON *build_json(const struct ga_build *b)
 	return o;
 }
 
-static cJSON *func_json(const struct ga_build *b, const struct ga_func *f)
+cJSON *report_func_json(const struct ga_build *b, const struct ga_func *f)
 {
 	cJSON *o = cJSON_CreateObject(), *arr, *e;
 	char loc[512];
@@ -230,7 +230,7 @@ int report_print(FILE *out, const struct ga_build *b, const struct ga_func *func
 
 	/* One function at a time keeps memory flat on 100k-function builds. */
 	{
-		cJSON *bo = build_json(b);
+		cJSON *bo = report_build_json(b);
 		char *s = cJSON_Print(bo);
 
 		if (!s) {
@@ -247,7 +247,7 @@ int report_print(FILE *out, const struct ga_build *b, const struct ga_func *func
 		cJSON_Delete(bo);
 	}
 	for (i = 0; i < n; i++) {
-		cJSON *fo = func_json(b, &funcs[i]);
+		cJSON *fo = report_func_json(b, &funcs[i]);
 		char *s = cJSON_Print(fo);
 
 		cJSON_Delete(fo);
@@ -273,7 +273,7 @@ int report_print_builds(FILE *out, const struct ga_build *builds, size_t n, bool
 	}
 	fputs("[\n", out);
 	for (i = 0; i < n; i++) {
-		cJSON *bo = build_json(&builds[i]);
+		cJSON *bo = report_build_json(&builds[i]);
 		char *s;
 
 		cJSON_AddNumberToObject(bo, "id", (double)builds[i].db_id);
@@ -322,4 +322,57 @@ int report_print_inline_sites(FILE *out, const char *name, const struct ga_inlin
 	fprintf(out, "%s\n", s);
 	free(s);
 	return 0;
+}
+
+static int cmp_func_name(const void *a, const void *b)
+{
+	const struct ga_func *x = *(const struct ga_func *const *)a, *y = *(const struct ga_func *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	return x->abi != y->abi ? (x->abi == GA_ABI_INTERNAL ? -1 : 1) :
+	       (x->entry < y->entry ? -1 : x->entry > y->entry);
+}
+
+int manifest_print(FILE *out, const struct ga_build *b, const struct ga_func *funcs, size_t n,
+		   const char *generator, int schema_version)
+{
+	const struct ga_func **order = calloc(n ? n : 1, sizeof(*order));
+	cJSON *bo;
+	char *s;
+	size_t i;
+
+	if (!order)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		order[i] = &funcs[i];
+	/* by name: the same for the same DB, whatever the query order */
+	qsort(order, n, sizeof(*order), cmp_func_name);
+	bo = report_build_json(b);
+	cJSON_AddNumberToObject(bo, "goid_offset", b->goid_offset);
+	s = cJSON_Print(bo);
+	cJSON_Delete(bo);
+	if (!s) {
+		free(order);
+		return -ENOMEM;
+	}
+	fprintf(out, "{\n\"manifest_version\": 1,\n\"generator\": \"%s\",\n\"db_schema_version\": %d,\n"
+		"\"build\": %s,\n\"functions\": [\n", generator, schema_version, s);
+	free(s);
+	for (i = 0; i < n; i++) {
+		cJSON *fo = report_func_json(b, order[i]);
+
+		s = cJSON_Print(fo);
+		cJSON_Delete(fo);
+		if (!s) {
+			free(order);
+			return -ENOMEM;
+		}
+		fprintf(out, "%s%s\n", s, i + 1 < n ? "," : "");
+		free(s);
+	}
+	fputs("]\n}\n", out);
+	free(order);
+	return ferror(out) ? -EIO : 0;
 }

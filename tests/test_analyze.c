@@ -711,6 +711,93 @@ static void test_arginfo_matches_dwarf(void)
 	arginfo_vs_dwarf(cmd, "kinds-386", 500, 1000);
 }
 
+static char *trim(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+		s[--n] = '\0';
+	return s;
+}
+
+/* Validate a JSON file against one of schema/ with Debian's python3-jsonschema. */
+static int validate_json(const char *file, const char *schema)
+{
+	struct cmd_result r = {};
+	char cmd[2048];
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 -c 'import json, sys, jsonschema; "
+		 "jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' "
+		 "'%s' 'schema/%s'", file, schema);
+	sh_run(cmd, 60, &r);
+	st = r.status;
+	if (st)
+		printf("  %s against %s: %s\n", file, schema, r.err ? r.err : "");
+	cmd_result_free(&r);
+	return st;
+}
+
+/*
+ * goanalyze manifest: valid against schema/manifest.schema.json, the same
+ * bytes twice, every matching function, written atomically; a stripped
+ * build's too. The report JSON is checked against its schema as well.
+ */
+static void test_manifest(void)
+{
+	char db[512], sdb[512], m1[600], m2[600], ms[600], rep[600], cmd[8192];
+	struct cmd_result r = {};
+	cJSON *doc = NULL;
+	long long want;
+
+	snprintf(db, sizeof(db), "%s", tmp_path("manifest.db"));
+	snprintf(sdb, sizeof(sdb), "%s", tmp_path("manifest-stripped.db"));
+	snprintf(m1, sizeof(m1), "%s.1.json", db);
+	snprintf(m2, sizeof(m2), "%s.2.json", db);
+	snprintf(ms, sizeof(ms), "%s.json", sdb);
+	snprintf(rep, sizeof(rep), "%s.report.json", db);
+	unlink(db);
+	unlink(sdb);
+	if (!ASSERT_EQ(index_sample("funcs", db), 0, "index") ||
+	    !ASSERT_EQ(index_sample("stacker-stripped", sdb), 0, "index stripped"))
+		return;
+	snprintf(cmd, sizeof(cmd),
+		 "G='%s'; set -e; $G manifest --db '%s' 'main.*' -o '%s'; $G manifest --db '%s' 'main.*' -o '%s'; "
+		 "$G manifest --db '%s' -o '%s'; $G report --db '%s' --json 'main.*' > '%s'; "
+		 "cmp '%s' '%s'; ls '%s'.tmp.* 2>/dev/null | wc -l",
+		 build_path("goanalyze"), db, m1, db, m2, sdb, ms, db, rep, m1, m2, m1);
+	sh_run(cmd, 120, &r);
+	ASSERT_EQ(r.status, 0, "two manifests, byte for byte the same");
+	ASSERT_STREQ(trim(r.out), "0", "no temporary file left");
+	cmd_result_free(&r);
+	ASSERT_EQ(validate_json(m1, "manifest.schema.json"), 0, "manifest valid against its schema");
+	ASSERT_EQ(validate_json(ms, "manifest.schema.json"), 0, "a stripped build's manifest too");
+	ASSERT_EQ(validate_json(rep, "report.schema.json"), 0, "report JSON valid against its schema");
+	snprintf(cmd, sizeof(cmd), "cat '%s'", m1);
+	sh_run(cmd, 30, &r);
+	doc = cJSON_Parse(r.out);
+	want = db_count(db, "SELECT count(*) FROM functions WHERE name GLOB 'main.*'");
+	if (ASSERT_TRUE(doc != NULL, "manifest is JSON")) {
+		cJSON *b = cJSON_GetObjectItem(doc, "build");
+
+		ASSERT_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "functions")), want,
+			  "every main.* function");
+		ASSERT_EQ(strlen(cJSON_GetStringValue(cJSON_GetObjectItem(b, "sha256")) ?: ""), 64,
+			  "identity: sha256");
+		ASSERT_TRUE(cJSON_GetStringValue(cJSON_GetObjectItem(b, "build_id")) != NULL,
+			    "identity: Go build id");
+	}
+	cJSON_Delete(doc);
+	cmd_result_free(&r);
+	/* a pattern that matches nothing: an error, and no manifest */
+	snprintf(cmd, sizeof(cmd), "'%s' manifest --db '%s' 'nope.*' -o '%s.none'; echo $?; ls '%s.none' 2>&1",
+		 build_path("goanalyze"), db, db, db);
+	sh_run(cmd, 30, &r);
+	ASSERT_CONTAINS(r.out, "1\n", "exit 1");
+	ASSERT_CONTAINS(r.out, "No such file", "no output written");
+	cmd_result_free(&r);
+}
+
 /* Each row of the goid table: a build without DWARF gets what DWARF says for its version and arch. */
 static void test_goid_table_rows(void)
 {
@@ -753,14 +840,6 @@ static void test_goid_table_rows(void)
 	}
 }
 
-static char *trim(char *s)
-{
-	size_t n = strlen(s);
-
-	while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
-		s[--n] = '\0';
-	return s;
-}
 
 /* The JSON report's identity comes from independent tools. */
 static void test_report_json(void)
@@ -1034,6 +1113,7 @@ int main(void)
 	RUN_TEST(test_locations_match_dwarf);
 	RUN_TEST(test_dwarf_compression_forms);
 	RUN_TEST(test_arginfo_matches_dwarf);
+	RUN_TEST(test_manifest);
 	RUN_TEST(test_inlines_match_dwarf);
 	RUN_TEST(test_report_inlined_only);
 	RUN_TEST(test_no_section_headers);
