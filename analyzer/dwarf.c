@@ -700,6 +700,17 @@ int gdwarf__func_params(struct gdwarf *dw, uint64_t entry, const struct goparam 
 				else
 					arr = tmp;
 			}
+			/*
+			 * Go 1.19 lists the results of some functions with a defer
+			 * twice (internal/poll.(*FD).Write: ~r0 ~r0 ~r1 ~r1): a
+			 * named parameter seen already is the same one ("_" repeats).
+			 */
+			for (i = 0; !err && name && strcmp(name, "_") && i < cnt; i++)
+				if (!strcmp(arr[i].name, name) &&
+				    arr[i].is_result == die_attr_flag(child, DW_AT_variable_parameter))
+					break;
+			if (!err && name && strcmp(name, "_") && i < cnt)
+				goto next_child;
 			if (!err) {
 				arr[cnt] = (struct goparam){
 					/* names point into .debug_str and live as long as dbg */
@@ -712,6 +723,7 @@ int gdwarf__func_params(struct gdwarf *dw, uint64_t entry, const struct goparam 
 				cnt++;
 			}
 		}
+next_child:
 		if (dwarf_siblingof_b(dw->dbg, child, true, &next, NULL) != DW_DLV_OK)
 			next = NULL;
 		dwarf_dealloc_die(child);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "db.h"
+#include "diff.h"
 #include "index.h"
 #include "log.h"
 #include "report.h"
@@ -21,6 +22,7 @@ static struct {
 	const char *build;	/* --build: sha256 prefix, Go build id or path */
 	const char *sig;	/* --sig for annotate */
 	const char *output;	/* -o for manifest */
+	bool markdown;		/* --markdown for diff */
 	bool json;
 } env;
 
@@ -98,7 +100,12 @@ static int do_index(int argc, char **argv)
 }
 
 /* Pick the build named by --build, else the newest one. */
-static int select_build(struct gadb *db, struct ga_build *out)
+/*
+ * The build id names (a DB id, a sha256 prefix of 6+ characters, a Go
+ * build id, or the path indexed; the newest that matches), or the newest
+ * build when id is NULL.
+ */
+static int find_build(struct gadb *db, const char *db_path, const char *id, struct ga_build *out)
 {
 	struct ga_build *builds;
 	size_t n, i, pick = (size_t)-1;
@@ -108,21 +115,22 @@ static int select_build(struct gadb *db, struct ga_build *out)
 	if (err)
 		return err;
 	if (!n) {
-		pr_warn("db: '%s' holds no builds", env.db_path);
+		pr_warn("db: '%s' holds no builds", db_path);
 		err = -ENOENT;
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
 		const struct ga_build *b = &builds[i];
+		char num[32];
 
-		if (!env.build ||
-		    (strlen(env.build) >= 6 && !strncmp(b->sha256, env.build, strlen(env.build))) ||
-		    (b->go_build_id && !strcmp(b->go_build_id, env.build)) ||
-		    !strcmp(b->path, env.build))
+		snprintf(num, sizeof(num), "%lld", (long long)b->db_id);
+		if (!id || !strcmp(num, id) ||
+		    (strlen(id) >= 6 && !strncmp(b->sha256, id, strlen(id))) ||
+		    (b->go_build_id && !strcmp(b->go_build_id, id)) || !strcmp(b->path, id))
 			pick = i;
 	}
 	if (pick == (size_t)-1) {
-		pr_warn("db: no build '%s' in '%s' (see 'goanalyze builds')", env.build, env.db_path);
+		pr_warn("db: no build '%s' in '%s' (see 'goanalyze builds')", id, db_path);
 		err = -ENOENT;
 		goto out;
 	}
@@ -133,6 +141,11 @@ out:
 		ga_build_clear(&builds[i]);
 	free(builds);
 	return err;
+}
+
+static int select_build(struct gadb *db, struct ga_build *out)
+{
+	return find_build(db, env.db_path, env.build, out);
 }
 
 /*
@@ -266,6 +279,84 @@ out:
 	return err;
 }
 
+/* One side of a diff: a build of the --db, or the newest build of a DB file. */
+struct diff_side {
+	struct gadb *db;
+	struct ga_build b;
+	struct ga_func *funcs;
+	size_t n;
+};
+
+static int diff_side_load(const char *arg, struct diff_side *s)
+{
+	const char *path = env.db_path;
+	const char *id = arg;
+	int err, unmatched;
+
+	memset(s, 0, sizeof(*s));
+	/* "OLD.db NEW.db": two DB files, the newest build of each */
+	if (!env.db_path || (access(arg, R_OK) == 0 && strstr(arg, ".db"))) {
+		path = arg;
+		id = NULL;
+	}
+	s->db = gadb__open(path);
+	if (!s->db)
+		return -errno;
+	err = find_build(s->db, path, id, &s->b);
+	if (!err)
+		err = gadb__load_funcs(s->db, s->b.db_id, NULL, 0, &s->funcs, &s->n, &unmatched);
+	return err;
+}
+
+static void diff_side_free(struct diff_side *s)
+{
+	ga_funcs_free(s->funcs, s->n);
+	ga_build_clear(&s->b);
+	gadb__free(s->db);
+}
+
+/* goanalyze diff --db FILE OLD NEW | goanalyze diff OLD.db NEW.db [--json|--markdown] */
+static int do_diff(int argc, char **argv)
+{
+	struct diff_side o, n;
+	cJSON *d = NULL;
+	int err;
+
+	if (argc != 2) {
+		pr_warn("usage: goanalyze diff --db FILE OLD NEW (builds by id, sha256, Go build id or "
+			"path), or goanalyze diff OLD.db NEW.db [--json | --markdown]");
+		return -EINVAL;
+	}
+	err = diff_side_load(argv[0], &o);
+	if (!err)
+		err = diff_side_load(argv[1], &n);
+	else
+		memset(&n, 0, sizeof(n));
+	if (err)
+		goto out;
+	d = diff_builds(&o.b, o.funcs, o.n, &n.b, n.funcs, n.n);
+	if (!d) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (env.json) {
+		char *s = cJSON_Print(d);
+
+		if (s)
+			printf("%s\n", s);
+		free(s);
+	} else if (env.markdown) {
+		diff_print_markdown(stdout, d);
+	} else {
+		diff_print_text(stdout, d);
+	}
+out:
+	cJSON_Delete(d);
+	diff_side_free(&o);
+	diff_side_free(&n);
+	return err;
+}
+
 /* goanalyze annotate --db FILE FUNC --sig SIG: params for a function DWARF does not describe. */
 static int do_annotate(int argc, char **argv)
 {
@@ -354,6 +445,8 @@ static const struct cmd cmds[] = {
 	{ "builds", do_builds, "builds --db FILE [--json]", "List the builds a DB holds." },
 	{ "manifest", do_manifest, "manifest --db FILE [--build ID] [PATTERN...] [-o FILE]",
 	  "The probe manifest of a build, as JSON (schema/manifest.schema.json)." },
+	{ "diff", do_diff, "diff --db FILE OLD NEW | diff OLD.db NEW.db",
+	  "Functions added, removed and changed between two builds (--json, --markdown)." },
 	{ "annotate", do_annotate, "annotate --db FILE FUNC --sig SIG",
 	  "Give a function's Go signature where DWARF does not (stripped binaries)." },
 	{ "help", do_help, "help [COMMAND]", "Show this help." },
@@ -378,6 +471,7 @@ static void usage(FILE *out)
 		"  -s, --sig SIG      Go signature for annotate: 'func(x, y string) (string, string)'\n"
 		"  -o, --output FILE  where manifest writes (atomically; default stdout)\n"
 		"  -j, --json         JSON output (errors too, as {\"error\": ...})\n"
+		"  -m, --markdown     diff as Markdown, for a pull-request comment\n"
 		"  -v, --verbose      more messages (twice: debug)\n"
 		"  -V, --version      print the version and the DB schema version\n"
 		"  -h, --help         this help\n\n"
@@ -431,6 +525,7 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "sig", required_argument, NULL, 's' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "markdown", no_argument, NULL, 'm' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -440,7 +535,7 @@ int main(int argc, char **argv)
 	int opt, verbosity = 0, err;
 
 	ga_log_set_prog("goanalyze");
-	while ((opt = getopt_long(argc, argv, "d:b:s:o:jvVh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "d:b:s:o:jmvVh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
 			env.db_path = optarg;
@@ -456,6 +551,9 @@ int main(int argc, char **argv)
 			break;
 		case 'o':
 			env.output = optarg;
+			break;
+		case 'm':
+			env.markdown = true;
 			break;
 		case 'v':
 			verbosity++;

@@ -558,6 +558,9 @@ int main(int argc, char **argv)
 	libbpf_set_print(libbpf_print_fn);
 
 	t_start = now_sec();
+	err = check_privileges();
+	if (err)
+		goto cleanup;
 	db = gadb__open(env.db_path);
 	if (!db) {
 		err = -errno;
@@ -578,8 +581,10 @@ int main(int argc, char **argv)
 	if (err)
 		goto cleanup;
 	pr_debug("time: %.1f ms to plan (hash, DB, bytes checked)", (now_sec() - t_start) * 1e3);
-	pr_info("attach: build %.16s (%s) in '%s'", plan.build.sha256,
-		plan.build.go_version ? plan.build.go_version : "unknown Go", env.db_path);
+	/* a DB may hold many builds: say which one this binary is */
+	fprintf(stderr, "goattach: '%s' is build %.12s (%s, Go build id %s) of '%s'\n", plan.binary_path,
+		plan.build.sha256, plan.build.go_version ? plan.build.go_version : "unknown Go",
+		plan.build.go_build_id ? plan.build.go_build_id : "none", env.db_path);
 
 	if (plan.nprobes - plan.nmarks > (size_t)env.max_probes && !env.yes) {
 		pr_warn("attach: %zu functions need %zu probes, more than --max-probes %ld; narrow the "
@@ -589,9 +594,6 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 
-	err = check_privileges();
-	if (err)
-		goto cleanup;
 	skel = goattach_bpf__open();
 	if (skel) {
 		skel->rodata->min_latency_ns = env.min_latency_ns;

@@ -738,6 +738,23 @@ static int validate_json(const char *file, const char *schema)
 	return st;
 }
 
+/* Run a shell command (printf with dir and goanalyze) in dir, then validate dir/file. */
+static int validate_json_text_cmd(const char *dir, const char *ga, const char *fmt, const char *file)
+{
+	struct cmd_result r = {};
+	char cmd[4096], path[1024];
+	int st;
+
+	snprintf(cmd, sizeof(cmd), fmt, dir, ga);
+	sh_run(cmd, 60, &r);
+	st = r.status;
+	cmd_result_free(&r);
+	if (st)
+		return st;
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	return validate_json(path, "diff.schema.json");
+}
+
 /*
  * goanalyze manifest: valid against schema/manifest.schema.json, the same
  * bytes twice, every matching function, written atomically; a stripped
@@ -796,6 +813,99 @@ static void test_manifest(void)
 	ASSERT_CONTAINS(r.out, "1\n", "exit 1");
 	ASSERT_CONTAINS(r.out, "No such file", "no output written");
 	cmd_result_free(&r);
+}
+
+/*
+ * goanalyze diff on two builds of samples/swapper in one DB: one with
+ * swap given a second return path (exactly that function changes: size
+ * and returns), one with an argument added in front (its arguments move:
+ * flagged). Two DB files work too; text, --json and --markdown agree.
+ */
+static void test_diff(void)
+{
+	char dir[512], cmd[8192], *ga = realpath(build_path("goanalyze"), NULL);
+	struct cmd_result r = {};
+	cJSON *d = NULL, *ch, *e;
+	int found = 0;
+
+	if (!ASSERT_TRUE(ga != NULL, "goanalyze built"))
+		return;
+
+	snprintf(dir, sizeof(dir), "%s/diff", tmp_dir());
+	snprintf(cmd, sizeof(cmd),
+		 "set -e; D='%s'; G='%s'; rm -rf \"$D\"; mkdir -p \"$D/v1\" \"$D/v2\" \"$D/v3\"; "
+		 "for v in v1 v2 v3; do cp samples/swapper/main.go samples/swapper/go.mod \"$D/$v/\"; done; "
+		 "sed -i 's/^\treturn y, x$/\tif x == \"\" {\\n\t\treturn x, y\\n\t}\\n\treturn y, x/' \"$D/v2/main.go\"; "
+		 "sed -i 's/^func swap(x, y string)/func swap(n int, x, y string)/; s/swap(os.Args/swap(1, os.Args/' \"$D/v3/main.go\"; "
+		 "for v in v1 v2 v3; do (cd \"$D/$v\" && GOFLAGS=-mod=mod GOTOOLCHAIN=local CGO_ENABLED=0 "
+		 "go build -gcflags=-l -o swapper .); done; "
+		 "grep -q 'if x == \"\"' \"$D/v2/main.go\"; grep -q 'n int' \"$D/v3/main.go\"; "
+		 "$G index \"$D/v1/swapper\" --db \"$D/two.db\" >/dev/null; "
+		 "$G index \"$D/v2/swapper\" --db \"$D/two.db\" >/dev/null; "
+		 "$G index \"$D/v3/swapper\" --db \"$D/v3.db\" >/dev/null; "
+		 "$G index \"$D/v1/swapper\" --db \"$D/v1.db\" >/dev/null",
+		 dir, ga);
+	sh_run(cmd, 300, &r);
+	if (!ASSERT_EQ(r.status, 0, "build and index three variants")) {
+		printf("  %s", r.err ? r.err : "");
+		goto out;
+	}
+	cmd_result_free(&r);
+	ASSERT_EQ(db_count(tmp_path("diff/two.db"), "SELECT count(*) FROM builds"), 2, "two builds in one DB");
+
+	/* v1 -> v2: exactly main.swap, its size and returns; nothing moved */
+	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' diff --db two.db --json 1 2", dir, ga);
+	sh_run(cmd, 60, &r);
+	d = cJSON_Parse(r.out ? r.out : "");
+	if (ASSERT_TRUE(d != NULL, "diff --json")) {
+		ch = cJSON_GetObjectItem(d, "changed");
+		ASSERT_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(d, "added")), 0, "nothing added");
+		ASSERT_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(d, "removed")), 0, "nothing removed");
+		if (ASSERT_EQ(cJSON_GetArraySize(ch), 1, "exactly one function changed")) {
+			e = cJSON_GetArrayItem(ch, 0);
+			ASSERT_STREQ(cJSON_GetStringValue(cJSON_GetObjectItem(e, "name")), "main.swap", "main.swap");
+			ASSERT_TRUE(cJSON_GetObjectItem(cJSON_GetObjectItem(e, "changes"), "returns") != NULL,
+				    "its returns changed");
+			ASSERT_TRUE(cJSON_IsFalse(cJSON_GetObjectItem(e, "locations_changed")),
+				    "its arguments did not move");
+		}
+	}
+	cJSON_Delete(d);
+	d = NULL;
+	cmd_result_free(&r);
+	ASSERT_EQ(validate_json_text_cmd(dir, ga, "cd '%s' && '%s' diff --db two.db --json 1 2 > d12.json",
+					 "d12.json"), 0, "diff JSON valid against its schema");
+
+	/* v1.db -> v3.db (two DB files): swap's arguments moved, flagged in text and Markdown */
+	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' diff --json v1.db v3.db", dir, ga);
+	sh_run(cmd, 60, &r);
+	d = cJSON_Parse(r.out ? r.out : "");
+	if (ASSERT_TRUE(d != NULL, "diff of two DB files")) {
+		cJSON_ArrayForEach(e, cJSON_GetObjectItem(d, "changed")) {
+			cJSON *l;
+
+			if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(e, "name")) ?: "", "main.swap"))
+				continue;
+			ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(e, "locations_changed")), "flagged");
+			cJSON_ArrayForEach(l, cJSON_GetObjectItem(cJSON_GetObjectItem(e, "changes"), "locations"))
+				found += !strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(l, "param")) ?: "", "x") &&
+					 !strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(l, "old")) ?: "", "rax,rbx") &&
+					 !strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(l, "new")) ?: "", "rbx,rcx");
+		}
+		ASSERT_EQ(found, 1, "x moved from rax,rbx to rbx,rcx");
+	}
+	cmd_result_free(&r);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' diff v1.db v3.db && '%s' diff --markdown v1.db v3.db", dir,
+		 ga, ga);
+	sh_run(cmd, 60, &r);
+	ASSERT_CONTAINS(r.out, "! ARGUMENT LOCATIONS CHANGED: main.swap", "text flags it");
+	ASSERT_CONTAINS(r.out, "arg x: [rax,rbx] -> [rbx,rcx]", "text says where");
+	ASSERT_CONTAINS(r.out, "#### ⚠️ Argument locations changed", "markdown flags it first");
+	ASSERT_CONTAINS(r.out, "| `main.swap` | **arg `x`** | `rax,rbx` | `rbx,rcx` |", "markdown row");
+out:
+	cJSON_Delete(d);
+	cmd_result_free(&r);
+	free(ga);
 }
 
 /* Each row of the goid table: a build without DWARF gets what DWARF says for its version and arch. */
@@ -1114,6 +1224,7 @@ int main(void)
 	RUN_TEST(test_dwarf_compression_forms);
 	RUN_TEST(test_arginfo_matches_dwarf);
 	RUN_TEST(test_manifest);
+	RUN_TEST(test_diff);
 	RUN_TEST(test_inlines_match_dwarf);
 	RUN_TEST(test_report_inlined_only);
 	RUN_TEST(test_no_section_headers);

@@ -1268,6 +1268,59 @@ out:
 	bg_free(&ga);
 }
 
+/*
+ * One DB, two builds of samples/swapper (the second with another return
+ * path in swap): goattach picks, for each binary, the build it is, says
+ * which, and traces it.
+ */
+static void test_two_builds_one_db(void)
+{
+	char dir[512], cmd[4096], db[600], bin[2][600], sha[2][80];
+	struct cmd_result r = {};
+	int v;
+
+	REQUIRE_BPF();
+	snprintf(dir, sizeof(dir), "%s/twobuilds", tmp_dir());
+	snprintf(db, sizeof(db), "%s/two.db", dir);
+	snprintf(cmd, sizeof(cmd),
+		 "set -e; D='%s'; G=\"$(realpath '%s')\"; rm -rf \"$D\"; mkdir -p \"$D/v1\" \"$D/v2\"; "
+		 "for v in v1 v2; do cp samples/swapper/main.go samples/swapper/go.mod \"$D/$v/\"; done; "
+		 "sed -i 's/^\treturn y, x$/\tif x == \"\" {\\n\t\treturn x, y\\n\t}\\n\treturn y, x/' \"$D/v2/main.go\"; "
+		 "for v in v1 v2; do (cd \"$D/$v\" && GOFLAGS=-mod=mod GOTOOLCHAIN=local CGO_ENABLED=0 "
+		 "go build -gcflags=-l -o swapper .); $G index \"$D/$v/swapper\" --db \"$D/two.db\" >/dev/null; done",
+		 dir, build_path("goanalyze"));
+	sh_run(cmd, 300, &r);
+	if (!ASSERT_EQ(r.status, 0, "two builds indexed into one DB")) {
+		printf("  %s", r.err ? r.err : "");
+		cmd_result_free(&r);
+		return;
+	}
+	cmd_result_free(&r);
+	for (v = 0; v < 2; v++) {
+		snprintf(bin[v], sizeof(bin[v]), "%s/v%d/swapper", dir, v + 1);
+		snprintf(cmd, sizeof(cmd), "sha256sum '%s' | cut -c1-12", bin[v]);
+		sh_run(cmd, 30, &r);
+		snprintf(sha[v], sizeof(sha[v]), "is build %.12s", r.out ? r.out : "");
+		cmd_result_free(&r);
+	}
+	ASSERT_TRUE(strcmp(sha[0], sha[1]), "two different builds");
+	for (v = 0; v < 2; v++) {
+		struct bg_proc ga = {};
+		struct cmd_result run = {};
+		char *args[] = { "--db", db, "--binary", bin[v], "main.swap", NULL };
+		char *prog[] = { bin[v], "a", "b", NULL };
+
+		if (ASSERT_TRUE(start_goattach(&ga, args), "start")) {
+			cmd_run(prog, 60, &run);
+			stop_goattach(&ga);
+			ASSERT_CONTAINS(ga.err, sha[v], "goattach says which build it picked");
+			ASSERT_CONTAINS(ga.out, "main.swap(x=\"a\", y=\"b\") = (\"b\", \"a\")", "and traces it");
+		}
+		cmd_result_free(&run);
+		bg_free(&ga);
+	}
+}
+
 /* Not root, no capabilities: one clear line naming what is missing. */
 static void test_no_capabilities(void)
 {
@@ -1620,6 +1673,7 @@ int main(void)
 	RUN_TEST(test_tail_call);
 	RUN_TEST(test_pid_only);
 	RUN_TEST(test_lost_events_counted);
+	RUN_TEST(test_two_builds_one_db);
 	RUN_TEST(test_no_capabilities);
 	RUN_TEST(test_recursion);
 	RUN_TEST(test_stack_growth_counts_once);
