@@ -48,7 +48,8 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
 
 COMMON_SRCS := common/log.c common/sha256.c common/model.c common/binid.c common/db.c common/abi.c common/sig.c
 ANALYZER_SRCS := analyzer/goelf.c analyzer/buildinfo.c analyzer/pclntab.c analyzer/disasm.c \
-	analyzer/dwarf.c analyzer/index.c analyzer/report.c analyzer/diff.c
+	analyzer/dwarf.c analyzer/index.c analyzer/report.c analyzer/diff.c \
+	analyzer/bpftrace.c
 ATTACH_SRCS := attach/probes.c attach/output.c
 
 COMMON_OBJS := $(COMMON_SRCS:%.c=$(O)/%.o) $(O)/gen/schema_sql.o

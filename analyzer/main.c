@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bpftrace.h"
 #include "db.h"
 #include "diff.h"
 #include "index.h"
@@ -279,6 +280,69 @@ out:
 	return err;
 }
 
+/* goanalyze bpftrace --db FILE [--build ID] FUNC... [-o FILE]: the same probes as a bpftrace script. */
+static int do_bpftrace(int argc, char **argv)
+{
+	struct ga_func *funcs = NULL;
+	struct ga_build b = {};
+	struct gadb *db;
+	char tmp[PATH_MAX] = "", gen[64];
+	FILE *out = stdout;
+	size_t n = 0;
+	int err, unmatched = -1;
+
+	if (!env.db_path || !argc) {
+		pr_warn("usage: goanalyze bpftrace --db FILE [--build ID] FUNC... [-o FILE]");
+		return -EINVAL;
+	}
+	db = gadb__open(env.db_path);
+	if (!db)
+		return -errno;
+	err = select_build(db, &b);
+	if (!err)
+		err = gadb__load_funcs(db, b.db_id, (const char *const *)argv, argc, &funcs, &n,
+				       &unmatched);
+	if (err)
+		goto out;
+	if (unmatched >= 0) {
+		pr_warn("bpftrace: no function matches '%s' in '%s'", argv[unmatched], env.db_path);
+		err = -ENOENT;
+		goto out;
+	}
+	if (b.arch != GA_ARCH_AMD64) {
+		pr_warn("bpftrace: '%s' is %s; scripts are made for amd64 builds (use goattach)",
+			b.path, ga_arch_name(b.arch));
+		err = -ENOTSUP;
+		goto out;
+	}
+	if (env.output) {
+		snprintf(tmp, sizeof(tmp), "%s.tmp.%d", env.output, (int)getpid());
+		out = fopen(tmp, "w");
+		if (!out) {
+			err = -errno;
+			pr_warn("bpftrace: cannot write '%s': %s", tmp, strerror(errno));
+			goto out;
+		}
+	}
+	snprintf(gen, sizeof(gen), "goanalyze %s", GA_VERSION);
+	err = bpftrace_script(out, &b, env.db_path, gen, funcs, n);
+	if (env.output) {
+		if (fclose(out) && !err)
+			err = -errno;
+		if (!err && rename(tmp, env.output))
+			err = -errno;
+		if (err) {
+			pr_warn("bpftrace: cannot write '%s': %s", env.output, strerror(-err));
+			unlink(tmp);
+		}
+	}
+out:
+	ga_funcs_free(funcs, n);
+	ga_build_clear(&b);
+	gadb__free(db);
+	return err;
+}
+
 /* One side of a diff: a build of the --db, or the newest build of a DB file. */
 struct diff_side {
 	struct gadb *db;
@@ -447,6 +511,8 @@ static const struct cmd cmds[] = {
 	  "The probe manifest of a build, as JSON (schema/manifest.schema.json)." },
 	{ "diff", do_diff, "diff --db FILE OLD NEW | diff OLD.db NEW.db",
 	  "Functions added, removed and changed between two builds (--json, --markdown)." },
+	{ "bpftrace", do_bpftrace, "bpftrace --db FILE FUNC... [-o FILE]",
+	  "A bpftrace script doing what goattach does for FUNC (run: bpftrace --unsafe)." },
 	{ "annotate", do_annotate, "annotate --db FILE FUNC --sig SIG",
 	  "Give a function's Go signature where DWARF does not (stripped binaries)." },
 	{ "help", do_help, "help [COMMAND]", "Show this help." },

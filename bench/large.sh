@@ -5,6 +5,7 @@
 # Usage: bench/large.sh [PACKAGES] [FUNCS_PER_PACKAGE]
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 O=${O:-build}
 N=${1:-100}
 M=${2:-1000}
@@ -12,42 +13,7 @@ top=$(pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
-printf 'module example.com/big\n\ngo 1.19\n' > go.mod
-imports="" calls=""
-for i in $(seq 1 "$N"); do
-	mkdir -p "p$i"
-	{
-		echo "package p$i"
-		for j in $(seq 1 "$M"); do
-			echo "//go:noinline"
-			echo "func F$j(a, b int) int { if a > b { return a*$j + b }; return b - a + $j }"
-		done
-		echo "func All(x int) int {"
-		echo "	s := 0"
-		for j in $(seq 1 "$M"); do echo "	s += F$j(x, $j)"; done
-		echo "	return s"
-		echo "}"
-	} > "p$i/p.go"
-	imports="$imports
-	\"example.com/big/p$i\""
-	calls="$calls
-	s += p$i.All(len(os.Args))"
-done
-cat > main.go <<EOT
-package main
-
-import (
-	"fmt"
-	"os"
-$imports
-)
-
-func main() {
-	s := 0
-$calls
-	fmt.Println(s)
-}
-EOT
+gen_big "$N" "$M"
 echo "building $((N * M)) functions..."
 GOFLAGS=-mod=mod go build -o big .
 objcopy --strip-debug big big-nodwarf

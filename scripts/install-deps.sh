@@ -7,7 +7,7 @@ set -eu
 PKGS="build-essential pkg-config clang llvm libelf-dev libdwarf-dev libcapstone-dev
 libsqlite3-dev sqlite3 libcjson-dev libbpf-dev bpftool zlib1g-dev golang-go
 binutils binutils-aarch64-linux-gnu gdb coreutils python3-jsonschema
-qemu-system-x86 qemu-system-arm busybox-static
+qemu-system-x86 qemu-system-arm busybox-static bpftrace
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross libbpf-dev:arm64 libelf-dev:arm64
 libsqlite3-dev:arm64 libcjson-dev:arm64 zlib1g-dev:arm64"
 # qemu and busybox: the 386 and arm64 end-to-end tests boot Debian's kernel

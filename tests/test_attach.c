@@ -1321,6 +1321,70 @@ static void test_two_builds_one_db(void)
 	}
 }
 
+/*
+ * goanalyze bpftrace: the generated script, run by Debian's bpftrace
+ * (0.17, --unsafe for its file-offset probes), prints main.swap and
+ * main.stacker with the values goattach shows for the same calls.
+ */
+static void bpftrace_vs_goattach(const char *sample, const char *func, char **prog)
+{
+	struct bg_proc bt = {}, ga = {};
+	struct cmd_result r = {}, run = {};
+	char script[600], cmd[2048], *btargs[] = { "bpftrace", "--unsafe", script, NULL };
+	char *gaargs[] = { "--db", (char *)sample_db(sample), (char *)func, NULL };
+	char want[512];
+	const char *g, *b;
+	size_t len;
+
+	snprintf(script, sizeof(script), "%s/%s.bt", tmp_dir(), sample);
+	snprintf(cmd, sizeof(cmd), "'%s' bpftrace --db '%s' '%s' -o '%s'", build_path("goanalyze"),
+		 sample_db(sample), func, script);
+	sh_run(cmd, 60, &r);
+	if (!ASSERT_EQ(r.status, 0, "script generated"))
+		goto out;
+	if (!ASSERT_OK(bg_start(&bt, btargs), "start bpftrace") ||
+	    !ASSERT_TRUE(bg_wait_stdout(&bt, "Ctrl-C", 60), "bpftrace attached") ||
+	    !ASSERT_TRUE(start_goattach(&ga, gaargs), "start goattach"))
+		goto out;
+	cmd_run(prog, 60, &run);
+	usleep(500 * 1000);
+	stop_goattach(&ga);
+	bg_stop(&bt, SIGINT, 30);
+	/* the same call text up to the latency: "main.swap(x="hello", y="go") = ("go", "hello")" */
+	g = ga.out ? strstr(ga.out, func) : NULL;
+	b = bt.out ? strstr(bt.out, func) : NULL;
+	if (!ASSERT_TRUE(g && b, "both saw the call")) {
+		printf("  goattach: %s\n  bpftrace: %s\n%s\n", ga.out, bt.out, bt.err);
+		goto out;
+	}
+	len = strcspn(g, "\n");
+	snprintf(want, sizeof(want), "%.*s", (int)len, g);
+	*strrchr(want, ' ') = '\0';	/* goattach's latency */
+	printf("  bpftrace: %.*s\n", (int)strcspn(b, "\n"), b);
+	ASSERT_TRUE(!strncmp(b, want, strlen(want)) && b[strlen(want)] == ' ',
+		    "bpftrace prints the values goattach shows");
+out:
+	cmd_result_free(&r);
+	cmd_result_free(&run);
+	bg_stop(&bt, SIGKILL, 5);
+	bg_free(&bt);
+	bg_free(&ga);
+}
+
+static void test_bpftrace_export(void)
+{
+	char *swap[] = { (char *)sample_bin("swapper"), "hello", "go", NULL };
+	char *stack[] = { (char *)sample_bin("stacker"), "1000", NULL };
+
+	REQUIRE_BPF();
+	if (access("/usr/bin/bpftrace", X_OK)) {
+		TEST_SKIP("Debian's bpftrace is not installed (scripts/install-deps.sh installs it)");
+		return;
+	}
+	bpftrace_vs_goattach("swapper", "main.swap", swap);
+	bpftrace_vs_goattach("stacker", "main.stacker", stack);
+}
+
 /* Not root, no capabilities: one clear line naming what is missing. */
 static void test_no_capabilities(void)
 {
@@ -1674,6 +1738,7 @@ int main(void)
 	RUN_TEST(test_pid_only);
 	RUN_TEST(test_lost_events_counted);
 	RUN_TEST(test_two_builds_one_db);
+	RUN_TEST(test_bpftrace_export);
 	RUN_TEST(test_no_capabilities);
 	RUN_TEST(test_recursion);
 	RUN_TEST(test_stack_growth_counts_once);
