@@ -212,10 +212,13 @@ deps:
 
 .PHONY: install
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/goattach
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/goattach \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 0755 $(O)/goanalyze $(O)/goattach $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 man/goanalyze.1 man/goattach.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 0644 schema/schema.sql $(DESTDIR)$(PREFIX)/share/goattach/
+	install -m 0644 schema/schema.sql schema/*.schema.json $(DESTDIR)$(PREFIX)/share/goattach/
+	install -m 0644 completion/goattach.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/goattach
+	ln -sf goattach $(DESTDIR)$(PREFIX)/share/bash-completion/completions/goanalyze
 
 .PHONY: clean
 clean:

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -343,12 +344,43 @@ out:
 	return err;
 }
 
+/* goanalyze names --db FILE [PREFIX]: function names, one per line (shell completion). */
+static int do_names(int argc, char **argv)
+{
+	struct ga_build b = {};
+	struct gadb *db;
+	char **names = NULL;
+	size_t n = 0, i;
+	int err;
+
+	if (!env.db_path || argc > 1) {
+		pr_warn("usage: goanalyze names --db FILE [PREFIX]");
+		return -EINVAL;
+	}
+	db = gadb__open(env.db_path);
+	if (!db)
+		return -errno;
+	err = select_build(db, &b);
+	if (!err)
+		err = gadb__names_with_prefix(db, b.db_id, argc ? argv[0] : "", 5000, &names, &n);
+	for (i = 0; i < n; i++) {
+		printf("%s\n", names[i]);
+		free(names[i]);
+	}
+	free(names);
+	ga_build_clear(&b);
+	gadb__free(db);
+	return err;
+}
+
 /* One side of a diff: a build of the --db, or the newest build of a DB file. */
 struct diff_side {
 	struct gadb *db;
 	struct ga_build b;
 	struct ga_func *funcs;
 	size_t n;
+	const char *arg;
+	int err;
 };
 
 static int diff_side_load(const char *arg, struct diff_side *s)
@@ -357,7 +389,6 @@ static int diff_side_load(const char *arg, struct diff_side *s)
 	const char *id = arg;
 	int err, unmatched;
 
-	memset(s, 0, sizeof(*s));
 	/* "OLD.db NEW.db": two DB files, the newest build of each */
 	if (!env.db_path || (access(arg, R_OK) == 0 && strstr(arg, ".db"))) {
 		path = arg;
@@ -370,6 +401,15 @@ static int diff_side_load(const char *arg, struct diff_side *s)
 	if (!err)
 		err = gadb__load_funcs(s->db, s->b.db_id, NULL, 0, &s->funcs, &s->n, &unmatched);
 	return err;
+}
+
+/* Each side on its own connection and thread: two 100k-function builds load at once. */
+static void *diff_side_thread(void *arg)
+{
+	struct diff_side *s = arg;
+
+	s->err = diff_side_load(s->arg, s);
+	return NULL;
 }
 
 static void diff_side_free(struct diff_side *s)
@@ -391,11 +431,22 @@ static int do_diff(int argc, char **argv)
 			"path), or goanalyze diff OLD.db NEW.db [--json | --markdown]");
 		return -EINVAL;
 	}
-	err = diff_side_load(argv[0], &o);
-	if (!err)
-		err = diff_side_load(argv[1], &n);
-	else
+	{
+		pthread_t t;
+		bool threaded;
+
+		memset(&o, 0, sizeof(o));
 		memset(&n, 0, sizeof(n));
+		n.arg = argv[1];
+		threaded = !pthread_create(&t, NULL, diff_side_thread, &n);
+		err = diff_side_load(argv[0], &o);
+		if (threaded)
+			pthread_join(t, NULL);
+		else
+			diff_side_thread(&n);
+		if (!err)
+			err = n.err;
+	}
 	if (err)
 		goto out;
 	d = diff_builds(&o.b, o.funcs, o.n, &n.b, n.funcs, n.n);
@@ -515,6 +566,8 @@ static const struct cmd cmds[] = {
 	  "A bpftrace script doing what goattach does for FUNC (run: bpftrace --unsafe)." },
 	{ "annotate", do_annotate, "annotate --db FILE FUNC --sig SIG",
 	  "Give a function's Go signature where DWARF does not (stripped binaries)." },
+	{ "names", do_names, "names --db FILE [PREFIX]",
+	  "Function names starting with PREFIX, one per line (shell completion)." },
 	{ "help", do_help, "help [COMMAND]", "Show this help." },
 };
 

@@ -36,10 +36,11 @@ ms_of() {
 man=$(ms_of "$O/goanalyze" manifest --db "$tmp/r.db" $names)
 sq=$(ms_of sqlite3 "$tmp/r.db" "$q")
 # shellcheck disable=SC2086
-"$O/goanalyze" manifest --db "$tmp/r.db" $names | grep -c '"name":' | sed 's/^/functions in the manifest: /'
+"$O/goanalyze" manifest --db "$tmp/r.db" $names | grep -c '"entry_probe_offset":' | sed 's/^/functions in the manifest: /'
 dif=$(ms_of "$O/goanalyze" diff --db "$tmp/r.db" 1 2)
 sqd=$(ms_of sqlite3 "$tmp/r.db" "SELECT f.name, f.size, e.offset, p.name, pp.loc, pp.reg, pp.stack_off FROM functions f LEFT JOIN exits e ON e.function_id = f.id LEFT JOIN params p ON p.function_id = f.id LEFT JOIN param_pieces pp ON pp.param_id = p.id")
 "$O/goanalyze" diff --db "$tmp/r.db" 1 2 | head -3
 nf=$(sqlite3 "$tmp/r.db" "SELECT count(*) FROM functions WHERE build_id = 2")
 echo "manifest of 50 functions from a $nf-function build: ${man} ms (target < 100 ms); sqlite3 reading those rows: ${sq} ms; ratio $(awk -v a=$man -v b=$sq 'BEGIN{printf "%.1f", b ? a/b : 0}')"
 echo "diff of two $nf-function builds: ${dif} ms (target < 2000 ms); sqlite3 reading both builds' rows: ${sqd} ms; ratio $(awk -v a=$dif -v b=$sqd 'BEGIN{printf "%.1f", b ? a/b : 0}')"
+[ -z "${KEEP_DB:-}" ] || cp "$tmp/r.db" "$KEEP_DB"

@@ -524,7 +524,7 @@ int gadb__load_funcs(struct gadb *db, int64_t build_id, const char *const *patte
 	struct load_stmts ls = {};
 	struct ga_func *arr = NULL;
 	size_t cnt = 0, cap = 0, i;
-	bool *exact = NULL, *matched = NULL;
+	bool *exact = NULL, *matched = NULL, all_exact;
 	sqlite3_stmt *st = NULL;
 	int rc, err = 0;
 
@@ -546,11 +546,44 @@ int gadb__load_funcs(struct gadb *db, int64_t build_id, const char *const *patte
 		}
 	}
 
-	if (sqlite3_prepare_v2(db->sql,
-			       "SELECT id, name, entry, file_offset, size, abi, is_asm, is_wrapper, args_size, "
-			       "decode_status, entry_probe_offset, entry_probe_kind, entry_jcc, entry_insn, "
-			       "params_known FROM functions WHERE build_id = ? ORDER BY entry, id",
-			       -1, &st, NULL) != SQLITE_OK ||
+	/*
+	 * Only exact names: look them up by the name index instead of
+	 * reading every function (a manifest of 50 names from a 100k-function
+	 * build).
+	 */
+	all_exact = npat > 0 && npat <= 500;
+	for (i = 0; i < npat && all_exact; i++)
+		all_exact = exact[i];
+	{
+		char *sql = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&sql, &len);
+
+		if (!m) {
+			err = -ENOMEM;
+			goto out;
+		}
+		fputs("SELECT id, name, entry, file_offset, size, abi, is_asm, is_wrapper, args_size, "
+		      "decode_status, entry_probe_offset, entry_probe_kind, entry_jcc, entry_insn, "
+		      "params_known FROM functions WHERE build_id = ?", m);
+		if (all_exact) {
+			fputs(" AND name IN (", m);
+			for (i = 0; i < npat; i++)
+				fputs(i ? ",?" : "?", m);
+			fputs(")", m);
+		}
+		fputs(" ORDER BY entry, id", m);
+		fclose(m);
+		rc = sql ? sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) : SQLITE_NOMEM;
+		free(sql);
+		if (rc != SQLITE_OK) {
+			err = sql_err(db->sql, db->path, "reading functions");
+			goto out;
+		}
+		for (i = 0; all_exact && i < npat; i++)
+			sqlite3_bind_text(st, i + 2, patterns[i], -1, SQLITE_STATIC);
+	}
+	if (
 	    sqlite3_prepare_v2(db->sql,
 			       "SELECT offset, kind, target, target_name, insn FROM exits "
 			       "WHERE function_id = ? ORDER BY offset",
@@ -716,6 +749,47 @@ int gadb__similar_names(struct gadb *db, int64_t build_id, const char *name, siz
 		arr[cnt++] = col_strdup(st, 0);
 	sqlite3_finalize(st);
 	free(like);
+	*names = arr;
+	*n = cnt;
+	return 0;
+}
+
+int gadb__names_with_prefix(struct gadb *db, int64_t build_id, const char *prefix, size_t max,
+			    char ***names, size_t *n)
+{
+	char **arr = calloc(max ? max : 1, sizeof(*arr));
+	size_t cnt = 0, len = strlen(prefix);
+	sqlite3_stmt *st;
+	char *hi;
+
+	*names = NULL;
+	*n = 0;
+	hi = malloc(len + 2);
+	if (!arr || !hi) {
+		free(arr);
+		free(hi);
+		return -ENOMEM;
+	}
+	/* [prefix, prefix + 0xff): a range on the name index */
+	memcpy(hi, prefix, len);
+	hi[len] = (char)0xff;
+	hi[len + 1] = '\0';
+	if (sqlite3_prepare_v2(db->sql,
+			       "SELECT DISTINCT name FROM functions WHERE build_id = ? AND name >= ? AND "
+			       "name < ? ORDER BY name LIMIT ?",
+			       -1, &st, NULL) != SQLITE_OK) {
+		free(hi);
+		free(arr);
+		return sql_err(db->sql, db->path, "looking up names");
+	}
+	sqlite3_bind_int64(st, 1, build_id);
+	sqlite3_bind_text(st, 2, prefix, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, hi, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, max);
+	while (sqlite3_step(st) == SQLITE_ROW && cnt < max)
+		arr[cnt++] = col_strdup(st, 0);
+	sqlite3_finalize(st);
+	free(hi);
 	*names = arr;
 	*n = cnt;
 	return 0;

@@ -55,6 +55,9 @@ int gadb__inline_sites(struct gadb *db, int64_t build_id, const char *pattern, s
 		       struct ga_inline_site **sites, size_t *n);
 
 /* Up to max names close to name (same suffix or substring), caller frees each and the array. */
+/* Up to max distinct function names starting with prefix, sorted (shell completion). */
+int gadb__names_with_prefix(struct gadb *db, int64_t build_id, const char *prefix, size_t max,
+			    char ***names, size_t *n);
 int gadb__similar_names(struct gadb *db, int64_t build_id, const char *name, size_t max,
 			char ***names, size_t *n);
 

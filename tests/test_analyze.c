@@ -908,6 +908,43 @@ out:
 	free(ga);
 }
 
+/*
+ * make install: both programs, man pages, schemas, bash completion whose
+ * function names come from a DB; --version names the DB schema version.
+ */
+static void test_install_and_completion(void)
+{
+	char dest[512], cmd[4096], db[600];
+	struct cmd_result r = {};
+
+	snprintf(dest, sizeof(dest), "%s/inst", tmp_dir());
+	snprintf(db, sizeof(db), "%s/compl.db", tmp_dir());
+	unlink(db);
+	if (!ASSERT_EQ(index_sample("types", db), 0, "index"))
+		return;
+	snprintf(cmd, sizeof(cmd),
+		 "set -e; make -s install O='%s' PREFIX=/usr DESTDIR='%s' >/dev/null; cd '%s/usr'; "
+		 "ls bin/goanalyze bin/goattach share/man/man1/goanalyze.1 share/man/man1/goattach.1 "
+		 "share/goattach/schema.sql share/goattach/manifest.schema.json "
+		 "share/bash-completion/completions/goattach share/bash-completion/completions/goanalyze >/dev/null; "
+		 "bin/goanalyze --version; bin/goattach --version; "
+		 "PATH=\"$PWD/bin:$PATH\" bash -c 'source share/bash-completion/completions/goattach; "
+		 "COMP_WORDS=(goattach --db %s main.Ma); COMP_CWORD=3; _goattach; echo \"attach: ${COMPREPLY[*]}\"; "
+		 "COMP_WORDS=(goanalyze report -d %s main.Po); COMP_CWORD=4; _goanalyze; echo \"report: ${COMPREPLY[*]}\"; "
+		 "COMP_WORDS=(goanalyze ma); COMP_CWORD=1; _goanalyze; echo \"cmd: ${COMPREPLY[*]}\"'",
+		 build_dir(), dest, dest, db, db);
+	sh_run(cmd, 120, &r);
+	if (!ASSERT_EQ(r.status, 0, "installed files and completion"))
+		printf("  %s%s", r.out ? r.out : "", r.err ? r.err : "");
+	ASSERT_CONTAINS(r.out, "goanalyze 0.1.0 (DB schema version 5)", "goanalyze --version");
+	ASSERT_CONTAINS(r.out, "goattach 0.1.0 (DB schema version 5)", "goattach --version");
+	ASSERT_CONTAINS(r.out, "attach: main.Max[go.shape.int_0] main.Max[go.shape.string_0]",
+			"goattach completes function names from the DB");
+	ASSERT_CONTAINS(r.out, "report: main.Point.Sum", "goanalyze report completes them too");
+	ASSERT_CONTAINS(r.out, "cmd: manifest", "commands complete");
+	cmd_result_free(&r);
+}
+
 /* Each row of the goid table: a build without DWARF gets what DWARF says for its version and arch. */
 static void test_goid_table_rows(void)
 {
@@ -1225,6 +1262,7 @@ int main(void)
 	RUN_TEST(test_arginfo_matches_dwarf);
 	RUN_TEST(test_manifest);
 	RUN_TEST(test_diff);
+	RUN_TEST(test_install_and_completion);
 	RUN_TEST(test_inlines_match_dwarf);
 	RUN_TEST(test_report_inlined_only);
 	RUN_TEST(test_no_section_headers);

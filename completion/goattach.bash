@@ -1,0 +1,79 @@
+# bash completion for goattach and goanalyze. Function names come from the
+# DB given with --db/-d, through 'goanalyze names'.
+
+# The value of --db/-d on the command line so far.
+_goattach_db()
+{
+	local i
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		--db|-d) echo "${COMP_WORDS[i+1]}"; return ;;
+		--db=*) echo "${COMP_WORDS[i]#--db=}"; return ;;
+		esac
+	done
+}
+
+_goattach_funcs()
+{
+	local db cur=$1
+	db=$(_goattach_db)
+	[[ -n $db && -r $db ]] || return
+	local IFS=$'\n'
+	COMPREPLY=($(goanalyze names --db "$db" "$cur" 2>/dev/null))
+}
+
+_goattach()
+{
+	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
+	case $prev in
+	--db|-d|--binary|-b)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return ;;
+	--pid|-p)
+		COMPREPLY=($(compgen -W "$(pgrep -d ' ' .)" -- "$cur"))
+		return ;;
+	--duration|-D|--sig|-s|--min-latency|--max-calls|--max-probes|--interval)
+		return ;;
+	esac
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "--db --binary --pid --json --duration --sig --deref --min-latency
+			--max-calls --max-probes --yes --stats --hist --interval --verbose --version --help" -- "$cur"))
+		return
+	fi
+	_goattach_funcs "$cur"
+}
+
+_goanalyze()
+{
+	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} cmd="" i
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		-d|--db|-b|--build|-s|--sig|-o|--output) ((i++)) ;;
+		-*) ;;
+		*) cmd=${COMP_WORDS[i]}; break ;;
+		esac
+	done
+	case $prev in
+	--db|-d|--output|-o)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return ;;
+	--build|-b|--sig|-s)
+		return ;;
+	esac
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "--db --build --sig --output --json --markdown --verbose --version
+			--help" -- "$cur"))
+		return
+	fi
+	case $cmd in
+	"")
+		COMPREPLY=($(compgen -W "index report builds manifest diff bpftrace annotate names help" -- "$cur")) ;;
+	index|diff)
+		COMPREPLY=($(compgen -f -- "$cur")) ;;
+	report|manifest|bpftrace|annotate)
+		_goattach_funcs "$cur" ;;
+	esac
+}
+
+complete -F _goattach goattach
+complete -F _goanalyze goanalyze
