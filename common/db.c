@@ -337,6 +337,177 @@ struct load_stmts {
 	sqlite3_stmt *inl;
 };
 
+/* Grow *arr (elements of size sz) to hold one more than *n, doubling *cap. */
+static void *grow(void *arr, size_t sz, size_t n, size_t *cap)
+{
+	void *tmp;
+
+	if (n < *cap)
+		return arr;
+	*cap = *cap ? *cap * 2 : 4;
+	tmp = realloc(arr, *cap * sz);
+	if (!tmp)
+		*cap = n;
+	return tmp;
+}
+
+struct id_idx {
+	int64_t id;
+	size_t f, p;	/* function index; param index (params only) */
+};
+
+static int cmp_id_idx(const void *a, const void *b)
+{
+	int64_t x = ((const struct id_idx *)a)->id, y = ((const struct id_idx *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+static struct id_idx *find_id(struct id_idx *m, size_t n, int64_t id)
+{
+	struct id_idx key = { .id = id };
+
+	return bsearch(&key, m, n, sizeof(*m), cmp_id_idx);
+}
+
+/*
+ * Every function of a build with its exits, inlined calls, params and
+ * pieces: four ordered passes over the tables instead of queries per
+ * function (a diff reads 200k functions and 600k params).
+ */
+static int load_details_bulk(struct gadb *db, int64_t build_id, struct ga_func *arr, size_t cnt)
+{
+	static const char *const q[] = {
+		"SELECT e.function_id, e.offset, e.kind, e.target, e.target_name, e.insn FROM exits e "
+		"JOIN functions f ON f.id = e.function_id WHERE f.build_id = ? ORDER BY e.function_id, e.offset",
+		"SELECT i.function_id, i.callee, i.offset, i.parent FROM inlines i "
+		"JOIN functions f ON f.id = i.function_id WHERE f.build_id = ? ORDER BY i.function_id, i.idx",
+		"SELECT p.function_id, p.id, p.name, p.type_name, p.kind, p.size, p.is_result, p.on_stack, "
+		"p.dwarf_check, p.dwarf_loc FROM params p JOIN functions f ON f.id = p.function_id "
+		"WHERE f.build_id = ? ORDER BY p.function_id, p.idx",
+		"SELECT pp.param_id, pp.path, pp.kind, pp.size, pp.loc, pp.reg, pp.stack_off FROM param_pieces pp "
+		"JOIN params p ON p.id = pp.param_id JOIN functions f ON f.id = p.function_id "
+		"WHERE f.build_id = ? ORDER BY pp.param_id, pp.idx",
+	};
+	struct id_idx *fm = calloc(cnt ? cnt : 1, sizeof(*fm)), *pm = NULL, *hit;
+	size_t i, npm = 0, pmcap = 0, *ecap = calloc(cnt ? cnt : 1, sizeof(*ecap) * 3);
+	int pass, rc = SQLITE_DONE, err = 0;
+	sqlite3_stmt *st = NULL;
+
+	if (!fm || !ecap) {
+		free(fm);
+		free(ecap);
+		return -ENOMEM;
+	}
+	for (i = 0; i < cnt; i++)
+		fm[i] = (struct id_idx){ .id = arr[i].db_id, .f = i };
+	qsort(fm, cnt, sizeof(*fm), cmp_id_idx);
+	for (pass = 0; pass < 4 && !err; pass++) {
+		if (sqlite3_prepare_v2(db->sql, q[pass], -1, &st, NULL) != SQLITE_OK) {
+			err = sql_err(db->sql, db->path, "reading functions");
+			break;
+		}
+		sqlite3_bind_int64(st, 1, build_id);
+		if (pass == 3)
+			qsort(pm, npm, sizeof(*pm), cmp_id_idx);
+		while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+			hit = pass == 3 ? find_id(pm, npm, sqlite3_column_int64(st, 0)) :
+					  find_id(fm, cnt, sqlite3_column_int64(st, 0));
+			if (!hit)
+				continue;
+			if (pass == 0) {
+				struct ga_func *f = &arr[hit->f];
+				struct ga_exit *e;
+
+				f->exits = grow(f->exits, sizeof(*f->exits), f->nexits, &ecap[hit->f * 3]);
+				if (!f->exits) {
+					err = -ENOMEM;
+					break;
+				}
+				e = &f->exits[f->nexits++];
+				memset(e, 0, sizeof(*e));
+				e->offset = sqlite3_column_int64(st, 1);
+				e->kind = ga_exit_kind_parse((const char *)sqlite3_column_text(st, 2)) ==
+						  GA_EXIT_TAILCALL ? GA_EXIT_TAILCALL : GA_EXIT_RET;
+				e->target = sqlite3_column_int64(st, 3);
+				e->target_name = col_strdup(st, 4);
+				blob_copy(st, 5, e->insn, &e->insn_len);
+			} else if (pass == 1) {
+				struct ga_func *f = &arr[hit->f];
+
+				f->inlines = grow(f->inlines, sizeof(*f->inlines), f->ninlines,
+						  &ecap[hit->f * 3 + 1]);
+				if (!f->inlines) {
+					err = -ENOMEM;
+					break;
+				}
+				f->inlines[f->ninlines++] = (struct ga_inline){
+					.callee = col_strdup(st, 1), .offset = sqlite3_column_int64(st, 2),
+					.parent = sqlite3_column_int(st, 3),
+				};
+			} else if (pass == 2) {
+				struct ga_func *f = &arr[hit->f];
+				struct ga_param *p;
+				int kind;
+
+				f->params = grow(f->params, sizeof(*f->params), f->nparams, &ecap[hit->f * 3 + 2]);
+				pm = grow(pm, sizeof(*pm), npm, &pmcap);
+				if (!f->params || !pm) {
+					err = -ENOMEM;
+					break;
+				}
+				pm[npm++] = (struct id_idx){ .id = sqlite3_column_int64(st, 1), .f = hit->f,
+							     .p = f->nparams };
+				p = &f->params[f->nparams++];
+				memset(p, 0, sizeof(*p));
+				p->name = col_strdup(st, 2);
+				p->type_name = col_strdup(st, 3);
+				kind = ga_kind_parse((const char *)sqlite3_column_text(st, 4));
+				p->kind = kind < 0 ? GA_KIND_UNKNOWN : kind;
+				p->size = sqlite3_column_int64(st, 5);
+				p->is_result = sqlite3_column_int(st, 6);
+				p->on_stack = sqlite3_column_int(st, 7);
+				if (sqlite3_column_type(st, 8) != SQLITE_NULL)
+					p->dwarf_check = strcmp((const char *)sqlite3_column_text(st, 8), "agrees") ?
+								 GA_DWARF_DIFFERS : GA_DWARF_AGREES;
+				p->dwarf_loc = col_strdup(st, 9);
+			} else {
+				struct ga_param *p = &arr[hit->f].params[hit->p];
+				const char *loc = (const char *)sqlite3_column_text(st, 4);
+				bool deref = loc && !strcmp(loc, "deref");
+				size_t *n = deref ? &p->nderefs : &p->npieces;
+				struct ga_piece **list = deref ? &p->derefs : &p->pieces, *pc;
+				void *tmp = realloc(*list, (*n + 1) * sizeof(**list));
+				int kind;
+
+				if (!tmp) {
+					err = -ENOMEM;
+					break;
+				}
+				*list = tmp;
+				pc = &(*list)[(*n)++];
+				memset(pc, 0, sizeof(*pc));
+				pc->path = col_strdup(st, 1);
+				kind = ga_piece_kind_parse((const char *)sqlite3_column_text(st, 2));
+				pc->kind = kind < 0 ? GA_PIECE_UINT : kind;
+				pc->size = sqlite3_column_int(st, 3);
+				pc->loc = !loc || !strcmp(loc, "reg") ? GA_LOC_REG :
+					  !strcmp(loc, "stack") ? GA_LOC_STACK : GA_LOC_DEREF;
+				pc->reg = sqlite3_column_int(st, 5);
+				pc->stack_off = sqlite3_column_int(st, 6);
+			}
+		}
+		if (!err && rc != SQLITE_DONE)
+			err = sql_err(db->sql, db->path, "reading functions");
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	free(fm);
+	free(pm);
+	free(ecap);
+	return err;
+}
+
 static int load_func_details(struct gadb *db, struct load_stmts *ls, struct ga_func *f)
 {
 	sqlite3_stmt *st;
@@ -653,13 +824,20 @@ int gadb__load_funcs(struct gadb *db, int64_t build_id, const char *const *patte
 			err = -ENOMEM;
 			goto out;
 		}
-		err = load_func_details(db, &ls, f);
-		if (err)
-			goto out;
+		if (npat) {
+			err = load_func_details(db, &ls, f);
+			if (err)
+				goto out;
+		}
 	}
 	if (rc != SQLITE_DONE) {
 		err = sql_err(db->sql, db->path, "reading functions");
 		goto out;
+	}
+	if (!npat) {
+		err = load_details_bulk(db, build_id, arr, cnt);
+		if (err)
+			goto out;
 	}
 	if (unmatched) {
 		for (i = 0; i < npat; i++) {

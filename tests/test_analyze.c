@@ -806,6 +806,14 @@ static void test_manifest(void)
 	}
 	cJSON_Delete(doc);
 	cmd_result_free(&r);
+	/* every function read in bulk (no pattern) equals the same read one by one ('*') */
+	snprintf(cmd, sizeof(cmd), "G='%s'; $G manifest --db '%s' > '%s.all' && $G manifest --db '%s' '*' > '%s.glob' && "
+		 "cmp '%s.all' '%s.glob' && grep -c entry_probe_offset '%s.all'",
+		 build_path("goanalyze"), db, db, db, db, db, db, db);
+	sh_run(cmd, 120, &r);
+	ASSERT_EQ(r.status, 0, "bulk and per-function loading agree");
+	ASSERT_GE(atoll(r.out ? r.out : "0"), 1000, "on every function of the build");
+	cmd_result_free(&r);
 	/* a pattern that matches nothing: an error, and no manifest */
 	snprintf(cmd, sizeof(cmd), "'%s' manifest --db '%s' 'nope.*' -o '%s.none'; echo $?; ls '%s.none' 2>&1",
 		 build_path("goanalyze"), db, db, db);
