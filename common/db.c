@@ -367,7 +367,7 @@ static struct id_idx *find_id(struct id_idx *m, size_t n, int64_t id)
 {
 	struct id_idx key = { .id = id };
 
-	return bsearch(&key, m, n, sizeof(*m), cmp_id_idx);
+	return n ? bsearch(&key, m, n, sizeof(*m), cmp_id_idx) : NULL;
 }
 
 /*
@@ -408,7 +408,7 @@ static int load_details_bulk(struct gadb *db, int64_t build_id, struct ga_func *
 			break;
 		}
 		sqlite3_bind_int64(st, 1, build_id);
-		if (pass == 3)
+		if (pass == 3 && npm)
 			qsort(pm, npm, sizeof(*pm), cmp_id_idx);
 		while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 			hit = pass == 3 ? find_id(pm, npm, sqlite3_column_int64(st, 0)) :
