@@ -220,6 +220,60 @@ out:
 	return err;
 }
 
+/* -o FILE: write to FILE.tmp.PID, renamed into place by output_close(); else stdout. */
+static FILE *output_open(const char *what, char *tmp, size_t len)
+{
+	FILE *out;
+
+	if (!env.output)
+		return stdout;
+	snprintf(tmp, len, "%s.tmp.%d", env.output, (int)getpid());
+	out = fopen(tmp, "w");
+	if (!out) {
+		int e = errno;
+
+		pr_warn("%s: cannot write '%s': %s", what, tmp, strerror(e));
+		errno = e;
+	}
+	return out;
+}
+
+/* Finish what output_open() started: never a half-written FILE. */
+static int output_close(const char *what, FILE *out, const char *tmp, int err)
+{
+	if (!env.output)
+		return err;
+	if (fclose(out) && !err)
+		err = -errno;
+	if (!err && rename(tmp, env.output))
+		err = -errno;
+	if (err) {
+		pr_warn("%s: cannot write '%s': %s", what, env.output, strerror(-err));
+		unlink(tmp);
+	}
+	return err;
+}
+
+/* The selected build and the functions matching patterns (all if none); an unmatched one is an error. */
+static int load_selected(const char *what, struct gadb **db, struct ga_build *b, int argc, char **argv,
+			 struct ga_func **funcs, size_t *n)
+{
+	int err, unmatched = -1;
+
+	*db = gadb__open(env.db_path);
+	if (!*db)
+		return -errno;
+	err = select_build(*db, b);
+	if (!err)
+		err = gadb__load_funcs(*db, b->db_id, (const char *const *)argv, argc, funcs, n,
+				       &unmatched);
+	if (!err && unmatched >= 0) {
+		pr_warn("%s: no function matches '%s' in '%s'", what, argv[unmatched], env.db_path);
+		err = -ENOENT;
+	}
+	return err;
+}
+
 /*
  * goanalyze manifest --db FILE [--build ID] [PATTERN...] [-o FILE]: the
  * probe manifest of a build. -o writes a temporary file and renames it:
@@ -229,51 +283,27 @@ static int do_manifest(int argc, char **argv)
 {
 	struct ga_func *funcs = NULL;
 	struct ga_build b = {};
-	struct gadb *db;
+	struct gadb *db = NULL;
 	char tmp[PATH_MAX] = "", gen[64];
-	FILE *out = stdout;
+	FILE *out;
 	size_t n = 0;
-	int err, unmatched = -1;
+	int err;
 
 	if (!env.db_path) {
 		pr_warn("usage: goanalyze manifest --db FILE [--build ID] [PATTERN...] [-o FILE]");
 		return -EINVAL;
 	}
-	db = gadb__open(env.db_path);
-	if (!db)
-		return -errno;
-	err = select_build(db, &b);
+	err = load_selected("manifest", &db, &b, argc, argv, &funcs, &n);
 	if (err)
 		goto out;
-	err = gadb__load_funcs(db, b.db_id, (const char *const *)argv, argc, &funcs, &n, &unmatched);
-	if (err)
+	out = output_open("manifest", tmp, sizeof(tmp));
+	if (!out) {
+		err = -errno;
 		goto out;
-	if (unmatched >= 0) {
-		pr_warn("manifest: no function matches '%s' in '%s'", argv[unmatched], env.db_path);
-		err = -ENOENT;
-		goto out;
-	}
-	if (env.output) {
-		snprintf(tmp, sizeof(tmp), "%s.tmp.%d", env.output, (int)getpid());
-		out = fopen(tmp, "w");
-		if (!out) {
-			err = -errno;
-			pr_warn("manifest: cannot write '%s': %s", tmp, strerror(errno));
-			goto out;
-		}
 	}
 	snprintf(gen, sizeof(gen), "goanalyze %s", GA_VERSION);
-	err = manifest_print(out, &b, funcs, n, gen, gadb_schema_version());
-	if (env.output) {
-		if (fclose(out) && !err)
-			err = -errno;
-		if (!err && rename(tmp, env.output))
-			err = -errno;
-		if (err) {
-			pr_warn("manifest: cannot write '%s': %s", env.output, strerror(-err));
-			unlink(tmp);
-		}
-	}
+	err = output_close("manifest", out, tmp,
+			   manifest_print(out, &b, funcs, n, gen, gadb_schema_version()));
 out:
 	ga_funcs_free(funcs, n);
 	ga_build_clear(&b);
@@ -286,57 +316,32 @@ static int do_bpftrace(int argc, char **argv)
 {
 	struct ga_func *funcs = NULL;
 	struct ga_build b = {};
-	struct gadb *db;
+	struct gadb *db = NULL;
 	char tmp[PATH_MAX] = "", gen[64];
-	FILE *out = stdout;
+	FILE *out;
 	size_t n = 0;
-	int err, unmatched = -1;
+	int err;
 
 	if (!env.db_path || !argc) {
 		pr_warn("usage: goanalyze bpftrace --db FILE [--build ID] FUNC... [-o FILE]");
 		return -EINVAL;
 	}
-	db = gadb__open(env.db_path);
-	if (!db)
-		return -errno;
-	err = select_build(db, &b);
-	if (!err)
-		err = gadb__load_funcs(db, b.db_id, (const char *const *)argv, argc, &funcs, &n,
-				       &unmatched);
+	err = load_selected("bpftrace", &db, &b, argc, argv, &funcs, &n);
 	if (err)
 		goto out;
-	if (unmatched >= 0) {
-		pr_warn("bpftrace: no function matches '%s' in '%s'", argv[unmatched], env.db_path);
-		err = -ENOENT;
-		goto out;
-	}
 	if (b.arch != GA_ARCH_AMD64) {
 		pr_warn("bpftrace: '%s' is %s; scripts are made for amd64 builds (use goattach)",
 			b.path, ga_arch_name(b.arch));
 		err = -ENOTSUP;
 		goto out;
 	}
-	if (env.output) {
-		snprintf(tmp, sizeof(tmp), "%s.tmp.%d", env.output, (int)getpid());
-		out = fopen(tmp, "w");
-		if (!out) {
-			err = -errno;
-			pr_warn("bpftrace: cannot write '%s': %s", tmp, strerror(errno));
-			goto out;
-		}
+	out = output_open("bpftrace", tmp, sizeof(tmp));
+	if (!out) {
+		err = -errno;
+		goto out;
 	}
 	snprintf(gen, sizeof(gen), "goanalyze %s", GA_VERSION);
-	err = bpftrace_script(out, &b, env.db_path, gen, funcs, n);
-	if (env.output) {
-		if (fclose(out) && !err)
-			err = -errno;
-		if (!err && rename(tmp, env.output))
-			err = -errno;
-		if (err) {
-			pr_warn("bpftrace: cannot write '%s': %s", env.output, strerror(-err));
-			unlink(tmp);
-		}
-	}
+	err = output_close("bpftrace", out, tmp, bpftrace_script(out, &b, env.db_path, gen, funcs, n));
 out:
 	ga_funcs_free(funcs, n);
 	ga_build_clear(&b);
