@@ -337,6 +337,69 @@ struct load_stmts {
 	sqlite3_stmt *inl;
 };
 
+/*
+ * Rows of exits, params and param_pieces, from column c on: the same
+ * decoding whether a function is read alone or a whole build at once.
+ */
+static void exit_from_row(sqlite3_stmt *st, int c, struct ga_exit *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->offset = sqlite3_column_int64(st, c);
+	e->kind = ga_exit_kind_parse((const char *)sqlite3_column_text(st, c + 1)) == GA_EXIT_TAILCALL ?
+			  GA_EXIT_TAILCALL : GA_EXIT_RET;
+	e->target = sqlite3_column_int64(st, c + 2);
+	e->target_name = col_strdup(st, c + 3);
+	blob_copy(st, c + 4, e->insn, &e->insn_len);
+}
+
+/* name, type_name, kind, size, is_result, on_stack, dwarf_check, dwarf_loc */
+static void param_from_row(sqlite3_stmt *st, int c, struct ga_param *p)
+{
+	int kind;
+
+	memset(p, 0, sizeof(*p));
+	p->name = col_strdup(st, c);
+	p->type_name = col_strdup(st, c + 1);
+	kind = ga_kind_parse((const char *)sqlite3_column_text(st, c + 2));
+	p->kind = kind < 0 ? GA_KIND_UNKNOWN : kind;
+	p->size = sqlite3_column_int64(st, c + 3);
+	p->is_result = sqlite3_column_int(st, c + 4);
+	p->on_stack = sqlite3_column_int(st, c + 5);
+	if (sqlite3_column_type(st, c + 6) != SQLITE_NULL)
+		p->dwarf_check = strcmp((const char *)sqlite3_column_text(st, c + 6), "agrees") ?
+					 GA_DWARF_DIFFERS : GA_DWARF_AGREES;
+	p->dwarf_loc = col_strdup(st, c + 7);
+}
+
+/*
+ * path, kind, size, loc, reg, stack_off: appended to p's pieces, or to its
+ * derefs (the pointee's fields, loc 'deref'). 0 or -ENOMEM.
+ */
+static int piece_from_row(sqlite3_stmt *st, int c, struct ga_param *p)
+{
+	const char *loc = (const char *)sqlite3_column_text(st, c + 3);
+	bool deref = loc && !strcmp(loc, "deref");
+	size_t *n = deref ? &p->nderefs : &p->npieces;
+	struct ga_piece **list = deref ? &p->derefs : &p->pieces, *pc;
+	void *tmp = realloc(*list, (*n + 1) * sizeof(**list));
+	int kind;
+
+	if (!tmp)
+		return -ENOMEM;
+	*list = tmp;
+	pc = &(*list)[(*n)++];
+	memset(pc, 0, sizeof(*pc));
+	pc->path = col_strdup(st, c);
+	kind = ga_piece_kind_parse((const char *)sqlite3_column_text(st, c + 1));
+	pc->kind = kind < 0 ? GA_PIECE_UINT : kind;
+	pc->size = sqlite3_column_int(st, c + 2);
+	pc->loc = !loc || !strcmp(loc, "reg") ? GA_LOC_REG :
+		  !strcmp(loc, "stack") ? GA_LOC_STACK : GA_LOC_DEREF;
+	pc->reg = sqlite3_column_int(st, c + 4);
+	pc->stack_off = sqlite3_column_int(st, c + 5);
+	return 0;
+}
+
 /* Grow *arr (elements of size sz) to hold one more than *n, doubling *cap. */
 static void *grow(void *arr, size_t sz, size_t n, size_t *cap)
 {
@@ -344,11 +407,10 @@ static void *grow(void *arr, size_t sz, size_t n, size_t *cap)
 
 	if (n < *cap)
 		return arr;
-	*cap = *cap ? *cap * 2 : 4;
-	tmp = realloc(arr, *cap * sz);
-	if (!tmp)
-		*cap = n;
-	return tmp;
+	tmp = realloc(arr, (*cap ? *cap * 2 : 4) * sz);
+	if (tmp)
+		*cap = *cap ? *cap * 2 : 4;
+	return tmp;	/* NULL: arr is untouched */
 }
 
 struct id_idx {
@@ -411,90 +473,48 @@ static int load_details_bulk(struct gadb *db, int64_t build_id, struct ga_func *
 		if (pass == 3 && npm)
 			qsort(pm, npm, sizeof(*pm), cmp_id_idx);
 		while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+			struct ga_func *f;
+			void *tmp;
+
 			hit = pass == 3 ? find_id(pm, npm, sqlite3_column_int64(st, 0)) :
 					  find_id(fm, cnt, sqlite3_column_int64(st, 0));
 			if (!hit)
 				continue;
+			f = &arr[hit->f];
 			if (pass == 0) {
-				struct ga_func *f = &arr[hit->f];
-				struct ga_exit *e;
-
-				f->exits = grow(f->exits, sizeof(*f->exits), f->nexits, &ecap[hit->f * 3]);
-				if (!f->exits) {
+				tmp = grow(f->exits, sizeof(*f->exits), f->nexits, &ecap[hit->f * 3]);
+				if (!tmp) {
 					err = -ENOMEM;
 					break;
 				}
-				e = &f->exits[f->nexits++];
-				memset(e, 0, sizeof(*e));
-				e->offset = sqlite3_column_int64(st, 1);
-				e->kind = ga_exit_kind_parse((const char *)sqlite3_column_text(st, 2)) ==
-						  GA_EXIT_TAILCALL ? GA_EXIT_TAILCALL : GA_EXIT_RET;
-				e->target = sqlite3_column_int64(st, 3);
-				e->target_name = col_strdup(st, 4);
-				blob_copy(st, 5, e->insn, &e->insn_len);
+				f->exits = tmp;
+				exit_from_row(st, 1, &f->exits[f->nexits++]);
 			} else if (pass == 1) {
-				struct ga_func *f = &arr[hit->f];
-
-				f->inlines = grow(f->inlines, sizeof(*f->inlines), f->ninlines,
-						  &ecap[hit->f * 3 + 1]);
-				if (!f->inlines) {
+				tmp = grow(f->inlines, sizeof(*f->inlines), f->ninlines, &ecap[hit->f * 3 + 1]);
+				if (!tmp) {
 					err = -ENOMEM;
 					break;
 				}
+				f->inlines = tmp;
 				f->inlines[f->ninlines++] = (struct ga_inline){
 					.callee = col_strdup(st, 1), .offset = sqlite3_column_int64(st, 2),
 					.parent = sqlite3_column_int(st, 3),
 				};
 			} else if (pass == 2) {
-				struct ga_func *f = &arr[hit->f];
-				struct ga_param *p;
-				int kind;
-
-				f->params = grow(f->params, sizeof(*f->params), f->nparams, &ecap[hit->f * 3 + 2]);
-				pm = grow(pm, sizeof(*pm), npm, &pmcap);
-				if (!f->params || !pm) {
-					err = -ENOMEM;
-					break;
-				}
-				pm[npm++] = (struct id_idx){ .id = sqlite3_column_int64(st, 1), .f = hit->f,
-							     .p = f->nparams };
-				p = &f->params[f->nparams++];
-				memset(p, 0, sizeof(*p));
-				p->name = col_strdup(st, 2);
-				p->type_name = col_strdup(st, 3);
-				kind = ga_kind_parse((const char *)sqlite3_column_text(st, 4));
-				p->kind = kind < 0 ? GA_KIND_UNKNOWN : kind;
-				p->size = sqlite3_column_int64(st, 5);
-				p->is_result = sqlite3_column_int(st, 6);
-				p->on_stack = sqlite3_column_int(st, 7);
-				if (sqlite3_column_type(st, 8) != SQLITE_NULL)
-					p->dwarf_check = strcmp((const char *)sqlite3_column_text(st, 8), "agrees") ?
-								 GA_DWARF_DIFFERS : GA_DWARF_AGREES;
-				p->dwarf_loc = col_strdup(st, 9);
-			} else {
-				struct ga_param *p = &arr[hit->f].params[hit->p];
-				const char *loc = (const char *)sqlite3_column_text(st, 4);
-				bool deref = loc && !strcmp(loc, "deref");
-				size_t *n = deref ? &p->nderefs : &p->npieces;
-				struct ga_piece **list = deref ? &p->derefs : &p->pieces, *pc;
-				void *tmp = realloc(*list, (*n + 1) * sizeof(**list));
-				int kind;
-
+				tmp = grow(f->params, sizeof(*f->params), f->nparams, &ecap[hit->f * 3 + 2]);
+				if (tmp)
+					f->params = tmp;
+				tmp = tmp ? grow(pm, sizeof(*pm), npm, &pmcap) : NULL;
 				if (!tmp) {
 					err = -ENOMEM;
 					break;
 				}
-				*list = tmp;
-				pc = &(*list)[(*n)++];
-				memset(pc, 0, sizeof(*pc));
-				pc->path = col_strdup(st, 1);
-				kind = ga_piece_kind_parse((const char *)sqlite3_column_text(st, 2));
-				pc->kind = kind < 0 ? GA_PIECE_UINT : kind;
-				pc->size = sqlite3_column_int(st, 3);
-				pc->loc = !loc || !strcmp(loc, "reg") ? GA_LOC_REG :
-					  !strcmp(loc, "stack") ? GA_LOC_STACK : GA_LOC_DEREF;
-				pc->reg = sqlite3_column_int(st, 5);
-				pc->stack_off = sqlite3_column_int(st, 6);
+				pm = tmp;
+				pm[npm++] = (struct id_idx){ .id = sqlite3_column_int64(st, 1), .f = hit->f,
+							     .p = f->nparams };
+				param_from_row(st, 2, &f->params[f->nparams++]);
+			} else {
+				err = piece_from_row(st, 1, &f->params[hit->p]);
 			}
 		}
 		if (!err && rc != SQLITE_DONE)
@@ -510,34 +530,20 @@ static int load_details_bulk(struct gadb *db, int64_t build_id, struct ga_func *
 
 static int load_func_details(struct gadb *db, struct load_stmts *ls, struct ga_func *f)
 {
-	sqlite3_stmt *st;
-	size_t cap;
-	int rc;
+	sqlite3_stmt *st, *ps = ls->pieces;
+	size_t ecap = 0, icap = 0, pcap = 0;
+	void *tmp;
+	int rc, err;
 
 	st = ls->exits;
 	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 1, f->db_id);
-	cap = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct ga_exit *e;
-
-		if (f->nexits == cap) {
-			void *tmp;
-
-			cap = cap ? cap * 2 : 4;
-			tmp = realloc(f->exits, cap * sizeof(*f->exits));
-			if (!tmp)
-				return -ENOMEM;
-			f->exits = tmp;
-		}
-		e = &f->exits[f->nexits++];
-		memset(e, 0, sizeof(*e));
-		e->offset = sqlite3_column_int64(st, 0);
-		e->kind = ga_exit_kind_parse((const char *)sqlite3_column_text(st, 1)) == GA_EXIT_TAILCALL ?
-				  GA_EXIT_TAILCALL : GA_EXIT_RET;
-		e->target = sqlite3_column_int64(st, 2);
-		e->target_name = col_strdup(st, 3);
-		blob_copy(st, 4, e->insn, &e->insn_len);
+		tmp = grow(f->exits, sizeof(*f->exits), f->nexits, &ecap);
+		if (!tmp)
+			return -ENOMEM;
+		f->exits = tmp;
+		exit_from_row(st, 0, &f->exits[f->nexits++]);
 	}
 	if (rc != SQLITE_DONE)
 		return sql_err(db->sql, db->path, "reading exits");
@@ -545,17 +551,11 @@ static int load_func_details(struct gadb *db, struct load_stmts *ls, struct ga_f
 	st = ls->inl;
 	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 1, f->db_id);
-	cap = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (f->ninlines == cap) {
-			void *tmp;
-
-			cap = cap ? cap * 2 : 4;
-			tmp = realloc(f->inlines, cap * sizeof(*f->inlines));
-			if (!tmp)
-				return -ENOMEM;
-			f->inlines = tmp;
-		}
+		tmp = grow(f->inlines, sizeof(*f->inlines), f->ninlines, &icap);
+		if (!tmp)
+			return -ENOMEM;
+		f->inlines = tmp;
 		f->inlines[f->ninlines++] = (struct ga_inline){
 			.callee = col_strdup(st, 0), .offset = sqlite3_column_int64(st, 1),
 			.parent = sqlite3_column_int(st, 2),
@@ -567,76 +567,22 @@ static int load_func_details(struct gadb *db, struct load_stmts *ls, struct ga_f
 	st = ls->params;
 	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 1, f->db_id);
-	cap = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct ga_param *p;
-		sqlite3_stmt *ps = ls->pieces;
-		size_t pcap = 0, dcap = 0;
-		const char *loc;
-		int prc, kind;
+		int prc;
 
-		if (f->nparams == cap) {
-			void *tmp;
-
-			cap = cap ? cap * 2 : 4;
-			tmp = realloc(f->params, cap * sizeof(*f->params));
-			if (!tmp)
-				return -ENOMEM;
-			f->params = tmp;
-		}
+		tmp = grow(f->params, sizeof(*f->params), f->nparams, &pcap);
+		if (!tmp)
+			return -ENOMEM;
+		f->params = tmp;
 		p = &f->params[f->nparams++];
-		memset(p, 0, sizeof(*p));
-		p->name = col_strdup(st, 1);
-		p->type_name = col_strdup(st, 2);
-		kind = ga_kind_parse((const char *)sqlite3_column_text(st, 3));
-		p->kind = kind < 0 ? GA_KIND_UNKNOWN : kind;
-		p->size = sqlite3_column_int64(st, 4);
-		p->is_result = sqlite3_column_int(st, 5);
-		p->on_stack = sqlite3_column_int(st, 6);
-		if (sqlite3_column_type(st, 7) != SQLITE_NULL)
-			p->dwarf_check = strcmp((const char *)sqlite3_column_text(st, 7), "agrees") ?
-						 GA_DWARF_DIFFERS : GA_DWARF_AGREES;
-		p->dwarf_loc = col_strdup(st, 8);
-
+		param_from_row(st, 1, p);
 		sqlite3_reset(ps);
 		sqlite3_bind_int64(ps, 1, sqlite3_column_int64(st, 0));
 		while ((prc = sqlite3_step(ps)) == SQLITE_ROW) {
-			struct ga_piece *pc;
-
-			if (p->npieces == pcap) {
-				void *tmp;
-
-				pcap = pcap ? pcap * 2 : 4;
-				tmp = realloc(p->pieces, pcap * sizeof(*p->pieces));
-				if (!tmp)
-					return -ENOMEM;
-				p->pieces = tmp;
-			}
-			loc = (const char *)sqlite3_column_text(ps, 3);
-			if (loc && !strcmp(loc, "deref")) {
-				/* the pointee's fields come after the value's own pieces */
-				if (p->nderefs == dcap) {
-					void *tmp;
-
-					dcap = dcap ? dcap * 2 : 4;
-					tmp = realloc(p->derefs, dcap * sizeof(*p->derefs));
-					if (!tmp)
-						return -ENOMEM;
-					p->derefs = tmp;
-				}
-				pc = &p->derefs[p->nderefs++];
-			} else {
-				pc = &p->pieces[p->npieces++];
-			}
-			memset(pc, 0, sizeof(*pc));
-			pc->path = col_strdup(ps, 0);
-			kind = ga_piece_kind_parse((const char *)sqlite3_column_text(ps, 1));
-			pc->kind = kind < 0 ? GA_PIECE_UINT : kind;
-			pc->size = sqlite3_column_int(ps, 2);
-			pc->loc = !loc || !strcmp(loc, "reg") ? GA_LOC_REG :
-				  !strcmp(loc, "stack") ? GA_LOC_STACK : GA_LOC_DEREF;
-			pc->reg = sqlite3_column_int(ps, 4);
-			pc->stack_off = sqlite3_column_int(ps, 5);
+			err = piece_from_row(ps, 0, p);
+			if (err)
+				return err;
 		}
 		if (prc != SQLITE_DONE)
 			return sql_err(db->sql, db->path, "reading param pieces");
