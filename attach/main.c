@@ -265,20 +265,6 @@ static uint64_t stat_sum(struct goattach_bpf *skel, __u32 idx)
 	return sum;
 }
 
-static size_t calls_in_flight(struct goattach_bpf *skel)
-{
-	struct ga_call_key key, next;
-	int fd = bpf_map__fd(skel->maps.calls);
-	size_t n = 0;
-	void *prev = NULL;
-
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		n++;
-	}
-	return n;
-}
 
 /* Read n bytes of process pid at addr (root reads any process's memory). */
 static int read_mem(pid_t pid, uint64_t addr, void *buf, size_t n)
@@ -341,10 +327,11 @@ static const char *dead_call(const struct probe_plan *plan, const struct ga_call
 
 /*
  * Calls in flight that will never return: report each with why and drop
- * it. At the end (final), the rest are "running at detach".
+ * it. At the end (final), the rest are "running at detach". Returns how
+ * many were in flight; out NULL only counts them.
  */
-static void sweep(struct goattach_bpf *skel, const struct probe_plan *plan, struct output *out,
-		  bool final)
+static size_t sweep(struct goattach_bpf *skel, const struct probe_plan *plan, struct output *out,
+		    bool final)
 {
 	int cfd = bpf_map__fd(skel->maps.calls), gfd = bpf_map__fd(skel->maps.gstates);
 	struct ga_call_key *keys = NULL, key, next;
@@ -353,7 +340,7 @@ static void sweep(struct goattach_bpf *skel, const struct probe_plan *plan, stru
 	void *prev = NULL;
 
 	if (!rec)
-		return;
+		return 0;
 	while (!bpf_map_get_next_key(cfd, prev, &next)) {
 		if (n == cap) {
 			size_t ncap = cap ? cap * 2 : 64;
@@ -368,7 +355,8 @@ static void sweep(struct goattach_bpf *skel, const struct probe_plan *plan, stru
 		key = next;
 		prev = &key;
 	}
-	for (i = 0; i < n; i++) {
+	/* no output: only count them */
+	for (i = 0; out && i < n; i++) {
 		struct ga_gstate_key gk = { .g = keys[i].g, .pid = keys[i].pid };
 		struct ga_gstate gs = {};
 		const char *why;
@@ -388,6 +376,7 @@ static void sweep(struct goattach_bpf *skel, const struct probe_plan *plan, stru
 	}
 	free(keys);
 	free(rec);
+	return n;
 }
 
 #ifndef CAP_PERFMON
@@ -714,10 +703,8 @@ int main(int argc, char **argv)
 	}
 	if (!env.max_calls || reported < env.max_calls)
 		ring_buffer__consume(rb);
-	in_flight = calls_in_flight(skel);
 	/* after --max-calls, nothing more is reported */
-	if (!env.max_calls || reported < env.max_calls)
-		sweep(skel, &plan, out, true);
+	in_flight = sweep(skel, &plan, !env.max_calls || reported < env.max_calls ? out : NULL, true);
 	if (env.stats)
 		output__print_stats(out, stdout);
 	if (env.hist)

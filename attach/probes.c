@@ -650,6 +650,18 @@ static void read_dict_symbols(struct probe_plan *plan, Elf *elf)
 		qsort(plan->syms, plan->nsyms, sizeof(*plan->syms), cmp_sym);
 }
 
+/* Only a shape-instantiated generic has a dictionary to name: skip .symtab otherwise. */
+static bool plan_has_dict(const struct probe_plan *plan)
+{
+	size_t i, k;
+
+	for (i = 0; i < plan->nfuncs; i++)
+		for (k = 0; k < plan->funcs[i].nparams; k++)
+			if (!strcmp(plan->funcs[i].params[k].name, ".dict"))
+				return true;
+	return false;
+}
+
 static void read_loads(struct probe_plan *plan)
 {
 	size_t i, n;
@@ -672,7 +684,8 @@ static void read_loads(struct probe_plan *plan)
 			plan->nloads++;
 		}
 	}
-	read_dict_symbols(plan, elf);
+	if (plan_has_dict(plan))
+		read_dict_symbols(plan, elf);
 	elf_end(elf);
 }
 
