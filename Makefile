@@ -41,16 +41,21 @@ CFLAGS ?= -O2 -g
 comma := ,
 SAN_FLAGS := $(if $(filter 1,$(SANITIZE)),-fsanitize=address$(comma)undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -DGA_SANITIZED)
 WARN := -Wall -Wextra -Wno-missing-field-initializers $(if $(filter 1,$(WERROR)),-Werror)
-ALL_CFLAGS = $(CFLAGS) $(WARN) $(SAN_FLAGS) -std=gnu11 -D_GNU_SOURCE \
-	-Icommon -Ianalyzer -Iattach -Ibpf -I$(O) $(PKG_CFLAGS) -MMD -MP
+# Each binary's objects see only the directories they may use: goattach's
+# see common/, attach/ and bpf/ (and the generated skeleton), goanalyze's
+# common/ and analyzer/, common/'s only common/. The boundary holds by the build.
+BASE_CFLAGS = $(CPPFLAGS) $(CFLAGS) $(WARN) $(SAN_FLAGS) -std=gnu11 -D_GNU_SOURCE $(PKG_CFLAGS) -MMD -MP
+INC_common := -Icommon -I$(O)/gen
+INC_analyzer := -Icommon -Ianalyzer
+INC_attach := -Icommon -Iattach -Ibpf -I$(O)
+INC_tests := -Icommon -Ianalyzer -Iattach -Ibpf -I$(O) -Itests
 LDFLAGS ?=
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
 
-COMMON_SRCS := common/log.c common/sha256.c common/model.c common/binid.c common/db.c common/abi.c common/sig.c
-ANALYZER_SRCS := analyzer/goelf.c analyzer/buildinfo.c analyzer/pclntab.c analyzer/disasm.c \
-	analyzer/dwarf.c analyzer/index.c analyzer/report.c analyzer/diff.c \
-	analyzer/bpftrace.c
-ATTACH_SRCS := attach/probes.c attach/output.c
+# Sources by directory: a new file is built without editing this list.
+COMMON_SRCS := $(sort $(wildcard common/*.c))
+ANALYZER_SRCS := $(filter-out analyzer/main.c,$(sort $(wildcard analyzer/*.c)))
+ATTACH_SRCS := $(filter-out attach/main.c,$(sort $(wildcard attach/*.c)))
 
 COMMON_OBJS := $(COMMON_SRCS:%.c=$(O)/%.o) $(O)/gen/schema_sql.o
 ANALYZER_OBJS := $(ANALYZER_SRCS:%.c=$(O)/%.o)
@@ -64,8 +69,6 @@ SAMPLE_BINS := $(SAMPLES:%=$(O)/samples/%)
 # The same program built the ways users ship Go: other GOARCHes, PIE, cgo, stripped.
 VARIANTS := stacker-386 kinds-386 kinds-arm64 stacker-arm64 stacker-pie stacker-stripped swapper-stripped cgocall
 VARIANT_BINS := $(VARIANTS:%=$(O)/samples/%)
-TESTS := test_unit test_analyze test_corpus test_attach
-TEST_BINS := $(TESTS:%=$(O)/tests/%)
 
 .PHONY: all
 all: $(O)/goanalyze $(O)/goattach
@@ -81,14 +84,24 @@ $(O)/gen/schema_sql.c: schema/schema.sql
 	  test -n "$$v" || { echo 'schema.sql: no PRAGMA user_version' >&2; exit 1; }; \
 	  echo "const int ga_schema_version = $$v;"; } > $@
 
-$(O)/%.o: %.c
+$(O)/common/%.o: common/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(BASE_CFLAGS) $(INC_common) -c $< -o $@
+
+$(O)/analyzer/%.o: analyzer/%.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_CFLAGS) $(INC_analyzer) -c $< -o $@
+
+$(O)/attach/%.o: attach/%.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_CFLAGS) $(INC_attach) -c $< -o $@
 
 $(O)/gen/%.o: $(O)/gen/%.c
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(BASE_CFLAGS) $(INC_common) -c $< -o $@
 
 $(O)/goanalyze: $(O)/analyzer/main.o $(ANALYZER_OBJS) $(COMMON_OBJS)
 	$(call msg,LINK,$@)
@@ -175,10 +188,16 @@ goattach-arm64:
 samples: $(SAMPLE_BINS) $(VARIANT_BINS) $(O)/tests/gosym
 
 # --- tests ---
-$(O)/tests/%: tests/%.c tests/test.h tests/testlib.c tests/objdump.c tests/objdump.h $(ANALYZER_OBJS) $(ATTACH_OBJS) $(COMMON_OBJS) | $(O)/goattach.skel.h
+# Every tests/test_*.c is a suite; the other tests/*.c are helpers linked into each.
+TESTS := $(notdir $(basename $(sort $(wildcard tests/test_*.c))))
+TEST_BINS := $(TESTS:%=$(O)/tests/%)
+TEST_LIB_SRCS := $(filter-out tests/test_%.c,$(sort $(wildcard tests/*.c)))
+TEST_HDRS := $(wildcard tests/*.h)
+
+$(O)/tests/%: tests/%.c $(TEST_LIB_SRCS) $(TEST_HDRS) $(ANALYZER_OBJS) $(ATTACH_OBJS) $(COMMON_OBJS) | $(O)/goattach.skel.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< tests/testlib.c tests/objdump.c $(ANALYZER_OBJS) $(ATTACH_OBJS) $(COMMON_OBJS) \
+	$(Q)$(CC) $(BASE_CFLAGS) $(INC_tests) $(ALL_LDFLAGS) $< $(TEST_LIB_SRCS) $(ANALYZER_OBJS) $(ATTACH_OBJS) $(COMMON_OBJS) \
 		$(ANALYZER_LIBS) $(ATTACH_LIBS) -o $@
 
 .PHONY: build-tests

@@ -294,14 +294,3 @@ int buildinfo_read(const struct gbin *bin, struct ga_build *b)
 	}
 	return b->go_version ? 0 : -ENOENT;
 }
-
-int go_version_parse(const char *v, int *major, int *minor)
-{
-	const char *p = v ? strstr(v, "go1.") : NULL;
-
-	if (!p)
-		return -EINVAL;
-	*major = 1;
-	*minor = atoi(p + 4);
-	return 0;
-}

@@ -12,5 +12,3 @@
  */
 int buildinfo_read(const struct gbin *bin, struct ga_build *b);
 
-/* Parse "go1.19.8" / "go1.21rc2" / "devel go1.22-abc": 0 and major/minor, or -EINVAL. */
-int go_version_parse(const char *v, int *major, int *minor);

@@ -14,6 +14,7 @@
 #include "buildinfo.h"
 #include "disasm.h"
 #include "dwarf.h"
+#include "goruntime.h"
 #include "goelf.h"
 #include "index.h"
 #include "log.h"

@@ -8,6 +8,7 @@
 
 #include "abi.h"
 #include "buildinfo.h"
+#include "goruntime.h"
 #include "sha256.h"
 #include "sig.h"
 #include "test.h"

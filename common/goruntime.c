@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+/* Go runtime layout facts and version gates (see goruntime.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "goruntime.h"
+#include "log.h"
+#include "util.h"
+
+int go_version_parse(const char *v, int *major, int *minor)
+{
+	const char *p = v ? strstr(v, "go1.") : NULL;
+
+	if (!p)
+		return -EINVAL;
+	*major = 1;
+	*minor = atoi(p + 4);
+	return 0;
+}
+
+int go_minor_of(const char *go_version, const char *pclntab_format)
+{
+	int major, minor;
+
+	if (!go_version_parse(go_version, &major, &minor))
+		return minor;
+	if (!pclntab_format)
+		return 0;
+	/* No version: the table format still dates the toolchain. */
+	return !strcmp(pclntab_format, "1.20") ? 20 : !strcmp(pclntab_format, "1.18") ? 18 :
+	       !strcmp(pclntab_format, "1.16") ? 16 : 0;
+}
+
+enum ga_abi go_default_abi(enum ga_arch arch, const char *go_version, const char *pclntab_format)
+{
+	int minor = go_minor_of(go_version, pclntab_format);
+
+	if (arch == GA_ARCH_AMD64 && minor >= 17)
+		return GA_ABI_INTERNAL;
+	if (arch == GA_ARCH_ARM64 && minor >= 18)
+		return GA_ABI_INTERNAL;
+	return GA_ABI0;
+}
+
+bool go_has_asm_flag(const char *go_version, const char *pclntab_format)
+{
+	int major, minor;
+
+	if (!strcmp(pclntab_format, "1.20"))
+		return true;
+	return !strcmp(pclntab_format, "1.18") && !go_version_parse(go_version, &major, &minor) &&
+	       minor >= 19;
+}
+
+bool go_has_arginfo(const char *go_version, const char *pclntab_format)
+{
+	int major, minor;
+
+	/* a 1.18+ table says so by itself */
+	return !strcmp(pclntab_format, "1.18") || !strcmp(pclntab_format, "1.20") ||
+	       (!go_version_parse(go_version, &major, &minor) && minor >= 17);
+}
+
+bool go_amd64_loads_g_from_tls(const uint8_t *code, size_t size)
+{
+	static const uint8_t mov_tls_r14[] = { 0x64, 0x4c, 0x8b, 0x34, 0x25, 0xf8, 0xff, 0xff, 0xff };
+
+	return size >= sizeof(mov_tls_r14) && !memcmp(code, mov_tls_r14, sizeof(mov_tls_r14));
+}
+
+int go_386_tls_g_off(const uint8_t *data, size_t size, int *off)
+{
+	size_t i;
+	int seen = 0;
+
+	for (i = 0; i + 13 <= size && seen < 16; i++) {
+		const uint8_t *p = data + i;
+		int reg, d;
+
+		/* 65 8b /r with mod 00 rm 101: MOVL GS:disp32(0), r; then 8b /r off(r) */
+		if (p[0] != 0x65 || p[1] != 0x8b || (p[2] & 0xc7) != 0x05 ||
+		    p[3] || p[4] || p[5] || p[6] || p[7] != 0x8b)
+			continue;
+		reg = (p[2] >> 3) & 7;
+		if ((p[8] & 7) != reg || reg == 4)
+			continue;
+		if ((p[8] >> 6) == 1)
+			d = (int8_t)p[9];
+		else if ((p[8] >> 6) == 2)
+			memcpy(&d, p + 9, sizeof(d));
+		else
+			continue;
+		if (seen && d != *off) {
+			pr_warn("attach: 386 code reads g at both %d and %d from its TLS block; "
+				"refusing to guess", *off, d);
+			return -EINVAL;
+		}
+		*off = d;
+		seen++;
+	}
+	return seen ? 0 : -ENOENT;
+}
+
+void go_g_layout(enum ga_arch arch, int goid_off, struct go_g_layout *out)
+{
+	int ps = ga_ptr_size(arch);
+
+	/* stack{lo, hi}, stackguard0, stackguard1, _panic, _defer, m, sched{sp, ...} */
+	out->stack_hi_off = ps;
+	out->sched_sp_off = 7 * ps;
+	out->goid_off = goid_off > 0 ? goid_off : -1;
+	/* atomicstatus uint32, stackLock uint32, goid: status is 8 bytes before goid */
+	out->status_off = goid_off > 8 ? goid_off - 8 : -1;
+}
+
+/*
+ * Only rows checked against the DWARF of a binary of that version and
+ * GOARCH (the tests check the 1.19 rows on the samples).
+ */
+static const struct {
+	int minor;
+	enum ga_arch arch;
+	int offset;
+	const char *source;
+} goid_table[] = {
+	{ 14, GA_ARCH_AMD64, 152, "table:go1.14 amd64 (DWARF of esbuild 0.5.26)" },
+	{ 19, GA_ARCH_AMD64, 152, "table:go1.19 amd64 (DWARF of samples/stacker)" },
+	{ 19, GA_ARCH_ARM64, 152, "table:go1.19 arm64 (DWARF of samples/stacker)" },
+	{ 19, GA_ARCH_386, 80, "table:go1.19 386 (DWARF of samples/stacker)" },
+};
+
+int go_goid_offset_table(const char *go_version, enum ga_arch arch, int *off, const char **source)
+{
+	int major, minor;
+	size_t i;
+
+	if (go_version_parse(go_version, &major, &minor))
+		return -ENOENT;
+	for (i = 0; i < ARRAY_SIZE(goid_table); i++) {
+		if (goid_table[i].minor == minor && goid_table[i].arch == arch) {
+			*off = goid_table[i].offset;
+			*source = goid_table[i].source;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+void go_rtype_layout(const char *go_version, int ptr_size, struct go_rtype_layout *out)
+{
+	int major = 0, minor = 0;
+
+	out->tflag_off = 2 * ptr_size + 4;
+	out->str_off = 4 * ptr_size + 8;
+	out->min_size = out->str_off + 4;
+	out->itab_type_off = ptr_size;
+	/* Go 1.17+ names: flags, varint length, bytes; before: flags, 2-byte big-endian length */
+	out->name_varint = go_version_parse(go_version, &major, &minor) || minor >= 17;
+}
+
+int go_name_header(const uint8_t *p, size_t avail, bool varint, size_t *hdr, uint64_t *len)
+{
+	unsigned int shift = 0;
+	size_t i;
+
+	*len = 0;
+	if (!varint) {
+		if (avail < 3)
+			return -EINVAL;
+		*len = (uint64_t)p[1] << 8 | p[2];
+		*hdr = 3;
+		return 0;
+	}
+	for (i = 1; i < 11 && i < avail; i++) {
+		*len |= (uint64_t)(p[i] & 0x7f) << shift;
+		shift += 7;
+		if (!(p[i] & 0x80)) {
+			*hdr = i + 1;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}

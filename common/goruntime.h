@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Go runtime layout facts and version gates, in one place: which ABI a
+ * release uses, where the runtime keeps g and what goattach reads of it,
+ * how runtime type descriptors and their names are laid out, and the
+ * instruction patterns of Go's own code that tell where g lives. The
+ * pclntab format (tables, _func, moduledata words) is the pclntab
+ * reader's; naming rules of Go symbols are in goname.h.
+ *
+ * Each fact names the Go source it comes from; a fact that differs
+ * between releases is a function of the version, never a literal at the
+ * place it is used.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+/* Parse "go1.19.8" / "go1.21rc2" / "devel go1.22-abc": 0 and major/minor, or -EINVAL. */
+int go_version_parse(const char *v, int *major, int *minor);
+
+/*
+ * The minor version of a build: from its Go version string, else dated by
+ * its pclntab format ("1.20" -> 20, "1.18" -> 18, "1.16" -> 16, else 0).
+ */
+int go_minor_of(const char *go_version, const char *pclntab_format);
+
+/* --- calling convention and compiler metadata (cmd/compile/abi-internal.md) --- */
+
+/* The ABI compiled Go code uses: registers on amd64 since 1.17, arm64 since 1.18. */
+enum ga_abi go_default_abi(enum ga_arch arch, const char *go_version, const char *pclntab_format);
+
+/* runtime/symtab.go (Go 1.19+): funcFlag_ASM marks assembly functions. */
+#define GO_FUNCFLAG_ASM 0x4
+/* Does the pclntab's funcFlag carry the assembly bit (Go 1.19+ tables)? */
+bool go_has_asm_flag(const char *go_version, const char *pclntab_format);
+
+/* Does the compiler write FUNCDATA_ArgInfo (Go 1.17+)? */
+bool go_has_arginfo(const char *go_version, const char *pclntab_format);
+
+/*
+ * FUNCDATA_ArgInfo byte code (runtime/traceback.go printArgs,
+ * cmd/compile/internal/ssagen EmitArgInfo): (offset, size) pairs from the
+ * start of the argument area, and these markers.
+ */
+#define GO_ARGINFO_END 0xff
+#define GO_ARGINFO_START_AGG 0xfe
+#define GO_ARGINFO_END_AGG 0xfd
+#define GO_ARGINFO_DOTDOTDOT 0xfc	/* more words follow that are not described */
+#define GO_ARGINFO_OFFSET_TOO_LARGE 0xfb
+/* (maxDepth*3+2)*limit+1 bytes at most (runtime/traceback.go) */
+#define GO_ARGINFO_MAX_LEN 171
+
+/* --- where g lives (runtime/go_tls.h, cmd/link, cmd/compile/internal/amd64/ssa.go) --- */
+
+/* amd64 on Linux keeps g at -8(FS) for ABI0 code. */
+#define GO_AMD64_TLS_G_OFF (-8)
+
+/*
+ * Go code entered through ABI0 (cgo stubs, ABI wrappers) loads the g
+ * register itself first: MOVQ (TLS), R14 = mov r14, qword ptr fs:[-8].
+ */
+bool go_amd64_loads_g_from_tls(const uint8_t *code, size_t size);
+
+/*
+ * 386 code loads g with "MOVL 0(GS), r; MOVL off(r), r" (the TLS block's
+ * self pointer, then g at a small negative offset: -4 when Go links
+ * itself). Read off from the binary's own code: 0 and *off, -ENOENT when
+ * no such load is found, -EINVAL when two disagree.
+ */
+int go_386_tls_g_off(const uint8_t *data, size_t size, int *off);
+
+/* --- runtime.g (runtime/runtime2.go) --- */
+
+/*
+ * The fields of runtime.g goattach reads, as offsets from g. stack{lo,
+ * hi} and the order stack, stackguard0, stackguard1, _panic, _defer, m,
+ * sched{sp, ...} are the same since Go 1.5; goid comes from DWARF, the
+ * binary's own type data or a checked table (goid_off < 0: unknown).
+ */
+struct go_g_layout {
+	int stack_hi_off;	/* g.stack.hi */
+	int sched_sp_off;	/* g.sched.sp */
+	int goid_off;		/* g.goid, -1 unknown */
+	int status_off;		/* g.atomicstatus (uint32), -1 unknown */
+};
+
+void go_g_layout(enum ga_arch arch, int goid_off, struct go_g_layout *out);
+
+/* g.atomicstatus values (runtime2.go _Grunnable ...) */
+#define GO_G_STATUS_RUNNABLE 1
+#define GO_G_STATUS_WAITING 4
+#define GO_G_STATUS_DEAD 6
+#define GO_G_STATUS_PREEMPTED 9
+#define GO_G_STATUS_SCAN 0x1000
+
+/*
+ * The offset of runtime.g.goid from a table of rows each checked against
+ * the DWARF of a binary of that version and GOARCH. 0 and *off / *source
+ * (static), or -ENOENT for versions no row covers.
+ */
+int go_goid_offset_table(const char *go_version, enum ga_arch arch, int *off, const char **source);
+
+/* --- runtime type descriptors (runtime/type.go; internal/abi/type.go from Go 1.21) --- */
+
+/*
+ * runtime._type: size, ptrdata (uintptr each), hash (uint32), tflag,
+ * align, fieldAlign, kind (bytes), equal, gcdata (pointers), str
+ * (nameOff, int32 from moduledata.types), ptrToThis. itab: inter, _type.
+ */
+struct go_rtype_layout {
+	int tflag_off;
+	int str_off;		/* nameOff of the type's name */
+	int min_size;		/* bytes to read to reach str */
+	int itab_type_off;	/* itab._type */
+	bool name_varint;	/* name length as a varint (Go 1.17+) or 2 bytes big-endian */
+};
+
+void go_rtype_layout(const char *go_version, int ptr_size, struct go_rtype_layout *out);
+
+/* tflagExtraStar: the name has a '*' of its own that is not the type's. */
+#define GO_TFLAG_EXTRA_STAR 0x2
+
+/*
+ * A runtime name (runtime/type.go name): a flags byte, then its length
+ * (varint or 2 bytes big-endian) and bytes. The header length in *hdr and
+ * the byte length in *len; -EINVAL when p (avail bytes) is too short for
+ * the header.
+ */
+int go_name_header(const uint8_t *p, size_t avail, bool varint, size_t *hdr, uint64_t *len);
