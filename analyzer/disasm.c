@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * Capstone does instruction lengths and validity; branch kinds and targets
- * are read from the instruction bytes, which is exact for the direct forms
- * Go emits and avoids capstone's slow detail mode.
+ * Disassembly of each function: its exits, calls and the stack-check
+ * prologue that gets the entry probe. Capstone gives instruction lengths
+ * and validity; what an instruction does (branch kinds, targets) comes
+ * from common/insn.c, the classifier goattach's byte checks use too, which
+ * is exact for the direct forms Go emits and avoids capstone's slow detail
+ * mode.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -11,27 +14,12 @@
 #include <capstone/capstone.h>
 
 #include "disasm.h"
+#include "insn.h"
 #include "log.h"
+#include "util.h"
 
 /* How many instructions from the entry may belong to the stack-check prologue. */
 #define PROLOGUE_MAX_INSNS 8
-
-enum branch_kind {
-	BR_OTHER = 0,
-	BR_RET,
-	BR_JMP,		/* direct, target known */
-	BR_JMP_INDIRECT,
-	BR_JCC,		/* direct conditional, target known */
-	BR_CALL,	/* direct, target known */
-};
-
-struct branch {
-	enum branch_kind kind;
-	uint64_t target;
-	enum ga_jcc_cond cond;	/* for BR_JCC: a stack-check condition, or NONE */
-};
-
-typedef void (*classify_fn)(const uint8_t *b, size_t len, uint64_t addr, struct branch *br);
 
 struct call_site {
 	uint64_t addr;
@@ -42,128 +30,12 @@ struct disasm {
 	csh cs;
 	cs_insn *insn;
 	enum ga_arch arch;
-	classify_fn classify;
 	/* scratch, reused across functions */
 	struct ga_exit *exits;
 	size_t exits_cap;
 	struct call_site *calls;
 	size_t calls_cap;
 };
-
-static size_t x86_skip_prefixes(const uint8_t *b, size_t len, bool is64)
-{
-	size_t i = 0;
-
-	while (i < len && (b[i] == 0x26 || b[i] == 0x2e || b[i] == 0x36 || b[i] == 0x3e ||
-			   b[i] == 0x64 || b[i] == 0x65 || b[i] == 0x66 || b[i] == 0x67 ||
-			   b[i] == 0xf0 || b[i] == 0xf2 || b[i] == 0xf3 ||
-			   (is64 && (b[i] & 0xf0) == 0x40)))
-		i++;
-	return i;
-}
-
-static void x86_classify(const uint8_t *b, size_t len, uint64_t addr, bool is64, struct branch *br)
-{
-	size_t i = x86_skip_prefixes(b, len, is64);
-	int64_t rel;
-	uint8_t op;
-
-	memset(br, 0, sizeof(*br));
-	if (i >= len)
-		return;
-	op = b[i];
-	if (op == 0xc3 || op == 0xc2) {
-		br->kind = BR_RET;
-		return;
-	}
-	if (op == 0xff && i + 1 < len) {
-		int reg = (b[i + 1] >> 3) & 7;
-
-		if (reg == 4 || reg == 5)
-			br->kind = BR_JMP_INDIRECT;
-		return;
-	}
-	if (op == 0xeb || (op >= 0x70 && op <= 0x7f) || (op >= 0xe0 && op <= 0xe3)) {
-		if (len < 2)
-			return;
-		rel = (int8_t)b[len - 1];
-	} else if (op == 0xe9 || op == 0xe8 ||
-		   (op == 0x0f && i + 1 < len && b[i + 1] >= 0x80 && b[i + 1] <= 0x8f)) {
-		if (len < 5)
-			return;
-		rel = (int32_t)read_uint(b + len - 4, 4);
-	} else {
-		return;
-	}
-	br->target = addr + len + rel;
-	if (!is64)
-		br->target &= 0xffffffffu;
-	if (op == 0xeb || op == 0xe9) {
-		br->kind = BR_JMP;
-	} else if (op == 0xe8) {
-		br->kind = BR_CALL;
-	} else {
-		uint8_t cc = op == 0x0f ? b[i + 1] & 0x0f : op & 0x0f;
-
-		br->kind = BR_JCC;
-		if (op >= 0xe0 && op <= 0xe3)
-			br->cond = GA_JCC_NONE;	/* loop/jcxz: never a stack check */
-		else if (cc == 0x6)
-			br->cond = GA_JCC_BE;
-		else if (cc == 0x2)
-			br->cond = GA_JCC_B;
-	}
-}
-
-static void amd64_classify(const uint8_t *b, size_t len, uint64_t addr, struct branch *br)
-{
-	x86_classify(b, len, addr, true, br);
-}
-
-static void i386_classify(const uint8_t *b, size_t len, uint64_t addr, struct branch *br)
-{
-	x86_classify(b, len, addr, false, br);
-}
-
-static int64_t sext(uint64_t v, int bits)
-{
-	return (int64_t)(v << (64 - bits)) >> (64 - bits);
-}
-
-/* A64 encodings from the Arm ARM, C4.1 (branches, exception generating and system). */
-static void arm64_classify(const uint8_t *b, size_t len, uint64_t addr, struct branch *br)
-{
-	uint32_t w;
-
-	memset(br, 0, sizeof(*br));
-	if (len != 4)
-		return;
-	w = (uint32_t)read_uint(b, 4);
-	if ((w & 0xfffffc1f) == 0xd65f0000) {			/* RET Xn */
-		br->kind = BR_RET;
-	} else if ((w & 0xfffffc1f) == 0xd61f0000) {		/* BR Xn */
-		br->kind = BR_JMP_INDIRECT;
-	} else if ((w & 0xfc000000) == 0x14000000) {		/* B imm26 */
-		br->kind = BR_JMP;
-		br->target = addr + sext(w & 0x3ffffff, 26) * 4;
-	} else if ((w & 0xfc000000) == 0x94000000) {		/* BL imm26 */
-		br->kind = BR_CALL;
-		br->target = addr + sext(w & 0x3ffffff, 26) * 4;
-	} else if ((w & 0xff000010) == 0x54000000) {		/* B.cond imm19 */
-		br->kind = BR_JCC;
-		br->target = addr + sext((w >> 5) & 0x7ffff, 19) * 4;
-		if ((w & 0xf) == 0x9)
-			br->cond = GA_JCC_LS;
-		else if ((w & 0xf) == 0x3)
-			br->cond = GA_JCC_LO;
-	} else if ((w & 0x7e000000) == 0x34000000) {		/* CBZ/CBNZ imm19 */
-		br->kind = BR_JCC;
-		br->target = addr + sext((w >> 5) & 0x7ffff, 19) * 4;
-	} else if ((w & 0x7e000000) == 0x36000000) {		/* TBZ/TBNZ imm14 */
-		br->kind = BR_JCC;
-		br->target = addr + sext((w >> 5) & 0x3fff, 14) * 4;
-	}
-}
 
 struct disasm *disasm__new(enum ga_arch arch)
 {
@@ -181,17 +53,14 @@ struct disasm *disasm__new(enum ga_arch arch)
 	case GA_ARCH_AMD64:
 		cs_arch = CS_ARCH_X86;
 		mode = CS_MODE_64;
-		d->classify = amd64_classify;
 		break;
 	case GA_ARCH_386:
 		cs_arch = CS_ARCH_X86;
 		mode = CS_MODE_32;
-		d->classify = i386_classify;
 		break;
 	case GA_ARCH_ARM64:
 		cs_arch = CS_ARCH_ARM64;
 		mode = CS_MODE_ARM;
-		d->classify = arm64_classify;
 		break;
 	default:
 		pr_warn("disasm: %s is not supported", ga_arch_name(arch));
@@ -228,24 +97,6 @@ void disasm__free(struct disasm *d)
 	free(d);
 }
 
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-	void *tmp;
-	size_t n;
-
-	if (need <= *cap)
-		return 0;
-	n = *cap ? *cap * 2 : 16;
-	while (n < need)
-		n *= 2;
-	tmp = realloc(*arr, n * elem);
-	if (!tmp)
-		return -ENOMEM;
-	*arr = tmp;
-	*cap = n;
-	return 0;
-}
-
 static bool is_morestack(const struct pclntab *tab, uint64_t addr)
 {
 	const struct pcln_func *fn = pclntab__func_at(tab, addr);
@@ -274,12 +125,12 @@ bool disasm__reaches(struct disasm *d, const uint8_t *code, size_t size, uint64_
 	while (left) {
 		const uint8_t *insn_bytes = p;
 		uint64_t insn_addr = addr;
-		struct branch br;
+		struct insn_branch br;
 
 		if (!cs_disasm_iter(d->cs, &p, &left, &addr, d->insn))
 			return false;
-		d->classify(insn_bytes, d->insn->size, insn_addr, &br);
-		if ((br.kind == BR_CALL || br.kind == BR_JMP) && br.target == target)
+		insn_classify(d->arch, insn_bytes, d->insn->size, insn_addr, &br);
+		if ((br.cls == INSN_CALL || br.cls == INSN_JMP) && br.target == target)
 			return true;
 	}
 	return false;
@@ -353,7 +204,7 @@ int disasm__spills(struct disasm *d, const uint8_t *code, size_t size, uint64_t 
 	const uint8_t *p;
 	size_t left, ninsn = 0;
 	uint64_t addr;
-	struct branch br;
+	struct insn_branch br;
 
 	*n = 0;
 	if (d->arch != GA_ARCH_AMD64)
@@ -363,8 +214,8 @@ int disasm__spills(struct disasm *d, const uint8_t *code, size_t size, uint64_t 
 	addr = entry + jcc_off;
 	if (jcc_off >= size || !cs_disasm_iter(d->cs, &p, &left, &addr, d->insn))
 		return -EINVAL;
-	d->classify(code + jcc_off, d->insn->size, entry + jcc_off, &br);
-	if (br.kind != BR_JCC || br.target < entry || br.target >= entry + size)
+	insn_classify(d->arch, code + jcc_off, d->insn->size, entry + jcc_off, &br);
+	if (br.cls != INSN_JCC || br.target < entry || br.target >= entry + size)
 		return -EINVAL;
 	/* the morestack block: spills, then the call */
 	p = code + (br.target - entry);
@@ -377,8 +228,8 @@ int disasm__spills(struct disasm *d, const uint8_t *code, size_t size, uint64_t 
 
 		if (!cs_disasm_iter(d->cs, &p, &left, &addr, d->insn))
 			return -EINVAL;
-		d->classify(ib, d->insn->size, ia, &br);
-		if (br.kind == BR_CALL)
+		insn_classify(d->arch, ib, d->insn->size, ia, &br);
+		if (br.cls == INSN_CALL)
 			return 0;
 		if (x86_spill(ib, d->insn->size, &sp) && *n < max)
 			out[(*n)++] = sp;
@@ -392,14 +243,64 @@ struct prologue_jcc {
 	uint64_t target;
 };
 
-int disasm__func(struct disasm *d, const uint8_t *code, size_t size, const struct pclntab *tab,
-		 struct ga_func *f)
-{
+/* What one pass over a function's code found. */
+struct func_scan {
+	size_t nexits, ncalls, njcc, ninsn;
 	struct prologue_jcc jccs[PROLOGUE_MAX_INSNS];
+	bool indirect;
+};
+
+/* Record what a branch means for f: an exit, a call, a candidate stack check. */
+static int note_branch(struct disasm *d, const struct ga_func *f, uint64_t end,
+		       const uint8_t *bytes, size_t len, uint64_t addr,
+		       const struct insn_branch *br, struct func_scan *sc)
+{
+	int err;
+
+	switch (br->cls) {
+	case INSN_RET:
+	case INSN_JMP:
+		if (br->cls == INSN_JMP && br->target >= f->entry && br->target < end)
+			return 0;	/* a jump inside the function */
+		err = ga_ensure_mem((void **)&d->exits, &d->exits_cap, sc->nexits + 1, sizeof(*d->exits));
+		if (err)
+			return err;
+		d->exits[sc->nexits] = (struct ga_exit){
+			.offset = addr - f->entry,
+			.kind = br->cls == INSN_RET ? GA_EXIT_RET : GA_EXIT_TAILCALL,
+			.target = br->cls == INSN_RET ? 0 : br->target,
+			.insn_len = len,
+		};
+		memcpy(d->exits[sc->nexits].insn, bytes, len);
+		sc->nexits++;
+		return 0;
+	case INSN_JMP_INDIRECT:
+		sc->indirect = true;
+		return 0;
+	case INSN_CALL:
+		err = ga_ensure_mem((void **)&d->calls, &d->calls_cap, sc->ncalls + 1, sizeof(*d->calls));
+		if (err)
+			return err;
+		d->calls[sc->ncalls++] = (struct call_site){ .addr = addr, .target = br->target };
+		return 0;
+	case INSN_JCC:
+		if (sc->ninsn <= PROLOGUE_MAX_INSNS && br->cond != GA_JCC_NONE)
+			sc->jccs[sc->njcc++] = (struct prologue_jcc){
+				.offset = addr - f->entry, .cond = br->cond, .target = br->target,
+			};
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* Decode every instruction of f once; f->decode_status says how far it got. */
+static int scan_code(struct disasm *d, const uint8_t *code, size_t size, struct ga_func *f,
+		     struct func_scan *sc)
+{
 	const uint8_t *p = code;
-	size_t left = size, nexits = 0, ncalls = 0, njcc = 0, ninsn = 0, i, j, pad = 0;
+	size_t left = size, pad = 0;
 	uint64_t addr = f->entry, end = f->entry + size;
-	bool indirect = false;
 	int err;
 
 	/*
@@ -417,8 +318,7 @@ int disasm__func(struct disasm *d, const uint8_t *code, size_t size, const struc
 	while (left) {
 		const uint8_t *insn_bytes = p;
 		uint64_t insn_addr = addr;
-		struct branch br;
-		size_t len;
+		struct insn_branch br;
 
 		if (!cs_disasm_iter(d->cs, &p, &left, &addr, d->insn)) {
 			if (pad) {
@@ -435,11 +335,11 @@ int disasm__func(struct disasm *d, const uint8_t *code, size_t size, const struc
 			 * function: step over it.
 			 */
 			if (d->arch == GA_ARCH_ARM64 && left >= 4 &&
-			    (read_uint(p, 4) & 0x1c000000) != 0x14000000) {
+			    (ga_read_le(p, 4) & 0x1c000000) != 0x14000000) {
 				p += 4;
 				left -= 4;
 				addr += 4;
-				ninsn++;
+				sc->ninsn++;
 				continue;
 			}
 			f->decode_status = GA_DECODE_BAD;
@@ -447,74 +347,51 @@ int disasm__func(struct disasm *d, const uint8_t *code, size_t size, const struc
 				 (unsigned long long)(insn_addr - f->entry));
 			break;
 		}
-		len = d->insn->size;
-		d->classify(insn_bytes, len, insn_addr, &br);
-		ninsn++;
-		switch (br.kind) {
-		case BR_RET:
-		case BR_JMP:
-			if (br.kind == BR_JMP && br.target >= f->entry && br.target < end)
-				break;	/* a jump inside the function */
-			err = grow((void **)&d->exits, &d->exits_cap, nexits + 1, sizeof(*d->exits));
-			if (err)
-				return err;
-			d->exits[nexits] = (struct ga_exit){
-				.offset = insn_addr - f->entry,
-				.kind = br.kind == BR_RET ? GA_EXIT_RET : GA_EXIT_TAILCALL,
-				.target = br.kind == BR_RET ? 0 : br.target,
-				.insn_len = len,
-			};
-			memcpy(d->exits[nexits].insn, insn_bytes, len);
-			nexits++;
-			break;
-		case BR_JMP_INDIRECT:
-			indirect = true;
-			break;
-		case BR_CALL:
-			err = grow((void **)&d->calls, &d->calls_cap, ncalls + 1, sizeof(*d->calls));
-			if (err)
-				return err;
-			d->calls[ncalls++] = (struct call_site){ .addr = insn_addr, .target = br.target };
-			break;
-		case BR_JCC:
-			if (ninsn <= PROLOGUE_MAX_INSNS && br.cond != GA_JCC_NONE)
-				jccs[njcc++] = (struct prologue_jcc){
-					.offset = insn_addr - f->entry, .cond = br.cond, .target = br.target,
-				};
-			break;
-		default:
-			break;
-		}
+		insn_classify(d->arch, insn_bytes, d->insn->size, insn_addr, &br);
+		sc->ninsn++;
+		err = note_branch(d, f, end, insn_bytes, d->insn->size, insn_addr, &br, sc);
+		if (err)
+			return err;
 	}
-	if (indirect && f->decode_status == GA_DECODE_OK)
+	if (sc->indirect && f->decode_status == GA_DECODE_OK)
 		f->decode_status = GA_DECODE_INDIRECT;
+	return 0;
+}
 
-	/*
-	 * The stack check: a branch near the entry to a block whose first call
-	 * is runtime.morestack*, which then jumps back to the entry. A probe on
-	 * the last such branch is passed exactly once per call without being
-	 * taken, and the kernel emulates it instead of single-stepping.
-	 */
+/*
+ * The stack check: a branch near the entry to a block whose first call
+ * is runtime.morestack*, which then jumps back to the entry. A probe on
+ * the last such branch is passed exactly once per call without being
+ * taken, and the kernel emulates it instead of single-stepping.
+ */
+static void choose_entry_probe(struct disasm *d, const uint8_t *code, size_t size,
+			       const struct pclntab *tab, const struct func_scan *sc,
+			       struct ga_func *f)
+{
+	uint64_t end = f->entry + size;
+	size_t i, j;
+
 	f->entry_probe_offset = 0;
 	f->entry_kind = GA_ENTRY_RAW;
 	f->entry_jcc = GA_JCC_NONE;
-	for (i = njcc; i-- > 0;) {
+	for (i = sc->njcc; i-- > 0;) {
+		const struct prologue_jcc *jcc = &sc->jccs[i];
 		size_t first_call = 0;
 		bool found = false;
 
-		if (jccs[i].target < f->entry || jccs[i].target >= end)
+		if (jcc->target < f->entry || jcc->target >= end)
 			continue;
-		for (j = 0; j < ncalls; j++) {
-			if (d->calls[j].addr >= jccs[i].target &&
+		for (j = 0; j < sc->ncalls; j++) {
+			if (d->calls[j].addr >= jcc->target &&
 			    (!found || d->calls[j].addr < d->calls[first_call].addr)) {
 				first_call = j;
 				found = true;
 			}
 		}
 		if (found && is_morestack(tab, d->calls[first_call].target)) {
-			f->entry_probe_offset = jccs[i].offset;
+			f->entry_probe_offset = jcc->offset;
 			f->entry_kind = GA_ENTRY_JCC;
-			f->entry_jcc = jccs[i].cond;
+			f->entry_jcc = jcc->cond;
 			break;
 		}
 	}
@@ -528,11 +405,23 @@ int disasm__func(struct disasm *d, const uint8_t *code, size_t size, const struc
 			memcpy(f->entry_insn, d->insn->bytes, d->insn->size);
 		}
 	}
+}
 
-	f->exits = calloc(nexits ? nexits : 1, sizeof(*f->exits));
+int disasm__func(struct disasm *d, const uint8_t *code, size_t size, const struct pclntab *tab,
+		 struct ga_func *f)
+{
+	struct func_scan sc = {};
+	size_t i;
+	int err;
+
+	err = scan_code(d, code, size, f, &sc);
+	if (err)
+		return err;
+	choose_entry_probe(d, code, size, tab, &sc, f);
+	f->exits = calloc(sc.nexits ? sc.nexits : 1, sizeof(*f->exits));
 	if (!f->exits)
 		return -ENOMEM;
-	for (i = 0; i < nexits; i++) {
+	for (i = 0; i < sc.nexits; i++) {
 		f->exits[i] = d->exits[i];
 		if (f->exits[i].kind == GA_EXIT_TAILCALL) {
 			const struct pcln_func *t = pclntab__func_at(tab, f->exits[i].target);
@@ -541,6 +430,6 @@ int disasm__func(struct disasm *d, const uint8_t *code, size_t size, const struc
 				f->exits[i].target_name = strdup(t->name);
 		}
 	}
-	f->nexits = nexits;
+	f->nexits = sc.nexits;
 	return 0;
 }

@@ -15,6 +15,10 @@ struct disasm;
 struct disasm *disasm__new(enum ga_arch arch);
 void disasm__free(struct disasm *d);
 
+/* True if code (at entry) calls or jumps to target directly. */
+bool disasm__reaches(struct disasm *d, const uint8_t *code, size_t size, uint64_t entry,
+		     uint64_t target);
+
 /*
  * Decode code[0..size) at virtual address f->entry and fill f->exits,
  * f->nexits, the entry probe (offset, kind, condition, bytes) and
@@ -22,10 +26,6 @@ void disasm__free(struct disasm *d);
  * Returns 0 (also for a function that does not decode: its status says so)
  * or a negative errno on allocation failure.
  */
-/* True if code (at entry) calls or jumps to target directly. */
-bool disasm__reaches(struct disasm *d, const uint8_t *code, size_t size, uint64_t entry,
-		     uint64_t target);
-
 int disasm__func(struct disasm *d, const uint8_t *code, size_t size, const struct pclntab *tab,
 		 struct ga_func *f);
 

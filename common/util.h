@@ -3,6 +3,7 @@
 #pragma once
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "model.h"
@@ -36,4 +37,15 @@ static inline int ga_ensure_mem(void **arr, size_t *cap, size_t need, size_t ele
 static inline int ga_ptr_size(enum ga_arch arch)
 {
 	return arch == GA_ARCH_386 ? 4 : 8;
+}
+
+/* A little-endian unsigned value of n bytes (1..8) at p. */
+static inline uint64_t ga_read_le(const uint8_t *p, int n)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = n - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
 }
