@@ -63,19 +63,19 @@ static char *read_varint_string(const uint8_t **p, const uint8_t *end, size_t *o
 }
 
 /* A Go string header {data, len} at vaddr. */
-static char *read_go_string(const struct gbin *bin, uint64_t hdr_vaddr, size_t *out_len)
+static char *read_go_string(const struct elfimg *bin, uint64_t hdr_vaddr, size_t *out_len)
 {
-	int ps = gbin__ptr_size(bin);
-	const uint8_t *hdr = gbin__vaddr_ptr(bin, hdr_vaddr, 2 * ps), *str;
+	int ps = elfimg__ptr_size(bin);
+	const uint8_t *hdr = elfimg__vaddr_ptr(bin, hdr_vaddr, 2 * ps), *str;
 	uint64_t data, len;
 
 	if (!hdr)
 		return NULL;
-	data = read_uint(hdr, ps);
-	len = read_uint(hdr + ps, ps);
+	data = ga_read_le(hdr, ps);
+	len = ga_read_le(hdr + ps, ps);
 	if (len > 1 << 20)
 		return NULL;
-	str = gbin__vaddr_ptr(bin, data, len);
+	str = elfimg__vaddr_ptr(bin, data, len);
 	if (out_len)
 		*out_len = len;
 	return str ? dup_bytes(str, len) : NULL;
@@ -182,15 +182,15 @@ static void parse_mod_info(struct ga_build *b)
  * Without section headers: the linker puts the blob first in the writable
  * data, 16-byte aligned; debug/buildinfo searches the first 64 KiB there.
  */
-static bool scan_for_blob(const struct gbin *bin, const uint8_t **start, const uint8_t **end)
+static bool scan_for_blob(const struct elfimg *bin, const uint8_t **start, const uint8_t **end)
 {
-	size_t i, nseg = gbin__nsegments(bin);
+	size_t i, nseg = elfimg__nsegments(bin);
 
 	for (i = 0; i < nseg; i++) {
-		struct gbin_segment seg;
+		struct elfimg_segment seg;
 		uint64_t off, lim;
 
-		gbin__segment(bin, i, &seg);
+		elfimg__segment(bin, i, &seg);
 		if (!seg.write)
 			continue;
 		lim = seg.filesz < 65536 ? seg.filesz : 65536;
@@ -224,25 +224,25 @@ static bool looks_like_go_version(const uint8_t *p, size_t n)
  * No build info and no symbols: runtime.buildVersion is still a Go string
  * header {ptr, len} in the writable data, pointing at the version text.
  */
-static char *scan_for_version_string(const struct gbin *bin)
+static char *scan_for_version_string(const struct elfimg *bin)
 {
-	size_t i, nseg = gbin__nsegments(bin);
-	int ps = gbin__ptr_size(bin);
+	size_t i, nseg = elfimg__nsegments(bin);
+	int ps = elfimg__ptr_size(bin);
 
 	for (i = 0; i < nseg; i++) {
-		struct gbin_segment seg;
+		struct elfimg_segment seg;
 		uint64_t off;
 
-		gbin__segment(bin, i, &seg);
+		elfimg__segment(bin, i, &seg);
 		if (!seg.write)
 			continue;
 		for (off = 0; off + 2 * ps <= seg.filesz; off += ps) {
-			uint64_t ptr = read_uint(seg.data + off, ps), len = read_uint(seg.data + off + ps, ps);
+			uint64_t ptr = ga_read_le(seg.data + off, ps), len = ga_read_le(seg.data + off + ps, ps);
 			const uint8_t *str;
 
 			if (len < 5 || len > 64 || ptr < 4096)
 				continue;
-			str = gbin__vaddr_ptr(bin, ptr, len);
+			str = elfimg__vaddr_ptr(bin, ptr, len);
 			if (str && looks_like_go_version(str, len))
 				return dup_bytes(str, len);
 		}
@@ -250,19 +250,19 @@ static char *scan_for_version_string(const struct gbin *bin)
 	return NULL;
 }
 
-int buildinfo_read(const struct gbin *bin, struct ga_build *b)
+int buildinfo_read(const struct elfimg *bin, struct ga_build *b)
 {
-	struct gbin_section sec;
+	struct elfimg_section sec;
 	const uint8_t *p = NULL, *end = NULL;
 	uint64_t addr, size;
 	size_t mod_len = 0;
 	int ps;
 
-	if (!gbin__section(bin, ".go.buildinfo", &sec) && sec.data &&
+	if (!elfimg__section(bin, ".go.buildinfo", &sec) && sec.data &&
 	    sec.size >= BUILDINFO_HDR_LEN && !memcmp(sec.data, BUILDINFO_MAGIC, BUILDINFO_MAGIC_LEN)) {
 		p = sec.data;
 		end = sec.data + sec.size;
-	} else if (!gbin__has_sections(bin)) {
+	} else if (!elfimg__has_sections(bin)) {
 		scan_for_blob(bin, &p, &end);
 	}
 	if (p) {
@@ -273,15 +273,15 @@ int buildinfo_read(const struct gbin *bin, struct ga_build *b)
 			b->go_version = read_varint_string(&q, end, NULL);
 			b->mod_info = read_varint_string(&q, end, &mod_len);
 		} else if (ps == 4 || ps == 8) {
-			b->go_version = read_go_string(bin, read_uint(p + 16, ps), NULL);
-			b->mod_info = read_go_string(bin, read_uint(p + 16 + ps, ps), &mod_len);
+			b->go_version = read_go_string(bin, ga_read_le(p + 16, ps), NULL);
+			b->mod_info = read_go_string(bin, ga_read_le(p + 16 + ps, ps), &mod_len);
 		}
 		unframe_mod_info(b->mod_info, b->mod_info ? mod_len : 0);
 		parse_mod_info(b);
 	}
 	/* Release binaries may lack build info; the runtime keeps its version. */
 	if ((!b->go_version || !b->go_version[0]) &&
-	    !gbin__symbol(bin, "runtime.buildVersion", &addr, &size)) {
+	    !elfimg__symbol(bin, "runtime.buildVersion", &addr, &size)) {
 		free(b->go_version);
 		b->go_version = read_go_string(bin, addr, NULL);
 	}
@@ -290,7 +290,7 @@ int buildinfo_read(const struct gbin *bin, struct ga_build *b)
 		b->go_version = scan_for_version_string(bin);
 		if (b->go_version)
 			pr_info("buildinfo: no build info in '%s'; Go version %s from runtime.buildVersion",
-				gbin__path(bin), b->go_version);
+				elfimg__path(bin), b->go_version);
 	}
 	return b->go_version ? 0 : -ENOENT;
 }

@@ -2,7 +2,7 @@
 /* Go version and module info from .go.buildinfo (or runtime.buildVersion). */
 #pragma once
 
-#include "goelf.h"
+#include "elfimg.h"
 #include "model.h"
 
 /*
@@ -10,5 +10,5 @@
  * settings). Returns 0 when a Go version was found, -ENOENT when the binary
  * has neither build info nor a runtime.buildVersion symbol.
  */
-int buildinfo_read(const struct gbin *bin, struct ga_build *b);
+int buildinfo_read(const struct elfimg *bin, struct ga_build *b);
 

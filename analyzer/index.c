@@ -15,7 +15,7 @@
 #include "disasm.h"
 #include "dwarf.h"
 #include "goruntime.h"
-#include "goelf.h"
+#include "elfimg.h"
 #include "index.h"
 #include "log.h"
 #include "pclntab.h"
@@ -26,7 +26,7 @@
 
 struct indexer {
 	char *path;
-	struct gbin *bin;
+	struct elfimg *bin;
 	struct ga_binid id;
 };
 
@@ -42,14 +42,14 @@ struct indexer *indexer__open(const char *path)
 		return NULL;
 	}
 	ix->path = strdup(path);
-	ix->bin = gbin__open(path);
+	ix->bin = elfimg__open(path);
 	if (!ix->bin || !ix->path) {
 		err = ix->bin ? ENOMEM : errno;
 		indexer__free(ix);
 		errno = err;
 		return NULL;
 	}
-	data = gbin__data(ix->bin, &size);
+	data = elfimg__data(ix->bin, &size);
 	err = binid_from_mapped(path, data, size, &ix->id);
 	if (err) {
 		indexer__free(ix);
@@ -63,7 +63,7 @@ void indexer__free(struct indexer *ix)
 {
 	if (!ix)
 		return;
-	gbin__free(ix->bin);
+	elfimg__free(ix->bin);
 	free(ix->path);
 	free(ix);
 }
@@ -176,13 +176,13 @@ static int cmp_u64(const void *a, const void *b)
  * Go 1.17 and 1.18 tables have no assembly flag; their .symtab, when kept,
  * names the ABI0 half of each pair "name.abi0".
  */
-static int mark_abi0_symbols(const struct gbin *bin, struct ga_func *funcs, size_t n)
+static int mark_abi0_symbols(const struct elfimg *bin, struct ga_func *funcs, size_t n)
 {
 	struct addr_set set = {};
 	size_t i;
 	int err;
 
-	err = gbin__for_each_symbol(bin, collect_abi0, &set);
+	err = elfimg__for_each_symbol(bin, collect_abi0, &set);
 	if (err || !set.n) {
 		free(set.addrs);
 		return err;
@@ -236,7 +236,7 @@ static int take_shape_name(const char *name, uint64_t addr, void *ctx)
 	return 0;
 }
 
-static int expand_shape_names(const struct gbin *bin, struct ga_func *funcs, size_t n)
+static int expand_shape_names(const struct elfimg *bin, struct ga_func *funcs, size_t n)
 {
 	struct shape_names sn = {};
 	size_t i;
@@ -248,7 +248,7 @@ static int expand_shape_names(const struct gbin *bin, struct ga_func *funcs, siz
 	for (i = 0; i < n; i++)	/* funcs are in entry order */
 		if (strstr(funcs[i].name, "[...]"))
 			sn.funcs[sn.n++] = &funcs[i];
-	err = sn.n ? gbin__for_each_symbol(bin, take_shape_name, &sn) : 0;
+	err = sn.n ? elfimg__for_each_symbol(bin, take_shape_name, &sn) : 0;
 	free(sn.funcs);
 	return err;
 }
@@ -295,10 +295,10 @@ static int cmp_func_name(const void *a, const void *b)
 }
 
 /* Does f call or jump to target? */
-static bool reaches(const struct gbin *bin, struct disasm *d, const struct ga_func *f,
+static bool reaches(const struct elfimg *bin, struct disasm *d, const struct ga_func *f,
 		    uint64_t target)
 {
-	const uint8_t *code = gbin__vaddr_ptr(bin, f->entry, f->size);
+	const uint8_t *code = elfimg__vaddr_ptr(bin, f->entry, f->size);
 
 	return code && disasm__reaches(d, code, f->size, f->entry, target);
 }
@@ -309,7 +309,7 @@ static bool reaches(const struct gbin *bin, struct disasm *d, const struct ga_fu
  * or a Go function and the ABI0 wrapper assembly callers reach. The wrapper
  * forwards to its namesake; it takes the other ABI.
  */
-static int mark_abi_wrappers(const struct gbin *bin, enum ga_arch arch, struct ga_func *funcs,
+static int mark_abi_wrappers(const struct elfimg *bin, enum ga_arch arch, struct ga_func *funcs,
 			     size_t n)
 {
 	struct ga_func **by_name;
@@ -531,7 +531,7 @@ static struct gotype dict_type = { .kind = GA_KIND_PTR, .name = "*runtime.dictio
 #define ARGINFO_MAX_ARGS 10
 #define ARGINFO_MAX_WORDS 16
 
-static int params_from_arginfo(const struct gbin *bin, const struct pclntab *tab, size_t idx,
+static int params_from_arginfo(const struct elfimg *bin, const struct pclntab *tab, size_t idx,
 			       enum ga_arch arch, struct disasm *dis, struct ga_func *f)
 {
 	struct ga_spill spills[32];
@@ -545,12 +545,12 @@ static int params_from_arginfo(const struct gbin *bin, const struct pclntab *tab
 
 	if (pclntab__funcdata(tab, idx, FUNCDATA_ARGINFO, &addr))
 		return 0;
-	for (len = ARGINFO_MAX_LEN; len && !(p = gbin__vaddr_ptr(bin, addr, len)); len--)
+	for (len = ARGINFO_MAX_LEN; len && !(p = elfimg__vaddr_ptr(bin, addr, len)); len--)
 		;
 	if (!p)
 		return 0;
 	if (f->abi == GA_ABI_INTERNAL) {
-		const uint8_t *code = gbin__vaddr_ptr(bin, f->entry, f->size);
+		const uint8_t *code = elfimg__vaddr_ptr(bin, f->entry, f->size);
 
 		/* no morestack block, no way to tell registers: leave it to --sig */
 		if (f->entry_kind != GA_ENTRY_JCC || !code ||
@@ -699,7 +699,7 @@ static void show_progress(size_t done, size_t total, bool tty)
 
 
 struct disasm_job {
-	const struct gbin *bin;
+	const struct elfimg *bin;
 	const struct pclntab *tab;
 	struct ga_func *funcs;
 	enum ga_arch arch;
@@ -800,11 +800,11 @@ static int disasm_one(struct disasm_job *job, struct disasm *d, size_t i)
 {
 	const struct pcln_func *pf = &job->tab->funcs[i];
 	struct ga_func *f = &job->funcs[i];
-	const uint8_t *code = gbin__vaddr_ptr(job->bin, f->entry, f->size);
+	const uint8_t *code = elfimg__vaddr_ptr(job->bin, f->entry, f->size);
 	int err;
 
-	if (gbin__vaddr_to_off(job->bin, f->entry, &f->file_off) || !code ||
-	    !gbin__vaddr_is_exec(job->bin, f->entry)) {
+	if (elfimg__vaddr_to_off(job->bin, f->entry, &f->file_off) || !code ||
+	    !elfimg__vaddr_is_exec(job->bin, f->entry)) {
 		pr_warn("index: function %s at 0x%llx is not in the file's code; skipped", pf->name,
 			(unsigned long long)f->entry);
 		f->decode_status = GA_DECODE_BAD;
@@ -849,7 +849,7 @@ static void *disasm_worker(void *arg)
 			}
 		}
 		if (i > first)
-			gbin__release(job->bin, job->funcs[first].entry,
+			elfimg__release(job->bin, job->funcs[first].entry,
 				      job->funcs[i - 1].entry + job->funcs[i - 1].size - job->funcs[first].entry);
 		chunk_finished(job, first / INDEX_CHUNK);
 		done = atomic_fetch_add(&job->done, i - first) + (i - first);
@@ -864,7 +864,7 @@ static void *disasm_worker(void *arg)
 	return NULL;
 }
 
-static int index_funcs(const struct gbin *bin, const struct pclntab *tab, struct gdwarf *dw,
+static int index_funcs(const struct elfimg *bin, const struct pclntab *tab, struct gdwarf *dw,
 		       struct gadb_writer *writer, struct index_result *res)
 {
 	struct ga_build *b = &res->build;
@@ -1048,9 +1048,9 @@ int indexer__run(struct indexer *ix, struct gadb_writer *writer, struct index_re
 	struct pclntab *tab = NULL;
 	struct ga_build *b = &res->build;
 	const struct ga_binid *id = &ix->id;
-	const struct gbin *bin = ix->bin;
+	const struct elfimg *bin = ix->bin;
 	const char *path = ix->path;
-	struct gbin_section sec;
+	struct elfimg_section sec;
 	int err;
 
 	memset(res, 0, sizeof(*res));
@@ -1063,11 +1063,11 @@ int indexer__run(struct indexer *ix, struct gadb_writer *writer, struct index_re
 		b->path = strdup(path);
 	b->go_build_id = id->go_build_id[0] ? strdup(id->go_build_id) : NULL;
 	b->gnu_build_id = id->gnu_build_id[0] ? strdup(id->gnu_build_id) : NULL;
-	b->arch = gbin__arch(bin);
-	b->pie = gbin__is_pie(bin);
-	b->stripped = !gbin__has_symtab(bin);
-	b->has_dwarf = !gbin__section(bin, ".debug_info", &sec) ||
-		       !gbin__section(bin, ".zdebug_info", &sec);
+	b->arch = elfimg__arch(bin);
+	b->pie = elfimg__is_pie(bin);
+	b->stripped = !elfimg__has_symtab(bin);
+	b->has_dwarf = !elfimg__section(bin, ".debug_info", &sec) ||
+		       !elfimg__section(bin, ".zdebug_info", &sec);
 
 	tab = pclntab__open(bin);
 	if (!tab) {
@@ -1081,7 +1081,7 @@ int indexer__run(struct indexer *ix, struct gadb_writer *writer, struct index_re
 	b->text_start = tab->text_start;
 	b->default_abi = default_abi(b->arch, b->go_version, tab->format);
 	/* cgo binaries are dynamically linked unless built otherwise; build info says for sure. */
-	if (!b->mod_info && gbin__is_dynamic(bin))
+	if (!b->mod_info && elfimg__is_dynamic(bin))
 		b->cgo = true;
 
 	if (b->has_dwarf) {

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "report.h"
 #include "sig.h"
+#include "util.h"
 #include "version.h"
 
 static struct {
@@ -515,7 +516,7 @@ static int do_annotate(int argc, char **argv)
 		err = -ENOENT;
 		goto out;
 	}
-	sig = gosig__parse(env.sig, b.arch == GA_ARCH_386 ? 4 : 8, msg, sizeof(msg));
+	sig = gosig__parse(env.sig, ga_ptr_size(b.arch), msg, sizeof(msg));
 	if (!sig) {
 		pr_warn("annotate: bad --sig '%s': %s", env.sig, msg);
 		err = -EINVAL;
@@ -585,7 +586,7 @@ static const struct cmd cmds[] = {
 	{ "help", do_help, "help [COMMAND]", "Show this help." },
 };
 
-#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+#define NCMDS ARRAY_SIZE(cmds)
 
 static void usage(FILE *out)
 {

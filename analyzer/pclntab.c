@@ -24,7 +24,7 @@
 #define PCLN_MAX_FUNCS (16u << 20)
 
 struct pcln_reader {
-	const struct gbin *bin;
+	const struct elfimg *bin;
 	const uint8_t *base;
 	uint64_t size;
 	uint64_t addr;		/* virtual address of base, 0 if unknown */
@@ -55,7 +55,7 @@ static bool magic_ok(const uint8_t *p, uint64_t avail)
 
 	if (avail < 16)
 		return false;
-	magic = (uint32_t)read_uint(p, 4);
+	magic = (uint32_t)ga_read_le(p, 4);
 	if (magic != PCLN_MAGIC_12 && magic != PCLN_MAGIC_116 && magic != PCLN_MAGIC_118 &&
 	    magic != PCLN_MAGIC_120)
 		return false;
@@ -63,16 +63,16 @@ static bool magic_ok(const uint8_t *p, uint64_t avail)
 	       (p[7] == 4 || p[7] == 8);
 }
 
-static int find_table(const struct gbin *bin, struct pcln_reader *r)
+static int find_table(const struct elfimg *bin, struct pcln_reader *r)
 {
 	static const char *const names[] = { ".gopclntab", ".data.rel.ro.gopclntab" };
-	struct gbin_section sec;
+	struct elfimg_section sec;
 	uint64_t addr, size;
 	size_t i;
 
 	r->bin = bin;
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!gbin__section(bin, names[i], &sec) && sec.data && magic_ok(sec.data, sec.size)) {
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (!elfimg__section(bin, names[i], &sec) && sec.data && magic_ok(sec.data, sec.size)) {
 			r->base = sec.data;
 			r->size = sec.size;
 			r->addr = sec.addr;
@@ -80,11 +80,11 @@ static int find_table(const struct gbin *bin, struct pcln_reader *r)
 		}
 	}
 	/* PIE and externally linked binaries: the linker's symbols still say where. */
-	if (!gbin__symbol(bin, "runtime.pclntab", &addr, &size) ||
-	    !gbin__symbol(bin, "runtime.pcheader", &addr, &size)) {
-		struct gbin_section s;
+	if (!elfimg__symbol(bin, "runtime.pclntab", &addr, &size) ||
+	    !elfimg__symbol(bin, "runtime.pcheader", &addr, &size)) {
+		struct elfimg_section s;
 
-		if (!gbin__section_at(bin, addr, &s) && s.data) {
+		if (!elfimg__section_at(bin, addr, &s) && s.data) {
 			uint64_t avail = s.size - (addr - s.addr);
 
 			if (size == 0 || size > avail)
@@ -107,15 +107,15 @@ static int parse_table(struct pclntab *tab, const struct pcln_reader *r);
  * stripped, or a re-linked binary): look for the header by its magic in the
  * read-only data and keep the first candidate that parses.
  */
-static struct pclntab *scan_for_table(const struct gbin *bin, struct pcln_reader *out)
+static struct pclntab *scan_for_table(const struct elfimg *bin, struct pcln_reader *out)
 {
-	size_t i, nseg = gbin__nsegments(bin);
+	size_t i, nseg = elfimg__nsegments(bin);
 
 	for (i = 0; i < nseg; i++) {
-		struct gbin_segment seg;
+		struct elfimg_segment seg;
 		uint64_t off;
 
-		gbin__segment(bin, i, &seg);
+		elfimg__segment(bin, i, &seg);
 		if (seg.exec && nseg > 1)
 			continue;	/* Go keeps the table in a data segment */
 		for (off = 0; off + 16 <= seg.filesz; off += 4) {
@@ -125,7 +125,7 @@ static struct pclntab *scan_for_table(const struct gbin *bin, struct pcln_reader
 			};
 			struct pclntab *tab;
 
-			if (!magic_ok(r.base, r.size) || r.base[7] != gbin__ptr_size(bin))
+			if (!magic_ok(r.base, r.size) || r.base[7] != elfimg__ptr_size(bin))
 				continue;
 			tab = calloc(1, sizeof(*tab));
 			if (!tab)
@@ -151,24 +151,24 @@ static struct pclntab *scan_for_table(const struct gbin *bin, struct pcln_reader
 #define MD_WORD_TEXT 22
 #define MD_WORDS_MAX 48
 
-static const uint8_t *moduledata_find_at(const struct gbin *bin, uint64_t pchdr_addr, int ps,
+static const uint8_t *moduledata_find_at(const struct elfimg *bin, uint64_t pchdr_addr, int ps,
 					 int word, uint64_t want)
 {
-	size_t i, nseg = gbin__nsegments(bin);
+	size_t i, nseg = elfimg__nsegments(bin);
 
 	if (!pchdr_addr)
 		return NULL;
 	for (i = 0; i < nseg; i++) {
-		struct gbin_segment seg;
+		struct elfimg_segment seg;
 		uint64_t off;
 
-		gbin__segment(bin, i, &seg);
+		elfimg__segment(bin, i, &seg);
 		if (seg.exec)
 			continue;
 		for (off = 0; off + MD_WORDS_MAX * ps <= seg.filesz; off += ps) {
 			const uint8_t *md = seg.data + off;
 
-			if (read_uint(md, ps) == pchdr_addr && read_uint(md + word * ps, ps) == want)
+			if (ga_read_le(md, ps) == pchdr_addr && ga_read_le(md + word * ps, ps) == want)
 				return md;
 		}
 	}
@@ -176,7 +176,7 @@ static const uint8_t *moduledata_find_at(const struct gbin *bin, uint64_t pchdr_
 }
 
 /* Go 1.16+: pcHeader pointer, then funcnametab's data pointer. */
-static const uint8_t *moduledata_find(const struct gbin *bin, uint64_t pchdr_addr, int ps,
+static const uint8_t *moduledata_find(const struct elfimg *bin, uint64_t pchdr_addr, int ps,
 				      uint64_t nameoff_base)
 {
 	return moduledata_find_at(bin, pchdr_addr, ps, 1, pchdr_addr + nameoff_base);
@@ -190,9 +190,9 @@ static int moduledata_text(const struct pcln_reader *r, int ps, uint64_t nameoff
 
 	if (!md)
 		return -ENOENT;
-	minpc = read_uint(md + MD_WORD_MINPC * ps, ps);
-	t = read_uint(md + MD_WORD_TEXT * ps, ps);
-	if (!t || t + first_entryoff != minpc || !gbin__vaddr_is_exec(r->bin, t))
+	minpc = ga_read_le(md + MD_WORD_MINPC * ps, ps);
+	t = ga_read_le(md + MD_WORD_TEXT * ps, ps);
+	if (!t || t + first_entryoff != minpc || !elfimg__vaddr_is_exec(r->bin, t))
 		return -ENOENT;
 	*text = t;
 	return 0;
@@ -208,7 +208,7 @@ static int add_func(struct pclntab *tab, size_t i, uint64_t entry, uint64_t end,
 	f->end = end;
 	f->name = name;
 	f->func_off = fn - tab->base;
-	f->args = (int32_t)read_uint(fn + args_off, 4);
+	f->args = (int32_t)ga_read_le(fn + args_off, 4);
 	if ((uint64_t)id_off + 2 <= fn_avail) {
 		f->func_id = fn[id_off];
 		f->flag = fn[id_off + 1];
@@ -227,32 +227,32 @@ static int parse_118(struct pclntab *tab, const struct pcln_reader *r, bool v120
 
 	if (!pcln_has(r, 0, hdr_len))
 		return -EINVAL;
-	nfunc = read_uint(r->base + 8, ps);
-	tab->text_start = read_uint(r->base + 8 + 2 * ps, ps);
-	nameoff_base = read_uint(r->base + 8 + 3 * ps, ps);
-	pcln_off = read_uint(r->base + 8 + 7 * ps, ps);
+	nfunc = ga_read_le(r->base + 8, ps);
+	tab->text_start = ga_read_le(r->base + 8 + 2 * ps, ps);
+	nameoff_base = ga_read_le(r->base + 8 + 3 * ps, ps);
+	pcln_off = ga_read_le(r->base + 8 + 7 * ps, ps);
 	tab->nameoff_base = nameoff_base;
-	tab->pctab_off = read_uint(r->base + 8 + 6 * ps, ps);
+	tab->pctab_off = ga_read_le(r->base + 8 + 6 * ps, ps);
 	tab->pcln_off = pcln_off;
 	if (nfunc > PCLN_MAX_FUNCS || !pcln_has(r, pcln_off, (nfunc + 1) * 8) ||
 	    nameoff_base >= r->size)
 		return -EINVAL;
 	if (!tab->text_start) {
 		uint64_t addr;
-		struct gbin_section text;
+		struct elfimg_section text;
 
 		/*
 		 * Go 1.26 writes textStart = 0: moduledata.text is the truth,
 		 * then the runtime.text symbol, then .text (wrong under cgo).
 		 */
 		if (!moduledata_text(r, ps, nameoff_base,
-				     nfunc ? read_uint(r->base + pcln_off, 4) : 0, &addr)) {
+				     nfunc ? ga_read_le(r->base + pcln_off, 4) : 0, &addr)) {
 			tab->text_start = addr;
 			pr_info("pclntab: textStart is 0 in '%s'; text starts at 0x%llx per moduledata",
-				gbin__path(r->bin), (unsigned long long)addr);
-		} else if (!gbin__symbol(r->bin, "runtime.text", &addr, NULL))
+				elfimg__path(r->bin), (unsigned long long)addr);
+		} else if (!elfimg__symbol(r->bin, "runtime.text", &addr, NULL))
 			tab->text_start = addr;
-		else if (!gbin__section(r->bin, ".text", &text))
+		else if (!elfimg__section(r->bin, ".text", &text))
 			tab->text_start = text.addr;
 		else
 			return -EINVAL;
@@ -262,15 +262,15 @@ static int parse_118(struct pclntab *tab, const struct pcln_reader *r, bool v120
 		return -ENOMEM;
 	for (i = 0; i < nfunc; i++) {
 		const uint8_t *ft = r->base + pcln_off + i * 8;
-		uint32_t entryoff = read_uint(ft, 4), funcoff = read_uint(ft + 4, 4);
-		uint32_t next_entryoff = read_uint(ft + 8, 4);
+		uint32_t entryoff = ga_read_le(ft, 4), funcoff = ga_read_le(ft + 4, 4);
+		uint32_t next_entryoff = ga_read_le(ft + 8, 4);
 		uint64_t fo = pcln_off + funcoff;
 		const char *name;
 		int32_t nameoff;
 
 		if (!pcln_has(r, fo, id_off + 4) || next_entryoff < entryoff)
 			return -EINVAL;
-		nameoff = (int32_t)read_uint(r->base + fo + 4, 4);
+		nameoff = (int32_t)ga_read_le(r->base + fo + 4, 4);
 		name = nameoff < 0 ? NULL : pcln_cstr(r, nameoff_base + nameoff);
 		if (!name)
 			return -EINVAL;
@@ -289,11 +289,11 @@ static int parse_116(struct pclntab *tab, const struct pcln_reader *r)
 
 	if (!pcln_has(r, 0, hdr_len))
 		return -EINVAL;
-	nfunc = read_uint(r->base + 8, ps);
-	nameoff_base = read_uint(r->base + 8 + 2 * ps, ps);
-	pcln_off = read_uint(r->base + 8 + 6 * ps, ps);
+	nfunc = ga_read_le(r->base + 8, ps);
+	nameoff_base = ga_read_le(r->base + 8 + 2 * ps, ps);
+	pcln_off = ga_read_le(r->base + 8 + 6 * ps, ps);
 	tab->nameoff_base = nameoff_base;
-	tab->pctab_off = read_uint(r->base + 8 + 5 * ps, ps);
+	tab->pctab_off = ga_read_le(r->base + 8 + 5 * ps, ps);
 	tab->pcln_off = pcln_off;
 	if (nfunc > PCLN_MAX_FUNCS || !pcln_has(r, pcln_off, (nfunc + 1) * 2 * ps) ||
 	    nameoff_base >= r->size)
@@ -303,8 +303,8 @@ static int parse_116(struct pclntab *tab, const struct pcln_reader *r)
 		return -ENOMEM;
 	for (i = 0; i < nfunc; i++) {
 		const uint8_t *ft = r->base + pcln_off + i * 2 * ps;
-		uint64_t entry = read_uint(ft, ps), funcoff = read_uint(ft + ps, ps);
-		uint64_t next = read_uint(ft + 2 * ps, ps), fo = pcln_off + funcoff;
+		uint64_t entry = ga_read_le(ft, ps), funcoff = ga_read_le(ft + ps, ps);
+		uint64_t next = ga_read_le(ft + 2 * ps, ps), fo = pcln_off + funcoff;
 		const char *name;
 		int32_t nameoff;
 
@@ -312,7 +312,7 @@ static int parse_116(struct pclntab *tab, const struct pcln_reader *r)
 		 * npcdata, cuOffset, funcID, ... */
 		if (!pcln_has(r, fo, ps + 36) || next < entry)
 			return -EINVAL;
-		nameoff = (int32_t)read_uint(r->base + fo + ps, 4);
+		nameoff = (int32_t)ga_read_le(r->base + fo + ps, 4);
 		name = nameoff < 0 ? NULL : pcln_cstr(r, nameoff_base + nameoff);
 		if (!name)
 			return -EINVAL;
@@ -330,7 +330,7 @@ static int parse_12(struct pclntab *tab, const struct pcln_reader *r)
 
 	if (!pcln_has(r, 0, 8 + ps))
 		return -EINVAL;
-	nfunc = read_uint(r->base + 8, ps);
+	nfunc = ga_read_le(r->base + 8, ps);
 	if (nfunc > PCLN_MAX_FUNCS || !pcln_has(r, 8 + ps, (nfunc * 2 + 1) * ps))
 		return -EINVAL;
 	tab->funcs = calloc(nfunc ? nfunc : 1, sizeof(*tab->funcs));
@@ -338,8 +338,8 @@ static int parse_12(struct pclntab *tab, const struct pcln_reader *r)
 		return -ENOMEM;
 	for (i = 0; i < nfunc; i++) {
 		const uint8_t *ft = r->base + 8 + ps + i * 2 * ps;
-		uint64_t entry = read_uint(ft, ps), funcoff = read_uint(ft + ps, ps);
-		uint64_t next = read_uint(ft + 2 * ps, ps);
+		uint64_t entry = ga_read_le(ft, ps), funcoff = ga_read_le(ft + ps, ps);
+		uint64_t next = ga_read_le(ft + 2 * ps, ps);
 		const char *name;
 		int32_t nameoff;
 
@@ -347,7 +347,7 @@ static int parse_12(struct pclntab *tab, const struct pcln_reader *r)
 		 * (Go 1.12+) after 7 int32 fields; older binaries read 0 there. */
 		if (!pcln_has(r, funcoff, ps + 8) || next < entry)
 			return -EINVAL;
-		nameoff = (int32_t)read_uint(r->base + funcoff + ps, 4);
+		nameoff = (int32_t)ga_read_le(r->base + funcoff + ps, 4);
 		name = nameoff < 0 ? NULL : pcln_cstr(r, nameoff);
 		if (!name)
 			return -EINVAL;
@@ -361,7 +361,7 @@ static int parse_12(struct pclntab *tab, const struct pcln_reader *r)
 
 static int parse_table(struct pclntab *tab, const struct pcln_reader *r)
 {
-	uint32_t magic = (uint32_t)read_uint(r->base, 4);
+	uint32_t magic = (uint32_t)ga_read_le(r->base, 4);
 	size_t i;
 	int err;
 
@@ -389,7 +389,7 @@ static int parse_table(struct pclntab *tab, const struct pcln_reader *r)
 		err = parse_12(tab, r);
 		break;
 	}
-	if (!err && tab->ptr_size != gbin__ptr_size(r->bin))
+	if (!err && tab->ptr_size != elfimg__ptr_size(r->bin))
 		err = -EINVAL;
 	for (i = 1; !err && i < tab->nfunc; i++)
 		if (tab->funcs[i].entry < tab->funcs[i - 1].entry)
@@ -404,7 +404,7 @@ static int parse_table(struct pclntab *tab, const struct pcln_reader *r)
 						       r->addr + 8 + tab->ptr_size);
 
 		if (md)
-			tab->types = read_uint(md + 25 * tab->ptr_size, tab->ptr_size);
+			tab->types = ga_read_le(md + 25 * tab->ptr_size, tab->ptr_size);
 	}
 	if (!err && magic != PCLN_MAGIC_12) {
 		/*
@@ -416,15 +416,15 @@ static int parse_table(struct pclntab *tab, const struct pcln_reader *r)
 		int word = magic == PCLN_MAGIC_120 ? 40 : 38;
 
 		if (md)
-			tab->types = read_uint(md + (magic == PCLN_MAGIC_120 ? 37 : 35) * tab->ptr_size,
+			tab->types = ga_read_le(md + (magic == PCLN_MAGIC_120 ? 37 : 35) * tab->ptr_size,
 					       tab->ptr_size);
 		if (md && magic != PCLN_MAGIC_116)
-			tab->gofunc = read_uint(md + word * tab->ptr_size, tab->ptr_size);
+			tab->gofunc = ga_read_le(md + word * tab->ptr_size, tab->ptr_size);
 		if (!tab->gofunc && magic != PCLN_MAGIC_116) {
 			uint64_t addr;
 
-			if (!gbin__symbol(r->bin, "go:func.*", &addr, NULL) ||
-			    !gbin__symbol(r->bin, "go.func.*", &addr, NULL))
+			if (!elfimg__symbol(r->bin, "go:func.*", &addr, NULL) ||
+			    !elfimg__symbol(r->bin, "go.func.*", &addr, NULL))
 				tab->gofunc = addr;
 		}
 	}
@@ -486,7 +486,7 @@ static int func_tables(const struct pclntab *tab, size_t idx, struct func_tables
 	ft->hdr = v116 ? ps + 36 : v120 ? 44 : 40;
 	if (f->func_off + ft->hdr > tab->size)
 		return -EINVAL;
-	ft->npcdata = read_uint(ft->fn + (v116 ? ps + 24 : 28), 4);
+	ft->npcdata = ga_read_le(ft->fn + (v116 ? ps + 24 : 28), 4);
 	ft->nfuncdata = ft->fn[ft->hdr - 1];
 	if (f->func_off + ft->hdr + 4 * ft->npcdata + (ft->nfuncdata + 1) * 8 > tab->size)
 		return -EINVAL;
@@ -510,10 +510,10 @@ int pclntab__funcdata(const struct pclntab *tab, size_t idx, unsigned int which,
 		size_t fdo = ft.hdr + 4 * ft.npcdata;
 
 		fdo = (func_off + fdo + ps - 1) / ps * ps - func_off;
-		*addr = read_uint(ft.fn + fdo + which * ps, ps);
+		*addr = ga_read_le(ft.fn + fdo + which * ps, ps);
 	} else {
 		/* offsets from moduledata.gofunc; ^0 for none */
-		uint32_t o = read_uint(ft.fn + ft.hdr + 4 * ft.npcdata + 4 * which, 4);
+		uint32_t o = ga_read_le(ft.fn + ft.hdr + 4 * ft.npcdata + 4 * which, 4);
 
 		*addr = o == 0xffffffffu ? 0 : tab->gofunc + o;
 	}
@@ -540,7 +540,7 @@ int pclntab__inlines(const struct pclntab *tab, size_t idx, struct pcln_inline *
 		return err;
 	if (ft.npcdata <= PCDATA_INLTREEINDEX || ft.nfuncdata <= FUNCDATA_INLTREE)
 		return 0;
-	pcdata_off = read_uint(ft.fn + ft.hdr + 4 * PCDATA_INLTREEINDEX, 4);
+	pcdata_off = ga_read_le(ft.fn + ft.hdr + 4 * PCDATA_INLTREEINDEX, 4);
 	if (pclntab__funcdata(tab, idx, FUNCDATA_INLTREE, &tree_addr))
 		tree_addr = 0;
 	if (!pcdata_off || !tree_addr)
@@ -574,7 +574,7 @@ int pclntab__inlines(const struct pclntab *tab, size_t idx, struct pcln_inline *
 	if (maxval >= INLINE_MAX)
 		maxval = INLINE_MAX - 1;
 	ent_size = v120 ? 16 : 20;
-	tree = gbin__vaddr_ptr(tab->bin, tree_addr, (uint64_t)(maxval + 1) * ent_size);
+	tree = elfimg__vaddr_ptr(tab->bin, tree_addr, (uint64_t)(maxval + 1) * ent_size);
 	if (!tree)
 		return -EINVAL;
 	arr = calloc(maxval + 1, sizeof(*arr));
@@ -584,19 +584,19 @@ int pclntab__inlines(const struct pclntab *tab, size_t idx, struct pcln_inline *
 		const uint8_t *e = tree + i * ent_size;
 		/* 1.20+: funcID, pad[3], nameOff, parentPc, startLine;
 		 * before: parent int16, funcID, pad, file, line, func_ (nameoff), parentPc */
-		int32_t nameoff = (int32_t)read_uint(e + (v120 ? 4 : 12), 4);
+		int32_t nameoff = (int32_t)ga_read_le(e + (v120 ? 4 : 12), 4);
 		const char *name = nameoff < 0 ? NULL : pcln_cstr_at(tab, tab->nameoff_base + nameoff);
 
 		arr[i].callee = name ? name : "?";
 		arr[i].offset = first_pc[i] == UINT64_MAX ? 0 : first_pc[i] - f->entry;
-		arr[i].parent = v120 ? -1 : (int16_t)read_uint(e, 2);
+		arr[i].parent = v120 ? -1 : (int16_t)ga_read_le(e, 2);
 	}
 	*out = arr;
 	*n = maxval + 1;
 	return 0;
 }
 
-struct pclntab *pclntab__open(const struct gbin *bin)
+struct pclntab *pclntab__open(const struct elfimg *bin)
 {
 	struct pcln_reader r = {};
 	struct pclntab *tab;
@@ -608,10 +608,10 @@ struct pclntab *pclntab__open(const struct gbin *bin)
 		tab = scan_for_table(bin, &r);
 		if (tab) {
 			pr_info("pclntab: found the Go function table of '%s' by its magic at 0x%llx",
-				gbin__path(bin), (unsigned long long)r.addr);
+				elfimg__path(bin), (unsigned long long)r.addr);
 			return tab;
 		}
-		pr_warn("pclntab: no Go function table in '%s' (not a Go binary?)", gbin__path(bin));
+		pr_warn("pclntab: no Go function table in '%s' (not a Go binary?)", elfimg__path(bin));
 		errno = ENOENT;
 		return NULL;
 	}
@@ -620,11 +620,11 @@ struct pclntab *pclntab__open(const struct gbin *bin)
 		errno = ENOMEM;
 		return NULL;
 	}
-	magic = (uint32_t)read_uint(r.base, 4);
+	magic = (uint32_t)ga_read_le(r.base, 4);
 	err = parse_table(tab, &r);
 	if (err) {
 		pr_warn("pclntab: corrupt Go %s function table (magic 0x%08x) in '%s'", tab->format,
-			magic, gbin__path(bin));
+			magic, elfimg__path(bin));
 		pclntab__free(tab);
 		errno = -err;
 		return NULL;

@@ -5,12 +5,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "goelf.h"
+#include "elfimg.h"
 
 struct pcln_func {
 	uint64_t entry;		/* virtual address */
 	uint64_t end;		/* next function's entry */
-	const char *name;	/* borrowed from the mapped file; lives as long as the gbin */
+	const char *name;	/* borrowed from the mapped file; lives as long as the elfimg */
 	int32_t args;		/* in/out argument bytes */
 	uint8_t func_id;	/* runtime funcID; 0 = normal */
 	uint8_t flag;		/* runtime funcFlag (1.19+: 1 = TOPFRAME, 2 = SPWRITE, 4 = ASM) */
@@ -32,7 +32,7 @@ struct pclntab {
 	size_t nfunc;
 	struct pcln_func *funcs;	/* sorted by entry */
 	/* where the tables are, for pclntab__inlines() */
-	const struct gbin *bin;
+	const struct elfimg *bin;
 	const uint8_t *base;
 	uint64_t size;
 	uint64_t addr;
@@ -44,7 +44,7 @@ struct pclntab {
 };
 
 /* Find and parse the table. NULL + errno on failure, after one error line. */
-struct pclntab *pclntab__open(const struct gbin *bin);
+struct pclntab *pclntab__open(const struct elfimg *bin);
 void pclntab__free(struct pclntab *tab);
 
 /*

@@ -9,12 +9,12 @@
 #include <unistd.h>
 
 #include "binid.h"
-#include "goelf.h"
+#include "elfimg.h"
 #include "log.h"
 
-#define GBIN_MAX_LOADS 32
+#define ELFIMG_MAX_LOADS 32
 
-struct gbin_load {
+struct elfimg_load {
 	uint64_t vaddr;
 	uint64_t memsz;
 	uint64_t offset;
@@ -22,7 +22,7 @@ struct gbin_load {
 	uint32_t flags;
 };
 
-struct gbin {
+struct elfimg {
 	char *path;
 	const uint8_t *data;
 	size_t size;
@@ -32,57 +32,57 @@ struct gbin {
 	bool pie;
 	bool dynamic;
 	size_t nsecs;
-	struct gbin_section *secs;
+	struct elfimg_section *secs;
 	size_t nloads;
-	struct gbin_load loads[GBIN_MAX_LOADS];
+	struct elfimg_load loads[ELFIMG_MAX_LOADS];
 	int symtab_idx;		/* index into secs, -1 if none */
 	int dynsym_idx;
 };
 
-const char *gbin__path(const struct gbin *bin)
+const char *elfimg__path(const struct elfimg *bin)
 {
 	return bin->path;
 }
 
-const uint8_t *gbin__data(const struct gbin *bin, size_t *size)
+const uint8_t *elfimg__data(const struct elfimg *bin, size_t *size)
 {
 	*size = bin->size;
 	return bin->data;
 }
 
-enum ga_arch gbin__arch(const struct gbin *bin)
+enum ga_arch elfimg__arch(const struct elfimg *bin)
 {
 	return bin->arch;
 }
 
-int gbin__ptr_size(const struct gbin *bin)
+int elfimg__ptr_size(const struct elfimg *bin)
 {
 	return bin->ptr_size;
 }
 
-bool gbin__is_pie(const struct gbin *bin)
+bool elfimg__is_pie(const struct elfimg *bin)
 {
 	return bin->pie;
 }
 
-bool gbin__is_dynamic(const struct gbin *bin)
+bool elfimg__is_dynamic(const struct elfimg *bin)
 {
 	return bin->dynamic;
 }
 
-bool gbin__has_symtab(const struct gbin *bin)
+bool elfimg__has_symtab(const struct elfimg *bin)
 {
 	return bin->symtab_idx >= 0;
 }
 
-static bool range_in_file(const struct gbin *bin, uint64_t off, uint64_t len)
+static bool range_in_file(const struct elfimg *bin, uint64_t off, uint64_t len)
 {
 	return off <= bin->size && len <= bin->size - off;
 }
 
-static int read_sections(struct gbin *bin)
+static int read_sections(struct elfimg *bin)
 {
-	size_t shnum, shstrndx, i;
+	size_t shnum, shstrndx;
 	Elf_Scn *scn = NULL;
 
 	if (elf_getshdrnum(bin->elf, &shnum) || elf_getshdrstrndx(bin->elf, &shstrndx)) {
@@ -94,7 +94,7 @@ static int read_sections(struct gbin *bin)
 	if (!bin->secs)
 		return -ENOMEM;
 	while ((scn = elf_nextscn(bin->elf, scn))) {
-		struct gbin_section *s;
+		struct elfimg_section *s;
 		GElf_Shdr sh;
 		const char *name;
 
@@ -124,13 +124,12 @@ static int read_sections(struct gbin *bin)
 			bin->symtab_idx = bin->nsecs;
 		else if (sh.sh_type == SHT_DYNSYM)
 			bin->dynsym_idx = bin->nsecs;
-		(void)i;
 		bin->nsecs++;
 	}
 	return 0;
 }
 
-static int read_segments(struct gbin *bin)
+static int read_segments(struct elfimg *bin)
 {
 	size_t phnum, i;
 
@@ -149,7 +148,7 @@ static int read_segments(struct gbin *bin)
 			bin->dynamic = true;
 		if (ph.p_type != PT_LOAD)
 			continue;
-		if (bin->nloads == GBIN_MAX_LOADS) {
+		if (bin->nloads == ELFIMG_MAX_LOADS) {
 			pr_warn("elf: too many PT_LOAD segments in '%s'", bin->path);
 			return -EINVAL;
 		}
@@ -157,7 +156,7 @@ static int read_segments(struct gbin *bin)
 			pr_warn("elf: segment %zu of '%s' lies outside the file (truncated?)", i, bin->path);
 			return -EINVAL;
 		}
-		bin->loads[bin->nloads++] = (struct gbin_load){
+		bin->loads[bin->nloads++] = (struct elfimg_load){
 			.vaddr = ph.p_vaddr, .memsz = ph.p_memsz,
 			.offset = ph.p_offset, .filesz = ph.p_filesz, .flags = ph.p_flags,
 		};
@@ -169,9 +168,9 @@ static int read_segments(struct gbin *bin)
 	return 0;
 }
 
-struct gbin *gbin__open(const char *path)
+struct elfimg *elfimg__open(const char *path)
 {
-	struct gbin *bin;
+	struct elfimg *bin;
 	GElf_Ehdr eh;
 	int err;
 
@@ -239,12 +238,12 @@ struct gbin *gbin__open(const char *path)
 	return bin;
 
 out_free:
-	gbin__free(bin);
+	elfimg__free(bin);
 	errno = -err;
 	return NULL;
 }
 
-void gbin__free(struct gbin *bin)
+void elfimg__free(struct elfimg *bin)
 {
 	if (!bin)
 		return;
@@ -256,7 +255,7 @@ void gbin__free(struct gbin *bin)
 	free(bin);
 }
 
-int gbin__section(const struct gbin *bin, const char *name, struct gbin_section *out)
+int elfimg__section(const struct elfimg *bin, const char *name, struct elfimg_section *out)
 {
 	size_t i;
 
@@ -269,12 +268,12 @@ int gbin__section(const struct gbin *bin, const char *name, struct gbin_section 
 	return -ENOENT;
 }
 
-int gbin__section_at(const struct gbin *bin, uint64_t vaddr, struct gbin_section *out)
+int elfimg__section_at(const struct elfimg *bin, uint64_t vaddr, struct elfimg_section *out)
 {
 	size_t i;
 
 	for (i = 0; i < bin->nsecs; i++) {
-		const struct gbin_section *s = &bin->secs[i];
+		const struct elfimg_section *s = &bin->secs[i];
 
 		if ((s->flags & SHF_ALLOC) && vaddr >= s->addr && vaddr - s->addr < s->size) {
 			*out = *s;
@@ -284,12 +283,12 @@ int gbin__section_at(const struct gbin *bin, uint64_t vaddr, struct gbin_section
 	return -ENOENT;
 }
 
-int gbin__vaddr_to_off(const struct gbin *bin, uint64_t vaddr, uint64_t *off)
+int elfimg__vaddr_to_off(const struct elfimg *bin, uint64_t vaddr, uint64_t *off)
 {
 	size_t i;
 
 	for (i = 0; i < bin->nloads; i++) {
-		const struct gbin_load *l = &bin->loads[i];
+		const struct elfimg_load *l = &bin->loads[i];
 
 		if (vaddr >= l->vaddr && vaddr - l->vaddr < l->filesz) {
 			*off = l->offset + (vaddr - l->vaddr);
@@ -299,12 +298,12 @@ int gbin__vaddr_to_off(const struct gbin *bin, uint64_t vaddr, uint64_t *off)
 	return -ERANGE;
 }
 
-const uint8_t *gbin__vaddr_ptr(const struct gbin *bin, uint64_t vaddr, uint64_t len)
+const uint8_t *elfimg__vaddr_ptr(const struct elfimg *bin, uint64_t vaddr, uint64_t len)
 {
 	size_t i;
 
 	for (i = 0; i < bin->nloads; i++) {
-		const struct gbin_load *l = &bin->loads[i];
+		const struct elfimg_load *l = &bin->loads[i];
 
 		if (vaddr >= l->vaddr && vaddr - l->vaddr < l->filesz &&
 		    len <= l->filesz - (vaddr - l->vaddr))
@@ -313,9 +312,25 @@ const uint8_t *gbin__vaddr_ptr(const struct gbin *bin, uint64_t vaddr, uint64_t 
 	return NULL;
 }
 
-void gbin__release(const struct gbin *bin, uint64_t vaddr, uint64_t len)
+const uint8_t *elfimg__vaddr_ptr_avail(const struct elfimg *bin, uint64_t vaddr, uint64_t *avail)
 {
-	const uint8_t *p = gbin__vaddr_ptr(bin, vaddr, len);
+	size_t i;
+
+	for (i = 0; i < bin->nloads; i++) {
+		const struct elfimg_load *l = &bin->loads[i];
+
+		if (vaddr >= l->vaddr && vaddr - l->vaddr < l->filesz) {
+			*avail = l->filesz - (vaddr - l->vaddr);
+			return bin->data + l->offset + (vaddr - l->vaddr);
+		}
+	}
+	*avail = 0;
+	return NULL;
+}
+
+void elfimg__release(const struct elfimg *bin, uint64_t vaddr, uint64_t len)
+{
+	const uint8_t *p = elfimg__vaddr_ptr(bin, vaddr, len);
 	uintptr_t page = sysconf(_SC_PAGESIZE), start, end;
 
 	if (!p || !len)
@@ -327,12 +342,12 @@ void gbin__release(const struct gbin *bin, uint64_t vaddr, uint64_t len)
 		madvise((void *)start, end - start, MADV_DONTNEED);
 }
 
-bool gbin__vaddr_is_exec(const struct gbin *bin, uint64_t vaddr)
+bool elfimg__vaddr_is_exec(const struct elfimg *bin, uint64_t vaddr)
 {
 	size_t i;
 
 	for (i = 0; i < bin->nloads; i++) {
-		const struct gbin_load *l = &bin->loads[i];
+		const struct elfimg_load *l = &bin->loads[i];
 
 		if ((l->flags & PF_X) && vaddr >= l->vaddr && vaddr - l->vaddr < l->memsz)
 			return true;
@@ -340,14 +355,14 @@ bool gbin__vaddr_is_exec(const struct gbin *bin, uint64_t vaddr)
 	return false;
 }
 
-size_t gbin__nsegments(const struct gbin *bin)
+size_t elfimg__nsegments(const struct elfimg *bin)
 {
 	return bin->nloads;
 }
 
-void gbin__segment(const struct gbin *bin, size_t i, struct gbin_segment *out)
+void elfimg__segment(const struct elfimg *bin, size_t i, struct elfimg_segment *out)
 {
-	const struct gbin_load *l = &bin->loads[i];
+	const struct elfimg_load *l = &bin->loads[i];
 
 	out->vaddr = l->vaddr;
 	out->filesz = l->filesz;
@@ -356,13 +371,13 @@ void gbin__segment(const struct gbin *bin, size_t i, struct gbin_segment *out)
 	out->write = l->flags & PF_W;
 }
 
-bool gbin__has_sections(const struct gbin *bin)
+bool elfimg__has_sections(const struct elfimg *bin)
 {
 	return bin->nsecs > 0;
 }
 
 /* Call fn for each symbol of the symbol table at secs[idx]. */
-static int for_each_symbol_in(const struct gbin *bin, int idx,
+static int for_each_symbol_in(const struct elfimg *bin, int idx,
 			      int (*fn)(const char *name, uint64_t addr, uint64_t size, void *ctx),
 			      void *ctx)
 {
@@ -420,7 +435,7 @@ static int visit_symbol(const char *name, uint64_t addr, uint64_t size, void *ct
 	return v->fn(name, addr, v->ctx);
 }
 
-int gbin__for_each_symbol(const struct gbin *bin,
+int elfimg__for_each_symbol(const struct elfimg *bin,
 			  int (*fn)(const char *name, uint64_t addr, void *ctx), void *ctx)
 {
 	struct sym_visit v = { .fn = fn, .ctx = ctx };
@@ -428,7 +443,7 @@ int gbin__for_each_symbol(const struct gbin *bin,
 	return for_each_symbol_in(bin, bin->symtab_idx, visit_symbol, &v);
 }
 
-int gbin__symbol(const struct gbin *bin, const char *name, uint64_t *addr, uint64_t *size)
+int elfimg__symbol(const struct elfimg *bin, const char *name, uint64_t *addr, uint64_t *size)
 {
 	struct sym_query q = { .name = name };
 

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* ELF access for the analyzer (goelf: <elf.h> is the system one) (libelf): sections, segments, symbols, addresses. */
+/*
+ * A mapped ELF image (libelf): its sections, its PT_LOAD map from virtual
+ * addresses to file bytes, and its symbol tables. goanalyze reads every
+ * binary through it, goattach the binary it traces (probe offsets, type
+ * descriptors, dictionary symbols).
+ */
 #pragma once
 
 #include <stdbool.h>
@@ -7,10 +12,11 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "util.h"
 
-struct gbin;
+struct elfimg;
 
-struct gbin_section {
+struct elfimg_section {
 	const char *name;	/* borrowed from the ELF string table */
 	uint64_t addr;
 	uint64_t offset;
@@ -21,37 +27,39 @@ struct gbin_section {
 };
 
 /* Map and parse path. NULL + errno on failure, after one error line naming the file. */
-struct gbin *gbin__open(const char *path);
-void gbin__free(struct gbin *bin);
+struct elfimg *elfimg__open(const char *path);
+void elfimg__free(struct elfimg *bin);
 
-const char *gbin__path(const struct gbin *bin);
-const uint8_t *gbin__data(const struct gbin *bin, size_t *size);
-enum ga_arch gbin__arch(const struct gbin *bin);
-int gbin__ptr_size(const struct gbin *bin);
-bool gbin__is_pie(const struct gbin *bin);
-bool gbin__has_symtab(const struct gbin *bin);
-bool gbin__is_dynamic(const struct gbin *bin);	/* has PT_INTERP: dynamically linked */
+const char *elfimg__path(const struct elfimg *bin);
+const uint8_t *elfimg__data(const struct elfimg *bin, size_t *size);
+enum ga_arch elfimg__arch(const struct elfimg *bin);
+int elfimg__ptr_size(const struct elfimg *bin);
+bool elfimg__is_pie(const struct elfimg *bin);
+bool elfimg__has_symtab(const struct elfimg *bin);
+bool elfimg__is_dynamic(const struct elfimg *bin);	/* has PT_INTERP: dynamically linked */
 
 /* 0 and *out, or -ENOENT. The data pointer is bound-checked against the file. */
-int gbin__section(const struct gbin *bin, const char *name, struct gbin_section *out);
+int elfimg__section(const struct elfimg *bin, const char *name, struct elfimg_section *out);
 /* The section containing vaddr, -ENOENT if none. */
-int gbin__section_at(const struct gbin *bin, uint64_t vaddr, struct gbin_section *out);
+int elfimg__section_at(const struct elfimg *bin, uint64_t vaddr, struct elfimg_section *out);
 
 /* File offset of a virtual address through the PT_LOAD segments; -ERANGE if unmapped. */
-int gbin__vaddr_to_off(const struct gbin *bin, uint64_t vaddr, uint64_t *off);
+int elfimg__vaddr_to_off(const struct elfimg *bin, uint64_t vaddr, uint64_t *off);
 /* Pointer to len file bytes at vaddr, NULL if any of them is not in the file. */
-const uint8_t *gbin__vaddr_ptr(const struct gbin *bin, uint64_t vaddr, uint64_t len);
+const uint8_t *elfimg__vaddr_ptr(const struct elfimg *bin, uint64_t vaddr, uint64_t len);
+/* Pointer to the file bytes at vaddr and in *avail how many follow in its segment; NULL if none. */
+const uint8_t *elfimg__vaddr_ptr_avail(const struct elfimg *bin, uint64_t vaddr, uint64_t *avail);
 /*
  * Done with the file bytes of [vaddr, vaddr + len): give their pages back
  * (whole pages only; they are read again from the file if touched). Keeps
  * peak memory near what is in use, not the size of the binary.
  */
-void gbin__release(const struct gbin *bin, uint64_t vaddr, uint64_t len);
+void elfimg__release(const struct elfimg *bin, uint64_t vaddr, uint64_t len);
 
 /* True if vaddr lies in an executable PT_LOAD segment. */
-bool gbin__vaddr_is_exec(const struct gbin *bin, uint64_t vaddr);
+bool elfimg__vaddr_is_exec(const struct elfimg *bin, uint64_t vaddr);
 
-struct gbin_segment {
+struct elfimg_segment {
 	uint64_t vaddr;
 	uint64_t filesz;
 	const uint8_t *data;	/* filesz file bytes */
@@ -60,25 +68,14 @@ struct gbin_segment {
 };
 
 /* PT_LOAD segments, for scanning when section headers are missing. */
-size_t gbin__nsegments(const struct gbin *bin);
-void gbin__segment(const struct gbin *bin, size_t i, struct gbin_segment *out);
+size_t elfimg__nsegments(const struct elfimg *bin);
+void elfimg__segment(const struct elfimg *bin, size_t i, struct elfimg_segment *out);
 /* True when the file has section headers at all. */
-bool gbin__has_sections(const struct gbin *bin);
+bool elfimg__has_sections(const struct elfimg *bin);
 
 /* Call fn for each .symtab symbol (name borrowed for the call); stops when fn returns non-zero. */
-int gbin__for_each_symbol(const struct gbin *bin,
+int elfimg__for_each_symbol(const struct elfimg *bin,
 			  int (*fn)(const char *name, uint64_t addr, void *ctx), void *ctx);
 
 /* Look up a symbol in .symtab (then .dynsym); -ENOENT if absent. */
-int gbin__symbol(const struct gbin *bin, const char *name, uint64_t *addr, uint64_t *size);
-
-/* Read a little-endian unsigned value of n bytes (1..8) from p. */
-static inline uint64_t read_uint(const uint8_t *p, int n)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = n - 1; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
+int elfimg__symbol(const struct elfimg *bin, const char *name, uint64_t *addr, uint64_t *size);
