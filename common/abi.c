@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "abi.h"
+#include "util.h"
 
 /* More words than this in one value are not worth fetching. */
 #define ABI_MAX_PIECES 64
@@ -14,13 +15,6 @@ static const int amd64_int_regs[] = { 0, 3, 2, 5, 4, 8, 9, 10, 11 };	/* RAX RBX 
 static const int amd64_fp_regs[] = { 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31 };
 static const int arm64_int_regs[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
 static const int arm64_fp_regs[] = { 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79 };
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-static int ptr_size(enum ga_arch arch)
-{
-	return arch == GA_ARCH_386 ? 4 : 8;
-}
 
 uint64_t abi_align(enum ga_arch arch, const struct gotype *t)
 {
@@ -47,12 +41,12 @@ uint64_t abi_align(enum ga_arch arch, const struct gotype *t)
 		}
 		return a;
 	default:
-		a = ptr_size(arch);
+		a = ga_ptr_size(arch);
 		break;
 	}
 	/* 64-bit values are only 4-aligned on 32-bit platforms. */
-	if (a > (uint64_t)ptr_size(arch))
-		a = ptr_size(arch);
+	if (a > (uint64_t)ga_ptr_size(arch))
+		a = ga_ptr_size(arch);
 	return a;
 }
 
@@ -108,7 +102,7 @@ static int flat_add(struct flat *fl, const char *path, enum ga_piece_kind kind, 
 static int flatten(enum ga_arch arch, const struct gotype *t, const char *path, uint64_t off,
 		   bool for_regs, struct flat *fl)
 {
-	int ps = ptr_size(arch), err = 0;
+	int ps = ga_ptr_size(arch), err = 0;
 	char sub[512];
 	size_t i;
 
@@ -335,7 +329,7 @@ int abi_assign(enum ga_arch arch, enum ga_abi abi, const struct goparam *params,
 		break;
 	}
 	/* At entry 0(SP) holds the return address (amd64, 386) or the saved LR slot (arm64). */
-	st.sp_base = ptr_size(arch);
+	st.sp_base = ga_ptr_size(arch);
 
 	res = calloc(n ? n : 1, sizeof(*res));
 	fl = calloc(1, sizeof(*fl));
@@ -350,7 +344,7 @@ int abi_assign(enum ga_arch arch, enum ga_abi abi, const struct goparam *params,
 		if (gp->is_result && !results_started) {
 			/* Results: pointer-align the stack sequence, registers start over. */
 			results_started = true;
-			st.stack = align_up(st.stack, ptr_size(arch));
+			st.stack = align_up(st.stack, ga_ptr_size(arch));
 			st.next_int = st.next_fp = 0;
 		}
 		res[i].name = strdup(gp->name);

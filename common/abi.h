@@ -14,6 +14,9 @@
  * declaration order) and return them as ga_params with pieces in *out
  * (caller frees with ga_params_free). Stack offsets are from SP at entry.
  */
+int abi_assign(enum ga_arch arch, enum ga_abi abi, const struct goparam *params, size_t n,
+	       struct ga_param **out);
+
 /*
  * The basic fields (integers, bools, floats, pointers; at most
  * ABI_MAX_DEREFS) of a value of type pointee, named under name, with
@@ -23,9 +26,6 @@
 #define ABI_MAX_DEREFS 8
 int abi_deref_pieces(enum ga_arch arch, const struct gotype *pointee, const char *name,
 		     struct ga_piece **out, size_t *n);
-
-int abi_assign(enum ga_arch arch, enum ga_abi abi, const struct goparam *params, size_t n,
-	       struct ga_param **out);
 
 /* Go's alignment of t on arch (int64 is 4-aligned on 386). */
 uint64_t abi_align(enum ga_arch arch, const struct gotype *t);

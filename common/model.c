@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "model.h"
+#include "util.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 void ga_build_clear(struct ga_build *b)
 {

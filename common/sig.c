@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "abi.h"
+#include "util.h"
 #include "sig.h"
 
 #define SIG_MAX_PARAMS 64
@@ -275,7 +276,7 @@ static struct gotype *parse_type(struct parser *ps, int depth)
 		return new_type(ps, GA_KIND_IFACE, "error", 2 * ps->ps);
 	if (!strcmp(name, "any"))
 		return new_type(ps, GA_KIND_EFACE, "any", 2 * ps->ps);
-	for (i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(builtins); i++) {
 		if (strcmp(name, builtins[i].name))
 			continue;
 		t = new_type(ps, builtins[i].kind, name, builtins[i].size ? builtins[i].size : ps->ps);
