@@ -7,7 +7,9 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "elfimg.h"
 #include "goattach.h"
+#include "gotypes.h"
 #include "model.h"
 
 /* Where a piece of a parameter went in the fetched words. */
@@ -32,15 +34,10 @@ struct planned_probe {
 	struct ga_probe_spec spec;
 };
 
-#define PLAN_MAX_LOADS 16
-
 struct probe_plan {
 	struct ga_build build;
-	/* the binary stays mapped: runtime type names are read from it */
-	const uint8_t *bin_data;
-	size_t bin_size;
-	size_t nloads;
-	struct { uint64_t vaddr, filesz, offset; } loads[PLAN_MAX_LOADS];
+	struct elfimg *img;	/* the binary, mapped: probe bytes, type and dictionary names */
+	struct gotypes types;
 	char *binary_path;	/* the file the uprobes go on */
 	struct ga_func *funcs;
 	size_t nfuncs;
@@ -48,8 +45,6 @@ struct probe_plan {
 	struct planned_probe *probes;	/* index == attach cookie */
 	size_t nprobes;
 	int tls_g_off;	/* 386: g's offset from the TLS block at 0(GS) */
-	struct plan_sym { uint64_t addr; char *name; } *syms;	/* generic dictionaries */
-	size_t nsyms;
 	bool deref;	/* --deref: fetch the basic fields of what pointers point at */
 	size_t nmarks;	/* probes on runtime.gopanic / runtime.Goexit (func_idx GA_FUNC_NONE) */
 };
@@ -62,30 +57,24 @@ struct probe_plan {
  * selected, for binaries without DWARF.
  * Returns 0 or a negative errno after an error line.
  */
-int probes_plan(struct gadb *db, const char *db_path, const char *binary_path,
-		const char *const *patterns, size_t npat, const char *sig, bool deref,
-		struct probe_plan *plan);
+int probe_plan__build(struct gadb *db, const char *db_path, const char *binary_path,
+		      const char *const *patterns, size_t npat, const char *sig, bool deref,
+		      struct probe_plan *plan);
+void probe_plan__clear(struct probe_plan *plan);
 
-/* Index of param's first pointee field in func_layout.dword. */
-size_t layout_deref_base(const struct ga_func *f, size_t param);
-void probe_plan_clear(struct probe_plan *plan);
-
-/*
- * The Go name of the runtime type at type_addr (an eface's type word), or
- * of the dynamic type of an itab (an iface's first word) when is_itab.
- * NULL when the address is not in the binary (types made at run time).
- */
-/* The name of the dictionary symbol at addr, or NULL. */
-const char *plan_symbol(const struct probe_plan *plan, uint64_t addr);
-
-const char *plan_type_name(const struct probe_plan *plan, uint64_t addr, bool is_itab, char *buf,
-			   size_t len);
-
-/* Index of the first piece of param p in a layout's flat arrays. */
+/* Index of param's first piece, and of its first pointee field, in a layout's flat arrays. */
 size_t layout_piece_base(const struct ga_func *f, size_t param);
+size_t layout_deref_base(const struct ga_func *f, size_t param);
 
-/*
- * For a slice type name "[]T" with T a basic type: T's size in bytes and
- * its decoding kind; 0 when the elements are not shown (strings, structs).
- */
-int slice_elem(const char *type_name, enum ga_piece_kind *kind);
+/* The name of the dictionary symbol at addr, or NULL. */
+static inline const char *plan_symbol(const struct probe_plan *plan, uint64_t addr)
+{
+	return gotypes__dict_name(&plan->types, addr);
+}
+
+/* The Go name of the runtime type at addr (see gotypes__type_name). */
+static inline const char *plan_type_name(const struct probe_plan *plan, uint64_t addr,
+					 bool is_itab, char *buf, size_t len)
+{
+	return gotypes__type_name(&plan->types, addr, is_itab, buf, len);
+}

@@ -3,7 +3,8 @@
  * One program serves every probe: the attach cookie indexes a spec that
  * says what the probe is (entry or exit of which function) and which
  * machine words to fetch. Calls are paired per goroutine (the g pointer)
- * and per recursion depth, never per thread.
+ * and frame (g.stack.hi - SP, unchanged when Go copies the stack), never
+ * per thread. Every offset into Go's structures comes from the spec.
  */
 #include <linux/types.h>
 #include <linux/bpf.h>
@@ -332,12 +333,12 @@ static __always_inline __u64 stack_frame(struct ga_regs *ctx, const struct ga_pr
 	__u64 hi = 0;
 	__u32 hi32 = 0;
 
-	/* runtime.g starts with stack{lo, hi uintptr} */
+	/* the offset of g.stack.hi comes from user space (common/goruntime.c) */
 	if (spec->ptr_size == 4) {
-		if (bpf_probe_read_user(&hi32, sizeof(hi32), (void *)(g + 4)))
+		if (bpf_probe_read_user(&hi32, sizeof(hi32), (void *)(g + spec->g_stack_hi_off)))
 			return GA_SP(ctx);
 		hi = hi32;
-	} else if (bpf_probe_read_user(&hi, sizeof(hi), (void *)(g + 8))) {
+	} else if (bpf_probe_read_user(&hi, sizeof(hi), (void *)(g + spec->g_stack_hi_off))) {
 		return GA_SP(ctx);	/* unreadable: the SP itself still tells frames apart */
 	}
 	return hi > GA_SP(ctx) ? hi - GA_SP(ctx) : GA_SP(ctx);

@@ -6,7 +6,7 @@
 #define GA_MAX_STRS 4		/* strings copied per probe */
 #define GA_STR_LEN 64		/* bytes kept of each string */
 #define GA_MAX_PROBES 8192	/* entries of the probes map (attach cookies) */
-#define GA_MAX_CALLS 16384	/* calls in flight (LRU) */
+#define GA_MAX_CALLS 16384	/* calls in flight (a plain hash: full means not tracked) */
 #define GA_MAX_GSTATES 16384	/* goroutines with a panic or Goexit seen (LRU) */
 #define GA_RINGBUF_SIZE (8 << 20)
 
@@ -76,7 +76,7 @@ struct ga_probe_spec {
 	unsigned char nwords;
 	unsigned char nstrs;
 	unsigned char ptr_size;	/* 8, or 4 for a 386 process */
-	unsigned char pad[2];
+	unsigned short g_stack_hi_off;	/* offset of g.stack.hi (goruntime.h) */
 	int tls_g_off;
 	unsigned int goid_off;	/* 0: unknown */
 	struct ga_fetch words[GA_MAX_WORDS];
