@@ -5,17 +5,15 @@
 #include <stddef.h>
 
 #include "model.h"
+#include "params.h"
 
 struct index_result {
 	struct ga_build build;
 	struct ga_func *funcs;
 	size_t nfuncs;
-	size_t n_params_known;	/* functions whose params DWARF described */
-	size_t n_args_from_arginfo;	/* without DWARF: raw argument words from the arg-info funcdata */
 	size_t n_jcc_entry;	/* functions with an entry probe on the stack-check branch */
 	size_t n_bad;		/* functions whose bytes did not decode */
-	size_t n_dwarf_checked;	/* arguments whose location DWARF also gives */
-	size_t n_dwarf_differs;	/* ... and where it says otherwise */
+	struct params_stats params;
 };
 
 struct indexer;

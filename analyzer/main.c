@@ -89,14 +89,14 @@ static int do_index(int argc, char **argv)
 		       "%zu with a stack-check entry probe, %zu undecodable -> '%s'\n",
 		       path, res.build.go_version ? res.build.go_version : "unknown Go",
 		       ga_arch_name(res.build.arch), ga_abi_name(res.build.default_abi), res.nfuncs,
-		       res.n_params_known, res.n_jcc_entry, res.n_bad, env.db_path);
-		if (res.n_args_from_arginfo)
+		       res.params.n_known, res.n_jcc_entry, res.n_bad, env.db_path);
+		if (res.params.n_from_arginfo)
 			printf("no DWARF: %zu functions have their argument words from the arg-info "
-			       "funcdata (raw, untyped; --sig gives types)\n", res.n_args_from_arginfo);
-		if (res.n_dwarf_checked)
+			       "funcdata (raw, untyped; --sig gives types)\n", res.params.n_from_arginfo);
+		if (res.params.n_dwarf_checked)
 			printf("argument locations checked against DWARF location lists: %zu, %zu differ%s\n",
-			       res.n_dwarf_checked, res.n_dwarf_differs,
-			       res.n_dwarf_differs ? " (see the report's warnings)" : "");
+			       res.params.n_dwarf_checked, res.params.n_dwarf_differs,
+			       res.params.n_dwarf_differs ? " (see the report's warnings)" : "");
 	}
 	index_result_clear(&res);
 	return err;

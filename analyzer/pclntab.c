@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "goruntime.h"
 #include "log.h"
 #include "pclntab.h"
 
@@ -518,6 +519,83 @@ int pclntab__funcdata(const struct pclntab *tab, size_t idx, unsigned int which,
 		*addr = o == 0xffffffffu ? 0 : tab->gofunc + o;
 	}
 	return *addr ? 0 : -ENOENT;
+}
+
+/* The next argument of out, or NULL when the runtime's limit is reached. */
+static struct pcln_arg *arginfo_next(struct pcln_arginfo *out)
+{
+	if (out->nargs == PCLN_ARGINFO_MAX_ARGS)
+		return NULL;
+	out->args[out->nargs].n = 0;
+	return &out->args[out->nargs++];
+}
+
+/*
+ * runtime/traceback.go printArgs: (offset, size) byte pairs, with
+ * aggregates between START_AGG and END_AGG, OFFSET_TOO_LARGE for a word
+ * past offset 250 (no size follows), DOTDOTDOT for "more", END last.
+ */
+static void arginfo_decode(const uint8_t *p, size_t len, struct pcln_arginfo *out)
+{
+	struct pcln_arg *cur = NULL;
+	size_t i = 0;
+	int depth = 0;
+
+	memset(out, 0, sizeof(*out));
+	while (i < len) {
+		uint8_t o = p[i++];
+
+		if (o == GO_ARGINFO_DOTDOTDOT) {
+			out->truncated = true;
+			return;
+		}
+		if (o == GO_ARGINFO_END)
+			return;
+		if (o == GO_ARGINFO_OFFSET_TOO_LARGE) {
+			if (depth == 0 && !(cur = arginfo_next(out)))
+				return;
+			if (cur)
+				cur->n = -1;
+			continue;
+		}
+		if (o == GO_ARGINFO_START_AGG) {
+			if (depth++ == 0 && !(cur = arginfo_next(out)))
+				return;
+			continue;
+		}
+		if (o == GO_ARGINFO_END_AGG) {
+			if (depth)
+				depth--;
+			continue;
+		}
+		if (i >= len)
+			return;
+		if (depth == 0 && !(cur = arginfo_next(out)))
+			return;
+		if (cur && cur->n >= 0 && cur->n < PCLN_ARGINFO_MAX_WORDS) {
+			cur->off[cur->n] = o;
+			cur->size[cur->n++] = p[i];
+		}
+		i++;
+	}
+}
+
+int pclntab__arginfo(const struct pclntab *tab, size_t idx, struct pcln_arginfo *out)
+{
+	const uint8_t *p = NULL;
+	uint64_t addr;
+	size_t len;
+
+	memset(out, 0, sizeof(*out));
+	if (pclntab__funcdata(tab, idx, FUNCDATA_ARGINFO, &addr))
+		return -ENOENT;
+	/* at most GO_ARGINFO_MAX_LEN bytes, fewer at the end of the data */
+	for (len = GO_ARGINFO_MAX_LEN; len && !(p = elfimg__vaddr_ptr(tab->bin, addr, len)); len--)
+		;
+	if (!p)
+		return -ENOENT;
+	arginfo_decode(p, len, out);
+	return 0;
 }
 
 int pclntab__inlines(const struct pclntab *tab, size_t idx, struct pcln_inline **out, size_t *n)

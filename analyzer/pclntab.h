@@ -2,6 +2,7 @@
 /* The Go function table (.gopclntab): every function, also in stripped binaries. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -62,3 +63,25 @@ const struct pcln_func *pclntab__func_at(const struct pclntab *tab, uint64_t add
 
 /* The address of funcdata slot `which` of function idx; -ENOENT if it has none. */
 int pclntab__funcdata(const struct pclntab *tab, size_t idx, unsigned int which, uint64_t *addr);
+
+#define PCLN_ARGINFO_MAX_ARGS 10	/* the runtime describes at most 10 words */
+#define PCLN_ARGINFO_MAX_WORDS 16
+
+/* One argument of the arg-info funcdata: its words, from the start of the argument area. */
+struct pcln_arg {
+	int n;			/* words; -1: at an offset too large to describe ("?") */
+	int off[PCLN_ARGINFO_MAX_WORDS];
+	int size[PCLN_ARGINFO_MAX_WORDS];
+};
+
+struct pcln_arginfo {
+	int nargs;
+	bool truncated;		/* "...": more words follow that are not described */
+	struct pcln_arg args[PCLN_ARGINFO_MAX_ARGS];
+};
+
+/*
+ * Decode function idx's FUNCDATA_ArgInfo (Go 1.17+, see goruntime.h):
+ * 0 and *out, -ENOENT when it has none.
+ */
+int pclntab__arginfo(const struct pclntab *tab, size_t idx, struct pcln_arginfo *out);

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Each function's parameters and results: from DWARF, laid out by the
+ * ABI and checked against DWARF's own location lists (with the hidden
+ * dictionary of generics and the receiver DWARF leaves out of wrappers),
+ * or, without DWARF, the raw argument words of the arg-info funcdata.
+ */
+#pragma once
+
+#include <stddef.h>
+
+#include "disasm.h"
+#include "dwarf.h"
+#include "model.h"
+#include "pclntab.h"
+
+struct params_stats {
+	size_t n_known;		/* functions whose params DWARF described */
+	size_t n_from_arginfo;	/* without DWARF: raw argument words from the arg-info funcdata */
+	size_t n_dwarf_checked;	/* arguments whose location DWARF also gives */
+	size_t n_dwarf_differs;	/* ... and where it says otherwise */
+};
+
+/*
+ * f's params from DWARF, when it describes f (f->params_known then set),
+ * with the basic fields of pointees for --deref. 0 or a negative errno.
+ */
+int params_from_dwarf(struct gdwarf *dw, enum ga_arch arch, struct ga_func *f,
+		      struct params_stats *st);
+
+/*
+ * Without DWARF (Go 1.17+): function idx's argument words from its
+ * arg-info funcdata; under the register ABI the morestack block's spills
+ * (dis) say which register holds each. 0 (f->params_known set when
+ * found) or a negative errno.
+ */
+int params_from_arginfo(const struct pclntab *tab, size_t idx, enum ga_arch arch,
+			struct disasm *dis, struct ga_func *f, struct params_stats *st);
