@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "goname.h"
 #include "gotypes.h"
 #include "util.h"
 
@@ -28,7 +29,7 @@ static int take_dict(const char *name, uint64_t addr, void *ctx)
 	struct gotypes *gt = w->gt;
 	char *copy;
 
-	if (!strstr(name, "..dict."))
+	if (!go_is_dict_symbol(name))
 		return 0;
 	w->err = ga_ensure_mem((void **)&gt->dicts, &w->cap, gt->ndicts + 1, sizeof(*gt->dicts));
 	copy = w->err ? NULL : strdup(name);

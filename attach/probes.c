@@ -62,15 +62,12 @@ static bool is_xmm(enum ga_arch arch, int reg)
 	return arch == GA_ARCH_AMD64 && reg >= 17 && reg <= 32;
 }
 
-/*
- * Assign fetched words to the pieces of the arguments (results == false)
- * or the results, in order, and fill the spec's fetch list.
- */
-static void layout_side(const struct ga_build *b, const struct ga_func *f, bool results,
-			bool deref, struct func_layout *lay, struct ga_probe_spec *spec)
+/* The machine words of one side (arguments or results), in order: registers and stack slots. */
+static int layout_words(enum ga_arch arch, const struct ga_func *f, bool results,
+			struct func_layout *lay, struct ga_probe_spec *spec)
 {
+	int nwords = 0, max_reg = arch == GA_ARCH_386 ? 7 : 15;
 	size_t p, k, idx = 0;
-	int nwords = 0, nstrs = 0;
 
 	for (p = 0; p < f->nparams; p++) {
 		const struct ga_param *prm = &f->params[p];
@@ -81,8 +78,7 @@ static void layout_side(const struct ga_build *b, const struct ga_func *f, bool 
 			if (prm->is_result != results)
 				continue;
 			lay->str[idx] = SLOT_NONE;
-			if (pc->loc == GA_LOC_REG && (is_xmm(b->arch, pc->reg) ||
-							  pc->reg > (b->arch == GA_ARCH_386 ? 7 : 15))) {
+			if (pc->loc == GA_LOC_REG && (is_xmm(arch, pc->reg) || pc->reg > max_reg)) {
 				lay->word[idx] = SLOT_UNREADABLE;
 				continue;
 			}
@@ -91,17 +87,23 @@ static void layout_side(const struct ga_build *b, const struct ga_func *f, bool 
 				continue;
 			}
 			lay->word[idx] = nwords;
-			spec->words[nwords] = (struct ga_fetch){
+			spec->words[nwords++] = (struct ga_fetch){
 				.src = pc->loc == GA_LOC_REG ? GA_SRC_REG : GA_SRC_STACK,
 				.reg = pc->loc == GA_LOC_REG ? pc->reg : 0,
 				.size = pc->size,
 				.off = pc->loc == GA_LOC_STACK ? pc->stack_off : 0,
 			};
-			nwords++;
 		}
 	}
-	/* --deref: each basic field of a pointer's pointee, read through the pointer's word */
-	idx = 0;
+	return nwords;
+}
+
+/* --deref: each basic field of a pointer's pointee, read through the pointer's word. */
+static int layout_derefs(const struct ga_func *f, bool results, bool deref, int nwords,
+			 struct func_layout *lay, struct ga_probe_spec *spec)
+{
+	size_t p, k;
+
 	for (p = 0; p < f->nparams; p++) {
 		const struct ga_param *prm = &f->params[p];
 		size_t dbase = layout_deref_base(f, p);
@@ -121,58 +123,79 @@ static void layout_side(const struct ga_build *b, const struct ga_func *f, bool 
 			};
 		}
 	}
-	/*
-	 * Strings (a data word, then its length) and the first bytes of
-	 * slices of basic types (data, length in elements, capacity).
-	 */
-	idx = 0;
+	return nwords;
+}
+
+/*
+ * The string fetch of piece k of prm (at flat index idx), if it starts
+ * one: a string (data word, then length), the first bytes of a slice of a
+ * basic type (data, length in elements), or the message of an error
+ * value: the data word of the common error types (*errors.errorString,
+ * *fmt.wrapError) points at a struct whose first field is the message;
+ * it is fetched, the type decides at output whether to show it.
+ */
+static bool string_fetch(const struct ga_param *prm, size_t k, size_t idx,
+			 const struct func_layout *lay, struct ga_strfetch *out)
+{
+	const struct ga_piece *pc = &prm->pieces[k], *next = &prm->pieces[k + 1];
+	enum ga_piece_kind ek;
+	int esize = 0, shift = 0;
+
+	if (prm->kind == GA_KIND_IFACE && !strcmp(prm->type_name, "error") &&
+	    pc->kind == GA_PIECE_IFACE_TAB && next->kind == GA_PIECE_IFACE_DATA) {
+		if (lay->word[idx + 1] < 0)
+			return false;
+		*out = (struct ga_strfetch){
+			.ptr_word = lay->word[idx + 1], .len_word = lay->word[idx + 1], .deref = 1,
+		};
+		return true;
+	}
+	if (pc->kind == GA_PIECE_SLICE_DATA && !strcmp(pc->path, prm->name))
+		esize = slice_elem(prm->type_name, &ek);
+	if (!(pc->kind == GA_PIECE_STR_DATA && next->kind == GA_PIECE_STR_LEN) &&
+	    !(esize && next->kind == GA_PIECE_SLICE_LEN))
+		return false;
+	if (lay->word[idx] < 0 || lay->word[idx + 1] < 0)
+		return false;
+	while (esize > 1 << shift)
+		shift++;
+	*out = (struct ga_strfetch){
+		.ptr_word = lay->word[idx], .len_word = lay->word[idx + 1], .len_shift = shift,
+	};
+	return true;
+}
+
+static int layout_strings(const struct ga_func *f, bool results, struct func_layout *lay,
+			  struct ga_probe_spec *spec)
+{
+	size_t p, k, idx = 0;
+	int nstrs = 0;
+
 	for (p = 0; p < f->nparams; p++) {
 		const struct ga_param *prm = &f->params[p];
 
 		for (k = 0; k < prm->npieces; k++, idx++) {
-			enum ga_piece_kind ek;
-			int esize = 0, shift = 0;
-
-			if (prm->is_result != results || k + 1 >= prm->npieces)
+			if (prm->is_result != results || k + 1 >= prm->npieces || nstrs == GA_MAX_STRS)
 				continue;
-			/*
-			 * error values: the data word of the common error types
-			 * (*errors.errorString, *fmt.wrapError) points at a struct
-			 * whose first field is the message; fetch it, the type
-			 * decides at output whether to show it.
-			 */
-			if (prm->kind == GA_KIND_IFACE && !strcmp(prm->type_name, "error") &&
-			    prm->pieces[k].kind == GA_PIECE_IFACE_TAB &&
-			    prm->pieces[k + 1].kind == GA_PIECE_IFACE_DATA) {
-				if (lay->word[idx + 1] < 0 || nstrs == GA_MAX_STRS)
-					continue;
-				lay->str[idx] = nstrs;
-				spec->strs[nstrs++] = (struct ga_strfetch){
-					.ptr_word = lay->word[idx + 1], .len_word = lay->word[idx + 1],
-					.deref = 1,
-				};
+			if (!string_fetch(prm, k, idx, lay, &spec->strs[nstrs]))
 				continue;
-			}
-			if (prm->pieces[k].kind == GA_PIECE_SLICE_DATA &&
-			    !strcmp(prm->pieces[k].path, prm->name))
-				esize = slice_elem(prm->type_name, &ek);
-			if (!(prm->pieces[k].kind == GA_PIECE_STR_DATA &&
-			      prm->pieces[k + 1].kind == GA_PIECE_STR_LEN) &&
-			    !(esize && prm->pieces[k + 1].kind == GA_PIECE_SLICE_LEN))
-				continue;
-			if (lay->word[idx] < 0 || lay->word[idx + 1] < 0 || nstrs == GA_MAX_STRS)
-				continue;
-			while (esize > 1 << shift)
-				shift++;
-			lay->str[idx] = nstrs;
-			spec->strs[nstrs++] = (struct ga_strfetch){
-				.ptr_word = lay->word[idx], .len_word = lay->word[idx + 1],
-				.len_shift = shift,
-			};
+			lay->str[idx] = nstrs++;
 		}
 	}
-	spec->nwords = nwords;
-	spec->nstrs = nstrs;
+	return nstrs;
+}
+
+/*
+ * Assign fetched words to the pieces of the arguments (results == false)
+ * or the results, in order, and fill the spec's fetch list.
+ */
+static void layout_side(const struct ga_build *b, const struct ga_func *f, bool results,
+			bool deref, struct func_layout *lay, struct ga_probe_spec *spec)
+{
+	int nwords = layout_words(b->arch, f, results, lay, spec);
+
+	spec->nwords = layout_derefs(f, results, deref, nwords, lay, spec);
+	spec->nstrs = layout_strings(f, results, lay, spec);
 }
 
 static int build_layout(const struct ga_build *b, const struct ga_func *f, bool deref,

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
+/* Messages of both programs: "prog: message", or {"error": ...} with --json (cJSON quotes it). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <cjson/cJSON.h>
 
 #include "log.h"
 
@@ -34,24 +38,6 @@ bool ga_log_stderr_is_tty(void)
 	return isatty(STDERR_FILENO);
 }
 
-static void print_json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 void ga_vlog(enum ga_log_level level, const char *fmt, va_list ap)
 {
 	char msg[4096];
@@ -64,10 +50,15 @@ void ga_vlog(enum ga_log_level level, const char *fmt, va_list ap)
 	while (len && msg[len - 1] == '\n')
 		msg[--len] = '\0';
 	if (log_json && level == GA_LOG_WARN) {
-		fputs("{\"error\": ", stderr);
-		print_json_string(stderr, msg);
-		fputs("}\n", stderr);
-		return;
+		cJSON *str = cJSON_CreateString(msg);
+		char *quoted = str ? cJSON_PrintUnformatted(str) : NULL;
+
+		cJSON_Delete(str);
+		if (quoted) {
+			fprintf(stderr, "{\"error\": %s}\n", quoted);
+			free(quoted);
+			return;
+		}
 	}
 	fprintf(stderr, "%s: %s\n", log_prog, msg);
 }
