@@ -102,7 +102,6 @@ static int do_index(int argc, char **argv)
 	return err;
 }
 
-/* Pick the build named by --build, else the newest one. */
 /*
  * The build id names (a DB id, a sha256 prefix of 6+ characters, a Go
  * build id, or the path indexed; the newest that matches), or the newest

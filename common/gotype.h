@@ -29,7 +29,6 @@ struct gotype {
 	bool shares_fields;	/* fields belong to the type this one names */
 };
 
-/* A parameter or result before layout: borrowed name and type. */
 #define GOPARAM_MAX_LOC 16
 
 /* What DWARF's location list says about a parameter at the function's entry. */
@@ -39,6 +38,7 @@ enum goparam_loc {
 	GOPARAM_LOC_STACK,		/* in memory relative to the frame */
 };
 
+/* A parameter or result before layout: borrowed name and type. */
 struct goparam {
 	const char *name;
 	const struct gotype *type;
