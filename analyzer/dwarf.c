@@ -17,6 +17,7 @@
 
 #include "dwarf.h"
 #include "log.h"
+#include "util.h"
 
 /* reflect.Kind values, as in src/reflect/type.go. */
 enum go_kind {
@@ -104,15 +105,8 @@ static const char *die_name(Dwarf_Die die)
 
 static int add_subprog(struct gdwarf *dw, uint64_t lowpc, Dwarf_Off off)
 {
-	if (dw->nsubs == dw->subs_cap) {
-		size_t cap = dw->subs_cap ? dw->subs_cap * 2 : 1024;
-		void *tmp = realloc(dw->subs, cap * sizeof(*dw->subs));
-
-		if (!tmp)
-			return -ENOMEM;
-		dw->subs = tmp;
-		dw->subs_cap = cap;
-	}
+	if (ga_ensure_mem((void **)&dw->subs, &dw->subs_cap, dw->nsubs + 1, sizeof(*dw->subs)))
+		return -ENOMEM;
 	dw->subs[dw->nsubs++] = (struct subprog){ .lowpc = lowpc, .off = off };
 	return 0;
 }
@@ -348,16 +342,9 @@ static int read_struct_fields(struct gdwarf *dw, Dwarf_Die die, struct gotype *t
 				return -EINVAL;
 			}
 			die_attr_udata(child, DW_AT_data_member_location, &moff);
-			if (t->nfields == cap) {
-				void *tmp;
-
-				cap = cap ? cap * 2 : 4;
-				tmp = realloc(t->fields, cap * sizeof(*t->fields));
-				if (!tmp) {
-					dwarf_dealloc_die(child);
-					return -ENOMEM;
-				}
-				t->fields = tmp;
+			if (ga_ensure_mem((void **)&t->fields, &cap, t->nfields + 1, sizeof(*t->fields))) {
+				dwarf_dealloc_die(child);
+				return -ENOMEM;
 			}
 			t->fields[t->nfields++] = (struct gofield){
 				.name = strdup(name ? name : "_"), .offset = moff, .type = ft,
@@ -690,15 +677,8 @@ int gdwarf__func_params(struct gdwarf *dw, uint64_t entry, const struct goparam 
 
 			if (!t) {
 				err = -EINVAL;
-			} else if (cnt == cap) {
-				void *tmp;
-
-				cap = cap ? cap * 2 : 4;
-				tmp = realloc(arr, cap * sizeof(*arr));
-				if (!tmp)
-					err = -ENOMEM;
-				else
-					arr = tmp;
+			} else if (ga_ensure_mem((void **)&arr, &cap, cnt + 1, sizeof(*arr))) {
+				err = -ENOMEM;
 			}
 			/*
 			 * Go 1.19 lists the results of some functions with a defer

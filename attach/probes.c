@@ -486,6 +486,7 @@ static int find_build(struct gadb *db, const char *db_path, const char *binary_p
 /* The kernel runs only its own arch's processes: goattach for x86-64 traces amd64 and 386. */
 static int check_arch(struct probe_plan *plan)
 {
+	const uint8_t *data;
 	size_t size;
 	int err;
 
@@ -505,7 +506,8 @@ static int check_arch(struct probe_plan *plan)
 #endif
 	if (plan->build.arch != GA_ARCH_386)
 		return 0;
-	err = go_386_tls_g_off(elfimg__data(plan->img, &size), size, &plan->tls_g_off);
+	data = elfimg__data(plan->img, &size);
+	err = go_386_tls_g_off(data, size, &plan->tls_g_off);
 	if (err == -ENOENT)
 		pr_warn("attach: no 'MOVL 0(GS), r; MOVL off(r), r' in '%s': cannot tell where "
 			"its 386 code keeps g", plan->binary_path);
