@@ -4,6 +4,11 @@
  * ASSERT_*() print the expression and both values on failure and return
  * false, so a test can 'goto out'. Each suite ends with one line
  * "N passed, N failed" (", N skipped" when any).
+ *
+ * A suite lists its tests by defining them: TEST(name) { ... } registers
+ * test_name, and testlib.c's main() runs the suite's TEST_SETUP()
+ * functions, then every test in the order of the file. A suite that
+ * writes its own main() with RUN_TEST() still works.
  */
 #pragma once
 
@@ -81,6 +86,47 @@ extern struct test_state test_state;
 void test_run(const char *name, void (*fn)(void));
 /* Prints the closing line; returns the exit status for main(). */
 int test_summary(void);
+
+/* A test or a setup function, registered before main() by TEST() or TEST_SETUP(). */
+struct test_def {
+	const char *name;
+	void (*fn)(void);
+	const char *file;
+	int line;		/* constructors run in no set order: tests run sorted by line */
+	struct test_def *next;
+};
+
+void test_register(struct test_def *def);
+void test_register_setup(struct test_def *def);
+
+/*
+ * TEST(stacker) { ... } defines the test test_stacker and registers it;
+ * TEST_ONLY=stacker runs only the tests whose names contain "stacker".
+ */
+#define TEST(tname) \
+	static void test_##tname(void); \
+	static struct test_def ___test_def_##tname = { \
+		.name = "test_" #tname, .fn = test_##tname, .file = __FILE__, .line = __LINE__ }; \
+	__attribute__((constructor)) static void ___test_register_##tname(void) \
+	{ \
+		test_register(&___test_def_##tname); \
+	} \
+	static void test_##tname(void)
+
+/* TEST_SETUP(fn): run fn once before the suite's tests (all of them, whatever TEST_ONLY says). */
+#define TEST_SETUP(setup_fn) \
+	static struct test_def ___test_setup_##setup_fn; \
+	__attribute__((constructor)) static void ___test_register_setup_##setup_fn(void) \
+	{ \
+		test_register_setup(&___test_setup_##setup_fn); \
+	} \
+	static struct test_def ___test_setup_##setup_fn = { \
+		.name = #setup_fn, .fn = setup_fn, .file = __FILE__, .line = __LINE__ }
+
+/* Every setup function, then every registered test (honouring TEST_ONLY). */
+void test_run_all(void);
+/* test_run_all(), then the closing line; the default main() of a suite. */
+int test_main(void);
 
 /* --- helpers for end-to-end tests --- */
 

@@ -16,6 +16,13 @@
 #include "objdump.h"
 #include "test.h"
 
+/* goanalyze's messages, from the code linked in here, name the suite */
+static void log_as_suite(void)
+{
+	ga_log_set_prog("test_analyze");
+}
+TEST_SETUP(log_as_suite);
+
 /* Every sample build, with the objdump that reads its architecture. */
 static const struct {
 	const char *name;
@@ -52,7 +59,7 @@ static int index_sample(const char *name, const char *db)
  * Every function's RETs and tail calls and its entry probe equal objdump's,
  * on every build: amd64, 386, arm64, PIE, cgo.
  */
-static void test_exits_match_objdump(void)
+TEST(exits_match_objdump)
 {
 	size_t s;
 
@@ -101,7 +108,7 @@ next:
 }
 
 /* The function list equals Go's own debug/gosym reading of the same table. */
-static void test_funcs_match_gosym(void)
+TEST(funcs_match_gosym)
 {
 	size_t s;
 
@@ -153,7 +160,7 @@ next:
 }
 
 /* Every function has its .symtab symbol (name, or name.abi0) at its entry. */
-static void test_funcs_match_symtab(void)
+TEST(funcs_match_symtab)
 {
 	size_t s;
 
@@ -230,7 +237,7 @@ next:
 }
 
 /* -ldflags='-s -w': no symbols, no DWARF, the same functions and exits. */
-static void test_stripped_same_as_unstripped(void)
+TEST(stripped_same_as_unstripped)
 {
 	const char *db_s = tmp_path("stripped.db"), *db_u = tmp_path("unstripped.db");
 	struct ga_func *fs = NULL, *fu = NULL;
@@ -337,7 +344,7 @@ out:
  * Section headers removed (e_shoff = e_shnum = e_shstrndx = 0): the table
  * is found by its magic, build info by its own, the build id in PT_NOTE.
  */
-static void test_no_section_headers(void)
+TEST(no_section_headers)
 {
 	compare_patched("stacker", "noshdr",
 			"printf '\\0\\0\\0\\0\\0\\0\\0\\0' | dd of=\"$F\" bs=1 seek=40 conv=notrunc 2>/dev/null && "
@@ -348,7 +355,7 @@ static void test_no_section_headers(void)
  * pcHeader.textStart = 0, as Go 1.26 writes it, in a cgo binary without
  * symbols: C code comes first in .text, so only moduledata gives the start.
  */
-static void test_text_start_zero(void)
+TEST(text_start_zero)
 {
 	compare_patched("cgocall", "textstart0",
 			"objcopy --strip-all \"$F\" && off=$(readelf -SW \"$F\" | awk '{for (i = 1; i < NF; i++) "
@@ -357,7 +364,7 @@ static void test_text_start_zero(void)
 			"conv=notrunc 2>/dev/null");
 }
 
-static void test_buildinfo_matches_go_version(void)
+TEST(buildinfo_matches_go_version)
 {
 	size_t s;
 
@@ -374,7 +381,7 @@ static void test_buildinfo_matches_go_version(void)
  * Go's debug/dwarf): the same (caller, callee) pairs, but for the few that
  * DWARF attributes to another level of nesting.
  */
-static void test_inlines_match_dwarf(void)
+TEST(inlines_match_dwarf)
 {
 	const char *db = tmp_path("inl.db");
 	char cmd[1024];
@@ -412,7 +419,7 @@ out:
 }
 
 /* A function that exists only inlined: the report says where, exit 0. */
-static void test_report_inlined_only(void)
+TEST(report_inlined_only)
 {
 	const char *db = tmp_path("inl2.db");
 	char cmd[1024];
@@ -456,7 +463,7 @@ static long long db_count(const char *db, const char *query)
  * the standard library, the few where Go's DWARF lists odd pieces are kept
  * as warnings in the report.
  */
-static void test_locations_match_dwarf(void)
+TEST(locations_match_dwarf)
 {
 	char db[512], cmd[1024];
 	struct cmd_result r = {};
@@ -538,7 +545,7 @@ static void test_locations_match_dwarf(void)
  * and .zdebug_* (what Go before 1.16 wrote, e.g. esbuild 0.5.26). The same
  * types and locations come out of all three.
  */
-static void test_dwarf_compression_forms(void)
+TEST(dwarf_compression_forms)
 {
 	static const char *const forms[] = { "gabi", "plain", "zdebug" };
 	char cmd[8192], dump[3][600];
@@ -698,7 +705,7 @@ out:
 	gadb__free(gu);
 }
 
-static void test_arginfo_matches_dwarf(void)
+TEST(arginfo_matches_dwarf)
 {
 	char cmd[1024];
 
@@ -760,7 +767,7 @@ static int validate_json_text_cmd(const char *dir, const char *ga, const char *f
  * bytes twice, every matching function, written atomically; a stripped
  * build's too. The report JSON is checked against its schema as well.
  */
-static void test_manifest(void)
+TEST(manifest)
 {
 	char db[512], sdb[512], m1[600], m2[600], ms[600], rep[600], cmd[8192];
 	struct cmd_result r = {};
@@ -829,7 +836,7 @@ static void test_manifest(void)
  * and returns), one with an argument added in front (its arguments move:
  * flagged). Two DB files work too; text, --json and --markdown agree.
  */
-static void test_diff(void)
+TEST(diff)
 {
 	char dir[512], cmd[8192], *ga = realpath(build_path("goanalyze"), NULL);
 	struct cmd_result r = {};
@@ -920,7 +927,7 @@ out:
  * make install: both programs, man pages, schemas, bash completion whose
  * function names come from a DB; --version names the DB schema version.
  */
-static void test_install_and_completion(void)
+TEST(install_and_completion)
 {
 	char dest[512], cmd[4096], db[600];
 	struct cmd_result r = {};
@@ -954,7 +961,7 @@ static void test_install_and_completion(void)
 }
 
 /* Each row of the goid table: a build without DWARF gets what DWARF says for its version and arch. */
-static void test_goid_table_rows(void)
+TEST(goid_table_rows)
 {
 	static const struct {
 		const char *sample, *objcopy;
@@ -997,7 +1004,7 @@ static void test_goid_table_rows(void)
 
 
 /* The JSON report's identity comes from independent tools. */
-static void test_report_json(void)
+TEST(report_json)
 {
 	const char *db = tmp_path("report.db");
 	char cmd[1024], bin[512], want_sha[65] = "", want_ver[64] = "", want_bid[256] = "";
@@ -1073,7 +1080,7 @@ out:
 }
 
 /* The goid offset agrees with gdb's view of runtime.g from the same DWARF. */
-static void test_goid_offset_matches_gdb(void)
+TEST(goid_offset_matches_gdb)
 {
 	const char *db = tmp_path("goid.db");
 	char cmd[1024];
@@ -1137,7 +1144,7 @@ static int count_tmp_leftovers(const char *dir)
 }
 
 /* Indexing the same build again changes nothing and says so. */
-static void test_reindex_is_noop(void)
+TEST(reindex_is_noop)
 {
 	const char *db = tmp_path("again.db");
 	char cmd[1024], sum1[128] = "", sum2[128] = "";
@@ -1173,7 +1180,7 @@ static void test_reindex_is_noop(void)
 }
 
 /* Bad input: one error line naming the file, exit 1, no DB left behind. */
-static void test_corrupt_inputs(void)
+TEST(corrupt_inputs)
 {
 	static const struct {
 		const char *name;
@@ -1220,7 +1227,7 @@ static void test_corrupt_inputs(void)
 }
 
 /* A DB whose schema version differs is refused with both versions named. */
-static void test_schema_version_refused(void)
+TEST(schema_version_refused)
 {
 	const char *db = tmp_path("schema.db");
 	char cmd[1024], want[64];
@@ -1240,7 +1247,7 @@ static void test_schema_version_refused(void)
 }
 
 /* A failure to write leaves no DB and no temp file (directory not writable). */
-static void test_unwritable_db_dir(void)
+TEST(unwritable_db_dir)
 {
 	char dir[512], db[600], cmd[1400];
 	struct cmd_result r = {};
@@ -1255,32 +1262,4 @@ static void test_unwritable_db_dir(void)
 	ASSERT_CONTAINS(r.err, db, "names the DB");
 	ASSERT_FALSE(file_exists(db), "no DB");
 	cmd_result_free(&r);
-}
-
-int main(void)
-{
-	ga_log_set_prog("test_analyze");
-	RUN_TEST(test_exits_match_objdump);
-	RUN_TEST(test_funcs_match_gosym);
-	RUN_TEST(test_funcs_match_symtab);
-	RUN_TEST(test_stripped_same_as_unstripped);
-	RUN_TEST(test_buildinfo_matches_go_version);
-	RUN_TEST(test_locations_match_dwarf);
-	RUN_TEST(test_dwarf_compression_forms);
-	RUN_TEST(test_arginfo_matches_dwarf);
-	RUN_TEST(test_manifest);
-	RUN_TEST(test_diff);
-	RUN_TEST(test_install_and_completion);
-	RUN_TEST(test_inlines_match_dwarf);
-	RUN_TEST(test_report_inlined_only);
-	RUN_TEST(test_no_section_headers);
-	RUN_TEST(test_text_start_zero);
-	RUN_TEST(test_report_json);
-	RUN_TEST(test_goid_offset_matches_gdb);
-	RUN_TEST(test_goid_table_rows);
-	RUN_TEST(test_reindex_is_noop);
-	RUN_TEST(test_corrupt_inputs);
-	RUN_TEST(test_schema_version_refused);
-	RUN_TEST(test_unwritable_db_dir);
-	return test_summary();
 }

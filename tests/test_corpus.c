@@ -49,6 +49,7 @@ static void fetch_corpus(void)
 	}
 	cmd_result_free(&r);
 }
+TEST_SETUP(fetch_corpus);
 
 static bool index_bin(const char *bin, const char *db, struct gadb **gdb, struct ga_build *b,
 		      struct ga_func **funcs, size_t *nf)
@@ -196,7 +197,7 @@ out:
 	free(od);
 }
 
-static void test_corpus(void)
+TEST(corpus)
 {
 	size_t i, j, tested = 0;
 
@@ -263,7 +264,7 @@ next:
 }
 
 /* Every pclntab format appears among the binaries indexed. */
-static void test_corpus_covers_every_format(void)
+TEST(corpus_covers_every_format)
 {
 	static const char *const formats[] = { "1.2", "1.16", "1.18", "1.20" };
 	size_t i, k, have = 0;
@@ -292,12 +293,4 @@ static void test_corpus_covers_every_format(void)
 		TEST_SKIP("corpus not fetched");
 	else
 		ASSERT_EQ(have, 4, "formats covered");
-}
-
-int main(void)
-{
-	fetch_corpus();
-	RUN_TEST(test_corpus);
-	RUN_TEST(test_corpus_covers_every_format);
-	return test_summary();
 }

@@ -13,7 +13,7 @@
 #include "sig.h"
 #include "test.h"
 
-static void test_sha256_vectors(void)
+TEST(sha256_vectors)
 {
 	char hex[SHA256_HEX_LEN];
 	char *million = malloc(1000000);
@@ -34,7 +34,7 @@ static void test_sha256_vectors(void)
 }
 
 /* The SHA-instruction code and the portable code agree on every length. */
-static void test_sha256_accelerated_matches_portable(void)
+TEST(sha256_accelerated_matches_portable)
 {
 	static uint8_t data[4099];
 	char a[SHA256_HEX_LEN], b[SHA256_HEX_LEN];
@@ -57,7 +57,7 @@ static void test_sha256_accelerated_matches_portable(void)
 	ASSERT_EQ(bad, 0, "digests agree");
 }
 
-static void test_sha256_incremental(void)
+TEST(sha256_incremental)
 {
 	struct sha256_ctx ctx;
 	uint8_t d1[32], d2[32];
@@ -108,7 +108,7 @@ static const struct ga_piece *piece(const struct ga_param *p, size_t i)
  * (r1 struct{x uintptr; y [2]uintptr}, r2 string). a1 and a3 take the first
  * two integer registers, a2 and r1 go to the stack, r2 takes two registers.
  */
-static void test_abi_doc_example(void)
+TEST(abi_doc_example)
 {
 	struct gofield r1_fields[] = {
 		{ .name = "x", .offset = 0, .type = &t_uintptr },
@@ -142,7 +142,7 @@ static void test_abi_doc_example(void)
 }
 
 /* Nine integer registers on amd64; the tenth int goes to the stack whole. */
-static void test_abi_register_exhaustion(void)
+TEST(abi_register_exhaustion)
 {
 	struct goparam params[11];
 	struct ga_param *out = NULL;
@@ -166,7 +166,7 @@ static void test_abi_register_exhaustion(void)
 }
 
 /* Floats take X0.. independently of the integer sequence; structs split. */
-static void test_abi_floats_and_structs(void)
+TEST(abi_floats_and_structs)
 {
 	struct gofield fields[] = {
 		{ .name = "a", .offset = 0, .type = &t_int },
@@ -192,7 +192,7 @@ static void test_abi_floats_and_structs(void)
 }
 
 /* 386: everything on the stack from 4(SP); int64 is only 4-aligned. */
-static void test_abi_386_stack(void)
+TEST(abi_386_stack)
 {
 	struct goparam params[] = {
 		{ .name = "a", .type = &t_int8 },
@@ -214,7 +214,7 @@ static void test_abi_386_stack(void)
 }
 
 /* amd64 ABI0 (Go < 1.17): 8(SP) first; results after pointer alignment. */
-static void test_abi0_amd64(void)
+TEST(abi0_amd64)
 {
 	struct goparam params[] = {
 		{ .name = "x", .type = &t_string },
@@ -233,7 +233,7 @@ static void test_abi0_amd64(void)
 }
 
 /* --sig: Go syntax in, the same layout the DWARF path would compute out. */
-static void test_sig_parse(void)
+TEST(sig_parse)
 {
 	struct ga_param *out = NULL;
 	struct gosig *s;
@@ -292,7 +292,7 @@ static void test_sig_parse(void)
 	ASSERT_TRUE(!gosig__parse("func(x int) int garbage", 8, err, sizeof(err)), "trailing text refused");
 }
 
-static void test_go_version_parse(void)
+TEST(go_version_parse)
 {
 	int major = 0, minor = 0;
 
@@ -301,19 +301,4 @@ static void test_go_version_parse(void)
 	ASSERT_OK(go_version_parse("devel go1.22-abcdef", &major, &minor), "devel");
 	ASSERT_EQ(minor, 22, "devel minor");
 	ASSERT_NEQ(go_version_parse("gcc 12", &major, &minor), 0, "not Go");
-}
-
-int main(void)
-{
-	RUN_TEST(test_sha256_vectors);
-	RUN_TEST(test_sha256_incremental);
-	RUN_TEST(test_sha256_accelerated_matches_portable);
-	RUN_TEST(test_abi_doc_example);
-	RUN_TEST(test_abi_register_exhaustion);
-	RUN_TEST(test_abi_floats_and_structs);
-	RUN_TEST(test_abi_386_stack);
-	RUN_TEST(test_abi0_amd64);
-	RUN_TEST(test_sig_parse);
-	RUN_TEST(test_go_version_parse);
-	return test_summary();
 }

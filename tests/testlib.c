@@ -60,6 +60,87 @@ int test_summary(void)
 	return test_state.failed ? 1 : 0;
 }
 
+/* Filled by the constructors of TEST() and TEST_SETUP(), before main(). */
+static struct test_def *registered_tests, *registered_setups;
+
+void test_register(struct test_def *def)
+{
+	def->next = registered_tests;
+	registered_tests = def;
+}
+
+void test_register_setup(struct test_def *def)
+{
+	def->next = registered_setups;
+	registered_setups = def;
+}
+
+static int def_cmp(const void *a, const void *b)
+{
+	const struct test_def *x = *(const struct test_def *const *)a;
+	const struct test_def *y = *(const struct test_def *const *)b;
+	int c = strcmp(x->file, y->file);
+
+	return c ? c : x->line - y->line;
+}
+
+/* The list's definitions in file order; NULL (and *n = 0) for none. */
+static struct test_def **sorted_defs(struct test_def *list, size_t *n)
+{
+	struct test_def **defs, *d;
+	size_t i = 0;
+
+	*n = 0;
+	for (d = list; d; d = d->next)
+		(*n)++;
+	if (!*n)
+		return NULL;
+	defs = calloc(*n, sizeof(*defs));
+	if (!defs) {
+		perror("calloc");
+		exit(2);
+	}
+	for (d = list; d; d = d->next)
+		defs[i++] = d;
+	qsort(defs, *n, sizeof(*defs), def_cmp);
+	return defs;
+}
+
+void test_run_all(void)
+{
+	struct test_def **defs;
+	size_t n, i;
+
+	defs = sorted_defs(registered_setups, &n);
+	for (i = 0; i < n; i++) {
+		/* a setup is no test: it is counted only when it fails */
+		test_state.cur_name = defs[i]->name;
+		test_state.cur_failed = false;
+		defs[i]->fn();
+		if (test_state.cur_failed) {
+			test_state.failed++;
+			printf("FAIL setup %s\n", defs[i]->name);
+		}
+	}
+	free(defs);
+	defs = sorted_defs(registered_tests, &n);
+	for (i = 0; i < n; i++)
+		test_run(defs[i]->name, defs[i]->fn);
+	free(defs);
+}
+
+int test_main(void)
+{
+	test_run_all();
+	return test_summary();
+}
+
+/* A suite that has no main() of its own (one with RUN_TEST() lists does) runs its TEST()s. */
+__attribute__((weak)) int main(void)
+{
+	return test_main();
+}
+
 static double now(void)
 {
 	struct timespec ts;

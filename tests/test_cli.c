@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: MIT
+/*
+ * goattach end to end, its options and outputs: --max-calls, --min-latency,
+ * --max-probes and globs, --stats and --hist, one DB holding two builds,
+ * and goanalyze's bpftrace export printing what goattach prints.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "attachlib.h"
+
+TEST_SETUP(attach_setup);
+
+/*
+ * Scope: --max-calls stops by itself; --min-latency keeps exactly the
+ * slower calls (filtered in BPF: the summary counts the rest); more
+ * probes than --max-probes need --yes; a glob pattern.
+ */
+TEST(scope_controls)
+{
+	struct bg_proc ga = {}, gm = {};
+	struct cmd_result r = {}, rb = {}, rp = {}, ry = {};
+	char *maxc[] = { "--db", (char *)sample_db("funcs"), "--max-calls", "3", "main.nest", NULL };
+	char *nest[] = { (char *)sample_bin("funcs"), "nest", "10", NULL };
+	char *minl[] = { "--db", (char *)sample_db("blocker"), "--json", "--min-latency", "9500us",
+			 "main.work", NULL };
+	char *blk[] = { (char *)sample_bin("blocker"), "70", "5", NULL };
+	char cmd[2048];
+	const char *line;
+	int slow = 0, n;
+	cJSON *c[128];
+
+	REQUIRE_BPF();
+	/* --max-calls 3: goattach exits on its own after three */
+	if (ASSERT_TRUE(start_goattach(&gm, maxc), "start --max-calls")) {
+		cmd_run(nest, 60, &r);
+		ASSERT_OK(bg_stop(&gm, 0, 20), "goattach exits after --max-calls");
+		ASSERT_EQ(gm.status, 0, "exit status");
+		ASSERT_EQ(count_lines_with(gm.out, "main.nest("), 3, "exactly three calls printed");
+		ASSERT_EQ(count_lines_with(gm.out, ") = ("), 3, "three completed calls");
+	}
+	/* --min-latency: blocker sleeps 5, 8, 11, ... 23 ms; the threshold sits between 8 and 11 */
+	if (ASSERT_TRUE(start_goattach(&ga, minl), "start --min-latency")) {
+		cmd_run(blk, 60, &rb);
+		stop_goattach(&ga);
+		for (line = rb.out; line && *line;) {
+			int id, res;
+			long ns;
+
+			if (sscanf(line, "work id=%d result=%d ns=%ld", &id, &res, &ns) == 3)
+				slow += ns >= 9500000;
+			line = strchr(line, '\n');
+			line = line ? line + 1 : NULL;
+		}
+		n = json_calls(ga.out, "main.work", c, 128);
+		free_calls(c, n);
+		printf("  --min-latency 9500us: %d of 70 calls reported, the program timed %d above it\n",
+		       n, slow);
+		ASSERT_EQ(n, slow, "exactly the slower calls");
+		ASSERT_CONTAINS(ga.err, "faster than --min-latency", "the rest counted in the summary");
+	}
+	/* every function of the funcs sample is more probes than --max-probes 10 */
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' --max-probes 10 --duration 1 'main.*'",
+		 build_path("goattach"), sample_db("funcs"));
+	sh_run(cmd, 60, &rp);
+	ASSERT_EQ(rp.status, 1, "refused");
+	ASSERT_CONTAINS(rp.err, "--yes", "the error names the flag that confirms");
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' --max-probes 10 --yes --duration 1 'main.*'",
+		 build_path("goattach"), sample_db("funcs"));
+	sh_run(cmd, 60, &ry);
+	ASSERT_EQ(ry.status, 0, "--yes attaches them");
+	ASSERT_CONTAINS(ry.err, "Tracing", "attached");
+	{
+		/* the glob selected every main.* function of the DB (one per name) */
+		struct cmd_result q = {};
+		const char *t = ry.err ? strstr(ry.err, "Tracing ") : NULL;
+		int nf = t ? atoi(t + 8) : -1;
+
+		snprintf(cmd, sizeof(cmd), "sqlite3 '%s' \"SELECT count(DISTINCT name) FROM functions "
+			 "WHERE name GLOB 'main.*'\"", sample_db("funcs"));
+		sh_run(cmd, 30, &q);
+		ASSERT_EQ(nf, atoi(q.out ? q.out : "0"), "'main.*' traces each main.* function");
+		ASSERT_GE(nf, 10, "many functions");
+		cmd_result_free(&q);
+	}
+	cmd_result_free(&r);
+	cmd_result_free(&rb);
+	cmd_result_free(&rp);
+	cmd_result_free(&ry);
+	bg_free(&ga);
+	bg_free(&gm);
+}
+
+/* --stats: calls, calls with a non-nil error, percentiles; --hist: a log2 histogram. */
+TEST(stats_and_hist)
+{
+	struct bg_proc gs = {}, gh = {};
+	struct cmd_result r = {}, rb = {};
+	char *sargs[] = { "--db", (char *)sample_db("funcs"), "--stats", "main.mixed", NULL };
+	char *hargs[] = { "--db", (char *)sample_db("blocker"), "--hist", "main.work", NULL };
+	char *mixed[] = { (char *)sample_bin("funcs"), "mixed", "1", "2", "3", "4", "5", NULL };
+	char *blk[] = { (char *)sample_bin("blocker"), "40", "5", NULL };
+	unsigned long long calls = 0, errs = 0, total = 0, cnt;
+	const char *line;
+
+	REQUIRE_BPF();
+	if (ASSERT_TRUE(start_goattach(&gs, sargs), "start --stats")) {
+		cmd_run(mixed, 60, &r);
+		stop_goattach(&gs);
+		line = strstr(gs.out ? gs.out : "", "\nmain.mixed");
+		ASSERT_TRUE(line && sscanf(line, " main.mixed %llu %llu", &calls, &errs) == 2,
+			    "a stats row for main.mixed");
+		ASSERT_EQ(calls, 5, "five calls");
+		ASSERT_EQ(errs, 3, "three returned a non-nil error (odd n)");
+		ASSERT_CONTAINS(gs.out, "P99", "percentile columns");
+		ASSERT_EQ(count_lines_with(gs.out, "main.mixed(n="), 0, "no line per call");
+	}
+	if (ASSERT_TRUE(start_goattach(&gh, hargs), "start --hist")) {
+		cmd_run(blk, 60, &rb);
+		stop_goattach(&gh);
+		for (line = gh.out; line && *line;) {
+			if (strstr(line, "->") && sscanf(strchr(line, ':') + 1, "%llu", &cnt) == 1)
+				total += cnt;
+			line = strchr(line, '\n');
+			line = line ? line + 1 : NULL;
+		}
+		ASSERT_CONTAINS(gh.out, "nsecs", "a histogram");
+		ASSERT_EQ(total, 40, "every call in one bucket");
+		ASSERT_CONTAINS(gh.out, "4194304 -> 8388607", "the 5-8 ms calls");
+	}
+	cmd_result_free(&r);
+	cmd_result_free(&rb);
+	bg_free(&gs);
+	bg_free(&gh);
+}
+
+/*
+ * One DB, two builds of samples/swapper (the second with another return
+ * path in swap): goattach picks, for each binary, the build it is, says
+ * which, and traces it.
+ */
+TEST(two_builds_one_db)
+{
+	char dir[512], cmd[4096], db[600], bin[2][600], sha[2][80];
+	struct cmd_result r = {};
+	int v;
+
+	REQUIRE_BPF();
+	snprintf(dir, sizeof(dir), "%s/twobuilds", tmp_dir());
+	snprintf(db, sizeof(db), "%s/two.db", dir);
+	snprintf(cmd, sizeof(cmd),
+		 "set -e; D='%s'; G=\"$(realpath '%s')\"; rm -rf \"$D\"; mkdir -p \"$D/v1\" \"$D/v2\"; "
+		 "for v in v1 v2; do cp samples/swapper/main.go samples/swapper/go.mod \"$D/$v/\"; done; "
+		 "sed -i 's/^\treturn y, x$/\tif x == \"\" {\\n\t\treturn x, y\\n\t}\\n\treturn y, x/' \"$D/v2/main.go\"; "
+		 "for v in v1 v2; do (cd \"$D/$v\" && GOFLAGS=-mod=mod GOTOOLCHAIN=local CGO_ENABLED=0 "
+		 "go build -gcflags=-l -o swapper .); $G index \"$D/$v/swapper\" --db \"$D/two.db\" >/dev/null; done",
+		 dir, build_path("goanalyze"));
+	sh_run(cmd, 300, &r);
+	if (!ASSERT_EQ(r.status, 0, "two builds indexed into one DB")) {
+		printf("  %s", r.err ? r.err : "");
+		cmd_result_free(&r);
+		return;
+	}
+	cmd_result_free(&r);
+	for (v = 0; v < 2; v++) {
+		snprintf(bin[v], sizeof(bin[v]), "%s/v%d/swapper", dir, v + 1);
+		snprintf(cmd, sizeof(cmd), "sha256sum '%s' | cut -c1-12", bin[v]);
+		sh_run(cmd, 30, &r);
+		snprintf(sha[v], sizeof(sha[v]), "is build %.12s", r.out ? r.out : "");
+		cmd_result_free(&r);
+	}
+	ASSERT_TRUE(strcmp(sha[0], sha[1]), "two different builds");
+	for (v = 0; v < 2; v++) {
+		struct bg_proc ga = {};
+		struct cmd_result run = {};
+		char *args[] = { "--db", db, "--binary", bin[v], "main.swap", NULL };
+		char *prog[] = { bin[v], "a", "b", NULL };
+
+		if (ASSERT_TRUE(start_goattach(&ga, args), "start")) {
+			cmd_run(prog, 60, &run);
+			stop_goattach(&ga);
+			ASSERT_CONTAINS(ga.err, sha[v], "goattach says which build it picked");
+			ASSERT_CONTAINS(ga.out, "main.swap(x=\"a\", y=\"b\") = (\"b\", \"a\")", "and traces it");
+		}
+		cmd_result_free(&run);
+		bg_free(&ga);
+	}
+}
+
+/*
+ * goanalyze bpftrace: the generated script, run by Debian's bpftrace
+ * (0.17, --unsafe for its file-offset probes), prints main.swap and
+ * main.stacker with the values goattach shows for the same calls.
+ */
+static void bpftrace_vs_goattach(const char *sample, const char *func, char **prog)
+{
+	struct bg_proc bt = {}, ga = {};
+	struct cmd_result r = {}, run = {};
+	char script[600], cmd[2048], *btargs[] = { "bpftrace", "--unsafe", script, NULL };
+	char *gaargs[] = { "--db", (char *)sample_db(sample), (char *)func, NULL };
+	char want[512];
+	const char *g, *b;
+	size_t len;
+
+	snprintf(script, sizeof(script), "%s/%s.bt", tmp_dir(), sample);
+	snprintf(cmd, sizeof(cmd), "'%s' bpftrace --db '%s' '%s' -o '%s'", build_path("goanalyze"),
+		 sample_db(sample), func, script);
+	sh_run(cmd, 60, &r);
+	if (!ASSERT_EQ(r.status, 0, "script generated"))
+		goto out;
+	if (!ASSERT_OK(bg_start(&bt, btargs), "start bpftrace") ||
+	    !ASSERT_TRUE(bg_wait_stdout(&bt, "Ctrl-C", 60), "bpftrace attached") ||
+	    !ASSERT_TRUE(start_goattach(&ga, gaargs), "start goattach"))
+		goto out;
+	cmd_run(prog, 60, &run);
+	usleep(500 * 1000);
+	stop_goattach(&ga);
+	bg_stop(&bt, SIGINT, 30);
+	/* the same call text up to the latency: "main.swap(x="hello", y="go") = ("go", "hello")" */
+	g = ga.out ? strstr(ga.out, func) : NULL;
+	b = bt.out ? strstr(bt.out, func) : NULL;
+	if (!ASSERT_TRUE(g && b, "both saw the call")) {
+		printf("  goattach: %s\n  bpftrace: %s\n%s\n", ga.out, bt.out, bt.err);
+		goto out;
+	}
+	len = strcspn(g, "\n");
+	snprintf(want, sizeof(want), "%.*s", (int)len, g);
+	*strrchr(want, ' ') = '\0';	/* goattach's latency */
+	printf("  bpftrace: %.*s\n", (int)strcspn(b, "\n"), b);
+	ASSERT_TRUE(!strncmp(b, want, strlen(want)) && b[strlen(want)] == ' ',
+		    "bpftrace prints the values goattach shows");
+out:
+	cmd_result_free(&r);
+	cmd_result_free(&run);
+	bg_stop(&bt, SIGKILL, 5);
+	bg_free(&bt);
+	bg_free(&ga);
+}
+
+TEST(bpftrace_export)
+{
+	char *swap[] = { (char *)sample_bin("swapper"), "hello", "go", NULL };
+	char *stack[] = { (char *)sample_bin("stacker"), "1000", NULL };
+
+	REQUIRE_BPF();
+	if (access("/usr/bin/bpftrace", X_OK)) {
+		TEST_SKIP("Debian's bpftrace is not installed (scripts/install-deps.sh installs it)");
+		return;
+	}
+	bpftrace_vs_goattach("swapper", "main.swap", swap);
+	bpftrace_vs_goattach("stacker", "main.stacker", stack);
+}

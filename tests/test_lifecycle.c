@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: MIT
+/*
+ * goattach end to end, the life of calls and processes: how a call ends
+ * (each RET, a tail call, a panic, Goexit, never), recursion and stack
+ * growth, goroutines that block and move between threads; targets that
+ * restart, --pid, goattach killed with -9, a ring buffer that overflows.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "attachlib.h"
+
+TEST_SETUP(attach_setup);
+
+/* Several RETs: each path is probed and reports its own result. */
+TEST(classify_return_paths)
+{
+	static const char *const want[] = { "negative", "zero", "small", "large" };
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	cJSON *calls[8];
+	int n = 0, i;
+	char *args[] = { "--db", (char *)sample_db("funcs"), "--json", "main.classify", NULL };
+	char *run[] = { (char *)sample_bin("funcs"), "classify", "-3", "0", "5", "50", NULL };
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(run, 60, &r);
+	ASSERT_CONTAINS(r.out, "classify(50) = \"large\"", "program output");
+	stop_goattach(&ga);
+	ASSERT_CONTAINS(ga.err, "(5 probes)", "an entry and four RETs");
+	n = json_calls(ga.out, "main.classify", calls, 8);
+	if (!ASSERT_EQ(n, 4, "four calls"))
+		goto out;
+	for (i = 0; i < 4; i++)
+		ASSERT_STREQ(str(calls[i], "results", "~r0"), want[i], "result");
+	ASSERT_EQ(num(calls[0], "args", "n"), -3, "negative argument");
+out:
+	free_calls(calls, n);
+	cmd_result_free(&r);
+	bg_free(&ga);
+}
+
+/*
+ * A tail call: runtime.cmpstring (assembly) ends in JMP cmpbody. Each
+ * call is reported finished at the jump, marked with the target, no
+ * results. Max("go", "c") in samples/kinds compares strings.
+ */
+TEST(tail_call)
+{
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	char *args[] = { "--db", (char *)sample_db("kinds"), "--json", "runtime.cmpstring", NULL };
+	char *run[] = { (char *)sample_bin("kinds"), NULL };
+	static cJSON *c[256];
+	int n = 0, i, tail = 0, bad = 0;
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(run, 60, &r);
+	stop_goattach(&ga);
+	n = json_calls(ga.out, "runtime.cmpstring", c, 256);
+	for (i = 0; i < n; i++) {
+		const char *t = cJSON_GetStringValue(cJSON_GetObjectItem(c[i], "tail_call"));
+
+		tail += t && !strcmp(t, "cmpbody");
+		bad += !cJSON_IsNull(cJSON_GetObjectItem(c[i], "results"));
+	}
+	printf("  runtime.cmpstring: %d calls, %d ended by the tail call to cmpbody\n", n, tail);
+	ASSERT_GE(n, 1, "string comparisons seen");
+	ASSERT_EQ(tail, n, "every one ends at its JMP to cmpbody");
+	ASSERT_EQ(bad, 0, "no results for a tail call");
+out:
+	free_calls(c, n);
+	cmd_result_free(&r);
+	bg_free(&ga);
+}
+
+/* Count JSON lines of func whose "ended" is reason. */
+static int ended_count(const char *out, const char *func, const char *reason)
+{
+	cJSON *c[64];
+	int n = json_calls(out, func, c, 64), i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *e = cJSON_GetStringValue(cJSON_GetObjectItem(c[i], "ended"));
+
+		k += e && !strcmp(e, reason) && cJSON_IsNull(cJSON_GetObjectItem(c[i], "results"));
+	}
+	free_calls(c, n);
+	return k;
+}
+
+/*
+ * Calls that never return: a panic recovered by an untraced caller, one
+ * that kills the process, runtime.Goexit, and a call still blocked when
+ * goattach stops. Each is reported once with its reason; calls after a
+ * recovered panic still pair.
+ */
+TEST(never_returned)
+{
+	struct bg_proc ga = {}, hang = {};
+	struct cmd_result r1 = {}, r2 = {}, r3 = {};
+	char *args[] = { "--db", (char *)sample_db("funcs"), "--json", "main.risky", "main.quitter",
+			 "main.waiter", NULL };
+	char *panics[] = { (char *)sample_bin("funcs"), "panics", "6", NULL };
+	char *crash[] = { (char *)sample_bin("funcs"), "crash", NULL };
+	char *goexit[] = { (char *)sample_bin("funcs"), "goexit", "3", NULL };
+	char *hangv[] = { (char *)sample_bin("funcs"), "hang", "60000", NULL };
+	cJSON *c[16];
+	int n = 0, i, ok = 0;
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(panics, 60, &r1);
+	ASSERT_CONTAINS(r1.out, "risky(5) = 0 panicked=true", "the program recovered");
+	cmd_run(crash, 60, &r2);
+	ASSERT_EQ(r2.status, 2, "an unrecovered panic kills the program");
+	cmd_run(goexit, 60, &r3);
+	ASSERT_CONTAINS(r3.out, "goexit goroutines=3", "goroutines ended by Goexit");
+	if (ASSERT_OK(bg_start(&hang, hangv), "start hang"))
+		ASSERT_TRUE(bg_wait_stdout(&hang, "waiting", 30), "blocked in waiter");
+	usleep(1500 * 1000);	/* one sweep */
+	stop_goattach(&ga);
+	n = json_calls(ga.out, "main.risky", c, 16);
+	for (i = 0; i < n; i++) {
+		int arg = num(c[i], "args", "n");
+		cJSON *res = cJSON_GetObjectItem(c[i], "results");
+
+		if (cJSON_GetObjectItem(c[i], "ended"))
+			continue;
+		ok += arg % 2 == 0 && num(res, "~r0", NULL) == arg * 10;
+	}
+	free_calls(c, n);
+	ASSERT_EQ(ok, 3, "risky(0), (2), (4) returned, with their results");
+	ASSERT_EQ(ended_count(ga.out, "main.risky", "panic"), 4,
+		  "risky(1), (3), (5) recovered and the crash's risky(1): panic");
+	ASSERT_EQ(ended_count(ga.out, "main.quitter", "Goexit"), 3, "three Goexit");
+	ASSERT_EQ(ended_count(ga.out, "main.waiter", "running at detach"), 1, "still blocked at detach");
+	ASSERT_CONTAINS(ga.err, "calls that never returned:", "summary by reason");
+	ASSERT_CONTAINS(ga.err, "4 panic", "panics counted");
+	ASSERT_CONTAINS(ga.err, "3 Goexit", "Goexits counted");
+	ASSERT_CONTAINS(ga.err, "1 running at detach", "the blocked call counted");
+out:
+	if (hang.pid > 0)
+		bg_stop(&hang, SIGKILL, 10);
+	bg_free(&hang);
+	cmd_result_free(&r1);
+	cmd_result_free(&r2);
+	cmd_result_free(&r3);
+	bg_free(&ga);
+}
+
+/* Recursion: calls pair by depth on one goroutine; latencies nest. */
+TEST(recursion)
+{
+	static const int fact[] = { 1, 1, 2, 6, 24, 120 };
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	cJSON *calls[16];
+	int n = 0, i;
+	char *args[] = { "--db", (char *)sample_db("funcs"), "--json", "main.fact", NULL };
+	char *run[] = { (char *)sample_bin("funcs"), "fact", "5", NULL };
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(run, 60, &r);
+	ASSERT_STREQ(r.out, "fact(5) = 120\n", "program output");
+	stop_goattach(&ga);
+	n = json_calls(ga.out, "main.fact", calls, 16);
+	if (!ASSERT_EQ(n, 6, "six calls"))
+		goto out;
+	/* The innermost call returns first. */
+	for (i = 0; i < 6; i++) {
+		ASSERT_EQ(num(calls[i], "args", "n"), i, "n");
+		ASSERT_EQ(num(calls[i], "results", "~r0"), fact[i], "result");
+		if (i)
+			ASSERT_TRUE(num(calls[i], "frame", NULL) < num(calls[i - 1], "frame", NULL),
+				    "an outer call's frame is nearer the stack's top");
+		if (i)
+			ASSERT_TRUE(num(calls[i], "latency_ns", NULL) >= num(calls[i - 1], "latency_ns", NULL),
+				    "an outer call lasts at least as long as the inner one");
+	}
+out:
+	free_calls(calls, n);
+	cmd_result_free(&r);
+	bg_free(&ga);
+}
+
+/* Recursion to depth 50: 50 pairs, each in its own frame, latencies nested. */
+TEST(recursion_depth_50)
+{
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	static cJSON *c[64];
+	char *args[] = { "--db", (char *)sample_db("funcs"), "--json", "main.nest", NULL };
+	char *run[] = { (char *)sample_bin("funcs"), "nest", "50", NULL };
+	int n = 0, i, bad = 0;
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(run, 60, &r);
+	ASSERT_STREQ(r.out, "nest(50) = 50\n", "program output");
+	stop_goattach(&ga);
+	n = json_calls(ga.out, "main.nest", c, 64);
+	if (!ASSERT_EQ(n, 50, "fifty calls"))
+		goto out;
+	for (i = 0; i < n; i++) {
+		/* innermost first: nest(1) at depth 50 */
+		bad += num(c[i], "args", "n") != i + 1 || num(c[i], "results", "~r0") != i + 1 ||
+		       (i && num(c[i], "frame", NULL) >= num(c[i - 1], "frame", NULL)) ||
+		       (i && num(c[i], "latency_ns", NULL) < num(c[i - 1], "latency_ns", NULL));
+	}
+	ASSERT_EQ(bad, 0, "args, results, frames nearer the stack top outward, nested latencies");
+out:
+	free_calls(c, n);
+	cmd_result_free(&r);
+	bg_free(&ga);
+}
+
+/*
+ * Fresh goroutines grow their stacks in grow's prologue: the entry branch
+ * is passed twice then, and each call must still be counted exactly once.
+ */
+TEST(stack_growth_counts_once)
+{
+	enum { G = 20, D = 30 };
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	cJSON **calls = calloc(G * (D + 1) + 16, sizeof(*calls));
+	int n = 0, i, wrong = 0;
+	char *args[] = { "--db", (char *)sample_db("funcs"), "--json", "main.grow", NULL };
+	char *run[] = { (char *)sample_bin("funcs"), "grow", "20", "30", NULL };
+	const char *ign;
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(run, 60, &r);
+	ASSERT_STREQ(r.out, "grow calls=620\n", "program output");
+	stop_goattach(&ga);
+	n = json_calls(ga.out, "main.grow", calls, G * (D + 1) + 16);
+	ASSERT_EQ(n, G * (D + 1), "one event per call");
+	for (i = 0; i < n; i++)
+		if (num(calls[i], "results", "~r0") != num(calls[i], "args", "depth"))
+			wrong++;
+	ASSERT_EQ(wrong, 0, "grow(d) returns d");
+	/* "... N morestack passes ignored": the stack did grow in the prologue. */
+	ign = strstr(ga.err, "exits without entry, ");
+	ASSERT_TRUE(ign && atoi(ign + strlen("exits without entry, ")) > 0, "morestack passes seen");
+out:
+	free_calls(calls, n);
+	free(calls);
+	cmd_result_free(&r);
+	bg_free(&ga);
+}
+
+/*
+ * Goroutines block inside the traced function and resume on any thread:
+ * every call is seen once, and the latency matches what the program
+ * measured itself within 5%.
+ */
+TEST(blocker_latency)
+{
+	enum { G = 1000, MS = 40 };
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	static cJSON *calls[G + 8];
+	static long prog_ns[G];
+	static int seen[G];
+	int n = 0, i, bad = 0, off = 0, moved = 0;
+	char *args[] = { "--db", (char *)sample_db("blocker"), "--json", "main.work", NULL };
+	char gs[16], ms[16];
+	char *run[] = { (char *)sample_bin("blocker"), gs, ms, NULL };
+	const char *line;
+
+	REQUIRE_BPF();
+	snprintf(gs, sizeof(gs), "%d", G);
+	snprintf(ms, sizeof(ms), "%d", MS);
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(run, 120, &r);
+	ASSERT_EQ(r.status, 0, "blocker exit");
+	stop_goattach(&ga);
+	for (i = 0; i < G; i++)
+		prog_ns[i] = -1;
+	for (line = r.out; line && *line;) {
+		int id, res;
+		long ns;
+
+		if (sscanf(line, "work id=%d result=%d ns=%ld", &id, &res, &ns) == 3 && id >= 0 && id < G)
+			prog_ns[id] = ns;
+		line = strchr(line, '\n');
+		line = line ? line + 1 : NULL;
+	}
+	memset(seen, 0, sizeof(seen));
+	n = json_calls(ga.out, "main.work", calls, G + 8);
+	if (!ASSERT_EQ(n, G, "every call seen once"))
+		goto out;
+	for (i = 0; i < n; i++) {
+		int id = num(calls[i], "args", "id");
+		double lat = num(calls[i], "latency_ns", NULL);
+
+		if (!ASSERT_TRUE(id >= 0 && id < G, "id in range"))
+			continue;
+		seen[id]++;
+		moved += num(calls[i], "tid_entry", NULL) != num(calls[i], "tid_exit", NULL);
+		ASSERT_EQ(num(calls[i], "results", "~r0"), id * 2, "result");
+		/*
+		 * The program's interval holds goattach's (time.Now before the
+		 * call, after the return): never longer, and within 5% unless
+		 * the OS thread was descheduled between the two (2 cores, 1000
+		 * goroutines): at most 1% of the calls may be.
+		 */
+		if (prog_ns[id] <= 0 || lat > prog_ns[id] + 20000) {
+			if (bad++ < 5)
+				printf("  id %d: goattach %.0f ns, longer than the program's %ld ns\n", id,
+				       lat, prog_ns[id]);
+		} else if (lat < prog_ns[id] * 0.95) {
+			if (off++ < 5)
+				printf("  id %d: goattach %.0f ns, program %ld ns (outside 5%%)\n", id, lat,
+				       prog_ns[id]);
+		}
+	}
+	printf("  %d goroutines: %d calls, %d resumed on another OS thread, %d latencies more than "
+	       "5%% below the program's, %d above it\n", G, n, moved, off, bad);
+	ASSERT_EQ(bad, 0, "no latency longer than the program's own");
+	ASSERT_TRUE(off * 100 <= n, "99% within 5% of the program's");
+	ASSERT_GE(moved, 1, "the scheduler moved goroutines between threads mid-call");
+	for (i = 0; i < G; i++)
+		ASSERT_EQ(seen[i], 1, "each id once");
+out:
+	free_calls(calls, n);
+	cmd_result_free(&r);
+	bg_free(&ga);
+}
+
+/* No --pid: a process that exits and starts again is traced again. */
+TEST(target_restarts)
+{
+	struct bg_proc ga = {};
+	struct cmd_result r1 = {}, r2 = {};
+	char *args[] = { "--db", (char *)sample_db("stacker"), "--json", "main.stacker", NULL };
+	char *run[] = { (char *)sample_bin("stacker"), "7", NULL };
+	cJSON *c[4];
+	int n = 0;
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(run, 60, &r1);
+	cmd_run(run, 60, &r2);
+	stop_goattach(&ga);
+	n = json_calls(ga.out, "main.stacker", c, 4);
+	if (ASSERT_EQ(n, 2, "one call from each run"))
+		ASSERT_TRUE(num(c[0], "pid", NULL) != num(c[1], "pid", NULL), "two processes");
+out:
+	free_calls(c, n);
+	cmd_result_free(&r1);
+	cmd_result_free(&r2);
+	bg_free(&ga);
+}
+
+/*
+ * --pid: only that process is traced (another one running the same binary
+ * is not), and goattach exits by itself when the process exits.
+ */
+TEST(pid_only)
+{
+	struct bg_proc target = {}, ga = {};
+	struct cmd_result other = {};
+	char pid[16];
+	char *hang[] = { (char *)sample_bin("funcs"), "hang", "3000", NULL };
+	char *args[] = { "--db", (char *)sample_db("funcs"), "--json", "--pid", pid, "main.nest", "main.waiter",
+			 NULL };
+	char *nest[] = { (char *)sample_bin("funcs"), "nest", "3", NULL };
+
+	REQUIRE_BPF();
+	if (!ASSERT_OK(bg_start(&target, hang), "start the target") ||
+	    !ASSERT_TRUE(bg_wait_stdout(&target, "waiting", 30), "target running"))
+		goto out;
+	snprintf(pid, sizeof(pid), "%d", target.pid);
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(nest, 60, &other);	/* same binary, another process: not traced */
+	ASSERT_OK(bg_stop(&target, 0, 30), "the target ends on its own");
+	ASSERT_OK(bg_stop(&ga, 0, 30), "goattach exits when its process does");
+	ASSERT_EQ(ga.status, 0, "exit status");
+	ASSERT_EQ(count_lines_with(ga.out, "\"main.nest\""), 0, "the other process is not traced");
+	ASSERT_CONTAINS(ga.out, "\"main.waiter\"", "the target's call, ended with its process");
+	ASSERT_CONTAINS(ga.out, "process exited", "why it never returned");
+out:
+	if (target.pid > 0)
+		bg_stop(&target, SIGKILL, 10);
+	cmd_result_free(&other);
+	bg_free(&target);
+	bg_free(&ga);
+}
+
+/* kill -9 of goattach: the kernel drops its probes, the target keeps working. */
+TEST(kill9_leaves_nothing)
+{
+	struct bg_proc ga = {};
+	struct cmd_result r = {}, run_r = {};
+	char *args[] = { "--db", (char *)sample_db("stacker"), "main.stacker", NULL };
+	char *run[] = { (char *)sample_bin("stacker"), "1000", NULL };
+	char pidstr[32];
+	pid_t pid;
+	int i, left = -1;
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	pid = ga.pid;
+	kill(pid, SIGKILL);
+	bg_stop(&ga, 0, 10);
+	snprintf(pidstr, sizeof(pidstr), "pid %d ", pid);
+	for (i = 0; i < 50 && left; i++) {
+		sh_run("bpftool perf list", 30, &r);
+		left = count_lines_with(r.out, pidstr);
+		cmd_result_free(&r);
+		if (left)
+			usleep(100000);
+	}
+	ASSERT_EQ(left, 0, "no probe left behind");
+	cmd_run(run, 60, &run_r);
+	ASSERT_EQ(run_r.status, 0, "target runs");
+	ASSERT_STREQ(run_r.out, "hello: 999000\n", "target output");
+out:
+	cmd_result_free(&run_r);
+	bg_free(&ga);
+}
+
+/*
+ * Lost events are counted, never silent: goattach's stdout is not read
+ * while the program makes 60000 calls, so goattach blocks writing, the
+ * ring buffer fills, and every call is either reported or counted lost.
+ */
+TEST(lost_events_counted)
+{
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	char *args[] = { "--db", (char *)sample_db("funcs"), "--json", "main.classify", NULL };
+	char *run[] = { (char *)sample_bin("funcs"), "loop", "60000", NULL };
+	unsigned long long calls = 0, lost = 0;
+	const char *sum;
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(run, 300, &r);	/* goattach's stdout unread meanwhile */
+	ASSERT_CONTAINS(r.out, "loop calls=60000", "program ran");
+	stop_goattach(&ga);
+	/* the summary line (the first line says which build) */
+	sum = ga.err ? strstr(ga.err, " calls, ") : NULL;
+	while (sum && sum > ga.err && sum[-1] != '\n')
+		sum--;
+	ASSERT_TRUE(sum && sscanf(sum, "goattach: %llu calls, %llu events lost", &calls, &lost) == 2,
+		    "summary");
+	printf("  60000 calls: %llu reported, %llu lost (counted)\n", calls, lost);
+	ASSERT_GE(lost, 1, "the ring buffer overflowed");
+	ASSERT_EQ(calls + lost, 60000, "every call reported or counted lost");
+	ASSERT_EQ(count_lines_with(ga.out, "\"main.classify\""), (int)calls, "every reported call printed");
+out:
+	cmd_result_free(&r);
+	bg_free(&ga);
+}

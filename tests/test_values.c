@@ -1,0 +1,720 @@
+// SPDX-License-Identifier: MIT
+/*
+ * goattach end to end, the values: what it decodes from arguments and
+ * results of real Go processes built from samples/ (register and stack
+ * ABIs, every kind of value, amd64, 386 and arm64 in VMs, --deref, --sig,
+ * builds without DWARF) equals what each program prints about its own
+ * calls.
+ */
+#include <signal.h>
+#include <unistd.h>
+
+#include "attachlib.h"
+
+TEST_SETUP(attach_setup);
+
+/* The slice's headline: one call, the right argument and result, the program unharmed. */
+TEST(stacker)
+{
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	cJSON *calls[4];
+	int n = 0;
+	char *args[] = { "--db", (char *)sample_db("stacker"), "--json", "main.stacker", NULL };
+	char *run[] = { (char *)sample_bin("stacker"), "1000000", NULL };
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(run, 120, &r);
+	ASSERT_EQ(r.status, 0, "stacker exit status");
+	ASSERT_STREQ(r.out, "hello: 999999000000\n", "stacker output");
+	stop_goattach(&ga);
+	n = json_calls(ga.out, "main.stacker", calls, 4);
+	if (!ASSERT_EQ(n, 1, "exactly one call"))
+		goto out;
+	ASSERT_EQ(num(calls[0], "args", "count"), 1000000, "count");
+	ASSERT_STREQ(str(calls[0], "results", "~r0"), "hello: 999999000000", "result string");
+	ASSERT_GE(num(calls[0], "latency_ns", NULL), 1000, "latency");
+	ASSERT_TRUE(num(calls[0], "goid", NULL) >= 1, "goid");
+	ASSERT_CONTAINS(ga.err, "1 calls", "summary count");
+out:
+	free_calls(calls, n);
+	cmd_result_free(&r);
+	bg_free(&ga);
+}
+
+TEST(swapper)
+{
+	struct bg_proc ga = {}, gt = {};
+	struct cmd_result r = {};
+	cJSON *calls[4];
+	int n = 0;
+	char *args[] = { "--db", (char *)sample_db("swapper"), "--json", "main.swap", NULL };
+	char *targs[] = { "--db", (char *)sample_db("swapper"), "main.swap", NULL };
+	char *run[] = { (char *)sample_bin("swapper"), "hello", "go", NULL };
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start json") ||
+	    !ASSERT_TRUE(start_goattach(&gt, targs), "start text"))
+		goto out;
+	cmd_run(run, 60, &r);
+	ASSERT_STREQ(r.out, "go hello\n", "swapper output");
+	stop_goattach(&ga);
+	stop_goattach_with(&gt, SIGTERM);
+	n = json_calls(ga.out, "main.swap", calls, 4);
+	if (!ASSERT_EQ(n, 1, "one call"))
+		goto out;
+	ASSERT_STREQ(str(calls[0], "args", "x"), "hello", "x");
+	ASSERT_STREQ(str(calls[0], "args", "y"), "go", "y");
+	ASSERT_STREQ(str(calls[0], "results", "~r0"), "go", "~r0");
+	ASSERT_STREQ(str(calls[0], "results", "~r1"), "hello", "~r1");
+	ASSERT_CONTAINS(gt.out, "main.swap(x=\"hello\", y=\"go\") = (\"go\", \"hello\")", "text line");
+out:
+	free_calls(calls, n);
+	cmd_result_free(&r);
+	bg_free(&ga);
+	bg_free(&gt);
+}
+
+/*
+ * Results of mixed kinds. The float64 result lives in X0, which a uprobe
+ * cannot read (pt_regs holds no vector registers): it is reported as null,
+ * never as a wrong number.
+ */
+TEST(mixed_results)
+{
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	cJSON *calls[4];
+	int n = 0;
+	char *args[] = { "--db", (char *)sample_db("funcs"), "--json", "main.mixed", NULL };
+	char *run[] = { (char *)sample_bin("funcs"), "mixed", "3", "4", NULL };
+	cJSON *res;
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(run, 60, &r);
+	ASSERT_CONTAINS(r.out, "mixed(3) = 9 false 0.75 \"n=3\" odd", "program output");
+	ASSERT_CONTAINS(r.out, "mixed(4) = 12 true 1 \"n=4\" <nil>", "program output");
+	stop_goattach(&ga);
+	n = json_calls(ga.out, "main.mixed", calls, 4);
+	if (!ASSERT_EQ(n, 2, "two calls"))
+		goto out;
+	res = cJSON_GetObjectItem(calls[0], "results");
+	ASSERT_EQ(num(calls[0], "results", "~r0"), 9, "int");
+	ASSERT_TRUE(cJSON_IsFalse(cJSON_GetObjectItem(res, "~r1")), "bool false");
+	ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(res, "~r2")), "float in X0: null");
+	ASSERT_STREQ(str(calls[0], "results", "~r3"), "n=3", "string");
+	ASSERT_TRUE(cJSON_IsObject(cJSON_GetObjectItem(res, "~r4")), "non-nil error");
+	/* errors.New's dynamic type, named from the binary's runtime type data */
+	ASSERT_STREQ(str(res, "~r4", "type"), "*errors.errorString", "error's dynamic type");
+	ASSERT_STREQ(str(res, "~r4", "message"), "odd", "error's message");
+	res = cJSON_GetObjectItem(calls[1], "results");
+	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(res, "~r1")), "bool true");
+	ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(res, "~r4")), "nil error");
+out:
+	free_calls(calls, n);
+	cmd_result_free(&r);
+	bg_free(&ga);
+}
+
+TEST(pointer_receiver)
+{
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	cJSON *calls[4];
+	int n = 0;
+	char *args[] = { "--db", (char *)sample_db("funcs"), "--json", "main.(*Counter).Add", NULL };
+	char *run[] = { (char *)sample_bin("funcs"), "add", "1", "2", NULL };
+	const char *c0, *c1;
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(run, 60, &r);
+	ASSERT_CONTAINS(r.out, "add(2) = 3", "program output");
+	stop_goattach(&ga);
+	n = json_calls(ga.out, "main.(*Counter).Add", calls, 4);
+	if (!ASSERT_EQ(n, 2, "two calls"))
+		goto out;
+	ASSERT_EQ(num(calls[0], "args", "n"), 1, "n");
+	ASSERT_EQ(num(calls[0], "results", "~r0"), 1, "total");
+	ASSERT_EQ(num(calls[1], "args", "n"), 2, "n");
+	ASSERT_EQ(num(calls[1], "results", "~r0"), 3, "total");
+	c0 = str(calls[0], "args", "c");
+	c1 = str(calls[1], "args", "c");
+	ASSERT_TRUE(c0 && !strncmp(c0, "0x", 2), "receiver is a pointer");
+	ASSERT_STREQ(c1, c0, "same receiver both times");
+out:
+	free_calls(calls, n);
+	cmd_result_free(&r);
+	bg_free(&ga);
+}
+
+/* Slices: []byte decoded as text, []int32 as its elements, both with len and cap. */
+TEST(slices)
+{
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	cJSON *calls[4], *xs, *elems, *args;
+	int n = 0;
+	char *ga_args[] = { "--db", (char *)sample_db("funcs"), "--json", "main.sum", NULL };
+	char *run[] = { (char *)sample_bin("funcs"), "slices", "hello", "1", "-2", "30", NULL };
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, ga_args), "start"))
+		goto out;
+	cmd_run(run, 60, &r);
+	ASSERT_STREQ(r.out, "sum(\"hello\", [1 -2 30]) = 34 \"h\"\n", "program output");
+	stop_goattach(&ga);
+	n = json_calls(ga.out, "main.sum", calls, 4);
+	if (!ASSERT_EQ(n, 1, "one call"))
+		goto out;
+	args = cJSON_GetObjectItem(calls[0], "args");
+	ASSERT_STREQ(str(args, "b", "bytes"), "hello", "[]byte as text");
+	ASSERT_EQ(num(args, "b", "len"), 5, "len");
+	xs = cJSON_GetObjectItem(args, "xs");
+	elems = cJSON_GetObjectItem(xs, "elems");
+	if (ASSERT_EQ(cJSON_GetArraySize(elems), 3, "three elements")) {
+		ASSERT_EQ(cJSON_GetArrayItem(elems, 0)->valuedouble, 1, "xs[0]");
+		ASSERT_EQ(cJSON_GetArrayItem(elems, 1)->valuedouble, -2, "xs[1]");
+		ASSERT_EQ(cJSON_GetArrayItem(elems, 2)->valuedouble, 30, "xs[2]");
+	}
+	ASSERT_EQ(num(calls[0], "results", "~r0"), 34, "int result");
+	ASSERT_STREQ(str(cJSON_GetObjectItem(calls[0], "results"), "~r1", "bytes"), "h", "[]byte result");
+out:
+	free_calls(calls, n);
+	cmd_result_free(&r);
+	bg_free(&ga);
+}
+
+/*
+ * The register ABI's corners, decoded: the tenth int read from the stack,
+ * a struct split over two registers (argument and result), arrays of
+ * length 0, 1 (a register) and 2 (the stack), a value receiver, and
+ * integers of every width with their sign.
+ */
+TEST(abi_corners)
+{
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	cJSON *c[2] = {}, *args;
+	int n;
+	char *ga_args[] = { "--db", (char *)sample_db("types"), "--json", "main.many", "main.shift",
+			    "main.arrays", "main.Point.Sum", "main.flags", "main.Max[...]", NULL };
+	char *run[] = { (char *)sample_bin("types"), NULL };
+	char key[4];
+	int i;
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, ga_args), "start"))
+		goto out;
+	cmd_run(run, 60, &r);
+	ASSERT_CONTAINS(r.out, "many(1, 2, 3, 4, 5, 6, 7, 8, 9, 10) = 55", "program output");
+	stop_goattach(&ga);
+
+	n = json_calls(ga.out, "main.many", c, 2);
+	if (ASSERT_EQ(n, 1, "many")) {
+		args = cJSON_GetObjectItem(c[0], "args");
+		for (i = 0; i < 10; i++) {
+			key[0] = 'a' + i;
+			key[1] = '\0';
+			ASSERT_EQ(num(args, key, NULL), i + 1, key);
+		}
+		ASSERT_EQ(num(c[0], "results", "~r0"), 55, "sum");
+	}
+	free_calls(c, n);
+	n = json_calls(ga.out, "main.shift", c, 2);
+	if (ASSERT_EQ(n, 1, "shift")) {
+		args = cJSON_GetObjectItem(c[0], "args");
+		ASSERT_EQ(num(args, "p", "X"), 10, "p.X");
+		ASSERT_EQ(num(args, "p", "Y"), 20, "p.Y");
+		ASSERT_EQ(num(args, "dx", NULL), 3, "dx after the struct's two registers");
+		ASSERT_EQ(num(cJSON_GetObjectItem(c[0], "results"), "~r0", "X"), 13, "result X");
+		ASSERT_EQ(num(cJSON_GetObjectItem(c[0], "results"), "~r0", "Y"), 17, "result Y");
+	}
+	free_calls(c, n);
+	n = json_calls(ga.out, "main.arrays", c, 2);
+	if (ASSERT_EQ(n, 1, "arrays")) {
+		args = cJSON_GetObjectItem(c[0], "args");
+		ASSERT_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(args, "z")), 0, "[0]int has nothing");
+		ASSERT_EQ(elem(args, "one", 0), 7, "[1]int in a register");
+		ASSERT_EQ(elem(args, "two", 0), 8, "[2]int on the stack");
+		ASSERT_EQ(elem(args, "two", 1), 9, "[2]int on the stack");
+		ASSERT_EQ(num(c[0], "results", "~r0"), 24, "result");
+	}
+	free_calls(c, n);
+	n = json_calls(ga.out, "main.Point.Sum", c, 2);
+	if (ASSERT_EQ(n, 1, "value receiver")) {
+		ASSERT_EQ(num(cJSON_GetObjectItem(c[0], "args"), "p", "X"), 4, "receiver X");
+		ASSERT_EQ(num(c[0], "results", "~r0"), 9, "result");
+	}
+	free_calls(c, n);
+	n = json_calls(ga.out, "main.flags", c, 2);
+	if (ASSERT_EQ(n, 1, "flags")) {
+		args = cJSON_GetObjectItem(c[0], "args");
+		ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(args, "a")), "bool");
+		ASSERT_EQ(num(args, "b", NULL), -3, "int8 sign-extended");
+		ASSERT_EQ(num(args, "c", NULL), 65535, "uint16");
+		ASSERT_EQ(num(args, "d", NULL), -70000, "int32 sign-extended");
+		ASSERT_EQ(num(args, "e", NULL), 1099511627776.0, "uint64");
+		ASSERT_EQ(num(c[0], "results", "~r0"), 1099511623308.0, "result");
+	}
+	free_calls(c, n);
+	/* generics: both shapes of Max, their arguments after the hidden dictionary */
+	n = json_calls(ga.out, "main.Max[go.shape.int_0]", c, 1);
+	n += json_calls(ga.out, "main.Max[go.shape.string_0]", c + n, 1);
+	if (ASSERT_EQ(n, 2, "Max, int and string shapes")) {
+		ASSERT_STREQ(str(c[0], "args", ".dict"), "main..dict.Max[int]", "the dictionary by name");
+		ASSERT_EQ(num(c[0], "args", "a"), 3, "int a");
+		ASSERT_EQ(num(c[0], "args", "b"), 7, "int b");
+		ASSERT_EQ(num(c[0], "results", "~r0"), 7, "int result");
+		ASSERT_STREQ(str(c[1], "args", "a"), "go", "string a");
+		ASSERT_STREQ(str(c[1], "args", "b"), "c", "string b");
+		ASSERT_STREQ(str(c[1], "results", "~r0"), "go", "string result");
+	}
+	free_calls(c, n);
+out:
+	cmd_result_free(&r);
+	bg_free(&ga);
+}
+
+/* The functions of samples/kinds that print their own calls. */
+#define KINDS_FUNCS "main.ints", "main.bools", "main.floats", "main.floatSpill", "main.complexes", \
+	"main.texts", "main.pointers", "main.nested", "main.arrays", "main.mixed", "main.ifaces", \
+	"main.refs", "main.namedTypes", "main.Point.Sum", "main.(*Counter).Add", "main.Max[...]", \
+	"main.(*List[...]).Push"
+#define KINDS_NCALLS 19
+
+/* goattach's text line without its time, pid, goid and latency. */
+static const char *strip_line(char *line)
+{
+	char *p = strstr(line, " goid="), *sp;
+
+	size_t l = strlen(line);
+
+	while (l && line[l - 1] == ' ')
+		line[--l] = '\0';
+	if (!p || !(p = strchr(p + 1, ' ')))
+		return NULL;
+	sp = strrchr(p + 1, ' ');
+	if (sp)
+		*sp = '\0';
+	return p + 1;
+}
+
+/*
+ * Compare the program's own line with goattach's, character by character.
+ * Where goattach says "?(xmm)" (a float in an XMM register, which a
+ * uprobe cannot read) and xmm is allowed, the program's float or complex
+ * number there is skipped and counted.
+ */
+static bool same_call(const char *prog, const char *ga, bool xmm, int *nxmm)
+{
+	while (*prog && *ga) {
+		if (xmm && (!strncmp(ga, "?(xmm)", 6) || !strncmp(ga, "?(vreg)", 7))) {
+			ga += ga[2] == 'v' ? 1 : 0;
+			ga += 6;
+			if (*prog == '(') {
+				while (*prog && *prog != ')')
+					prog++;
+				if (*prog)
+					prog++;
+			} else {
+				while (*prog && strchr("0123456789.-+eInfNa", *prog))
+					prog++;
+			}
+			(*nxmm)++;
+			continue;
+		}
+		if (*prog != *ga)
+			return false;
+		prog++;
+		ga++;
+	}
+	return !*prog && !*ga;
+}
+
+/* Can this machine run the binary at all? (A kernel may refuse 32-bit code.) */
+static bool can_exec(const char *bin, char *why, size_t len)
+{
+	char *argv[] = { (char *)bin, "quiet", NULL };
+	struct cmd_result r = {};
+	bool ok;
+
+	ok = cmd_run(argv, 30, &r) == 0 && r.status == 0;
+	if (!ok) {
+		struct cmd_result d = {};
+
+		if (strstr(bin, "386"))
+			sh_run("dmesg 2>/dev/null | grep -i '32-bit emulation' | tail -1", 10, &d);
+		snprintf(why, len, "the kernel will not run %s (exit %d)%s%s", bin, r.status,
+			 d.out && *d.out ? "; dmesg: " : "", d.out ? d.out : "");
+		why[strcspn(why, "\n")] = '\0';
+		cmd_result_free(&d);
+	}
+	cmd_result_free(&r);
+	return ok;
+}
+
+/*
+ * The program's lines against goattach's text lines, in order. Returns
+ * the number of calls that matched exactly; *nxmm counts ?(xmm).
+ */
+static int compare_calls(const char *sample, char *prog_out, char *ga_out, bool xmm, int *nxmm)
+{
+	char *prog[64], *gal[64], *save = NULL, *line, *cr;
+	int np = 0, ng = 0, i, same = 0;
+
+	/* a serial console ends lines with CR LF */
+	while ((cr = strchr(prog_out, '\r')))
+		*cr = ' ';
+	while ((cr = strchr(ga_out, '\r')))
+		*cr = ' ';
+
+	for (line = strtok_r(prog_out, "\n", &save); line && np < 64; line = strtok_r(NULL, "\n", &save))
+		if (!strncmp(line, "main.", 5)) {
+			size_t l = strlen(line);
+
+			while (l && line[l - 1] == ' ')
+				line[--l] = '\0';
+			prog[np++] = line;
+		}
+	save = NULL;
+	for (line = strtok_r(ga_out, "\n", &save); line && ng < 64; line = strtok_r(NULL, "\n", &save)) {
+		const char *call = strip_line(line);
+
+		if (call)
+			gal[ng++] = (char *)call;
+	}
+	ASSERT_EQ(np, KINDS_NCALLS, "the program printed every call");
+	if (!ASSERT_EQ(ng, np, "goattach saw every call"))
+		return 0;
+	for (i = 0; i < np; i++) {
+		if (same_call(prog[i], gal[i], xmm, nxmm))
+			same++;
+		else
+			printf("  program:  %s\n  goattach: %s\n", prog[i], gal[i]);
+	}
+	printf("  %s: %d of %d calls decoded exactly as the program printed them (%d floats in "
+	       "vector registers shown as ?(xmm) / ?(vreg))\n", sample, same, np, *nxmm);
+	ASSERT_EQ(same, np, "every decoded value equals the program's");
+	return same;
+}
+
+/*
+ * A kernel that refuses 32-bit executables (ia32_emulation off, as here):
+ * the same comparison inside a VM booting Debian's kernel (scripts/vmtrace.sh);
+ * arm64 on an x86 host likewise, under qemu's emulation.
+ */
+static void kinds_in_vm(const char *sample, const char *arch, bool xmm)
+{
+	char cmd[4096], *prog, *ga, *end;
+	struct cmd_result r = {};
+	int nxmm = 0;
+
+	/* arm64: goattach cross-built (make goattach-arm64), the host's kernel cannot run it */
+	snprintf(cmd, sizeof(cmd), "scripts/vmtrace.sh %s '%s' '%s' '%s' %s", arch,
+		 strcmp(arch, "arm64") ? build_path("goattach") : "build-arm64/goattach",
+		 sample_db(sample), sample_bin(sample),
+		 "main.ints main.bools main.floats main.floatSpill main.complexes main.texts "
+		 "main.pointers main.nested main.arrays main.mixed main.ifaces main.refs "
+		 "main.namedTypes main.Point.Sum 'main.(*Counter).Add' 'main.Max[...]' "
+		 "'main.(*List[...]).Push'");
+	sh_run(cmd, 900, &r);
+	if (r.status == 2) {
+		TEST_SKIP("no VM for the 386 run: %s", r.err ? r.err : "");
+		goto out;
+	}
+	prog = r.out ? strstr(r.out, "=== PROGRAM ===") : NULL;
+	ga = prog ? strstr(prog, "=== GOATTACH ===") : NULL;
+	end = ga ? strstr(ga, "=== GOATTACH STDERR ===") : NULL;
+	if (!ASSERT_TRUE(prog && ga && end, "the VM ran the program and goattach")) {
+		printf("  %s\n%s\n", r.out ? r.out : "", r.err ? r.err : "");
+		goto out;
+	}
+	*ga = '\0';
+	*end = '\0';
+	ASSERT_CONTAINS(prog, "app exit 0", "the 386 program ran to its end under the probes");
+	ASSERT_CONTAINS(end + 1, "0 events lost", "goattach's summary in the VM");
+	printf("  (in a VM: Debian's %s kernel under qemu)\n", arch);
+	compare_calls(sample, prog, ga + strlen("=== GOATTACH ==="), xmm, &nxmm);
+	if (xmm)
+		ASSERT_GE(nxmm, 10, "register floats are marked, not guessed");
+	else
+		ASSERT_EQ(nxmm, 0, "386 passes floats on the stack: every one read");
+out:
+	cmd_result_free(&r);
+}
+
+/*
+ * Every kind of value, decoded by goattach, equals what the program
+ * printed about its own call: integers of every width, bools, floats
+ * (register-passed ones are "?(xmm)" on amd64; the sixteenth float spills
+ * to the stack and is read), complex, strings, []byte, slices, pointers,
+ * nested structs, arrays of length 0/1/2, mixed int/float structs,
+ * interfaces and errors with their dynamic types, maps, chans, funcs,
+ * named types, aliases, value and pointer receivers, generic functions
+ * and a generic method with their dictionaries.
+ */
+static void kinds_end_to_end(const char *sample, bool xmm)
+{
+	struct bg_proc gt = {}, gj = {};
+	struct cmd_result r = {};
+	char *targs[] = { "--db", (char *)sample_db(sample), KINDS_FUNCS, NULL };
+	char *jargs[] = { "--db", (char *)sample_db(sample), "--json", KINDS_FUNCS, NULL };
+	char *run[] = { (char *)sample_bin(sample), NULL };
+	char why[512];
+	int nxmm = 0;
+	cJSON *c[2] = {};
+
+	REQUIRE_BPF();
+	if (!can_exec(sample_bin(sample), why, sizeof(why))) {
+		printf("  %s\n", why);
+		kinds_in_vm(sample, strstr(sample, "arm64") ? "arm64" : "386", xmm);
+		return;
+	}
+	if (!ASSERT_TRUE(start_goattach(&gt, targs), "start text") ||
+	    !ASSERT_TRUE(start_goattach(&gj, jargs), "start json"))
+		goto out;
+	cmd_run(run, 60, &r);
+	ASSERT_EQ(r.status, 0, "kinds exit status");
+	stop_goattach(&gt);
+	stop_goattach(&gj);
+	compare_calls(sample, r.out, gt.out, xmm, &nxmm);
+	if (xmm)
+		ASSERT_GE(nxmm, 10, "register floats are marked, not guessed");
+	/* the JSON of the same calls: nested objects and arrays */
+	if (ASSERT_EQ(json_calls(gj.out, "main.nested", c, 1), 1, "json nested")) {
+		cJSON *o = cJSON_GetObjectItem(cJSON_GetObjectItem(c[0], "args"), "o");
+
+		ASSERT_EQ(num(o, "P", "X"), 3, "o.P.X");
+		ASSERT_STREQ(str(o, "Name", NULL), "out", "o.Name");
+		ASSERT_EQ(cJSON_GetArrayItem(cJSON_GetObjectItem(o, "Tail"), 0)->valuedouble, -5,
+			  "o.Tail[0]");
+		cJSON_Delete(c[0]);
+	}
+	if (ASSERT_EQ(json_calls(gj.out, "main.ifaces", c, 2), 2, "json ifaces")) {
+		cJSON *res = cJSON_GetObjectItem(c[0], "results");
+
+		ASSERT_STREQ(str(res, "~r1", "type"), "*fmt.wrapError", "error type");
+		ASSERT_STREQ(str(res, "~r1", "message"), "wrapped: boom", "error message");
+		ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(c[1], "args"), "err")),
+			    "nil error is null");
+		cJSON_Delete(c[0]);
+		cJSON_Delete(c[1]);
+	}
+out:
+	cmd_result_free(&r);
+	bg_free(&gt);
+	bg_free(&gj);
+}
+
+TEST(kinds_amd64)
+{
+	kinds_end_to_end("kinds", true);
+}
+
+TEST(kinds_386)
+{
+	kinds_end_to_end("kinds-386", false);
+}
+
+/* arm64: g in R28, the register ABI's R0-R15 (floats in V registers: "?(vreg)"), B.LS entries */
+TEST(kinds_arm64)
+{
+	kinds_end_to_end("kinds-arm64", true);
+}
+
+/*
+ * The stack ABI, on a real binary nobody here wrote: esbuild 0.5.26 (Go
+ * 1.14, every argument on the stack, g from thread-local storage). What
+ * goattach decodes equals what esbuild printed.
+ */
+TEST(stack_abi_go114)
+{
+	struct bg_proc ga = {};
+	struct cmd_result f = {}, r1 = {}, r2 = {}, ix = {};
+	char bin[512] = "", db[512], cmd[1400], *line, *save = NULL;
+	char *args[] = { "--db", db, "--json", "fmt.Fprintf", "os.(*File).Write", NULL };
+	cJSON *w[4] = {}, *p[2] = {};
+	int nw = 0, np = 0;
+
+	REQUIRE_BPF();
+	sh_run("scripts/fetch-corpus.sh 2>&1", 900, &f);
+	for (line = strtok_r(f.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (!strncmp(line, "esbuild-linux-64-0.5.26 ", 24))
+			snprintf(bin, sizeof(bin), "%s", line + 24);
+	cmd_result_free(&f);
+	if (!bin[0]) {
+		TEST_SKIP("esbuild-linux-64-0.5.26 could not be fetched from the npm registry");
+		return;
+	}
+	snprintf(db, sizeof(db), "%s/esbuild-0.5.26.db", tmp_dir());
+	unlink(db);
+	snprintf(cmd, sizeof(cmd), "'%s' index '%s' --db '%s'", build_path("goanalyze"), bin, db);
+	sh_run(cmd, 120, &ix);
+	if (!ASSERT_EQ(ix.status, 0, "index esbuild 0.5.26") || !ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	snprintf(cmd, sizeof(cmd), "'%s' --version", bin);
+	sh_run(cmd, 60, &r1);
+	snprintf(cmd, sizeof(cmd), "echo 'let x = 1+2' | '%s' --minify", bin);
+	sh_run(cmd, 60, &r2);
+	ASSERT_STREQ(r1.err, "0.5.26\n", "esbuild --version (on stderr)");
+	ASSERT_STREQ(r2.out, "let x=1+2;\n", "esbuild --minify");
+	stop_goattach(&ga);
+	nw = json_calls(ga.out, "os.(*File).Write", w, 4);
+	np = json_calls(ga.out, "fmt.Fprintf", p, 2);
+	if (ASSERT_EQ(nw, 2, "two writes") && ASSERT_EQ(np, 1, "one Fprintf")) {
+		ASSERT_STREQ(str(cJSON_GetObjectItem(w[0], "args"), "b", "bytes"), "0.5.26\n",
+			     "the bytes written, from 16(sp)");
+		ASSERT_EQ(num(w[0], "results", "n"), 7, "n from 40(sp)");
+		ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(w[0], "results"), "err")),
+			    "nil error");
+		ASSERT_STREQ(str(cJSON_GetObjectItem(w[1], "args"), "b", "bytes"), "let x=1+2;\n",
+			     "the second program's output");
+		ASSERT_EQ(num(w[1], "results", "n"), 11, "n");
+		ASSERT_STREQ(str(p[0], "args", "format"), "%s\n", "format");
+		ASSERT_STREQ(str(cJSON_GetObjectItem(p[0], "args"), "w", "type"), "*os.File",
+			     "io.Writer's dynamic type from Go 1.14 type data");
+		ASSERT_EQ(num(cJSON_GetObjectItem(p[0], "args"), "a", "len"), 1, "a ...interface{}");
+		ASSERT_EQ(num(p[0], "results", "n"), 7, "n");
+		ASSERT_TRUE(num(p[0], "goid", NULL) >= 1, "goid through fs_base");
+	}
+out:
+	free_calls(w, nw);
+	free_calls(p, np);
+	cmd_result_free(&ix);
+	cmd_result_free(&r1);
+	cmd_result_free(&r2);
+	bg_free(&ga);
+}
+
+/* --deref: the basic fields of what pointer arguments and results point at. */
+TEST(deref)
+{
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	char *args[] = { "--db", (char *)sample_db("kinds"), "--json", "--deref", "main.pointers",
+			 "main.(*Counter).Add", NULL };
+	char *run[] = { (char *)sample_bin("kinds"), NULL };
+	cJSON *c[2] = {}, *a;
+	int n;
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(run, 60, &r);
+	ASSERT_EQ(r.status, 0, "kinds exit status");
+	stop_goattach(&ga);
+	n = json_calls(ga.out, "main.pointers", c, 1);
+	if (ASSERT_EQ(n, 1, "pointers")) {
+		a = cJSON_GetObjectItem(c[0], "args");
+		ASSERT_EQ(num(cJSON_GetObjectItem(a, "p"), "value", "X"), 1, "p->X");
+		ASSERT_EQ(num(cJSON_GetObjectItem(a, "p"), "value", "Y"), 2, "p->Y");
+		ASSERT_TRUE(str(a, "p", "addr") && !strncmp(str(a, "p", "addr"), "0x", 2), "p's address");
+		ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(a, "np")), "nil stays nil");
+		ASSERT_EQ(num(cJSON_GetObjectItem(cJSON_GetObjectItem(c[0], "results"), "~r0"), "value", "Y"),
+			  2, "a pointer result, dereferenced at the RET");
+		cJSON_Delete(c[0]);
+	}
+	n = json_calls(ga.out, "main.(*Counter).Add", c, 1);
+	if (ASSERT_EQ(n, 1, "Add")) {
+		a = cJSON_GetObjectItem(c[0], "args");
+		ASSERT_EQ(num(cJSON_GetObjectItem(a, "c"), "value", "n"), 10,
+			  "the receiver's field as it was at entry");
+		ASSERT_EQ(num(c[0], "results", "~r0"), 15, "result");
+		cJSON_Delete(c[0]);
+	}
+	ASSERT_CONTAINS(r.out, "main.(*Counter).Add(c=", "program output");
+out:
+	cmd_result_free(&r);
+	bg_free(&ga);
+}
+
+/*
+ * A -s -w build has no DWARF: the arg-info funcdata still gives the
+ * argument words, placed through the morestack spills, shown raw.
+ */
+TEST(arginfo_raw_words)
+{
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	char *args[] = { "--db", (char *)sample_db("stacker-stripped"), "--json", "main.stacker", NULL };
+	char *run[] = { (char *)sample_bin("stacker-stripped"), "1000000", NULL };
+	cJSON *c[1] = {};
+	int n = 0;
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(run, 60, &r);
+	ASSERT_STREQ(r.out, "hello: 999999000000\n", "program output");
+	stop_goattach(&ga);
+	n = json_calls(ga.out, "main.stacker", c, 1);
+	if (ASSERT_EQ(n, 1, "one call")) {
+		ASSERT_STREQ(str(c[0], "args", "arg0"), "0xf4240", "count=1000000 as a raw word from RAX");
+		ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(c[0], "results")),
+			    "results unknown without DWARF or --sig");
+	}
+out:
+	free_calls(c, n);
+	cmd_result_free(&r);
+	bg_free(&ga);
+}
+
+/*
+ * A stripped build has no DWARF: with --sig the user gives the signature,
+ * and the values are the same as the unstripped build's.
+ */
+TEST(sig_on_stripped)
+{
+	struct bg_proc ga = {}, nosig = {}, annotated = {};
+	struct cmd_result r = {};
+	cJSON *calls[4];
+	int n = 0;
+	char adb[600], cmd[1400];
+	char *args[] = { "--db", (char *)sample_db("swapper-stripped"), "--json",
+			 "--sig", "func(x, y string) (string, string)", "main.swap", NULL };
+	char *plain[] = { "--db", (char *)sample_db("swapper-stripped"), "main.swap", NULL };
+	char *ann[] = { "--db", adb, "main.swap", NULL };
+	char *run[] = { (char *)sample_bin("swapper-stripped"), "stripped", "binary", NULL };
+
+	REQUIRE_BPF();
+	/* the same signature stored once with 'goanalyze annotate' */
+	snprintf(adb, sizeof(adb), "%s/annotated.db", tmp_dir());
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s' && '%s' annotate --db '%s' main.swap --sig "
+		 "'func(x, y string) (string, string)'", sample_db("swapper-stripped"), adb,
+		 build_path("goanalyze"), adb);
+	sh_run(cmd, 60, &r);
+	ASSERT_EQ(r.status, 0, "annotate");
+	cmd_result_free(&r);
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start with --sig") ||
+	    !ASSERT_TRUE(start_goattach(&nosig, plain), "start without") ||
+	    !ASSERT_TRUE(start_goattach(&annotated, ann), "start on the annotated DB"))
+		goto out;
+	cmd_run(run, 60, &r);
+	ASSERT_STREQ(r.out, "binary stripped\n", "program output");
+	stop_goattach(&ga);
+	stop_goattach(&nosig);
+	stop_goattach(&annotated);
+	ASSERT_CONTAINS(annotated.out, "main.swap(x=\"stripped\", y=\"binary\") = (\"binary\", \"stripped\")",
+			"annotated DB decodes");
+	n = json_calls(ga.out, "main.swap", calls, 4);
+	if (!ASSERT_EQ(n, 1, "one call"))
+		goto out;
+	ASSERT_STREQ(str(calls[0], "args", "x"), "stripped", "x");
+	ASSERT_STREQ(str(calls[0], "args", "y"), "binary", "y");
+	ASSERT_STREQ(str(calls[0], "results", "~r0"), "binary", "~r0");
+	ASSERT_STREQ(str(calls[0], "results", "~r1"), "stripped", "~r1");
+	/* without a signature the call is still seen, its values unknown */
+	ASSERT_CONTAINS(nosig.out, "main.swap(?) = ?", "no DWARF, no --sig");
+out:
+	free_calls(calls, n);
+	cmd_result_free(&r);
+	bg_free(&ga);
+	bg_free(&nosig);
+	bg_free(&annotated);
+}
