@@ -46,7 +46,7 @@ static bool both_sides(enum ga_arch arch, const uint8_t *code, size_t size, stru
 	return ok;
 }
 
-static void test_prefixed_ret_both_sides(void)
+TEST(prefixed_ret_both_sides)
 {
 	/* mov rbx, rax; then RET under every legacy prefix, REX, and plain; then a tail call */
 	static const uint8_t code[] = {
@@ -83,7 +83,7 @@ out:
 }
 
 /* On 386, 0x48 is DEC EAX, not a REX prefix: the RET is the next byte, on both sides. */
-static void test_386_no_rex(void)
+TEST(386_no_rex)
 {
 	static const uint8_t code[] = { 0x48, 0xc3, 0x40, 0xc3 };
 	uint8_t file[256] = {};
@@ -110,7 +110,7 @@ out:
 }
 
 /* A64: RET, B out of the function; B.cond inside is no exit; the verifier agrees. */
-static void test_a64_exits_both_sides(void)
+TEST(a64_exits_both_sides)
 {
 	static const uint8_t code[] = {
 		0x1f, 0x20, 0x03, 0xd5,	/* nop */
@@ -134,7 +134,7 @@ out:
 }
 
 /* The prologue's stack-check branches, and what is not one. */
-static void test_stack_check_conditions(void)
+TEST(stack_check_conditions)
 {
 	static const uint8_t jbe8[] = { 0x76, 0x10 }, jbe32[] = { 0x0f, 0x86, 0x10, 0, 0, 0 };
 	static const uint8_t jb8[] = { 0x72, 0x10 }, jz8[] = { 0x74, 0x10 };
@@ -154,13 +154,4 @@ static void test_stack_check_conditions(void)
 	ASSERT_EQ(br.target, 0x1000 + 6 + 0x10, "jbe32 target");
 	insn_classify(GA_ARCH_ARM64, bls, 4, 0x1000, &br);
 	ASSERT_EQ(br.target, 0x1000 + 8 * 4, "b.ls target (imm19 = 8)");
-}
-
-int main(void)
-{
-	RUN_TEST(test_prefixed_ret_both_sides);
-	RUN_TEST(test_386_no_rex);
-	RUN_TEST(test_a64_exits_both_sides);
-	RUN_TEST(test_stack_check_conditions);
-	return test_summary();
 }
