@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "format.h"
 #include "output.h"
 
 #define HIST_SLOTS 64
@@ -31,41 +32,6 @@ struct output {
 	struct func_stats *fs;
 	struct { const char *reason; uint64_t n; } ended[ENDED_REASONS];
 };
-
-/* A growing text buffer. */
-struct sbuf {
-	char *s;
-	size_t len, cap;
-};
-
-static void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			return;
-		if (b->s && b->len + n < b->cap) {
-			b->len += n;
-			return;
-		}
-		{
-			size_t ncap = (b->cap ? b->cap : 256) * 2 + n;
-			char *tmp = realloc(b->s, ncap);
-
-			if (!tmp)
-				return;
-			b->s = tmp;
-			b->cap = ncap;
-		}
-	}
-}
 
 struct output *output__new(const struct probe_plan *plan, const struct output_opts *opts, FILE *out)
 {
@@ -99,71 +65,6 @@ void output__free(struct output *o)
 	free(o);
 }
 
-/*
- * The shortest decimal that reads back as the same float32 or float64,
- * laid out as Go's %v does (strconv 'g', shortest): an exponent when it
- * is below -4 or at least 6, else plain digits.
- */
-static void format_go_float(double v, bool is32, char *buf, size_t len)
-{
-	char e[64];
-	int prec, exp;
-
-	if (isnan(v)) {
-		snprintf(buf, len, "NaN");
-		return;
-	}
-	if (isinf(v)) {
-		snprintf(buf, len, v > 0 ? "+Inf" : "-Inf");
-		return;
-	}
-	if (v == 0) {
-		snprintf(buf, len, signbit(v) ? "-0" : "0");
-		return;
-	}
-	for (prec = 1; prec <= 17; prec++) {
-		double back;
-
-		snprintf(e, sizeof(e), "%.*e", prec - 1, v);
-		back = strtod(e, NULL);
-		if (is32 ? (float)back == (float)v : back == v)
-			break;
-	}
-	exp = atoi(strchr(e, 'e') + 1);
-	if (exp < -4 || exp >= 6) {
-		snprintf(buf, len, "%s", e);
-		return;
-	}
-	snprintf(buf, len, "%.*f", prec - 1 - exp > 0 ? prec - 1 - exp : 0, v);
-}
-
-static void format_double(double v, char *buf, size_t len)
-{
-	format_go_float(v, false, buf, len);
-}
-
-static void quote_text(struct sbuf *b, const char *s, size_t n)
-{
-	size_t i;
-
-	sb_printf(b, "\"");
-	for (i = 0; i < n; i++) {
-		unsigned char c = s[i];
-
-		if (c == '"' || c == '\\')
-			sb_printf(b, "\\%c", c);
-		else if (c == '\n')
-			sb_printf(b, "\\n");
-		else if (c == '\t')
-			sb_printf(b, "\\t");
-		else if (c < 0x20 || c == 0x7f)
-			sb_printf(b, "\\x%02x", c);
-		else
-			sb_printf(b, "%c", c);
-	}
-	sb_printf(b, "\"");
-}
-
 /* One decoded value: text in Go syntax, JSON as a cJSON item. */
 struct leaf {
 	const struct probe_plan *plan;
@@ -188,47 +89,6 @@ static bool leaf_word(const struct leaf *l, const struct ga_vals *v, size_t k, u
 	return true;
 }
 
-static uint64_t mask_size(uint64_t v, int size)
-{
-	return size >= 8 ? v : v & ((1ULL << (size * 8)) - 1);
-}
-
-static int64_t sign_extend(uint64_t v, int size)
-{
-	int shift = 64 - size * 8;
-
-	return size >= 8 ? (int64_t)v : (int64_t)(v << shift) >> shift;
-}
-
-static uint64_t read_le(const char *p, int size)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = size - 1; i >= 0; i--)
-		v = v << 8 | (uint8_t)p[i];
-	return v;
-}
-
-static void format_double(double v, char *buf, size_t len);
-
-/* The bits of a float32 or float64, as Go's %v would print the value. */
-static void format_float_bits(uint64_t bits, int size, char *buf, size_t len)
-{
-	if (size == 4) {
-		uint32_t b = (uint32_t)bits;
-		float f;
-
-		memcpy(&f, &b, sizeof(f));
-		format_go_float(f, true, buf, len);
-	} else {
-		double d;
-
-		memcpy(&d, &bits, sizeof(d));
-		format_double(d, buf, len);
-	}
-}
-
 /*
  * A slice: []byte as a quoted string (bounded), slices of other basic
  * types as their first elements, the rest as len and cap.
@@ -244,7 +104,7 @@ static cJSON *decode_slice(const struct leaf *l, const struct ga_vals *v, uint64
 	cJSON_AddNumberToObject(o, "len", (double)len);
 	cJSON_AddNumberToObject(o, "cap", (double)cap);
 	if (!esize || slot < 0 || (len && !v->str_len[slot])) {
-		sb_printf(t, "[len=%" PRIu64 " cap=%" PRIu64 "]", len, cap);
+		sbuf_printf(t, "[len=%" PRIu64 " cap=%" PRIu64 "]", len, cap);
 		return o;
 	}
 	n = v->str_len[slot] / esize;
@@ -257,11 +117,11 @@ static cJSON *decode_slice(const struct leaf *l, const struct ga_vals *v, uint64
 		tmp[n] = '\0';
 		cJSON_AddStringToObject(o, "bytes", tmp);
 		if (len > n)
-			sb_printf(t, "...(%" PRIu64 " bytes)", len);
+			sbuf_printf(t, "...(%" PRIu64 " bytes)", len);
 		return o;
 	}
 	elems = cJSON_AddArrayToObject(o, "elems");
-	sb_printf(t, "[");
+	sbuf_printf(t, "[");
 	for (i = 0; i < n; i++) {
 		uint64_t e = read_le(v->strs[slot] + i * esize, esize);
 		char num[64];
@@ -274,12 +134,12 @@ static cJSON *decode_slice(const struct leaf *l, const struct ga_vals *v, uint64
 			format_float_bits(e, esize, num, sizeof(num));
 		else
 			snprintf(num, sizeof(num), "%" PRIu64, e);
-		sb_printf(t, "%s%s", i ? " " : "", num);
+		sbuf_printf(t, "%s%s", i ? " " : "", num);
 		cJSON_AddItemToArray(elems, cJSON_CreateRaw(num));
 	}
-	sb_printf(t, "%s]", len > n ? " ..." : "");
+	sbuf_printf(t, "%s]", len > n ? " ..." : "");
 	if (len > n)
-		sb_printf(t, "(len=%" PRIu64 ")", len);
+		sbuf_printf(t, "(len=%" PRIu64 ")", len);
 	return o;
 }
 
@@ -305,17 +165,17 @@ static cJSON *decode_leaf(const struct leaf *l, const struct ga_vals *v, struct 
 		if (!leaf_word(l, v, 1, &full, &unreadable) || !leaf_word(l, v, 0, &w, &unreadable))
 			break;
 		if (full == 0) {
-			sb_printf(t, "\"\"");
+			sbuf_printf(t, "\"\"");
 			return cJSON_CreateString("");
 		}
 		if (slot < 0 || !v->str_len[slot]) {
-			sb_printf(t, "<string 0x%" PRIx64 " len %" PRIu64 ">", w, full);
+			sbuf_printf(t, "<string 0x%" PRIx64 " len %" PRIu64 ">", w, full);
 			return cJSON_CreateNull();
 		}
 		n = v->str_len[slot];
 		quote_text(t, v->strs[slot], n);
 		if (full > n)
-			sb_printf(t, "...(%" PRIu64 " bytes)", full);
+			sbuf_printf(t, "...(%" PRIu64 " bytes)", full);
 		memcpy(tmp, v->strs[slot], n);
 		tmp[n] = '\0';
 		/* A NUL inside the string ends it here; cJSON strings are C strings. */
@@ -326,7 +186,7 @@ static cJSON *decode_leaf(const struct leaf *l, const struct ga_vals *v, struct 
 		    !leaf_word(l, v, 2, &w3, &unreadable))
 			break;
 		if (!w) {
-			sb_printf(t, "nil");
+			sbuf_printf(t, "nil");
 			return cJSON_CreateNull();
 		}
 		return decode_slice(l, v, w2, w3, t);
@@ -334,7 +194,7 @@ static cJSON *decode_leaf(const struct leaf *l, const struct ga_vals *v, struct 
 		if (!leaf_word(l, v, 0, &w, &unreadable) || !leaf_word(l, v, 1, &w2, &unreadable))
 			break;
 		if (!w) {
-			sb_printf(t, "nil");
+			sbuf_printf(t, "nil");
 			return cJSON_CreateNull();
 		} else {
 			cJSON *o = cJSON_CreateObject();
@@ -358,13 +218,13 @@ static cJSON *decode_leaf(const struct leaf *l, const struct ga_vals *v, struct 
 
 				memcpy(msg, v->strs[l->str[0]], mn);
 				msg[mn] = '\0';
-				sb_printf(t, "<%s ", dyn);
+				sbuf_printf(t, "<%s ", dyn);
 				quote_text(t, msg, mn);
-				sb_printf(t, ">");
+				sbuf_printf(t, ">");
 				cJSON_AddStringToObject(o, "message", msg);
 				return o;
 			}
-			sb_printf(t, "<%s 0x%" PRIx64 ">", dyn, w2);
+			sbuf_printf(t, "<%s 0x%" PRIx64 ">", dyn, w2);
 			return o;
 		}
 	default:
@@ -373,36 +233,36 @@ static cJSON *decode_leaf(const struct leaf *l, const struct ga_vals *v, struct 
 		switch (pc->kind) {
 		case GA_PIECE_INT:
 			snprintf(num, sizeof(num), "%" PRId64, sign_extend(w, pc->size));
-			sb_printf(t, "%s", num);
+			sbuf_printf(t, "%s", num);
 			return cJSON_CreateRaw(num);
 		case GA_PIECE_BOOL:
-			sb_printf(t, "%s", (w & 0xff) ? "true" : "false");
+			sbuf_printf(t, "%s", (w & 0xff) ? "true" : "false");
 			return cJSON_CreateBool(w & 0xff);
 		case GA_PIECE_FLOAT:
 			format_float_bits(w, pc->size, num, sizeof(num));
-			sb_printf(t, "%s", num);
+			sbuf_printf(t, "%s", num);
 			return isfinite(strtod(num, NULL)) ? cJSON_CreateRaw(num) : cJSON_CreateString(num);
 		case GA_PIECE_RAW:
 			snprintf(num, sizeof(num), "0x%" PRIx64, mask_size(w, pc->size));
-			sb_printf(t, "%s", num);
+			sbuf_printf(t, "%s", num);
 			return cJSON_CreateString(num);
 		case GA_PIECE_PTR:
 			if (!w) {
-				sb_printf(t, "nil");
+				sbuf_printf(t, "nil");
 				return cJSON_CreateNull();
 			}
 			snprintf(num, sizeof(num), "0x%" PRIx64, w);
-			sb_printf(t, "%s", num);
+			sbuf_printf(t, "%s", num);
 			return cJSON_CreateString(num);
 		default:
 			snprintf(num, sizeof(num), "%" PRIu64, mask_size(w, pc->size));
-			sb_printf(t, "%s", num);
+			sbuf_printf(t, "%s", num);
 			return cJSON_CreateRaw(num);
 		}
 	}
 	/* Not fetched: XMM registers are not in pt_regs, or words ran out. */
 	/* a floating-point register: XMM on amd64, V on arm64 */
-	sb_printf(t, unreadable ? fpreg_label(l->plan) : "?");
+	sbuf_printf(t, unreadable ? fpreg_label(l->plan) : "?");
 	return cJSON_CreateNull();
 }
 
@@ -455,7 +315,7 @@ static cJSON *render(const struct leafref *lr, size_t a, size_t b, size_t pos,
 			/* a part not fetched (XMM): the number as a whole is unknown */
 			const char *fp = fpreg_label(lr[a].l.plan);
 
-			sb_printf(t, "%s", !strcmp(re.s ? re.s : "", fp) ||
+			sbuf_printf(t, "%s", !strcmp(re.s ? re.s : "", fp) ||
 					   !strcmp(im.s ? im.s : "", fp) ? fp : "?");
 			cJSON_Delete(r);
 			cJSON_Delete(i);
@@ -464,7 +324,7 @@ static cJSON *render(const struct leafref *lr, size_t a, size_t b, size_t pos,
 			node = cJSON_CreateObject();
 			cJSON_AddItemToObject(node, "real", r);
 			cJSON_AddItemToObject(node, "imag", i);
-			sb_printf(t, "(%s%s%si)", re.s ? re.s : "",
+			sbuf_printf(t, "(%s%s%si)", re.s ? re.s : "",
 				  im.s && im.s[0] != '-' && im.s[0] != '+' ? "+" : "", im.s ? im.s : "");
 		}
 		free(re.s);
@@ -483,11 +343,11 @@ static cJSON *render(const struct leafref *lr, size_t a, size_t b, size_t pos,
 			snprintf(num, sizeof(num), "%" PRId64, (int64_t)u);
 		else
 			snprintf(num, sizeof(num), "%" PRIu64, u);
-		sb_printf(t, "%s", num);
+		sbuf_printf(t, "%s", num);
 		return cJSON_CreateRaw(num);
 	}
 	node = array ? cJSON_CreateArray() : cJSON_CreateObject();
-	sb_printf(t, array ? "[" : "{");
+	sbuf_printf(t, array ? "[" : "{");
 	for (i = a; i < b; i = j) {
 		const char *c = lr[i].rel + pos;
 		size_t n = component_len(c);
@@ -499,10 +359,10 @@ static cJSON *render(const struct leafref *lr, size_t a, size_t b, size_t pos,
 				 lr[j].rel[pos + n] == '['); j++)
 			;
 		if (i > a)
-			sb_printf(t, " ");
+			sbuf_printf(t, " ");
 		if (!array) {
 			snprintf(key, sizeof(key), "%.*s", (int)(n - 1), c + 1);
-			sb_printf(t, "%s:", key);
+			sbuf_printf(t, "%s:", key);
 		}
 		val = render(lr, i, j, pos + n, v, t);
 		if (array)
@@ -510,7 +370,7 @@ static cJSON *render(const struct leafref *lr, size_t a, size_t b, size_t pos,
 		else
 			cJSON_AddItemToObject(node, key, val);
 	}
-	sb_printf(t, array ? "]" : "}");
+	sbuf_printf(t, array ? "]" : "}");
 	return node;
 }
 
@@ -528,10 +388,10 @@ static cJSON *decode_param(const struct probe_plan *plan, const struct ga_func *
 		bool arr = prm->type_name && prm->type_name[0] == '[';
 
 		if (prm->size) {
-			sb_printf(t, "?");
+			sbuf_printf(t, "?");
 			return cJSON_CreateNull();
 		}
-		sb_printf(t, arr ? "[]" : "{}");
+		sbuf_printf(t, arr ? "[]" : "{}");
 		return arr ? cJSON_CreateArray() : cJSON_CreateObject();
 	}
 	if (!strcmp(prm->name, ".dict") && prm->npieces == 1 && prm->pieces[0].kind == GA_PIECE_PTR) {
@@ -543,7 +403,7 @@ static cJSON *decode_param(const struct probe_plan *plan, const struct ga_func *
 			w = v->words[lay->word[base]];
 			sym = plan_symbol(plan, w);
 			if (sym) {
-				sb_printf(t, "%s", sym);
+				sbuf_printf(t, "%s", sym);
 				return cJSON_CreateString(sym);
 			}
 		}
@@ -571,13 +431,13 @@ static cJSON *decode_param(const struct probe_plan *plan, const struct ga_func *
 			dl[i].rel = !strncmp(prm->derefs[i].path, prm->name, nlen) ?
 					    prm->derefs[i].path + nlen : "";
 		}
-		sb_printf(t, " &");
+		sbuf_printf(t, " &");
 		cJSON_AddItemToObject(o, "value", render(dl, 0, nd, 0, v, t));
 		return o;
 	}
 	lr = calloc(prm->npieces, sizeof(*lr));
 	if (!lr) {
-		sb_printf(t, "?");
+		sbuf_printf(t, "?");
 		return cJSON_CreateNull();
 	}
 	while (k < prm->npieces) {
@@ -598,18 +458,6 @@ static cJSON *decode_param(const struct probe_plan *plan, const struct ga_func *
 	out = render(lr, 0, n, 0, v, t);
 	free(lr);
 	return out;
-}
-
-static void format_latency(uint64_t ns, char *buf, size_t len)
-{
-	if (ns < 10000)
-		snprintf(buf, len, "%" PRIu64 "ns", ns);
-	else if (ns < 10000000)
-		snprintf(buf, len, "%.3fus", ns / 1e3);
-	else if (ns < 10000000000ULL)
-		snprintf(buf, len, "%.3fms", ns / 1e6);
-	else
-		snprintf(buf, len, "%.3fs", ns / 1e9);
 }
 
 /* A completed call (ended NULL) or one that never returned (ended = why). */
@@ -650,7 +498,7 @@ static int emit(struct output *o, const struct ga_event *e, const char *ended)
 	for (p = 0; p < f->nparams; p++) {
 		if (f->params[p].is_result)
 			continue;
-		sb_printf(&args, "%s%s=", first ? "" : ", ", f->params[p].name);
+		sbuf_printf(&args, "%s%s=", first ? "" : ", ", f->params[p].name);
 		cJSON_AddItemToObject(jargs, f->params[p].name, decode_param(plan, f, lay, p, &e->args, &args));
 		first = false;
 	}
@@ -660,7 +508,7 @@ static int emit(struct output *o, const struct ga_event *e, const char *ended)
 			if (!f->params[p].is_result)
 				continue;
 			if (!first)
-				sb_printf(&res, ", ");
+				sbuf_printf(&res, ", ");
 			cJSON_AddItemToObject(jres, f->params[p].name,
 					      decode_param(plan, f, lay, p, &e->results, &res));
 			first = false;
