@@ -11,17 +11,7 @@
 
 #include "format.h"
 #include "output.h"
-
-#define HIST_SLOTS 64
-#define ENDED_REASONS 8
-
-/* Per traced function: what --stats and --hist print. */
-struct func_stats {
-	uint64_t count, errors, max;
-	uint64_t *lat;		/* every latency, for exact percentiles */
-	size_t nlat, cap;
-	uint64_t hist[HIST_SLOTS];	/* log2(ns) buckets, since the last print */
-};
+#include "stats.h"
 
 struct output {
 	const struct probe_plan *plan;
@@ -29,8 +19,7 @@ struct output {
 	bool json;
 	FILE *out;
 	int64_t mono_to_real_ns;	/* add to a ktime to get wall-clock time */
-	struct func_stats *fs;
-	struct { const char *reason; uint64_t n; } ended[ENDED_REASONS];
+	struct call_stats *stats;
 };
 
 struct output *output__new(const struct probe_plan *plan, const struct output_opts *opts, FILE *out)
@@ -38,7 +27,7 @@ struct output *output__new(const struct probe_plan *plan, const struct output_op
 	struct output *o = calloc(1, sizeof(*o));
 	struct timespec mono, real;
 
-	if (!o || !(o->fs = calloc(plan->nfuncs ? plan->nfuncs : 1, sizeof(*o->fs)))) {
+	if (!o || !(o->stats = call_stats__new(plan->nfuncs, opts->stats))) {
 		free(o);
 		errno = ENOMEM;
 		return NULL;
@@ -55,13 +44,9 @@ struct output *output__new(const struct probe_plan *plan, const struct output_op
 
 void output__free(struct output *o)
 {
-	size_t i;
-
 	if (!o)
 		return;
-	for (i = 0; i < o->plan->nfuncs; i++)
-		free(o->fs[i].lat);
-	free(o->fs);
+	call_stats__free(o->stats);
 	free(o);
 }
 
@@ -584,19 +569,6 @@ done:
 	return 0;
 }
 
-static void count_ended(struct output *o, const char *reason)
-{
-	int i;
-
-	for (i = 0; i < ENDED_REASONS; i++) {
-		if (!o->ended[i].reason || !strcmp(o->ended[i].reason, reason)) {
-			o->ended[i].reason = reason;
-			o->ended[i].n++;
-			return;
-		}
-	}
-}
-
 /* A result of type error that is not nil. */
 static bool error_result(const struct ga_func *f, const struct func_layout *lay,
 			 const struct ga_vals *v)
@@ -615,34 +587,6 @@ static bool error_result(const struct ga_func *f, const struct func_layout *lay,
 	return false;
 }
 
-static void account(struct output *o, const struct ga_event *e)
-{
-	struct func_stats *st = &o->fs[e->func_id];
-	uint64_t lat = e->ts_exit - e->ts_entry;
-	/* slot s holds [2^(s-1), 2^s - 1]; slot 0 holds 0 */
-	int slot = lat ? 64 - __builtin_clzll(lat) : 0;
-
-	st->count++;
-	if (lat > st->max)
-		st->max = lat;
-	if (!(e->flags & GA_EV_TAILCALL) &&
-	    error_result(&o->plan->funcs[e->func_id], &o->plan->layouts[e->func_id], &e->results))
-		st->errors++;
-	st->hist[slot < HIST_SLOTS ? slot : HIST_SLOTS - 1]++;
-	if (o->opts.stats) {
-		if (st->nlat == st->cap) {
-			size_t ncap = st->cap ? st->cap * 2 : 1024;
-			uint64_t *tmp = realloc(st->lat, ncap * sizeof(*tmp));
-
-			if (!tmp)
-				return;
-			st->lat = tmp;
-			st->cap = ncap;
-		}
-		st->lat[st->nlat++] = lat;
-	}
-}
-
 static const char *unwound_reason(const struct ga_event *e)
 {
 	if (e->flags & GA_EV_GOEXIT)
@@ -654,16 +598,20 @@ static const char *unwound_reason(const struct ga_event *e)
 
 int output__event(struct output *o, const struct ga_event *e)
 {
+	bool error;
+
 	if (e->func_id >= o->plan->nfuncs)
 		return 0;
 	if (e->flags & GA_EV_UNWOUND) {
 		const char *why = unwound_reason(e);
 
-		count_ended(o, why);
+		call_stats__add_ended(o->stats, why);
 		emit(o, e, why);
 		return 0;
 	}
-	account(o, e);
+	error = !(e->flags & GA_EV_TAILCALL) &&
+		error_result(&o->plan->funcs[e->func_id], &o->plan->layouts[e->func_id], &e->results);
+	call_stats__add(o->stats, e->func_id, e->ts_exit - e->ts_entry, error);
 	emit(o, e, NULL);
 	return 1;
 }
@@ -680,124 +628,24 @@ void output__ended(struct output *o, const struct ga_call_key *key, const struct
 	if (key->func_id >= o->plan->nfuncs)
 		return;
 	e.args = call->args;
-	count_ended(o, reason);
+	call_stats__add_ended(o->stats, reason);
 	emit(o, &e, reason);
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static uint64_t percentile(const uint64_t *sorted, size_t n, double p)
-{
-	size_t i;
-
-	if (!n)
-		return 0;
-	i = (size_t)(p * (double)(n - 1) + 0.5);	/* nearest rank over n-1 gaps */
-	return sorted[i < n ? i : n - 1];
 }
 
 void output__print_stats(struct output *o, FILE *f)
 {
-	const struct probe_plan *plan = o->plan;
-	char p50[32], p90[32], p99[32], mx[32];
-	size_t i;
-
-	if (o->json) {
-		for (i = 0; i < plan->nfuncs; i++) {
-			struct func_stats *st = &o->fs[i];
-			cJSON *j = cJSON_CreateObject();
-			char *s;
-
-			qsort(st->lat, st->nlat, sizeof(*st->lat), cmp_u64);
-			cJSON_AddStringToObject(j, "stats", plan->funcs[i].name);
-			cJSON_AddNumberToObject(j, "calls", (double)st->count);
-			cJSON_AddNumberToObject(j, "errors", (double)st->errors);
-			cJSON_AddNumberToObject(j, "p50_ns", (double)percentile(st->lat, st->nlat, 0.50));
-			cJSON_AddNumberToObject(j, "p90_ns", (double)percentile(st->lat, st->nlat, 0.90));
-			cJSON_AddNumberToObject(j, "p99_ns", (double)percentile(st->lat, st->nlat, 0.99));
-			cJSON_AddNumberToObject(j, "max_ns", (double)st->max);
-			s = cJSON_PrintUnformatted(j);
-			cJSON_Delete(j);
-			if (s)
-				fprintf(f, "%s\n", s);
-			free(s);
-		}
-		return;
-	}
-	fprintf(f, "%-40s %10s %8s %12s %12s %12s %12s\n", "FUNC", "CALLS", "ERRORS", "P50", "P90",
-		"P99", "MAX");
-	for (i = 0; i < plan->nfuncs; i++) {
-		struct func_stats *st = &o->fs[i];
-
-		qsort(st->lat, st->nlat, sizeof(*st->lat), cmp_u64);
-		format_latency(percentile(st->lat, st->nlat, 0.50), p50, sizeof(p50));
-		format_latency(percentile(st->lat, st->nlat, 0.90), p90, sizeof(p90));
-		format_latency(percentile(st->lat, st->nlat, 0.99), p99, sizeof(p99));
-		format_latency(st->max, mx, sizeof(mx));
-		fprintf(f, "%-40s %10llu %8llu %12s %12s %12s %12s\n", plan->funcs[i].name,
-			(unsigned long long)st->count, (unsigned long long)st->errors,
-			st->count ? p50 : "-", st->count ? p90 : "-", st->count ? p99 : "-",
-			st->count ? mx : "-");
-	}
+	if (o->json)
+		call_stats__print_json(o->stats, o->plan->funcs, f);
+	else
+		call_stats__print_plain(o->stats, o->plan->funcs, f);
 }
 
-/* One function's log2 histogram in the terminal, as bcc's tools draw them. */
 void output__print_hist(struct output *o, FILE *f)
 {
-	const struct probe_plan *plan = o->plan;
-	size_t i;
-	int s;
-
-	for (i = 0; i < plan->nfuncs; i++) {
-		struct func_stats *st = &o->fs[i];
-		uint64_t top = 0;
-		int lo = HIST_SLOTS, hi = -1;
-
-		for (s = 0; s < HIST_SLOTS; s++) {
-			if (!st->hist[s])
-				continue;
-			lo = s < lo ? s : lo;
-			hi = s;
-			top = st->hist[s] > top ? st->hist[s] : top;
-		}
-		fprintf(f, "\n%s\n", plan->funcs[i].name);
-		if (hi < 0) {
-			fprintf(f, "     (no calls)\n");
-			continue;
-		}
-		fprintf(f, "%24s : %-10s distribution\n", "nsecs", "count");
-		for (s = lo; s <= hi; s++) {
-			uint64_t from = s ? 1ULL << (s - 1) : 0, to = s ? (1ULL << s) - 1 : 0;
-			int bar = (int)(st->hist[s] * 40 / top), k;
-			char range[48];
-
-			snprintf(range, sizeof(range), "%llu -> %llu", (unsigned long long)from,
-				 (unsigned long long)to);
-			fprintf(f, "%24s : %-10llu |", range, (unsigned long long)st->hist[s]);
-			for (k = 0; k < 40; k++)
-				fputc(k < bar ? '*' : ' ', f);
-			fprintf(f, "|\n");
-		}
-		memset(st->hist, 0, sizeof(st->hist));
-	}
-	fflush(f);
+	call_stats__print_hist(o->stats, o->plan->funcs, f);
 }
 
 void output__print_ended(struct output *o, FILE *f)
 {
-	int i;
-	bool any = false;
-
-	for (i = 0; i < ENDED_REASONS && o->ended[i].reason; i++) {
-		fprintf(f, "%s %llu %s", any ? "," : "goattach: calls that never returned:",
-			(unsigned long long)o->ended[i].n, o->ended[i].reason);
-		any = true;
-	}
-	if (any)
-		fputc('\n', f);
+	call_stats__print_ended(o->stats, f);
 }
