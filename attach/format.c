@@ -11,26 +11,35 @@
 #include "format.h"
 #include "util.h"
 
-int sbuf_printf(struct sbuf *b, const char *fmt, ...)
+int sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list ap2;
 	void *mem;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
 	if (n < 0)
 		return -EINVAL;
 	mem = b->s;
 	if (ga_ensure_mem(&mem, &b->cap, b->len + n + 1, 1))
 		return -ENOMEM;
 	b->s = mem;
-	va_start(ap, fmt);
 	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
 	b->len += n;
 	return 0;
+}
+
+int sbuf_printf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	err = sbuf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return err;
 }
 
 const char *sbuf_str(const struct sbuf *b)

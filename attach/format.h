@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,6 +25,7 @@ struct sbuf {
 
 /* Append; 0, or -ENOMEM (or -EINVAL from vsnprintf) with b unchanged. */
 int sbuf_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* The text so far, "" when nothing was appended; borrowed until the next append. */
 const char *sbuf_str(const struct sbuf *b);
 void sbuf_free(struct sbuf *b);
