@@ -3,7 +3,8 @@
  * goattach's pure formatting helpers against independent truths: what
  * Go's fmt prints for the same values (%v of floats and integers, %q of
  * strings): fixed cases checked with Go 1.19, and random ones printed by
- * a Go program the test runs; and the latency units goattach(1) documents.
+ * a Go program the test runs; and latencies worked out by hand from
+ * their rule.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -58,31 +59,48 @@ static void test_go_float32(void)
 	ASSERT_STREQ(go_float(0.1f, false), "0.10000000149011612", "float32 0.1 as float64");
 }
 
+/* Words as fetched: a float32 in the low half, a float64 in all of it. */
 static void test_float_bits(void)
 {
+	static const struct { uint64_t bits; int size; const char *go; } cases[] = {
+		{ 0x3dcccccd, 4, "0.1" },
+		{ 0xffffffff3dcccccdULL, 4, "0.1" },	/* the upper half is not the float's */
+		{ 0x3fb999999999999aULL, 8, "0.1" },
+		{ 0x8000000000000000ULL, 8, "-0" },
+		{ 0x7ff8000000000001ULL, 8, "NaN" },
+		{ 0x7f800000, 4, "+Inf" },
+		{ 0xff800000, 4, "-Inf" },
+	};
 	char buf[FORMAT_NUM_LEN];
+	size_t i;
 
-	format_float_bits(0x3dcccccd, 4, buf, sizeof(buf));
-	ASSERT_STREQ(buf, "0.1", "float32 bits of 0.1");
-	format_float_bits(0xffffffff3dcccccdULL, 4, buf, sizeof(buf));
-	ASSERT_STREQ(buf, "0.1", "float32 ignores the upper half of the word");
-	format_float_bits(0x3fb999999999999aULL, 8, buf, sizeof(buf));
-	ASSERT_STREQ(buf, "0.1", "float64 bits of 0.1");
-	format_float_bits(0x8000000000000000ULL, 8, buf, sizeof(buf));
-	ASSERT_STREQ(buf, "-0", "float64 -0");
-	format_float_bits(0x7ff8000000000001ULL, 8, buf, sizeof(buf));
-	ASSERT_STREQ(buf, "NaN", "float64 NaN");
-	format_float_bits(0x7f800000, 4, buf, sizeof(buf));
-	ASSERT_STREQ(buf, "+Inf", "float32 +Inf");
-	format_float_bits(0xff800000, 4, buf, sizeof(buf));
-	ASSERT_STREQ(buf, "-Inf", "float32 -Inf");
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		format_float_bits(cases[i].bits, cases[i].size, buf, sizeof(buf));
+		ASSERT_STREQ(buf, cases[i].go, "float bits");
+	}
 }
 
 /* fmt.Printf("%v", int8(-1), uint16(65535), int32(-2147483648), ...) */
 static void test_integers(void)
 {
 	static const uint8_t le[] = { 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x88 };
+	static const struct {
+		enum ga_piece_kind kind;
+		uint64_t bits;
+		int size;
+		const char *go;
+	} scalars[] = {
+		{ GA_PIECE_INT, 0xff, 1, "-1" },
+		{ GA_PIECE_INT, 0x80000000, 4, "-2147483648" },
+		{ GA_PIECE_INT, 0x8000000000000000ULL, 8, "-9223372036854775808" },
+		{ GA_PIECE_UINT, 0x1ffff, 2, "65535" },
+		{ GA_PIECE_UINT, 0xffffffffffffffffULL, 8, "18446744073709551615" },
+		{ GA_PIECE_BOOL, 1, 1, "true" },
+		{ GA_PIECE_BOOL, 0, 1, "false" },
+		{ GA_PIECE_FLOAT, 0x3ff8000000000000ULL, 8, "1.5" },
+	};
 	char buf[FORMAT_NUM_LEN];
+	size_t i;
 
 	ASSERT_EQ(sign_extend(0xff, 1), -1, "int8 0xff");
 	ASSERT_EQ(sign_extend(0x7f, 1), 127, "int8 0x7f");
@@ -96,22 +114,10 @@ static void test_integers(void)
 	ASSERT_EQ(read_le(le, 4), 0x04030201, "4 bytes little-endian");
 	ASSERT_TRUE(read_le(le, 8) == 0x8807060504030201ULL, "8 bytes little-endian");
 
-	format_scalar(GA_PIECE_INT, 0xff, 1, buf, sizeof(buf));
-	ASSERT_STREQ(buf, "-1", "int8(-1)");
-	format_scalar(GA_PIECE_INT, 0x80000000, 4, buf, sizeof(buf));
-	ASSERT_STREQ(buf, "-2147483648", "int32 min");
-	format_scalar(GA_PIECE_INT, 0x8000000000000000ULL, 8, buf, sizeof(buf));
-	ASSERT_STREQ(buf, "-9223372036854775808", "int64 min");
-	format_scalar(GA_PIECE_UINT, 0x1ffff, 2, buf, sizeof(buf));
-	ASSERT_STREQ(buf, "65535", "uint16(65535)");
-	format_scalar(GA_PIECE_UINT, 0xffffffffffffffffULL, 8, buf, sizeof(buf));
-	ASSERT_STREQ(buf, "18446744073709551615", "uint64 max");
-	format_scalar(GA_PIECE_BOOL, 1, 1, buf, sizeof(buf));
-	ASSERT_STREQ(buf, "true", "true");
-	format_scalar(GA_PIECE_BOOL, 0, 1, buf, sizeof(buf));
-	ASSERT_STREQ(buf, "false", "false");
-	format_scalar(GA_PIECE_FLOAT, 0x3ff8000000000000ULL, 8, buf, sizeof(buf));
-	ASSERT_STREQ(buf, "1.5", "float64 1.5");
+	for (i = 0; i < ARRAY_SIZE(scalars); i++) {
+		format_scalar(scalars[i].kind, scalars[i].bits, scalars[i].size, buf, sizeof(buf));
+		ASSERT_STREQ(buf, scalars[i].go, "format_scalar");
+	}
 }
 
 static const char *quoted(struct sbuf *b, const char *s, size_t n)
@@ -158,7 +164,7 @@ static void test_sbuf(void)
 	sbuf_free(&b);
 }
 
-/* goattach(1): nanoseconds below 10us, then us, ms and s with three decimals. */
+/* Nanoseconds below 10us, then us below 10ms, ms below 10s, and s, with three decimals. */
 static void test_format_latency(void)
 {
 	static const struct { uint64_t ns; const char *want; } cases[] = {
@@ -204,7 +210,8 @@ static const char go_truth_src[] =
 	"\t\tfmt.Fprintf(w, \"8 %x %v\\n\", b, math.Float64frombits(b))\n"
 	"\t\tb32 := r.Uint32()\n"
 	"\t\tif i%2 == 0 {\n"
-	"\t\t\tb32 = math.Float32bits(float32(r.Int63n(2000000)) / float32(math.Pow(10, float64(r.Intn(8)))))\n"
+	"\t\t\tf := float32(r.Int63n(2000000)) / float32(math.Pow(10, float64(r.Intn(8))))\n"
+	"\t\t\tb32 = math.Float32bits(f)\n"
 	"\t\t}\n"
 	"\t\tfmt.Fprintf(w, \"4 %x %v\\n\", b32, math.Float32frombits(b32))\n"
 	"\t}\n"
