@@ -1,85 +1,59 @@
 // SPDX-License-Identifier: MIT
+/*
+ * One line per traced call: the fields of an event gathered once, then
+ * printed as text (print_event_plain) or as a JSON line
+ * (print_event_json), each parameter decoded once into that format.
+ * Summaries are kept by stats.c.
+ */
 #include <errno.h>
 #include <inttypes.h>
-#include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <cjson/cJSON.h>
 
+#include "decode.h"
+#include "format.h"
 #include "output.h"
-
-#define HIST_SLOTS 64
-#define ENDED_REASONS 8
-
-/* Per traced function: what --stats and --hist print. */
-struct func_stats {
-	uint64_t count, errors, max;
-	uint64_t *lat;		/* every latency, for exact percentiles */
-	size_t nlat, cap;
-	uint64_t hist[HIST_SLOTS];	/* log2(ns) buckets, since the last print */
-};
+#include "printer.h"
+#include "stats.h"
 
 struct output {
 	const struct probe_plan *plan;
 	struct output_opts opts;
-	bool json;
 	FILE *out;
 	int64_t mono_to_real_ns;	/* add to a ktime to get wall-clock time */
-	struct func_stats *fs;
-	struct { const char *reason; uint64_t n; } ended[ENDED_REASONS];
+	struct call_stats *stats;
 };
 
-/* A growing text buffer. */
-struct sbuf {
-	char *s;
-	size_t len, cap;
+/* What both printers show of one event. */
+struct event_view {
+	const struct probe_plan *plan;
+	const struct ga_event *e;
+	const struct ga_func *f;
+	const struct func_layout *lay;
+	const char *ended;	/* why it never returned; NULL for a completed call */
+	bool tail_call;
+	const char *tail_target;	/* the tail call's callee, "?" when unknown */
+	bool results_known;	/* the results were fetched and described */
+	uint64_t latency_ns;
+	int64_t real_ns;	/* wall-clock time of the exit (of the entry when ended) */
+	time_t secs;
 };
-
-static void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			return;
-		if (b->s && b->len + n < b->cap) {
-			b->len += n;
-			return;
-		}
-		{
-			size_t ncap = (b->cap ? b->cap : 256) * 2 + n;
-			char *tmp = realloc(b->s, ncap);
-
-			if (!tmp)
-				return;
-			b->s = tmp;
-			b->cap = ncap;
-		}
-	}
-}
 
 struct output *output__new(const struct probe_plan *plan, const struct output_opts *opts, FILE *out)
 {
 	struct output *o = calloc(1, sizeof(*o));
 	struct timespec mono, real;
 
-	if (!o || !(o->fs = calloc(plan->nfuncs ? plan->nfuncs : 1, sizeof(*o->fs)))) {
+	if (!o || !(o->stats = call_stats__new(plan->nfuncs, opts->stats))) {
 		free(o);
 		errno = ENOMEM;
 		return NULL;
 	}
 	o->plan = plan;
 	o->opts = *opts;
-	o->json = opts->json;
 	o->out = out;
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	clock_gettime(CLOCK_REALTIME, &real);
@@ -89,710 +63,168 @@ struct output *output__new(const struct probe_plan *plan, const struct output_op
 
 void output__free(struct output *o)
 {
-	size_t i;
-
 	if (!o)
 		return;
-	for (i = 0; i < o->plan->nfuncs; i++)
-		free(o->fs[i].lat);
-	free(o->fs);
+	call_stats__free(o->stats);
 	free(o);
 }
 
-/*
- * The shortest decimal that reads back as the same float32 or float64,
- * laid out as Go's %v does (strconv 'g', shortest): an exponent when it
- * is below -4 or at least 6, else plain digits.
- */
-static void format_go_float(double v, bool is32, char *buf, size_t len)
+/* The callee of a tail call, by the exit the event left through; NULL when unknown. */
+static const char *tail_target(const struct probe_plan *plan, const struct ga_func *f,
+			       const struct ga_event *e)
 {
-	char e[64];
-	int prec, exp;
-
-	if (isnan(v)) {
-		snprintf(buf, len, "NaN");
-		return;
-	}
-	if (isinf(v)) {
-		snprintf(buf, len, v > 0 ? "+Inf" : "-Inf");
-		return;
-	}
-	if (v == 0) {
-		snprintf(buf, len, signbit(v) ? "-0" : "0");
-		return;
-	}
-	for (prec = 1; prec <= 17; prec++) {
-		double back;
-
-		snprintf(e, sizeof(e), "%.*e", prec - 1, v);
-		back = strtod(e, NULL);
-		if (is32 ? (float)back == (float)v : back == v)
-			break;
-	}
-	exp = atoi(strchr(e, 'e') + 1);
-	if (exp < -4 || exp >= 6) {
-		snprintf(buf, len, "%s", e);
-		return;
-	}
-	snprintf(buf, len, "%.*f", prec - 1 - exp > 0 ? prec - 1 - exp : 0, v);
-}
-
-static void format_double(double v, char *buf, size_t len)
-{
-	format_go_float(v, false, buf, len);
-}
-
-static void quote_text(struct sbuf *b, const char *s, size_t n)
-{
+	const char *target = NULL;
+	uint64_t off;
 	size_t i;
 
-	sb_printf(b, "\"");
-	for (i = 0; i < n; i++) {
-		unsigned char c = s[i];
+	if (e->exit_probe >= plan->nprobes)
+		return NULL;
+	off = plan->probes[e->exit_probe].file_off - f->file_off;
+	for (i = 0; i < f->nexits; i++)
+		if (f->exits[i].offset == off)
+			target = f->exits[i].target_name;
+	return target;
+}
 
-		if (c == '"' || c == '\\')
-			sb_printf(b, "\\%c", c);
-		else if (c == '\n')
-			sb_printf(b, "\\n");
-		else if (c == '\t')
-			sb_printf(b, "\\t");
-		else if (c < 0x20 || c == 0x7f)
-			sb_printf(b, "\\x%02x", c);
-		else
-			sb_printf(b, "%c", c);
+static void event_view_init(struct event_view *ev, const struct output *o, const struct ga_event *e,
+			    const char *ended)
+{
+	const struct ga_func *f = &o->plan->funcs[e->func_id];
+	bool tail_call = e->flags & GA_EV_TAILCALL;
+	const char *target = tail_call ? tail_target(o->plan, f, e) : NULL;
+
+	*ev = (struct event_view){
+		.plan = o->plan, .e = e, .f = f, .lay = &o->plan->layouts[e->func_id],
+		.ended = ended, .tail_call = tail_call, .tail_target = target ? target : "?",
+		.results_known = f->params_known && !f->args_only && !tail_call && !ended,
+		.latency_ns = e->ts_exit - e->ts_entry,
+		.real_ns = (int64_t)e->ts_exit + o->mono_to_real_ns,
+	};
+	ev->secs = ev->real_ns / 1000000000LL;
+}
+
+/* The arguments, or the results, as one group of values named by parameter. */
+static void print_params(struct vprinter *p, const struct event_view *ev, bool results)
+{
+	const struct ga_vals *v = results ? &ev->e->results : &ev->e->args;
+	size_t i;
+
+	p->ops->open(p, results ? VP_RESULTS : VP_ARGS);
+	for (i = 0; i < ev->f->nparams; i++) {
+		if (ev->f->params[i].is_result != results)
+			continue;
+		p->ops->member(p, ev->f->params[i].name);
+		decode_param(p, ev->plan, ev->f, ev->lay, i, v);
 	}
-	sb_printf(b, "\"");
+	p->ops->close(p);
 }
 
-/* One decoded value: text in Go syntax, JSON as a cJSON item. */
-struct leaf {
-	const struct probe_plan *plan;
-	const struct ga_param *param;
-	const struct ga_piece *pieces;
-	size_t npieces;
-	const int *word;
-	const int *str;
-};
-
-static bool leaf_word(const struct leaf *l, const struct ga_vals *v, size_t k, uint64_t *out,
-		      bool *unreadable)
+/* The params as Go-syntax text in out. */
+static void params_text(const struct event_view *ev, bool results, struct sbuf *out)
 {
-	int w = l->word[k];
+	struct text_printer tp;
 
-	if (w < 0) {
-		if (w == SLOT_UNREADABLE && unreadable)
-			*unreadable = true;
-		return false;
+	text_printer__init(&tp, out);
+	print_params(&tp.vp, ev, results);
+	text_printer__clear(&tp);
+}
+
+/* 15:04:05.123 pid=1 goid=7 main.f(a=1, b="x") = (2, nil) 1.234us */
+static void print_event_plain(struct output *o, const struct event_view *ev)
+{
+	struct sbuf args = {}, res = {};
+	char when[64], lat[32];
+	struct tm tm;
+
+	if (ev->f->params_known)
+		params_text(ev, false, &args);
+	localtime_r(&ev->secs, &tm);
+	strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	fprintf(o->out, "%s.%03d pid=%u goid=%llu %s(%s)", when,
+		(int)(ev->real_ns % 1000000000LL / 1000000), ev->e->pid,
+		(unsigned long long)ev->e->goid, ev->f->name,
+		ev->f->params_known ? sbuf_str(&args) : "?");
+	if (ev->ended) {
+		/* never returned: no results, no latency */
+		fprintf(o->out, " !%s\n", ev->ended);
+		goto out_free;
 	}
-	*out = v->words[w];
-	return true;
-}
-
-static uint64_t mask_size(uint64_t v, int size)
-{
-	return size >= 8 ? v : v & ((1ULL << (size * 8)) - 1);
-}
-
-static int64_t sign_extend(uint64_t v, int size)
-{
-	int shift = 64 - size * 8;
-
-	return size >= 8 ? (int64_t)v : (int64_t)(v << shift) >> shift;
-}
-
-static uint64_t read_le(const char *p, int size)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = size - 1; i >= 0; i--)
-		v = v << 8 | (uint8_t)p[i];
-	return v;
-}
-
-static void format_double(double v, char *buf, size_t len);
-
-/* The bits of a float32 or float64, as Go's %v would print the value. */
-static void format_float_bits(uint64_t bits, int size, char *buf, size_t len)
-{
-	if (size == 4) {
-		uint32_t b = (uint32_t)bits;
-		float f;
-
-		memcpy(&f, &b, sizeof(f));
-		format_go_float(f, true, buf, len);
+	if (ev->tail_call) {
+		fprintf(o->out, " -> tail call %s", ev->tail_target);
+	} else if (!ev->results_known) {
+		fprintf(o->out, " = ?");
 	} else {
-		double d;
-
-		memcpy(&d, &bits, sizeof(d));
-		format_double(d, buf, len);
+		params_text(ev, true, &res);
+		if (res.len)
+			fprintf(o->out, " = (%s)", sbuf_str(&res));
 	}
+	format_latency(ev->latency_ns, lat, sizeof(lat));
+	fprintf(o->out, " %s\n", lat);
+out_free:
+	sbuf_free(&args);
+	sbuf_free(&res);
 }
 
-/*
- * A slice: []byte as a quoted string (bounded), slices of other basic
- * types as their first elements, the rest as len and cap.
- */
-static cJSON *decode_slice(const struct leaf *l, const struct ga_vals *v, uint64_t len, uint64_t cap,
-			   struct sbuf *t)
+/* The params as a JSON object by name. */
+static cJSON *params_json(const struct event_view *ev, bool results)
 {
-	enum ga_piece_kind ek = GA_PIECE_UINT;
-	int esize = slice_elem(l->param->type_name, &ek), slot = l->str[0];
-	cJSON *o = cJSON_CreateObject(), *elems;
-	size_t i, n;
+	struct json_printer jp;
 
-	cJSON_AddNumberToObject(o, "len", (double)len);
-	cJSON_AddNumberToObject(o, "cap", (double)cap);
-	if (!esize || slot < 0 || (len && !v->str_len[slot])) {
-		sb_printf(t, "[len=%" PRIu64 " cap=%" PRIu64 "]", len, cap);
-		return o;
-	}
-	n = v->str_len[slot] / esize;
-	if (esize == 1 && ek == GA_PIECE_UINT) {
-		char tmp[GA_STR_LEN + 1];
-
-		/* []byte: quoted, like a string */
-		quote_text(t, v->strs[slot], n);
-		memcpy(tmp, v->strs[slot], n);
-		tmp[n] = '\0';
-		cJSON_AddStringToObject(o, "bytes", tmp);
-		if (len > n)
-			sb_printf(t, "...(%" PRIu64 " bytes)", len);
-		return o;
-	}
-	elems = cJSON_AddArrayToObject(o, "elems");
-	sb_printf(t, "[");
-	for (i = 0; i < n; i++) {
-		uint64_t e = read_le(v->strs[slot] + i * esize, esize);
-		char num[64];
-
-		if (ek == GA_PIECE_INT)
-			snprintf(num, sizeof(num), "%" PRId64, sign_extend(e, esize));
-		else if (ek == GA_PIECE_BOOL)
-			snprintf(num, sizeof(num), "%s", e ? "true" : "false");
-		else if (ek == GA_PIECE_FLOAT)
-			format_float_bits(e, esize, num, sizeof(num));
-		else
-			snprintf(num, sizeof(num), "%" PRIu64, e);
-		sb_printf(t, "%s%s", i ? " " : "", num);
-		cJSON_AddItemToArray(elems, cJSON_CreateRaw(num));
-	}
-	sb_printf(t, "%s]", len > n ? " ..." : "");
-	if (len > n)
-		sb_printf(t, "(len=%" PRIu64 ")", len);
-	return o;
+	json_printer__init(&jp);
+	print_params(&jp.vp, ev, results);
+	return json_printer__take(&jp);
 }
 
-static const char *fpreg_label(const struct probe_plan *plan)
+/* {"time":"2024-05-01T15:04:05.123456Z","func":...,"args":{...},"results":{...},...} */
+static void print_event_json(struct output *o, const struct event_view *ev)
 {
-	return plan->build.arch == GA_ARCH_ARM64 ? "?(vreg)" : "?(xmm)";
-}
+	cJSON *j = cJSON_CreateObject();
+	char when[64], *line;
+	struct tm tm;
 
-static cJSON *decode_leaf(const struct leaf *l, const struct ga_vals *v, struct sbuf *t)
-{
-	const struct ga_piece *pc = &l->pieces[0];
-	bool unreadable = false;
-	uint64_t w = 0, w2 = 0, w3 = 0;
-	char num[64];
-
-	switch (pc->kind) {
-	case GA_PIECE_STR_DATA: {
-		int slot = l->str[0];
-		uint64_t full = 0;
-		char tmp[GA_STR_LEN + 1];
-		size_t n;
-
-		if (!leaf_word(l, v, 1, &full, &unreadable) || !leaf_word(l, v, 0, &w, &unreadable))
-			break;
-		if (full == 0) {
-			sb_printf(t, "\"\"");
-			return cJSON_CreateString("");
-		}
-		if (slot < 0 || !v->str_len[slot]) {
-			sb_printf(t, "<string 0x%" PRIx64 " len %" PRIu64 ">", w, full);
-			return cJSON_CreateNull();
-		}
-		n = v->str_len[slot];
-		quote_text(t, v->strs[slot], n);
-		if (full > n)
-			sb_printf(t, "...(%" PRIu64 " bytes)", full);
-		memcpy(tmp, v->strs[slot], n);
-		tmp[n] = '\0';
-		/* A NUL inside the string ends it here; cJSON strings are C strings. */
-		return cJSON_CreateString(tmp);
-	}
-	case GA_PIECE_SLICE_DATA:
-		if (!leaf_word(l, v, 0, &w, &unreadable) || !leaf_word(l, v, 1, &w2, &unreadable) ||
-		    !leaf_word(l, v, 2, &w3, &unreadable))
-			break;
-		if (!w) {
-			sb_printf(t, "nil");
-			return cJSON_CreateNull();
-		}
-		return decode_slice(l, v, w2, w3, t);
-	case GA_PIECE_IFACE_TAB:
-		if (!leaf_word(l, v, 0, &w, &unreadable) || !leaf_word(l, v, 1, &w2, &unreadable))
-			break;
-		if (!w) {
-			sb_printf(t, "nil");
-			return cJSON_CreateNull();
-		} else {
-			cJSON *o = cJSON_CreateObject();
-			char tname[256];
-			const char *dyn = plan_type_name(l->plan, w, l->param->kind != GA_KIND_EFACE,
-							 tname, sizeof(tname));
-
-			/* the dynamic type by name when the binary holds it, else its address */
-			if (!dyn) {
-				snprintf(tname, sizeof(tname), "0x%" PRIx64, w);
-				dyn = tname;
-			}
-			cJSON_AddStringToObject(o, "type", dyn);
-			snprintf(num, sizeof(num), "0x%" PRIx64, w2);
-			cJSON_AddStringToObject(o, "data", num);
-			/* the message of the error types whose first field is it */
-			if (l->str[0] >= 0 && v->str_len[l->str[0]] &&
-			    (!strcmp(dyn, "*errors.errorString") || !strcmp(dyn, "*fmt.wrapError"))) {
-				char msg[GA_STR_LEN + 1];
-				size_t mn = v->str_len[l->str[0]];
-
-				memcpy(msg, v->strs[l->str[0]], mn);
-				msg[mn] = '\0';
-				sb_printf(t, "<%s ", dyn);
-				quote_text(t, msg, mn);
-				sb_printf(t, ">");
-				cJSON_AddStringToObject(o, "message", msg);
-				return o;
-			}
-			sb_printf(t, "<%s 0x%" PRIx64 ">", dyn, w2);
-			return o;
-		}
-	default:
-		if (!leaf_word(l, v, 0, &w, &unreadable))
-			break;
-		switch (pc->kind) {
-		case GA_PIECE_INT:
-			snprintf(num, sizeof(num), "%" PRId64, sign_extend(w, pc->size));
-			sb_printf(t, "%s", num);
-			return cJSON_CreateRaw(num);
-		case GA_PIECE_BOOL:
-			sb_printf(t, "%s", (w & 0xff) ? "true" : "false");
-			return cJSON_CreateBool(w & 0xff);
-		case GA_PIECE_FLOAT:
-			format_float_bits(w, pc->size, num, sizeof(num));
-			sb_printf(t, "%s", num);
-			return isfinite(strtod(num, NULL)) ? cJSON_CreateRaw(num) : cJSON_CreateString(num);
-		case GA_PIECE_RAW:
-			snprintf(num, sizeof(num), "0x%" PRIx64, mask_size(w, pc->size));
-			sb_printf(t, "%s", num);
-			return cJSON_CreateString(num);
-		case GA_PIECE_PTR:
-			if (!w) {
-				sb_printf(t, "nil");
-				return cJSON_CreateNull();
-			}
-			snprintf(num, sizeof(num), "0x%" PRIx64, w);
-			sb_printf(t, "%s", num);
-			return cJSON_CreateString(num);
-		default:
-			snprintf(num, sizeof(num), "%" PRIu64, mask_size(w, pc->size));
-			sb_printf(t, "%s", num);
-			return cJSON_CreateRaw(num);
-		}
-	}
-	/* Not fetched: XMM registers are not in pt_regs, or words ran out. */
-	/* a floating-point register: XMM on amd64, V on arm64 */
-	sb_printf(t, unreadable ? fpreg_label(l->plan) : "?");
-	return cJSON_CreateNull();
-}
-
-#define ABI_MAX_DEREFS_OUT 8	/* pointee fields shown, as goanalyze stores at most */
-
-/* A value's leaves, with paths relative to the parameter ("", ".P.X", "[1]"). */
-struct leafref {
-	struct leaf l;
-	const char *rel;
-};
-
-/* Length of the path component at p: "[3]" or ".Name" (up to the next '.' or '['). */
-static size_t component_len(const char *p)
-{
-	size_t n = 1;
-
-	if (*p == '[') {
-		while (p[n] && p[n - 1] != ']')
-			n++;
-		return n;
-	}
-	while (p[n] && p[n] != '.' && p[n] != '[')
-		n++;
-	return n;
-}
-
-/*
- * Render leaves [a, b) that share the path prefix of length pos: a leaf,
- * an array ("[1 2]", JSON array), a struct ("{X:1 Y:2}", JSON object), or
- * a complex number ("(1+2i)") from its .real and .imag.
- */
-static cJSON *render(const struct leafref *lr, size_t a, size_t b, size_t pos,
-		     const struct ga_vals *v, struct sbuf *t)
-{
-	const char *c0 = lr[a].rel + pos;
-	bool array = *c0 == '[';
-	cJSON *node;
-	size_t i, j;
-
-	if (b - a == 1 && !*c0)
-		return decode_leaf(&lr[a].l, v, t);
-	if (b - a == 2 && !strcmp(c0, ".real") && !strcmp(lr[a + 1].rel + pos, ".imag") &&
-	    lr[a].l.pieces[0].kind == GA_PIECE_FLOAT && lr[a + 1].l.pieces[0].kind == GA_PIECE_FLOAT) {
-		struct sbuf re = {}, im = {};
-		cJSON *r, *i;
-
-		r = decode_leaf(&lr[a].l, v, &re);
-		i = decode_leaf(&lr[a + 1].l, v, &im);
-		if (cJSON_IsNull(r) || cJSON_IsNull(i)) {
-			/* a part not fetched (XMM): the number as a whole is unknown */
-			const char *fp = fpreg_label(lr[a].l.plan);
-
-			sb_printf(t, "%s", !strcmp(re.s ? re.s : "", fp) ||
-					   !strcmp(im.s ? im.s : "", fp) ? fp : "?");
-			cJSON_Delete(r);
-			cJSON_Delete(i);
-			node = cJSON_CreateNull();
-		} else {
-			node = cJSON_CreateObject();
-			cJSON_AddItemToObject(node, "real", r);
-			cJSON_AddItemToObject(node, "imag", i);
-			sb_printf(t, "(%s%s%si)", re.s ? re.s : "",
-				  im.s && im.s[0] != '-' && im.s[0] != '+' ? "+" : "", im.s ? im.s : "");
-		}
-		free(re.s);
-		free(im.s);
-		return node;
-	}
-	if (b - a == 2 && !strcmp(c0, ".lo") && !strcmp(lr[a + 1].rel + pos, ".hi") &&
-	    lr[a].l.pieces[0].size == 4 && lr[a + 1].l.pieces[0].size == 4 &&
-	    lr[a].l.word[0] >= 0 && lr[a + 1].l.word[0] >= 0) {
-		/* a 64-bit integer in two 32-bit words (386), low word first */
-		uint64_t u = (v->words[lr[a].l.word[0]] & 0xffffffffULL) |
-			     (v->words[lr[a + 1].l.word[0]] & 0xffffffffULL) << 32;
-		char num[32];
-
-		if (lr[a + 1].l.pieces[0].kind == GA_PIECE_INT)
-			snprintf(num, sizeof(num), "%" PRId64, (int64_t)u);
-		else
-			snprintf(num, sizeof(num), "%" PRIu64, u);
-		sb_printf(t, "%s", num);
-		return cJSON_CreateRaw(num);
-	}
-	node = array ? cJSON_CreateArray() : cJSON_CreateObject();
-	sb_printf(t, array ? "[" : "{");
-	for (i = a; i < b; i = j) {
-		const char *c = lr[i].rel + pos;
-		size_t n = component_len(c);
-		char key[256];
-		cJSON *val;
-
-		for (j = i + 1; j < b && !strncmp(lr[j].rel + pos, c, n) &&
-				(!lr[j].rel[pos + n] || lr[j].rel[pos + n] == '.' ||
-				 lr[j].rel[pos + n] == '['); j++)
-			;
-		if (i > a)
-			sb_printf(t, " ");
-		if (!array) {
-			snprintf(key, sizeof(key), "%.*s", (int)(n - 1), c + 1);
-			sb_printf(t, "%s:", key);
-		}
-		val = render(lr, i, j, pos + n, v, t);
-		if (array)
-			cJSON_AddItemToArray(node, val);
-		else
-			cJSON_AddItemToObject(node, key, val);
-	}
-	sb_printf(t, array ? "]" : "}");
-	return node;
-}
-
-/* Decode a parameter: one leaf, or arrays and structs of leaves by field path. */
-static cJSON *decode_param(const struct probe_plan *plan, const struct ga_func *f,
-			   const struct func_layout *lay, size_t p, const struct ga_vals *v,
-			   struct sbuf *t)
-{
-	const struct ga_param *prm = &f->params[p];
-	size_t base = layout_piece_base(f, p), k = 0, n = 0, nlen = strlen(prm->name);
-	struct leafref *lr;
-	cJSON *out;
-
-	if (!prm->npieces) {
-		bool arr = prm->type_name && prm->type_name[0] == '[';
-
-		if (prm->size) {
-			sb_printf(t, "?");
-			return cJSON_CreateNull();
-		}
-		sb_printf(t, arr ? "[]" : "{}");
-		return arr ? cJSON_CreateArray() : cJSON_CreateObject();
-	}
-	if (!strcmp(prm->name, ".dict") && prm->npieces == 1 && prm->pieces[0].kind == GA_PIECE_PTR) {
-		uint64_t w;
-		const char *sym;
-
-		/* a generic's dictionary, by its symbol: it names the type arguments */
-		if (lay->word[base] >= 0) {
-			w = v->words[lay->word[base]];
-			sym = plan_symbol(plan, w);
-			if (sym) {
-				sb_printf(t, "%s", sym);
-				return cJSON_CreateString(sym);
-			}
-		}
-	}
-	if (plan->deref && prm->nderefs && prm->npieces == 1 && prm->pieces[0].kind == GA_PIECE_PTR &&
-	    lay->word[base] >= 0 && v->words[lay->word[base]]) {
-		size_t db = layout_deref_base(f, p), i;
-		static const int no_str[ABI_MAX_DEREFS_OUT] = { SLOT_NONE, SLOT_NONE, SLOT_NONE, SLOT_NONE,
-								SLOT_NONE, SLOT_NONE, SLOT_NONE, SLOT_NONE };
-		struct leafref dl[ABI_MAX_DEREFS_OUT];
-		struct leaf pl = {
-			.plan = plan, .param = prm, .pieces = prm->pieces, .npieces = 1,
-			.word = &lay->word[base], .str = &lay->str[base],
-		};
-		cJSON *o = cJSON_CreateObject();
-		size_t nd = prm->nderefs < ABI_MAX_DEREFS_OUT ? prm->nderefs : ABI_MAX_DEREFS_OUT;
-
-		/* --deref: the address, then what it points at */
-		cJSON_AddItemToObject(o, "addr", decode_leaf(&pl, v, t));
-		for (i = 0; i < nd; i++) {
-			dl[i].l = (struct leaf){
-				.plan = plan, .param = prm, .pieces = &prm->derefs[i], .npieces = 1,
-				.word = &lay->dword[db + i], .str = no_str,
-			};
-			dl[i].rel = !strncmp(prm->derefs[i].path, prm->name, nlen) ?
-					    prm->derefs[i].path + nlen : "";
-		}
-		sb_printf(t, " &");
-		cJSON_AddItemToObject(o, "value", render(dl, 0, nd, 0, v, t));
-		return o;
-	}
-	lr = calloc(prm->npieces, sizeof(*lr));
-	if (!lr) {
-		sb_printf(t, "?");
-		return cJSON_CreateNull();
-	}
-	while (k < prm->npieces) {
-		struct leafref *r = &lr[n++];
-		const char *path = prm->pieces[k].path;
-
-		r->l = (struct leaf){
-			.plan = plan, .param = prm, .pieces = &prm->pieces[k],
-			.word = &lay->word[base + k], .str = &lay->str[base + k], .npieces = 1,
-		};
-		while (k + r->l.npieces < prm->npieces &&
-		       !strcmp(prm->pieces[k + r->l.npieces].path, path))
-			r->l.npieces++;
-		/* "o.P.X" -> ".P.X"; a path that does not start with the name is a field */
-		r->rel = !strncmp(path, prm->name, nlen) ? path + nlen : "";
-		k += r->l.npieces;
-	}
-	out = render(lr, 0, n, 0, v, t);
-	free(lr);
-	return out;
-}
-
-static void format_latency(uint64_t ns, char *buf, size_t len)
-{
-	if (ns < 10000)
-		snprintf(buf, len, "%" PRIu64 "ns", ns);
-	else if (ns < 10000000)
-		snprintf(buf, len, "%.3fus", ns / 1e3);
-	else if (ns < 10000000000ULL)
-		snprintf(buf, len, "%.3fms", ns / 1e6);
+	gmtime_r(&ev->secs, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(when + strlen(when), sizeof(when) - strlen(when), ".%06dZ",
+		 (int)(ev->real_ns % 1000000000LL / 1000));
+	cJSON_AddStringToObject(j, "time", when);
+	cJSON_AddStringToObject(j, "func", ev->f->name);
+	cJSON_AddNumberToObject(j, "pid", ev->e->pid);
+	cJSON_AddNumberToObject(j, "goid", (double)ev->e->goid);
+	cJSON_AddItemToObject(j, "args", params_json(ev, false));
+	cJSON_AddItemToObject(j, "results",
+			      ev->results_known ? params_json(ev, true) : cJSON_CreateNull());
+	if (ev->ended)
+		cJSON_AddNullToObject(j, "latency_ns");
 	else
-		snprintf(buf, len, "%.3fs", ns / 1e9);
+		cJSON_AddNumberToObject(j, "latency_ns", (double)ev->latency_ns);
+	cJSON_AddNumberToObject(j, "frame", (double)ev->e->frame);
+	cJSON_AddNumberToObject(j, "tid_entry", ev->e->tid_entry);
+	if (!ev->ended)
+		cJSON_AddNumberToObject(j, "tid_exit", ev->e->tid_exit);
+	if (ev->tail_call)
+		cJSON_AddStringToObject(j, "tail_call", ev->tail_target);
+	if (ev->ended)
+		cJSON_AddStringToObject(j, "ended", ev->ended);
+	line = cJSON_PrintUnformatted(j);
+	cJSON_Delete(j);
+	if (line)
+		fprintf(o->out, "%s\n", line);
+	free(line);
 }
 
 /* A completed call (ended NULL) or one that never returned (ended = why). */
-static int emit(struct output *o, const struct ga_event *e, const char *ended)
+static void emit(struct output *o, const struct ga_event *e, const char *ended)
 {
-	const struct probe_plan *plan = o->plan;
-	const struct ga_func *f;
-	const struct func_layout *lay;
-	struct sbuf args = {}, res = {};
-	cJSON *jargs, *jres, *ev;
-	uint64_t lat = e->ts_exit - e->ts_entry;
-	const char *tail_target = NULL;
-	bool first;
-	size_t p;
-	char when[64], lat_s[32];
-	int64_t real_ns;
-	time_t secs;
-	struct tm tm;
+	struct event_view ev;
 
-	if (e->func_id >= plan->nfuncs)
-		return 0;
-	f = &plan->funcs[e->func_id];
-	if (o->opts.quiet)
-		return 0;
-	lay = &plan->layouts[e->func_id];
-	if (e->flags & GA_EV_TAILCALL && e->exit_probe < plan->nprobes) {
-		uint64_t off = plan->probes[e->exit_probe].file_off - f->file_off;
-		size_t i;
-
-		for (i = 0; i < f->nexits; i++)
-			if (f->exits[i].offset == off)
-				tail_target = f->exits[i].target_name;
-	}
-
-	jargs = cJSON_CreateObject();
-	jres = cJSON_CreateObject();
-	first = true;
-	for (p = 0; p < f->nparams; p++) {
-		if (f->params[p].is_result)
-			continue;
-		sb_printf(&args, "%s%s=", first ? "" : ", ", f->params[p].name);
-		cJSON_AddItemToObject(jargs, f->params[p].name, decode_param(plan, f, lay, p, &e->args, &args));
-		first = false;
-	}
-	first = true;
-	if (!(e->flags & GA_EV_TAILCALL) && !ended) {
-		for (p = 0; p < f->nparams; p++) {
-			if (!f->params[p].is_result)
-				continue;
-			if (!first)
-				sb_printf(&res, ", ");
-			cJSON_AddItemToObject(jres, f->params[p].name,
-					      decode_param(plan, f, lay, p, &e->results, &res));
-			first = false;
-		}
-	}
-
-	real_ns = (int64_t)e->ts_exit + o->mono_to_real_ns;
-	secs = real_ns / 1000000000LL;
-	localtime_r(&secs, &tm);
-	strftime(when, sizeof(when), "%H:%M:%S", &tm);
-	format_latency(lat, lat_s, sizeof(lat_s));
-
-	if (o->json) {
-		char *s;
-
-		ev = cJSON_CreateObject();
-		gmtime_r(&secs, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-		snprintf(when + strlen(when), sizeof(when) - strlen(when), ".%06dZ",
-			 (int)(real_ns % 1000000000LL / 1000));
-		cJSON_AddStringToObject(ev, "time", when);
-		cJSON_AddStringToObject(ev, "func", f->name);
-		cJSON_AddNumberToObject(ev, "pid", e->pid);
-		cJSON_AddNumberToObject(ev, "goid", (double)e->goid);
-		cJSON_AddItemToObject(ev, "args", jargs);
-		if (f->params_known && !f->args_only && !(e->flags & GA_EV_TAILCALL) && !ended)
-			cJSON_AddItemToObject(ev, "results", jres);
-		else {
-			cJSON_Delete(jres);
-			cJSON_AddNullToObject(ev, "results");
-		}
-		if (ended)
-			cJSON_AddNullToObject(ev, "latency_ns");
-		else
-			cJSON_AddNumberToObject(ev, "latency_ns", (double)lat);
-		cJSON_AddNumberToObject(ev, "frame", (double)e->frame);
-		cJSON_AddNumberToObject(ev, "tid_entry", e->tid_entry);
-		if (!ended)
-			cJSON_AddNumberToObject(ev, "tid_exit", e->tid_exit);
-		if (e->flags & GA_EV_TAILCALL)
-			cJSON_AddStringToObject(ev, "tail_call", tail_target ? tail_target : "?");
-		if (ended)
-			cJSON_AddStringToObject(ev, "ended", ended);
-		s = cJSON_PrintUnformatted(ev);
-		cJSON_Delete(ev);
-		if (s) {
-			fprintf(o->out, "%s\n", s);
-			free(s);
-		}
-	} else {
-		cJSON_Delete(jargs);
-		cJSON_Delete(jres);
-		fprintf(o->out, "%s.%03d pid=%u goid=%llu %s(%s)", when,
-			(int)(real_ns % 1000000000LL / 1000000), e->pid, (unsigned long long)e->goid,
-			f->name, f->params_known ? (args.s ? args.s : "") : "?");
-		if (ended) {
-			/* never returned: no results, no latency */
-			fprintf(o->out, " !%s\n", ended);
-			goto done;
-		}
-		if (e->flags & GA_EV_TAILCALL)
-			fprintf(o->out, " -> tail call %s", tail_target ? tail_target : "?");
-		else if (!f->params_known || f->args_only)
-			fprintf(o->out, " = ?");
-		else if (res.s)
-			fprintf(o->out, " = (%s)", res.s);
-		fprintf(o->out, " %s\n", lat_s);
-	}
-done:
+	if (o->opts.quiet || e->func_id >= o->plan->nfuncs)
+		return;
+	event_view_init(&ev, o, e, ended);
+	if (o->opts.json)
+		print_event_json(o, &ev);
+	else
+		print_event_plain(o, &ev);
 	fflush(o->out);
-	free(args.s);
-	free(res.s);
-	return 0;
-}
-
-static void count_ended(struct output *o, const char *reason)
-{
-	int i;
-
-	for (i = 0; i < ENDED_REASONS; i++) {
-		if (!o->ended[i].reason || !strcmp(o->ended[i].reason, reason)) {
-			o->ended[i].reason = reason;
-			o->ended[i].n++;
-			return;
-		}
-	}
-}
-
-/* A result of type error that is not nil. */
-static bool error_result(const struct ga_func *f, const struct func_layout *lay,
-			 const struct ga_vals *v)
-{
-	size_t p;
-
-	for (p = 0; p < f->nparams; p++) {
-		const struct ga_param *prm = &f->params[p];
-		size_t base = layout_piece_base(f, p);
-
-		if (prm->is_result && prm->kind == GA_KIND_IFACE && prm->type_name &&
-		    !strcmp(prm->type_name, "error") && prm->npieces == 2 && lay->word[base] >= 0 &&
-		    v->words[lay->word[base]])
-			return true;
-	}
-	return false;
-}
-
-static void account(struct output *o, const struct ga_event *e)
-{
-	struct func_stats *st = &o->fs[e->func_id];
-	uint64_t lat = e->ts_exit - e->ts_entry;
-	/* slot s holds [2^(s-1), 2^s - 1]; slot 0 holds 0 */
-	int slot = lat ? 64 - __builtin_clzll(lat) : 0;
-
-	st->count++;
-	if (lat > st->max)
-		st->max = lat;
-	if (!(e->flags & GA_EV_TAILCALL) &&
-	    error_result(&o->plan->funcs[e->func_id], &o->plan->layouts[e->func_id], &e->results))
-		st->errors++;
-	st->hist[slot < HIST_SLOTS ? slot : HIST_SLOTS - 1]++;
-	if (o->opts.stats) {
-		if (st->nlat == st->cap) {
-			size_t ncap = st->cap ? st->cap * 2 : 1024;
-			uint64_t *tmp = realloc(st->lat, ncap * sizeof(*tmp));
-
-			if (!tmp)
-				return;
-			st->lat = tmp;
-			st->cap = ncap;
-		}
-		st->lat[st->nlat++] = lat;
-	}
 }
 
 static const char *unwound_reason(const struct ga_event *e)
@@ -806,16 +238,21 @@ static const char *unwound_reason(const struct ga_event *e)
 
 int output__event(struct output *o, const struct ga_event *e)
 {
+	bool error;
+
 	if (e->func_id >= o->plan->nfuncs)
 		return 0;
 	if (e->flags & GA_EV_UNWOUND) {
 		const char *why = unwound_reason(e);
 
-		count_ended(o, why);
+		call_stats__add_ended(o->stats, why);
 		emit(o, e, why);
 		return 0;
 	}
-	account(o, e);
+	error = !(e->flags & GA_EV_TAILCALL) &&
+		decode_error_result(&o->plan->funcs[e->func_id], &o->plan->layouts[e->func_id],
+				    &e->results);
+	call_stats__add(o->stats, e->func_id, e->ts_exit - e->ts_entry, error);
 	emit(o, e, NULL);
 	return 1;
 }
@@ -832,124 +269,24 @@ void output__ended(struct output *o, const struct ga_call_key *key, const struct
 	if (key->func_id >= o->plan->nfuncs)
 		return;
 	e.args = call->args;
-	count_ended(o, reason);
+	call_stats__add_ended(o->stats, reason);
 	emit(o, &e, reason);
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static uint64_t percentile(const uint64_t *sorted, size_t n, double p)
-{
-	size_t i;
-
-	if (!n)
-		return 0;
-	i = (size_t)(p * (double)(n - 1) + 0.5);	/* nearest rank over n-1 gaps */
-	return sorted[i < n ? i : n - 1];
 }
 
 void output__print_stats(struct output *o, FILE *f)
 {
-	const struct probe_plan *plan = o->plan;
-	char p50[32], p90[32], p99[32], mx[32];
-	size_t i;
-
-	if (o->json) {
-		for (i = 0; i < plan->nfuncs; i++) {
-			struct func_stats *st = &o->fs[i];
-			cJSON *j = cJSON_CreateObject();
-			char *s;
-
-			qsort(st->lat, st->nlat, sizeof(*st->lat), cmp_u64);
-			cJSON_AddStringToObject(j, "stats", plan->funcs[i].name);
-			cJSON_AddNumberToObject(j, "calls", (double)st->count);
-			cJSON_AddNumberToObject(j, "errors", (double)st->errors);
-			cJSON_AddNumberToObject(j, "p50_ns", (double)percentile(st->lat, st->nlat, 0.50));
-			cJSON_AddNumberToObject(j, "p90_ns", (double)percentile(st->lat, st->nlat, 0.90));
-			cJSON_AddNumberToObject(j, "p99_ns", (double)percentile(st->lat, st->nlat, 0.99));
-			cJSON_AddNumberToObject(j, "max_ns", (double)st->max);
-			s = cJSON_PrintUnformatted(j);
-			cJSON_Delete(j);
-			if (s)
-				fprintf(f, "%s\n", s);
-			free(s);
-		}
-		return;
-	}
-	fprintf(f, "%-40s %10s %8s %12s %12s %12s %12s\n", "FUNC", "CALLS", "ERRORS", "P50", "P90",
-		"P99", "MAX");
-	for (i = 0; i < plan->nfuncs; i++) {
-		struct func_stats *st = &o->fs[i];
-
-		qsort(st->lat, st->nlat, sizeof(*st->lat), cmp_u64);
-		format_latency(percentile(st->lat, st->nlat, 0.50), p50, sizeof(p50));
-		format_latency(percentile(st->lat, st->nlat, 0.90), p90, sizeof(p90));
-		format_latency(percentile(st->lat, st->nlat, 0.99), p99, sizeof(p99));
-		format_latency(st->max, mx, sizeof(mx));
-		fprintf(f, "%-40s %10llu %8llu %12s %12s %12s %12s\n", plan->funcs[i].name,
-			(unsigned long long)st->count, (unsigned long long)st->errors,
-			st->count ? p50 : "-", st->count ? p90 : "-", st->count ? p99 : "-",
-			st->count ? mx : "-");
-	}
+	if (o->opts.json)
+		call_stats__print_json(o->stats, o->plan->funcs, f);
+	else
+		call_stats__print_plain(o->stats, o->plan->funcs, f);
 }
 
-/* One function's log2 histogram in the terminal, as bcc's tools draw them. */
 void output__print_hist(struct output *o, FILE *f)
 {
-	const struct probe_plan *plan = o->plan;
-	size_t i;
-	int s;
-
-	for (i = 0; i < plan->nfuncs; i++) {
-		struct func_stats *st = &o->fs[i];
-		uint64_t top = 0;
-		int lo = HIST_SLOTS, hi = -1;
-
-		for (s = 0; s < HIST_SLOTS; s++) {
-			if (!st->hist[s])
-				continue;
-			lo = s < lo ? s : lo;
-			hi = s;
-			top = st->hist[s] > top ? st->hist[s] : top;
-		}
-		fprintf(f, "\n%s\n", plan->funcs[i].name);
-		if (hi < 0) {
-			fprintf(f, "     (no calls)\n");
-			continue;
-		}
-		fprintf(f, "%24s : %-10s distribution\n", "nsecs", "count");
-		for (s = lo; s <= hi; s++) {
-			uint64_t from = s ? 1ULL << (s - 1) : 0, to = s ? (1ULL << s) - 1 : 0;
-			int bar = (int)(st->hist[s] * 40 / top), k;
-			char range[48];
-
-			snprintf(range, sizeof(range), "%llu -> %llu", (unsigned long long)from,
-				 (unsigned long long)to);
-			fprintf(f, "%24s : %-10llu |", range, (unsigned long long)st->hist[s]);
-			for (k = 0; k < 40; k++)
-				fputc(k < bar ? '*' : ' ', f);
-			fprintf(f, "|\n");
-		}
-		memset(st->hist, 0, sizeof(st->hist));
-	}
-	fflush(f);
+	call_stats__print_hist(o->stats, o->plan->funcs, f);
 }
 
 void output__print_ended(struct output *o, FILE *f)
 {
-	int i;
-	bool any = false;
-
-	for (i = 0; i < ENDED_REASONS && o->ended[i].reason; i++) {
-		fprintf(f, "%s %llu %s", any ? "," : "goattach: calls that never returned:",
-			(unsigned long long)o->ended[i].n, o->ended[i].reason);
-		any = true;
-	}
-	if (any)
-		fputc('\n', f);
+	call_stats__print_ended(o->stats, f);
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Decoding events into text lines or JSON Lines (paired printers). */
+/* Events to one line each, text or JSON Lines (paired printers), and the summaries. */
 #pragma once
 
 #include <stdbool.h>
@@ -30,6 +30,7 @@ void output__ended(struct output *o, const struct ga_call_key *key, const struct
 		   const char *reason);
 /* Latency histograms per function (then cleared), for --hist and --interval. */
 void output__print_hist(struct output *o, FILE *f);
-/* --stats table, and the never-returned counts by reason. */
+/* The --stats table (a JSON line per function with --json). */
 void output__print_stats(struct output *o, FILE *f);
+/* The never-returned counts by reason, one line, if there were any. */
 void output__print_ended(struct output *o, FILE *f);

@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Decoding fetched words into values: the pieces of a parameter are
+ * grouped by field path into arrays, structs, complex numbers and split
+ * 64-bit integers, and each leaf (string, slice, interface, basic value)
+ * is told to a value printer once.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "abi.h"
+#include "decode.h"
+#include "format.h"
+
+/* One value's pieces (a string's data and len, ...) and where they were fetched. */
+struct leaf {
+	const struct probe_plan *plan;
+	const struct ga_param *param;
+	const struct ga_piece *pieces;
+	size_t npieces;
+	const int *word;	/* per piece: word index or SLOT_* */
+	const int *str;		/* per piece: string slot or SLOT_NONE; NULL: none */
+};
+
+/* A value's leaves, with paths relative to the parameter ("", ".P.X", "[1]"). */
+struct leafref {
+	struct leaf l;
+	const char *rel;
+};
+
+/* Word k of the leaf; false when not fetched, *unreadable set if it cannot be. */
+static bool leaf_word(const struct leaf *l, const struct ga_vals *v, size_t k, uint64_t *out,
+		      bool *unreadable)
+{
+	int w = l->word[k];
+
+	if (w < 0) {
+		if (w == SLOT_UNREADABLE)
+			*unreadable = true;
+		return false;
+	}
+	*out = v->words[w];
+	return true;
+}
+
+/* The bytes copied for the leaf's first piece; false when it has no string slot. */
+static bool leaf_bytes(const struct leaf *l, const struct ga_vals *v, const char **s, size_t *n)
+{
+	int slot = l->str ? l->str[0] : SLOT_NONE;
+
+	if (slot < 0 || slot >= GA_MAX_STRS)
+		return false;
+	*s = v->strs[slot];
+	*n = v->str_len[slot] < GA_STR_LEN ? v->str_len[slot] : GA_STR_LEN;
+	return true;
+}
+
+/* A floating-point register a uprobe cannot read: XMM on amd64, V on arm64. */
+static const char *fpreg_label(const struct probe_plan *plan)
+{
+	return plan->build.arch == GA_ARCH_ARM64 ? "?(vreg)" : "?(xmm)";
+}
+
+/* A string: quoted and cut at what was copied, or its address and length when nothing was. */
+static bool decode_string(const struct leaf *l, const struct ga_vals *v, struct vprinter *p,
+			  bool *unreadable)
+{
+	uint64_t data = 0, full = 0;
+	const char *s;
+	size_t n = 0;
+	char text[80];
+
+	if (!leaf_word(l, v, 1, &full, unreadable) || !leaf_word(l, v, 0, &data, unreadable))
+		return false;
+	if (!full) {
+		p->ops->string(p, "", 0, 0);
+	} else if (!leaf_bytes(l, v, &s, &n) || !n) {
+		snprintf(text, sizeof(text), "<string 0x%" PRIx64 " len %" PRIu64 ">", data, full);
+		p->ops->none(p, text);
+	} else {
+		p->ops->string(p, s, n, full);
+	}
+	return true;
+}
+
+/*
+ * A slice: []byte as a quoted string (bounded), slices of other basic
+ * types as their first elements, the rest as len and cap.
+ */
+static bool decode_slice(const struct leaf *l, const struct ga_vals *v, struct vprinter *p,
+			 bool *unreadable)
+{
+	enum ga_piece_kind ek = GA_PIECE_UINT;
+	uint64_t data = 0, len = 0, cap = 0;
+	int esize = slice_elem(l->param->type_name, &ek);
+	const char *s;
+	size_t i, n = 0;
+
+	if (!leaf_word(l, v, 0, &data, unreadable) || !leaf_word(l, v, 1, &len, unreadable) ||
+	    !leaf_word(l, v, 2, &cap, unreadable))
+		return false;
+	if (!data) {
+		p->ops->none(p, "nil");
+		return true;
+	}
+	if (!esize || !leaf_bytes(l, v, &s, &n) || (len && !n)) {
+		p->ops->slice_header(p, len, cap);
+		return true;
+	}
+	if (esize == 1 && ek == GA_PIECE_UINT) {
+		p->ops->bytes(p, s, n, len, cap);
+		return true;
+	}
+	n /= esize;
+	p->ops->open_elems(p, len, cap, n);
+	for (i = 0; i < n; i++) {
+		char num[FORMAT_NUM_LEN];
+
+		format_scalar(ek, read_le(s + i * esize, esize), esize, num, sizeof(num));
+		p->ops->member(p, NULL);
+		p->ops->number(p, num);
+	}
+	p->ops->close(p);
+	return true;
+}
+
+/* An interface: its dynamic type and data word, and the message of the common error types. */
+static bool decode_iface(const struct leaf *l, const struct ga_vals *v, struct vprinter *p,
+			 bool *unreadable)
+{
+	uint64_t tab = 0, data = 0;
+	char tname[256];
+	const char *dyn, *msg;
+	size_t mn = 0;
+
+	if (!leaf_word(l, v, 0, &tab, unreadable) || !leaf_word(l, v, 1, &data, unreadable))
+		return false;
+	if (!tab) {
+		p->ops->none(p, "nil");
+		return true;
+	}
+	/* the dynamic type by name when the binary holds it, else its address */
+	dyn = plan_type_name(l->plan, tab, l->param->kind != GA_KIND_EFACE, tname, sizeof(tname));
+	if (!dyn) {
+		snprintf(tname, sizeof(tname), "0x%" PRIx64, tab);
+		dyn = tname;
+	}
+	/* the message of the error types whose first field is it */
+	if (!leaf_bytes(l, v, &msg, &mn) || !mn ||
+	    (strcmp(dyn, "*errors.errorString") && strcmp(dyn, "*fmt.wrapError")))
+		msg = NULL;
+	p->ops->iface(p, dyn, data, msg, mn);
+	return true;
+}
+
+/* A basic value in one word: integers and floats as numbers, pointers in hex. */
+static bool decode_scalar(const struct leaf *l, const struct ga_vals *v, struct vprinter *p,
+			  bool *unreadable)
+{
+	const struct ga_piece *pc = &l->pieces[0];
+	char num[FORMAT_NUM_LEN];
+	uint64_t w = 0;
+
+	if (!leaf_word(l, v, 0, &w, unreadable))
+		return false;
+	switch (pc->kind) {
+	case GA_PIECE_BOOL:
+		p->ops->boolean(p, w & 0xff);
+		return true;
+	case GA_PIECE_FLOAT:
+		format_float_bits(w, pc->size, num, sizeof(num));
+		/* NaN and the infinities are no JSON numbers */
+		if (isfinite(strtod(num, NULL)))
+			p->ops->number(p, num);
+		else
+			p->ops->word(p, num);
+		return true;
+	case GA_PIECE_RAW:
+		snprintf(num, sizeof(num), "0x%" PRIx64, mask_size(w, pc->size));
+		p->ops->word(p, num);
+		return true;
+	case GA_PIECE_PTR:
+		if (!w) {
+			p->ops->none(p, "nil");
+			return true;
+		}
+		snprintf(num, sizeof(num), "0x%" PRIx64, w);
+		p->ops->word(p, num);
+		return true;
+	default:
+		format_scalar(pc->kind, w, pc->size, num, sizeof(num));
+		p->ops->number(p, num);
+		return true;
+	}
+}
+
+static void decode_leaf(const struct leaf *l, const struct ga_vals *v, struct vprinter *p)
+{
+	bool unreadable = false, shown;
+
+	switch (l->pieces[0].kind) {
+	case GA_PIECE_STR_DATA:
+		shown = decode_string(l, v, p, &unreadable);
+		break;
+	case GA_PIECE_SLICE_DATA:
+		shown = decode_slice(l, v, p, &unreadable);
+		break;
+	case GA_PIECE_IFACE_TAB:
+		shown = decode_iface(l, v, p, &unreadable);
+		break;
+	default:
+		shown = decode_scalar(l, v, p, &unreadable);
+		break;
+	}
+	/* not fetched: out of words, or in a register a uprobe cannot read */
+	if (!shown)
+		p->ops->none(p, unreadable ? fpreg_label(l->plan) : "?");
+}
+
+/* Length of the path component at p: "[3]" or ".Name" (up to the next '.' or '['). */
+static size_t component_len(const char *p)
+{
+	size_t n = 1;
+
+	if (*p == '[') {
+		while (p[n] && p[n - 1] != ']')
+			n++;
+		return n;
+	}
+	while (p[n] && p[n] != '.' && p[n] != '[')
+		n++;
+	return n;
+}
+
+/* A path relative to the parameter: "o.P.X" -> ".P.X"; one not under its name is a field. */
+static const char *rel_path(const char *path, const char *name, size_t nlen)
+{
+	return !strncmp(path, name, nlen) ? path + nlen : "";
+}
+
+static bool is_complex(const struct leafref *lr, size_t a, size_t b, size_t pos)
+{
+	return b - a == 2 && !strcmp(lr[a].rel + pos, ".real") &&
+	       !strcmp(lr[a + 1].rel + pos, ".imag") && lr[a].l.pieces[0].kind == GA_PIECE_FLOAT &&
+	       lr[a + 1].l.pieces[0].kind == GA_PIECE_FLOAT;
+}
+
+/* A complex number from its .real and .imag: unknown as a whole when a part was not fetched. */
+static void render_complex(const struct leaf *re, const struct leaf *im, const struct ga_vals *v,
+			   struct vprinter *p)
+{
+	if (re->word[0] < 0 || im->word[0] < 0) {
+		bool fpreg = re->word[0] == SLOT_UNREADABLE || im->word[0] == SLOT_UNREADABLE;
+
+		p->ops->none(p, fpreg ? fpreg_label(re->plan) : "?");
+		return;
+	}
+	p->ops->open(p, VP_COMPLEX);
+	p->ops->member(p, "real");
+	decode_leaf(re, v, p);
+	p->ops->member(p, "imag");
+	decode_leaf(im, v, p);
+	p->ops->close(p);
+}
+
+/* A 64-bit integer in two fetched 32-bit words (386): .lo then .hi. */
+static bool is_split_int64(const struct leafref *lr, size_t a, size_t b, size_t pos)
+{
+	return b - a == 2 && !strcmp(lr[a].rel + pos, ".lo") && !strcmp(lr[a + 1].rel + pos, ".hi") &&
+	       lr[a].l.pieces[0].size == 4 && lr[a + 1].l.pieces[0].size == 4 &&
+	       lr[a].l.word[0] >= 0 && lr[a + 1].l.word[0] >= 0;
+}
+
+static void render_split_int64(const struct leaf *lo, const struct leaf *hi,
+			       const struct ga_vals *v, struct vprinter *p)
+{
+	uint64_t u = (v->words[lo->word[0]] & 0xffffffffULL) |
+		     (v->words[hi->word[0]] & 0xffffffffULL) << 32;
+	char num[FORMAT_NUM_LEN];
+
+	if (hi->pieces[0].kind == GA_PIECE_INT)
+		snprintf(num, sizeof(num), "%" PRId64, (int64_t)u);
+	else
+		snprintf(num, sizeof(num), "%" PRIu64, u);
+	p->ops->number(p, num);
+}
+
+/*
+ * Render leaves [a, b) that share the path prefix of length pos: a leaf,
+ * an array ([1 2]), a struct ({X:1 Y:2}), or one of the values made of
+ * two leaves.
+ */
+static void render(const struct leafref *lr, size_t a, size_t b, size_t pos,
+		   const struct ga_vals *v, struct vprinter *p)
+{
+	const char *c0 = lr[a].rel + pos;
+	bool array = *c0 == '[';
+	size_t i, j;
+
+	if (b - a == 1 && !*c0) {
+		decode_leaf(&lr[a].l, v, p);
+		return;
+	}
+	if (is_complex(lr, a, b, pos)) {
+		render_complex(&lr[a].l, &lr[a + 1].l, v, p);
+		return;
+	}
+	if (is_split_int64(lr, a, b, pos)) {
+		render_split_int64(&lr[a].l, &lr[a + 1].l, v, p);
+		return;
+	}
+	p->ops->open(p, array ? VP_ARRAY : VP_STRUCT);
+	for (i = a; i < b; i = j) {
+		const char *c = lr[i].rel + pos;
+		size_t n = component_len(c);
+		char key[256];
+
+		/* the leaves under this component */
+		for (j = i + 1; j < b && !strncmp(lr[j].rel + pos, c, n) &&
+				(!lr[j].rel[pos + n] || lr[j].rel[pos + n] == '.' ||
+				 lr[j].rel[pos + n] == '['); j++)
+			;
+		snprintf(key, sizeof(key), "%.*s", (int)(n - 1), c + 1);
+		p->ops->member(p, array ? NULL : key);
+		render(lr, i, j, pos + n, v, p);
+	}
+	p->ops->close(p);
+}
+
+/* A parameter without pieces: an empty struct or array, or one not described. */
+static void decode_empty(const struct ga_param *prm, struct vprinter *p)
+{
+	if (prm->size) {
+		p->ops->none(p, "?");
+		return;
+	}
+	p->ops->open(p, prm->type_name && prm->type_name[0] == '[' ? VP_ARRAY : VP_STRUCT);
+	p->ops->close(p);
+}
+
+/* A generic's dictionary, by its symbol: it names the type arguments. */
+static bool decode_dict(const struct probe_plan *plan, const struct ga_param *prm, const int *word,
+			const struct ga_vals *v, struct vprinter *p)
+{
+	const char *sym;
+
+	if (strcmp(prm->name, ".dict") || prm->npieces != 1 || prm->pieces[0].kind != GA_PIECE_PTR ||
+	    word[0] < 0)
+		return false;
+	sym = plan_symbol(plan, v->words[word[0]]);
+	if (!sym)
+		return false;
+	p->ops->word(p, sym);
+	return true;
+}
+
+/* --deref: a non-nil pointer's address, then the basic fields of what it points at. */
+static bool decode_deref(const struct probe_plan *plan, const struct ga_func *f,
+			 const struct func_layout *lay, size_t param, const struct ga_vals *v,
+			 struct vprinter *p)
+{
+	const struct ga_param *prm = &f->params[param];
+	size_t base = layout_piece_base(f, param), db, nd, nlen = strlen(prm->name), i;
+	struct leafref dl[ABI_MAX_DEREFS];
+	struct leaf addr;
+
+	if (!plan->deref || !prm->nderefs || prm->npieces != 1 ||
+	    prm->pieces[0].kind != GA_PIECE_PTR || lay->word[base] < 0 || !v->words[lay->word[base]])
+		return false;
+	addr = (struct leaf){
+		.plan = plan, .param = prm, .pieces = prm->pieces, .npieces = 1,
+		.word = &lay->word[base], .str = &lay->str[base],
+	};
+	db = layout_deref_base(f, param);
+	nd = prm->nderefs < ABI_MAX_DEREFS ? prm->nderefs : ABI_MAX_DEREFS;
+	for (i = 0; i < nd; i++) {
+		dl[i].l = (struct leaf){
+			.plan = plan, .param = prm, .pieces = &prm->derefs[i], .npieces = 1,
+			.word = &lay->dword[db + i],
+		};
+		dl[i].rel = rel_path(prm->derefs[i].path, prm->name, nlen);
+	}
+	p->ops->open(p, VP_DEREF);
+	p->ops->member(p, "addr");
+	decode_leaf(&addr, v, p);
+	p->ops->member(p, "value");
+	render(dl, 0, nd, 0, v, p);
+	p->ops->close(p);
+	return true;
+}
+
+/* Group the pieces into leaves (the pieces of one path), then render them by path. */
+static void decode_fields(const struct probe_plan *plan, const struct ga_func *f,
+			  const struct func_layout *lay, size_t param, const struct ga_vals *v,
+			  struct vprinter *p)
+{
+	const struct ga_param *prm = &f->params[param];
+	size_t base = layout_piece_base(f, param), k = 0, n = 0, nlen = strlen(prm->name);
+	struct leafref *lr = calloc(prm->npieces, sizeof(*lr));
+
+	if (!lr) {
+		p->ops->none(p, "?");
+		return;
+	}
+	while (k < prm->npieces) {
+		struct leafref *r = &lr[n++];
+		const char *path = prm->pieces[k].path;
+
+		r->l = (struct leaf){
+			.plan = plan, .param = prm, .pieces = &prm->pieces[k], .npieces = 1,
+			.word = &lay->word[base + k], .str = &lay->str[base + k],
+		};
+		while (k + r->l.npieces < prm->npieces &&
+		       !strcmp(prm->pieces[k + r->l.npieces].path, path))
+			r->l.npieces++;
+		r->rel = rel_path(path, prm->name, nlen);
+		k += r->l.npieces;
+	}
+	render(lr, 0, n, 0, v, p);
+	free(lr);
+}
+
+void decode_param(struct vprinter *p, const struct probe_plan *plan, const struct ga_func *f,
+		  const struct func_layout *lay, size_t param, const struct ga_vals *v)
+{
+	const struct ga_param *prm = &f->params[param];
+
+	if (!prm->npieces)
+		decode_empty(prm, p);
+	else if (!decode_dict(plan, prm, &lay->word[layout_piece_base(f, param)], v, p) &&
+		 !decode_deref(plan, f, lay, param, v, p))
+		decode_fields(plan, f, lay, param, v, p);
+}
+
+bool decode_error_result(const struct ga_func *f, const struct func_layout *lay,
+			 const struct ga_vals *v)
+{
+	size_t p;
+
+	for (p = 0; p < f->nparams; p++) {
+		const struct ga_param *prm = &f->params[p];
+		size_t base = layout_piece_base(f, p);
+
+		if (prm->is_result && prm->kind == GA_KIND_IFACE && prm->type_name &&
+		    !strcmp(prm->type_name, "error") && prm->npieces == 2 && lay->word[base] >= 0 &&
+		    v->words[lay->word[base]])
+			return true;
+	}
+	return false;
+}

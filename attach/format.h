@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Pure formatting for goattach's output: numbers as Go's %v prints them,
+ * latencies with a unit, text quoted as goattach shows Go strings, and a
+ * growing text buffer. No I/O and no state: each result depends on the
+ * arguments only.
+ */
+#pragma once
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+/* Room for any number these helpers format (shortest float64, 0x..., int64). */
+#define FORMAT_NUM_LEN 64
+
+/* A growing text buffer: zero-initialize, append, then sbuf_free. */
+struct sbuf {
+	char *s;	/* NUL-terminated once anything was appended, else NULL */
+	size_t len, cap;
+};
+
+/* Append; 0, or -ENOMEM (or -EINVAL from vsnprintf) with b unchanged. */
+int sbuf_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/* The text so far, "" when nothing was appended; borrowed until the next append. */
+const char *sbuf_str(const struct sbuf *b);
+void sbuf_free(struct sbuf *b);
+
+/*
+ * s[0..n) between double quotes, with '"', '\\', '\n' and '\t' escaped
+ * as Go does and other control bytes (and DEL) as \xNN. Bytes from 0x80
+ * on are copied as they are. Returns 0 or -ENOMEM.
+ */
+int quote_text(struct sbuf *b, const char *s, size_t n);
+
+/* The low size bytes of v (size 1, 2, 4; 8 or more keeps v). */
+uint64_t mask_size(uint64_t v, int size);
+/* The low size bytes of v as a signed integer of that width. */
+int64_t sign_extend(uint64_t v, int size);
+/* size bytes at p, little-endian. */
+uint64_t read_le(const void *p, int size);
+
+/* v as Go's %v prints a float64 (is32: a float32): shortest, 'g'-like. */
+void format_go_float(double v, bool is32, char *buf, size_t len);
+/* The float32 (size 4) or float64 with these bits, as format_go_float. */
+void format_float_bits(uint64_t bits, int size, char *buf, size_t len);
+/*
+ * A basic value of size bytes as Go's %v prints it: GA_PIECE_INT signed,
+ * GA_PIECE_BOOL true/false, GA_PIECE_FLOAT as format_float_bits, any
+ * other kind unsigned.
+ */
+void format_scalar(enum ga_piece_kind kind, uint64_t bits, int size, char *buf, size_t len);
+
+/* A latency: "9999ns", then three decimals of us, ms and s from 10 of each. */
+void format_latency(uint64_t ns, char *buf, size_t len);

@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The two value printers: Go syntax text and cJSON items, over the same
+ * calls (printer.h).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "printer.h"
+#include "util.h"
+
+/* Open a group: a new innermost frame, or NULL (and p->err) when out of memory. */
+static struct vp_frame *vp_push(struct vprinter *p, enum vp_group group)
+{
+	void *mem = p->frames;
+	struct vp_frame *f;
+
+	if (p->err)
+		return NULL;
+	if (ga_ensure_mem(&mem, &p->cap, p->depth + 1, sizeof(*p->frames))) {
+		p->err = -ENOMEM;
+		return NULL;
+	}
+	p->frames = mem;
+	f = &p->frames[p->depth++];
+	*f = (struct vp_frame){ .group = group };
+	return f;
+}
+
+/* The innermost open group, or NULL at the top or after an error. */
+static struct vp_frame *vp_top(struct vprinter *p)
+{
+	return !p->err && p->depth ? &p->frames[p->depth - 1] : NULL;
+}
+
+static void vp_clear(struct vprinter *p)
+{
+	free(p->frames);
+	*p = (struct vprinter){};
+}
+
+/* --- text: Go syntax --- */
+
+/* How each group looks in text: key_sep follows a member's key (no key when NULL). */
+static const struct {
+	const char *open, *sep, *key_sep, *close;
+} text_groups[] = {
+	[VP_ARGS] = { "", ", ", "=", "" },
+	[VP_RESULTS] = { "", ", ", NULL, "" },
+	[VP_STRUCT] = { "{", " ", ":", "}" },
+	[VP_ARRAY] = { "[", " ", NULL, "]" },
+	[VP_COMPLEX] = { "(", "", NULL, "i)" },
+	[VP_DEREF] = { "", " &", NULL, "" },
+	[VP_ELEMS] = { "[", " ", NULL, "]" },
+};
+
+/* The text_printer around p (its first member). */
+static struct text_printer *to_text(struct vprinter *p)
+{
+	return (struct text_printer *)p;
+}
+
+/* Append to the output unless an append failed before. */
+static void __attribute__((format(printf, 2, 3)))
+text_printf(struct vprinter *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->err)
+		return;
+	va_start(ap, fmt);
+	p->err = sbuf_vprintf(to_text(p)->out, fmt, ap);
+	va_end(ap);
+}
+
+/* A leaf's text. Go prints complex(1, 2) as (1+2i): a sign joins the parts. */
+static void text_leaf(struct vprinter *p, const char *text)
+{
+	struct text_printer *tp = to_text(p);
+
+	if (tp->sign && text[0] != '-' && text[0] != '+')
+		text_printf(p, "+");
+	tp->sign = false;
+	text_printf(p, "%s", text);
+}
+
+static void text_open(struct vprinter *p, enum vp_group group)
+{
+	if (vp_push(p, group))
+		text_printf(p, "%s", text_groups[group].open);
+}
+
+static void text_member(struct vprinter *p, const char *key)
+{
+	struct vp_frame *f = vp_top(p);
+
+	if (!f)
+		return;
+	if (f->members++)
+		text_printf(p, "%s", text_groups[f->group].sep);
+	if (key && text_groups[f->group].key_sep)
+		text_printf(p, "%s%s", key, text_groups[f->group].key_sep);
+	to_text(p)->sign = f->group == VP_COMPLEX && f->members == 2;
+}
+
+static void text_close(struct vprinter *p)
+{
+	struct vp_frame *f = vp_top(p);
+
+	if (!f)
+		return;
+	if (f->group == VP_ELEMS && f->len > f->shown)
+		text_printf(p, " ...](len=%" PRIu64 ")", f->len);
+	else
+		text_printf(p, "%s", text_groups[f->group].close);
+	p->depth--;
+}
+
+static void text_open_elems(struct vprinter *p, uint64_t len, uint64_t cap, size_t shown)
+{
+	struct vp_frame *f = vp_push(p, VP_ELEMS);
+
+	(void)cap;
+	if (!f)
+		return;
+	f->len = len;
+	f->shown = shown;
+	text_printf(p, "%s", text_groups[VP_ELEMS].open);
+}
+
+static void text_boolean(struct vprinter *p, bool b)
+{
+	text_leaf(p, b ? "true" : "false");
+}
+
+/* The first n of full bytes, quoted; then how long the whole is when cut. */
+static void text_string(struct vprinter *p, const char *s, size_t n, uint64_t full)
+{
+	if (!p->err)
+		p->err = quote_text(to_text(p)->out, s, n);
+	if (full > n)
+		text_printf(p, "...(%" PRIu64 " bytes)", full);
+}
+
+static void text_bytes(struct vprinter *p, const char *s, size_t n, uint64_t len, uint64_t cap)
+{
+	(void)cap;
+	text_string(p, s, n, len);
+}
+
+static void text_slice_header(struct vprinter *p, uint64_t len, uint64_t cap)
+{
+	text_printf(p, "[len=%" PRIu64 " cap=%" PRIu64 "]", len, cap);
+}
+
+/* <*errors.errorString "EOF">, else <main.T 0xc000012345> */
+static void text_iface(struct vprinter *p, const char *type, uint64_t data, const char *msg,
+		       size_t msg_len)
+{
+	if (!msg) {
+		text_printf(p, "<%s 0x%" PRIx64 ">", type, data);
+		return;
+	}
+	text_printf(p, "<%s ", type);
+	if (!p->err)
+		p->err = quote_text(to_text(p)->out, msg, msg_len);
+	text_printf(p, ">");
+}
+
+static const struct vprinter_ops text_ops = {
+	.open = text_open,
+	.member = text_member,
+	.close = text_close,
+	.open_elems = text_open_elems,
+	.number = text_leaf,
+	.word = text_leaf,
+	.boolean = text_boolean,
+	.none = text_leaf,
+	.string = text_string,
+	.bytes = text_bytes,
+	.slice_header = text_slice_header,
+	.iface = text_iface,
+};
+
+void text_printer__init(struct text_printer *tp, struct sbuf *out)
+{
+	*tp = (struct text_printer){ .vp.ops = &text_ops, .out = out };
+}
+
+void text_printer__clear(struct text_printer *tp)
+{
+	vp_clear(&tp->vp);
+	tp->sign = false;
+}
+
+/* --- JSON: cJSON items --- */
+
+/* The json_printer around p (its first member). */
+static struct json_printer *to_json(struct vprinter *p)
+{
+	return (struct json_printer *)p;
+}
+
+/*
+ * Put item where the next value goes: in the current member, or as the
+ * root. Returns false when it could not, item then deleted.
+ */
+static bool json_add(struct vprinter *p, cJSON *item)
+{
+	struct json_printer *jp = to_json(p);
+	struct vp_frame *f = vp_top(p);
+	bool ok;
+
+	if (!item)
+		return false;
+	if (!f) {
+		ok = !p->err && !jp->root;
+		if (ok)
+			jp->root = item;
+	} else if (cJSON_IsArray(f->node)) {
+		ok = cJSON_AddItemToArray(f->node, item);
+	} else {
+		ok = cJSON_AddItemToObject(f->node, jp->key ? jp->key : "", item);
+	}
+	jp->key = NULL;
+	if (!ok)
+		cJSON_Delete(item);
+	return ok;
+}
+
+/* Open group with node (NULL when it could not be made or added) holding its members. */
+static void json_push(struct vprinter *p, enum vp_group group, cJSON *node)
+{
+	struct vp_frame *f;
+
+	if (!json_add(p, node))
+		node = NULL;
+	f = vp_push(p, group);
+	if (f)
+		f->node = node;
+}
+
+static void json_open(struct vprinter *p, enum vp_group group)
+{
+	json_push(p, group, group == VP_ARRAY ? cJSON_CreateArray() : cJSON_CreateObject());
+}
+
+static void json_member(struct vprinter *p, const char *key)
+{
+	to_json(p)->key = key;
+}
+
+static void json_close(struct vprinter *p)
+{
+	if (vp_top(p))
+		p->depth--;
+}
+
+static cJSON *json_slice(uint64_t len, uint64_t cap)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "len", (double)len);
+	cJSON_AddNumberToObject(o, "cap", (double)cap);
+	return o;
+}
+
+/* {"len": 9, "cap": 16, "elems": [...]}, the elements going in elems */
+static void json_open_elems(struct vprinter *p, uint64_t len, uint64_t cap, size_t shown)
+{
+	cJSON *o = json_slice(len, cap), *elems = cJSON_AddArrayToObject(o, "elems");
+	struct vp_frame *f;
+
+	(void)shown;
+	if (!json_add(p, o))
+		elems = NULL;
+	f = vp_push(p, VP_ELEMS);
+	if (f)
+		f->node = elems;
+}
+
+static void json_number(struct vprinter *p, const char *num)
+{
+	json_add(p, cJSON_CreateRaw(num));
+}
+
+static void json_word(struct vprinter *p, const char *text)
+{
+	json_add(p, cJSON_CreateString(text));
+}
+
+static void json_boolean(struct vprinter *p, bool b)
+{
+	json_add(p, cJSON_CreateBool(b));
+}
+
+static void json_none(struct vprinter *p, const char *text)
+{
+	(void)text;
+	json_add(p, cJSON_CreateNull());
+}
+
+/* A C string of the first n bytes: cJSON strings end at a NUL, so may this one. */
+static cJSON *json_cstring(const char *s, size_t n)
+{
+	char *c = strndup(s, n);
+	cJSON *item = c ? cJSON_CreateString(c) : NULL;
+
+	free(c);
+	return item;
+}
+
+static void json_string(struct vprinter *p, const char *s, size_t n, uint64_t full)
+{
+	(void)full;
+	json_add(p, json_cstring(s, n));
+}
+
+static void json_bytes(struct vprinter *p, const char *s, size_t n, uint64_t len, uint64_t cap)
+{
+	cJSON *o = json_slice(len, cap), *b = json_cstring(s, n);
+
+	if (!cJSON_AddItemToObject(o, "bytes", b))
+		cJSON_Delete(b);
+	json_add(p, o);
+}
+
+static void json_slice_header(struct vprinter *p, uint64_t len, uint64_t cap)
+{
+	json_add(p, json_slice(len, cap));
+}
+
+/* {"type": "*errors.errorString", "data": "0xc000010250", "message": "EOF"} */
+static void json_iface(struct vprinter *p, const char *type, uint64_t data, const char *msg,
+		       size_t msg_len)
+{
+	cJSON *o = cJSON_CreateObject(), *m;
+	char addr[FORMAT_NUM_LEN];
+
+	cJSON_AddStringToObject(o, "type", type);
+	snprintf(addr, sizeof(addr), "0x%" PRIx64, data);
+	cJSON_AddStringToObject(o, "data", addr);
+	if (msg) {
+		m = json_cstring(msg, msg_len);
+		if (!cJSON_AddItemToObject(o, "message", m))
+			cJSON_Delete(m);
+	}
+	json_add(p, o);
+}
+
+static const struct vprinter_ops json_ops = {
+	.open = json_open,
+	.member = json_member,
+	.close = json_close,
+	.open_elems = json_open_elems,
+	.number = json_number,
+	.word = json_word,
+	.boolean = json_boolean,
+	.none = json_none,
+	.string = json_string,
+	.bytes = json_bytes,
+	.slice_header = json_slice_header,
+	.iface = json_iface,
+};
+
+void json_printer__init(struct json_printer *jp)
+{
+	*jp = (struct json_printer){ .vp.ops = &json_ops };
+}
+
+cJSON *json_printer__take(struct json_printer *jp)
+{
+	cJSON *root = jp->root;
+
+	vp_clear(&jp->vp);
+	json_printer__init(jp);
+	return root;
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The value printer: one decoded value is told to a printer as groups
+ * (arguments, structs, arrays, ...) of members and leaves, and the
+ * printer builds one format. Two printers over the same calls: Go
+ * syntax text (as %+v prints values) and cJSON items.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "format.h"
+
+struct cJSON;
+
+/* A group of members; each shows its own brackets, separators and keys. */
+enum vp_group {
+	VP_ARGS,	/* a call's arguments: a=1, b=2 */
+	VP_RESULTS,	/* its results: 1, nil */
+	VP_STRUCT,	/* {X:1 Y:2} */
+	VP_ARRAY,	/* [1 2] (members without keys) */
+	VP_COMPLEX,	/* (1.5-2i), from members "real" and "imag" */
+	VP_DEREF,	/* --deref: 0xc000012345 &{X:1}, from members "addr" and "value" */
+	VP_ELEMS,	/* a slice's first elements: [1 2 ...](len=9) (open_elems) */
+};
+
+struct vprinter;
+
+/*
+ * Every value is one leaf call or one open ... close; inside a group,
+ * member() comes before each value. Strings passed in are borrowed for
+ * the call only.
+ */
+struct vprinter_ops {
+	void (*open)(struct vprinter *p, enum vp_group group);
+	/* the next member of the open group: key names it (JSON keys; NULL in arrays) */
+	void (*member)(struct vprinter *p, const char *key);
+	void (*close)(struct vprinter *p);
+	/* a slice of basic values: shown of its len elements follow, each a number() */
+	void (*open_elems)(struct vprinter *p, uint64_t len, uint64_t cap, size_t shown);
+
+	/* 42, 1.5: a JSON number, given as its text */
+	void (*number)(struct vprinter *p, const char *num);
+	/* 0xc000012345, +Inf, a symbol: bare text, a JSON string */
+	void (*word)(struct vprinter *p, const char *text);
+	void (*boolean)(struct vprinter *p, bool b);
+	/* nil, ?, ?(xmm): this text, JSON null */
+	void (*none)(struct vprinter *p, const char *text);
+	/* the first n of the full bytes of a Go string */
+	void (*string)(struct vprinter *p, const char *s, size_t n, uint64_t full);
+	/* a []byte: its first n bytes, len and cap */
+	void (*bytes)(struct vprinter *p, const char *s, size_t n, uint64_t len, uint64_t cap);
+	/* a slice whose elements are not shown */
+	void (*slice_header)(struct vprinter *p, uint64_t len, uint64_t cap);
+	/* a non-nil interface: dynamic type, data word, and an error's message (msg NULL if none) */
+	void (*iface)(struct vprinter *p, const char *type, uint64_t data, const char *msg,
+		      size_t msg_len);
+};
+
+/* One open group. */
+struct vp_frame {
+	enum vp_group group;
+	size_t members;		/* member() calls so far */
+	uint64_t len;		/* VP_ELEMS: the slice's length, */
+	size_t shown;		/* and how many elements are shown */
+	struct cJSON *node;	/* JSON: the object or array the members go in */
+};
+
+struct vprinter {
+	const struct vprinter_ops *ops;
+	struct vp_frame *frames;	/* the open groups, innermost last */
+	size_t depth, cap;
+	int err;		/* -ENOMEM once something could not be kept: stops printing */
+};
+
+/* Go syntax, appended to out (borrowed for the printer's life). */
+struct text_printer {
+	struct vprinter vp;
+	struct sbuf *out;
+	bool sign;		/* the next leaf is an imaginary part: "+" unless signed */
+};
+
+void text_printer__init(struct text_printer *tp, struct sbuf *out);
+void text_printer__clear(struct text_printer *tp);
+
+/* cJSON items: the first value told (a group, usually) becomes the root. */
+struct json_printer {
+	struct vprinter vp;
+	const char *key;	/* the current member's, until its value is added */
+	struct cJSON *root;
+};
+
+void json_printer__init(struct json_printer *jp);
+/* The root, now the caller's (cJSON_Delete); NULL if nothing was printed. Clears jp. */
+struct cJSON *json_printer__take(struct json_printer *jp);

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: MIT
+/*
+ * goattach's pure formatting helpers against independent truths: what
+ * Go's fmt prints for the same values (%v of floats and integers, %q of
+ * strings): fixed cases checked with Go 1.19, and random ones printed by
+ * a Go program the test runs; and latencies worked out by hand from
+ * their rule.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "format.h"
+#include "test.h"
+#include "util.h"
+
+static const char *go_float(double v, bool is32)
+{
+	static char buf[FORMAT_NUM_LEN];
+
+	format_go_float(v, is32, buf, sizeof(buf));
+	return buf;
+}
+
+/* fmt.Printf("%v", float64(...)) */
+static void test_go_float64(void)
+{
+	static const struct { double v; const char *go; } cases[] = {
+		{ 0.1, "0.1" }, { 1e6, "1e+06" }, { 100000, "100000" }, { 123456, "123456" },
+		{ 1e-4, "0.0001" }, { 1e-5, "1e-05" }, { 1.5, "1.5" }, { -2.25, "-2.25" },
+		{ 1e21, "1e+21" }, { 1e100, "1e+100" }, { 5e-324, "5e-324" },
+		{ 1.7976931348623157e308, "1.7976931348623157e+308" },
+		{ 0.30000000000000004, "0.30000000000000004" }, { 123456789, "1.23456789e+08" },
+		{ 2.5e-7, "2.5e-07" }, { 999999.5, "999999.5" }, { 1234567, "1.234567e+06" },
+		{ 0, "0" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		ASSERT_STREQ(go_float(cases[i].v, false), cases[i].go, "float64");
+	ASSERT_STREQ(go_float(-0.0, false), "-0", "negative zero");
+	ASSERT_STREQ(go_float(INFINITY, false), "+Inf", "+Inf");
+	ASSERT_STREQ(go_float(-INFINITY, false), "-Inf", "-Inf");
+	ASSERT_STREQ(go_float(NAN, false), "NaN", "NaN");
+}
+
+/* fmt.Printf("%v", float32(...)): the shortest decimal of the float32. */
+static void test_go_float32(void)
+{
+	static const struct { float v; const char *go; } cases[] = {
+		{ 0.1f, "0.1" }, { 16777216.0f, "1.6777216e+07" }, { 3.4028235e38f, "3.4028235e+38" },
+		{ 1e-45f, "1e-45" }, { 1.1f, "1.1" }, { 1e6f, "1e+06" }, { 100000.0f, "100000" },
+		{ 0.3f, "0.3" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		ASSERT_STREQ(go_float(cases[i].v, true), cases[i].go, "float32");
+	/* the same float32 read as a float64 needs all its digits */
+	ASSERT_STREQ(go_float(0.1f, false), "0.10000000149011612", "float32 0.1 as float64");
+}
+
+/* Words as fetched: a float32 in the low half, a float64 in all of it. */
+static void test_float_bits(void)
+{
+	static const struct { uint64_t bits; int size; const char *go; } cases[] = {
+		{ 0x3dcccccd, 4, "0.1" },
+		{ 0xffffffff3dcccccdULL, 4, "0.1" },	/* the upper half is not the float's */
+		{ 0x3fb999999999999aULL, 8, "0.1" },
+		{ 0x8000000000000000ULL, 8, "-0" },
+		{ 0x7ff8000000000001ULL, 8, "NaN" },
+		{ 0x7f800000, 4, "+Inf" },
+		{ 0xff800000, 4, "-Inf" },
+	};
+	char buf[FORMAT_NUM_LEN];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		format_float_bits(cases[i].bits, cases[i].size, buf, sizeof(buf));
+		ASSERT_STREQ(buf, cases[i].go, "float bits");
+	}
+}
+
+/* fmt.Printf("%v", int8(-1), uint16(65535), int32(-2147483648), ...) */
+static void test_integers(void)
+{
+	static const uint8_t le[] = { 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x88 };
+	static const struct {
+		enum ga_piece_kind kind;
+		uint64_t bits;
+		int size;
+		const char *go;
+	} scalars[] = {
+		{ GA_PIECE_INT, 0xff, 1, "-1" },
+		{ GA_PIECE_INT, 0x80000000, 4, "-2147483648" },
+		{ GA_PIECE_INT, 0x8000000000000000ULL, 8, "-9223372036854775808" },
+		{ GA_PIECE_UINT, 0x1ffff, 2, "65535" },
+		{ GA_PIECE_UINT, 0xffffffffffffffffULL, 8, "18446744073709551615" },
+		{ GA_PIECE_BOOL, 1, 1, "true" },
+		{ GA_PIECE_BOOL, 0, 1, "false" },
+		{ GA_PIECE_FLOAT, 0x3ff8000000000000ULL, 8, "1.5" },
+	};
+	char buf[FORMAT_NUM_LEN];
+	size_t i;
+
+	ASSERT_EQ(sign_extend(0xff, 1), -1, "int8 0xff");
+	ASSERT_EQ(sign_extend(0x7f, 1), 127, "int8 0x7f");
+	ASSERT_EQ(sign_extend(0x12348000, 2), -32768, "int16 from the low half");
+	ASSERT_EQ(sign_extend(0x80000000, 4), INT32_MIN, "int32 min");
+	ASSERT_EQ(sign_extend(0xffffffffffffffffULL, 8), -1, "int64");
+	ASSERT_EQ(mask_size(0x1ffff, 2), 0xffff, "uint16");
+	ASSERT_EQ(mask_size(0xdeadbeefcafef00dULL, 4), 0xcafef00d, "uint32");
+	ASSERT_TRUE(mask_size(0xdeadbeefcafef00dULL, 8) == 0xdeadbeefcafef00dULL, "uint64 kept");
+	ASSERT_EQ(read_le(le, 2), 0x0201, "2 bytes little-endian");
+	ASSERT_EQ(read_le(le, 4), 0x04030201, "4 bytes little-endian");
+	ASSERT_TRUE(read_le(le, 8) == 0x8807060504030201ULL, "8 bytes little-endian");
+
+	for (i = 0; i < ARRAY_SIZE(scalars); i++) {
+		format_scalar(scalars[i].kind, scalars[i].bits, scalars[i].size, buf, sizeof(buf));
+		ASSERT_STREQ(buf, scalars[i].go, "format_scalar");
+	}
+}
+
+static const char *quoted(struct sbuf *b, const char *s, size_t n)
+{
+	sbuf_free(b);
+	if (quote_text(b, s, n))
+		return NULL;
+	return sbuf_str(b);
+}
+
+/* fmt.Printf("%q", ...) for the bytes goattach escapes as Go does. */
+static void test_quote_text(void)
+{
+	static const char all[] = "a\"b\\c\nd\te\x01" "f\x7fg";
+	struct sbuf b = {};
+
+	ASSERT_STREQ(quoted(&b, "", 0), "\"\"", "empty");
+	ASSERT_STREQ(quoted(&b, "hello", 5), "\"hello\"", "plain");
+	ASSERT_STREQ(quoted(&b, all, sizeof(all) - 1), "\"a\\\"b\\\\c\\nd\\te\\x01f\\x7fg\"",
+		     "quote, backslash, newline, tab, \\x01, DEL as Go's %q");
+	ASSERT_STREQ(quoted(&b, "ab\0c", 4), "\"ab\\x00c\"", "a NUL inside is shown, not an end");
+	ASSERT_STREQ(quoted(&b, "abcdef", 3), "\"abc\"", "only n bytes");
+	sbuf_free(&b);
+}
+
+static void test_sbuf(void)
+{
+	struct sbuf b = {};
+	size_t i;
+	bool ok = true;
+
+	ASSERT_STREQ(sbuf_str(&b), "", "empty buffer");
+	ASSERT_OK(sbuf_printf(&b, "%s", ""), "append nothing");
+	ASSERT_STREQ(sbuf_str(&b), "", "still empty");
+	for (i = 0; i < 1000; i++)
+		ok &= !sbuf_printf(&b, "%03zu,", i);
+	ASSERT_TRUE(ok, "1000 appends");
+	ASSERT_EQ(b.len, 4000, "length");
+	ASSERT_EQ(strlen(sbuf_str(&b)), 4000, "NUL-terminated");
+	ASSERT_TRUE(!strncmp(sbuf_str(&b), "000,001,002,", 12), "start");
+	ASSERT_STREQ(sbuf_str(&b) + 3996, "999,", "end");
+	sbuf_free(&b);
+	ASSERT_TRUE(b.s == NULL && b.len == 0 && b.cap == 0, "freed");
+	sbuf_free(&b);
+}
+
+/* Nanoseconds below 10us, then us below 10ms, ms below 10s, and s, with three decimals. */
+static void test_format_latency(void)
+{
+	static const struct { uint64_t ns; const char *want; } cases[] = {
+		{ 0, "0ns" }, { 9999, "9999ns" }, { 10000, "10.000us" }, { 1234567, "1234.567us" },
+		{ 9999999, "9999.999us" }, { 10000000, "10.000ms" }, { 2500000000ULL, "2500.000ms" },
+		{ 10000000000ULL, "10.000s" }, { 90061000000000ULL, "90061.000s" },
+	};
+	char buf[32];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		format_latency(cases[i].ns, buf, sizeof(buf));
+		ASSERT_STREQ(buf, cases[i].want, "latency");
+	}
+}
+
+/*
+ * A Go program printing, from a fixed seed, the bits and %v of float64s
+ * and float32s (random bits, and short decimals), and strings of the
+ * bytes goattach quotes as %q does (no \a \b \f \r \v, no bytes >= 0x80,
+ * which Go escapes its own way) in hex and %q.
+ */
+static const char go_truth_src[] =
+	"package main\n"
+	"\n"
+	"import (\n"
+	"\t\"bufio\"\n"
+	"\t\"fmt\"\n"
+	"\t\"math\"\n"
+	"\t\"math/rand\"\n"
+	"\t\"os\"\n"
+	")\n"
+	"\n"
+	"func main() {\n"
+	"\tw := bufio.NewWriter(os.Stdout)\n"
+	"\tdefer w.Flush()\n"
+	"\tr := rand.New(rand.NewSource(7))\n"
+	"\tfor i := 0; i < 20000; i++ {\n"
+	"\t\tb := r.Uint64()\n"
+	"\t\tif i%2 == 0 {\n"
+	"\t\t\tb = math.Float64bits(float64(r.Int63n(2000000)) / math.Pow(10, float64(r.Intn(12))))\n"
+	"\t\t}\n"
+	"\t\tfmt.Fprintf(w, \"8 %x %v\\n\", b, math.Float64frombits(b))\n"
+	"\t\tb32 := r.Uint32()\n"
+	"\t\tif i%2 == 0 {\n"
+	"\t\t\tf := float32(r.Int63n(2000000)) / float32(math.Pow(10, float64(r.Intn(8))))\n"
+	"\t\t\tb32 = math.Float32bits(f)\n"
+	"\t\t}\n"
+	"\t\tfmt.Fprintf(w, \"4 %x %v\\n\", b32, math.Float32frombits(b32))\n"
+	"\t}\n"
+	"\tfor i := 0; i < 2000; i++ {\n"
+	"\t\ts := make([]byte, r.Intn(20))\n"
+	"\t\tfor k := range s {\n"
+	"\t\t\tfor s[k] = byte(r.Intn(128)); s[k] >= 7 && s[k] <= 13 && s[k] != 9 && s[k] != 10; {\n"
+	"\t\t\t\ts[k] = byte(r.Intn(128))\n"
+	"\t\t\t}\n"
+	"\t\t}\n"
+	"\t\tfmt.Fprintf(w, \"q %x %q\\n\", append([]byte{'.'}, s...), s)\n"
+	"\t}\n"
+	"}\n";
+
+/* Run the Go program above; its stdout in res. False (and a skip) when Go is not here. */
+static bool run_go_truth(struct cmd_result *res)
+{
+	char cmd[2048];
+	FILE *f;
+
+	if (sh_run("command -v go >/dev/null", 10, res) || res->status) {
+		TEST_SKIP("no go command: no Go to compare with");
+		return false;
+	}
+	cmd_result_free(res);
+	f = fopen(tmp_path("gotruth.go"), "w");
+	if (!ASSERT_TRUE(f != NULL, "write the Go program"))
+		return false;
+	fputs(go_truth_src, f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && GOFLAGS=-mod=mod GOTOOLCHAIN=local go run gotruth.go",
+		 tmp_dir());
+	if (sh_run(cmd, 300, res) || !ASSERT_EQ(res->status, 0, "go run")) {
+		printf("%s\n", res->err ? res->err : "");
+		return false;
+	}
+	return true;
+}
+
+/* One line of the Go program's output against ours; false when they differ. */
+static bool check_go_line(const char *line, struct sbuf *b, char *ours, size_t len)
+{
+	char kind[4], hex[256], *want;
+	uint8_t bytes[128];
+	unsigned long long bits;
+	size_t i, n;
+
+	if (sscanf(line, "%3s %255s", kind, hex) != 2 || !(want = strchr(strchr(line, ' ') + 1, ' ')))
+		return false;
+	want++;
+	if (kind[0] != 'q') {
+		bits = strtoull(hex, NULL, 16);
+		format_float_bits(bits, kind[0] == '4' ? 4 : 8, ours, len);
+		return !strcmp(ours, want);
+	}
+	/* the hex starts with '.' (2e) so that an empty string has some */
+	n = strlen(hex) / 2 - 1;
+	for (i = 0; i < n && i < sizeof(bytes); i++)
+		sscanf(hex + 2 + 2 * i, "%2hhx", &bytes[i]);
+	sbuf_free(b);
+	quote_text(b, (const char *)bytes, n);
+	snprintf(ours, len, "%s", sbuf_str(b));
+	return !strcmp(ours, want);
+}
+
+/* Random floats and strings, as Go prints them. */
+static void test_go_random(void)
+{
+	struct cmd_result res = {};
+	struct sbuf b = {};
+	char *line, *save, ours[256];
+	int n = 0, bad = 0;
+
+	if (!run_go_truth(&res))
+		goto out;
+	for (line = strtok_r(res.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
+		if (!check_go_line(line, &b, ours, sizeof(ours)) && bad++ < 5)
+			printf("  go: %s\n  ours: %s\n", line, ours);
+	}
+	printf("  %d values printed by Go, %d differ\n", n, bad);
+	ASSERT_EQ(n, 42000, "lines from Go");
+	ASSERT_EQ(bad, 0, "values that differ from Go");
+out:
+	sbuf_free(&b);
+	cmd_result_free(&res);
+}
+
+int main(void)
+{
+	RUN_TEST(test_go_float64);
+	RUN_TEST(test_go_float32);
+	RUN_TEST(test_float_bits);
+	RUN_TEST(test_integers);
+	RUN_TEST(test_quote_text);
+	RUN_TEST(test_sbuf);
+	RUN_TEST(test_format_latency);
+	RUN_TEST(test_go_random);
+	return test_summary();
+}
