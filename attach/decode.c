@@ -143,7 +143,7 @@ static bool decode_iface(const struct leaf *l, const struct ga_vals *v, struct v
 		return true;
 	}
 	/* the dynamic type by name when the binary holds it, else its address */
-	dyn = plan_type_name(l->plan, tab, l->param->kind != GA_KIND_EFACE, tname, sizeof(tname));
+	dyn = gotypes__type_name(&l->plan->types, tab, l->param->kind != GA_KIND_EFACE, tname, sizeof(tname));
 	if (!dyn) {
 		snprintf(tname, sizeof(tname), "0x%" PRIx64, tab);
 		dyn = tname;
@@ -350,7 +350,7 @@ static bool decode_dict(const struct probe_plan *plan, const struct ga_param *pr
 	if (strcmp(prm->name, ".dict") || prm->npieces != 1 || prm->pieces[0].kind != GA_PIECE_PTR ||
 	    word[0] < 0)
 		return false;
-	sym = plan_symbol(plan, v->words[word[0]]);
+	sym = gotypes__dict_name(&plan->types, v->words[word[0]]);
 	if (!sym)
 		return false;
 	p->ops->word(p, sym);

@@ -65,16 +65,3 @@ void probe_plan__clear(struct probe_plan *plan);
 /* Index of param's first piece, and of its first pointee field, in a layout's flat arrays. */
 size_t layout_piece_base(const struct ga_func *f, size_t param);
 size_t layout_deref_base(const struct ga_func *f, size_t param);
-
-/* The name of the dictionary symbol at addr, or NULL. */
-static inline const char *plan_symbol(const struct probe_plan *plan, uint64_t addr)
-{
-	return gotypes__dict_name(&plan->types, addr);
-}
-
-/* The Go name of the runtime type at addr (see gotypes__type_name). */
-static inline const char *plan_type_name(const struct probe_plan *plan, uint64_t addr,
-					 bool is_itab, char *buf, size_t len)
-{
-	return gotypes__type_name(&plan->types, addr, is_itab, buf, len);
-}
