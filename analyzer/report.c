@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+/* goanalyze report, builds and manifest: plain text and JSON over the same data (cJSON). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+/* Go calling conventions: where each word of each argument and result lives (see abi.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+/* A binary's identity (size, sha256, Go and GNU build ids) and whole-file mapping. */
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+/* The mapped ELF image: sections, PT_LOAD map, symbols (see elfimg.h). */
 #include <errno.h>
 #include <gelf.h>
 #include <libelf.h>

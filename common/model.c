@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+/* The plain data between the stages: freeing it, enum names, Go name elision. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
