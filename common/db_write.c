@@ -172,28 +172,25 @@ static int store_func_code(struct store_stmts *ss, int64_t func_id, const struct
 	return 0;
 }
 
-/* The build row, its modules, settings and runtime facts. */
-static int store_build_row(sqlite3 *sql, const char *path, const struct ga_build *b,
-			   const char *analyzer_version, int64_t *out_build_id)
+/* The builds row; its id in *build_id. */
+static int store_build_info(sqlite3 *sql, const struct ga_build *b, const char *analyzer_version,
+			    int64_t *build_id)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 	char when[32];
 	time_t now = time(NULL);
 	struct tm tm;
-	int64_t build_id;
-	size_t i;
-	int err = -EIO;
+	int err;
 
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-
 	if (sqlite3_prepare_v2(sql,
 			       "INSERT INTO builds (sha256, size, path, go_build_id, gnu_build_id, go_version, "
 			       "goarch, default_abi, pclntab_format, text_start, stripped, has_dwarf, cgo, pie, "
 			       "module_path, mod_info, analyzer_version, indexed_at, trimpath, race) "
 			       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 			       -1, &st, NULL) != SQLITE_OK)
-		goto out_err;
+		return -EIO;
 	sqlite3_bind_text(st, 1, b->sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, b->size);
 	sqlite3_bind_text(st, 3, b->path, -1, SQLITE_STATIC);
@@ -214,75 +211,97 @@ static int store_build_row(sqlite3 *sql, const char *path, const struct ga_build
 	sqlite3_bind_text(st, 18, when, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 19, b->trimpath);
 	sqlite3_bind_int(st, 20, b->race);
-	if (step_done(st))
-		goto out_err;
-	build_id = sqlite3_last_insert_rowid(sql);
+	err = step_done(st);
+	*build_id = sqlite3_last_insert_rowid(sql);
 	sqlite3_finalize(st);
-	st = NULL;
+	return err;
+}
+
+/* The main module and the dependencies, in build info's order. */
+static int store_modules(sqlite3 *sql, int64_t build_id, const struct ga_build *b)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int err = 0;
 
 	if (sqlite3_prepare_v2(sql,
 			       "INSERT INTO modules (build_id, idx, kind, path, version, sum) "
 			       "VALUES (?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
-		goto out_err;
-	for (i = 0; i < b->nmodules; i++) {
+		return -EIO;
+	for (i = 0; !err && i < b->nmodules; i++) {
 		sqlite3_bind_int64(st, 1, build_id);
 		sqlite3_bind_int64(st, 2, i);
 		sqlite3_bind_text(st, 3, b->modules[i].kind, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, b->modules[i].path, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 5, b->modules[i].version, -1, SQLITE_STATIC);
 		bind_text_or_null(st, 6, b->modules[i].sum);
-		if (step_done(st))
-			goto out_err;
+		err = step_done(st);
 	}
 	sqlite3_finalize(st);
-	st = NULL;
+	return err;
+}
+
+static int store_settings(sqlite3 *sql, int64_t build_id, const struct ga_build *b)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int err = 0;
+
 	if (sqlite3_prepare_v2(sql,
 			       "INSERT INTO build_settings (build_id, idx, key, value) VALUES (?,?,?,?)",
 			       -1, &st, NULL) != SQLITE_OK)
-		goto out_err;
-	for (i = 0; i < b->nsettings; i++) {
+		return -EIO;
+	for (i = 0; !err && i < b->nsettings; i++) {
 		sqlite3_bind_int64(st, 1, build_id);
 		sqlite3_bind_int64(st, 2, i);
 		sqlite3_bind_text(st, 3, b->settings[i].key, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, b->settings[i].value, -1, SQLITE_STATIC);
-		if (step_done(st))
-			goto out_err;
+		err = step_done(st);
 	}
 	sqlite3_finalize(st);
-	st = NULL;
+	return err;
+}
+
+static int store_fact(sqlite3_stmt *st, int64_t build_id, const char *name, int64_t value,
+		      const char *source)
+{
+	sqlite3_bind_int64(st, 1, build_id);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, value);
+	sqlite3_bind_text(st, 4, source, -1, SQLITE_STATIC);
+	return step_done(st);
+}
+
+/* The goid offset and the types base, when known. */
+static int store_runtime_facts(sqlite3 *sql, int64_t build_id, const struct ga_build *b)
+{
+	sqlite3_stmt *st;
+	int err = 0;
 
 	if (sqlite3_prepare_v2(sql, "INSERT INTO runtime_facts (build_id, name, value, source) "
 			       "VALUES (?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
-		goto out_err;
-	if (b->goid_offset >= 0) {
-		sqlite3_bind_int64(st, 1, build_id);
-		sqlite3_bind_text(st, 2, "g.goid", -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 3, b->goid_offset);
-		sqlite3_bind_text(st, 4, b->goid_offset_source ? b->goid_offset_source : "unknown",
-				  -1, SQLITE_STATIC);
-		if (step_done(st))
-			goto out_err;
-	}
-	if (b->types_base) {
-		sqlite3_bind_int64(st, 1, build_id);
-		sqlite3_bind_text(st, 2, "moduledata.types", -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, b->types_base);
-		sqlite3_bind_text(st, 4, "moduledata", -1, SQLITE_STATIC);
-		if (step_done(st))
-			goto out_err;
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-
-	*out_build_id = build_id;
-	err = 0;
-	goto out;
-
-out_err:
-	db_sql_err(sql, path, "storing the build");
-out:
+		return -EIO;
+	if (b->goid_offset >= 0)
+		err = store_fact(st, build_id, "g.goid", b->goid_offset,
+				 b->goid_offset_source ? b->goid_offset_source : "unknown");
+	if (!err && b->types_base)
+		err = store_fact(st, build_id, "moduledata.types", b->types_base, "moduledata");
 	sqlite3_finalize(st);
 	return err;
+}
+
+/* The build row, its modules, settings and runtime facts. */
+static int store_build_row(sqlite3 *sql, const char *path, const struct ga_build *b,
+			   const char *analyzer_version, int64_t *out_build_id)
+{
+	int64_t build_id;
+
+	if (store_build_info(sql, b, analyzer_version, &build_id) ||
+	    store_modules(sql, build_id, b) || store_settings(sql, build_id, b) ||
+	    store_runtime_facts(sql, build_id, b))
+		return db_sql_err(sql, path, "storing the build");
+	*out_build_id = build_id;
+	return 0;
 }
 
 static void store_stmts_free(struct store_stmts *ss)
