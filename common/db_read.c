@@ -5,7 +5,6 @@
  * params, inline sites and names (suggestions, shell completion).
  */
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "db.h"
 #include "db_internal.h"
 #include "log.h"
+#include "select.h"
 
 static char *col_strdup(sqlite3_stmt *st, int col)
 {
@@ -481,91 +481,55 @@ static int load_func_details(struct gadb *db, struct load_stmts *ls, struct ga_f
 	return 0;
 }
 
-static bool has_glob_chars(const char *s)
+/* ga_name_exists_fn over a build's names: ctx is a struct name_lookup. */
+struct name_lookup {
+	struct gadb *db;
+	int64_t build_id;
+};
+
+static int name_exists(void *ctx, const char *name)
 {
-	return strpbrk(s, "*?[") != NULL;
-}
-
-static bool func_selected(const char *name, const char *const *patterns, const bool *exact,
-			  size_t npat, bool *matched)
-{
-	bool sel = npat == 0;
-	size_t i;
-
-	for (i = 0; i < npat; i++) {
-		bool m;
-
-		if (exact[i]) {
-			m = !strcmp(name, patterns[i]);
-		} else if (strstr(patterns[i], "[...]")) {
-			/* Go's traceback form names every instantiation */
-			char el[1024];
-
-			ga_elide_type_args(name, el, sizeof(el));
-			m = !strcmp(el, patterns[i]);
-		} else {
-			m = fnmatch(patterns[i], name, 0) == 0;
-		}
-		if (m) {
-			matched[i] = true;
-			sel = true;
-		}
-	}
-	return sel;
-}
-
-static int name_exists(struct gadb *db, int64_t build_id, const char *name, bool *exists)
-{
+	const struct name_lookup *nl = ctx;
+	struct gadb *db = nl->db;
 	sqlite3_stmt *st;
 	int rc;
 
 	if (sqlite3_prepare_v2(db->sql, "SELECT 1 FROM functions WHERE build_id = ? AND name = ? LIMIT 1",
 			       -1, &st, NULL) != SQLITE_OK)
 		return db_sql_err(db->sql, db->path, "looking up a function");
-	sqlite3_bind_int64(st, 1, build_id);
+	sqlite3_bind_int64(st, 1, nl->build_id);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	*exists = rc == SQLITE_ROW;
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_sql_err(db->sql, db->path, "looking up a function");
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return rc == SQLITE_ROW;
+	return db_sql_err(db->sql, db->path, "looking up a function");
 }
 
 int gadb__load_funcs(struct gadb *db, int64_t build_id, const char *const *patterns,
 		     size_t npat, struct ga_func **funcs, size_t *nfuncs, int *unmatched)
 {
+	struct name_lookup nl = { .db = db, .build_id = build_id };
 	struct load_stmts ls = {};
 	struct ga_func *arr = NULL;
 	size_t cnt = 0, cap = 0, i;
-	bool *exact = NULL, *matched = NULL, all_exact;
+	struct ga_selection *sel;
 	sqlite3_stmt *st = NULL;
+	bool all_exact;
 	int rc, err = 0;
 
 	if (unmatched)
 		*unmatched = -1;
-	exact = calloc(npat + 1, sizeof(*exact));
-	matched = calloc(npat + 1, sizeof(*matched));
-	if (!exact || !matched) {
-		err = -ENOMEM;
-		goto out;
-	}
-	for (i = 0; i < npat; i++) {
-		exact[i] = !has_glob_chars(patterns[i]);
-		if (!exact[i]) {
-			/* "main.(*T).M" is both a name and a glob: a name wins. */
-			err = name_exists(db, build_id, patterns[i], &exact[i]);
-			if (err)
-				goto out;
-		}
-	}
+	sel = ga_selection__new(patterns, npat, name_exists, &nl);
+	if (!sel)
+		return -errno;
 
 	/*
 	 * Only exact names: look them up by the name index instead of
 	 * reading every function (a manifest of 50 names from a 100k-function
 	 * build).
 	 */
-	all_exact = npat > 0 && npat <= 500;
-	for (i = 0; i < npat && all_exact; i++)
-		all_exact = exact[i];
+	all_exact = npat <= 500 && ga_selection__names_only(sel);
 	{
 		char *sql = NULL;
 		size_t len = 0;
@@ -620,7 +584,7 @@ int gadb__load_funcs(struct gadb *db, int64_t build_id, const char *const *patte
 		struct ga_func *f;
 		int v;
 
-		if (!name || !func_selected(name, patterns, exact, npat, matched))
+		if (!name || !ga_selection__match(sel, name))
 			continue;
 		if (cnt == cap) {
 			void *tmp;
@@ -674,14 +638,8 @@ int gadb__load_funcs(struct gadb *db, int64_t build_id, const char *const *patte
 		if (err)
 			goto out;
 	}
-	if (unmatched) {
-		for (i = 0; i < npat; i++) {
-			if (!matched[i]) {
-				*unmatched = i;
-				break;
-			}
-		}
-	}
+	if (unmatched)
+		*unmatched = ga_selection__first_unmatched(sel);
 	*funcs = arr;
 	*nfuncs = cnt;
 	arr = NULL;
@@ -693,8 +651,7 @@ out:
 	sqlite3_finalize(ls.pieces);
 	sqlite3_finalize(ls.inl);
 	ga_funcs_free(arr, cnt);
-	free(exact);
-	free(matched);
+	ga_selection__free(sel);
 	return err;
 }
 
@@ -721,7 +678,7 @@ int gadb__inline_sites(struct gadb *db, int64_t build_id, const char *pattern, s
 	}
 	sqlite3_bind_int64(st, 1, build_id);
 	sqlite3_bind_text(st, 2, pattern, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, has_glob_chars(pattern) ? pattern : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, ga_pattern_is_glob(pattern) ? pattern : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, max);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && cnt < max) {
 		arr[cnt].caller = col_strdup(st, 0);
