@@ -15,6 +15,7 @@
 #include "db_internal.h"
 #include "log.h"
 #include "select.h"
+#include "util.h"
 
 static char *col_strdup(sqlite3_stmt *st, int col)
 {
@@ -219,17 +220,40 @@ static void blob_copy(sqlite3_stmt *st, int col, uint8_t *dst, uint8_t *len)
 	*len = p ? n : 0;
 }
 
-struct load_stmts {
-	sqlite3_stmt *exits;
-	sqlite3_stmt *params;
-	sqlite3_stmt *pieces;
-	sqlite3_stmt *inl;
-};
+static const char func_cols[] =
+	"id, name, entry, file_offset, size, abi, is_asm, is_wrapper, args_size, decode_status, "
+	"entry_probe_offset, entry_probe_kind, entry_jcc, entry_insn, params_known";
 
-/*
- * Rows of exits, params and param_pieces, from column c on: the same
- * decoding whether a function is read alone or a whole build at once.
- */
+/* A row of func_cols; 0 or -ENOMEM. */
+static int func_from_row(sqlite3_stmt *st, struct ga_func *f)
+{
+	int v;
+
+	memset(f, 0, sizeof(*f));
+	f->db_id = sqlite3_column_int64(st, 0);
+	f->name = col_strdup(st, 1);
+	f->entry = sqlite3_column_int64(st, 2);
+	f->file_off = sqlite3_column_int64(st, 3);
+	f->size = sqlite3_column_int64(st, 4);
+	f->abi = ga_abi_parse((const char *)sqlite3_column_text(st, 5)) == GA_ABI_INTERNAL ?
+			 GA_ABI_INTERNAL : GA_ABI0;
+	f->is_asm = sqlite3_column_int(st, 6);
+	f->is_wrapper = sqlite3_column_int(st, 7);
+	f->args_size = sqlite3_column_type(st, 8) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 8);
+	v = ga_decode_status_parse((const char *)sqlite3_column_text(st, 9));
+	f->decode_status = v < 0 ? GA_DECODE_BAD : v;
+	f->entry_probe_offset = sqlite3_column_int64(st, 10);
+	v = ga_entry_kind_parse((const char *)sqlite3_column_text(st, 11));
+	f->entry_kind = v < 0 ? GA_ENTRY_RAW : v;
+	v = ga_jcc_parse((const char *)sqlite3_column_text(st, 12));
+	f->entry_jcc = v < 0 ? GA_JCC_NONE : v;
+	blob_copy(st, 13, f->entry_insn, &f->entry_insn_len);
+	f->params_known = sqlite3_column_int(st, 14) != 0;
+	f->args_only = sqlite3_column_int(st, 14) == 2;
+	return f->name ? 0 : -ENOMEM;
+}
+
+/* offset, kind, target, target_name, insn (from column c on) */
 static void exit_from_row(sqlite3_stmt *st, int c, struct ga_exit *e)
 {
 	memset(e, 0, sizeof(*e));
@@ -261,22 +285,60 @@ static void param_from_row(sqlite3_stmt *st, int c, struct ga_param *p)
 }
 
 /*
- * path, kind, size, loc, reg, stack_off: appended to p's pieces, or to its
- * derefs (the pointee's fields, loc 'deref'). 0 or -ENOMEM.
+ * The array a pass is filling. Rows come grouped by owner, so only the
+ * current owner's array has room to grow; it is cut to its length when
+ * the next owner's rows start (100k functions each with 16-slot arrays
+ * would hold hundreds of MB).
  */
-static int piece_from_row(sqlite3_stmt *st, int c, struct ga_param *p)
+struct row_run {
+	void **arr;	/* the current owner's array, of *n elements */
+	size_t *n;
+	size_t cap;
+	size_t elem_size;
+};
+
+/* Cut the current owner's array to its length (if the allocator can). */
+static void row_run__end(struct row_run *run)
+{
+	void *tmp;
+
+	if (run->arr && *run->n && run->cap > *run->n) {
+		tmp = realloc(*run->arr, *run->n * run->elem_size);
+		if (tmp)
+			*run->arr = tmp;
+	}
+	run->arr = NULL;
+}
+
+/* Room for one more element of *arr (*n long, elements of elem_size), or NULL. */
+static void *row_run__add(struct row_run *run, void **arr, size_t *n, size_t elem_size)
+{
+	if (run->arr != arr) {
+		row_run__end(run);
+		*run = (struct row_run){ .arr = arr, .n = n, .cap = *n, .elem_size = elem_size };
+	}
+	if (ga_ensure_mem(arr, &run->cap, *n + 1, elem_size))
+		return NULL;
+	return (char *)*arr + (*n)++ * elem_size;
+}
+
+/*
+ * path, kind, size, loc, reg, stack_off (from column c on): appended to
+ * p's pieces, or to its derefs (the pointee's fields, loc 'deref'), each
+ * filled by its run. 0 or -ENOMEM.
+ */
+static int piece_from_row(sqlite3_stmt *st, int c, struct ga_param *p, struct row_run *pieces,
+			  struct row_run *derefs)
 {
 	const char *loc = (const char *)sqlite3_column_text(st, c + 3);
 	bool deref = loc && !strcmp(loc, "deref");
-	size_t *n = deref ? &p->nderefs : &p->npieces;
-	struct ga_piece **list = deref ? &p->derefs : &p->pieces, *pc;
-	void *tmp = realloc(*list, (*n + 1) * sizeof(**list));
+	struct ga_piece *pc;
 	int kind;
 
-	if (!tmp)
+	pc = deref ? row_run__add(derefs, (void **)&p->derefs, &p->nderefs, sizeof(*pc)) :
+		     row_run__add(pieces, (void **)&p->pieces, &p->npieces, sizeof(*pc));
+	if (!pc)
 		return -ENOMEM;
-	*list = tmp;
-	pc = &(*list)[(*n)++];
 	memset(pc, 0, sizeof(*pc));
 	pc->path = col_strdup(st, c);
 	kind = ga_piece_kind_parse((const char *)sqlite3_column_text(st, c + 1));
@@ -289,215 +351,58 @@ static int piece_from_row(sqlite3_stmt *st, int c, struct ga_param *p)
 	return 0;
 }
 
-/* Grow *arr (elements of size sz) to hold one more than *n, doubling *cap. */
-static void *grow(void *arr, size_t sz, size_t n, size_t *cap)
-{
-	void *tmp;
-
-	if (n < *cap)
-		return arr;
-	tmp = realloc(arr, (*cap ? *cap * 2 : 4) * sz);
-	if (tmp)
-		*cap = *cap ? *cap * 2 : 4;
-	return tmp;	/* NULL: arr is untouched */
-}
-
-struct id_idx {
-	int64_t id;
-	size_t f, p;	/* function index; param index (params only) */
+/* Who owns a pass's row, found by id: function f of the result (and its param p). */
+struct id_ref {
+	int64_t id;	/* functions.id, or params.id */
+	size_t f, p;
 };
 
-static int cmp_id_idx(const void *a, const void *b)
+static int cmp_id_ref(const void *a, const void *b)
 {
-	int64_t x = ((const struct id_idx *)a)->id, y = ((const struct id_idx *)b)->id;
+	int64_t x = ((const struct id_ref *)a)->id, y = ((const struct id_ref *)b)->id;
 
 	return x < y ? -1 : x > y;
 }
 
-static struct id_idx *find_id(struct id_idx *m, size_t n, int64_t id)
+static struct id_ref *id_ref_find(struct id_ref *refs, size_t n, int64_t id)
 {
-	struct id_idx key = { .id = id };
+	struct id_ref key = { .id = id };
 
-	return n ? bsearch(&key, m, n, sizeof(*m), cmp_id_idx) : NULL;
+	return n ? bsearch(&key, refs, n, sizeof(*refs), cmp_id_ref) : NULL;
 }
 
 /*
- * Every function of a build with its exits, inlined calls, params and
- * pieces: four ordered passes over the tables instead of queries per
- * function (a diff reads 200k functions and 600k params).
+ * The functions being loaded. First their rows, chosen in C by a
+ * ga_selection; then their exits, inlined calls, params and pieces in four
+ * passes, one query each over the table joined with the selected ids (a
+ * diff reads 200k functions and 600k params: no query per function).
  */
-static int load_details_bulk(struct gadb *db, int64_t build_id, struct ga_func *arr, size_t cnt)
-{
-	static const char *const q[] = {
-		"SELECT e.function_id, e.offset, e.kind, e.target, e.target_name, e.insn FROM exits e "
-		"JOIN functions f ON f.id = e.function_id WHERE f.build_id = ? ORDER BY e.function_id, e.offset",
-		"SELECT i.function_id, i.callee, i.offset, i.parent FROM inlines i "
-		"JOIN functions f ON f.id = i.function_id WHERE f.build_id = ? ORDER BY i.function_id, i.idx",
-		"SELECT p.function_id, p.id, p.name, p.type_name, p.kind, p.size, p.is_result, p.on_stack, "
-		"p.dwarf_check, p.dwarf_loc FROM params p JOIN functions f ON f.id = p.function_id "
-		"WHERE f.build_id = ? ORDER BY p.function_id, p.idx",
-		"SELECT pp.param_id, pp.path, pp.kind, pp.size, pp.loc, pp.reg, pp.stack_off FROM param_pieces pp "
-		"JOIN params p ON p.id = pp.param_id JOIN functions f ON f.id = p.function_id "
-		"WHERE f.build_id = ? ORDER BY pp.param_id, pp.idx",
-	};
-	struct id_idx *fm = calloc(cnt ? cnt : 1, sizeof(*fm)), *pm = NULL, *hit;
-	size_t i, npm = 0, pmcap = 0, *ecap = calloc(cnt ? cnt : 1, sizeof(*ecap) * 3);
-	int pass, rc = SQLITE_DONE, err = 0;
-	sqlite3_stmt *st = NULL;
-
-	if (!fm || !ecap) {
-		free(fm);
-		free(ecap);
-		return -ENOMEM;
-	}
-	for (i = 0; i < cnt; i++)
-		fm[i] = (struct id_idx){ .id = arr[i].db_id, .f = i };
-	qsort(fm, cnt, sizeof(*fm), cmp_id_idx);
-	for (pass = 0; pass < 4 && !err; pass++) {
-		if (sqlite3_prepare_v2(db->sql, q[pass], -1, &st, NULL) != SQLITE_OK) {
-			err = db_sql_err(db->sql, db->path, "reading functions");
-			break;
-		}
-		sqlite3_bind_int64(st, 1, build_id);
-		if (pass == 3 && npm)
-			qsort(pm, npm, sizeof(*pm), cmp_id_idx);
-		while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-			struct ga_func *f;
-			void *tmp;
-
-			hit = pass == 3 ? find_id(pm, npm, sqlite3_column_int64(st, 0)) :
-					  find_id(fm, cnt, sqlite3_column_int64(st, 0));
-			if (!hit)
-				continue;
-			f = &arr[hit->f];
-			if (pass == 0) {
-				tmp = grow(f->exits, sizeof(*f->exits), f->nexits, &ecap[hit->f * 3]);
-				if (!tmp) {
-					err = -ENOMEM;
-					break;
-				}
-				f->exits = tmp;
-				exit_from_row(st, 1, &f->exits[f->nexits++]);
-			} else if (pass == 1) {
-				tmp = grow(f->inlines, sizeof(*f->inlines), f->ninlines, &ecap[hit->f * 3 + 1]);
-				if (!tmp) {
-					err = -ENOMEM;
-					break;
-				}
-				f->inlines = tmp;
-				f->inlines[f->ninlines++] = (struct ga_inline){
-					.callee = col_strdup(st, 1), .offset = sqlite3_column_int64(st, 2),
-					.parent = sqlite3_column_int(st, 3),
-				};
-			} else if (pass == 2) {
-				tmp = grow(f->params, sizeof(*f->params), f->nparams, &ecap[hit->f * 3 + 2]);
-				if (tmp)
-					f->params = tmp;
-				tmp = tmp ? grow(pm, sizeof(*pm), npm, &pmcap) : NULL;
-				if (!tmp) {
-					err = -ENOMEM;
-					break;
-				}
-				pm = tmp;
-				pm[npm++] = (struct id_idx){ .id = sqlite3_column_int64(st, 1), .f = hit->f,
-							     .p = f->nparams };
-				param_from_row(st, 2, &f->params[f->nparams++]);
-			} else {
-				err = piece_from_row(st, 1, &f->params[hit->p]);
-			}
-		}
-		if (!err && rc != SQLITE_DONE)
-			err = db_sql_err(db->sql, db->path, "reading functions");
-		sqlite3_finalize(st);
-		st = NULL;
-	}
-	free(fm);
-	free(pm);
-	free(ecap);
-	return err;
-}
-
-static int load_func_details(struct gadb *db, struct load_stmts *ls, struct ga_func *f)
-{
-	sqlite3_stmt *st, *ps = ls->pieces;
-	size_t ecap = 0, icap = 0, pcap = 0;
-	void *tmp;
-	int rc, err;
-
-	st = ls->exits;
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, f->db_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		tmp = grow(f->exits, sizeof(*f->exits), f->nexits, &ecap);
-		if (!tmp)
-			return -ENOMEM;
-		f->exits = tmp;
-		exit_from_row(st, 0, &f->exits[f->nexits++]);
-	}
-	if (rc != SQLITE_DONE)
-		return db_sql_err(db->sql, db->path, "reading exits");
-
-	st = ls->inl;
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, f->db_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		tmp = grow(f->inlines, sizeof(*f->inlines), f->ninlines, &icap);
-		if (!tmp)
-			return -ENOMEM;
-		f->inlines = tmp;
-		f->inlines[f->ninlines++] = (struct ga_inline){
-			.callee = col_strdup(st, 0), .offset = sqlite3_column_int64(st, 1),
-			.parent = sqlite3_column_int(st, 2),
-		};
-	}
-	if (rc != SQLITE_DONE)
-		return db_sql_err(db->sql, db->path, "reading inlined calls");
-
-	st = ls->params;
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, f->db_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct ga_param *p;
-		int prc;
-
-		tmp = grow(f->params, sizeof(*f->params), f->nparams, &pcap);
-		if (!tmp)
-			return -ENOMEM;
-		f->params = tmp;
-		p = &f->params[f->nparams++];
-		param_from_row(st, 1, p);
-		sqlite3_reset(ps);
-		sqlite3_bind_int64(ps, 1, sqlite3_column_int64(st, 0));
-		while ((prc = sqlite3_step(ps)) == SQLITE_ROW) {
-			err = piece_from_row(ps, 0, p);
-			if (err)
-				return err;
-		}
-		if (prc != SQLITE_DONE)
-			return db_sql_err(db->sql, db->path, "reading param pieces");
-	}
-	if (rc != SQLITE_DONE)
-		return db_sql_err(db->sql, db->path, "reading params");
-	return 0;
-}
-
-/* ga_name_exists_fn over a build's names: ctx is a struct name_lookup. */
-struct name_lookup {
+struct func_loader {
 	struct gadb *db;
 	int64_t build_id;
+	struct ga_func *funcs;
+	size_t nfuncs, funcs_cap;
+	bool names_table, ids_table;	/* temp tables made, to drop */
+	bool whole_build;		/* the passes read every function of the build */
+	const char *selected;		/* SQL for the ids the passes join with */
+	struct id_ref *func_refs;	/* sorted by id */
+	struct id_ref *param_refs;	/* sorted by id for the pieces pass */
+	size_t nparam_refs, param_refs_cap;
+	struct row_run runs[2];		/* the arrays the current pass fills */
 };
 
+/* ga_name_exists_fn over the build's name index; ctx is the loader. */
 static int name_exists(void *ctx, const char *name)
 {
-	const struct name_lookup *nl = ctx;
-	struct gadb *db = nl->db;
+	const struct func_loader *l = ctx;
+	struct gadb *db = l->db;
 	sqlite3_stmt *st;
 	int rc;
 
 	if (sqlite3_prepare_v2(db->sql, "SELECT 1 FROM functions WHERE build_id = ? AND name = ? LIMIT 1",
 			       -1, &st, NULL) != SQLITE_OK)
 		return db_sql_err(db->sql, db->path, "looking up a function");
-	sqlite3_bind_int64(st, 1, nl->build_id);
+	sqlite3_bind_int64(st, 1, l->build_id);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
@@ -506,151 +411,308 @@ static int name_exists(void *ctx, const char *name)
 	return db_sql_err(db->sql, db->path, "looking up a function");
 }
 
-int gadb__load_funcs(struct gadb *db, int64_t build_id, const char *const *patterns,
-		     size_t npat, struct ga_func **funcs, size_t *nfuncs, int *unmatched)
+typedef void (*bind_row_fn)(sqlite3_stmt *st, const void *rows, size_t i);
+
+static void bind_pattern(sqlite3_stmt *st, const void *rows, size_t i)
 {
-	struct name_lookup nl = { .db = db, .build_id = build_id };
-	struct load_stmts ls = {};
-	struct ga_func *arr = NULL;
-	size_t cnt = 0, cap = 0, i;
-	struct ga_selection *sel;
+	sqlite3_bind_text(st, 1, ((const char *const *)rows)[i], -1, SQLITE_STATIC);
+}
+
+static void bind_func_id(sqlite3_stmt *st, const void *rows, size_t i)
+{
+	sqlite3_bind_int64(st, 1, ((const struct ga_func *)rows)[i].db_id);
+}
+
+/*
+ * Make a temp table (private to the connection, and allowed on a read-only
+ * one) and insert n rows, bind(st, rows, i) filling row i: all in one
+ * transaction, so that on failure no table is left behind.
+ */
+static int temp_table_fill(struct gadb *db, const char *create, const char *insert,
+			   bind_row_fn bind, const void *rows, size_t n)
+{
 	sqlite3_stmt *st = NULL;
-	bool all_exact;
+	size_t i;
+	int rc = SQLITE_DONE, err;
+
+	if (sqlite3_exec(db->sql, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return db_sql_err(db->sql, db->path, "selecting functions");
+	if (sqlite3_exec(db->sql, create, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db->sql, insert, -1, &st, NULL) != SQLITE_OK)
+		rc = SQLITE_ERROR;
+	for (i = 0; rc == SQLITE_DONE && i < n; i++) {
+		bind(st, rows, i);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE && sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	err = db_sql_err(db->sql, db->path, "selecting functions");
+	sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+	return err;
+}
+
+/*
+ * The rows of the build's functions that sel selects, by entry address.
+ * by_name: sel only names functions, looked up by the name index instead
+ * of reading every function (a manifest of 50 names from a 100k-function
+ * build).
+ */
+static int func_loader__read_funcs(struct func_loader *l, const char *const *patterns,
+				   size_t npat, struct ga_selection *sel)
+{
+	bool by_name = ga_selection__names_only(sel);
+	struct gadb *db = l->db;
+	sqlite3_stmt *st;
+	char q[512];
 	int rc, err = 0;
 
-	if (unmatched)
-		*unmatched = -1;
-	sel = ga_selection__new(patterns, npat, name_exists, &nl);
-	if (!sel)
-		return -errno;
-
-	/*
-	 * Only exact names: look them up by the name index instead of
-	 * reading every function (a manifest of 50 names from a 100k-function
-	 * build).
-	 */
-	all_exact = npat <= 500 && ga_selection__names_only(sel);
-	{
-		char *sql = NULL;
-		size_t len = 0;
-		FILE *m = open_memstream(&sql, &len);
-
-		if (!m) {
-			err = -ENOMEM;
-			goto out;
-		}
-		fputs("SELECT id, name, entry, file_offset, size, abi, is_asm, is_wrapper, args_size, "
-		      "decode_status, entry_probe_offset, entry_probe_kind, entry_jcc, entry_insn, "
-		      "params_known FROM functions WHERE build_id = ?", m);
-		if (all_exact) {
-			fputs(" AND name IN (", m);
-			for (i = 0; i < npat; i++)
-				fputs(i ? ",?" : "?", m);
-			fputs(")", m);
-		}
-		fputs(" ORDER BY entry, id", m);
-		fclose(m);
-		rc = sql ? sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) : SQLITE_NOMEM;
-		free(sql);
-		if (rc != SQLITE_OK) {
-			err = db_sql_err(db->sql, db->path, "reading functions");
-			goto out;
-		}
-		for (i = 0; all_exact && i < npat; i++)
-			sqlite3_bind_text(st, i + 2, patterns[i], -1, SQLITE_STATIC);
+	if (by_name) {
+		err = temp_table_fill(db, "CREATE TEMP TABLE ga_names (name TEXT)",
+				      "INSERT INTO temp.ga_names VALUES (?)", bind_pattern, patterns, npat);
+		if (err)
+			return err;
+		l->names_table = true;
 	}
-	if (
-	    sqlite3_prepare_v2(db->sql,
-			       "SELECT offset, kind, target, target_name, insn FROM exits "
-			       "WHERE function_id = ? ORDER BY offset",
-			       -1, &ls.exits, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db->sql,
-			       "SELECT id, name, type_name, kind, size, is_result, on_stack, dwarf_check, "
-			       "dwarf_loc FROM params WHERE function_id = ? ORDER BY idx",
-			       -1, &ls.params, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db->sql,
-			       "SELECT path, kind, size, loc, reg, stack_off FROM param_pieces "
-			       "WHERE param_id = ? ORDER BY idx",
-			       -1, &ls.pieces, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db->sql,
-			       "SELECT callee, offset, parent FROM inlines WHERE function_id = ? ORDER BY idx",
-			       -1, &ls.inl, NULL) != SQLITE_OK) {
-		err = db_sql_err(db->sql, db->path, "reading functions");
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, build_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	snprintf(q, sizeof(q), "SELECT %s FROM functions WHERE build_id = ?%s ORDER BY entry, id",
+		 func_cols, by_name ? " AND name IN temp.ga_names" : "");
+	if (sqlite3_prepare_v2(db->sql, q, -1, &st, NULL) != SQLITE_OK)
+		return db_sql_err(db->sql, db->path, "reading functions");
+	sqlite3_bind_int64(st, 1, l->build_id);
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 1);
-		struct ga_func *f;
-		int v;
 
 		if (!name || !ga_selection__match(sel, name))
 			continue;
-		if (cnt == cap) {
-			void *tmp;
-
-			cap = cap ? cap * 2 : 16;
-			tmp = realloc(arr, cap * sizeof(*arr));
-			if (!tmp) {
-				err = -ENOMEM;
-				goto out;
-			}
-			arr = tmp;
-		}
-		f = &arr[cnt++];
-		memset(f, 0, sizeof(*f));
-		f->db_id = sqlite3_column_int64(st, 0);
-		f->name = strdup(name);
-		f->entry = sqlite3_column_int64(st, 2);
-		f->file_off = sqlite3_column_int64(st, 3);
-		f->size = sqlite3_column_int64(st, 4);
-		f->abi = ga_abi_parse((const char *)sqlite3_column_text(st, 5)) == GA_ABI_INTERNAL ?
-				 GA_ABI_INTERNAL : GA_ABI0;
-		f->is_asm = sqlite3_column_int(st, 6);
-		f->is_wrapper = sqlite3_column_int(st, 7);
-		f->args_size = sqlite3_column_type(st, 8) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 8);
-		v = ga_decode_status_parse((const char *)sqlite3_column_text(st, 9));
-		f->decode_status = v < 0 ? GA_DECODE_BAD : v;
-		f->entry_probe_offset = sqlite3_column_int64(st, 10);
-		v = ga_entry_kind_parse((const char *)sqlite3_column_text(st, 11));
-		f->entry_kind = v < 0 ? GA_ENTRY_RAW : v;
-		v = ga_jcc_parse((const char *)sqlite3_column_text(st, 12));
-		f->entry_jcc = v < 0 ? GA_JCC_NONE : v;
-		blob_copy(st, 13, f->entry_insn, &f->entry_insn_len);
-		f->params_known = sqlite3_column_int(st, 14) != 0;
-		f->args_only = sqlite3_column_int(st, 14) == 2;
-		if (!f->name) {
-			err = -ENOMEM;
-			goto out;
-		}
-		if (npat) {
-			err = load_func_details(db, &ls, f);
-			if (err)
-				goto out;
-		}
+		err = ga_ensure_mem((void **)&l->funcs, &l->funcs_cap, l->nfuncs + 1, sizeof(*l->funcs));
+		if (!err)
+			err = func_from_row(st, &l->funcs[l->nfuncs++]);
 	}
-	if (rc != SQLITE_DONE) {
+	if (!err && rc != SQLITE_DONE)
 		err = db_sql_err(db->sql, db->path, "reading functions");
-		goto out;
-	}
-	if (!npat) {
-		err = load_details_bulk(db, build_id, arr, cnt);
+	sqlite3_finalize(st);
+	return err;
+}
+
+/*
+ * What the passes join with: every function of the build when all are
+ * loaded (no table of 100k ids to fill for a diff), else a temp table of
+ * the loaded ones. And the loaded functions by id, for the rows to find.
+ */
+static int func_loader__select(struct func_loader *l, bool whole_build)
+{
+	size_t i;
+	int err;
+
+	l->whole_build = whole_build;
+	if (whole_build) {
+		l->selected = "(SELECT id FROM functions WHERE build_id = ?1)";
+	} else {
+		err = temp_table_fill(l->db, "CREATE TEMP TABLE ga_selected (id INTEGER PRIMARY KEY)",
+				      "INSERT INTO temp.ga_selected VALUES (?)", bind_func_id, l->funcs,
+				      l->nfuncs);
 		if (err)
-			goto out;
+			return err;
+		l->ids_table = true;
+		l->selected = "temp.ga_selected";
 	}
+	l->func_refs = calloc(l->nfuncs + 1, sizeof(*l->func_refs));
+	if (!l->func_refs)
+		return -ENOMEM;
+	for (i = 0; i < l->nfuncs; i++)
+		l->func_refs[i] = (struct id_ref){ .id = l->funcs[i].db_id, .f = i };
+	qsort(l->func_refs, l->nfuncs, sizeof(*l->func_refs), cmp_id_ref);
+	return 0;
+}
+
+typedef int (*pass_row_fn)(struct func_loader *l, sqlite3_stmt *st);
+
+/*
+ * One pass: query (its %s is the selected ids, aliased s) run once, each
+ * row handed to row. The selected ids come first in the join (CROSS JOIN
+ * keeps SQLite to that order) and order the rows: 50 functions are 50
+ * index look-ups, neither a scan of the table nor a sort.
+ */
+static int func_loader__pass(struct func_loader *l, const char *query, pass_row_fn row,
+			     const char *what)
+{
+	struct gadb *db = l->db;
+	sqlite3_stmt *st;
+	char q[512];
+	size_t i;
+	int rc = SQLITE_DONE, err = 0;
+
+	snprintf(q, sizeof(q), query, l->selected);
+	if (sqlite3_prepare_v2(db->sql, q, -1, &st, NULL) != SQLITE_OK)
+		return db_sql_err(db->sql, db->path, what);
+	if (l->whole_build)
+		sqlite3_bind_int64(st, 1, l->build_id);
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		err = row(l, st);
+	if (!err && rc != SQLITE_DONE)
+		err = db_sql_err(db->sql, db->path, what);
+	sqlite3_finalize(st);
+	for (i = 0; i < ARRAY_SIZE(l->runs); i++)
+		row_run__end(&l->runs[i]);
+	return err;
+}
+
+/* The loaded function that owns a pass's row (its column 0), or NULL. */
+static struct ga_func *row_func(struct func_loader *l, sqlite3_stmt *st, size_t *f)
+{
+	struct id_ref *ref = id_ref_find(l->func_refs, l->nfuncs, sqlite3_column_int64(st, 0));
+
+	if (ref && f)
+		*f = ref->f;
+	return ref ? &l->funcs[ref->f] : NULL;
+}
+
+static int add_exit(struct func_loader *l, sqlite3_stmt *st)
+{
+	struct ga_func *f = row_func(l, st, NULL);
+	struct ga_exit *e;
+
+	if (!f)
+		return 0;
+	e = row_run__add(&l->runs[0], (void **)&f->exits, &f->nexits, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	exit_from_row(st, 1, e);
+	return 0;
+}
+
+static int func_loader__read_exits(struct func_loader *l)
+{
+	return func_loader__pass(l,
+		"SELECT e.function_id, e.offset, e.kind, e.target, e.target_name, e.insn "
+		"FROM %s s CROSS JOIN exits e ON e.function_id = s.id ORDER BY s.id, e.offset",
+		add_exit, "reading exits");
+}
+
+static int add_inline(struct func_loader *l, sqlite3_stmt *st)
+{
+	struct ga_func *f = row_func(l, st, NULL);
+	struct ga_inline *in;
+
+	if (!f)
+		return 0;
+	in = row_run__add(&l->runs[0], (void **)&f->inlines, &f->ninlines, sizeof(*in));
+	if (!in)
+		return -ENOMEM;
+	*in = (struct ga_inline){
+		.callee = col_strdup(st, 1), .offset = sqlite3_column_int64(st, 2),
+		.parent = sqlite3_column_int(st, 3),
+	};
+	return 0;
+}
+
+static int func_loader__read_inlines(struct func_loader *l)
+{
+	return func_loader__pass(l,
+		"SELECT i.function_id, i.callee, i.offset, i.parent "
+		"FROM %s s CROSS JOIN inlines i ON i.function_id = s.id ORDER BY s.id, i.idx",
+		add_inline, "reading inlined calls");
+}
+
+/* Also remembers the param by its id, for the pieces pass. */
+static int add_param(struct func_loader *l, sqlite3_stmt *st)
+{
+	struct ga_param *p;
+	struct ga_func *f;
+	size_t fi;
+
+	f = row_func(l, st, &fi);
+	if (!f)
+		return 0;
+	if (ga_ensure_mem((void **)&l->param_refs, &l->param_refs_cap, l->nparam_refs + 1,
+			  sizeof(*l->param_refs)))
+		return -ENOMEM;
+	p = row_run__add(&l->runs[0], (void **)&f->params, &f->nparams, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	l->param_refs[l->nparam_refs++] = (struct id_ref){
+		.id = sqlite3_column_int64(st, 1), .f = fi, .p = f->nparams - 1,
+	};
+	param_from_row(st, 2, p);
+	return 0;
+}
+
+static int func_loader__read_params(struct func_loader *l)
+{
+	return func_loader__pass(l,
+		"SELECT p.function_id, p.id, p.name, p.type_name, p.kind, p.size, p.is_result, "
+		"p.on_stack, p.dwarf_check, p.dwarf_loc "
+		"FROM %s s CROSS JOIN params p ON p.function_id = s.id ORDER BY s.id, p.idx",
+		add_param, "reading params");
+}
+
+static int add_piece(struct func_loader *l, sqlite3_stmt *st)
+{
+	struct id_ref *ref = id_ref_find(l->param_refs, l->nparam_refs, sqlite3_column_int64(st, 0));
+
+	if (!ref)
+		return 0;
+	return piece_from_row(st, 1, &l->funcs[ref->f].params[ref->p], &l->runs[0], &l->runs[1]);
+}
+
+/* After the params pass: pieces find their param by id. */
+static int func_loader__read_pieces(struct func_loader *l)
+{
+	if (l->nparam_refs)
+		qsort(l->param_refs, l->nparam_refs, sizeof(*l->param_refs), cmp_id_ref);
+	return func_loader__pass(l,
+		"SELECT pp.param_id, pp.path, pp.kind, pp.size, pp.loc, pp.reg, pp.stack_off "
+		"FROM %s s CROSS JOIN params p ON p.function_id = s.id "
+		"CROSS JOIN param_pieces pp ON pp.param_id = p.id ORDER BY s.id, p.idx, pp.idx",
+		add_piece, "reading param pieces");
+}
+
+/* Drops the temp tables; frees what the result does not keep. */
+static void func_loader__clear(struct func_loader *l)
+{
+	if (l->names_table)
+		sqlite3_exec(l->db->sql, "DROP TABLE temp.ga_names", NULL, NULL, NULL);
+	if (l->ids_table)
+		sqlite3_exec(l->db->sql, "DROP TABLE temp.ga_selected", NULL, NULL, NULL);
+	ga_funcs_free(l->funcs, l->nfuncs);
+	free(l->func_refs);
+	free(l->param_refs);
+}
+
+int gadb__load_funcs(struct gadb *db, int64_t build_id, const char *const *patterns,
+		     size_t npat, struct ga_func **funcs, size_t *nfuncs, int *unmatched)
+{
+	struct func_loader l = { .db = db, .build_id = build_id };
+	struct ga_selection *sel;
+	int err;
+
+	if (unmatched)
+		*unmatched = -1;
+	sel = ga_selection__new(patterns, npat, name_exists, &l);
+	if (!sel)
+		return -errno;
+	err = func_loader__read_funcs(&l, patterns, npat, sel);
+	if (!err)
+		err = func_loader__select(&l, npat == 0);
+	if (!err)
+		err = func_loader__read_exits(&l);
+	if (!err)
+		err = func_loader__read_inlines(&l);
+	if (!err)
+		err = func_loader__read_params(&l);
+	if (!err)
+		err = func_loader__read_pieces(&l);
+	if (err)
+		goto out;
 	if (unmatched)
 		*unmatched = ga_selection__first_unmatched(sel);
-	*funcs = arr;
-	*nfuncs = cnt;
-	arr = NULL;
-	cnt = 0;
+	*funcs = l.funcs;
+	*nfuncs = l.nfuncs;
+	l.funcs = NULL;
+	l.nfuncs = 0;
 out:
-	sqlite3_finalize(st);
-	sqlite3_finalize(ls.exits);
-	sqlite3_finalize(ls.params);
-	sqlite3_finalize(ls.pieces);
-	sqlite3_finalize(ls.inl);
-	ga_funcs_free(arr, cnt);
+	func_loader__clear(&l);
 	ga_selection__free(sel);
 	return err;
 }
