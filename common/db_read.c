@@ -59,76 +59,66 @@ static void build_from_row(sqlite3_stmt *st, struct ga_build *b)
 	b->goid_offset = -1;
 }
 
-static int load_build_info(struct gadb *db, struct ga_build *b)
+/* The main module and the dependencies, in build info's order. */
+static int load_modules(struct gadb *db, struct ga_build *b)
 {
+	struct ga_module *m;
 	sqlite3_stmt *st;
 	size_t cap = 0;
-	int rc;
+	int err = 0;
 
 	if (sqlite3_prepare_v2(db->sql,
 			       "SELECT kind, path, version, sum FROM modules WHERE build_id = ? ORDER BY idx",
 			       -1, &st, NULL) != SQLITE_OK)
 		return db_sql_err(db->sql, db->path, "reading modules");
 	sqlite3_bind_int64(st, 1, b->db_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (b->nmodules == cap) {
-			void *tmp;
-
-			cap = cap ? cap * 2 : 8;
-			tmp = realloc(b->modules, cap * sizeof(*b->modules));
-			if (!tmp) {
-				sqlite3_finalize(st);
-				return -ENOMEM;
-			}
-			b->modules = tmp;
-		}
-		b->modules[b->nmodules++] = (struct ga_module){
+	while (!err && sqlite3_step(st) == SQLITE_ROW) {
+		err = ga_ensure_mem((void **)&b->modules, &cap, b->nmodules + 1, sizeof(*m));
+		if (err)
+			break;
+		m = &b->modules[b->nmodules++];
+		*m = (struct ga_module){
 			.kind = col_strdup(st, 0), .path = col_strdup(st, 1),
 			.version = col_strdup(st, 2), .sum = col_strdup(st, 3),
 		};
 	}
 	sqlite3_finalize(st);
+	return err;
+}
+
+static int load_settings(struct gadb *db, struct ga_build *b)
+{
+	struct ga_setting *set;
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int err = 0;
+
 	if (sqlite3_prepare_v2(db->sql,
 			       "SELECT key, value FROM build_settings WHERE build_id = ? ORDER BY idx",
 			       -1, &st, NULL) != SQLITE_OK)
 		return db_sql_err(db->sql, db->path, "reading build settings");
 	sqlite3_bind_int64(st, 1, b->db_id);
-	cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (b->nsettings == cap) {
-			void *tmp;
-
-			cap = cap ? cap * 2 : 8;
-			tmp = realloc(b->settings, cap * sizeof(*b->settings));
-			if (!tmp) {
-				sqlite3_finalize(st);
-				return -ENOMEM;
-			}
-			b->settings = tmp;
-		}
-		b->settings[b->nsettings++] = (struct ga_setting){
-			.key = col_strdup(st, 0), .value = col_strdup(st, 1),
-		};
+	while (!err && sqlite3_step(st) == SQLITE_ROW) {
+		err = ga_ensure_mem((void **)&b->settings, &cap, b->nsettings + 1, sizeof(*set));
+		if (err)
+			break;
+		set = &b->settings[b->nsettings++];
+		*set = (struct ga_setting){ .key = col_strdup(st, 0), .value = col_strdup(st, 1) };
 	}
 	sqlite3_finalize(st);
-	return 0;
+	return err;
 }
 
 static int load_runtime_facts(struct gadb *db, struct ga_build *b)
 {
 	sqlite3_stmt *st;
-	int rc;
-
-	rc = load_build_info(db, b);
-	if (rc)
-		return rc;
 
 	if (sqlite3_prepare_v2(db->sql,
 			       "SELECT name, value, source FROM runtime_facts WHERE build_id = ?",
 			       -1, &st, NULL) != SQLITE_OK)
 		return db_sql_err(db->sql, db->path, "reading runtime facts");
 	sqlite3_bind_int64(st, 1, b->db_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
 
 		if (!name)
@@ -145,6 +135,19 @@ static int load_runtime_facts(struct gadb *db, struct ga_build *b)
 	return 0;
 }
 
+/* What a builds row leaves out: build info and runtime facts. */
+static int load_build_details(struct gadb *db, struct ga_build *b)
+{
+	int err;
+
+	err = load_modules(db, b);
+	if (!err)
+		err = load_settings(db, b);
+	if (!err)
+		err = load_runtime_facts(db, b);
+	return err;
+}
+
 int gadb__find_build(struct gadb *db, const char *sha256, struct ga_build *out)
 {
 	char q[512];
@@ -158,7 +161,7 @@ int gadb__find_build(struct gadb *db, const char *sha256, struct ga_build *out)
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		build_from_row(st, out);
-		err = load_runtime_facts(db, out);
+		err = load_build_details(db, out);
 	} else {
 		err = rc == SQLITE_DONE ? -ENOENT : db_sql_err(db->sql, db->path, "looking up the build");
 	}
@@ -168,7 +171,7 @@ int gadb__find_build(struct gadb *db, const char *sha256, struct ga_build *out)
 
 int gadb__list_builds(struct gadb *db, struct ga_build **builds, size_t *n)
 {
-	struct ga_build *arr = NULL, *tmp;
+	struct ga_build *arr = NULL;
 	size_t cnt = 0, cap = 0, i;
 	sqlite3_stmt *st;
 	char q[512];
@@ -178,15 +181,9 @@ int gadb__list_builds(struct gadb *db, struct ga_build **builds, size_t *n)
 	if (sqlite3_prepare_v2(db->sql, q, -1, &st, NULL) != SQLITE_OK)
 		return db_sql_err(db->sql, db->path, "listing builds");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (cnt == cap) {
-			cap = cap ? cap * 2 : 4;
-			tmp = realloc(arr, cap * sizeof(*arr));
-			if (!tmp) {
-				err = -ENOMEM;
-				goto out_free;
-			}
-			arr = tmp;
-		}
+		err = ga_ensure_mem((void **)&arr, &cap, cnt + 1, sizeof(*arr));
+		if (err)
+			goto out_free;
 		build_from_row(st, &arr[cnt++]);
 	}
 	if (rc != SQLITE_DONE) {
@@ -194,7 +191,7 @@ int gadb__list_builds(struct gadb *db, struct ga_build **builds, size_t *n)
 		goto out_free;
 	}
 	for (i = 0; i < cnt; i++)
-		load_runtime_facts(db, &arr[i]);
+		load_build_details(db, &arr[i]);
 	sqlite3_finalize(st);
 	*builds = arr;
 	*n = cnt;
