@@ -4,7 +4,6 @@
  * connection and its close. Reading is in db_read.c, writing in db_write.c.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>

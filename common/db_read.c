@@ -13,7 +13,6 @@
 
 #include "db.h"
 #include "db_internal.h"
-#include "log.h"
 #include "select.h"
 #include "util.h"
 
