@@ -360,18 +360,23 @@ static int cmp_id_ref(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static struct id_ref *id_ref_find(struct id_ref *refs, size_t n, int64_t id)
+/* The ref with this id; *last, the one found before, is tried first. */
+static struct id_ref *id_ref_find(struct id_ref *refs, size_t n, int64_t id, struct id_ref **last)
 {
 	struct id_ref key = { .id = id };
 
-	return n ? bsearch(&key, refs, n, sizeof(*refs), cmp_id_ref) : NULL;
+	/* rows come grouped by owner: most belong to the one before */
+	if (!*last || (*last)->id != id)
+		*last = n ? bsearch(&key, refs, n, sizeof(*refs), cmp_id_ref) : NULL;
+	return *last;
 }
 
 /*
  * The functions being loaded. First their rows, chosen in C by a
- * ga_selection; then their exits, inlined calls, params and pieces in four
- * passes, one query each over the table joined with the selected ids (a
- * diff reads 200k functions and 600k params: no query per function).
+ * ga_selection; then their ids go into a temp table, and their exits,
+ * inlined calls, params and pieces come in four passes, one query each over
+ * the table joined with it (a diff reads 200k functions and 600k params:
+ * no query per function).
  */
 struct func_loader {
 	struct gadb *db;
@@ -379,10 +384,9 @@ struct func_loader {
 	struct ga_func *funcs;
 	size_t nfuncs, funcs_cap;
 	bool names_table, ids_table;	/* temp tables made, to drop */
-	bool whole_build;		/* the passes read every function of the build */
-	const char *selected;		/* SQL for the ids the passes join with */
 	struct id_ref *func_refs;	/* sorted by id */
 	struct id_ref *param_refs;	/* sorted by id for the pieces pass */
+	struct id_ref *last_ref;	/* the owner of the pass's last row */
 	size_t nparam_refs, param_refs_cap;
 	struct row_run runs[2];		/* the arrays the current pass fills */
 };
@@ -414,9 +418,9 @@ static void bind_pattern(sqlite3_stmt *st, const void *rows, size_t i)
 	sqlite3_bind_text(st, 1, ((const char *const *)rows)[i], -1, SQLITE_STATIC);
 }
 
-static void bind_func_id(sqlite3_stmt *st, const void *rows, size_t i)
+static void bind_ref_id(sqlite3_stmt *st, const void *rows, size_t i)
 {
-	sqlite3_bind_int64(st, 1, ((const struct ga_func *)rows)[i].db_id);
+	sqlite3_bind_int64(st, 1, ((const struct id_ref *)rows)[i].id);
 }
 
 /*
@@ -492,58 +496,49 @@ static int func_loader__read_funcs(struct func_loader *l, const char *const *pat
 }
 
 /*
- * What the passes join with: every function of the build when all are
- * loaded (no table of 100k ids to fill for a diff), else a temp table of
- * the loaded ones. And the loaded functions by id, for the rows to find.
+ * The loaded functions by id, for the passes' rows to find, and in the
+ * temp table the passes join with. Every function of a build (a diff) goes
+ * there too: 100k ids inserted in order cost less than sorting each pass's
+ * rows of a join with the build's functions, and it is one way to read.
  */
-static int func_loader__select(struct func_loader *l, bool whole_build)
+static int func_loader__select(struct func_loader *l)
 {
 	size_t i;
 	int err;
 
-	l->whole_build = whole_build;
-	if (whole_build) {
-		l->selected = "(SELECT id FROM functions WHERE build_id = ?1)";
-	} else {
-		err = temp_table_fill(l->db, "CREATE TEMP TABLE ga_selected (id INTEGER PRIMARY KEY)",
-				      "INSERT INTO temp.ga_selected VALUES (?)", bind_func_id, l->funcs,
-				      l->nfuncs);
-		if (err)
-			return err;
-		l->ids_table = true;
-		l->selected = "temp.ga_selected";
-	}
 	l->func_refs = calloc(l->nfuncs + 1, sizeof(*l->func_refs));
 	if (!l->func_refs)
 		return -ENOMEM;
 	for (i = 0; i < l->nfuncs; i++)
 		l->func_refs[i] = (struct id_ref){ .id = l->funcs[i].db_id, .f = i };
 	qsort(l->func_refs, l->nfuncs, sizeof(*l->func_refs), cmp_id_ref);
+	err = temp_table_fill(l->db, "CREATE TEMP TABLE ga_selected (id INTEGER PRIMARY KEY)",
+			      "INSERT INTO temp.ga_selected VALUES (?)", bind_ref_id, l->func_refs,
+			      l->nfuncs);
+	if (err)
+		return err;
+	l->ids_table = true;
 	return 0;
 }
 
 typedef int (*pass_row_fn)(struct func_loader *l, sqlite3_stmt *st);
 
 /*
- * One pass: query (its %s is the selected ids, aliased s) run once, each
- * row handed to row. The selected ids come first in the join (CROSS JOIN
- * keeps SQLite to that order) and order the rows: 50 functions are 50
- * index look-ups, neither a scan of the table nor a sort.
+ * One pass: query run once, each row handed to row. The selected ids
+ * (temp.ga_selected s) come first in the join (CROSS JOIN keeps SQLite to
+ * that order) and order the rows: 50 functions are 50 index look-ups,
+ * neither a scan of the table nor a sort.
  */
 static int func_loader__pass(struct func_loader *l, const char *query, pass_row_fn row,
 			     const char *what)
 {
 	struct gadb *db = l->db;
 	sqlite3_stmt *st;
-	char q[512];
 	size_t i;
 	int rc = SQLITE_DONE, err = 0;
 
-	snprintf(q, sizeof(q), query, l->selected);
-	if (sqlite3_prepare_v2(db->sql, q, -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db->sql, query, -1, &st, NULL) != SQLITE_OK)
 		return db_sql_err(db->sql, db->path, what);
-	if (l->whole_build)
-		sqlite3_bind_int64(st, 1, l->build_id);
 	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		err = row(l, st);
 	if (!err && rc != SQLITE_DONE)
@@ -551,13 +546,15 @@ static int func_loader__pass(struct func_loader *l, const char *query, pass_row_
 	sqlite3_finalize(st);
 	for (i = 0; i < ARRAY_SIZE(l->runs); i++)
 		row_run__end(&l->runs[i]);
+	l->last_ref = NULL;
 	return err;
 }
 
 /* The loaded function that owns a pass's row (its column 0), or NULL. */
 static struct ga_func *row_func(struct func_loader *l, sqlite3_stmt *st, size_t *f)
 {
-	struct id_ref *ref = id_ref_find(l->func_refs, l->nfuncs, sqlite3_column_int64(st, 0));
+	struct id_ref *ref = id_ref_find(l->func_refs, l->nfuncs, sqlite3_column_int64(st, 0),
+					   &l->last_ref);
 
 	if (ref && f)
 		*f = ref->f;
@@ -582,7 +579,8 @@ static int func_loader__read_exits(struct func_loader *l)
 {
 	return func_loader__pass(l,
 		"SELECT e.function_id, e.offset, e.kind, e.target, e.target_name, e.insn "
-		"FROM %s s CROSS JOIN exits e ON e.function_id = s.id ORDER BY s.id, e.offset",
+		"FROM temp.ga_selected s CROSS JOIN exits e ON e.function_id = s.id "
+		"ORDER BY s.id, e.offset",
 		add_exit, "reading exits");
 }
 
@@ -607,7 +605,8 @@ static int func_loader__read_inlines(struct func_loader *l)
 {
 	return func_loader__pass(l,
 		"SELECT i.function_id, i.callee, i.offset, i.parent "
-		"FROM %s s CROSS JOIN inlines i ON i.function_id = s.id ORDER BY s.id, i.idx",
+		"FROM temp.ga_selected s CROSS JOIN inlines i ON i.function_id = s.id "
+		"ORDER BY s.id, i.idx",
 		add_inline, "reading inlined calls");
 }
 
@@ -639,13 +638,15 @@ static int func_loader__read_params(struct func_loader *l)
 	return func_loader__pass(l,
 		"SELECT p.function_id, p.id, p.name, p.type_name, p.kind, p.size, p.is_result, "
 		"p.on_stack, p.dwarf_check, p.dwarf_loc "
-		"FROM %s s CROSS JOIN params p ON p.function_id = s.id ORDER BY s.id, p.idx",
+		"FROM temp.ga_selected s CROSS JOIN params p ON p.function_id = s.id "
+		"ORDER BY s.id, p.idx",
 		add_param, "reading params");
 }
 
 static int add_piece(struct func_loader *l, sqlite3_stmt *st)
 {
-	struct id_ref *ref = id_ref_find(l->param_refs, l->nparam_refs, sqlite3_column_int64(st, 0));
+	struct id_ref *ref = id_ref_find(l->param_refs, l->nparam_refs,
+					   sqlite3_column_int64(st, 0), &l->last_ref);
 
 	if (!ref)
 		return 0;
@@ -659,7 +660,7 @@ static int func_loader__read_pieces(struct func_loader *l)
 		qsort(l->param_refs, l->nparam_refs, sizeof(*l->param_refs), cmp_id_ref);
 	return func_loader__pass(l,
 		"SELECT pp.param_id, pp.path, pp.kind, pp.size, pp.loc, pp.reg, pp.stack_off "
-		"FROM %s s CROSS JOIN params p ON p.function_id = s.id "
+		"FROM temp.ga_selected s CROSS JOIN params p ON p.function_id = s.id "
 		"CROSS JOIN param_pieces pp ON pp.param_id = p.id ORDER BY s.id, p.idx, pp.idx",
 		add_piece, "reading param pieces");
 }
@@ -690,7 +691,7 @@ int gadb__load_funcs(struct gadb *db, int64_t build_id, const char *const *patte
 		return -errno;
 	err = func_loader__read_funcs(&l, patterns, npat, sel);
 	if (!err)
-		err = func_loader__select(&l, npat == 0);
+		err = func_loader__select(&l);
 	if (!err)
 		err = func_loader__read_exits(&l);
 	if (!err)
