@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The only module that talks to SQLite. The layout comes from
- * schema/schema.sql, embedded at build time; both programs refuse a DB
- * whose user_version is not GA_SCHEMA_VERSION.
+ * The only module that talks to SQLite: db.c opens and checks, db_read.c
+ * reads, db_write.c writes. The layout comes from schema/schema.sql,
+ * embedded at build time; both programs refuse a DB whose user_version is
+ * not GA_SCHEMA_VERSION.
  */
 #pragma once
 
@@ -32,10 +33,11 @@ int gadb__list_builds(struct gadb *db, struct ga_build **builds, size_t *n);
 /*
  * Load the functions of a build that match the patterns, with their exits
  * and params. A pattern naming a function exactly selects it (Go names
- * contain '*' and '['); otherwise it is a shell-style glob. npat == 0
- * selects all. Results are ordered by entry address, without duplicates.
- * *unmatched (optional) receives the index of the first pattern that matched
- * nothing, or -1. Caller frees with ga_funcs_free().
+ * contain '*' and '['); otherwise it is a shell-style glob (the rules are
+ * in select.h). npat == 0 selects all. Results are ordered by entry
+ * address, without duplicates. *unmatched (optional) receives the index of
+ * the first pattern that matched nothing, or -1. Caller frees with
+ * ga_funcs_free().
  */
 int gadb__load_funcs(struct gadb *db, int64_t build_id, const char *const *patterns,
 		     size_t npat, struct ga_func **funcs, size_t *nfuncs, int *unmatched);
@@ -54,10 +56,10 @@ struct ga_inline_site {
 int gadb__inline_sites(struct gadb *db, int64_t build_id, const char *pattern, size_t max,
 		       struct ga_inline_site **sites, size_t *n);
 
-/* Up to max names close to name (same suffix or substring), caller frees each and the array. */
 /* Up to max distinct function names starting with prefix, sorted (shell completion). */
 int gadb__names_with_prefix(struct gadb *db, int64_t build_id, const char *prefix, size_t max,
 			    char ***names, size_t *n);
+/* Up to max names close to name (same suffix or substring), caller frees each and the array. */
 int gadb__similar_names(struct gadb *db, int64_t build_id, const char *name, size_t max,
 			char ***names, size_t *n);
 
