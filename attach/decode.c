@@ -22,7 +22,15 @@ struct leaf {
 	const struct ga_piece *pieces;
 	size_t npieces;
 	const int *word;	/* per piece: word index or SLOT_* */
+	const uint8_t *shift;	/* per piece: byte offset in its word; NULL: 0 */
 	const int *str;		/* per piece: string slot or SLOT_NONE; NULL: none */
+};
+
+/* Why a leaf was not shown: a register a uprobe cannot read, or the fetch budget. */
+enum miss {
+	MISS_NOTHING = 0,
+	MISS_FPREG,
+	MISS_BUDGET,
 };
 
 /* A value's leaves, with paths relative to the parameter ("", ".P.X", "[1]"). */
@@ -31,18 +39,21 @@ struct leafref {
 	const char *rel;
 };
 
-/* Word k of the leaf; false when not fetched, *unreadable set if it cannot be. */
+/* Word k of the leaf (its piece's bytes of it); false when not fetched, and *miss says why. */
 static bool leaf_word(const struct leaf *l, const struct ga_vals *v, size_t k, uint64_t *out,
-		      bool *unreadable)
+		      enum miss *miss)
 {
 	int w = l->word[k];
+	unsigned int shift = l->shift ? l->shift[k] : 0;
+	unsigned int size = l->pieces[k].size;
 
-	if (w < 0) {
-		if (w == SLOT_UNREADABLE)
-			*unreadable = true;
+	if (w < 0 || w >= GA_MAX_WORDS || shift > 7) {
+		*miss = w == SLOT_UNREADABLE ? MISS_FPREG : MISS_BUDGET;
 		return false;
 	}
-	*out = v->words[w];
+	*out = v->words[w] >> (shift * 8);
+	if (size && size < 8)
+		*out &= (1ULL << (size * 8)) - 1;
 	return true;
 }
 
@@ -66,14 +77,14 @@ static const char *fpreg_label(const struct probe_plan *plan)
 
 /* A string: quoted and cut at what was copied, or its address and length when nothing was. */
 static bool decode_string(const struct leaf *l, const struct ga_vals *v, struct vprinter *p,
-			  bool *unreadable)
+			  enum miss *miss)
 {
 	uint64_t data = 0, full = 0;
 	const char *s;
 	size_t n = 0;
 	char text[80];
 
-	if (!leaf_word(l, v, 1, &full, unreadable) || !leaf_word(l, v, 0, &data, unreadable))
+	if (!leaf_word(l, v, 1, &full, miss) || !leaf_word(l, v, 0, &data, miss))
 		return false;
 	if (!full) {
 		p->ops->string(p, "", 0, 0);
@@ -91,7 +102,7 @@ static bool decode_string(const struct leaf *l, const struct ga_vals *v, struct 
  * types as their first elements, the rest as len and cap.
  */
 static bool decode_slice(const struct leaf *l, const struct ga_vals *v, struct vprinter *p,
-			 bool *unreadable)
+			 enum miss *miss)
 {
 	enum ga_piece_kind ek = GA_PIECE_UINT;
 	uint64_t data = 0, len = 0, cap = 0;
@@ -99,8 +110,8 @@ static bool decode_slice(const struct leaf *l, const struct ga_vals *v, struct v
 	const char *s;
 	size_t i, n = 0;
 
-	if (!leaf_word(l, v, 0, &data, unreadable) || !leaf_word(l, v, 1, &len, unreadable) ||
-	    !leaf_word(l, v, 2, &cap, unreadable))
+	if (!leaf_word(l, v, 0, &data, miss) || !leaf_word(l, v, 1, &len, miss) ||
+	    !leaf_word(l, v, 2, &cap, miss))
 		return false;
 	if (!data) {
 		p->ops->none(p, "nil");
@@ -129,14 +140,14 @@ static bool decode_slice(const struct leaf *l, const struct ga_vals *v, struct v
 
 /* An interface: its dynamic type and data word, and the message of the common error types. */
 static bool decode_iface(const struct leaf *l, const struct ga_vals *v, struct vprinter *p,
-			 bool *unreadable)
+			 enum miss *miss)
 {
 	uint64_t tab = 0, data = 0;
 	char tname[256];
 	const char *dyn, *msg;
 	size_t mn = 0;
 
-	if (!leaf_word(l, v, 0, &tab, unreadable) || !leaf_word(l, v, 1, &data, unreadable))
+	if (!leaf_word(l, v, 0, &tab, miss) || !leaf_word(l, v, 1, &data, miss))
 		return false;
 	if (!tab) {
 		p->ops->none(p, "nil");
@@ -158,13 +169,13 @@ static bool decode_iface(const struct leaf *l, const struct ga_vals *v, struct v
 
 /* A basic value in one word: integers and floats as numbers, pointers in hex. */
 static bool decode_scalar(const struct leaf *l, const struct ga_vals *v, struct vprinter *p,
-			  bool *unreadable)
+			  enum miss *miss)
 {
 	const struct ga_piece *pc = &l->pieces[0];
 	char num[FORMAT_NUM_LEN];
 	uint64_t w = 0;
 
-	if (!leaf_word(l, v, 0, &w, unreadable))
+	if (!leaf_word(l, v, 0, &w, miss))
 		return false;
 	switch (pc->kind) {
 	case GA_PIECE_BOOL:
@@ -199,25 +210,41 @@ static bool decode_scalar(const struct leaf *l, const struct ga_vals *v, struct 
 
 static void decode_leaf(const struct leaf *l, const struct ga_vals *v, struct vprinter *p)
 {
-	bool unreadable = false, shown;
+	enum miss miss = MISS_NOTHING;
+	bool shown;
 
 	switch (l->pieces[0].kind) {
 	case GA_PIECE_STR_DATA:
-		shown = decode_string(l, v, p, &unreadable);
+		shown = decode_string(l, v, p, &miss);
 		break;
 	case GA_PIECE_SLICE_DATA:
-		shown = decode_slice(l, v, p, &unreadable);
+		shown = decode_slice(l, v, p, &miss);
 		break;
 	case GA_PIECE_IFACE_TAB:
-		shown = decode_iface(l, v, p, &unreadable);
+		shown = decode_iface(l, v, p, &miss);
 		break;
 	default:
-		shown = decode_scalar(l, v, p, &unreadable);
+		shown = decode_scalar(l, v, p, &miss);
 		break;
 	}
-	/* not fetched: out of words, or in a register a uprobe cannot read */
-	if (!shown)
-		p->ops->none(p, unreadable ? fpreg_label(l->plan) : "?");
+	/* not fetched: in a register a uprobe cannot read, or beyond the fetch budget */
+	if (shown)
+		return;
+	if (miss == MISS_BUDGET)
+		p->cut = true;
+	p->ops->none(p, miss == MISS_FPREG ? fpreg_label(l->plan) : "...");
+}
+
+/* Were none of the pieces of leaves [a, b) fetched for want of fetch budget? */
+static bool leaves_cut(const struct leafref *lr, size_t a, size_t b)
+{
+	size_t i, k;
+
+	for (i = a; i < b; i++)
+		for (k = 0; k < lr[i].l.npieces; k++)
+			if (lr[i].l.word[k] != SLOT_NONE)
+				return false;
+	return true;
 }
 
 /* Length of the path component at p: "[3]" or ".Name" (up to the next '.' or '['). */
@@ -255,7 +282,8 @@ static void render_complex(const struct leaf *re, const struct leaf *im, const s
 	if (re->word[0] < 0 || im->word[0] < 0) {
 		bool fpreg = re->word[0] == SLOT_UNREADABLE || im->word[0] == SLOT_UNREADABLE;
 
-		p->ops->none(p, fpreg ? fpreg_label(re->plan) : "?");
+		p->cut |= !fpreg;
+		p->ops->none(p, fpreg ? fpreg_label(re->plan) : "...");
 		return;
 	}
 	p->ops->open(p, VP_COMPLEX);
@@ -277,15 +305,52 @@ static bool is_split_int64(const struct leafref *lr, size_t a, size_t b, size_t 
 static void render_split_int64(const struct leaf *lo, const struct leaf *hi,
 			       const struct ga_vals *v, struct vprinter *p)
 {
-	uint64_t u = (v->words[lo->word[0]] & 0xffffffffULL) |
-		     (v->words[hi->word[0]] & 0xffffffffULL) << 32;
+	uint64_t low = 0, high = 0, u;
+	enum miss miss;
 	char num[FORMAT_NUM_LEN];
 
+	leaf_word(lo, v, 0, &low, &miss);
+	leaf_word(hi, v, 0, &high, &miss);
+	u = (low & 0xffffffffULL) | (high & 0xffffffffULL) << 32;
 	if (hi->pieces[0].kind == GA_PIECE_INT)
 		snprintf(num, sizeof(num), "%" PRId64, (int64_t)u);
 	else
 		snprintf(num, sizeof(num), "%" PRIu64, u);
 	p->ops->number(p, num);
+}
+
+/* The end of the leaves from i on that are under the same path component at pos. */
+static size_t member_end(const struct leafref *lr, size_t i, size_t b, size_t pos)
+{
+	const char *c = lr[i].rel + pos;
+	size_t n = component_len(c), j;
+
+	for (j = i + 1; j < b && !strncmp(lr[j].rel + pos, c, n) &&
+			(!lr[j].rel[pos + n] || lr[j].rel[pos + n] == '.' ||
+			 lr[j].rel[pos + n] == '['); j++)
+		;
+	return j;
+}
+
+/*
+ * The first leaf of the members of [a, b) from which every member is
+ * beyond the fetch budget (b if none), and in *nmembers how many members
+ * there are.
+ */
+static size_t cut_tail(const struct leafref *lr, size_t a, size_t b, size_t pos, size_t *nmembers)
+{
+	size_t i, j, from = b;
+
+	*nmembers = 0;
+	for (i = a; i < b; i = j) {
+		j = member_end(lr, i, b, pos);
+		(*nmembers)++;
+		if (!leaves_cut(lr, i, j))
+			from = b;
+		else if (from == b)
+			from = i;
+	}
+	return from;
 }
 
 /*
@@ -298,7 +363,7 @@ static void render(const struct leafref *lr, size_t a, size_t b, size_t pos,
 {
 	const char *c0 = lr[a].rel + pos;
 	bool array = *c0 == '[';
-	size_t i, j;
+	size_t i, j, cut_from, nmembers = 0;
 
 	if (b - a == 1 && !*c0) {
 		decode_leaf(&lr[a].l, v, p);
@@ -313,19 +378,21 @@ static void render(const struct leafref *lr, size_t a, size_t b, size_t pos,
 		return;
 	}
 	p->ops->open(p, array ? VP_ARRAY : VP_STRUCT);
-	for (i = a; i < b; i = j) {
+	/* an array's elements beyond the fetch budget: "[1 2 ...](len=40)" */
+	cut_from = array ? cut_tail(lr, a, b, pos, &nmembers) : b;
+	for (i = a; i < cut_from; i = j) {
 		const char *c = lr[i].rel + pos;
 		size_t n = component_len(c);
 		char key[256];
 
-		/* the leaves under this component */
-		for (j = i + 1; j < b && !strncmp(lr[j].rel + pos, c, n) &&
-				(!lr[j].rel[pos + n] || lr[j].rel[pos + n] == '.' ||
-				 lr[j].rel[pos + n] == '['); j++)
-			;
+		j = member_end(lr, i, b, pos);
 		snprintf(key, sizeof(key), "%.*s", (int)(n - 1), c + 1);
 		p->ops->member(p, array ? NULL : key);
 		render(lr, i, j, pos + n, v, p);
+	}
+	if (cut_from < b) {
+		p->ops->array_cut(p, nmembers);
+		p->cut = true;
 	}
 	p->ops->close(p);
 }
@@ -372,7 +439,7 @@ static bool decode_deref(const struct probe_plan *plan, const struct ga_func *f,
 		return false;
 	addr = (struct leaf){
 		.plan = plan, .param = prm, .pieces = prm->pieces, .npieces = 1,
-		.word = &lay->word[base], .str = &lay->str[base],
+		.word = &lay->word[base], .shift = &lay->shift[base], .str = &lay->str[base],
 	};
 	db = layout_deref_base(f, param);
 	nd = prm->nderefs < ABI_MAX_DEREFS ? prm->nderefs : ABI_MAX_DEREFS;
@@ -411,7 +478,8 @@ static void decode_fields(const struct probe_plan *plan, const struct ga_func *f
 
 		r->l = (struct leaf){
 			.plan = plan, .param = prm, .pieces = &prm->pieces[k], .npieces = 1,
-			.word = &lay->word[base + k], .str = &lay->str[base + k],
+			.word = &lay->word[base + k], .shift = &lay->shift[base + k],
+			.str = &lay->str[base + k],
 		};
 		while (k + r->l.npieces < prm->npieces &&
 		       !strcmp(prm->pieces[k + r->l.npieces].path, path))

@@ -103,8 +103,13 @@ static void event_view_init(struct event_view *ev, const struct output *o, const
 	ev->secs = ev->real_ns / 1000000000LL;
 }
 
-/* The arguments, or the results, as one group of values named by parameter. */
-static void print_params(struct vprinter *p, const struct event_view *ev, bool results)
+/*
+ * The arguments, or the results, as one group of values named by
+ * parameter; the names of those that did not fit the fetch budget are
+ * added to incomplete (optional).
+ */
+static void print_params(struct vprinter *p, const struct event_view *ev, bool results,
+			 cJSON *incomplete)
 {
 	const struct ga_vals *v = results ? &ev->e->results : &ev->e->args;
 	size_t i;
@@ -114,7 +119,10 @@ static void print_params(struct vprinter *p, const struct event_view *ev, bool r
 		if (ev->f->params[i].is_result != results)
 			continue;
 		p->ops->member(p, ev->f->params[i].name);
+		p->cut = false;
 		decode_param(p, ev->plan, ev->f, ev->lay, i, v);
+		if (p->cut && incomplete)
+			cJSON_AddItemToArray(incomplete, cJSON_CreateString(ev->f->params[i].name));
 	}
 	p->ops->close(p);
 }
@@ -125,7 +133,7 @@ static void params_text(const struct event_view *ev, bool results, struct sbuf *
 	struct text_printer tp;
 
 	text_printer__init(&tp, out);
-	print_params(&tp.vp, ev, results);
+	print_params(&tp.vp, ev, results, NULL);
 	text_printer__clear(&tp);
 }
 
@@ -166,19 +174,19 @@ out_free:
 }
 
 /* The params as a JSON object by name. */
-static cJSON *params_json(const struct event_view *ev, bool results)
+static cJSON *params_json(const struct event_view *ev, bool results, cJSON *incomplete)
 {
 	struct json_printer jp;
 
 	json_printer__init(&jp);
-	print_params(&jp.vp, ev, results);
+	print_params(&jp.vp, ev, results, incomplete);
 	return json_printer__take(&jp);
 }
 
 /* {"time":"2024-05-01T15:04:05.123456Z","func":...,"args":{...},"results":{...},...} */
 static void print_event_json(struct output *o, const struct event_view *ev)
 {
-	cJSON *j = cJSON_CreateObject();
+	cJSON *j = cJSON_CreateObject(), *incomplete = cJSON_CreateArray();
 	char when[64], *line;
 	struct tm tm;
 
@@ -190,9 +198,9 @@ static void print_event_json(struct output *o, const struct event_view *ev)
 	cJSON_AddStringToObject(j, "func", ev->f->name);
 	cJSON_AddNumberToObject(j, "pid", ev->e->pid);
 	cJSON_AddNumberToObject(j, "goid", (double)ev->e->goid);
-	cJSON_AddItemToObject(j, "args", params_json(ev, false));
+	cJSON_AddItemToObject(j, "args", params_json(ev, false, incomplete));
 	cJSON_AddItemToObject(j, "results",
-			      ev->results_known ? params_json(ev, true) : cJSON_CreateNull());
+			      ev->results_known ? params_json(ev, true, incomplete) : cJSON_CreateNull());
 	if (ev->ended)
 		cJSON_AddNullToObject(j, "latency_ns");
 	else
@@ -205,6 +213,11 @@ static void print_event_json(struct output *o, const struct event_view *ev)
 		cJSON_AddStringToObject(j, "tail_call", ev->tail_target);
 	if (ev->ended)
 		cJSON_AddStringToObject(j, "ended", ev->ended);
+	/* values that did not fit the fetch budget: their leaves are null, arrays shorter */
+	if (cJSON_GetArraySize(incomplete))
+		cJSON_AddItemToObject(j, "incomplete", incomplete);
+	else
+		cJSON_Delete(incomplete);
 	line = cJSON_PrintUnformatted(j);
 	cJSON_Delete(j);
 	if (line)

@@ -115,8 +115,8 @@ static void text_close(struct vprinter *p)
 
 	if (!f)
 		return;
-	if (f->group == VP_ELEMS && f->len > f->shown)
-		text_printf(p, " ...](len=%" PRIu64 ")", f->len);
+	if ((f->group == VP_ELEMS || f->group == VP_ARRAY) && f->len > f->shown)
+		text_printf(p, "%s...](len=%" PRIu64 ")", f->members ? " " : "", f->len);
 	else
 		text_printf(p, "%s", text_groups[f->group].close);
 	p->depth--;
@@ -132,6 +132,16 @@ static void text_open_elems(struct vprinter *p, uint64_t len, uint64_t cap, size
 	f->len = len;
 	f->shown = shown;
 	text_printf(p, "%s", text_groups[VP_ELEMS].open);
+}
+
+static void text_array_cut(struct vprinter *p, uint64_t len)
+{
+	struct vp_frame *f = vp_top(p);
+
+	if (!f)
+		return;
+	f->len = len;
+	f->shown = f->members;
 }
 
 static void text_boolean(struct vprinter *p, bool b)
@@ -178,6 +188,7 @@ static const struct vprinter_ops text_ops = {
 	.member = text_member,
 	.close = text_close,
 	.open_elems = text_open_elems,
+	.array_cut = text_array_cut,
 	.number = text_leaf,
 	.word = text_leaf,
 	.boolean = text_boolean,
@@ -285,6 +296,13 @@ static void json_open_elems(struct vprinter *p, uint64_t len, uint64_t cap, size
 		f->node = elems;
 }
 
+/* JSON: the array holds the elements fetched; the event says which params are incomplete. */
+static void json_array_cut(struct vprinter *p, uint64_t len)
+{
+	(void)p;
+	(void)len;
+}
+
 static void json_number(struct vprinter *p, const char *num)
 {
 	json_add(p, cJSON_CreateRaw(num));
@@ -359,6 +377,7 @@ static const struct vprinter_ops json_ops = {
 	.member = json_member,
 	.close = json_close,
 	.open_elems = json_open_elems,
+	.array_cut = json_array_cut,
 	.number = json_number,
 	.word = json_word,
 	.boolean = json_boolean,

@@ -40,6 +40,8 @@ struct vprinter_ops {
 	void (*close)(struct vprinter *p);
 	/* a slice of basic values: shown of its len elements follow, each a number() */
 	void (*open_elems)(struct vprinter *p, uint64_t len, uint64_t cap, size_t shown);
+	/* in an open VP_ARRAY: the elements after those shown did not fit the fetch budget */
+	void (*array_cut)(struct vprinter *p, uint64_t len);
 
 	/* 42, 1.5: a JSON number, given as its text */
 	void (*number)(struct vprinter *p, const char *num);
@@ -73,6 +75,7 @@ struct vprinter {
 	struct vp_frame *frames;	/* the open groups, innermost last */
 	size_t depth, cap;
 	int err;		/* -ENOMEM once something could not be kept: stops printing */
+	bool cut;		/* set by the decoder: a value did not fit the fetch budget */
 };
 
 /* Go syntax, appended to out (borrowed for the printer's life). */

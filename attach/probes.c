@@ -25,6 +25,7 @@ void probe_plan__clear(struct probe_plan *plan)
 	if (plan->layouts) {
 		for (i = 0; i < plan->nfuncs; i++) {
 			free(plan->layouts[i].word);
+			free(plan->layouts[i].shift);
 			free(plan->layouts[i].str);
 			free(plan->layouts[i].dword);
 		}
@@ -57,6 +58,35 @@ size_t layout_piece_base(const struct ga_func *f, size_t param)
 	return base;
 }
 
+bool layout_piece_value(const struct func_layout *lay, size_t idx, const struct ga_piece *pc,
+			const struct ga_vals *v, uint64_t *out)
+{
+	int w = lay->word[idx];
+	unsigned int shift = lay->shift ? lay->shift[idx] : 0;
+	uint64_t val;
+
+	if (w < 0 || w >= GA_MAX_WORDS || shift > 7)
+		return false;
+	val = v->words[w] >> (shift * 8);
+	if (pc->size && pc->size < 8)
+		val &= (1ULL << (pc->size * 8)) - 1;
+	*out = val;
+	return true;
+}
+
+/*
+ * Small plain values on the stack (the bytes of a [32]byte, a struct's
+ * bools) share one fetched word when they lie within its 8 bytes; values
+ * the BPF program reads through (pointers, string and slice headers,
+ * interfaces) keep a word of their own.
+ */
+static bool packable(const struct ga_piece *pc)
+{
+	return pc->loc == GA_LOC_STACK && pc->size < 8 &&
+	       (pc->kind == GA_PIECE_INT || pc->kind == GA_PIECE_UINT || pc->kind == GA_PIECE_BOOL ||
+		pc->kind == GA_PIECE_FLOAT || pc->kind == GA_PIECE_RAW);
+}
+
 static bool is_xmm(enum ga_arch arch, int reg)
 {
 	return arch == GA_ARCH_AMD64 && reg >= 17 && reg <= 32;
@@ -66,7 +96,7 @@ static bool is_xmm(enum ga_arch arch, int reg)
 static int layout_words(enum ga_arch arch, const struct ga_func *f, bool results,
 			struct func_layout *lay, struct ga_probe_spec *spec)
 {
-	int nwords = 0, max_reg = arch == GA_ARCH_386 ? 7 : 15;
+	int nwords = 0, max_reg = arch == GA_ARCH_386 ? 7 : 15, pack = -1;
 	size_t p, k, idx = 0;
 
 	for (p = 0; p < f->nparams; p++) {
@@ -82,10 +112,19 @@ static int layout_words(enum ga_arch arch, const struct ga_func *f, bool results
 				lay->word[idx] = SLOT_UNREADABLE;
 				continue;
 			}
+			if (packable(pc) && pack >= 0 && pc->stack_off >= spec->words[pack].off &&
+			    pc->stack_off + pc->size <= spec->words[pack].off + 8) {
+				/* the whole word then: each piece takes its bytes at decode */
+				lay->word[idx] = pack;
+				lay->shift[idx] = pc->stack_off - spec->words[pack].off;
+				spec->words[pack].size = 8;
+				continue;
+			}
 			if (nwords == GA_MAX_WORDS) {
 				lay->word[idx] = SLOT_NONE;
 				continue;
 			}
+			pack = packable(pc) ? nwords : pack;
 			lay->word[idx] = nwords;
 			spec->words[nwords++] = (struct ga_fetch){
 				.src = pc->loc == GA_LOC_REG ? GA_SRC_REG : GA_SRC_STACK,
@@ -206,9 +245,10 @@ static int build_layout(const struct ga_build *b, const struct ga_func *f, bool 
 
 	lay->npieces = total;
 	lay->word = calloc(total ? total : 1, sizeof(*lay->word));
+	lay->shift = calloc(total ? total : 1, sizeof(*lay->shift));
 	lay->str = calloc(total ? total : 1, sizeof(*lay->str));
 	lay->dword = calloc(nd ? nd : 1, sizeof(*lay->dword));
-	if (!lay->word || !lay->str || !lay->dword)
+	if (!lay->word || !lay->shift || !lay->str || !lay->dword)
 		return -ENOMEM;
 	layout_side(b, f, false, deref, lay, entry_spec);
 	layout_side(b, f, true, deref, lay, ret_spec);

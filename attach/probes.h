@@ -13,12 +13,14 @@
 #include "model.h"
 
 /* Where a piece of a parameter went in the fetched words. */
-#define SLOT_NONE (-1)		/* not fetched: out of words */
+#define SLOT_NONE (-1)		/* not fetched: beyond the fetch budget (GA_MAX_WORDS) */
 #define SLOT_UNREADABLE (-2)	/* lives where a uprobe cannot read (XMM registers) */
 
 struct func_layout {
 	/* per piece, flattened over params in order: word index or SLOT_* */
 	int *word;
+	/* per piece: its byte offset in that word (small stack values share a word) */
+	uint8_t *shift;
 	/* per piece: string slot for GA_PIECE_STR_DATA pieces, else SLOT_NONE */
 	int *str;
 	size_t npieces;
@@ -65,3 +67,10 @@ void probe_plan__clear(struct probe_plan *plan);
 /* Index of param's first piece, and of its first pointee field, in a layout's flat arrays. */
 size_t layout_piece_base(const struct ga_func *f, size_t param);
 size_t layout_deref_base(const struct ga_func *f, size_t param);
+
+/*
+ * The value of the piece at flat index idx (pc its piece) in the fetched
+ * words v: its bytes of its word, zero-extended. False when not fetched.
+ */
+bool layout_piece_value(const struct func_layout *lay, size_t idx, const struct ga_piece *pc,
+			const struct ga_vals *v, uint64_t *out);
