@@ -102,6 +102,7 @@ struct disasm_job {
 	bool tty;
 	atomic_size_t next;	/* first function of the next chunk */
 	atomic_size_t done;
+	atomic_size_t bad_inlines;	/* functions whose inline tree did not read */
 	atomic_int err;
 	/* the DB writer thread takes finished chunks in order */
 	struct gadb_writer *writer;
@@ -160,17 +161,19 @@ static void *write_worker(void *arg)
 }
 
 /* The pclntab inline tree of function i, when the table format has one. */
-static int inlines_of(const struct pclntab *tab, size_t i, struct ga_func *f)
+static int inlines_of(struct disasm_job *job, size_t i, struct ga_func *f)
 {
 	struct pcln_inline *in = NULL;
 	size_t n = 0, k;
 	int err;
 
-	err = pclntab__inlines(tab, i, &in, &n);
+	err = pclntab__inlines(job->tab, i, &in, &n);
 	if (err) {
 		/* older tables, or an unreadable tree: the function itself is still fine */
-		if (err != -ENOTSUP)
+		if (err != -ENOTSUP && err != -ENOMEM) {
 			pr_debug("index: %s: unreadable inline tree (%d)", f->name, err);
+			atomic_fetch_add(&job->bad_inlines, 1);
+		}
 		return err == -ENOMEM ? err : 0;
 	}
 	if (!n)
@@ -211,7 +214,7 @@ static int disasm_one(struct disasm_job *job, struct disasm *d, size_t i)
 	if (err)
 		return err;
 	abiclass_entry_code(job->arch, code, f->size, f);
-	return inlines_of(job->tab, i, f);
+	return inlines_of(job, i, f);
 }
 
 static void *disasm_worker(void *arg)
@@ -341,6 +344,10 @@ static int disasm_all(const struct elfimg *bin, const struct pclntab *tab,
 		res->n_bad += res->funcs[i].decode_status == GA_DECODE_BAD;
 		res->n_jcc_entry += res->funcs[i].entry_kind == GA_ENTRY_JCC;
 	}
+	if (atomic_load(&job.bad_inlines))
+		pr_info("index: %zu of %zu functions of '%s' have an unreadable inline tree "
+			"(-v -v names them)", atomic_load(&job.bad_inlines), tab->nfunc,
+			elfimg__path(bin));
 	return err;
 }
 
@@ -438,13 +445,14 @@ int indexer__run(struct indexer *ix, struct gadb_writer *writer, struct index_re
 	b->has_dwarf = !elfimg__section(bin, ".debug_info", &sec) ||
 		       !elfimg__section(bin, ".zdebug_info", &sec);
 
-	tab = pclntab__open(bin);
+	/* the version first: the table's magic does not tell every moduledata layout */
+	if (buildinfo_read(bin, b))
+		pr_info("index: no Go version in '%s' (no build info, no runtime.buildVersion)", path);
+	tab = pclntab__open(bin, b->go_version);
 	if (!tab) {
 		err = -errno;
 		goto out;
 	}
-	if (buildinfo_read(bin, b))
-		pr_info("index: no Go version in '%s' (no build info, no runtime.buildVersion)", path);
 	snprintf(b->pclntab_format, sizeof(b->pclntab_format), "%s", tab->format);
 	b->types_base = tab->types;
 	b->text_start = tab->text_start;
