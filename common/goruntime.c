@@ -150,13 +150,75 @@ int go_goid_offset_table(const char *go_version, enum ga_arch arch, int *off, co
 void go_rtype_layout(const char *go_version, int ptr_size, struct go_rtype_layout *out)
 {
 	int major = 0, minor = 0;
+	bool known = !go_version_parse(go_version, &major, &minor);
 
 	out->tflag_off = 2 * ptr_size + 4;
+	out->kind_off = 2 * ptr_size + 7;
 	out->str_off = 4 * ptr_size + 8;
 	out->min_size = out->str_off + 4;
+	out->size = 4 * ptr_size + 16;
 	out->itab_type_off = ptr_size;
 	/* Go 1.17+ names: flags, varint length, bytes; before: flags, 2-byte big-endian length */
-	out->name_varint = go_version_parse(go_version, &major, &minor) || minor >= 17;
+	out->name_varint = !known || minor >= 17;
+	out->field_offset_embed = !known ? -1 : minor >= 9 && minor <= 18;
+}
+
+int go_rtype_descriptor_size(const struct go_rtype_layout *l, int ptr_size, const uint8_t *t,
+			     uint64_t avail, uint64_t *size)
+{
+	uint64_t base, add = 0, n;
+	int ps = ptr_size, hdr = l->size;
+	uint8_t kind;
+
+	if (avail < (uint64_t)hdr + 4 * ps)
+		return -EINVAL;
+	kind = t[l->kind_off] & GO_KIND_MASK;
+	switch (kind) {
+	case 17:		/* Array: Elem, Slice, Len */
+		base = hdr + 3 * ps;
+		break;
+	case 18:		/* Chan: Elem, Dir */
+		base = hdr + 2 * ps;
+		break;
+	case 19:		/* Func: InCount, OutCount (top bit: variadic) uint16, padded; [in+out]*Type */
+		base = hdr + ps;
+		n = ga_read_le(t + hdr, 2) + (ga_read_le(t + hdr + 2, 2) & 0x7fff);
+		add = n * ps;
+		break;
+	case 20:		/* Interface: PkgPath, Methods []Imethod{Name, Typ int32} */
+		base = hdr + 4 * ps;
+		add = ga_read_le(t + hdr + 2 * ps, ps) * 8;
+		break;
+	case 21:
+		/*
+		 * Map (src-1.27/internal/abi/map.go:32): Key, Elem, Group,
+		 * Hasher, GroupSize, KeysOff, KeyStride, ElemsOff, ElemStride,
+		 * ElemOff, then Flags uint32, padded to a word.
+		 */
+		base = hdr + 11 * ps;
+		break;
+	case GO_KIND_PTR:	/* Elem */
+	case 23:		/* Slice: Elem */
+		base = hdr + ps;
+		break;
+	case GO_KIND_STRUCT:	/* PkgPath, Fields []StructField{Name, Typ, Offset} */
+		base = hdr + 4 * ps;
+		add = ga_read_le(t + hdr + 2 * ps, ps) * 3 * ps;
+		break;
+	default:
+		if (kind < 1 || kind > GO_KIND_UNSAFE_PTR)
+			return -EINVAL;
+		base = hdr;	/* bool, numbers, string, unsafe.Pointer */
+		break;
+	}
+	*size = base + add;
+	if (t[l->tflag_off] & GO_TFLAG_UNCOMMON) {
+		/* UncommonType: PkgPath int32, Mcount, Xcount uint16, Moff, _ uint32; Method: 4 int32 */
+		if (avail < base + 16)
+			return -EINVAL;
+		*size += 16 + ga_read_le(t + base + 4, 2) * 16;
+	}
+	return *size <= avail ? 0 : -EINVAL;
 }
 
 int go_name_header(const uint8_t *p, size_t avail, bool varint, size_t *hdr, uint64_t *len)
