@@ -102,16 +102,16 @@ int go_386_tls_g_off(const uint8_t *data, size_t size, int *off)
 	return seen ? 0 : -ENOENT;
 }
 
-void go_g_layout(enum ga_arch arch, int goid_off, struct go_g_layout *out)
+void go_g_layout(const struct ga_build *b, struct go_g_layout *out)
 {
-	int ps = ga_ptr_size(arch);
+	int ps = ga_ptr_size(b->arch), goid = b->goid_offset;
 
+	out->goid_off = goid > 0 ? goid : -1;
 	/* stack{lo, hi}, stackguard0, stackguard1, _panic, _defer, m, sched{sp, ...} */
-	out->stack_hi_off = ps;
-	out->sched_sp_off = 7 * ps;
-	out->goid_off = goid_off > 0 ? goid_off : -1;
+	out->stack_hi_off = b->g_stack_hi_offset > 0 ? b->g_stack_hi_offset : ps;
+	out->sched_sp_off = b->g_sched_sp_offset > 0 ? b->g_sched_sp_offset : 7 * ps;
 	/* atomicstatus uint32, stackLock uint32, goid: status is 8 bytes before goid */
-	out->status_off = goid_off > 8 ? goid_off - 8 : -1;
+	out->status_off = b->g_status_offset > 0 ? b->g_status_offset : goid > 8 ? goid - 8 : -1;
 }
 
 /*

@@ -76,19 +76,25 @@ int go_386_tls_g_off(const uint8_t *data, size_t size, int *off);
 /* --- runtime.g (runtime/runtime2.go) --- */
 
 /*
- * The fields of runtime.g goattach reads, as offsets from g. stack{lo,
- * hi} and the order stack, stackguard0, stackguard1, _panic, _defer, m,
- * sched{sp, ...} are the same since Go 1.5; goid comes from DWARF, the
- * binary's own type data or a checked table (goid_off < 0: unknown).
+ * The fields of runtime.g goattach reads, as offsets from g (-1 unknown).
+ * Each comes from DWARF, the binary's own type descriptor of runtime.g or
+ * a checked table (runtime_facts rows "g.goid", "g.stack.hi",
+ * "g.sched.sp", "g.atomicstatus").
  */
 struct go_g_layout {
 	int stack_hi_off;	/* g.stack.hi */
 	int sched_sp_off;	/* g.sched.sp */
-	int goid_off;		/* g.goid, -1 unknown */
-	int status_off;		/* g.atomicstatus (uint32), -1 unknown */
+	int goid_off;		/* g.goid */
+	int status_off;		/* g.atomicstatus (uint32) */
 };
 
-void go_g_layout(enum ga_arch arch, int goid_off, struct go_g_layout *out);
+/*
+ * The offsets of b (a build from the DB or the analyzer): the stored ones,
+ * and for those it lacks the rule that held in every release checked
+ * (1.19-1.27): stack{lo, hi}, stackguard0, stackguard1, _panic, _defer,
+ * m, sched{sp, ...}; atomicstatus 8 bytes before goid.
+ */
+void go_g_layout(const struct ga_build *b, struct go_g_layout *out);
 
 /* The member paths of runtime.g behind each field of struct go_g_layout. */
 #define GO_G_STACK_HI "stack.hi"
