@@ -116,7 +116,11 @@ void go_g_layout(const struct ga_build *b, struct go_g_layout *out)
 
 /*
  * Only rows checked against the DWARF of a binary of that version and
- * GOARCH (the tests check the 1.19 rows on the samples).
+ * GOARCH: the samples and hello-world builds of each toolchain (Debian's
+ * go 1.19.8, 1.21.13, 1.22.12, 1.23.5, 1.24.4, 1.26.10, 1.27.3). goid
+ * moved with syscallbp (+1 word in 1.23, src-1.23/runtime/runtime2.go:440)
+ * and gobuf.ret (-1 word in 1.25, src-1.25/runtime/runtime2.go:297).
+ * 1.20 and 1.25 have no row: no binary of theirs was checked.
  */
 static const struct {
 	int minor;
@@ -128,6 +132,24 @@ static const struct {
 	{ 19, GA_ARCH_AMD64, 152, "table:go1.19 amd64 (DWARF of samples/stacker)" },
 	{ 19, GA_ARCH_ARM64, 152, "table:go1.19 arm64 (DWARF of samples/stacker)" },
 	{ 19, GA_ARCH_386, 80, "table:go1.19 386 (DWARF of samples/stacker)" },
+	{ 21, GA_ARCH_AMD64, 152, "table:go1.21 amd64 (DWARF of go1.21.13 builds)" },
+	{ 21, GA_ARCH_ARM64, 152, "table:go1.21 arm64 (DWARF of a go1.21.13 build)" },
+	{ 21, GA_ARCH_386, 80, "table:go1.21 386 (DWARF of a go1.21.13 build)" },
+	{ 22, GA_ARCH_AMD64, 152, "table:go1.22 amd64 (DWARF of go1.22.12 builds)" },
+	{ 22, GA_ARCH_ARM64, 152, "table:go1.22 arm64 (DWARF of a go1.22.12 build)" },
+	{ 22, GA_ARCH_386, 80, "table:go1.22 386 (DWARF of a go1.22.12 build)" },
+	{ 23, GA_ARCH_AMD64, 160, "table:go1.23 amd64 (DWARF of go1.23.5 builds)" },
+	{ 23, GA_ARCH_ARM64, 160, "table:go1.23 arm64 (DWARF of a go1.23.5 build)" },
+	{ 23, GA_ARCH_386, 84, "table:go1.23 386 (DWARF of a go1.23.5 build)" },
+	{ 24, GA_ARCH_AMD64, 160, "table:go1.24 amd64 (DWARF of go1.24.4 builds)" },
+	{ 24, GA_ARCH_ARM64, 160, "table:go1.24 arm64 (DWARF of a go1.24.4 build)" },
+	{ 24, GA_ARCH_386, 84, "table:go1.24 386 (DWARF of a go1.24.4 build)" },
+	{ 26, GA_ARCH_AMD64, 152, "table:go1.26 amd64 (DWARF of go1.26.10 builds)" },
+	{ 26, GA_ARCH_ARM64, 152, "table:go1.26 arm64 (DWARF of a go1.26.10 build)" },
+	{ 26, GA_ARCH_386, 80, "table:go1.26 386 (DWARF of a go1.26.10 build)" },
+	{ 27, GA_ARCH_AMD64, 152, "table:go1.27 amd64 (DWARF of go1.27.3 builds)" },
+	{ 27, GA_ARCH_ARM64, 152, "table:go1.27 arm64 (DWARF of go1.27.3 builds)" },
+	{ 27, GA_ARCH_386, 80, "table:go1.27 386 (DWARF of go1.27.3 builds)" },
 };
 
 int go_goid_offset_table(const char *go_version, enum ga_arch arch, int *off, const char **source)
