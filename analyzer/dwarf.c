@@ -741,3 +741,71 @@ const struct gotype *gdwarf__type_at(struct gdwarf *dw, uint64_t off)
 {
 	return off ? resolve_type(dw, off, 0) : NULL;
 }
+
+/* The top-level struct type DIE named name in any CU (every CU header is read, to restart). */
+static bool find_struct_die(struct gdwarf *dw, const char *name, Dwarf_Off *out)
+{
+	Dwarf_Unsigned next_cu = 0;
+	bool found = false;
+
+	while (dwarf_next_cu_header_d(dw->dbg, true, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+				      &next_cu, NULL, NULL) == DW_DLV_OK) {
+		Dwarf_Die cu = NULL, child = NULL, next;
+
+		if (found || dwarf_siblingof_b(dw->dbg, NULL, true, &cu, NULL) != DW_DLV_OK)
+			continue;
+		if (dwarf_child(cu, &child, NULL) != DW_DLV_OK)
+			child = NULL;
+		while (child) {
+			Dwarf_Half tag = 0;
+			const char *n;
+
+			dwarf_tag(child, &tag, NULL);
+			n = tag == DW_TAG_structure_type ? die_name(child) : NULL;
+			if (n && !strcmp(n, name) && dwarf_dieoffset(child, out, NULL) == DW_DLV_OK)
+				found = true;
+			if (found || dwarf_siblingof_b(dw->dbg, child, true, &next, NULL) != DW_DLV_OK)
+				next = NULL;
+			dwarf_dealloc_die(child);
+			child = next;
+		}
+		dwarf_dealloc_die(cu);
+	}
+	return found;
+}
+
+int gdwarf__member_offsets(struct gdwarf *dw, const char *struct_name, const char *const *paths,
+			   size_t n, int *offs)
+{
+	const struct gotype *st;
+	Dwarf_Off off;
+	size_t i, k;
+
+	for (i = 0; i < n; i++)
+		offs[i] = -1;
+	if (!find_struct_die(dw, struct_name, &off) || !(st = resolve_type(dw, off, 0)))
+		return -ENOENT;
+	for (i = 0; i < n; i++) {
+		const struct gotype *t = st;
+		const char *p = paths[i];
+		uint64_t sum = 0;
+
+		while (t && *p) {
+			size_t len = strcspn(p, ".");
+
+			for (k = 0; k < t->nfields; k++)
+				if (strlen(t->fields[k].name) == len && !strncmp(t->fields[k].name, p, len))
+					break;
+			if (k == t->nfields) {
+				t = NULL;
+				break;
+			}
+			sum += t->fields[k].offset;
+			t = t->fields[k].type;
+			p += len + (p[len] == '.');
+		}
+		if (t && sum <= INT32_MAX)
+			offs[i] = sum;
+	}
+	return 0;
+}

@@ -21,6 +21,14 @@ void gdwarf__free(struct gdwarf *dw);
 int gdwarf__goid_offset(const struct gdwarf *dw);
 
 /*
+ * The offsets of the members paths[i] ("goid", "stack.hi": a member of a
+ * member) of the struct type named struct_name, into offs[i] (-1 for a
+ * path DWARF does not describe). 0, or -ENOENT when there is no such type.
+ */
+int gdwarf__member_offsets(struct gdwarf *dw, const char *struct_name, const char *const *paths,
+			   size_t n, int *offs);
+
+/*
  * Parameters (receiver, arguments, results in declaration order) of the
  * function whose DWARF low_pc is entry. -ENOENT if DWARF has no such
  * function. Free the array with gdwarf__params_free(); the types and

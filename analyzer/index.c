@@ -26,6 +26,7 @@
 #include "log.h"
 #include "params.h"
 #include "pclntab.h"
+#include "rtype.h"
 #include "version.h"
 
 struct indexer {
@@ -102,6 +103,7 @@ struct disasm_job {
 	bool tty;
 	atomic_size_t next;	/* first function of the next chunk */
 	atomic_size_t done;
+	atomic_size_t bad_inlines;	/* functions whose inline tree did not read */
 	atomic_int err;
 	/* the DB writer thread takes finished chunks in order */
 	struct gadb_writer *writer;
@@ -160,17 +162,19 @@ static void *write_worker(void *arg)
 }
 
 /* The pclntab inline tree of function i, when the table format has one. */
-static int inlines_of(const struct pclntab *tab, size_t i, struct ga_func *f)
+static int inlines_of(struct disasm_job *job, size_t i, struct ga_func *f)
 {
 	struct pcln_inline *in = NULL;
 	size_t n = 0, k;
 	int err;
 
-	err = pclntab__inlines(tab, i, &in, &n);
+	err = pclntab__inlines(job->tab, i, &in, &n);
 	if (err) {
 		/* older tables, or an unreadable tree: the function itself is still fine */
-		if (err != -ENOTSUP)
+		if (err != -ENOTSUP && err != -ENOMEM) {
 			pr_debug("index: %s: unreadable inline tree (%d)", f->name, err);
+			atomic_fetch_add(&job->bad_inlines, 1);
+		}
 		return err == -ENOMEM ? err : 0;
 	}
 	if (!n)
@@ -211,7 +215,7 @@ static int disasm_one(struct disasm_job *job, struct disasm *d, size_t i)
 	if (err)
 		return err;
 	abiclass_entry_code(job->arch, code, f->size, f);
-	return inlines_of(job->tab, i, f);
+	return inlines_of(job, i, f);
 }
 
 static void *disasm_worker(void *arg)
@@ -341,6 +345,10 @@ static int disasm_all(const struct elfimg *bin, const struct pclntab *tab,
 		res->n_bad += res->funcs[i].decode_status == GA_DECODE_BAD;
 		res->n_jcc_entry += res->funcs[i].entry_kind == GA_ENTRY_JCC;
 	}
+	if (atomic_load(&job.bad_inlines))
+		pr_info("index: %zu of %zu functions of '%s' have an unreadable inline tree "
+			"(-v -v names them)", atomic_load(&job.bad_inlines), tab->nfunc,
+			elfimg__path(bin));
 	return err;
 }
 
@@ -411,6 +419,82 @@ static int index_funcs(const struct elfimg *bin, const struct pclntab *tab, stru
 	return err;
 }
 
+static bool g_layout_same(const struct go_g_layout *a, const struct go_g_layout *b)
+{
+	return a->stack_hi_off == b->stack_hi_off && a->sched_sp_off == b->sched_sp_off &&
+	       a->goid_off == b->goid_off && a->status_off == b->status_off;
+}
+
+/* Store l's known offsets in b, from source. */
+static int g_offsets_set(struct ga_build *b, const struct go_g_layout *l, const char *source)
+{
+	b->goid_offset = l->goid_off;
+	b->g_stack_hi_offset = l->stack_hi_off > 0 ? l->stack_hi_off : 0;
+	b->g_sched_sp_offset = l->sched_sp_off > 0 ? l->sched_sp_off : 0;
+	b->g_status_offset = l->status_off > 0 ? l->status_off : 0;
+	b->goid_offset_source = strdup(source);
+	b->g_offsets_source = strdup(source);
+	return b->goid_offset_source && b->g_offsets_source ? 0 : -ENOMEM;
+}
+
+/*
+ * The fields of runtime.g goattach reads: from DWARF, else from the
+ * binary's own type descriptor of runtime.g, else goid from the checked
+ * table (goattach applies go_g_layout's rule to the rest). Each source
+ * that is there checks the one used: a disagreement is a warning.
+ */
+static int g_offsets(const struct elfimg *bin, const struct pclntab *tab, struct gdwarf *dw,
+		     struct ga_build *b)
+{
+	static const char *const paths[] = { GO_G_STACK_HI, GO_G_SCHED_SP, GO_G_GOID, GO_G_STATUS };
+	struct go_g_layout dl = { -1, -1, -1, -1 }, tl;
+	const struct go_g_layout *used = NULL;
+	const char *path = elfimg__path(bin), *source = NULL, *table_src;
+	int offs[ARRAY_SIZE(paths)], table_off, err = 0;
+	bool typed;
+
+	if (dw && !gdwarf__member_offsets(dw, "runtime.g", paths, ARRAY_SIZE(paths), offs))
+		dl = (struct go_g_layout){ offs[0], offs[1], offs[2], offs[3] };
+	if (dw && dl.goid_off < 0)
+		dl.goid_off = gdwarf__goid_offset(dw);
+	typed = !rtype_g_layout(bin, tab, b->go_version, &tl) && tl.goid_off > 0;
+	if (dl.goid_off > 0) {
+		used = &dl;
+		source = "dwarf";
+	} else if (typed) {
+		used = &tl;
+		source = "type:runtime.g";
+	}
+	if (dl.goid_off > 0 && typed && !g_layout_same(&dl, &tl))
+		pr_warn("index: runtime.g in '%s': DWARF has stack.hi %d sched.sp %d goid %d "
+			"atomicstatus %d, its type descriptor %d %d %d %d; using DWARF's", path,
+			dl.stack_hi_off, dl.sched_sp_off, dl.goid_off, dl.status_off, tl.stack_hi_off,
+			tl.sched_sp_off, tl.goid_off, tl.status_off);
+	else if (dl.goid_off > 0 && typed)
+		pr_info("index: runtime.g in '%s': DWARF and its type descriptor agree", path);
+	if (used)
+		err = g_offsets_set(b, used, source);
+	if (!go_goid_offset_table(b->go_version, b->arch, &table_off, &table_src)) {
+		if (!used) {
+			b->goid_offset = table_off;
+			b->goid_offset_source = strdup(table_src);
+			err = b->goid_offset_source ? 0 : -ENOMEM;
+		} else if (table_off != used->goid_off) {
+			pr_warn("index: runtime.g.goid of '%s' is at %d by %s, at %d by %s", path,
+				used->goid_off, source, table_off, table_src);
+		}
+	}
+	if (err)
+		return err;
+	if (b->goid_offset < 0)
+		pr_warn("index: no offset of runtime.g.goid for '%s' (no DWARF, no type descriptor, "
+			"no table row): goattach shows goroutine ids as 0", path);
+	else
+		pr_info("index: runtime.g.goid of '%s' at %d (%s)", path, b->goid_offset,
+			b->goid_offset_source ? b->goid_offset_source : "?");
+	return 0;
+}
+
 int indexer__run(struct indexer *ix, struct gadb_writer *writer, struct index_result *res)
 {
 	struct gdwarf *dw = NULL;
@@ -438,13 +522,14 @@ int indexer__run(struct indexer *ix, struct gadb_writer *writer, struct index_re
 	b->has_dwarf = !elfimg__section(bin, ".debug_info", &sec) ||
 		       !elfimg__section(bin, ".zdebug_info", &sec);
 
-	tab = pclntab__open(bin);
+	/* the version first: the table's magic does not tell every moduledata layout */
+	if (buildinfo_read(bin, b))
+		pr_info("index: no Go version in '%s' (no build info, no runtime.buildVersion)", path);
+	tab = pclntab__open(bin, b->go_version);
 	if (!tab) {
 		err = -errno;
 		goto out;
 	}
-	if (buildinfo_read(bin, b))
-		pr_info("index: no Go version in '%s' (no build info, no runtime.buildVersion)", path);
 	snprintf(b->pclntab_format, sizeof(b->pclntab_format), "%s", tab->format);
 	b->types_base = tab->types;
 	b->text_start = tab->text_start;
@@ -458,15 +543,9 @@ int indexer__run(struct indexer *ix, struct gadb_writer *writer, struct index_re
 		if (!dw && errno != ENOENT)
 			pr_info("index: continuing without DWARF for '%s'", path);
 	}
-	if (dw && gdwarf__goid_offset(dw) >= 0) {
-		b->goid_offset = gdwarf__goid_offset(dw);
-		b->goid_offset_source = strdup("dwarf");
-	} else {
-		const char *source;
-
-		if (!go_goid_offset_table(b->go_version, b->arch, &b->goid_offset, &source))
-			b->goid_offset_source = strdup(source);
-	}
+	err = g_offsets(bin, tab, dw, b);
+	if (err)
+		goto out;
 	if (writer) {
 		err = gadb_writer__begin_build(writer, b, GA_VERSION);
 		if (err)

@@ -29,6 +29,7 @@ struct pcln_reader {
 	const uint8_t *base;
 	uint64_t size;
 	uint64_t addr;		/* virtual address of base, 0 if unknown */
+	int go_minor;		/* release that built it (go_minor_of), 0 unknown */
 };
 
 static bool pcln_has(const struct pcln_reader *r, uint64_t off, uint64_t len)
@@ -108,7 +109,8 @@ static int parse_table(struct pclntab *tab, const struct pcln_reader *r);
  * stripped, or a re-linked binary): look for the header by its magic in the
  * read-only data and keep the first candidate that parses.
  */
-static struct pclntab *scan_for_table(const struct elfimg *bin, struct pcln_reader *out)
+static struct pclntab *scan_for_table(const struct elfimg *bin, int go_minor,
+				      struct pcln_reader *out)
 {
 	size_t i, nseg = elfimg__nsegments(bin);
 
@@ -122,7 +124,7 @@ static struct pclntab *scan_for_table(const struct elfimg *bin, struct pcln_read
 		for (off = 0; off + 16 <= seg.filesz; off += 4) {
 			struct pcln_reader r = {
 				.bin = bin, .base = seg.data + off, .size = seg.filesz - off,
-				.addr = seg.vaddr + off,
+				.addr = seg.vaddr + off, .go_minor = go_minor,
 			};
 			struct pclntab *tab;
 
@@ -144,9 +146,10 @@ static struct pclntab *scan_for_table(const struct elfimg *bin, struct pcln_read
 /*
  * moduledata (runtime/symtab.go) begins with a pointer to the pcHeader,
  * then the funcnametab, cutab, filetab, pctab, pclntable and ftab slices,
- * findfunctab, minpc, maxpc, text, etext, ..., rodata, gofunc: the same
- * up to text from Go 1.16 to 1.26. Find it by its pointer to the pcHeader
- * and check the funcnametab slice before trusting any other field.
+ * findfunctab, minpc, maxpc, text, etext, ...: the same up to text from
+ * Go 1.16 to 1.27 (the words after it: md_layouts below). Find it by its
+ * pointer to the pcHeader and check the funcnametab slice before trusting
+ * any other field.
  */
 #define MD_WORD_MINPC 20
 #define MD_WORD_TEXT 22
@@ -360,6 +363,8 @@ static int parse_12(struct pclntab *tab, const struct pcln_reader *r)
 	return 0;
 }
 
+static void moduledata_read(struct pclntab *tab, const struct pcln_reader *r, uint32_t magic);
+
 static int parse_table(struct pclntab *tab, const struct pcln_reader *r)
 {
 	uint32_t magic = (uint32_t)ga_read_le(r->base, 4);
@@ -395,40 +400,8 @@ static int parse_table(struct pclntab *tab, const struct pcln_reader *r)
 	for (i = 1; !err && i < tab->nfunc; i++)
 		if (tab->funcs[i].entry < tab->funcs[i - 1].entry)
 			err = -EINVAL;
-	if (!err && magic == PCLN_MAGIC_12) {
-		/*
-		 * Go 1.2-1.15 moduledata: pclntable, ftab, filetab (slices),
-		 * findfunctab, minpc, maxpc, 13 section bounds, gcdata, gcbss,
-		 * then types (word 25); ftab's data starts after the header.
-		 */
-		const uint8_t *md = moduledata_find_at(r->bin, r->addr, tab->ptr_size, 3,
-						       r->addr + 8 + tab->ptr_size);
-
-		if (md)
-			tab->types = ga_read_le(md + 25 * tab->ptr_size, tab->ptr_size);
-	}
-	if (!err && magic != PCLN_MAGIC_12) {
-		/*
-		 * moduledata.types (word 35, 37 from Go 1.20 which added covctrs)
-		 * is the base of type names; funcdata are offsets from
-		 * moduledata.gofunc (word 38, 40 from 1.20), Go 1.18+.
-		 */
-		const uint8_t *md = moduledata_find(r->bin, r->addr, tab->ptr_size, tab->nameoff_base);
-		int word = magic == PCLN_MAGIC_120 ? 40 : 38;
-
-		if (md)
-			tab->types = ga_read_le(md + (magic == PCLN_MAGIC_120 ? 37 : 35) * tab->ptr_size,
-					       tab->ptr_size);
-		if (md && magic != PCLN_MAGIC_116)
-			tab->gofunc = ga_read_le(md + word * tab->ptr_size, tab->ptr_size);
-		if (!tab->gofunc && magic != PCLN_MAGIC_116) {
-			uint64_t addr;
-
-			if (!elfimg__symbol(r->bin, "go:func.*", &addr, NULL) ||
-			    !elfimg__symbol(r->bin, "go.func.*", &addr, NULL))
-				tab->gofunc = addr;
-		}
-	}
+	if (!err)
+		moduledata_read(tab, r, magic);
 	return err;
 }
 
@@ -479,6 +452,7 @@ static int func_tables(const struct pclntab *tab, size_t idx, struct func_tables
 	const struct pcln_func *f = &tab->funcs[idx];
 	bool v120 = !strcmp(tab->format, "1.20"), v116 = !strcmp(tab->format, "1.16");
 	int ps = tab->ptr_size;
+	uint64_t end;
 
 	if (!strcmp(tab->format, "1.2") || (!v116 && !tab->gofunc))
 		return -ENOTSUP;
@@ -489,7 +463,13 @@ static int func_tables(const struct pclntab *tab, size_t idx, struct func_tables
 		return -EINVAL;
 	ft->npcdata = ga_read_le(ft->fn + (v116 ? ps + 24 : 28), 4);
 	ft->nfuncdata = ft->fn[ft->hdr - 1];
-	if (f->func_off + ft->hdr + 4 * ft->npcdata + (ft->nfuncdata + 1) * 8 > tab->size)
+	/* pcdata u32s, then funcdata: u32 offsets (1.18+) or word-aligned pointers (1.16) */
+	end = f->func_off + ft->hdr + 4 * (uint64_t)ft->npcdata;
+	if (v116)
+		end = (end + ps - 1) / ps * ps + (uint64_t)ft->nfuncdata * ps;
+	else
+		end += 4 * (uint64_t)ft->nfuncdata;
+	if (end > tab->size)
 		return -EINVAL;
 	return 0;
 }
@@ -519,6 +499,216 @@ int pclntab__funcdata(const struct pclntab *tab, size_t idx, unsigned int which,
 		*addr = o == 0xffffffffu ? 0 : tab->gofunc + o;
 	}
 	return *addr ? 0 : -ENOENT;
+}
+
+/*
+ * moduledata word indices after text (runtime/symtab.go `type moduledata`,
+ * written by cmd/link/internal/ld/symtab.go), -1 for none. The table's
+ * magic dates only 1.2 / 1.16 / 1.18 / 1.20+: Go 1.26 inserted epclntab
+ * after gofunc (src-1.26/runtime/symtab.go:425); 1.27 inserted typedesclen
+ * after types, itaboffset and itabsize after etypes, and dropped
+ * typelinks and itablinks (src-1.27/runtime/symtab.go:419-426). The Go
+ * version says which layout to try first; a layout is used only when
+ * its words check out against the binary.
+ */
+struct md_layout {
+	char name[8];		/* the release that introduced it */
+	uint32_t magic;
+	int minor;
+	int types, etypes, typedesclen, gofunc, typelinks;
+};
+
+static const struct md_layout md_layouts[] = {
+	/* 1.9-1.15: 3 slices, findfunctab, minpc, maxpc, 13 section bounds, gcdata, gcbss */
+	{ "1.2", PCLN_MAGIC_12, 2, 25, 26, -1, -1, 30 },
+	{ "1.16", PCLN_MAGIC_116, 16, 35, 36, -1, -1, 40 },
+	{ "1.18", PCLN_MAGIC_118, 18, 35, 36, -1, 38, 42 },
+	/* 1.20 added covctrs, ecovctrs at 32-33 */
+	{ "1.20", PCLN_MAGIC_120, 20, 37, 38, -1, 40, 44 },
+	{ "1.26", PCLN_MAGIC_120, 26, 37, 38, -1, 40, 45 },
+	{ "1.27", PCLN_MAGIC_120, 27, 37, 39, 38, 43, -1 },
+};
+
+struct md_words {
+	uint64_t types, etypes, typedesclen, gofunc, typelinks, ntypelinks;
+};
+
+static bool md_data_at(const struct elfimg *bin, uint64_t addr, uint64_t len)
+{
+	return addr && elfimg__vaddr_ptr(bin, addr, len ? len : 1) && !elfimg__vaddr_is_exec(bin, addr);
+}
+
+/*
+ * Does gofunc resolve the funcdata of the first functions that have some
+ * to file data? An offset of itaboffset (1.27's word 40) does not.
+ */
+static bool gofunc_ok(const struct pclntab *tab, uint64_t gofunc)
+{
+	struct pclntab t = *tab;
+	size_t i, seen = 0;
+	unsigned int k;
+
+	if (!md_data_at(tab->bin, gofunc, 1))
+		return false;
+	t.gofunc = gofunc;
+	for (i = 0; i < t.nfunc && seen < 256; i++) {
+		struct func_tables ft;
+
+		if (func_tables(&t, i, &ft))
+			continue;
+		for (k = 0; k < ft.nfuncdata; k++) {
+			uint64_t addr;
+
+			if (pclntab__funcdata(&t, i, k, &addr))
+				continue;
+			if (!md_data_at(tab->bin, addr, 1))
+				return false;
+			seen++;
+		}
+	}
+	return seen > 0;
+}
+
+/* A []int32 of offsets into [types, etypes): ptr, len, cap words. */
+static bool typelinks_ok(const struct elfimg *bin, const uint8_t *w, int ps, const struct md_words *mw)
+{
+	uint64_t ptr = ga_read_le(w, ps), len = ga_read_le(w + ps, ps), i;
+	const uint8_t *p;
+
+	if (!len || len != ga_read_le(w + 2 * ps, ps) || len > (1u << 24))
+		return false;
+	p = elfimg__vaddr_ptr(bin, ptr, len * 4);
+	if (!p)
+		return false;
+	for (i = 0; i < len; i++)
+		if ((uint32_t)ga_read_le(p + 4 * i, 4) >= mw->etypes - mw->types)
+			return false;
+	return true;
+}
+
+/* Read layout l's words from md: how many of its checks pass, of *nchecks. */
+static int md_check(const struct pclntab *tab, const uint8_t *md, const struct md_layout *l,
+		    struct md_words *mw, int *nchecks)
+{
+	const struct elfimg *bin = tab->bin;
+	int ps = tab->ptr_size, ok = 0;
+
+	memset(mw, 0, sizeof(*mw));
+	*nchecks = 1 + (l->gofunc >= 0) + (l->typelinks >= 0 || l->typedesclen >= 0);
+	mw->types = ga_read_le(md + l->types * ps, ps);
+	mw->etypes = ga_read_le(md + l->etypes * ps, ps);
+	if (mw->types < mw->etypes && mw->etypes - mw->types < (1ull << 31) &&
+	    md_data_at(bin, mw->types, 1) && md_data_at(bin, mw->etypes - 1, 1))
+		ok++;
+	else
+		mw->types = mw->etypes = 0;
+	if (l->gofunc >= 0) {
+		mw->gofunc = ga_read_le(md + l->gofunc * ps, ps);
+		if (gofunc_ok(tab, mw->gofunc))
+			ok++;
+		else
+			mw->gofunc = 0;
+	}
+	if (l->typelinks >= 0 && mw->types && typelinks_ok(bin, md + l->typelinks * ps, ps, mw)) {
+		mw->typelinks = ga_read_le(md + l->typelinks * ps, ps);
+		mw->ntypelinks = ga_read_le(md + (l->typelinks + 1) * ps, ps);
+		ok++;
+	}
+	if (l->typedesclen >= 0 && mw->types) {
+		mw->typedesclen = ga_read_le(md + l->typedesclen * ps, ps);
+		if (mw->typedesclen > (uint64_t)ps && mw->typedesclen <= mw->etypes - mw->types)
+			ok++;
+		else
+			mw->typedesclen = 0;
+	}
+	return ok;
+}
+
+/*
+ * The layouts the table's magic allows, the one of the binary's Go version
+ * first (the newest when the version is unknown or newer than all).
+ */
+static size_t md_candidates(uint32_t magic, int minor, const struct md_layout **out)
+{
+	size_t i, n = 0, first = 0;
+
+	for (i = ARRAY_SIZE(md_layouts); i-- > 0;) {
+		if (md_layouts[i].magic != magic)
+			continue;
+		if (minor && md_layouts[i].minor > minor)
+			first = n + 1;	/* newer than the binary: tried after */
+		out[n++] = &md_layouts[i];
+	}
+	if (first && first < n) {
+		const struct md_layout *pick = out[first];
+
+		memmove(out + 1, out, first * sizeof(*out));
+		out[0] = pick;
+	}
+	return n;
+}
+
+static void moduledata_read(struct pclntab *tab, const struct pcln_reader *r, uint32_t magic)
+{
+	const struct md_layout *cand[ARRAY_SIZE(md_layouts)], *best = NULL;
+	struct md_words mw, best_w = {};
+	int best_ok = 0, best_n = 0, ps = tab->ptr_size;
+	const uint8_t *md;
+	size_t n, i;
+
+	/* 1.2-1.15: found by ftab's data pointer (word 3), after the header */
+	if (magic == PCLN_MAGIC_12)
+		md = moduledata_find_at(r->bin, r->addr, ps, 3, r->addr + 8 + ps);
+	else
+		md = moduledata_find(r->bin, r->addr, ps, tab->nameoff_base);
+	n = md_candidates(magic, r->go_minor, cand);
+	for (i = 0; md && i < n; i++) {
+		int nchecks, ok = md_check(tab, md, cand[i], &mw, &nchecks);
+
+		if (ok > best_ok) {
+			best = cand[i];
+			best_w = mw;
+			best_ok = ok;
+			best_n = nchecks;
+		}
+		if (ok == nchecks)
+			break;
+	}
+	if (best) {
+		snprintf(tab->md_layout, sizeof(tab->md_layout), "%s", best->name);
+		tab->types = best_w.types;
+		tab->etypes = best_w.etypes;
+		tab->gofunc = best_w.gofunc;
+		tab->typelinks = best_w.typelinks;
+		tab->ntypelinks = best_w.ntypelinks;
+		tab->typedesclen = best_w.typedesclen;
+		if (best != cand[0])
+			pr_info("pclntab: moduledata of '%s' has the words of Go %s, not those of its "
+				"version (go1.%d)", elfimg__path(r->bin), best->name, r->go_minor);
+		if (best_ok < best_n)
+			pr_info("pclntab: only %d of %d checks of moduledata (Go %s layout) pass in '%s'",
+				best_ok, best_n, best->name, elfimg__path(r->bin));
+		pr_debug("pclntab: moduledata of '%s' (Go %s words): types 0x%llx-0x%llx gofunc 0x%llx "
+			 "typelinks %llu typedesclen 0x%llx", elfimg__path(r->bin), best->name,
+			 (unsigned long long)tab->types, (unsigned long long)tab->etypes,
+			 (unsigned long long)tab->gofunc, (unsigned long long)tab->ntypelinks,
+			 (unsigned long long)tab->typedesclen);
+	} else {
+		pr_info("pclntab: no usable moduledata in '%s': no type names", elfimg__path(r->bin));
+	}
+	if (magic == PCLN_MAGIC_12 || magic == PCLN_MAGIC_116 || tab->gofunc)
+		return;
+	/* no moduledata: the linker's symbol, when it is there, checked the same way */
+	{
+		uint64_t addr;
+
+		if ((!elfimg__symbol(r->bin, "go:func.*", &addr, NULL) ||
+		     !elfimg__symbol(r->bin, "go.func.*", &addr, NULL)) && gofunc_ok(tab, addr))
+			tab->gofunc = addr;
+	}
+	if (!tab->gofunc)
+		pr_warn("pclntab: no funcdata base (moduledata.gofunc) in '%s': no arg-info words, "
+			"no inline trees", elfimg__path(r->bin));
 }
 
 /* The next argument of out, or NULL when the runtime's limit is reached. */
@@ -674,16 +864,16 @@ int pclntab__inlines(const struct pclntab *tab, size_t idx, struct pcln_inline *
 	return 0;
 }
 
-struct pclntab *pclntab__open(const struct elfimg *bin)
+struct pclntab *pclntab__open(const struct elfimg *bin, const char *go_version)
 {
-	struct pcln_reader r = {};
+	struct pcln_reader r = { .go_minor = go_minor_of(go_version, NULL) };
 	struct pclntab *tab;
 	uint32_t magic;
 	int err;
 
 	err = find_table(bin, &r);
 	if (err) {
-		tab = scan_for_table(bin, &r);
+		tab = scan_for_table(bin, r.go_minor, &r);
 		if (tab) {
 			pr_info("pclntab: found the Go function table of '%s' by its magic at 0x%llx",
 				elfimg__path(bin), (unsigned long long)r.addr);

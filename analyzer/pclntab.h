@@ -41,11 +41,21 @@ struct pclntab {
 	uint64_t pctab_off;
 	uint64_t pcln_off;	/* base of _func offsets */
 	uint64_t gofunc;	/* 1.18+: base of funcdata offsets (moduledata.gofunc), 0 unknown */
-	uint64_t types;		/* 1.16+: moduledata.types, base of type name offsets, 0 unknown */
+	/* moduledata words (the layout that validated, see pclntab.c), 0 unknown */
+	char md_layout[8];	/* the release that introduced it: "1.2", ..., "1.26", "1.27" */
+	uint64_t types;		/* moduledata.types, base of type name offsets */
+	uint64_t etypes;
+	uint64_t typelinks;	/* up to 1.26: [ntypelinks]int32 offsets from types */
+	uint64_t ntypelinks;
+	uint64_t typedesclen;	/* 1.27+: [types+ptrsize, types+typedesclen) holds those types */
 };
 
-/* Find and parse the table. NULL + errno on failure, after one error line. */
-struct pclntab *pclntab__open(const struct elfimg *bin);
+/*
+ * Find and parse the table of bin, built by Go go_version (NULL if
+ * unknown: the moduledata layout is then told by validation alone).
+ * NULL + errno on failure, after one error line.
+ */
+struct pclntab *pclntab__open(const struct elfimg *bin, const char *go_version);
 void pclntab__free(struct pclntab *tab);
 
 /*

@@ -51,7 +51,7 @@ const char *calls_dead_reason(const struct probe_plan *plan, const struct ga_cal
 
 	if (kill(key->pid, 0) && errno == ESRCH)
 		return panicked ? "panic" : exited ? "Goexit" : "process exited";
-	go_g_layout(plan->build.arch, plan->build.goid_offset, &gl);
+	go_g_layout(&plan->build, &gl);
 	if (gl.goid_off < 0 || gl.status_off < 0 || read_mem(key->pid, key->g + gl.goid_off, &goid, 8) ||
 	    read_mem(key->pid, key->g + gl.status_off, &status, 4))
 		return NULL;

@@ -302,7 +302,7 @@ static void set_spec_env(const struct probe_plan *plan, const struct ga_func *f,
 		spec->tls_g_off = GO_AMD64_TLS_G_OFF;
 		spec->ptr_size = 8;
 	}
-	go_g_layout(b->arch, b->goid_offset, &gl);
+	go_g_layout(b, &gl);
 	spec->goid_off = gl.goid_off > 0 ? gl.goid_off : 0;
 	spec->g_stack_hi_off = gl.stack_hi_off;
 }

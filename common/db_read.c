@@ -108,9 +108,22 @@ static int load_settings(struct gadb *db, struct ga_build *b)
 	return err;
 }
 
+/* The field of b a runtime_facts row of runtime.g (other than g.goid) fills, or NULL. */
+static int *g_fact_field(struct ga_build *b, const char *name)
+{
+	if (!strcmp(name, "g.stack.hi"))
+		return &b->g_stack_hi_offset;
+	if (!strcmp(name, "g.sched.sp"))
+		return &b->g_sched_sp_offset;
+	if (!strcmp(name, "g.atomicstatus"))
+		return &b->g_status_offset;
+	return NULL;
+}
+
 static int load_runtime_facts(struct gadb *db, struct ga_build *b)
 {
 	sqlite3_stmt *st;
+	int *dst;
 
 	if (sqlite3_prepare_v2(db->sql,
 			       "SELECT name, value, source FROM runtime_facts WHERE build_id = ?",
@@ -126,6 +139,10 @@ static int load_runtime_facts(struct gadb *db, struct ga_build *b)
 			b->goid_offset = sqlite3_column_int(st, 1);
 			free(b->goid_offset_source);
 			b->goid_offset_source = col_strdup(st, 2);
+		} else if ((dst = g_fact_field(b, name))) {
+			*dst = sqlite3_column_int(st, 1);
+			free(b->g_offsets_source);
+			b->g_offsets_source = col_strdup(st, 2);
 		} else if (!strcmp(name, "moduledata.types")) {
 			b->types_base = sqlite3_column_int64(st, 1);
 		}

@@ -17,6 +17,7 @@
 #include "db.h"
 #include "db_internal.h"
 #include "log.h"
+#include "util.h"
 
 static int exec_sql(sqlite3 *sql, const char *path, const char *q)
 {
@@ -272,10 +273,20 @@ static int store_fact(sqlite3_stmt *st, int64_t build_id, const char *name, int6
 	return step_done(st);
 }
 
-/* The goid offset and the types base, when known. */
+/* The offsets of runtime.g's fields and the types base, when known. */
 static int store_runtime_facts(sqlite3 *sql, int64_t build_id, const struct ga_build *b)
 {
+	const char *g_source = b->g_offsets_source ? b->g_offsets_source : "unknown";
+	const struct {
+		const char *name;
+		int value;
+	} g_facts[] = {
+		{ "g.stack.hi", b->g_stack_hi_offset },
+		{ "g.sched.sp", b->g_sched_sp_offset },
+		{ "g.atomicstatus", b->g_status_offset },
+	};
 	sqlite3_stmt *st;
+	size_t i;
 	int err = 0;
 
 	if (sqlite3_prepare_v2(sql, "INSERT INTO runtime_facts (build_id, name, value, source) "
@@ -284,6 +295,9 @@ static int store_runtime_facts(sqlite3 *sql, int64_t build_id, const struct ga_b
 	if (b->goid_offset >= 0)
 		err = store_fact(st, build_id, "g.goid", b->goid_offset,
 				 b->goid_offset_source ? b->goid_offset_source : "unknown");
+	for (i = 0; !err && i < ARRAY_SIZE(g_facts); i++)
+		if (g_facts[i].value > 0)
+			err = store_fact(st, build_id, g_facts[i].name, g_facts[i].value, g_source);
 	if (!err && b->types_base)
 		err = store_fact(st, build_id, "moduledata.types", b->types_base, "moduledata");
 	sqlite3_finalize(st);

@@ -102,21 +102,25 @@ int go_386_tls_g_off(const uint8_t *data, size_t size, int *off)
 	return seen ? 0 : -ENOENT;
 }
 
-void go_g_layout(enum ga_arch arch, int goid_off, struct go_g_layout *out)
+void go_g_layout(const struct ga_build *b, struct go_g_layout *out)
 {
-	int ps = ga_ptr_size(arch);
+	int ps = ga_ptr_size(b->arch), goid = b->goid_offset;
 
+	out->goid_off = goid > 0 ? goid : -1;
 	/* stack{lo, hi}, stackguard0, stackguard1, _panic, _defer, m, sched{sp, ...} */
-	out->stack_hi_off = ps;
-	out->sched_sp_off = 7 * ps;
-	out->goid_off = goid_off > 0 ? goid_off : -1;
+	out->stack_hi_off = b->g_stack_hi_offset > 0 ? b->g_stack_hi_offset : ps;
+	out->sched_sp_off = b->g_sched_sp_offset > 0 ? b->g_sched_sp_offset : 7 * ps;
 	/* atomicstatus uint32, stackLock uint32, goid: status is 8 bytes before goid */
-	out->status_off = goid_off > 8 ? goid_off - 8 : -1;
+	out->status_off = b->g_status_offset > 0 ? b->g_status_offset : goid > 8 ? goid - 8 : -1;
 }
 
 /*
  * Only rows checked against the DWARF of a binary of that version and
- * GOARCH (the tests check the 1.19 rows on the samples).
+ * GOARCH: the samples and hello-world builds of each toolchain (Debian's
+ * go 1.19.8, 1.21.13, 1.22.12, 1.23.5, 1.24.4, 1.26.10, 1.27.3). goid
+ * moved with syscallbp (+1 word in 1.23, src-1.23/runtime/runtime2.go:440)
+ * and gobuf.ret (-1 word in 1.25, src-1.25/runtime/runtime2.go:297).
+ * 1.20 and 1.25 have no row: no binary of theirs was checked.
  */
 static const struct {
 	int minor;
@@ -128,6 +132,24 @@ static const struct {
 	{ 19, GA_ARCH_AMD64, 152, "table:go1.19 amd64 (DWARF of samples/stacker)" },
 	{ 19, GA_ARCH_ARM64, 152, "table:go1.19 arm64 (DWARF of samples/stacker)" },
 	{ 19, GA_ARCH_386, 80, "table:go1.19 386 (DWARF of samples/stacker)" },
+	{ 21, GA_ARCH_AMD64, 152, "table:go1.21 amd64 (DWARF of go1.21.13 builds)" },
+	{ 21, GA_ARCH_ARM64, 152, "table:go1.21 arm64 (DWARF of a go1.21.13 build)" },
+	{ 21, GA_ARCH_386, 80, "table:go1.21 386 (DWARF of a go1.21.13 build)" },
+	{ 22, GA_ARCH_AMD64, 152, "table:go1.22 amd64 (DWARF of go1.22.12 builds)" },
+	{ 22, GA_ARCH_ARM64, 152, "table:go1.22 arm64 (DWARF of a go1.22.12 build)" },
+	{ 22, GA_ARCH_386, 80, "table:go1.22 386 (DWARF of a go1.22.12 build)" },
+	{ 23, GA_ARCH_AMD64, 160, "table:go1.23 amd64 (DWARF of go1.23.5 builds)" },
+	{ 23, GA_ARCH_ARM64, 160, "table:go1.23 arm64 (DWARF of a go1.23.5 build)" },
+	{ 23, GA_ARCH_386, 84, "table:go1.23 386 (DWARF of a go1.23.5 build)" },
+	{ 24, GA_ARCH_AMD64, 160, "table:go1.24 amd64 (DWARF of go1.24.4 builds)" },
+	{ 24, GA_ARCH_ARM64, 160, "table:go1.24 arm64 (DWARF of a go1.24.4 build)" },
+	{ 24, GA_ARCH_386, 84, "table:go1.24 386 (DWARF of a go1.24.4 build)" },
+	{ 26, GA_ARCH_AMD64, 152, "table:go1.26 amd64 (DWARF of go1.26.10 builds)" },
+	{ 26, GA_ARCH_ARM64, 152, "table:go1.26 arm64 (DWARF of a go1.26.10 build)" },
+	{ 26, GA_ARCH_386, 80, "table:go1.26 386 (DWARF of a go1.26.10 build)" },
+	{ 27, GA_ARCH_AMD64, 152, "table:go1.27 amd64 (DWARF of go1.27.3 builds)" },
+	{ 27, GA_ARCH_ARM64, 152, "table:go1.27 arm64 (DWARF of go1.27.3 builds)" },
+	{ 27, GA_ARCH_386, 80, "table:go1.27 386 (DWARF of go1.27.3 builds)" },
 };
 
 int go_goid_offset_table(const char *go_version, enum ga_arch arch, int *off, const char **source)
@@ -150,13 +172,75 @@ int go_goid_offset_table(const char *go_version, enum ga_arch arch, int *off, co
 void go_rtype_layout(const char *go_version, int ptr_size, struct go_rtype_layout *out)
 {
 	int major = 0, minor = 0;
+	bool known = !go_version_parse(go_version, &major, &minor);
 
 	out->tflag_off = 2 * ptr_size + 4;
+	out->kind_off = 2 * ptr_size + 7;
 	out->str_off = 4 * ptr_size + 8;
 	out->min_size = out->str_off + 4;
+	out->size = 4 * ptr_size + 16;
 	out->itab_type_off = ptr_size;
 	/* Go 1.17+ names: flags, varint length, bytes; before: flags, 2-byte big-endian length */
-	out->name_varint = go_version_parse(go_version, &major, &minor) || minor >= 17;
+	out->name_varint = !known || minor >= 17;
+	out->field_offset_embed = !known ? -1 : minor >= 9 && minor <= 18;
+}
+
+int go_rtype_descriptor_size(const struct go_rtype_layout *l, int ptr_size, const uint8_t *t,
+			     uint64_t avail, uint64_t *size)
+{
+	uint64_t base, add = 0, n;
+	int ps = ptr_size, hdr = l->size;
+	uint8_t kind;
+
+	if (avail < (uint64_t)hdr + 4 * ps)
+		return -EINVAL;
+	kind = t[l->kind_off] & GO_KIND_MASK;
+	switch (kind) {
+	case 17:		/* Array: Elem, Slice, Len */
+		base = hdr + 3 * ps;
+		break;
+	case 18:		/* Chan: Elem, Dir */
+		base = hdr + 2 * ps;
+		break;
+	case 19:		/* Func: InCount, OutCount (top bit: variadic) uint16, padded; [in+out]*Type */
+		base = hdr + ps;
+		n = ga_read_le(t + hdr, 2) + (ga_read_le(t + hdr + 2, 2) & 0x7fff);
+		add = n * ps;
+		break;
+	case 20:		/* Interface: PkgPath, Methods []Imethod{Name, Typ int32} */
+		base = hdr + 4 * ps;
+		add = ga_read_le(t + hdr + 2 * ps, ps) * 8;
+		break;
+	case 21:
+		/*
+		 * Map (src-1.27/internal/abi/map.go:32): Key, Elem, Group,
+		 * Hasher, GroupSize, KeysOff, KeyStride, ElemsOff, ElemStride,
+		 * ElemOff, then Flags uint32, padded to a word.
+		 */
+		base = hdr + 11 * ps;
+		break;
+	case GO_KIND_PTR:	/* Elem */
+	case 23:		/* Slice: Elem */
+		base = hdr + ps;
+		break;
+	case GO_KIND_STRUCT:	/* PkgPath, Fields []StructField{Name, Typ, Offset} */
+		base = hdr + 4 * ps;
+		add = ga_read_le(t + hdr + 2 * ps, ps) * 3 * ps;
+		break;
+	default:
+		if (kind < 1 || kind > GO_KIND_UNSAFE_PTR)
+			return -EINVAL;
+		base = hdr;	/* bool, numbers, string, unsafe.Pointer */
+		break;
+	}
+	*size = base + add;
+	if (t[l->tflag_off] & GO_TFLAG_UNCOMMON) {
+		/* UncommonType: PkgPath int32, Mcount, Xcount uint16, Moff, _ uint32; Method: 4 int32 */
+		if (avail < base + 16)
+			return -EINVAL;
+		*size += 16 + ga_read_le(t + base + 4, 2) * 16;
+	}
+	return *size <= avail ? 0 : -EINVAL;
 }
 
 int go_name_header(const uint8_t *p, size_t avail, bool varint, size_t *hdr, uint64_t *len)

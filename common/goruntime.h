@@ -76,19 +76,31 @@ int go_386_tls_g_off(const uint8_t *data, size_t size, int *off);
 /* --- runtime.g (runtime/runtime2.go) --- */
 
 /*
- * The fields of runtime.g goattach reads, as offsets from g. stack{lo,
- * hi} and the order stack, stackguard0, stackguard1, _panic, _defer, m,
- * sched{sp, ...} are the same since Go 1.5; goid comes from DWARF, the
- * binary's own type data or a checked table (goid_off < 0: unknown).
+ * The fields of runtime.g goattach reads, as offsets from g (-1 unknown).
+ * Each comes from DWARF, the binary's own type descriptor of runtime.g or
+ * a checked table (runtime_facts rows "g.goid", "g.stack.hi",
+ * "g.sched.sp", "g.atomicstatus").
  */
 struct go_g_layout {
 	int stack_hi_off;	/* g.stack.hi */
 	int sched_sp_off;	/* g.sched.sp */
-	int goid_off;		/* g.goid, -1 unknown */
-	int status_off;		/* g.atomicstatus (uint32), -1 unknown */
+	int goid_off;		/* g.goid */
+	int status_off;		/* g.atomicstatus (uint32) */
 };
 
-void go_g_layout(enum ga_arch arch, int goid_off, struct go_g_layout *out);
+/*
+ * The offsets of b (a build from the DB or the analyzer): the stored ones,
+ * and for those it lacks the rule that held in every release checked
+ * (1.19-1.27): stack{lo, hi}, stackguard0, stackguard1, _panic, _defer,
+ * m, sched{sp, ...}; atomicstatus 8 bytes before goid.
+ */
+void go_g_layout(const struct ga_build *b, struct go_g_layout *out);
+
+/* The member paths of runtime.g behind each field of struct go_g_layout. */
+#define GO_G_STACK_HI "stack.hi"
+#define GO_G_SCHED_SP "sched.sp"
+#define GO_G_GOID "goid"
+#define GO_G_STATUS "atomicstatus"
 
 /* g.atomicstatus values (runtime2.go _Grunnable ...) */
 #define GO_G_STATUS_RUNNABLE 1
@@ -107,19 +119,54 @@ int go_goid_offset_table(const char *go_version, enum ga_arch arch, int *off, co
 /* --- runtime type descriptors (runtime/type.go; internal/abi/type.go from Go 1.21) --- */
 
 /*
- * runtime._type: size, ptrdata (uintptr each), hash (uint32), tflag,
- * align, fieldAlign, kind (bytes), equal, gcdata (pointers), str
- * (nameOff, int32 from moduledata.types), ptrToThis. itab: inter, _type.
+ * runtime._type (internal/abi.Type): size, ptrdata (uintptr each), hash
+ * (uint32), tflag, align, fieldAlign, kind (bytes), equal, gcdata
+ * (pointers), str (nameOff, int32 from moduledata.types), ptrToThis; the
+ * same from Go 1.14 to 1.27. The kind-specific fields follow it:
+ * PtrType.Elem; StructType.PkgPath, Fields (a slice of StructField
+ * {Name, Typ, Offset}, a word each). itab: inter, _type.
  */
 struct go_rtype_layout {
 	int tflag_off;
+	int kind_off;
 	int str_off;		/* nameOff of the type's name */
 	int min_size;		/* bytes to read to reach str */
+	int size;		/* the whole header: where kind-specific fields start */
 	int itab_type_off;	/* itab._type */
 	bool name_varint;	/* name length as a varint (Go 1.17+) or 2 bytes big-endian */
+	/*
+	 * StructField.Offset holds offset<<1 | embedded in Go 1.9-1.18
+	 * (offsetEmbed; 1.19 stores the offset, src-1.19/runtime/type.go:416):
+	 * 1, 0, or -1 when the version is unknown.
+	 */
+	int field_offset_embed;
 };
 
 void go_rtype_layout(const char *go_version, int ptr_size, struct go_rtype_layout *out);
+
+/*
+ * Kind_: the kind in the low 5 bits; up to Go 1.25 flags above them
+ * (KindDirectIface 0x20, KindGCProg 0x40), from 1.26 the bare kind and
+ * TFlagDirectIface (src-1.26/internal/abi/type.go:126).
+ */
+#define GO_KIND_MASK 0x1f
+#define GO_KIND_PTR 22
+#define GO_KIND_STRUCT 25
+#define GO_KIND_UNSAFE_PTR 26	/* the largest kind */
+
+/* tflagUncommon: an UncommonType (16 bytes) follows the kind-specific fields. */
+#define GO_TFLAG_UNCOMMON 0x1
+
+/*
+ * The bytes a type descriptor takes (Go 1.27 (*abi.Type).DescriptorSize,
+ * src-1.27/internal/abi/type.go:750): header and kind-specific fields,
+ * uncommon type, trailing data (struct fields, func in/out, interface
+ * methods), methods. For walking [types+ptrsize, types+typedesclen) of a
+ * 1.27+ binary. 0 and *size, -EINVAL for an unknown kind or when t (avail
+ * bytes) is too short.
+ */
+int go_rtype_descriptor_size(const struct go_rtype_layout *l, int ptr_size, const uint8_t *t,
+			     uint64_t avail, uint64_t *size);
 
 /* tflagExtraStar: the name has a '*' of its own that is not the type's. */
 #define GO_TFLAG_EXTRA_STAR 0x2

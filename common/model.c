@@ -33,6 +33,7 @@ void ga_build_clear(struct ga_build *b)
 	free(b->module_path);
 	free(b->mod_info);
 	free(b->goid_offset_source);
+	free(b->g_offsets_source);
 	memset(b, 0, sizeof(*b));
 	b->goid_offset = -1;
 }

@@ -65,7 +65,12 @@ struct ga_build {
 	struct ga_setting *settings;
 	uint64_t types_base;	/* moduledata.types: type names are offsets from it, 0 unknown */
 	int goid_offset;	/* offset of runtime.g.goid, -1 if unknown */
-	char *goid_offset_source;	/* "dwarf", "table:go1.19", ... */
+	char *goid_offset_source;	/* "dwarf", "type:runtime.g", "table:go1.19 ...", ... */
+	/* the other fields of runtime.g goattach reads: offsets, 0 unknown (none is at 0) */
+	int g_stack_hi_offset;	/* g.stack.hi */
+	int g_sched_sp_offset;	/* g.sched.sp */
+	int g_status_offset;	/* g.atomicstatus */
+	char *g_offsets_source;	/* where these three came from, as goid_offset_source */
 	int64_t db_id;		/* rowid once stored/loaded, else 0 */
 };
 
