@@ -46,6 +46,22 @@ static bool both_sides(enum ga_arch arch, const uint8_t *code, size_t size, stru
 	return ok;
 }
 
+/* The analyzer's decode status of code, or -1 if it could not run. */
+static int decode_status(enum ga_arch arch, const uint8_t *code, size_t size)
+{
+	struct pclntab tab = {};
+	struct disasm *d = disasm__new(arch);
+	struct ga_func f = { .name = strdup("main.f"), .entry = FUNC_ENTRY, .size = size };
+	int status = -1;
+
+	if (ASSERT_TRUE(d != NULL, "disasm__new") &&
+	    ASSERT_OK(disasm__func(d, code, size, &tab, &f), "disasm__func"))
+		status = f.decode_status;
+	disasm__free(d);
+	ga_func_clear(&f);
+	return status;
+}
+
 TEST(prefixed_ret_both_sides)
 {
 	/* mov rbx, rax; then RET under every legacy prefix, REX, and plain; then a tail call */
@@ -154,6 +170,19 @@ TEST(stack_check_conditions)
 	ASSERT_EQ(br.target, 0x1000 + 6 + 0x10, "jbe32 target");
 	insn_classify(GA_ARCH_ARM64, bls, 4, 0x1000, &br);
 	ASSERT_EQ(br.target, 0x1000 + 8 * 4, "b.ls target (imm19 = 8)");
+}
+
+/*
+ * jmp +1 into "mov $0xc3,%eax": its immediate is a RET to the CPU, which
+ * a linear sweep never sees. A branch into an instruction: undecodable.
+ */
+TEST(branch_into_insn_stays_bad)
+{
+	static const uint8_t code[] = { 0xeb, 0x01, 0xb8, 0xc3, 0x00, 0x00, 0x00 };
+	static const uint8_t aligned[] = { 0xeb, 0x00, 0xb8, 0xc3, 0x00, 0x00, 0x00 };
+
+	ASSERT_EQ(decode_status(GA_ARCH_AMD64, code, sizeof(code)), GA_DECODE_BAD, "jmp into the mov");
+	ASSERT_EQ(decode_status(GA_ARCH_AMD64, aligned, sizeof(aligned)), GA_DECODE_OK, "jmp to the mov");
 }
 
 struct len_case {
