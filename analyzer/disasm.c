@@ -5,7 +5,9 @@
  * and validity; what an instruction does (branch kinds, targets) comes
  * from common/insn.c, the classifier goattach's byte checks use too, which
  * is exact for the direct forms Go emits and avoids capstone's slow detail
- * mode.
+ * mode. Where capstone 4 does not know an instruction (AVX-512 VBMI, GFNI,
+ * BITALG, VEX KMOV; A64 LSE atomics, MSR DIT), common/insn.c gives its
+ * length when the encoding shows it cannot branch.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -127,21 +129,26 @@ static size_t cs_insn_len(struct disasm *d, const uint8_t *p, size_t left, uint6
 	return cs_disasm_iter(d->cs, &p, &left, &addr, d->insn) ? d->insn->size : 0;
 }
 
+/* The length of the instruction at p: capstone's, else one that cannot branch; 0 if neither. */
+static size_t insn_len(struct disasm *d, const uint8_t *p, size_t left, uint64_t addr)
+{
+	size_t n = cs_insn_len(d, p, left, addr);
+
+	return n ? n : insn_len_no_branch(d->arch, p, left);
+}
+
 bool disasm__reaches(struct disasm *d, const uint8_t *code, size_t size, uint64_t entry,
 		     uint64_t target)
 {
-	const uint8_t *p = code;
-	size_t left = size;
-	uint64_t addr = entry;
+	size_t off, n;
 
-	while (left) {
-		const uint8_t *insn_bytes = p;
-		uint64_t insn_addr = addr;
+	for (off = 0; off < size; off += n) {
 		struct insn_branch br;
 
-		if (!cs_disasm_iter(d->cs, &p, &left, &addr, d->insn))
+		n = insn_len(d, code + off, size - off, entry + off);
+		if (!n)
 			return false;
-		insn_classify(d->arch, insn_bytes, d->insn->size, insn_addr, &br);
+		insn_classify(d->arch, code + off, n, entry + off, &br);
 		if ((br.cls == INSN_CALL || br.cls == INSN_JMP) && br.target == target)
 			return true;
 	}
@@ -213,37 +220,28 @@ static bool x86_spill(const uint8_t *b, size_t len, struct ga_spill *sp)
 int disasm__spills(struct disasm *d, const uint8_t *code, size_t size, uint64_t entry,
 		   uint32_t jcc_off, struct ga_spill *out, size_t max, size_t *n)
 {
-	const uint8_t *p;
-	size_t left, ninsn = 0;
-	uint64_t addr;
+	size_t off, len, ninsn = 0;
 	struct insn_branch br;
 
 	*n = 0;
 	if (d->arch != GA_ARCH_AMD64)
 		return -ENOTSUP;
-	p = code + jcc_off;
-	left = size - jcc_off;
-	addr = entry + jcc_off;
-	if (jcc_off >= size || !cs_disasm_iter(d->cs, &p, &left, &addr, d->insn))
+	if (jcc_off >= size || !(len = insn_len(d, code + jcc_off, size - jcc_off, entry + jcc_off)))
 		return -EINVAL;
-	insn_classify(d->arch, code + jcc_off, d->insn->size, entry + jcc_off, &br);
+	insn_classify(d->arch, code + jcc_off, len, entry + jcc_off, &br);
 	if (br.cls != INSN_JCC || br.target < entry || br.target >= entry + size)
 		return -EINVAL;
 	/* the morestack block: spills, then the call */
-	p = code + (br.target - entry);
-	left = size - (br.target - entry);
-	addr = br.target;
-	while (left && ninsn++ < 64) {
-		const uint8_t *ib = p;
-		uint64_t ia = addr;
+	for (off = br.target - entry; off < size && ninsn++ < 64; off += len) {
 		struct ga_spill sp;
 
-		if (!cs_disasm_iter(d->cs, &p, &left, &addr, d->insn))
+		len = insn_len(d, code + off, size - off, entry + off);
+		if (!len)
 			return -EINVAL;
-		insn_classify(d->arch, ib, d->insn->size, ia, &br);
+		insn_classify(d->arch, code + off, len, entry + off, &br);
 		if (br.cls == INSN_CALL)
 			return 0;
-		if (x86_spill(ib, d->insn->size, &sp) && *n < max)
+		if (x86_spill(code + off, len, &sp) && *n < max)
 			out[(*n)++] = sp;
 	}
 	return -EINVAL;
@@ -373,14 +371,12 @@ static int scan_code(struct disasm *d, const uint8_t *code, size_t size, struct 
 		if (!len && is_padding(code + off, left))
 			break;
 		/*
-		 * Capstone 4 lacks newer A64 instructions (LSE atomics such
-		 * as CASAL, SWPAL). A64 words are fixed-size, and a word
-		 * outside the branch encoding group cannot leave the
-		 * function: step over it.
+		 * Capstone 4 lacks newer instructions. One whose encoding shows
+		 * it cannot branch (VEX, EVEX; A64 words outside the branch
+		 * group, system instructions) has no exit to miss: step over it.
 		 */
-		if (!len && d->arch == GA_ARCH_ARM64 && left >= 4 &&
-		    (ga_read_le(code + off, 4) & 0x1c000000) != 0x14000000)
-			len = 4;
+		if (!len)
+			len = insn_len_no_branch(d->arch, code + off, left);
 		if (!len) {
 			f->decode_status = GA_DECODE_BAD;
 			pr_debug("disasm: %s: undecodable bytes at +0x%zx", f->name, off);
@@ -440,13 +436,12 @@ static void choose_entry_probe(struct disasm *d, const uint8_t *code, size_t siz
 		}
 	}
 	if (f->entry_probe_offset < size) {
-		const uint8_t *e = code + f->entry_probe_offset;
-		size_t n = size - f->entry_probe_offset;
-		uint64_t a = f->entry + f->entry_probe_offset;
+		size_t n = insn_len(d, code + f->entry_probe_offset, size - f->entry_probe_offset,
+				    f->entry + f->entry_probe_offset);
 
-		if (cs_disasm_iter(d->cs, &e, &n, &a, d->insn)) {
-			f->entry_insn_len = d->insn->size;
-			memcpy(f->entry_insn, d->insn->bytes, d->insn->size);
+		if (n) {
+			f->entry_insn_len = n;
+			memcpy(f->entry_insn, code + f->entry_probe_offset, n);
 		}
 	}
 }

@@ -390,3 +390,106 @@ TEST(a64_steppable_words)
 		ASSERT_EQ(insn_len_no_branch(GA_ARCH_ARM64, b, 3), 0, "three bytes are no word");
 	}
 }
+
+/*
+ * A function of instructions capstone 4 does not know decodes whole: a
+ * RET byte inside one (disp8 0xc3) is no exit, the branch over the KMOVQ
+ * lands where it starts, the RET and the tail call after them are found,
+ * and the verifier accepts them.
+ */
+TEST(capstone_gaps_amd64_both_sides)
+{
+	static const uint8_t code[] = {
+		0x62, 0xf2, 0x7d, 0x48, 0x8d, 0x40, 0xc3,	/* vpermb -0xf40(%rax),%zmm0,%zmm0 */
+		0x62, 0xf3, 0xfd, 0x48, 0xce, 0xc1, 0x00,	/* vgf2p8affineqb $0x0,%zmm1,%zmm0,%zmm0 */
+		0x74, 0x09,					/* je +0x19 */
+		0xc4, 0xe1, 0xf8, 0x91, 0x80, 0x00, 0x08, 0x00, 0x00,	/* kmovq %k0,0x800(%rax) */
+		0x62, 0xf2, 0x7d, 0x48, 0x54, 0xd9,		/* +0x19 vpopcntb %zmm1,%zmm3 */
+		0xc3,						/* +0x1f ret */
+		0xe9, 0x00, 0x10, 0x00, 0x00,			/* +0x20 jmp: a tail call out */
+	};
+	uint8_t file[512] = {};
+	struct ga_func f;
+
+	if (!both_sides(GA_ARCH_AMD64, code, sizeof(code), &f, file, sizeof(file)))
+		goto out;
+	if (!ASSERT_EQ(f.nexits, 2, "the RET and the JMP, no RET inside the vpermb"))
+		goto out;
+	ASSERT_EQ(f.exits[0].offset, 0x1f, "RET offset (objdump)");
+	ASSERT_EQ(f.exits[0].kind, GA_EXIT_RET, "RET kind");
+	ASSERT_EQ(f.exits[1].offset, 0x20, "tail call offset (objdump)");
+	ASSERT_EQ(f.exits[1].target, FUNC_ENTRY + 0x25 + 0x1000, "tail call target");
+	ASSERT_EQ(f.entry_insn_len, 7, "the raw entry's instruction, capstone or not");
+out:
+	ga_func_clear(&f);
+}
+
+TEST(capstone_gaps_386_both_sides)
+{
+	static const uint8_t code[] = {
+		0xc5, 0xfb, 0x92, 0xc8,				/* kmovd %eax,%k1 */
+		0x62, 0xf2, 0x7d, 0x48, 0x8d, 0x40, 0xc3,	/* vpermb -0xf40(%eax),%zmm0,%zmm0 */
+		0xc3,						/* +0xb ret */
+	};
+	uint8_t file[256] = {};
+	struct ga_func f;
+
+	if (!both_sides(GA_ARCH_386, code, sizeof(code), &f, file, sizeof(file)))
+		goto out;
+	if (ASSERT_EQ(f.nexits, 1, "one RET"))
+		ASSERT_EQ(f.exits[0].offset, 0xb, "RET offset (objdump --32)");
+out:
+	ga_func_clear(&f);
+}
+
+/* internal/runtime/sys.EnableDIT of Go 1.24+: msr dit, #1 is stepped over; the RET found. */
+TEST(capstone_gaps_a64_both_sides)
+{
+	static const uint8_t code[] = {
+		0x5f, 0x41, 0x03, 0xd5,	/* msr dit, #0x1 */
+		0x41, 0xfc, 0xe0, 0xc8,	/* casal x0, x1, [x2] */
+		0xc0, 0x03, 0x5f, 0xd6,	/* ret */
+	};
+	uint8_t file[256] = {};
+	struct ga_func f;
+
+	if (!both_sides(GA_ARCH_ARM64, code, sizeof(code), &f, file, sizeof(file)))
+		goto out;
+	if (ASSERT_EQ(f.nexits, 1, "one RET"))
+		ASSERT_EQ(f.exits[0].offset, 8, "RET offset");
+out:
+	ga_func_clear(&f);
+}
+
+/* What cannot be stepped over stays undecodable: an unknown exception-generating word. */
+TEST(a64_tcancel_stays_bad)
+{
+	static const uint8_t code[] = {
+		0x00, 0x00, 0x60, 0xd4,	/* tcancel #0: may resume in a caller */
+		0xc0, 0x03, 0x5f, 0xd6,	/* ret */
+	};
+
+	ASSERT_EQ(decode_status(GA_ARCH_ARM64, code, sizeof(code)), GA_DECODE_BAD, "tcancel: undecodable");
+}
+
+/*
+ * crypto/internal/boring/sig.StandardCrypto (sig_amd64.s): a JMP over 29
+ * bytes of data to its RET. Read as code, the data holds c5 9c f9 11, a
+ * VEX form no CPU defines, and the sweep stepping over it swallows the
+ * RET into "8e 80 da f1 2f c3". The JMP landing inside that instruction
+ * shows the sweep is out of step: undecodable, not a function without exits.
+ */
+TEST(data_in_text_stays_bad)
+{
+	static const uint8_t code[] = {
+		0xeb, 0x1d, 0xf4, 0x48, 0xf4, 0x4b, 0xf4,
+		0xba, 0xee, 0x4d, 0xfa, 0x98, 0x51, 0xca, 0x56, 0xa9, 0x11, 0x45, 0xe8, 0x3e, 0x99,
+		0xc5, 0x9c, 0xf9, 0x11, 0xcb, 0x8e, 0x80, 0xda, 0xf1, 0x2f,
+		0xc3,
+	};
+
+	ASSERT_EQ(insn_len_no_branch(GA_ARCH_AMD64, code + 0x15, sizeof(code) - 0x15), 4,
+		  "c5 9c f9 11 has a length");
+	ASSERT_EQ(decode_status(GA_ARCH_AMD64, code, sizeof(code)), GA_DECODE_BAD,
+		  "a branch into an instruction: undecodable");
+}
