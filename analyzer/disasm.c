@@ -5,7 +5,9 @@
  * and validity; what an instruction does (branch kinds, targets) comes
  * from common/insn.c, the classifier goattach's byte checks use too, which
  * is exact for the direct forms Go emits and avoids capstone's slow detail
- * mode.
+ * mode. Where capstone 4 does not know an instruction (AVX-512 VBMI, GFNI,
+ * BITALG, VEX KMOV; A64 LSE atomics, MSR DIT), common/insn.c gives its
+ * length when the encoding shows it cannot branch.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -35,6 +37,10 @@ struct disasm {
 	size_t exits_cap;
 	struct call_site *calls;
 	size_t calls_cap;
+	uint32_t *targets;	/* offsets of direct branch targets inside the function */
+	size_t targets_cap;
+	uint8_t *starts;	/* bitmap: offsets where an instruction starts */
+	size_t starts_cap;
 };
 
 struct disasm *disasm__new(enum ga_arch arch)
@@ -94,6 +100,8 @@ void disasm__free(struct disasm *d)
 	cs_close(&d->cs);
 	free(d->exits);
 	free(d->calls);
+	free(d->targets);
+	free(d->starts);
 	free(d);
 }
 
@@ -115,21 +123,32 @@ static bool is_padding(const uint8_t *p, size_t n)
 	return true;
 }
 
+/* Capstone's length of the instruction at p, 0 if it does not know it. */
+static size_t cs_insn_len(struct disasm *d, const uint8_t *p, size_t left, uint64_t addr)
+{
+	return cs_disasm_iter(d->cs, &p, &left, &addr, d->insn) ? d->insn->size : 0;
+}
+
+/* The length of the instruction at p: capstone's, else one that cannot branch; 0 if neither. */
+static size_t insn_len(struct disasm *d, const uint8_t *p, size_t left, uint64_t addr)
+{
+	size_t n = cs_insn_len(d, p, left, addr);
+
+	return n ? n : insn_len_no_branch(d->arch, p, left);
+}
+
 bool disasm__reaches(struct disasm *d, const uint8_t *code, size_t size, uint64_t entry,
 		     uint64_t target)
 {
-	const uint8_t *p = code;
-	size_t left = size;
-	uint64_t addr = entry;
+	size_t off, n;
 
-	while (left) {
-		const uint8_t *insn_bytes = p;
-		uint64_t insn_addr = addr;
+	for (off = 0; off < size; off += n) {
 		struct insn_branch br;
 
-		if (!cs_disasm_iter(d->cs, &p, &left, &addr, d->insn))
+		n = insn_len(d, code + off, size - off, entry + off);
+		if (!n)
 			return false;
-		insn_classify(d->arch, insn_bytes, d->insn->size, insn_addr, &br);
+		insn_classify(d->arch, code + off, n, entry + off, &br);
 		if ((br.cls == INSN_CALL || br.cls == INSN_JMP) && br.target == target)
 			return true;
 	}
@@ -201,37 +220,28 @@ static bool x86_spill(const uint8_t *b, size_t len, struct ga_spill *sp)
 int disasm__spills(struct disasm *d, const uint8_t *code, size_t size, uint64_t entry,
 		   uint32_t jcc_off, struct ga_spill *out, size_t max, size_t *n)
 {
-	const uint8_t *p;
-	size_t left, ninsn = 0;
-	uint64_t addr;
+	size_t off, len, ninsn = 0;
 	struct insn_branch br;
 
 	*n = 0;
 	if (d->arch != GA_ARCH_AMD64)
 		return -ENOTSUP;
-	p = code + jcc_off;
-	left = size - jcc_off;
-	addr = entry + jcc_off;
-	if (jcc_off >= size || !cs_disasm_iter(d->cs, &p, &left, &addr, d->insn))
+	if (jcc_off >= size || !(len = insn_len(d, code + jcc_off, size - jcc_off, entry + jcc_off)))
 		return -EINVAL;
-	insn_classify(d->arch, code + jcc_off, d->insn->size, entry + jcc_off, &br);
+	insn_classify(d->arch, code + jcc_off, len, entry + jcc_off, &br);
 	if (br.cls != INSN_JCC || br.target < entry || br.target >= entry + size)
 		return -EINVAL;
 	/* the morestack block: spills, then the call */
-	p = code + (br.target - entry);
-	left = size - (br.target - entry);
-	addr = br.target;
-	while (left && ninsn++ < 64) {
-		const uint8_t *ib = p;
-		uint64_t ia = addr;
+	for (off = br.target - entry; off < size && ninsn++ < 64; off += len) {
 		struct ga_spill sp;
 
-		if (!cs_disasm_iter(d->cs, &p, &left, &addr, d->insn))
+		len = insn_len(d, code + off, size - off, entry + off);
+		if (!len)
 			return -EINVAL;
-		insn_classify(d->arch, ib, d->insn->size, ia, &br);
+		insn_classify(d->arch, code + off, len, entry + off, &br);
 		if (br.cls == INSN_CALL)
 			return 0;
-		if (x86_spill(ib, d->insn->size, &sp) && *n < max)
+		if (x86_spill(code + off, len, &sp) && *n < max)
 			out[(*n)++] = sp;
 	}
 	return -EINVAL;
@@ -245,7 +255,7 @@ struct prologue_jcc {
 
 /* What one pass over a function's code found. */
 struct func_scan {
-	size_t nexits, ncalls, njcc, ninsn;
+	size_t nexits, ncalls, njcc, ninsn, ntargets;
 	struct prologue_jcc jccs[PROLOGUE_MAX_INSNS];
 	bool indirect;
 };
@@ -257,6 +267,15 @@ static int note_branch(struct disasm *d, const struct ga_func *f, uint64_t end,
 {
 	int err;
 
+	/* every direct branch inside the function must land where an instruction starts */
+	if ((br->cls == INSN_JMP || br->cls == INSN_JCC || br->cls == INSN_CALL) &&
+	    br->target >= f->entry && br->target < end) {
+		err = ga_ensure_mem((void **)&d->targets, &d->targets_cap, sc->ntargets + 1,
+				    sizeof(*d->targets));
+		if (err)
+			return err;
+		d->targets[sc->ntargets++] = br->target - f->entry;
+	}
 	switch (br->cls) {
 	case INSN_RET:
 	case INSN_JMP:
@@ -294,14 +313,38 @@ static int note_branch(struct disasm *d, const struct ga_func *f, uint64_t end,
 	}
 }
 
+/*
+ * A direct branch of f into the middle of an instruction proves the sweep
+ * out of step: data in the text (crypto/internal/boring/sig's markers,
+ * jumped over) read as instructions. Its exits cannot be told.
+ */
+static void check_targets(const struct disasm *d, const struct func_scan *sc, struct ga_func *f)
+{
+	size_t i;
+
+	for (i = 0; i < sc->ntargets; i++) {
+		uint32_t t = d->targets[i];
+
+		if (!(d->starts[t / 8] & (1u << (t % 8)))) {
+			f->decode_status = GA_DECODE_BAD;
+			pr_debug("disasm: %s: a branch lands inside an instruction at +0x%x", f->name, t);
+			return;
+		}
+	}
+}
+
 /* Decode every instruction of f once; f->decode_status says how far it got. */
 static int scan_code(struct disasm *d, const uint8_t *code, size_t size, struct ga_func *f,
 		     struct func_scan *sc)
 {
-	const uint8_t *p = code;
-	size_t left = size, pad = 0;
-	uint64_t addr = f->entry, end = f->entry + size;
+	size_t off = 0, left = size, pad = 0, len;
+	uint64_t end = f->entry + size;
 	int err;
+
+	err = ga_ensure_mem((void **)&d->starts, &d->starts_cap, size / 8 + 1, 1);
+	if (err)
+		return err;
+	memset(d->starts, 0, size / 8 + 1);
 
 	/*
 	 * x86 functions end in INT3 padding up to the next alignment: about a
@@ -316,43 +359,40 @@ static int scan_code(struct disasm *d, const uint8_t *code, size_t size, struct 
 	}
 	f->decode_status = GA_DECODE_OK;
 	while (left) {
-		const uint8_t *insn_bytes = p;
-		uint64_t insn_addr = addr;
+		uint64_t addr = f->entry + off;
 		struct insn_branch br;
 
-		if (!cs_disasm_iter(d->cs, &p, &left, &addr, d->insn)) {
-			if (pad) {
-				left += pad;
-				pad = 0;
-				continue;
-			}
-			if (is_padding(p, left))
-				break;
-			/*
-			 * Capstone 4 lacks newer A64 instructions (LSE atomics such
-			 * as CASAL, SWPAL). A64 words are fixed-size, and a word
-			 * outside the branch encoding group cannot leave the
-			 * function: step over it.
-			 */
-			if (d->arch == GA_ARCH_ARM64 && left >= 4 &&
-			    (ga_read_le(p, 4) & 0x1c000000) != 0x14000000) {
-				p += 4;
-				left -= 4;
-				addr += 4;
-				sc->ninsn++;
-				continue;
-			}
+		len = cs_insn_len(d, code + off, left, addr);
+		if (!len && pad) {
+			left += pad;
+			pad = 0;
+			continue;
+		}
+		if (!len && is_padding(code + off, left))
+			break;
+		/*
+		 * Capstone 4 lacks newer instructions. One whose encoding shows
+		 * it cannot branch (VEX, EVEX; A64 words outside the branch
+		 * group, system instructions) has no exit to miss: step over it.
+		 */
+		if (!len)
+			len = insn_len_no_branch(d->arch, code + off, left);
+		if (!len) {
 			f->decode_status = GA_DECODE_BAD;
-			pr_debug("disasm: %s: undecodable bytes at +0x%llx", f->name,
-				 (unsigned long long)(insn_addr - f->entry));
+			pr_debug("disasm: %s: undecodable bytes at +0x%zx", f->name, off);
 			break;
 		}
-		insn_classify(d->arch, insn_bytes, d->insn->size, insn_addr, &br);
+		d->starts[off / 8] |= 1u << (off % 8);
+		insn_classify(d->arch, code + off, len, addr, &br);
 		sc->ninsn++;
-		err = note_branch(d, f, end, insn_bytes, d->insn->size, insn_addr, &br, sc);
+		err = note_branch(d, f, end, code + off, len, addr, &br, sc);
 		if (err)
 			return err;
+		off += len;
+		left -= len;
 	}
+	if (f->decode_status == GA_DECODE_OK)
+		check_targets(d, sc, f);
 	if (sc->indirect && f->decode_status == GA_DECODE_OK)
 		f->decode_status = GA_DECODE_INDIRECT;
 	return 0;
@@ -396,13 +436,12 @@ static void choose_entry_probe(struct disasm *d, const uint8_t *code, size_t siz
 		}
 	}
 	if (f->entry_probe_offset < size) {
-		const uint8_t *e = code + f->entry_probe_offset;
-		size_t n = size - f->entry_probe_offset;
-		uint64_t a = f->entry + f->entry_probe_offset;
+		size_t n = insn_len(d, code + f->entry_probe_offset, size - f->entry_probe_offset,
+				    f->entry + f->entry_probe_offset);
 
-		if (cs_disasm_iter(d->cs, &e, &n, &a, d->insn)) {
-			f->entry_insn_len = d->insn->size;
-			memcpy(f->entry_insn, d->insn->bytes, d->insn->size);
+		if (n) {
+			f->entry_insn_len = n;
+			memcpy(f->entry_insn, code + f->entry_probe_offset, n);
 		}
 	}
 }

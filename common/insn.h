@@ -4,8 +4,9 @@
  * function (RET, direct and indirect JMP), which are calls, and which
  * conditional branch a prologue's stack check is. Read from the bytes
  * themselves, exact for the direct forms Go emits. goanalyze's disassembly
- * (which gets lengths from capstone) and goattach's byte checks both use
- * it, so what one side indexes the other accepts.
+ * (which gets lengths from capstone, and from here what capstone does not
+ * know) and goattach's byte checks both use it, so what one side indexes
+ * the other accepts.
  */
 #pragma once
 
@@ -36,6 +37,16 @@ struct insn_branch {
  * many bytes to skip.
  */
 size_t insn_x86_prefixes(const uint8_t *b, size_t len, bool is64);
+
+/*
+ * The length of the instruction at b (len bytes available) when its
+ * encoding alone shows it cannot transfer control: on x86 a VEX or EVEX
+ * instruction (after segment and address-size prefixes), on arm64 a word
+ * outside the branch group, or a system instruction (MSR, MRS, SYS, HINT,
+ * barriers). 0 for anything else, or when b is cut short. For stepping
+ * over what the disassembler does not know without missing an exit.
+ */
+size_t insn_len_no_branch(enum ga_arch arch, const uint8_t *b, size_t len);
 
 /*
  * Classify the instruction of len bytes at b (its whole encoding: rel
