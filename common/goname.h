@@ -15,6 +15,9 @@
  */
 bool go_is_shape_instance(const char *name);
 
+/* ... and of those a method of a generic type ("pkg.(*T[...]).M", "pkg.T[...].M"). */
+bool go_is_shape_method(const char *name);
+
 /* "name.abi0": .symtab's name of the ABI0 half of an assembly pair (Go 1.17+). */
 bool go_is_abi0_symbol(const char *name);
 
