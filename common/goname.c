@@ -26,19 +26,30 @@ static bool is_closure_part(const char *part)
  */
 static const char *shape_instance_rest(const char *name)
 {
-	const char *p, *last = NULL, *rest;
+	const char *p, *open = NULL, *first = NULL, *last = NULL, *rest, *shape;
 	bool method_of_ptr = false;
 	int depth = 0;
 
 	if (!strncmp(name, "type..", 6) || !strncmp(name, "type:.", 6))
 		return NULL;
 	for (p = name; *p; p++) {
-		if (*p == '[')
-			depth++;
-		else if (*p == ']' && depth && !--depth)
+		if (*p == '[' && !depth++) {
+			open = p;
+		} else if (*p == ']' && depth && !--depth) {
+			first = open;
 			last = p;
+		}
 	}
 	if (!last || depth)
+		return NULL;
+	/*
+	 * Its type arguments are shapes, or the linker abbreviated them
+	 * ("[...]" in a stripped binary's pclntab); Go 1.18/1.19's unified
+	 * IR stencils every instantiation, main.(*List[int]).Push, which
+	 * takes no dictionary.
+	 */
+	shape = strstr(first, "go.shape.");
+	if (strncmp(first, "[...]", 5) && (!shape || shape > last))
 		return NULL;
 	rest = last + 1;
 	if (!*rest)

@@ -9,9 +9,11 @@
 
 /*
  * A generic function or a method of a generic type, compiled for a shape:
- * the name's last bracketed group is followed by nothing, or by the
- * method's name ("pkg.F[...]", "pkg.(*T[...]).M", "pkg.T[...].M"); a
- * closure inside one ("pkg.F[...].func1") is not.
+ * the name's last bracketed group holds go.shape types (or is the
+ * linker's "[...]") and is followed by nothing, or by the method's name
+ * ("pkg.F[...]", "pkg.(*T[...]).M", "pkg.T[...].M"); a closure inside one
+ * ("pkg.F[...].func1") is not, nor a fully stenciled instance
+ * ("pkg.F[int]").
  */
 bool go_is_shape_instance(const char *name);
 
