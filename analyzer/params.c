@@ -450,7 +450,11 @@ static int lay_out_with_dictionary(const struct ga_build *b, struct ga_func *f,
 	return err;
 }
 
-/* --deref: the basic fields of what a one-word pointer argument points at. */
+/*
+ * --deref: the basic fields of what a one-word pointer argument points
+ * at. Not a dictionary's words (Go 1.27 types .dict as *[N]uintptr):
+ * goattach names the dictionary by its symbol instead.
+ */
 static int add_derefs(struct gdwarf *dw, enum ga_arch arch, const struct goparam *gps, size_t n,
 		      struct ga_func *f)
 {
@@ -458,7 +462,8 @@ static int add_derefs(struct gdwarf *dw, enum ga_arch arch, const struct goparam
 	int err = 0;
 
 	for (k = 0; !err && k < n; k++) {
-		const struct gotype *pt = gdwarf__type_at(dw, gps[k].type->pointee_off);
+		const struct gotype *pt = strcmp(gps[k].name, ".dict") ?
+			gdwarf__type_at(dw, gps[k].type->pointee_off) : NULL;
 
 		if (pt && pt->size && f->params[k].npieces == 1)
 			err = abi_deref_pieces(arch, pt, f->params[k].name, &f->params[k].derefs,
