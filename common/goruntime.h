@@ -72,8 +72,9 @@ int go_fixed_frame_size(enum ga_arch arch);
  * very first parameter" and makes the receiver the next one
  * (noder/stencil.go, 1.19:794-800). goexperiment is the build's
  * GOEXPERIMENT setting (NULL: none): "unified" / "nounified" picks the
- * frontend of 1.18-1.20. Plain generic functions take the dictionary
- * first in every version.
+ * frontend of 1.18-1.20 (1.19's unified IR stencils every instantiation
+ * and passes no dictionary at all). Plain generic functions take the
+ * dictionary first in every version.
  */
 bool go_generic_method_dict_after_receiver(const char *go_version, const char *pclntab_format,
 					   const char *goexperiment);
