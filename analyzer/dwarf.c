@@ -547,16 +547,88 @@ out_die:
 }
 
 /*
- * The location of a parameter at entry, from its location list: Go 1.17+
- * emits DW_OP_regN / DW_OP_regx with DW_OP_piece for register arguments,
- * and frame-relative expressions for stack ones.
+ * One location expression of a parameter: Go 1.17+ emits DW_OP_regN /
+ * DW_OP_regx with DW_OP_piece for register arguments, and frame-relative
+ * expressions for stack ones.
+ */
+static void read_location_expr(Dwarf_Locdesc_c desc, Dwarf_Unsigned nops, struct goparam *gp)
+{
+	int pending = -1;	/* register named since the last piece, -1 none */
+	bool any = false;
+	Dwarf_Unsigned j;
+
+	gp->loc = GOPARAM_LOC_REGS;
+	gp->nloc_regs = 0;
+	gp->loc_piece_bytes = 0;
+	gp->cfa_known = false;
+	gp->cfa_off = 0;
+	for (j = 0; j < nops; j++) {
+		Dwarf_Small atom = 0;
+		Dwarf_Unsigned op1 = 0, op2, op3, branch;
+
+		if (dwarf_get_location_op_value_c(desc, j, &atom, &op1, &op2, &op3, &branch,
+						  NULL) != DW_DLV_OK)
+			break;
+		if (atom >= DW_OP_reg0 && atom <= DW_OP_reg31) {
+			pending = atom - DW_OP_reg0;
+		} else if (atom == DW_OP_regx) {
+			pending = op1;
+		} else if (atom == DW_OP_piece) {
+			/* a piece with no location before it: that part is gone (-1) */
+			if (gp->nloc_regs < GOPARAM_MAX_LOC)
+				gp->loc_regs[gp->nloc_regs++] = pending;
+			gp->loc_piece_bytes += op1;
+			any |= pending >= 0;
+			pending = -1;
+		} else if ((atom == DW_OP_call_frame_cfa || atom == DW_OP_fbreg) && j == 0) {
+			/* Go's frame base is the CFA: SP at entry + the return address */
+			gp->loc = GOPARAM_LOC_STACK;
+			gp->cfa_off = atom == DW_OP_fbreg ? (int64_t)op1 : 0;
+			gp->cfa_known = nops == 1 || (nops == 2 && j == 0 &&
+				dwarf_get_location_op_value_c(desc, 1, &atom, &op1, &op2, &op3, &branch,
+							      NULL) == DW_DLV_OK &&
+				atom == DW_OP_piece);
+			if (nops == 2 && gp->cfa_known)
+				gp->loc_piece_bytes = op1;
+			break;
+		} else if (atom == DW_OP_call_frame_cfa || atom == DW_OP_fbreg ||
+			   (atom >= DW_OP_breg0 && atom <= DW_OP_breg31)) {
+			gp->loc = GOPARAM_LOC_STACK;
+			break;
+		} else {
+			gp->loc = GOPARAM_LOC_UNKNOWN;	/* something we do not compare */
+			gp->nloc_regs = 0;
+			break;
+		}
+	}
+	/* a lone register without pieces: the whole value */
+	if (gp->loc == GOPARAM_LOC_REGS && pending >= 0 && !gp->nloc_regs) {
+		gp->loc_regs[gp->nloc_regs++] = pending;
+		any = true;
+	}
+	if (gp->loc == GOPARAM_LOC_REGS && !any)
+		gp->nloc_regs = 0;
+	if (gp->loc == GOPARAM_LOC_REGS && !gp->nloc_regs)
+		gp->loc = GOPARAM_LOC_UNKNOWN;
+}
+
+/*
+ * The location of a parameter at entry. A single expression holds
+ * everywhere. A list (DWARF 4 .debug_loc; DWARF 5 .debug_loclists, which
+ * Go writes from 1.25 as DW_LLE_base_addressx into .debug_addr, then
+ * DW_LLE_offset_pair entries) is read through libdwarf's cooked
+ * addresses, which apply the base address (and .debug_addr) entries
+ * themselves: those, and the end of the list, locate nothing. A
+ * DW_LLE_default_location holds where no other entry does.
  */
 static void read_entry_location(Dwarf_Die die, uint64_t entry, struct goparam *gp)
 {
 	Dwarf_Loc_Head_c head = NULL;
-	Dwarf_Unsigned count = 0, i, j;
-	Dwarf_Addr base = 0;
+	Dwarf_Unsigned count = 0, i;
 	Dwarf_Attribute attr;
+	unsigned int kind = DW_LKIND_unknown;
+	Dwarf_Locdesc_c dflt = NULL;
+	Dwarf_Unsigned dflt_nops = 0;
 
 	if (dwarf_attr(die, DW_AT_location, &attr, NULL) != DW_DLV_OK)
 		return;
@@ -564,78 +636,42 @@ static void read_entry_location(Dwarf_Die die, uint64_t entry, struct goparam *g
 		dwarf_dealloc_attribute(attr);
 		return;
 	}
-	for (i = 0; i < count && gp->loc == GOPARAM_LOC_UNKNOWN; i++) {
+	if (dwarf_get_loclist_head_kind(head, &kind, NULL) != DW_DLV_OK ||
+	    (kind != DW_LKIND_expression && kind != DW_LKIND_loclist && kind != DW_LKIND_loclists))
+		count = 0;	/* GNU .dwo lists: Go writes none */
+	for (i = 0; i < count; i++) {
 		Dwarf_Small lle = 0, source = 0;
+		Dwarf_Unsigned raw_lo = 0, raw_hi = 0, nops = 0, expr_off, desc_off;
 		Dwarf_Addr lo = 0, hi = 0;
-		Dwarf_Unsigned nops = 0, expr_off, desc_off;
+		Dwarf_Bool no_addr = false;
 		Dwarf_Locdesc_c desc;
 
-		if (dwarf_get_locdesc_entry_c(head, i, &lle, &lo, &hi, &nops, &desc, &source,
-					      &expr_off, &desc_off, NULL) != DW_DLV_OK)
+		if (dwarf_get_locdesc_entry_d(head, i, &lle, &raw_lo, &raw_hi, &no_addr, &lo, &hi,
+					      &nops, &desc, &source, &expr_off, &desc_off,
+					      NULL) != DW_DLV_OK)
 			break;
-		/*
-		 * A plain expression (source 0) holds everywhere. In a list, a
-		 * base address selection entry (begin all ones, as Go writes
-		 * them) sets the base the other entries are offsets from.
-		 */
-		if (source != 0 && (lo == (Dwarf_Addr)-1 || lo == 0xffffffffULL)) {
-			base = hi;
+		if (kind == DW_LKIND_expression) {
+			gp->loc_single = true;
+			read_location_expr(desc, nops, gp);
+			break;
+		}
+		if (lle == DW_LLE_end_of_list || lle == DW_LLE_base_addressx ||
+		    lle == DW_LLE_base_address || no_addr)
+			continue;
+		if (lle == DW_LLE_default_location) {
+			dflt = desc;
+			dflt_nops = nops;
 			continue;
 		}
-		if (source != 0 && (entry < base + lo || entry >= base + hi))
+		if (entry < lo || entry >= hi)
 			continue;
-		gp->loc = GOPARAM_LOC_REGS;
-		{
-			int pending = -1;	/* register named since the last piece, -1 none */
-			bool any = false;
-
-			for (j = 0; j < nops; j++) {
-				Dwarf_Small atom = 0;
-				Dwarf_Unsigned op1 = 0, op2, op3, branch;
-
-				if (dwarf_get_location_op_value_c(desc, j, &atom, &op1, &op2, &op3,
-								  &branch, NULL) != DW_DLV_OK)
-					break;
-				if (atom >= DW_OP_reg0 && atom <= DW_OP_reg31) {
-					pending = atom - DW_OP_reg0;
-				} else if (atom == DW_OP_regx) {
-					pending = op1;
-				} else if (atom == DW_OP_piece) {
-					/* a piece with no location before it: that part is gone (-1) */
-					if (gp->nloc_regs < GOPARAM_MAX_LOC)
-						gp->loc_regs[gp->nloc_regs++] = pending;
-					any |= pending >= 0;
-					pending = -1;
-				} else if ((atom == DW_OP_call_frame_cfa || atom == DW_OP_fbreg) && j == 0) {
-					/* Go's frame base is the CFA: SP at entry + the return address */
-					gp->loc = GOPARAM_LOC_STACK;
-					gp->cfa_off = atom == DW_OP_fbreg ? (int64_t)op1 : 0;
-					gp->cfa_known = nops == 1 || (nops == 2 && j == 0 &&
-						dwarf_get_location_op_value_c(desc, 1, &atom, &op1, &op2,
-									      &op3, &branch, NULL) == DW_DLV_OK &&
-						atom == DW_OP_piece);
-					break;
-				} else if (atom == DW_OP_call_frame_cfa || atom == DW_OP_fbreg ||
-					   (atom >= DW_OP_breg0 && atom <= DW_OP_breg31)) {
-					gp->loc = GOPARAM_LOC_STACK;
-					break;
-				} else {
-					gp->loc = GOPARAM_LOC_UNKNOWN;	/* something we do not compare */
-					gp->nloc_regs = 0;
-					break;
-				}
-			}
-			/* a lone register without pieces: the whole value */
-			if (gp->loc == GOPARAM_LOC_REGS && pending >= 0 && !gp->nloc_regs) {
-				gp->loc_regs[gp->nloc_regs++] = pending;
-				any = true;
-			}
-			if (gp->loc == GOPARAM_LOC_REGS && !any)
-				gp->nloc_regs = 0;
-		}
-		if (gp->loc == GOPARAM_LOC_REGS && !gp->nloc_regs)
-			gp->loc = GOPARAM_LOC_UNKNOWN;
+		/* an entry that says nothing we compare leaves it to the next one covering entry */
+		read_location_expr(desc, nops, gp);
+		if (gp->loc != GOPARAM_LOC_UNKNOWN)
+			break;
 	}
+	if (gp->loc == GOPARAM_LOC_UNKNOWN && dflt)
+		read_location_expr(dflt, dflt_nops, gp);
 	dwarf_loc_head_c_dealloc(head);
 	dwarf_dealloc_attribute(attr);
 }

@@ -387,11 +387,11 @@ static int params_all(const struct pclntab *tab, struct gdwarf *dw, struct gadb_
 		bool readable = !f->is_wrapper && f->decode_status != GA_DECODE_BAD;
 
 		if (dw && readable)
-			err = params_from_dwarf(dw, b->arch, f, &res->params);
+			err = params_from_dwarf(dw, b, f, &res->params);
 		if (!err && !f->params_known && arginfo && readable) {
 			if (!dis)
 				dis = disasm__new(b->arch);
-			err = dis ? params_from_arginfo(tab, i, b->arch, dis, f, &res->params) : -errno;
+			err = dis ? params_from_arginfo(tab, i, b, dis, f, &res->params) : -errno;
 		}
 		if (err || !writer)
 			continue;

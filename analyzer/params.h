@@ -19,13 +19,19 @@ struct params_stats {
 	size_t n_from_arginfo;	/* without DWARF: raw argument words from the arg-info funcdata */
 	size_t n_dwarf_checked;	/* arguments whose location DWARF also gives */
 	size_t n_dwarf_differs;	/* ... and where it says otherwise */
+	/* not compared: DWARF's pieces exceed the type, or two arguments share a register */
+	size_t n_dwarf_self_contradicts;
+	/* not compared: DWARF gives a register argument's spill slot, not its entry location */
+	size_t n_dwarf_spill_home;
 };
 
 /*
  * f's params from DWARF, when it describes f (f->params_known then set),
- * with the basic fields of pointees for --deref. 0 or a negative errno.
+ * with the basic fields of pointees for --deref. b (its arch, Go version,
+ * pclntab format and build settings) says where a shape's dictionary
+ * goes when DWARF does not. 0 or a negative errno.
  */
-int params_from_dwarf(struct gdwarf *dw, enum ga_arch arch, struct ga_func *f,
+int params_from_dwarf(struct gdwarf *dw, const struct ga_build *b, struct ga_func *f,
 		      struct params_stats *st);
 
 /*
@@ -34,5 +40,5 @@ int params_from_dwarf(struct gdwarf *dw, enum ga_arch arch, struct ga_func *f,
  * (dis) say which register holds each. 0 (f->params_known set when
  * found) or a negative errno.
  */
-int params_from_arginfo(const struct pclntab *tab, size_t idx, enum ga_arch arch,
+int params_from_arginfo(const struct pclntab *tab, size_t idx, const struct ga_build *b,
 			struct disasm *dis, struct ga_func *f, struct params_stats *st);

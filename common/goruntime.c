@@ -62,6 +62,43 @@ bool go_has_arginfo(const char *go_version, const char *pclntab_format)
 	       (!go_version_parse(go_version, &major, &minor) && minor >= 17);
 }
 
+int go_fixed_frame_size(enum ga_arch arch)
+{
+	return arch == GA_ARCH_ARM64 ? 8 : 0;
+}
+
+/* Is experiment in the comma-separated GOEXPERIMENT list (its "no" form: -1, absent: 0)? */
+static int goexperiment_has(const char *list, const char *experiment)
+{
+	size_t len = strlen(experiment);
+	const char *p = list;
+
+	while (p && *p) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+
+		if (n == len && !strncmp(p, experiment, len))
+			return 1;
+		if (n == len + 2 && !strncmp(p, "no", 2) && !strncmp(p + 2, experiment, len))
+			return -1;
+		p = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+bool go_generic_method_dict_after_receiver(const char *go_version, const char *pclntab_format,
+					   const char *goexperiment)
+{
+	int minor = go_minor_of(go_version, pclntab_format);
+	int unified = goexperiment_has(goexperiment, "unified");
+
+	if (minor >= 21)
+		return true;
+	if (unified)
+		return unified > 0;
+	return minor >= 20;
+}
+
 bool go_amd64_loads_g_from_tls(const uint8_t *code, size_t size)
 {
 	static const uint8_t mov_tls_r14[] = { 0x64, 0x4c, 0x8b, 0x34, 0x25, 0xf8, 0xff, 0xff, 0xff };

@@ -54,6 +54,31 @@ bool go_has_arginfo(const char *go_version, const char *pclntab_format);
 /* (maxDepth*3+2)*limit+1 bytes at most (runtime/traceback.go) */
 #define GO_ARGINFO_MAX_LEN 171
 
+/*
+ * The bytes between SP at entry and the first argument slot that the
+ * compiler counts in frame offsets (cmd/internal/sys/arch.go
+ * FixedFrameSize): 8 on arm64, whose 0(RSP) is the saved-LR slot; 0 on
+ * amd64 and 386, whose return address is below the CFA instead.
+ */
+int go_fixed_frame_size(enum ga_arch arch);
+
+/*
+ * Does a method of a generic type, compiled for a shape, take its
+ * receiver before its dictionary? The unified IR frontend passes
+ * "receiver (if any), then runtime dictionary, and finally normal
+ * parameters" (cmd/compile/internal/noder/reader.go, Go 1.21:1294 ...
+ * 1.27:1469); it is the default from Go 1.20 and the only frontend from
+ * 1.21 (noder.go). Go 1.18/1.19's frontend adds the dictionary "as the
+ * very first parameter" and makes the receiver the next one
+ * (noder/stencil.go, 1.19:794-800). goexperiment is the build's
+ * GOEXPERIMENT setting (NULL: none): "unified" / "nounified" picks the
+ * frontend of 1.18-1.20 (1.19's unified IR stencils every instantiation
+ * and passes no dictionary at all). Plain generic functions take the
+ * dictionary first in every version.
+ */
+bool go_generic_method_dict_after_receiver(const char *go_version, const char *pclntab_format,
+					   const char *goexperiment);
+
 /* --- where g lives (runtime/go_tls.h, cmd/link, cmd/compile/internal/amd64/ssa.go) --- */
 
 /* amd64 on Linux keeps g at -8(FS) for ABI0 code. */

@@ -44,8 +44,15 @@ struct goparam {
 	const struct gotype *type;
 	bool is_result;
 	enum goparam_loc loc;
+	/*
+	 * DW_AT_location is one expression for the whole function, not a
+	 * location list: Go writes that for a variable with a single home
+	 * (cmd/compile/internal/dwarfgen createSimpleVar).
+	 */
+	bool loc_single;
 	bool cfa_known;		/* GOPARAM_LOC_STACK at cfa_off from the CFA */
 	int64_t cfa_off;
+	uint64_t loc_piece_bytes;	/* the DW_OP_piece sizes added up, 0 without pieces */
 	int nloc_regs;
 	int loc_regs[GOPARAM_MAX_LOC];	/* DWARF register numbers, in piece order */
 };
