@@ -137,6 +137,9 @@ $(O)/samples/%: samples/%/main.go samples/%/go.mod
 
 GOBUILD = cd samples/$(1) && GOFLAGS=-mod=mod GOTOOLCHAIN=local $(2) $(GO) build -gcflags=-l $(3) -o $(abspath $@) .
 
+# samples/kinds has more than main.go: a file per Go release for its generic names
+$(O)/samples/kinds $(O)/samples/kinds-386 $(O)/samples/kinds-arm64: $(wildcard samples/kinds/*.go)
+
 $(O)/samples/stacker-386: samples/stacker/main.go
 	$(call msg,GO,$@)
 	$(Q)$(call GOBUILD,stacker,GOARCH=386 CGO_ENABLED=0,)
