@@ -174,12 +174,6 @@ struct ga_func;
 bool load_db(const char *db, struct gadb **gdb, struct ga_build *b, struct ga_func **funcs,
 	     size_t *nf);
 
-/*
- * Index bin and compare its module list, build settings and cgo/trimpath
- * flags with what 'go version -m' prints (asserts).
- */
-void check_buildinfo(const char *name, const char *bin);
-
 /* Count lines of s containing needle. */
 int count_lines_with(const char *s, const char *needle);
 /* Why BPF tests cannot run here, or NULL if they can. */
