@@ -113,12 +113,18 @@ void check_funcs_vs_gosym(const char *label, const char *bin, const char *gosym)
 	for (line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save), lines++) {
 		uint64_t entry, end;
 		char name[8192], el[8192] = "";
+		int fields = sscanf(line, "%" SCNx64 " %" SCNx64 " %8191[^\n]", &entry, &end, name);
 
-		/* debug/gosym reads the table: type arguments as "[...]"; .symtab has them */
-		if (i < nf)
+		/*
+		 * debug/gosym reads the table's names: up to Go 1.19 their type
+		 * arguments are "[...]", from 1.21 they are spelled out, as
+		 * .symtab (goanalyze's source) has them.
+		 */
+		if (i < nf && fields == 3 && strstr(name, "[...]"))
 			ga_elide_type_args(funcs[i].name, el, sizeof(el));
-		if (sscanf(line, "%" SCNx64 " %" SCNx64 " %8191[^\n]", &entry, &end, name) != 3 ||
-		    i >= nf || funcs[i].entry != entry || funcs[i].entry + funcs[i].size != end ||
+		else if (i < nf)
+			snprintf(el, sizeof(el), "%s", funcs[i].name);
+		if (fields != 3 || i >= nf || funcs[i].entry != entry || funcs[i].entry + funcs[i].size != end ||
 		    strcmp(el, name)) {
 			if (bad++ < 3)
 				printf("  %s: gosym says %s, goanalyze %s at 0x%llx\n", label, line,
@@ -135,6 +141,26 @@ out:
 	ga_funcs_free(funcs, nf);
 	ga_build_clear(&b);
 	gadb__free(gdb);
+}
+
+/*
+ * The name the linker gives fn in .symtab: "·" rewritten to "." "for
+ * ASCII-only tools like DTrace" (cmd/link/internal/ld/symtab.go, putelfsym,
+ * Go 1.19 to 1.27); pclntab keeps it ("type:.eq.runtime.untracedG·4").
+ */
+static void elf_symbol_name(const char *fn, char *out, size_t len)
+{
+	size_t o = 0;
+
+	for (; *fn && o + 1 < len; fn++) {
+		if (!strncmp(fn, "\xc2\xb7", 2)) {
+			out[o++] = '.';
+			fn++;
+		} else {
+			out[o++] = *fn;
+		}
+	}
+	out[o] = '\0';
 }
 
 void check_funcs_vs_symtab(const char *label, const char *bin)
@@ -157,13 +183,12 @@ void check_funcs_vs_symtab(const char *label, const char *bin)
 		goto out;
 	for (i = 0; i < nf; i++) {
 		int w = b.arch == GA_ARCH_386 ? 8 : 16;
-		char want[600], want0[600];
+		char want[600], want0[600], sym[512];
 		bool found;
 
-		snprintf(want, sizeof(want), "%0*llx %s\n", w, (unsigned long long)funcs[i].entry,
-			 funcs[i].name);
-		snprintf(want0, sizeof(want0), "%0*llx %s.abi0\n", w,
-			 (unsigned long long)funcs[i].entry, funcs[i].name);
+		elf_symbol_name(funcs[i].name, sym, sizeof(sym));
+		snprintf(want, sizeof(want), "%0*llx %s\n", w, (unsigned long long)funcs[i].entry, sym);
+		snprintf(want0, sizeof(want0), "%0*llx %s.abi0\n", w, (unsigned long long)funcs[i].entry, sym);
 		found = strstr(r.out, want) || strstr(r.out, want0);
 		/* The linker shortens array types in pclntab names: type..eq.[...]T */
 		if (!found && strstr(funcs[i].name, "[...]")) {
@@ -426,8 +451,11 @@ void check_stripped_twin(const char *stripped_bin, const char *twin_bin,
 		char un[1024];
 		bool same;
 
-		/* without .symtab, type arguments stay as the table writes them: "[...]" */
-		ga_elide_type_args(fu[i].name, un, sizeof(un));
+		/* without .symtab, names are the table's: "[...]" for type arguments up to Go 1.19 */
+		if (strstr(fs[i].name, "[...]"))
+			ga_elide_type_args(fu[i].name, un, sizeof(un));
+		else
+			snprintf(un, sizeof(un), "%s", fu[i].name);
 		same = !strcmp(fs[i].name, un) && fs[i].size == fu[i].size &&
 		       fs[i].entry_probe_offset == fu[i].entry_probe_offset &&
 		       fs[i].nexits == fu[i].nexits &&
