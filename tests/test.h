@@ -84,6 +84,14 @@ extern struct test_state test_state;
 #define RUN_TEST(fn) test_run(#fn, fn)
 
 void test_run(const char *name, void (*fn)(void));
+
+enum test_result { TEST_NOT_RUN, TEST_PASSED, TEST_FAILED, TEST_SKIPPED };
+
+/*
+ * Run fn(arg) as the test called name (TEST_ONLY applies): tests made at
+ * run time, one per toolchain of the matrix.
+ */
+enum test_result test_run_arg(const char *name, void (*fn)(void *arg), void *arg);
 /* Prints the closing line; returns the exit status for main(). */
 int test_summary(void);
 

@@ -14,27 +14,46 @@
 
 struct test_state test_state;
 
-void test_run(const char *name, void (*fn)(void))
+/* The one runner: fn_arg(arg) when given, else fn(). */
+static enum test_result run_one(const char *name, void (*fn)(void), void (*fn_arg)(void *), void *arg)
 {
 	const char *only = getenv("TEST_ONLY");	/* a developer's filter: a substring of names */
+	enum test_result res;
 
 	if (only && *only && !strstr(name, only))
-		return;
+		return TEST_NOT_RUN;
 	test_state.cur_name = name;
 	test_state.cur_failed = false;
 	test_state.cur_skipped = false;
-	fn();
+	if (fn_arg)
+		fn_arg(arg);
+	else
+		fn();
 	if (test_state.cur_failed) {
 		test_state.failed++;
 		printf("FAIL %s\n", name);
+		res = TEST_FAILED;
 	} else if (test_state.cur_skipped) {
 		test_state.skipped++;
 		printf("SKIP %s\n", name);
+		res = TEST_SKIPPED;
 	} else {
 		test_state.passed++;
 		printf("ok   %s\n", name);
+		res = TEST_PASSED;
 	}
 	fflush(stdout);
+	return res;
+}
+
+void test_run(const char *name, void (*fn)(void))
+{
+	run_one(name, fn, NULL, NULL);
+}
+
+enum test_result test_run_arg(const char *name, void (*fn)(void *arg), void *arg)
+{
+	return run_one(name, NULL, fn, arg);
 }
 
 int test_summary(void)
