@@ -290,17 +290,19 @@ gomatrix: $(GM_GOS) $(GM_BINS)
 .PHONY: test-go-one
 test-go-one: all gomatrix $(O)/tests/matrix/test_matrix
 	-$(Q)$(MAKE) --no-print-directory goattach-arm64 >/dev/null 2>&1
-	$(Q)BUILDS=$(O) GOMATRIX_VERSIONS="$(GO_MATRIX)" GOMATRIX_CROSS="$(GO_MATRIX_CROSS)" \
+	$(Q)BUILDS=$(O) GOMATRIX=$(GM) GOMATRIX_VERSIONS="$(GO_MATRIX)" GOMATRIX_CROSS="$(GO_MATRIX_CROSS)" \
 		scripts/run-tests.sh matrix/test_matrix
 
-# The toolchain matrix, plain build: packages, toolchains, samples, the suite.
+# The toolchain matrix: packages, toolchains, the samples (once, in
+# build/gomatrix), the suite built plain and with ASan+UBSan.
 .PHONY: test-go
 test-go:
 	$(Q)scripts/install-deps.sh
 	$(Q)$(MAKE) --no-print-directory all gomatrix build/tests/matrix/test_matrix O=build SANITIZE=0
+	$(Q)$(MAKE) --no-print-directory all build-asan/tests/matrix/test_matrix O=build-asan SANITIZE=1
 	$(Q)$(MAKE) --no-print-directory goattach-arm64
-	$(Q)BUILDS=build GOMATRIX_VERSIONS="$(GO_MATRIX)" GOMATRIX_CROSS="$(GO_MATRIX_CROSS)" \
-		scripts/run-tests.sh matrix/test_matrix
+	$(Q)BUILDS="build build-asan" GOMATRIX=build/gomatrix GOMATRIX_VERSIONS="$(GO_MATRIX)" \
+		GOMATRIX_CROSS="$(GO_MATRIX_CROSS)" scripts/run-tests.sh matrix/test_matrix
 
 .PHONY: demo
 demo:
