@@ -410,7 +410,7 @@ void check_kinds_locations(const char *label, const char *bin, const char *push_
 	       f.main_differ);
 	ASSERT_GE(f.main_agree, 60, "kinds: the arguments were checked");
 	ASSERT_EQ(f.main_differ, 0, "kinds: every argument agrees");
-	ASSERT_EQ(gm, 2, "a generic method: receiver and argument after the dictionary");
+	ASSERT_EQ(gm, 2, "a generic method: receiver and argument where DWARF has them");
 out:
 	if (fig)
 		*fig = f;

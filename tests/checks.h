@@ -56,7 +56,8 @@ struct dwarf_figures {
  * The argument locations goanalyze computes against DWARF's, in bin's own
  * functions (main.*): >= 60 checked, all agree, and push_like (a LIKE
  * pattern for the generic method (*List[int]).Push) has its receiver and
- * argument after the dictionary. For samples/kinds.
+ * argument where DWARF has them (both after the dictionary in Go 1.19, the
+ * receiver before it from 1.21). For samples/kinds.
  */
 void check_kinds_locations(const char *label, const char *bin, const char *push_like,
 			   struct dwarf_figures *fig);
