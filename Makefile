@@ -3,6 +3,7 @@
 #   make            build both tools into $(O)
 #   make demo       install missing packages, index a sample, trace it
 #   make test       install missing packages, run every suite (plain, then ASan+UBSan)
+#   make test-go    the toolchain matrix: the samples built by Go 1.19 to 1.27, checked
 #   make install PREFIX=/usr/local DESTDIR=
 # V=1 shows full commands. SANITIZE=1 builds with ASan+UBSan into build-asan.
 
@@ -137,6 +138,9 @@ $(O)/samples/%: samples/%/main.go samples/%/go.mod
 
 GOBUILD = cd samples/$(1) && GOFLAGS=-mod=mod GOTOOLCHAIN=local $(2) $(GO) build -gcflags=-l $(3) -o $(abspath $@) .
 
+# samples/kinds has more than main.go: a file per Go release for its generic names
+$(O)/samples/kinds $(O)/samples/kinds-386 $(O)/samples/kinds-arm64: $(wildcard samples/kinds/*.go)
+
 $(O)/samples/stacker-386: samples/stacker/main.go
 	$(call msg,GO,$@)
 	$(Q)$(call GOBUILD,stacker,GOARCH=386 CGO_ENABLED=0,)
@@ -218,6 +222,87 @@ test:
 	$(Q)$(MAKE) --no-print-directory build-tests O=build-asan SANITIZE=1
 	$(Q)$(MAKE) --no-print-directory goattach-arm64
 	$(Q)BUILDS="build build-asan" scripts/run-tests.sh $(TESTS)
+
+# --- the Go toolchain matrix: make test-go ---
+# samples/kinds and samples/funcs built by every Go release (Debian's
+# packages; scripts/gomatrix-go.sh fetches the ones Debian 12 lacks),
+# plain and -ldflags='-s -w', for 386 and arm64 too by GO_MATRIX_CROSS;
+# tests/gosym by each; then tests/matrix/test_matrix checks them all
+# against each release's own tools. Not part of 'make test' (it takes
+# longer): CI runs both (.ci/run).
+GO_MATRIX ?= 1.19 1.21 1.22 1.23 1.24 1.26 1.27
+GO_MATRIX_CROSS ?= 1.27
+GM := $(O)/gomatrix
+GM_GOS := $(GO_MATRIX:%=$(GM)/%/go)
+GM_BINS := $(foreach v,$(GO_MATRIX),$(addprefix $(GM)/$(v)/,kinds kinds-sw funcs gosym)) \
+	$(foreach v,$(GO_MATRIX_CROSS),$(addprefix $(GM)/$(v)/,kinds-386 kinds-386-sw kinds-arm64 kinds-arm64-sw))
+KINDS_SRCS := $(wildcard samples/kinds/*.go) samples/kinds/go.mod
+FUNCS_SRCS := $(wildcard samples/funcs/*.go) samples/funcs/go.mod
+
+# $(GM)/VERSION/go runs that release's go command; checked on every run
+# (a missing toolchain is fetched), rewritten only when it changes.
+$(GM_GOS): FORCE
+	$(Q)GO=$(GO) scripts/gomatrix-go.sh $(notdir $(@D)) $@
+
+.PHONY: FORCE
+FORCE:
+
+# $(1) sample, $(2) environment, $(3) flags: built by the go next to the target
+GMBUILD = cd samples/$(1) && GOFLAGS=-mod=mod CGO_ENABLED=0 $(2) $(abspath $(@D))/go build -gcflags=-l $(3) -o $(abspath $@) .
+
+$(GM)/%/kinds: $(KINDS_SRCS) $(GM)/%/go
+	$(call msg,GO,$@)
+	$(Q)$(call GMBUILD,kinds,,)
+
+$(GM)/%/kinds-sw: $(KINDS_SRCS) $(GM)/%/go
+	$(call msg,GO,$@)
+	$(Q)$(call GMBUILD,kinds,,-ldflags='-s -w')
+
+$(GM)/%/kinds-386: $(KINDS_SRCS) $(GM)/%/go
+	$(call msg,GO,$@)
+	$(Q)$(call GMBUILD,kinds,GOARCH=386,)
+
+$(GM)/%/kinds-386-sw: $(KINDS_SRCS) $(GM)/%/go
+	$(call msg,GO,$@)
+	$(Q)$(call GMBUILD,kinds,GOARCH=386,-ldflags='-s -w')
+
+$(GM)/%/kinds-arm64: $(KINDS_SRCS) $(GM)/%/go
+	$(call msg,GO,$@)
+	$(Q)$(call GMBUILD,kinds,GOARCH=arm64,)
+
+$(GM)/%/kinds-arm64-sw: $(KINDS_SRCS) $(GM)/%/go
+	$(call msg,GO,$@)
+	$(Q)$(call GMBUILD,kinds,GOARCH=arm64,-ldflags='-s -w')
+
+$(GM)/%/funcs: $(FUNCS_SRCS) $(GM)/%/go
+	$(call msg,GO,$@)
+	$(Q)$(call GMBUILD,funcs,,)
+
+# Go 1.19's debug/gosym reads no 1.20+ table: each release reads its own.
+$(GM)/%/gosym: tests/gosym/main.go tests/gosym/go.mod $(GM)/%/go
+	$(call msg,GO,$@)
+	$(Q)cd tests/gosym && GOFLAGS=-mod=mod CGO_ENABLED=0 $(abspath $(@D))/go build -o $(abspath $@) .
+
+.PHONY: gomatrix
+gomatrix: $(GM_GOS) $(GM_BINS)
+
+# One configuration of the matrix: make test-go-one [SANITIZE=1]
+.PHONY: test-go-one
+test-go-one: all gomatrix $(O)/tests/matrix/test_matrix
+	-$(Q)$(MAKE) --no-print-directory goattach-arm64 >/dev/null 2>&1
+	$(Q)BUILDS=$(O) GOMATRIX=$(GM) GOMATRIX_VERSIONS="$(GO_MATRIX)" GOMATRIX_CROSS="$(GO_MATRIX_CROSS)" \
+		scripts/run-tests.sh matrix/test_matrix
+
+# The toolchain matrix: packages, toolchains, the samples (once, in
+# build/gomatrix), the suite built plain and with ASan+UBSan.
+.PHONY: test-go
+test-go:
+	$(Q)scripts/install-deps.sh
+	$(Q)$(MAKE) --no-print-directory all gomatrix build/tests/matrix/test_matrix O=build SANITIZE=0
+	$(Q)$(MAKE) --no-print-directory all build-asan/tests/matrix/test_matrix O=build-asan SANITIZE=1
+	$(Q)$(MAKE) --no-print-directory goattach-arm64
+	$(Q)BUILDS="build build-asan" GOMATRIX=build/gomatrix GOMATRIX_VERSIONS="$(GO_MATRIX)" \
+		GOMATRIX_CROSS="$(GO_MATRIX_CROSS)" scripts/run-tests.sh matrix/test_matrix
 
 .PHONY: demo
 demo:

@@ -36,6 +36,30 @@ const char *sample_db(const char *name)
 	return db;
 }
 
+const char *bin_db(const char *bin)
+{
+	static char dbs[4][1024];
+	static int next;
+	char *db = dbs[next++ % 4], *p, cmd[2600];
+	struct cmd_result r;
+
+	/* one file per path: build/gomatrix/1.27/kinds -> build_gomatrix_1.27_kinds.db */
+	snprintf(db, sizeof(dbs[0]), "%s/", tmp_dir());
+	p = db + strlen(db);
+	snprintf(p, sizeof(dbs[0]) - (p - db), "%s.db", bin);
+	for (; *p; p++)
+		if (*p == '/')
+			*p = '_';
+	if (access(db, F_OK) == 0)
+		return db;
+	snprintf(cmd, sizeof(cmd), "'%s' index '%s' --db '%s'", build_path("goanalyze"), bin, db);
+	sh_run(cmd, 120, &r);
+	if (r.status)
+		printf("  index %s failed: %s", bin, r.err);
+	cmd_result_free(&r);
+	return db;
+}
+
 const char *sample_bin(const char *name)
 {
 	static char bins[4][512];

@@ -31,6 +31,11 @@ void attach_setup(void);
 const char *sample_db(const char *name);
 /* build_dir()/samples/name (static buffer rotation: use soon). */
 const char *sample_bin(const char *name);
+/*
+ * The DB of any binary, indexed into the suite's temp dir on first use
+ * (static buffer rotation: use soon).
+ */
+const char *bin_db(const char *bin);
 
 /* Start goattach with args and wait until every probe is attached. */
 bool start_goattach(struct bg_proc *p, char **args);

@@ -84,6 +84,14 @@ extern struct test_state test_state;
 #define RUN_TEST(fn) test_run(#fn, fn)
 
 void test_run(const char *name, void (*fn)(void));
+
+enum test_result { TEST_NOT_RUN, TEST_PASSED, TEST_FAILED, TEST_SKIPPED };
+
+/*
+ * Run fn(arg) as the test called name (TEST_ONLY applies): tests made at
+ * run time, one per toolchain of the matrix.
+ */
+enum test_result test_run_arg(const char *name, void (*fn)(void *arg), void *arg);
 /* Prints the closing line; returns the exit status for main(). */
 int test_summary(void);
 
@@ -173,12 +181,6 @@ struct ga_func;
 /* Open a DB holding one build, and load the build and all its functions (asserts). */
 bool load_db(const char *db, struct gadb **gdb, struct ga_build *b, struct ga_func **funcs,
 	     size_t *nf);
-
-/*
- * Index bin and compare its module list, build settings and cgo/trimpath
- * flags with what 'go version -m' prints (asserts).
- */
-void check_buildinfo(const char *name, const char *bin);
 
 /* Count lines of s containing needle. */
 int count_lines_with(const char *s, const char *needle);

@@ -11,9 +11,9 @@
 
 #include <cjson/cJSON.h>
 
+#include "checks.h"
 #include "db.h"
 #include "log.h"
-#include "objdump.h"
 #include "test.h"
 
 /* goanalyze's messages, from the code linked in here, name the suite */
@@ -41,18 +41,21 @@ static const struct {
 
 static int index_sample(const char *name, const char *db)
 {
-	char cmd[1024];
-	struct cmd_result r;
-	int st;
+	char bin[512];
 
-	snprintf(cmd, sizeof(cmd), "'%s' index '%s/samples/%s' --db '%s'", build_path("goanalyze"),
-		 build_dir(), name, db);
-	sh_run(cmd, 120, &r);
-	st = r.status;
-	if (st)
-		printf("  index %s: %s", name, r.err);
-	cmd_result_free(&r);
-	return st;
+	snprintf(bin, sizeof(bin), "%s/samples/%s", build_dir(), name);
+	return index_bin(bin, db);
+}
+
+/* build_dir()/samples/name (static buffer rotation: use soon) */
+static const char *sample_path(const char *name)
+{
+	static char paths[4][512];
+	static int next;
+	char *p = paths[next++ % 4];
+
+	snprintf(p, sizeof(paths[0]), "%s/samples/%s", build_dir(), name);
+	return p;
 }
 
 /*
@@ -63,48 +66,8 @@ TEST(exits_match_objdump)
 {
 	size_t s;
 
-	for (s = 0; s < NBUILDS; s++) {
-		const char *db = tmp_path("exits.db");
-		char bin[512];
-		struct od_func *od = NULL;
-		struct ga_func *funcs = NULL;
-		struct ga_build b = {};
-		struct gadb *gdb = NULL;
-		size_t nod = 0, nf = 0, i, compared = 0, mism = 0, jcc = 0;
-
-		unlink(db);
-		snprintf(bin, sizeof(bin), "%s/samples/%s", build_dir(), builds[s].name);
-		if (!ASSERT_EQ(index_sample(builds[s].name, db), 0, builds[s].name) ||
-		    !load_db(db, &gdb, &b, &funcs, &nf))
-			goto next;
-		od = objdump_funcs(builds[s].objdump, bin, NULL, 0, &nod);
-		if (!ASSERT_TRUE(od != NULL && nod > 100, "objdump -d"))
-			goto next;
-		for (i = 0; i < nf; i++) {
-			const struct ga_func *f = &funcs[i];
-			const struct od_func *o = od_find(od, nod, f->entry);
-			char why[128];
-
-			if (!o)
-				continue;
-			compared++;
-			if (o->entry_probe >= 0)
-				jcc++;
-			if (!od_matches(o, f, why, sizeof(why)) && mism++ < 5)
-				printf("  %s: %s differs from objdump (%s)\n", builds[s].name, f->name, why);
-		}
-		printf("  %s: %zu functions compared with %s, %zu with a stack-check entry, "
-		       "%zu differ\n", builds[s].name, compared, builds[s].objdump, jcc, mism);
-		ASSERT_EQ(mism, 0, builds[s].name);
-		/* objdump labels come from .symtab: nearly all pclntab functions have one. */
-		ASSERT_GE(compared * 100, nf * 95, "functions compared");
-		ASSERT_GE(jcc, 500, "stack-check entries found");
-next:
-		free(od);
-		ga_funcs_free(funcs, nf);
-		ga_build_clear(&b);
-		gadb__free(gdb);
-	}
+	for (s = 0; s < NBUILDS; s++)
+		check_exits_vs_objdump(builds[s].name, sample_path(builds[s].name), builds[s].objdump, NULL);
 }
 
 /* The function list equals Go's own debug/gosym reading of the same table. */
@@ -112,51 +75,8 @@ TEST(funcs_match_gosym)
 {
 	size_t s;
 
-	for (s = 0; s < NBUILDS; s++) {
-		const char *db = tmp_path("gosym.db");
-		char cmd[1024];
-		struct cmd_result r = {};
-		struct ga_func *funcs = NULL;
-		struct ga_build b = {};
-		struct gadb *gdb = NULL;
-		size_t nf = 0, i = 0, lines = 0, bad = 0;
-		char *line, *save = NULL;
-
-		unlink(db);
-		if (!ASSERT_EQ(index_sample(builds[s].name, db), 0, builds[s].name) ||
-		    !load_db(db, &gdb, &b, &funcs, &nf))
-			goto next;
-		snprintf(cmd, sizeof(cmd), "'%s' '%s/samples/%s'", build_path("tests/gosym"), build_dir(),
-			 builds[s].name);
-		sh_run(cmd, 60, &r);
-		if (!ASSERT_EQ(r.status, 0, "gosym"))
-			goto next;
-		for (line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save), lines++) {
-			uint64_t entry, end;
-			char name[8192], el[8192] = "";
-
-			/* debug/gosym reads the table: type arguments as "[...]"; .symtab has them */
-			if (i < nf)
-				ga_elide_type_args(funcs[i].name, el, sizeof(el));
-			if (sscanf(line, "%" SCNx64 " %" SCNx64 " %8191[^\n]", &entry, &end, name) != 3 ||
-			    i >= nf || funcs[i].entry != entry || funcs[i].entry + funcs[i].size != end ||
-			    strcmp(el, name)) {
-				if (bad++ < 3)
-					printf("  %s: gosym says %s, goanalyze %s at 0x%llx\n", builds[s].name,
-					       line, i < nf ? funcs[i].name : "(end)",
-					       i < nf ? (unsigned long long)funcs[i].entry : 0ULL);
-			}
-			i++;
-		}
-		printf("  %s: %zu functions, debug/gosym %zu\n", builds[s].name, nf, lines);
-		ASSERT_EQ(lines, nf, "same number of functions");
-		ASSERT_EQ(bad, 0, "same entries, ends and names");
-next:
-		cmd_result_free(&r);
-		ga_funcs_free(funcs, nf);
-		ga_build_clear(&b);
-		gadb__free(gdb);
-	}
+	for (s = 0; s < NBUILDS; s++)
+		check_funcs_vs_gosym(builds[s].name, sample_path(builds[s].name), build_path("tests/gosym"));
 }
 
 /* Every function has its .symtab symbol (name, or name.abi0) at its entry. */
@@ -164,125 +84,15 @@ TEST(funcs_match_symtab)
 {
 	size_t s;
 
-	for (s = 0; s < NBUILDS; s++) {
-		const char *db = tmp_path("symtab.db");
-		char cmd[1024];
-		struct cmd_result r = {};
-		struct ga_func *funcs = NULL;
-		struct ga_build b = {};
-		struct gadb *gdb = NULL;
-		size_t nf = 0, i, missing = 0;
-
-		unlink(db);
-		if (!ASSERT_EQ(index_sample(builds[s].name, db), 0, builds[s].name) ||
-		    !load_db(db, &gdb, &b, &funcs, &nf))
-			goto next;
-		/* "ADDR NAME" for text symbols; the shell keeps this independent of our ELF code */
-		snprintf(cmd, sizeof(cmd), "nm --defined-only '%s/samples/%s' | "
-			 "sed -n 's/^\\([0-9a-f]*\\) [tT] \\(.*\\)$/\\1 \\2/p'",
-			 build_dir(), builds[s].name);
-		sh_run(cmd, 60, &r);
-		if (!ASSERT_EQ(r.status, 0, "nm"))
-			goto next;
-		for (i = 0; i < nf; i++) {
-			int w = b.arch == GA_ARCH_386 ? 8 : 16;
-			char want[600], want0[600];
-			bool found;
-
-			snprintf(want, sizeof(want), "%0*llx %s\n", w, (unsigned long long)funcs[i].entry,
-				 funcs[i].name);
-			snprintf(want0, sizeof(want0), "%0*llx %s.abi0\n", w,
-				 (unsigned long long)funcs[i].entry, funcs[i].name);
-			found = strstr(r.out, want) || strstr(r.out, want0);
-			/* The linker shortens array types in pclntab names: type..eq.[...]T */
-			if (!found && strstr(funcs[i].name, "[...]")) {
-				snprintf(want, sizeof(want), "\n%0*llx ", w, (unsigned long long)funcs[i].entry);
-				found = strstr(r.out, want);
-			}
-			if (!found && missing++ < 3)
-				printf("  %s: no symbol for %s at 0x%llx\n", builds[s].name, funcs[i].name,
-				       (unsigned long long)funcs[i].entry);
-		}
-		ASSERT_EQ(missing, 0, builds[s].name);
-		/*
-		 * Under the register ABI the linker names the ABI0 half of each
-		 * twin "name.abi0": every such symbol is an ABI0 function here
-		 * (assembly without a twin keeps its plain name).
-		 */
-		if (b.default_abi == GA_ABI_INTERNAL) {
-			size_t abi0 = 0, wrong = 0;
-
-			for (i = 0; i < nf; i++) {
-				char want0[600];
-				bool named_abi0;
-
-				snprintf(want0, sizeof(want0), "%016llx %s.abi0\n",
-					 (unsigned long long)funcs[i].entry, funcs[i].name);
-				named_abi0 = strstr(r.out, want0) != NULL;
-				abi0 += named_abi0;
-				if (named_abi0 && funcs[i].abi != GA_ABI0 && wrong++ < 3)
-					printf("  %s: %s is %s, its symbol says otherwise\n", builds[s].name,
-					       funcs[i].name, ga_abi_name(funcs[i].abi));
-			}
-			printf("  %s: %zu ABI0 functions, as .symtab names them\n", builds[s].name, abi0);
-			ASSERT_EQ(wrong, 0, "per-function ABI agrees with .abi0 symbols");
-			ASSERT_GE(abi0, 20, "ABI0 functions found");
-		}
-next:
-		cmd_result_free(&r);
-		ga_funcs_free(funcs, nf);
-		ga_build_clear(&b);
-		gadb__free(gdb);
-	}
+	for (s = 0; s < NBUILDS; s++)
+		check_funcs_vs_symtab(builds[s].name, sample_path(builds[s].name));
 }
 
 /* -ldflags='-s -w': no symbols, no DWARF, the same functions and exits. */
 TEST(stripped_same_as_unstripped)
 {
-	const char *db_s = tmp_path("stripped.db"), *db_u = tmp_path("unstripped.db");
-	struct ga_func *fs = NULL, *fu = NULL;
-	struct ga_build bs = {}, bu = {};
-	struct gadb *gs = NULL, *gu = NULL;
-	size_t ns = 0, nu = 0, i, k, diff = 0;
-
-	unlink(db_s);
-	unlink(db_u);
-	if (!ASSERT_EQ(index_sample("stacker-stripped", db_s), 0, "index stripped") ||
-	    !ASSERT_EQ(index_sample("stacker", db_u), 0, "index unstripped") ||
-	    !load_db(db_s, &gs, &bs, &fs, &ns) || !load_db(db_u, &gu, &bu, &fu, &nu))
-		goto out;
-	ASSERT_TRUE(bs.stripped && !bs.has_dwarf, "stripped build flags");
 	/* no DWARF: the goid offset comes from the per-version table, and equals DWARF's */
-	ASSERT_EQ(bs.goid_offset, bu.goid_offset, "goid offset from the table");
-	ASSERT_TRUE(bs.goid_offset_source && !strncmp(bs.goid_offset_source, "table:", 6), "from the table");
-	ASSERT_TRUE(!bu.stripped && bu.has_dwarf, "unstripped build flags");
-	if (!ASSERT_EQ(ns, nu, "same number of functions"))
-		goto out;
-	for (i = 0; i < ns; i++) {
-		char un[1024];
-		bool same;
-
-		/* without .symtab, type arguments stay as the table writes them: "[...]" */
-		ga_elide_type_args(fu[i].name, un, sizeof(un));
-		same = !strcmp(fs[i].name, un) && fs[i].size == fu[i].size &&
-			    fs[i].entry_probe_offset == fu[i].entry_probe_offset &&
-			    fs[i].nexits == fu[i].nexits &&
-		       (!fs[i].params_known || fs[i].args_only);
-
-		for (k = 0; same && k < fs[i].nexits; k++)
-			same = fs[i].exits[k].offset == fu[i].exits[k].offset &&
-			       fs[i].exits[k].kind == fu[i].exits[k].kind;
-		if (!same && diff++ < 3)
-			printf("  %s differs between the stripped and unstripped builds\n", fs[i].name);
-	}
-	ASSERT_EQ(diff, 0, "functions agree");
-out:
-	ga_funcs_free(fs, ns);
-	ga_funcs_free(fu, nu);
-	ga_build_clear(&bs);
-	ga_build_clear(&bu);
-	gadb__free(gs);
-	gadb__free(gu);
+	check_stripped_twin(sample_path("stacker-stripped"), sample_path("stacker"), "table:", NULL);
 }
 
 /* Index a patched copy of a sample and compare its functions with the original's. */
@@ -368,12 +178,8 @@ TEST(buildinfo_matches_go_version)
 {
 	size_t s;
 
-	for (s = 0; s < NBUILDS; s++) {
-		char bin[512];
-
-		snprintf(bin, sizeof(bin), "%s/samples/%s", build_dir(), builds[s].name);
-		check_buildinfo(builds[s].name, bin);
-	}
+	for (s = 0; s < NBUILDS; s++)
+		check_buildinfo("go", builds[s].name, sample_path(builds[s].name));
 }
 
 /*
@@ -383,39 +189,7 @@ TEST(buildinfo_matches_go_version)
  */
 TEST(inlines_match_dwarf)
 {
-	const char *db = tmp_path("inl.db");
-	char cmd[1024];
-	struct cmd_result dw = {}, ours = {};
-	int ndw = 0, found = 0, nours = 0;
-	char *line, *save = NULL;
-
-	unlink(db);
-	if (!ASSERT_EQ(index_sample("stacker", db), 0, "index"))
-		return;
-	snprintf(cmd, sizeof(cmd), "'%s' -inlines '%s/samples/stacker' | sort -u", build_path("tests/gosym"),
-		 build_dir());
-	sh_run(cmd, 60, &dw);
-	snprintf(cmd, sizeof(cmd), "sqlite3 -separator '\t' '%s' 'SELECT f.name, i.callee FROM inlines i "
-		 "JOIN functions f ON f.id = i.function_id' | sort -u", db);
-	sh_run(cmd, 60, &ours);
-	if (!ASSERT_EQ(dw.status, 0, "debug/dwarf") || !ASSERT_EQ(ours.status, 0, "sqlite3"))
-		goto out;
-	nours = count_lines_with(ours.out, "\t");
-	for (line = strtok_r(dw.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char want[1024];
-
-		ndw++;
-		snprintf(want, sizeof(want), "%s\n", line);
-		if (strstr(ours.out, want))
-			found++;
-	}
-	printf("  DWARF: %d inlined (caller, callee) pairs, goanalyze %d, %d in both\n", ndw, nours, found);
-	ASSERT_GE(ndw, 1000, "DWARF lists inlined calls");
-	ASSERT_GE(found * 100, ndw * 99, "99% of DWARF's pairs found");
-	ASSERT_GE(found * 100, nours * 99, "99% of ours confirmed");
-out:
-	cmd_result_free(&dw);
-	cmd_result_free(&ours);
+	check_inlines_vs_dwarf(NULL, sample_path("stacker"), build_path("tests/gosym"));
 }
 
 /* A function that exists only inlined: the report says where, exit 0. */
@@ -440,21 +214,6 @@ TEST(report_inlined_only)
 	ASSERT_CONTAINS(r.out, "  reflect.", "a reflect caller listed");
 	cmd_result_free(&r);
 	cmd_result_free(&dw);
-}
-
-/* sqlite3 SCALAR query on db, as a number. */
-static long long db_count(const char *db, const char *query)
-{
-	char cmd[2048];
-	struct cmd_result r = {};
-	long long v = -1;
-
-	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' \"%s\"", db, query);
-	sh_run(cmd, 30, &r);
-	if (r.status == 0 && r.out)
-		v = atoll(r.out);
-	cmd_result_free(&r);
-	return v;
 }
 
 /*
@@ -503,31 +262,8 @@ TEST(locations_match_dwarf)
 	 * samples/kinds, for amd64 (registers) and 386 (stack offsets from the
 	 * CFA): every kind of argument, generic methods with their dictionary.
 	 */
-	{
-		static const char *const builds[] = { "kinds", "kinds-386" };
-		size_t i;
-
-		for (i = 0; i < 2; i++) {
-			const char *kdb = tmp_path(i ? "loc-kinds-386.db" : "loc-kinds.db");
-			long long ka, kd, gm;
-
-			unlink(kdb);
-			if (!ASSERT_EQ(index_sample(builds[i], kdb), 0, builds[i]))
-				continue;
-			ka = db_count(kdb, "SELECT count(*) FROM params p JOIN functions f ON f.id = "
-				      "p.function_id WHERE f.name LIKE 'main.%' AND p.dwarf_check = 'agrees'");
-			kd = db_count(kdb, "SELECT count(*) FROM params p JOIN functions f ON f.id = "
-				      "p.function_id WHERE f.name LIKE 'main.%' AND p.dwarf_check = 'differs'");
-			gm = db_count(kdb, "SELECT count(*) FROM params p JOIN functions f ON f.id = "
-				      "p.function_id WHERE f.name = 'main.(*List[go.shape.int_0]).Push' AND "
-				      "p.dwarf_check = 'agrees' AND p.name IN ('l', 'v')");
-			printf("  %s: main.* %lld arguments agree with DWARF, %lld differ\n", builds[i], ka,
-			       kd);
-			ASSERT_GE(ka, 60, "kinds: the arguments were checked");
-			ASSERT_EQ(kd, 0, "kinds: every argument agrees");
-			ASSERT_EQ(gm, 2, "a generic method: receiver and argument after the dictionary");
-		}
-	}
+	check_kinds_locations("kinds", sample_path("kinds"), "main.(*List[go.shape.int_0]).Push", NULL);
+	check_kinds_locations("kinds-386", sample_path("kinds-386"), "main.(*List[go.shape.int_0]).Push", NULL);
 	ASSERT_EQ(main_differ, 0, "the samples' arguments agree");
 	ASSERT_GE(agree * 100, (agree + differ) * 97, "97% agree overall");
 	if (differ > 0) {
@@ -591,131 +327,18 @@ TEST(dwarf_compression_forms)
 	cmd_result_free(&r);
 }
 
-/*
- * Stripped: the argument words from the arg-info funcdata, placed by the
- * morestack block's spills, against the unstripped twin's DWARF layout.
- * A placed argument never contradicts DWARF; the ones it cannot place
- * (dead register arguments, stack-assigned ones, leaf functions) are "?".
- */
-/*
- * Do two layouts of one argument cover the same registers and stack bytes?
- * Adjacent stack pieces merge: the funcdata has a 386 int64 as one 8-byte
- * word where the ABI layout has its two halves.
- */
-static size_t merged_words(const struct ga_param *p, int loc[], int where[], int size[], size_t max)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < p->npieces && n < max; i++) {
-		const struct ga_piece *pc = &p->pieces[i];
-
-		if (pc->loc == GA_LOC_STACK && n && loc[n - 1] == GA_LOC_STACK &&
-		    where[n - 1] + size[n - 1] == pc->stack_off) {
-			size[n - 1] += pc->size;
-			continue;
-		}
-		loc[n] = pc->loc;
-		where[n] = pc->loc == GA_LOC_REG ? pc->reg : pc->stack_off;
-		size[n++] = pc->size;
-	}
-	return n;
-}
-
-static bool same_words(const struct ga_param *a, const struct ga_param *b)
-{
-	int la[64], wa[64], sa[64], lb[64], wb[64], sb[64];
-	size_t na = merged_words(a, la, wa, sa, 64), nb = merged_words(b, lb, wb, sb, 64), i;
-
-	if (na != nb)
-		return false;
-	for (i = 0; i < na; i++)
-		if (la[i] != lb[i] || wa[i] != wb[i] || sa[i] != sb[i])
-			return false;
-	return true;
-}
-
-static void arginfo_vs_dwarf(const char *stripped_cmd, const char *twin, size_t min_funcs,
-			     size_t min_placed)
-{
-	char db_s[512], db_u[512], cmd[2048];
-	struct cmd_result r = {};
-	struct ga_func *fs = NULL, *fu = NULL;
-	struct ga_build bs = {}, bu = {};
-	struct gadb *gs = NULL, *gu = NULL;
-	size_t ns = 0, nu = 0, i, j, k, a, funcs = 0, placed = 0, same = 0, bad = 0;
-
-	snprintf(db_s, sizeof(db_s), "%s", tmp_path("arginfo-stripped.db"));
-	snprintf(db_u, sizeof(db_u), "%s", tmp_path("arginfo-unstripped.db"));
-	unlink(db_s);
-	unlink(db_u);
-	snprintf(cmd, sizeof(cmd), "set -e; %s; '%s' index \"$F\" --db '%s'", stripped_cmd,
-		 build_path("goanalyze"), db_s);
-	sh_run(cmd, 120, &r);
-	if (!ASSERT_EQ(r.status, 0, "index the build without DWARF"))
-		printf("  %s", r.err ? r.err : "");
-	cmd_result_free(&r);
-	if (!ASSERT_EQ(index_sample(twin, db_u), 0, "index the twin with DWARF") ||
-	    !load_db(db_s, &gs, &bs, &fs, &ns) || !load_db(db_u, &gu, &bu, &fu, &nu) ||
-	    !ASSERT_EQ(ns, nu, "same functions"))
-		goto out;
-	for (i = 0; i < ns; i++) {
-		const struct ga_func *s = &fs[i], *u = &fu[i];
-
-		if (!s->args_only || !u->params_known || u->args_only || s->entry != u->entry)
-			continue;
-		funcs++;
-		for (a = 0, j = 0; a < s->nparams; a++, j++) {
-			const struct ga_param *sp = &s->params[a], *up;
-			bool eq;
-
-			while (j < u->nparams && u->params[j].is_result)
-				j++;
-			if (j == u->nparams)
-				break;
-			up = &u->params[j];
-			if (!sp->npieces)
-				continue;
-			placed++;
-			eq = same_words(sp, up);
-			/* the runtime describes at most 10 words: a cut-short last one is a prefix */
-			if (!eq && strstr(sp->type_name, "first words") && sp->npieces < up->npieces) {
-				eq = true;
-				for (k = 0; eq && k < sp->npieces; k++)
-					eq = sp->pieces[k].loc == up->pieces[k].loc &&
-					     sp->pieces[k].reg == up->pieces[k].reg;
-			}
-			if (eq)
-				same++;
-			else if (bad++ < 5)
-				printf("  %s: %s placed where DWARF's %s is not\n", s->name, sp->name,
-				       up->name);
-		}
-	}
-	printf("  %s without DWARF: %zu functions with arg-info words; %zu arguments placed, %zu as "
-	       "DWARF has them, %zu not\n", twin, funcs, placed, same, bad);
-	ASSERT_GE(funcs, min_funcs, "functions with arg-info words");
-	ASSERT_GE(placed, min_placed, "arguments placed");
-	ASSERT_EQ(bad, 0, "no placed argument contradicts DWARF");
-out:
-	ga_funcs_free(fs, ns);
-	ga_funcs_free(fu, nu);
-	ga_build_clear(&bs);
-	ga_build_clear(&bu);
-	gadb__free(gs);
-	gadb__free(gu);
-}
-
+/* Stripped: the arg-info words, placed, against the unstripped twin's DWARF layout. */
 TEST(arginfo_matches_dwarf)
 {
 	char cmd[1024];
 
 	/* amd64, register ABI: -s -w, placed through the morestack spills */
 	snprintf(cmd, sizeof(cmd), "F='%s/samples/stacker-stripped'", build_dir());
-	arginfo_vs_dwarf(cmd, "stacker", 500, 1000);
+	arginfo_vs_dwarf("stacker", cmd, sample_path("stacker"), 500, 1000, NULL);
 	/* 386, stack ABI: DWARF removed, offsets straight from the funcdata */
 	snprintf(cmd, sizeof(cmd), "F='%s/kinds-386-nodwarf'; objcopy --strip-debug '%s/samples/kinds-386' \"$F\"",
 		 tmp_dir(), build_dir());
-	arginfo_vs_dwarf(cmd, "kinds-386", 500, 1000);
+	arginfo_vs_dwarf("kinds-386", cmd, sample_path("kinds-386"), 500, 1000, NULL);
 }
 
 static char *trim(char *s)
@@ -1082,46 +705,7 @@ out:
 /* The goid offset agrees with gdb's view of runtime.g from the same DWARF. */
 TEST(goid_offset_matches_gdb)
 {
-	const char *db = tmp_path("goid.db");
-	char cmd[1024];
-	struct cmd_result r = {};
-	long gdb_off = -1;
-	char *line;
-	struct gadb *gdb;
-	struct ga_build *bs = NULL;
-	size_t nb = 0, i;
-
-	unlink(db);
-	if (!ASSERT_EQ(index_sample("stacker", db), 0, "index"))
-		return;
-	snprintf(cmd, sizeof(cmd),
-		 "gdb -nx -batch -ex 'set language c' -ex \"ptype/o struct 'runtime.g'\" "
-		 "'%s/samples/stacker' 2>/dev/null | "
-		 "grep -E '[^a-z_]goid;'", build_dir());
-	sh_run(cmd, 60, &r);
-	/* gdb prints each member as: slash-star OFFSET | SIZE star-slash TYPE NAME; */
-	line = r.out ? strstr(r.out, "/*") : NULL;
-	if (line)
-		gdb_off = strtol(line + 2, NULL, 10);
-	cmd_result_free(&r);
-	if (!ASSERT_GE(gdb_off, 1, "gdb found runtime.g.goid"))
-		return;
-	gdb = gadb__open(db);
-	if (!ASSERT_TRUE(gdb != NULL, "open"))
-		return;
-	if (ASSERT_OK(gadb__list_builds(gdb, &bs, &nb), "builds") && ASSERT_EQ(nb, 1, "one build")) {
-		ASSERT_EQ(bs[0].goid_offset, gdb_off, "goid offset");
-		/* moduledata.types, found through the pcHeader, is the linker's runtime.types */
-		snprintf(cmd, sizeof(cmd), "nm '%s/samples/stacker' | sed -n 's/ r runtime.types$//p'",
-			 build_dir());
-		sh_run(cmd, 30, &r);
-		ASSERT_EQ(bs[0].types_base, strtoull(r.out ? r.out : "0", NULL, 16), "types base");
-		cmd_result_free(&r);
-	}
-	for (i = 0; i < nb; i++)
-		ga_build_clear(&bs[i]);
-	free(bs);
-	gadb__free(gdb);
+	check_goid_vs_gdb(NULL, sample_path("stacker"));
 }
 
 static bool file_exists(const char *p)

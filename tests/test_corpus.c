@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "checks.h"
 #include "db.h"
 #include "objdump.h"
 #include "test.h"
@@ -51,8 +52,8 @@ static void fetch_corpus(void)
 }
 TEST_SETUP(fetch_corpus);
 
-static bool index_bin(const char *bin, const char *db, struct gadb **gdb, struct ga_build *b,
-		      struct ga_func **funcs, size_t *nf)
+static bool index_and_load(const char *bin, const char *db, struct gadb **gdb, struct ga_build *b,
+			   struct ga_func **funcs, size_t *nf)
 {
 	char cmd[1400];
 	struct cmd_result r = {};
@@ -123,7 +124,7 @@ static uint64_t elf_entry(const char *bin)
 	return v;
 }
 
-static __attribute__((unused)) void check_functions_vs_gosym(const struct corpus_bin *c, struct ga_func *funcs, size_t nf)
+static __attribute__((unused)) void corpus_funcs_vs_gosym(const struct corpus_bin *c, struct ga_func *funcs, size_t nf)
 {
 	char cmd[1024], *line, *save = NULL;
 	struct cmd_result r = {};
@@ -154,7 +155,7 @@ static __attribute__((unused)) void check_functions_vs_gosym(const struct corpus
 	cmd_result_free(&r);
 }
 
-static __attribute__((unused)) void check_exits_vs_objdump(const struct corpus_bin *c, const struct ga_build *b,
+static __attribute__((unused)) void corpus_exits_vs_objdump(const struct corpus_bin *c, const struct ga_build *b,
 				   struct ga_func *funcs, size_t nf)
 {
 	const char *objdump = b->arch == GA_ARCH_ARM64 ? "aarch64-linux-gnu-objdump" : "objdump";
@@ -219,7 +220,7 @@ TEST(corpus)
 		}
 		tested++;
 		snprintf(db, sizeof(db), "%.400s/%.127s.db", tmp_dir(), c->name);
-		if (!index_bin(c->path, db, &gdb, &b, &funcs, &nf))
+		if (!index_and_load(c->path, db, &gdb, &b, &funcs, &nf))
 			goto next;
 		expected_version(c->path, want_ver, sizeof(want_ver));
 		ASSERT_STREQ(b.go_version, want_ver, c->name);
@@ -238,7 +239,7 @@ TEST(corpus)
 		}
 		ASSERT_TRUE(found_rt0, "_rt0_<arch>_linux listed");
 		/* 'go version -m' reads build info of both layouts, where there is some */
-		check_buildinfo(c->name, c->path);
+		check_buildinfo("go", c->name, c->path);
 		printf("  %s: %s %s, pclntab %s, %zu functions%s%s\n", c->name, b.go_version,
 		       ga_arch_name(b.arch), b.pclntab_format, nf, b.stripped ? ", no .symtab" : "",
 		       b.has_dwarf ? ", DWARF" : "");
@@ -251,8 +252,8 @@ TEST(corpus)
 		if (i == 0)
 			printf("  (sanitizer build: debug/gosym and objdump comparisons run in the plain build)\n");
 #else
-		check_functions_vs_gosym(c, funcs, nf);
-		check_exits_vs_objdump(c, &b, funcs, nf);
+		corpus_funcs_vs_gosym(c, funcs, nf);
+		corpus_exits_vs_objdump(c, &b, funcs, nf);
 #endif
 next:
 		ga_funcs_free(funcs, nf);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "attachlib.h"
+#include "checks.h"
 
 TEST_SETUP(attach_setup);
 
@@ -158,70 +159,13 @@ out:
 /* Recursion: calls pair by depth on one goroutine; latencies nest. */
 TEST(recursion)
 {
-	static const int fact[] = { 1, 1, 2, 6, 24, 120 };
-	struct bg_proc ga = {};
-	struct cmd_result r = {};
-	cJSON *calls[16];
-	int n = 0, i;
-	char *args[] = { "--db", (char *)sample_db("funcs"), "--json", "main.fact", NULL };
-	char *run[] = { (char *)sample_bin("funcs"), "fact", "5", NULL };
-
-	REQUIRE_BPF();
-	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
-		goto out;
-	cmd_run(run, 60, &r);
-	ASSERT_STREQ(r.out, "fact(5) = 120\n", "program output");
-	stop_goattach(&ga);
-	n = json_calls(ga.out, "main.fact", calls, 16);
-	if (!ASSERT_EQ(n, 6, "six calls"))
-		goto out;
-	/* The innermost call returns first. */
-	for (i = 0; i < 6; i++) {
-		ASSERT_EQ(num(calls[i], "args", "n"), i, "n");
-		ASSERT_EQ(num(calls[i], "results", "~r0"), fact[i], "result");
-		if (i)
-			ASSERT_TRUE(num(calls[i], "frame", NULL) < num(calls[i - 1], "frame", NULL),
-				    "an outer call's frame is nearer the stack's top");
-		if (i)
-			ASSERT_TRUE(num(calls[i], "latency_ns", NULL) >= num(calls[i - 1], "latency_ns", NULL),
-				    "an outer call lasts at least as long as the inner one");
-	}
-out:
-	free_calls(calls, n);
-	cmd_result_free(&r);
-	bg_free(&ga);
+	check_recursion(sample_bin("funcs"), sample_db("funcs"));
 }
 
 /* Recursion to depth 50: 50 pairs, each in its own frame, latencies nested. */
 TEST(recursion_depth_50)
 {
-	struct bg_proc ga = {};
-	struct cmd_result r = {};
-	static cJSON *c[64];
-	char *args[] = { "--db", (char *)sample_db("funcs"), "--json", "main.nest", NULL };
-	char *run[] = { (char *)sample_bin("funcs"), "nest", "50", NULL };
-	int n = 0, i, bad = 0;
-
-	REQUIRE_BPF();
-	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
-		goto out;
-	cmd_run(run, 60, &r);
-	ASSERT_STREQ(r.out, "nest(50) = 50\n", "program output");
-	stop_goattach(&ga);
-	n = json_calls(ga.out, "main.nest", c, 64);
-	if (!ASSERT_EQ(n, 50, "fifty calls"))
-		goto out;
-	for (i = 0; i < n; i++) {
-		/* innermost first: nest(1) at depth 50 */
-		bad += num(c[i], "args", "n") != i + 1 || num(c[i], "results", "~r0") != i + 1 ||
-		       (i && num(c[i], "frame", NULL) >= num(c[i - 1], "frame", NULL)) ||
-		       (i && num(c[i], "latency_ns", NULL) < num(c[i - 1], "latency_ns", NULL));
-	}
-	ASSERT_EQ(bad, 0, "args, results, frames nearer the stack top outward, nested latencies");
-out:
-	free_calls(c, n);
-	cmd_result_free(&r);
-	bg_free(&ga);
+	check_recursion_depth_50(sample_bin("funcs"), sample_db("funcs"));
 }
 
 /*
@@ -230,35 +174,7 @@ out:
  */
 TEST(stack_growth_counts_once)
 {
-	enum { G = 20, D = 30 };
-	struct bg_proc ga = {};
-	struct cmd_result r = {};
-	cJSON **calls = calloc(G * (D + 1) + 16, sizeof(*calls));
-	int n = 0, i, wrong = 0;
-	char *args[] = { "--db", (char *)sample_db("funcs"), "--json", "main.grow", NULL };
-	char *run[] = { (char *)sample_bin("funcs"), "grow", "20", "30", NULL };
-	const char *ign;
-
-	REQUIRE_BPF();
-	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
-		goto out;
-	cmd_run(run, 60, &r);
-	ASSERT_STREQ(r.out, "grow calls=620\n", "program output");
-	stop_goattach(&ga);
-	n = json_calls(ga.out, "main.grow", calls, G * (D + 1) + 16);
-	ASSERT_EQ(n, G * (D + 1), "one event per call");
-	for (i = 0; i < n; i++)
-		if (num(calls[i], "results", "~r0") != num(calls[i], "args", "depth"))
-			wrong++;
-	ASSERT_EQ(wrong, 0, "grow(d) returns d");
-	/* "... N morestack passes ignored": the stack did grow in the prologue. */
-	ign = strstr(ga.err, "exits without entry, ");
-	ASSERT_TRUE(ign && atoi(ign + strlen("exits without entry, ")) > 0, "morestack passes seen");
-out:
-	free_calls(calls, n);
-	free(calls);
-	cmd_result_free(&r);
-	bg_free(&ga);
+	check_stack_growth_counts_once(sample_bin("funcs"), sample_db("funcs"));
 }
 
 /*

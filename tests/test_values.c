@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "attachlib.h"
+#include "checks.h"
 
 TEST_SETUP(attach_setup);
 
@@ -281,251 +282,24 @@ out:
 	bg_free(&ga);
 }
 
-/* The functions of samples/kinds that print their own calls. */
-#define KINDS_FUNCS "main.ints", "main.bools", "main.floats", "main.floatSpill", "main.complexes", \
-	"main.texts", "main.pointers", "main.nested", "main.arrays", "main.mixed", "main.ifaces", \
-	"main.refs", "main.namedTypes", "main.Point.Sum", "main.(*Counter).Add", "main.Max[...]", \
-	"main.(*List[...]).Push"
-#define KINDS_NCALLS 19
-
-/* goattach's text line without its time, pid, goid and latency. */
-static const char *strip_line(char *line)
-{
-	char *p = strstr(line, " goid="), *sp;
-
-	size_t l = strlen(line);
-
-	while (l && line[l - 1] == ' ')
-		line[--l] = '\0';
-	if (!p || !(p = strchr(p + 1, ' ')))
-		return NULL;
-	sp = strrchr(p + 1, ' ');
-	if (sp)
-		*sp = '\0';
-	return p + 1;
-}
-
 /*
- * Compare the program's own line with goattach's, character by character.
- * Where goattach says "?(xmm)" (a float in an XMM register, which a
- * uprobe cannot read) and xmm is allowed, the program's float or complex
- * number there is skipped and counted.
+ * Every kind of value, decoded by goattach, equals what samples/kinds
+ * printed about its own call (see kinds_end_to_end): amd64, 386, arm64.
  */
-static bool same_call(const char *prog, const char *ga, bool xmm, int *nxmm)
-{
-	while (*prog && *ga) {
-		if (xmm && (!strncmp(ga, "?(xmm)", 6) || !strncmp(ga, "?(vreg)", 7))) {
-			ga += ga[2] == 'v' ? 1 : 0;
-			ga += 6;
-			if (*prog == '(') {
-				while (*prog && *prog != ')')
-					prog++;
-				if (*prog)
-					prog++;
-			} else {
-				while (*prog && strchr("0123456789.-+eInfNa", *prog))
-					prog++;
-			}
-			(*nxmm)++;
-			continue;
-		}
-		if (*prog != *ga)
-			return false;
-		prog++;
-		ga++;
-	}
-	return !*prog && !*ga;
-}
-
-/* Can this machine run the binary at all? (A kernel may refuse 32-bit code.) */
-static bool can_exec(const char *bin, char *why, size_t len)
-{
-	char *argv[] = { (char *)bin, "quiet", NULL };
-	struct cmd_result r = {};
-	bool ok;
-
-	ok = cmd_run(argv, 30, &r) == 0 && r.status == 0;
-	if (!ok) {
-		struct cmd_result d = {};
-
-		if (strstr(bin, "386"))
-			sh_run("dmesg 2>/dev/null | grep -i '32-bit emulation' | tail -1", 10, &d);
-		snprintf(why, len, "the kernel will not run %s (exit %d)%s%s", bin, r.status,
-			 d.out && *d.out ? "; dmesg: " : "", d.out ? d.out : "");
-		why[strcspn(why, "\n")] = '\0';
-		cmd_result_free(&d);
-	}
-	cmd_result_free(&r);
-	return ok;
-}
-
-/*
- * The program's lines against goattach's text lines, in order. Returns
- * the number of calls that matched exactly; *nxmm counts ?(xmm).
- */
-static int compare_calls(const char *sample, char *prog_out, char *ga_out, bool xmm, int *nxmm)
-{
-	char *prog[64], *gal[64], *save = NULL, *line, *cr;
-	int np = 0, ng = 0, i, same = 0;
-
-	/* a serial console ends lines with CR LF */
-	while ((cr = strchr(prog_out, '\r')))
-		*cr = ' ';
-	while ((cr = strchr(ga_out, '\r')))
-		*cr = ' ';
-
-	for (line = strtok_r(prog_out, "\n", &save); line && np < 64; line = strtok_r(NULL, "\n", &save))
-		if (!strncmp(line, "main.", 5)) {
-			size_t l = strlen(line);
-
-			while (l && line[l - 1] == ' ')
-				line[--l] = '\0';
-			prog[np++] = line;
-		}
-	save = NULL;
-	for (line = strtok_r(ga_out, "\n", &save); line && ng < 64; line = strtok_r(NULL, "\n", &save)) {
-		const char *call = strip_line(line);
-
-		if (call)
-			gal[ng++] = (char *)call;
-	}
-	ASSERT_EQ(np, KINDS_NCALLS, "the program printed every call");
-	if (!ASSERT_EQ(ng, np, "goattach saw every call"))
-		return 0;
-	for (i = 0; i < np; i++) {
-		if (same_call(prog[i], gal[i], xmm, nxmm))
-			same++;
-		else
-			printf("  program:  %s\n  goattach: %s\n", prog[i], gal[i]);
-	}
-	printf("  %s: %d of %d calls decoded exactly as the program printed them (%d floats in "
-	       "vector registers shown as ?(xmm) / ?(vreg))\n", sample, same, np, *nxmm);
-	ASSERT_EQ(same, np, "every decoded value equals the program's");
-	return same;
-}
-
-/*
- * A kernel that refuses 32-bit executables (ia32_emulation off, as here):
- * the same comparison inside a VM booting Debian's kernel (scripts/vmtrace.sh);
- * arm64 on an x86 host likewise, under qemu's emulation.
- */
-static void kinds_in_vm(const char *sample, const char *arch, bool xmm)
-{
-	char cmd[4096], *prog, *ga, *end;
-	struct cmd_result r = {};
-	int nxmm = 0;
-
-	/* arm64: goattach cross-built (make goattach-arm64), the host's kernel cannot run it */
-	snprintf(cmd, sizeof(cmd), "scripts/vmtrace.sh %s '%s' '%s' '%s' %s", arch,
-		 strcmp(arch, "arm64") ? build_path("goattach") : "build-arm64/goattach",
-		 sample_db(sample), sample_bin(sample),
-		 "main.ints main.bools main.floats main.floatSpill main.complexes main.texts "
-		 "main.pointers main.nested main.arrays main.mixed main.ifaces main.refs "
-		 "main.namedTypes main.Point.Sum 'main.(*Counter).Add' 'main.Max[...]' "
-		 "'main.(*List[...]).Push'");
-	sh_run(cmd, 900, &r);
-	if (r.status == 2) {
-		TEST_SKIP("no VM for the 386 run: %s", r.err ? r.err : "");
-		goto out;
-	}
-	prog = r.out ? strstr(r.out, "=== PROGRAM ===") : NULL;
-	ga = prog ? strstr(prog, "=== GOATTACH ===") : NULL;
-	end = ga ? strstr(ga, "=== GOATTACH STDERR ===") : NULL;
-	if (!ASSERT_TRUE(prog && ga && end, "the VM ran the program and goattach")) {
-		printf("  %s\n%s\n", r.out ? r.out : "", r.err ? r.err : "");
-		goto out;
-	}
-	*ga = '\0';
-	*end = '\0';
-	ASSERT_CONTAINS(prog, "app exit 0", "the 386 program ran to its end under the probes");
-	ASSERT_CONTAINS(end + 1, "0 events lost", "goattach's summary in the VM");
-	printf("  (in a VM: Debian's %s kernel under qemu)\n", arch);
-	compare_calls(sample, prog, ga + strlen("=== GOATTACH ==="), xmm, &nxmm);
-	if (xmm)
-		ASSERT_GE(nxmm, 10, "register floats are marked, not guessed");
-	else
-		ASSERT_EQ(nxmm, 0, "386 passes floats on the stack: every one read");
-out:
-	cmd_result_free(&r);
-}
-
-/*
- * Every kind of value, decoded by goattach, equals what the program
- * printed about its own call: integers of every width, bools, floats
- * (register-passed ones are "?(xmm)" on amd64; the sixteenth float spills
- * to the stack and is read), complex, strings, []byte, slices, pointers,
- * nested structs, arrays of length 0/1/2, mixed int/float structs,
- * interfaces and errors with their dynamic types, maps, chans, funcs,
- * named types, aliases, value and pointer receivers, generic functions
- * and a generic method with their dictionaries.
- */
-static void kinds_end_to_end(const char *sample, bool xmm)
-{
-	struct bg_proc gt = {}, gj = {};
-	struct cmd_result r = {};
-	char *targs[] = { "--db", (char *)sample_db(sample), KINDS_FUNCS, NULL };
-	char *jargs[] = { "--db", (char *)sample_db(sample), "--json", KINDS_FUNCS, NULL };
-	char *run[] = { (char *)sample_bin(sample), NULL };
-	char why[512];
-	int nxmm = 0;
-	cJSON *c[2] = {};
-
-	REQUIRE_BPF();
-	if (!can_exec(sample_bin(sample), why, sizeof(why))) {
-		printf("  %s\n", why);
-		kinds_in_vm(sample, strstr(sample, "arm64") ? "arm64" : "386", xmm);
-		return;
-	}
-	if (!ASSERT_TRUE(start_goattach(&gt, targs), "start text") ||
-	    !ASSERT_TRUE(start_goattach(&gj, jargs), "start json"))
-		goto out;
-	cmd_run(run, 60, &r);
-	ASSERT_EQ(r.status, 0, "kinds exit status");
-	stop_goattach(&gt);
-	stop_goattach(&gj);
-	compare_calls(sample, r.out, gt.out, xmm, &nxmm);
-	if (xmm)
-		ASSERT_GE(nxmm, 10, "register floats are marked, not guessed");
-	/* the JSON of the same calls: nested objects and arrays */
-	if (ASSERT_EQ(json_calls(gj.out, "main.nested", c, 1), 1, "json nested")) {
-		cJSON *o = cJSON_GetObjectItem(cJSON_GetObjectItem(c[0], "args"), "o");
-
-		ASSERT_EQ(num(o, "P", "X"), 3, "o.P.X");
-		ASSERT_STREQ(str(o, "Name", NULL), "out", "o.Name");
-		ASSERT_EQ(cJSON_GetArrayItem(cJSON_GetObjectItem(o, "Tail"), 0)->valuedouble, -5,
-			  "o.Tail[0]");
-		cJSON_Delete(c[0]);
-	}
-	if (ASSERT_EQ(json_calls(gj.out, "main.ifaces", c, 2), 2, "json ifaces")) {
-		cJSON *res = cJSON_GetObjectItem(c[0], "results");
-
-		ASSERT_STREQ(str(res, "~r1", "type"), "*fmt.wrapError", "error type");
-		ASSERT_STREQ(str(res, "~r1", "message"), "wrapped: boom", "error message");
-		ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(c[1], "args"), "err")),
-			    "nil error is null");
-		cJSON_Delete(c[0]);
-		cJSON_Delete(c[1]);
-	}
-out:
-	cmd_result_free(&r);
-	bg_free(&gt);
-	bg_free(&gj);
-}
-
 TEST(kinds_amd64)
 {
-	kinds_end_to_end("kinds", true);
+	kinds_end_to_end("kinds", sample_bin("kinds"), sample_db("kinds"), true);
 }
 
 TEST(kinds_386)
 {
-	kinds_end_to_end("kinds-386", false);
+	kinds_end_to_end("kinds-386", sample_bin("kinds-386"), sample_db("kinds-386"), false);
 }
 
 /* arm64: g in R28, the register ABI's R0-R15 (floats in V registers: "?(vreg)"), B.LS entries */
 TEST(kinds_arm64)
 {
-	kinds_end_to_end("kinds-arm64", true);
+	kinds_end_to_end("kinds-arm64", sample_bin("kinds-arm64"), sample_db("kinds-arm64"), true);
 }
 
 /*

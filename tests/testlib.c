@@ -9,34 +9,51 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <cjson/cJSON.h>
-
 #include "db.h"
 #include "test.h"
 
 struct test_state test_state;
 
-void test_run(const char *name, void (*fn)(void))
+/* The one runner: fn_arg(arg) when given, else fn(). */
+static enum test_result run_one(const char *name, void (*fn)(void), void (*fn_arg)(void *), void *arg)
 {
 	const char *only = getenv("TEST_ONLY");	/* a developer's filter: a substring of names */
+	enum test_result res;
 
 	if (only && *only && !strstr(name, only))
-		return;
+		return TEST_NOT_RUN;
 	test_state.cur_name = name;
 	test_state.cur_failed = false;
 	test_state.cur_skipped = false;
-	fn();
+	if (fn_arg)
+		fn_arg(arg);
+	else
+		fn();
 	if (test_state.cur_failed) {
 		test_state.failed++;
 		printf("FAIL %s\n", name);
+		res = TEST_FAILED;
 	} else if (test_state.cur_skipped) {
 		test_state.skipped++;
 		printf("SKIP %s\n", name);
+		res = TEST_SKIPPED;
 	} else {
 		test_state.passed++;
 		printf("ok   %s\n", name);
+		res = TEST_PASSED;
 	}
 	fflush(stdout);
+	return res;
+}
+
+void test_run(const char *name, void (*fn)(void))
+{
+	run_one(name, fn, NULL, NULL);
+}
+
+enum test_result test_run_arg(const char *name, void (*fn)(void *arg), void *arg)
+{
+	return run_one(name, NULL, fn, arg);
 }
 
 int test_summary(void)
@@ -452,77 +469,3 @@ bool load_db(const char *db, struct gadb **gdb, struct ga_build *b, struct ga_fu
 	free(bs);
 	return ok && ASSERT_OK(gadb__load_funcs(*gdb, b->db_id, NULL, 0, funcs, nf, NULL), "load");
 }
-
-
-/* Module path, dependencies and build settings equal what 'go version -m' prints. */
-void check_buildinfo(const char *name, const char *bin)
-{
-	const char *db = tmp_path("bi.db");
-	char cmd[1024];
-	struct cmd_result gv = {}, rep = {};
-	cJSON *doc = NULL, *b, *mods, *set;
-	char *line, *save = NULL;
-	int nmods = 0, nset = 0, bad = 0;
-
-	unlink(db);
-	snprintf(cmd, sizeof(cmd), "'%s' index '%s' --db '%s' >/dev/null && '%s' report --db '%s' --json "
-		 "main.main", build_path("goanalyze"), bin, db, build_path("goanalyze"), db);
-	sh_run(cmd, 120, &rep);
-	snprintf(cmd, sizeof(cmd), "go version -m '%s'", bin);
-	sh_run(cmd, 60, &gv);
-	if (!ASSERT_EQ(rep.status, 0, name))
-		goto out;
-	if (gv.status) {
-		/* Release binaries without build info: nothing to compare with. */
-		printf("  %s: 'go version -m' reads no build info: not compared\n", name);
-		goto out;
-	}
-	doc = cJSON_Parse(rep.out);
-	b = cJSON_GetObjectItem(doc, "binary");
-	mods = cJSON_GetObjectItem(b, "modules");
-	set = cJSON_GetObjectItem(b, "settings");
-	if (strstr(gv.out, "CGO_ENABLED=1"))
-		ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(b, "cgo")), name);
-	else
-		ASSERT_TRUE(cJSON_IsFalse(cJSON_GetObjectItem(b, "cgo")), name);
-	ASSERT_EQ(cJSON_IsTrue(cJSON_GetObjectItem(b, "trimpath")),
-		  strstr(gv.out, "-trimpath=true") != NULL, "trimpath flag");
-	for (line = strtok_r(gv.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char kind[16] = "", path[512] = "", ver[256] = "";
-
-		if (sscanf(line, " %15s %511s %255s", kind, path, ver) < 2)
-			continue;
-		if (!strcmp(kind, "mod") || !strcmp(kind, "dep") || !strcmp(kind, "=>")) {
-			cJSON *m = cJSON_GetArrayItem(mods, nmods++);
-
-			if (!m || strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(m, "kind")) ?: "", kind) ||
-			    strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(m, "path")) ?: "", path) ||
-			    strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(m, "version")) ?: "", ver)) {
-				if (bad++ < 3)
-					printf("  %s: module line '%s' not in the report\n", name, line);
-			}
-		} else if (!strcmp(kind, "build")) {
-			char *kv = strstr(line, "build") + 6, *eq = strchr(kv, '=');
-
-			nset++;
-			if (!eq)
-				continue;
-			*eq = '\0';
-			if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(set, kv)) ?: "?", eq + 1)) {
-				if (bad++ < 3)
-					printf("  %s: setting %s=%s not in the report\n", name, kv, eq + 1);
-			}
-		} else if (!strcmp(kind, "path") && strstr(line, "example.com/") &&
-			   !cJSON_GetObjectItem(b, "module_path")) {
-			bad++;
-		}
-	}
-	ASSERT_EQ(bad, 0, name);
-	ASSERT_EQ(cJSON_GetArraySize(mods), nmods, "as many modules");
-	ASSERT_EQ(cJSON_GetArraySize(set), nset, "as many settings");
-out:
-	cJSON_Delete(doc);
-	cmd_result_free(&gv);
-	cmd_result_free(&rep);
-}
-

@@ -287,11 +287,11 @@ func main() {
 	fmt.Printf("main.(*Counter).Add(c=%s, n=5) = (%d)\n", ptr(unsafe.Pointer(cnt)), v)
 
 	mx := Max(3, 7)
-	fmt.Printf("main.Max[go.shape.int_0](.dict=main..dict.Max[int], a=3, b=7) = (%d)\n", mx)
+	fmt.Printf(maxIntLine, mx)
 	ms := Max("go", "c")
-	fmt.Printf("main.Max[go.shape.string_0](.dict=main..dict.Max[string], a=%q, b=%q) = (%q)\n", "go", "c", ms)
+	fmt.Printf(maxStringLine, "go", "c", ms)
 
 	l := &List[int]{}
 	ln := l.Push(11)
-	fmt.Printf("main.(*List[go.shape.int_0]).Push(.dict=main..dict.(*List[int]).Push, l=%s, v=11) = (%d)\n", ptr(unsafe.Pointer(l)), ln)
+	fmt.Printf(pushLine, ptr(unsafe.Pointer(l)), ln)
 }
