@@ -437,10 +437,10 @@ void check_stripped_twin(const char *stripped_bin, const char *twin_bin,
 	ASSERT_TRUE(bs.stripped && !bs.has_dwarf, "stripped build flags");
 	/* no DWARF: the goid offset comes from elsewhere (the per-version table), and equals DWARF's */
 	ASSERT_EQ(bs.goid_offset, bu.goid_offset,
-		  goid_source_prefix ? "goid offset from the table" : "goid offset without DWARF = DWARF's");
+		  "goid offset without DWARF = DWARF's");
 	if (goid_source_prefix)
 		ASSERT_TRUE(bs.goid_offset_source && !strncmp(bs.goid_offset_source, goid_source_prefix,
-							       strlen(goid_source_prefix)), "from the table");
+							       strlen(goid_source_prefix)), goid_source_prefix);
 	else
 		ASSERT_TRUE(bu.goid_offset_source && !strcmp(bu.goid_offset_source, "dwarf"),
 			    "the twin's from DWARF");

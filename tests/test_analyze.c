@@ -13,6 +13,7 @@
 
 #include "checks.h"
 #include "db.h"
+#include "goruntime.h"
 #include "log.h"
 #include "test.h"
 
@@ -91,8 +92,8 @@ TEST(funcs_match_symtab)
 /* -ldflags='-s -w': no symbols, no DWARF, the same functions and exits. */
 TEST(stripped_same_as_unstripped)
 {
-	/* no DWARF: the goid offset comes from the per-version table, and equals DWARF's */
-	check_stripped_twin(sample_path("stacker-stripped"), sample_path("stacker"), "table:", NULL);
+	/* no DWARF: the goid offset comes from the binary's own type descriptor of runtime.g, and equals DWARF's */
+	check_stripped_twin(sample_path("stacker-stripped"), sample_path("stacker"), "type:runtime.g", NULL);
 }
 
 /* Index a patched copy of a sample and compare its functions with the original's. */
@@ -583,7 +584,11 @@ TEST(install_and_completion)
 	cmd_result_free(&r);
 }
 
-/* Each row of the goid table: a build without DWARF gets what DWARF says for its version and arch. */
+/*
+ * Without DWARF, every offset of runtime.g goattach reads comes from the
+ * binary's own type descriptor and equals DWARF's; and the checked
+ * fallback table's row for the build's version and arch equals it too.
+ */
 TEST(goid_table_rows)
 {
 	static const struct {
@@ -610,14 +615,37 @@ TEST(goid_table_rows)
 			 db_s, build_path("goanalyze"), build_dir(), rows[i].sample, db_d);
 		sh_run(cmd, 120, &r);
 		if (ASSERT_EQ(r.status, 0, rows[i].sample)) {
-			long long table = db_count(db_s, "SELECT value FROM runtime_facts WHERE name = 'g.goid' "
-						  "AND source LIKE 'table:%'");
-			long long dwarf = db_count(db_d, "SELECT value FROM runtime_facts WHERE name = 'g.goid' "
-						  "AND source = 'dwarf'");
+			static const char *const facts[] = { "g.goid", "g.stack.hi", "g.sched.sp", "g.atomicstatus" };
+			struct gadb *gdb = NULL;
+			struct ga_build b = {};
+			struct ga_func *funcs = NULL;
+			const char *source = NULL;
+			size_t nf = 0, k;
+			int row = -1;
 
-			printf("  %s: goid at %lld by the table, %lld by DWARF\n", rows[i].sample, table, dwarf);
-			ASSERT_GE(dwarf, 1, "DWARF has it");
-			ASSERT_EQ(table, dwarf, rows[i].sample);
+			for (k = 0; k < sizeof(facts) / sizeof(facts[0]); k++) {
+				char q[256];
+				long long typed, dwarf;
+
+				snprintf(q, sizeof(q), "SELECT value FROM runtime_facts WHERE name = '%s' "
+					 "AND source = 'type:runtime.g'", facts[k]);
+				typed = db_count(db_s, q);
+				snprintf(q, sizeof(q), "SELECT value FROM runtime_facts WHERE name = '%s' "
+					 "AND source = 'dwarf'", facts[k]);
+				dwarf = db_count(db_d, q);
+				printf("  %s: %s at %lld by its type descriptor, %lld by DWARF\n", rows[i].sample,
+				       facts[k], typed, dwarf);
+				ASSERT_GE(dwarf, 1, "DWARF has it");
+				ASSERT_EQ(typed, dwarf, facts[k]);
+			}
+			if (load_db(db_d, &gdb, &b, &funcs, &nf)) {
+				ASSERT_OK(go_goid_offset_table(b.go_version, b.arch, &row, &source),
+					  "the table has a row for this release and arch");
+				ASSERT_EQ(row, b.goid_offset, "the table's row = DWARF's goid");
+			}
+			ga_funcs_free(funcs, nf);
+			ga_build_clear(&b);
+			gadb__free(gdb);
 		} else {
 			printf("  %s", r.err);
 		}
