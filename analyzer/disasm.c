@@ -217,6 +217,74 @@ static bool x86_spill(const uint8_t *b, size_t len, struct ga_spill *sp)
 	return true;
 }
 
+/*
+ * The A64 stores Go's morestack blocks spill argument registers with, to
+ * [SP + imm] (Arm ARM C4.1.4 "Loads and Stores"): STP of two X, W, D or S
+ * registers (signed offset, imm7 scaled), and STR of one X, W, H, B, D or
+ * S register (unsigned offset, imm12 scaled). Up to two spills in sp[];
+ * how many, 0 for anything else. DWARF numbers: X0-X30 0-30, V0-V31 64-95.
+ */
+static int a64_spill(uint32_t w, struct ga_spill sp[2])
+{
+	static const struct {
+		uint32_t mask, match;
+		int size;	/* bytes per register, also the scale */
+		bool pair, fp;
+	} forms[] = {
+		{ 0xffc00000, 0xa9000000, 8, true, false },	/* STP Xt, Xt2, [SP, #imm] */
+		{ 0xffc00000, 0x29000000, 4, true, false },	/* STP Wt, Wt2 */
+		{ 0xffc00000, 0x6d000000, 8, true, true },	/* STP Dt, Dt2 */
+		{ 0xffc00000, 0x2d000000, 4, true, true },	/* STP St, St2 */
+		{ 0xffc00000, 0xf9000000, 8, false, false },	/* STR Xt, [SP, #imm] */
+		{ 0xffc00000, 0xb9000000, 4, false, false },	/* STR Wt */
+		{ 0xffc00000, 0x79000000, 2, false, false },	/* STRH Wt */
+		{ 0xffc00000, 0x39000000, 1, false, false },	/* STRB Wt */
+		{ 0xffc00000, 0xfd000000, 8, false, true },	/* STR Dt */
+		{ 0xffc00000, 0xbd000000, 4, false, true },	/* STR St */
+	};
+	size_t i;
+
+	if (((w >> 5) & 31) != 31)	/* the base must be SP */
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(forms); i++) {
+		int base = forms[i].fp ? 64 : 0, off;
+
+		if ((w & forms[i].mask) != forms[i].match)
+			continue;
+		if (forms[i].pair) {
+			off = (int)(((int32_t)(w << 10)) >> 25) * forms[i].size;	/* imm7 at 21:15 */
+			sp[0] = (struct ga_spill){ .reg = base + (w & 31), .off = off, .size = forms[i].size };
+			sp[1] = (struct ga_spill){ .reg = base + ((w >> 10) & 31),
+						   .off = off + forms[i].size, .size = forms[i].size };
+			return 2;
+		}
+		off = (int)((w >> 10) & 0xfff) * forms[i].size;
+		sp[0] = (struct ga_spill){ .reg = base + (w & 31), .off = off, .size = forms[i].size };
+		return 1;
+	}
+	return 0;
+}
+
+/* The spills of an A64 morestack block at code[off], up to its BL. */
+static int a64_spills(const uint8_t *code, size_t size, size_t off, struct ga_spill *out,
+		      size_t max, size_t *n)
+{
+	size_t ninsn;
+
+	for (ninsn = 0; off + 4 <= size && ninsn < 64; off += 4, ninsn++) {
+		uint32_t w = (uint32_t)ga_read_le(code + off, 4);
+		struct ga_spill sp[2];
+		int k, got;
+
+		if ((w & 0xfc000000) == 0x94000000)	/* BL: the call to morestack */
+			return 0;
+		got = a64_spill(w, sp);
+		for (k = 0; k < got && *n < max; k++)
+			out[(*n)++] = sp[k];
+	}
+	return -EINVAL;
+}
+
 int disasm__spills(struct disasm *d, const uint8_t *code, size_t size, uint64_t entry,
 		   uint32_t jcc_off, struct ga_spill *out, size_t max, size_t *n)
 {
@@ -224,13 +292,15 @@ int disasm__spills(struct disasm *d, const uint8_t *code, size_t size, uint64_t 
 	struct insn_branch br;
 
 	*n = 0;
-	if (d->arch != GA_ARCH_AMD64)
+	if (d->arch != GA_ARCH_AMD64 && d->arch != GA_ARCH_ARM64)
 		return -ENOTSUP;
 	if (jcc_off >= size || !(len = insn_len(d, code + jcc_off, size - jcc_off, entry + jcc_off)))
 		return -EINVAL;
 	insn_classify(d->arch, code + jcc_off, len, entry + jcc_off, &br);
 	if (br.cls != INSN_JCC || br.target < entry || br.target >= entry + size)
 		return -EINVAL;
+	if (d->arch == GA_ARCH_ARM64)
+		return a64_spills(code, size, br.target - entry, out, max, n);
 	/* the morestack block: spills, then the call */
 	for (off = br.target - entry; off < size && ninsn++ < 64; off += len) {
 		struct ga_spill sp;

@@ -31,15 +31,15 @@ int disasm__func(struct disasm *d, const uint8_t *code, size_t size, const struc
 
 /* A register argument stored to its spill slot before runtime.morestack. */
 struct ga_spill {
-	int reg;	/* DWARF register number (17+ = XMM) */
+	int reg;	/* DWARF register number (amd64: 17+ = XMM; arm64: 64+ = V) */
 	int off;	/* from SP at entry */
 	int size;
 };
 
 /*
  * The spills of the morestack block the prologue's branch at jcc_off goes
- * to (amd64): which register holds which argument slot, ints and floats
- * alike. -ENOTSUP for other arches, -EINVAL if the block is not that.
+ * to (amd64, arm64): which register holds which argument slot, ints and
+ * floats alike. -ENOTSUP for 386, -EINVAL if the block is not that.
  */
 int disasm__spills(struct disasm *d, const uint8_t *code, size_t size, uint64_t entry,
 		   uint32_t jcc_off, struct ga_spill *out, size_t max, size_t *n);

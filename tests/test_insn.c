@@ -493,3 +493,45 @@ TEST(data_in_text_stays_bad)
 	ASSERT_EQ(decode_status(GA_ARCH_AMD64, code, sizeof(code)), GA_DECODE_BAD,
 		  "a branch into an instruction: undecodable");
 }
+
+/*
+ * The A64 morestack block's spills (objdump: stp x0, x1, [sp, #8]; str
+ * x2, [sp, #24]; stp d0, d1, [sp, #32]; str w3, [sp, #48]; then bl): each
+ * register to its argument slot, from SP at entry, with DWARF numbers.
+ */
+TEST(a64_morestack_spills)
+{
+	static const uint32_t words[] = {
+		0xf9400b90, 0xeb3063ff, 0x54000089, 0xd65f03c0, 0xd503201f, 0xd503201f,
+		0xa90087e0, 0xf9000fe2, 0x6d0207e0, 0xb90033e3, 0xaa1e03e3, 0x97fffff6, 0x17fffff5,
+	};
+	static const struct ga_spill want[] = {
+		{ .reg = 0, .off = 8, .size = 8 }, { .reg = 1, .off = 16, .size = 8 },
+		{ .reg = 2, .off = 24, .size = 8 }, { .reg = 64, .off = 32, .size = 8 },
+		{ .reg = 65, .off = 40, .size = 8 }, { .reg = 3, .off = 48, .size = 4 },
+	};
+	struct ga_spill got[8];
+	struct disasm *d = disasm__new(GA_ARCH_ARM64);
+	uint8_t code[sizeof(words)];
+	size_t i, n = 0;
+
+	if (!ASSERT_TRUE(d != NULL, "disasm__new"))
+		return;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		code[4 * i] = words[i];
+		code[4 * i + 1] = words[i] >> 8;
+		code[4 * i + 2] = words[i] >> 16;
+		code[4 * i + 3] = words[i] >> 24;
+	}
+	if (ASSERT_OK(disasm__spills(d, code, sizeof(code), 0x10000, 8, got, 8, &n), "spills") &&
+	    ASSERT_EQ(n, sizeof(want) / sizeof(want[0]), "six registers")) {
+		for (i = 0; i < n; i++) {
+			ASSERT_EQ(got[i].reg, want[i].reg, "register");
+			ASSERT_EQ(got[i].off, want[i].off, "slot");
+			ASSERT_EQ(got[i].size, want[i].size, "size");
+		}
+	}
+	/* a prologue branch that is not B.cond: not a morestack block */
+	ASSERT_NEQ(disasm__spills(d, code, sizeof(code), 0x10000, 4, got, 8, &n), 0, "cmp is no branch");
+	disasm__free(d);
+}
