@@ -234,8 +234,11 @@ GO_MATRIX ?= 1.19 1.21 1.22 1.23 1.24 1.26 1.27
 GO_MATRIX_CROSS ?= 1.27
 GM := $(O)/gomatrix
 GM_GOS := $(GO_MATRIX:%=$(GM)/%/go)
+# range-over-func needs Go 1.23
+GO_RANGEFUNC := $(filter-out 1.19 1.20 1.21 1.22,$(GO_MATRIX))
 GM_BINS := $(foreach v,$(GO_MATRIX),$(addprefix $(GM)/$(v)/,kinds kinds-sw funcs gosym)) \
-	$(foreach v,$(GO_MATRIX_CROSS),$(addprefix $(GM)/$(v)/,kinds-386 kinds-386-sw kinds-arm64 kinds-arm64-sw))
+	$(foreach v,$(GO_MATRIX_CROSS),$(addprefix $(GM)/$(v)/,kinds-386 kinds-386-sw kinds-arm64 kinds-arm64-sw)) \
+	$(GO_RANGEFUNC:%=$(GM)/%/rangefunc)
 KINDS_SRCS := $(wildcard samples/kinds/*.go) samples/kinds/go.mod
 FUNCS_SRCS := $(wildcard samples/funcs/*.go) samples/funcs/go.mod
 
@@ -277,6 +280,10 @@ $(GM)/%/kinds-arm64-sw: $(KINDS_SRCS) $(GM)/%/go
 $(GM)/%/funcs: $(FUNCS_SRCS) $(GM)/%/go
 	$(call msg,GO,$@)
 	$(Q)$(call GMBUILD,funcs,,)
+
+$(GM)/%/rangefunc: samples/rangefunc/main.go samples/rangefunc/go.mod $(GM)/%/go
+	$(call msg,GO,$@)
+	$(Q)$(call GMBUILD,rangefunc,,)
 
 # Go 1.19's debug/gosym reads no 1.20+ table: each release reads its own.
 $(GM)/%/gosym: tests/gosym/main.go tests/gosym/go.mod $(GM)/%/go

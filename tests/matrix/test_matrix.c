@@ -237,10 +237,52 @@ static void stack_growth_counts_once(void *arg)
 		check_stack_growth_counts_once(bin, bin_db(bin));
 }
 
+/*
+ * Go 1.23+ range-over-func: the loop body (main.sum-range1) and the
+ * iterator (main.count.func1) traced like any function: every body call
+ * with its value, as the program saw them, and the function around them.
+ */
+static void rangefunc_end_to_end(void *arg)
+{
+	const char *bin = tc_bin(arg, "rangefunc", "");
+	char *args[] = { "--db", (char *)bin_db(bin), "main.sum", "main.sum-range1", "main.count.func1",
+			 NULL };
+	char *run[] = { (char *)bin, NULL };
+	struct cmd_result prog = {};
+	struct bg_proc ga = {};
+	char *line, *save = NULL;
+	int lines = 0;
+
+	if (!built(bin))
+		return;
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(run, 60, &prog);
+	usleep(300 * 1000);
+	stop_goattach(&ga);
+	if (!ASSERT_EQ(prog.status, 0, "sample ran"))
+		goto out;
+	for (line = strtok_r(prog.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char want[256];
+
+		snprintf(want, sizeof(want), " %s ", line);
+		ASSERT_CONTAINS(ga.out, want, "a call as the program saw it");
+		lines++;
+	}
+	ASSERT_EQ(lines, 6, "five body calls and sum");
+	ASSERT_EQ(count_lines_with(ga.out, "main.sum-range1(v="), 5, "each body call once");
+	ASSERT_EQ(count_lines_with(ga.out, "main.count.func1(yield=0x"), 1, "the iterator once");
+out:
+	cmd_result_free(&prog);
+	bg_free(&ga);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void *tc);
 	bool amd64_only;	/* gdb, or samples/funcs: built for amd64 only */
+	int min_minor;		/* the Go release a check needs (range-over-func: 1.23) */
 } checks[] = {
 	{ "exits_match_objdump", exits_match_objdump },
 	{ "funcs_match_gosym", funcs_match_gosym },
@@ -255,6 +297,7 @@ static const struct {
 	{ "recursion", recursion, true },
 	{ "recursion_depth_50", recursion_depth_50, true },
 	{ "stack_growth_counts_once", stack_growth_counts_once, true },
+	{ "rangefunc_end_to_end", rangefunc_end_to_end, true, 23 },
 };
 #define NCHECKS (sizeof(checks) / sizeof(checks[0]))
 
@@ -364,7 +407,9 @@ int main(void)
 			char name[128];
 			enum test_result res;
 
-			if (checks[c].amd64_only && !is_amd64(tc))
+			if ((checks[c].amd64_only && !is_amd64(tc)) ||
+			    (checks[c].min_minor && atoi(strchr(tc->ver, '.') ? strchr(tc->ver, '.') + 1 : "0") <
+						     checks[c].min_minor))
 				continue;
 			snprintf(name, sizeof(name), "matrix_%s%s%s_%s", tc->ver, is_amd64(tc) ? "" : "_",
 				 is_amd64(tc) ? "" : tc->arch, checks[c].name);
