@@ -491,16 +491,21 @@ static void finish(struct session *s)
 		output__print_stats(s->out, stdout);
 	if (env.hist)
 		output__print_hist(s->out, stdout);
+	/* after --max-calls, the calls counted are the ones reported */
 	fprintf(stderr,
 		"goattach: %llu calls, %llu events lost, %llu exits without entry, "
 		"%llu morestack passes ignored, %zu calls still in progress",
-		(unsigned long long)stat_sum(s, GA_STAT_CALLS),
+		(unsigned long long)(more ? stat_sum(s, GA_STAT_CALLS) : s->reported),
 		(unsigned long long)stat_sum(s, GA_STAT_LOST),
 		(unsigned long long)stat_sum(s, GA_STAT_ORPHAN_EXIT),
 		(unsigned long long)stat_sum(s, GA_STAT_MORESTACK), in_flight);
 	if (env.min_latency_ns)
 		fprintf(stderr, ", %llu faster than --min-latency",
 			(unsigned long long)stat_sum(s, GA_STAT_FILTERED));
+	if (!more && stat_sum(s, GA_STAT_CALLS) > s->reported)
+		fprintf(stderr, ", %llu more completed after --max-calls %llu (not reported)",
+			(unsigned long long)(stat_sum(s, GA_STAT_CALLS) - s->reported),
+			(unsigned long long)env.max_calls);
 	if (stat_sum(s, GA_STAT_FULL))
 		fprintf(stderr, ", %llu not tracked (%d calls already in flight)",
 			(unsigned long long)stat_sum(s, GA_STAT_FULL), GA_MAX_CALLS);

@@ -460,6 +460,67 @@ static int drop_unreached_twins(struct probe_plan *plan)
 	return 0;
 }
 
+/* Why f cannot be traced (its exits are unknown or it has none), or NULL. */
+static const char *untraceable(const struct ga_func *f)
+{
+	if (f->decode_status == GA_DECODE_BAD)
+		return "undecodable";
+	if (!f->nexits)
+		return "never returns";
+	return NULL;
+}
+
+static bool named_exactly(const char *name, const char *const *patterns, size_t npat)
+{
+	size_t i;
+
+	for (i = 0; i < npat; i++)
+		if (!strcmp(patterns[i], name))
+			return true;
+	return false;
+}
+
+/*
+ * A pattern may match functions that cannot be traced (no exit, bytes
+ * that did not decode): they are skipped, with one line naming them. One
+ * named exactly stays, and is refused with its reason.
+ */
+static int skip_untraceable(struct probe_plan *plan, const char *const *patterns, size_t npat)
+{
+	char *list = NULL;
+	size_t i, out = 0, nskip = 0, len = 0;
+	FILE *m = open_memstream(&list, &len);
+
+	if (!m)
+		return -ENOMEM;
+	for (i = 0; i < plan->nfuncs; i++) {
+		const char *why = untraceable(&plan->funcs[i]);
+
+		if (why && !named_exactly(plan->funcs[i].name, patterns, npat)) {
+			fprintf(m, "%s%s (%s)", nskip++ ? ", " : "", plan->funcs[i].name, why);
+			ga_func_clear(&plan->funcs[i]);
+			continue;
+		}
+		if (out != i)
+			plan->funcs[out] = plan->funcs[i];
+		out++;
+	}
+	plan->nfuncs = out;
+	if (fclose(m)) {
+		free(list);
+		return -ENOMEM;
+	}
+	if (nskip)
+		pr_warn("attach: skipping %zu function%s the patterns match but that cannot be traced: %s",
+			nskip, nskip == 1 ? "" : "s", list);
+	free(list);
+	if (!out) {
+		pr_warn("attach: no function left to trace");
+		return -ENOENT;
+	}
+	return 0;
+}
+
 /* --sig: the user's signature replaces what DWARF said (or did not say). */
 static int apply_sig(struct probe_plan *plan, const char *sig)
 {
@@ -570,6 +631,8 @@ static int select_funcs(struct gadb *db, const char *db_path, const char *const 
 		return -ENOENT;
 	}
 	err = drop_unreached_twins(plan);
+	if (!err)
+		err = skip_untraceable(plan, patterns, npat);
 	if (!err && sig)
 		err = apply_sig(plan, sig);
 	return err;

@@ -39,6 +39,8 @@ TEST(scope_controls)
 		ASSERT_EQ(gm.status, 0, "exit status");
 		ASSERT_EQ(count_lines_with(gm.out, "main.nest("), 3, "exactly three calls printed");
 		ASSERT_EQ(count_lines_with(gm.out, ") = ("), 3, "three completed calls");
+		/* the summary counts the calls reported, not the ones completed after */
+		ASSERT_CONTAINS(gm.err, "goattach: 3 calls,", "the summary counts three");
 	}
 	/* --min-latency: blocker sleeps 5, 8, 11, ... 23 ms; the threshold sits between 8 and 11 */
 	if (ASSERT_TRUE(start_goattach(&ga, minl), "start --min-latency")) {
@@ -250,4 +252,42 @@ TEST(bpftrace_export)
 	}
 	bpftrace_vs_goattach("swapper", "main.swap", swap);
 	bpftrace_vs_goattach("stacker", "main.stacker", stack);
+}
+
+/*
+ * A pattern that matches functions goattach cannot trace (they never
+ * return) skips them with one line naming them and traces the rest; the
+ * same function named exactly is refused, and a pattern left with nothing
+ * traceable is an error.
+ */
+TEST(globs_skip_untraceable)
+{
+	char *mixed[] = { "--db", (char *)sample_db("funcs"), "main.sum", "runtime.bgs*", NULL };
+	char *named[] = { (char *)build_path("goattach"), "--db", (char *)sample_db("funcs"),
+			  "--duration", "1", "runtime.bgsweep", NULL };
+	char *none[] = { (char *)build_path("goattach"), "--db", (char *)sample_db("funcs"),
+			 "--duration", "1", "runtime.panicdottype*", NULL };
+	char *add[] = { (char *)sample_bin("funcs"), "mixed", "3", NULL };
+	struct cmd_result r = {};
+	struct bg_proc ga = {};
+
+	REQUIRE_BPF();
+	if (ASSERT_TRUE(start_goattach(&ga, mixed), "start with a glob that matches two that never return")) {
+		cmd_run(add, 60, &r);
+		cmd_result_free(&r);
+		stop_goattach(&ga);
+		ASSERT_EQ(count_lines_with(ga.err, "skipping 2 functions"), 1, "one line says what is skipped");
+		ASSERT_CONTAINS(ga.err, "runtime.bgscavenge (never returns)", "names each, with why");
+		ASSERT_CONTAINS(ga.err, "runtime.bgsweep (never returns)", "names each, with why");
+		ASSERT_CONTAINS(ga.err, "Tracing 1 function", "the rest is traced");
+	}
+	bg_free(&ga);
+	cmd_run(named, 60, &r);
+	ASSERT_EQ(r.status, 1, "a function named exactly that never returns is refused");
+	ASSERT_CONTAINS(r.err, "runtime.bgsweep has no RET or tail call", "with its reason");
+	cmd_result_free(&r);
+	cmd_run(none, 60, &r);
+	ASSERT_EQ(r.status, 1, "nothing traceable left");
+	ASSERT_CONTAINS(r.err, "no function left to trace", "says so");
+	cmd_result_free(&r);
 }
