@@ -70,8 +70,10 @@ bool links_have_uprobe_multi(bool need_pid, const char **why)
 
 	prog_fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, NULL, "GPL", insns, ARRAY_SIZE(insns), &load_opts);
 	if (prog_fd < 0) {
-		*why = "the kernel refuses a program of attach type BPF_TRACE_UPROBE_MULTI "
-		       "(before 6.6)";
+		*why = errno == EPERM || errno == EACCES ?
+			       "no permission to load the test program" :
+			       "the kernel refuses a program of attach type BPF_TRACE_UPROBE_MULTI "
+			       "(before 6.6)";
 		return false;
 	}
 	/* "/" is no file to probe: EBADF where the attach type exists, EINVAL before */
