@@ -18,6 +18,7 @@
 #include "goattach.h"
 #include "goattach.skel.h"
 #include "kernel.h"
+#include "links.h"
 #include "log.h"
 #include "output.h"
 #include "probes.h"
@@ -234,8 +235,10 @@ struct session {
 	struct gadb *db;
 	struct probe_plan plan;
 	struct goattach_bpf *skel;
+	bool multi;		/* one multi-uprobe link (multi_fd), else links */
+	int multi_fd;
 	struct bpf_link **links;
-	size_t nlinks;
+	size_t nlinks;		/* probes attached, by either */
 	struct ring_buffer *rb;
 	struct output *out;
 	uint64_t reported;	/* completed calls reported, for --max-calls */
@@ -350,6 +353,9 @@ static int load_bpf(struct session *s)
 
 	s->skel = goattach_bpf__open();
 	err = s->skel ? 0 : -errno;
+	if (!err && s->multi)
+		err = bpf_program__set_expected_attach_type(s->skel->progs.ga_probe,
+							    LINKS_TRACE_UPROBE_MULTI);
 	if (!err) {
 		s->skel->rodata->min_latency_ns = env.min_latency_ns;
 		err = plan_needs_tls(&s->plan) ? kernel_task_offsets(&to) : 0;
@@ -384,8 +390,80 @@ static int load_bpf(struct session *s)
 	return 0;
 }
 
-/* One uprobe per planned probe, its attach cookie the index of its spec. */
-static int attach_probes(struct session *s)
+/*
+ * Multi-uprobe links where the kernel has them, decided before the
+ * program is loaded (its attach type differs). GOATTACH_NO_MULTI=1 forces
+ * the per-probe links: a test hook for the fallback.
+ */
+static void choose_links(struct session *s)
+{
+	const char *why = NULL;
+	const char *force = getenv("GOATTACH_NO_MULTI");
+
+	if (force && *force && strcmp(force, "0"))
+		why = "GOATTACH_NO_MULTI is set";
+	else
+		s->multi = links_have_uprobe_multi(env.pid > 0, &why);
+	if (s->multi)
+		pr_info("attach: one multi-uprobe link for all probes");
+	else
+		pr_info("attach: one perf-event uprobe link per probe (slow to detach, ~0.1 s each): %s",
+			why);
+}
+
+static const char *probe_func_name(const struct probe_plan *plan, size_t i)
+{
+	size_t fi = plan->probes[i].func_idx;
+
+	return fi < plan->nfuncs ? plan->funcs[fi].name :
+	       plan->probes[i].spec.kind == GA_PROBE_PANIC ? "runtime.gopanic" : "runtime.Goexit";
+}
+
+static const char *attach_hint(int err)
+{
+	return err == -ENOENT || err == -EOPNOTSUPP ?
+		       " (a kernel without uprobes: CONFIG_UPROBE_EVENTS)" :
+	       err == -EPERM || err == -EACCES ? " (need root, or CAP_PERFMON and CAP_BPF)" : "";
+}
+
+/* All probes in one multi-uprobe link, probe i with cookie i (the index of its spec). */
+static int attach_multi(struct session *s)
+{
+	const struct probe_plan *plan = &s->plan;
+	unsigned long *offsets;
+	uint64_t *cookies;
+	size_t i, n = plan->nprobes;
+	int err = 0;
+
+	offsets = calloc(n ? n : 1, sizeof(*offsets));
+	cookies = calloc(n ? n : 1, sizeof(*cookies));
+	if (!offsets || !cookies) {
+		err = -ENOMEM;
+		goto out_free;
+	}
+	for (i = 0; i < n; i++) {
+		offsets[i] = plan->probes[i].file_off;
+		cookies[i] = i;
+	}
+	s->multi_fd = links_uprobe_multi_create(bpf_program__fd(s->skel->progs.ga_probe),
+						plan->binary_path, offsets, cookies, n, env.pid);
+	if (s->multi_fd < 0) {
+		err = s->multi_fd;
+		pr_warn("attach: multi-uprobe link on %zu probes (%s first, file offset 0x%llx) of "
+			"'%s' failed: %s%s", n, n ? probe_func_name(plan, 0) : "none",
+			n ? (unsigned long long)plan->probes[0].file_off : 0ULL, plan->binary_path,
+			strerror(-err), attach_hint(err));
+		goto out_free;
+	}
+	s->nlinks = n;
+out_free:
+	free(offsets);
+	free(cookies);
+	return err;
+}
+
+/* One perf-event uprobe per planned probe, its attach cookie the index of its spec. */
+static int attach_perf(struct session *s)
 {
 	const struct probe_plan *plan = &s->plan;
 	size_t i;
@@ -396,29 +474,30 @@ static int attach_probes(struct session *s)
 		return -ENOMEM;
 	for (i = 0; i < plan->nprobes; i++) {
 		LIBBPF_OPTS(bpf_uprobe_opts, uopts, .bpf_cookie = i, .retprobe = false);
-		size_t fi = plan->probes[i].func_idx;
-		const char *fname = fi < plan->nfuncs ? plan->funcs[fi].name :
-				    plan->probes[i].spec.kind == GA_PROBE_PANIC ? "runtime.gopanic" :
-										   "runtime.Goexit";
 
 		s->links[i] = bpf_program__attach_uprobe_opts(s->skel->progs.ga_probe,
 							      env.pid ? env.pid : -1, plan->binary_path,
 							      plan->probes[i].file_off, &uopts);
 		if (!s->links[i]) {
 			err = -errno;
-			pr_warn("attach: uprobe on %s at file offset 0x%llx of '%s' failed: %s%s", fname,
-				(unsigned long long)plan->probes[i].file_off, plan->binary_path,
-				strerror(-err),
-				err == -ENOENT || err == -EOPNOTSUPP ?
-					" (a kernel without uprobes: CONFIG_UPROBE_EVENTS)" :
-				err == -EPERM || err == -EACCES ? " (need root, or CAP_PERFMON and CAP_BPF)" :
-				"");
+			pr_warn("attach: uprobe on %s at file offset 0x%llx of '%s' failed: %s%s",
+				probe_func_name(plan, i), (unsigned long long)plan->probes[i].file_off,
+				plan->binary_path, strerror(-err), attach_hint(err));
 			return err;
 		}
 		s->nlinks++;
 	}
-	pr_debug("time: %.1f ms to attach %zu probes", (now_sec() - s->t_start) * 1e3, s->nlinks);
 	return 0;
+}
+
+static int attach_probes(struct session *s)
+{
+	double t0 = now_sec();
+	int err = s->multi ? attach_multi(s) : attach_perf(s);
+
+	if (!err)
+		pr_info("time: %.1f ms to attach %zu probes", (now_sec() - t0) * 1e3, s->nlinks);
+	return err;
 }
 
 static int open_output(struct session *s)
@@ -513,13 +592,33 @@ static void finish(struct session *s)
 	output__print_ended(s->out, stderr);
 }
 
-static void session_close(struct session *s)
+/*
+ * Remove every probe. The signal handlers stay installed meanwhile, so a
+ * second Ctrl-C cannot stop it halfway; and the links are fds, so even
+ * kill -9 leaves nothing attached.
+ */
+static void detach_probes(struct session *s)
 {
-	size_t i;
+	double t0 = now_sec();
+	size_t i, n = s->nlinks;
 
-	for (i = 0; i < s->nlinks; i++)
+	if (n)
+		fprintf(stderr, "goattach: detaching %zu probes...\n", n);
+	if (s->multi_fd >= 0)
+		close(s->multi_fd);
+	s->multi_fd = -1;
+	for (i = 0; s->links && i < n; i++)
 		bpf_link__destroy(s->links[i]);
 	free(s->links);
+	s->links = NULL;
+	s->nlinks = 0;
+	if (n)
+		pr_info("time: %.1f ms to detach %zu probes", (now_sec() - t0) * 1e3, n);
+}
+
+static void session_close(struct session *s)
+{
+	detach_probes(s);
 	ring_buffer__free(s->rb);
 	output__free(s->out);
 	goattach_bpf__destroy(s->skel);
@@ -532,7 +631,7 @@ int main(int argc, char **argv)
 	static const struct argp argp = {
 		.options = opts, .parser = parse_arg, .args_doc = "FUNC...", .doc = argp_doc,
 	};
-	struct session s = {};
+	struct session s = { .multi_fd = -1 };
 	int err;
 
 	ga_log_set_prog("goattach");
@@ -549,16 +648,20 @@ int main(int argc, char **argv)
 	err = kernel_check_privileges();
 	if (!err)
 		err = open_plan(&s);
-	if (!err)
-		err = load_bpf(&s);
-	if (!err)
-		err = attach_probes(&s);
-	if (!err)
-		err = open_output(&s);
 	if (!err) {
+		choose_links(&s);
+		err = load_bpf(&s);
+	}
+	if (!err) {
+		/* from here to the end: a signal stops tracing, never the detaching */
 		signal(SIGINT, sig_handler);
 		signal(SIGTERM, sig_handler);
 		signal(SIGHUP, sig_handler);
+		err = attach_probes(&s);
+	}
+	if (!err)
+		err = open_output(&s);
+	if (!err) {
 		fprintf(stderr, "Tracing %zu function%s (%zu probes). Ctrl-C to stop.\n", s.plan.nfuncs,
 			s.plan.nfuncs == 1 ? "" : "s", s.plan.nprobes - s.plan.nmarks);
 		pr_info("attach: %zu more probes on runtime.gopanic/runtime.Goexit say why a call "

@@ -3,9 +3,14 @@
  * Helpers of the goattach suites: samples indexed once per suite, goattach
  * started and stopped, its JSON lines read back. See attachlib.h.
  */
+#include <dirent.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
+
+#include <bpf/bpf.h>
 
 #include "attachlib.h"
 
@@ -154,4 +159,148 @@ const char *str(cJSON *o, const char *a, const char *b)
 	if (b)
 		x = cJSON_GetObjectItem(x, b);
 	return cJSON_GetStringValue(x);
+}
+
+/*
+ * bpf_link_info with its uprobe_multi member, as include/uapi/linux/bpf.h
+ * has it (kernel 6.8+); the installed uapi headers predate it. The kernel
+ * copies only the info_len we pass.
+ */
+struct ga_uprobe_multi_link_info {
+	uint32_t type;
+	uint32_t id;
+	uint32_t prog_id;
+	uint32_t pad;
+	uint64_t path;
+	uint64_t offsets;
+	uint64_t ref_ctr_offsets;
+	uint64_t cookies;
+	uint32_t path_size;
+	uint32_t count;
+	uint32_t flags;
+	uint32_t pid;
+};
+_Static_assert(sizeof(struct ga_uprobe_multi_link_info) == 64, "bpf_link_info.uprobe_multi");
+
+#define GA_LINK_TYPE_UPROBE_MULTI 12	/* enum bpf_link_type */
+#define GA_F_UPROBE_MULTI_RETURN 1u
+
+/* The link ids of the BPF links pid has open, from /proc/pid/fdinfo. */
+static size_t held_link_ids(pid_t pid, uint32_t *ids, size_t max)
+{
+	char dir[64], path[320], line[256];
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fdinfo", pid);
+	d = opendir(dir);
+	if (!d)
+		return 0;
+	while ((de = readdir(d)) && n < max) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "link_id: %u", &ids[n]) == 1) {
+				n++;
+				break;
+			}
+		fclose(f);
+	}
+	closedir(d);
+	return n;
+}
+
+int held_uprobes_read(pid_t pid, struct held_uprobes *h)
+{
+	size_t i;
+	int err = 0;
+
+	memset(h, 0, sizeof(*h));
+	h->nlinks = held_link_ids(pid, h->link_ids, 16);
+	for (i = 0; i < h->nlinks && !err; i++) {
+		struct ga_uprobe_multi_link_info info = {};
+		uint32_t len = sizeof(info);
+		uint64_t *offs;
+		int fd = bpf_link_get_fd_by_id(h->link_ids[i]);
+
+		if (fd < 0) {
+			err = -errno;
+			printf("  link %u: %s\n", h->link_ids[i], strerror(errno));
+			break;
+		}
+		/* first the count and path, then the offsets */
+		info.path = (uint64_t)(uintptr_t)h->path;
+		info.path_size = sizeof(h->path);
+		if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
+			err = -errno;
+		} else if (info.type == GA_LINK_TYPE_UPROBE_MULTI && info.count) {
+			offs = realloc(h->offsets, (h->noffsets + info.count) * sizeof(*offs));
+			if (!offs) {
+				err = -ENOMEM;
+			} else {
+				uint32_t count = info.count;
+
+				h->offsets = offs;
+				memset(&info, 0, sizeof(info));
+				info.offsets = (uint64_t)(uintptr_t)(offs + h->noffsets);
+				info.count = count;
+				len = sizeof(info);
+				if (bpf_obj_get_info_by_fd(fd, &info, &len))
+					err = -errno;
+				else
+					h->noffsets += count;
+				h->any_return |= info.flags & GA_F_UPROBE_MULTI_RETURN;
+			}
+		}
+		if (err)
+			printf("  link %u info: %s\n", h->link_ids[i], strerror(-err));
+		close(fd);
+	}
+	return err;
+}
+
+void held_uprobes_free(struct held_uprobes *h)
+{
+	free(h->offsets);
+	h->offsets = NULL;
+	h->noffsets = 0;
+}
+
+int bpf_links_alive(const uint32_t *ids, size_t n)
+{
+	uint32_t id = 0;
+	int alive = 0;
+	size_t i;
+
+	while (!bpf_link_get_next_id(id, &id))
+		for (i = 0; i < n; i++)
+			alive += ids[i] == id;
+	return alive;
+}
+
+int offsets_in(const uint64_t *offs, size_t n, const char *db, const char *query)
+{
+	struct cmd_result q = {};
+	char cmd[2048], *line, *save = NULL;
+	int found = 0;
+	size_t i;
+
+	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' \"%s\"", db, query);
+	sh_run(cmd, 30, &q);
+	for (line = strtok_r(q.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		uint64_t want = strtoull(line, NULL, 10);
+
+		for (i = 0; i < n; i++)
+			if (offs[i] == want) {
+				found++;
+				break;
+			}
+	}
+	cmd_result_free(&q);
+	return found;
 }

@@ -8,6 +8,8 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include <cjson/cJSON.h>
 
@@ -53,3 +55,26 @@ double num(cJSON *o, const char *a, const char *b);
 double elem(cJSON *o, const char *a, int i);
 /* o.a (o.a.b when b is set) as a string borrowed from o, NULL when it is none. */
 const char *str(cJSON *o, const char *a, const char *b);
+
+/*
+ * The uprobes process pid holds through multi-uprobe BPF links, as the
+ * kernel reports them (BPF_OBJ_GET_INFO_BY_FD on each link named in
+ * /proc/pid/fdinfo; kernel 6.8+ fills it). `bpftool perf list` shows only
+ * perf-event links, and Debian's bpftool 7.1 no uprobe_multi link info.
+ */
+struct held_uprobes {
+	uint32_t link_ids[16];
+	size_t nlinks;
+	uint64_t *offsets;	/* every link's, in link order; free with held_uprobes_free */
+	size_t noffsets;
+	bool any_return;	/* some link has BPF_F_UPROBE_MULTI_RETURN: a uretprobe */
+	char path[4096];	/* the last link's binary */
+};
+
+/* 0, or -errno after a line saying what could not be read. */
+int held_uprobes_read(pid_t pid, struct held_uprobes *h);
+void held_uprobes_free(struct held_uprobes *h);
+/* How many of the ids still name a BPF link (walked with bpf_link_get_next_id). */
+int bpf_links_alive(const uint32_t *ids, size_t n);
+/* How many of the file offsets the sqlite query on db returns are in offs (each counted once). */
+int offsets_in(const uint64_t *offs, size_t n, const char *db, const char *query);

@@ -323,32 +323,39 @@ out:
 TEST(kill9_leaves_nothing)
 {
 	struct bg_proc ga = {};
+	struct held_uprobes h = {};
 	struct cmd_result r = {}, run_r = {};
 	char *args[] = { "--db", (char *)sample_db("stacker"), "main.stacker", NULL };
 	char *run[] = { (char *)sample_bin("stacker"), "1000", NULL };
 	char pidstr[32];
 	pid_t pid;
-	int i, left = -1;
+	int i, left = -1, perf_left = -1;
 
 	REQUIRE_BPF();
 	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
 		goto out;
 	pid = ga.pid;
+	ASSERT_OK(held_uprobes_read(pid, &h), "read goattach's links");
+	ASSERT_EQ(h.nlinks, 1, "one multi-uprobe link");
+	ASSERT_GE(h.noffsets, 2, "its probes");
 	kill(pid, SIGKILL);
 	bg_stop(&ga, 0, 10);
 	snprintf(pidstr, sizeof(pidstr), "pid %d ", pid);
-	for (i = 0; i < 50 && left; i++) {
+	for (i = 0; i < 50 && (left || perf_left); i++) {
+		left = bpf_links_alive(h.link_ids, h.nlinks);
 		sh_run("bpftool perf list", 30, &r);
-		left = count_lines_with(r.out, pidstr);
+		perf_left = count_lines_with(r.out, pidstr);
 		cmd_result_free(&r);
-		if (left)
+		if (left || perf_left)
 			usleep(100000);
 	}
-	ASSERT_EQ(left, 0, "no probe left behind");
+	ASSERT_EQ(left, 0, "no link left behind");
+	ASSERT_EQ(perf_left, 0, "no perf-event uprobe left behind");
 	cmd_run(run, 60, &run_r);
 	ASSERT_EQ(run_r.status, 0, "target runs");
 	ASSERT_STREQ(run_r.out, "hello: 999000\n", "target output");
 out:
+	held_uprobes_free(&h);
 	cmd_result_free(&run_r);
 	bg_free(&ga);
 }

@@ -3,8 +3,10 @@
  * goattach end to end, what it refuses and what it leaves: a binary the DB
  * does not describe, a DB edited to point elsewhere, a function with no
  * code, a user without capabilities; the kernel sees plain uprobes only,
- * on the DB's offsets (checked with bpftool).
+ * on the DB's offsets (checked in the multi-uprobe link's info, and with
+ * bpftool for the per-probe fallback).
  */
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "attachlib.h"
@@ -144,31 +146,82 @@ static int offsets_probed(const char *perf_list, const char *query)
 	return found;
 }
 
-/* bpftool's view of the attached probes: plain uprobes only, on the DB's offsets. */
+#define RET_OFFSETS "SELECT f.file_offset + e.offset FROM exits e JOIN functions f " \
+	"ON f.id = e.function_id WHERE f.name = 'main.classify'"
+#define RUNTIME_OFFSETS "SELECT file_offset + entry_probe_offset FROM functions WHERE " \
+	"name IN ('runtime.gopanic', 'runtime.Goexit') AND abi = 'ABIInternal'"
+#define ALL_OFFSETS "SELECT file_offset + entry_probe_offset FROM functions WHERE " \
+	"name IN ('main.classify', 'main.mixed') UNION SELECT f.file_offset + e.offset FROM exits e " \
+	"JOIN functions f ON f.id = e.function_id WHERE f.name IN ('main.classify', 'main.mixed') " \
+	"UNION " RUNTIME_OFFSETS
+
+/*
+ * The kernel's view of the attached probes (the link info of the
+ * multi-uprobe link goattach holds): plain uprobes only, on exactly the
+ * DB's entry and exit offsets.
+ */
 TEST(kernel_sees_plain_uprobes_only)
 {
 	struct bg_proc ga = {};
-	struct cmd_result r = {};
-	char *args[] = { "--db", (char *)sample_db("funcs"), "main.classify", "main.mixed", NULL };
-	char pidstr[32];
-	int uprobes;
+	struct held_uprobes h = {};
+	const char *db = sample_db("funcs");
+	char *args[] = { "--db", (char *)db, "main.classify", "main.mixed", NULL };
+	char bin[4096];
 
 	REQUIRE_BPF();
 	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
 		goto out;
+	if (!ASSERT_OK(held_uprobes_read(ga.pid, &h), "read goattach's links"))
+		goto out_stop;
+	ASSERT_EQ(h.nlinks, 1, "one multi-uprobe link");
+	ASSERT_EQ(h.noffsets, 9, "1+4 probes of classify, 1+1 of mixed, runtime.gopanic and Goexit");
+	ASSERT_FALSE(h.any_return, "no uretprobe");
+	ASSERT_EQ(offsets_in(h.offsets, h.noffsets, db, ALL_OFFSETS), 9,
+		  "each on an entry probe or exit offset of the DB");
+	ASSERT_EQ(offsets_in(h.offsets, h.noffsets, db, RET_OFFSETS), 4,
+		  "a uprobe on each RET offset of the DB");
+	ASSERT_EQ(offsets_in(h.offsets, h.noffsets, db, RUNTIME_OFFSETS), 2,
+		  "runtime.gopanic and runtime.Goexit, at their entry probes");
+	if (realpath(sample_bin("funcs"), bin))
+		ASSERT_STREQ(h.path, bin, "on the binary");
+out_stop:
+	stop_goattach(&ga);
+out:
+	held_uprobes_free(&h);
+	bg_free(&ga);
+}
+
+/*
+ * The fallback, one perf-event link per probe (forced by the test hook
+ * GOATTACH_NO_MULTI=1): -v says why, and bpftool sees plain uprobes only,
+ * on the DB's offsets.
+ */
+TEST(fallback_perf_links_plain_uprobes_only)
+{
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	char *args[] = { "-v", "--db", (char *)sample_db("funcs"), "main.classify", "main.mixed", NULL };
+	char pidstr[32];
+	bool started;
+
+	REQUIRE_BPF();
+	setenv("GOATTACH_NO_MULTI", "1", 1);
+	started = start_goattach(&ga, args);
+	unsetenv("GOATTACH_NO_MULTI");
+	if (!ASSERT_TRUE(started, "start"))
+		goto out;
+	ASSERT_CONTAINS(ga.err, "one perf-event uprobe link per probe", "-v says which links");
+	ASSERT_CONTAINS(ga.err, "GOATTACH_NO_MULTI is set", "and why");
 	snprintf(pidstr, sizeof(pidstr), "pid %d ", ga.pid);
 	sh_run("bpftool perf list", 30, &r);
-	uprobes = count_lines_with(r.out, pidstr);
-	ASSERT_EQ(uprobes, 9, "1+4 probes of classify, 1+1 of mixed, runtime.gopanic and Goexit");
+	ASSERT_EQ(count_lines_with(r.out, pidstr), 9,
+		  "1+4 probes of classify, 1+1 of mixed, runtime.gopanic and Goexit");
 	ASSERT_EQ(count_lines_with(r.out, "uretprobe"), 0, "no uretprobe anywhere");
-	ASSERT_EQ(offsets_probed(r.out, "SELECT f.file_offset + e.offset FROM exits e JOIN functions f "
-				 "ON f.id = e.function_id WHERE f.name = 'main.classify'"),
-		  4, "a uprobe on each RET offset of the DB");
-	/* the two on the runtime: at the entry probes of gopanic and Goexit */
-	ASSERT_EQ(offsets_probed(r.out, "SELECT file_offset + entry_probe_offset FROM functions WHERE "
-				 "name IN ('runtime.gopanic', 'runtime.Goexit') AND abi = 'ABIInternal'"),
-		  2, "runtime.gopanic and runtime.Goexit, at their entry probes");
+	ASSERT_EQ(offsets_probed(r.out, RET_OFFSETS), 4, "a uprobe on each RET offset of the DB");
+	ASSERT_EQ(offsets_probed(r.out, RUNTIME_OFFSETS), 2,
+		  "runtime.gopanic and runtime.Goexit, at their entry probes");
 	stop_goattach(&ga);
+	ASSERT_CONTAINS(ga.err, "goattach: detaching 9 probes...", "says it detaches");
 out:
 	cmd_result_free(&r);
 	bg_free(&ga);
