@@ -506,16 +506,11 @@ void decode_param(struct vprinter *p, const struct probe_plan *plan, const struc
 bool decode_error_result(const struct ga_func *f, const struct func_layout *lay,
 			 const struct ga_vals *v)
 {
-	size_t p;
+	uint32_t mask = layout_error_words(f, lay);
+	size_t w;
 
-	for (p = 0; p < f->nparams; p++) {
-		const struct ga_param *prm = &f->params[p];
-		size_t base = layout_piece_base(f, p);
-
-		if (prm->is_result && prm->kind == GA_KIND_IFACE && prm->type_name &&
-		    !strcmp(prm->type_name, "error") && prm->npieces == 2 && lay->word[base] >= 0 &&
-		    v->words[lay->word[base]])
+	for (w = 0; w < GA_MAX_WORDS; w++)
+		if ((mask >> w) & 1 && v->words[w])
 			return true;
-	}
 	return false;
 }

@@ -74,6 +74,23 @@ bool layout_piece_value(const struct func_layout *lay, size_t idx, const struct 
 	return true;
 }
 
+uint32_t layout_error_words(const struct ga_func *f, const struct func_layout *lay)
+{
+	uint32_t mask = 0;
+	size_t p;
+
+	for (p = 0; p < f->nparams; p++) {
+		const struct ga_param *prm = &f->params[p];
+		int w = lay->word[layout_piece_base(f, p)];
+
+		/* an error result: an iface pair whose first word (the itab) is nil for a nil error */
+		if (prm->is_result && prm->kind == GA_KIND_IFACE && prm->type_name &&
+		    !strcmp(prm->type_name, "error") && prm->npieces == 2 && w >= 0 && w < GA_MAX_WORDS)
+			mask |= 1u << w;
+	}
+	return mask;
+}
+
 /*
  * Small plain values on the stack (the bytes of a [32]byte, a struct's
  * bools) share one fetched word when they lie within its 8 bytes; values
@@ -252,6 +269,7 @@ static int build_layout(const struct ga_build *b, const struct ga_func *f, bool 
 		return -ENOMEM;
 	layout_side(b, f, false, deref, lay, entry_spec);
 	layout_side(b, f, true, deref, lay, ret_spec);
+	ret_spec->err_words = layout_error_words(f, lay);
 	return 0;
 }
 

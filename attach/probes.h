@@ -69,6 +69,12 @@ size_t layout_piece_base(const struct ga_func *f, size_t param);
 size_t layout_deref_base(const struct ga_func *f, size_t param);
 
 /*
+ * The fetched result words that are the type word of an error result, as
+ * a mask over ga_vals.words: any of them non-zero is a non-nil error.
+ */
+uint32_t layout_error_words(const struct ga_func *f, const struct func_layout *lay);
+
+/*
  * The value of the piece at flat index idx (pc its piece) in the fetched
  * words v: its bytes of its word, zero-extended. False when not fetched.
  */

@@ -73,6 +73,18 @@ struct {
 
 /* --min-latency: completed calls faster than this are counted, not sent */
 const volatile __u64 min_latency_ns = 0;
+/*
+ * --stats/--hist alone: completed calls go only to aggs (its max_entries
+ * set by user space to the functions traced), never to the ring buffer.
+ */
+const volatile bool aggregate_only = false;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ga_agg);
+} aggs SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -466,6 +478,59 @@ static __always_inline int on_mark(struct ga_regs *ctx, const struct ga_probe_sp
 	return 0;
 }
 
+/* Fetch only the words (no strings): enough to tell a nil error. */
+static __always_inline void fetch_words(struct ga_regs *ctx, const struct ga_probe_spec *spec,
+					struct ga_vals *v)
+{
+	struct fetch_ctx fc = { .regs = ctx, .spec = spec, .v = v };
+	__u32 nw = spec->nwords;
+
+	bpf_loop(nw < GA_MAX_WORDS ? nw : GA_MAX_WORDS, fetch_word, &fc, 0);
+}
+
+static __always_inline bool has_error(const struct ga_probe_spec *spec, const struct ga_vals *v)
+{
+	__u32 mask = spec->err_words;
+	int i;
+
+	/* the type word of a non-nil interface is never 0 */
+#pragma unroll
+	for (i = 0; i < GA_MAX_WORDS; i++)
+		if ((mask >> i) & 1 && v->words[i])
+			return true;
+	return false;
+}
+
+/* Bits needed for v (0 for 0): its log2 slot. BPF has no clz; bcc's bits.bpf.h does the same. */
+static __always_inline __u32 bit_width(__u64 v)
+{
+	__u32 r = 0, shift;
+
+	shift = (v > 0xffffffffULL) << 5; v >>= shift; r |= shift;
+	shift = (v > 0xffff) << 4; v >>= shift; r |= shift;
+	shift = (v > 0xff) << 3; v >>= shift; r |= shift;
+	shift = (v > 0xf) << 2; v >>= shift; r |= shift;
+	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
+	r |= (v >> 1);
+	return v ? r + 1 : 0;
+}
+
+/* A completed call into its function's per-CPU aggregate. */
+static __always_inline void agg_add(__u32 func_id, __u64 latency_ns, bool error)
+{
+	struct ga_agg *a = bpf_map_lookup_elem(&aggs, &func_id);
+	__u32 slot = bit_width(latency_ns);
+
+	if (!a)
+		return;
+	a->calls++;
+	if (error)
+		a->errors++;
+	if (latency_ns > a->max_ns)
+		a->max_ns = latency_ns;
+	a->hist[slot < GA_HIST_SLOTS ? slot : GA_HIST_SLOTS - 1]++;
+}
+
 static __always_inline int on_exit(struct ga_regs *ctx, const struct ga_probe_spec *spec,
 				   __u32 cookie)
 {
@@ -493,6 +558,23 @@ static __always_inline int on_exit(struct ga_regs *ctx, const struct ga_probe_sp
 	if (min_latency_ns && now - rec->ts < min_latency_ns) {
 		stat_inc(GA_STAT_FILTERED);
 		bpf_map_delete_elem(&calls, &ckey);
+		return 0;
+	}
+	if (aggregate_only) {
+		__u64 ts = rec->ts;
+		struct ga_call *res = NULL;
+		__u32 zero = 0;
+		bool error = false;
+
+		bpf_map_delete_elem(&calls, &ckey);
+		/* the results only to see an error: into the per-CPU scratch, no event */
+		if (spec->kind == GA_PROBE_RET && spec->err_words &&
+		    (res = bpf_map_lookup_elem(&scratch, &zero))) {
+			fetch_words(ctx, spec, &res->args);
+			error = has_error(spec, &res->args);
+		}
+		agg_add(spec->func_id, now - ts, error);
+		stat_inc(GA_STAT_CALLS);
 		return 0;
 	}
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);

@@ -9,6 +9,8 @@
 #define GA_MAX_CALLS 16384	/* calls in flight (a plain hash: full means not tracked) */
 #define GA_MAX_GSTATES 16384	/* goroutines with a panic or Goexit seen (LRU) */
 #define GA_RINGBUF_SIZE (8 << 20)
+#define GA_MAX_FUNCS 4096	/* functions with a --stats/--hist aggregate (the agg map's bound) */
+#define GA_HIST_SLOTS 64	/* log2 latency buckets: slot k holds [2^(k-1), 2^k - 1] ns, 0 holds 0 */
 
 enum ga_probe_kind {
 	GA_PROBE_ENTRY = 1,
@@ -79,6 +81,8 @@ struct ga_probe_spec {
 	unsigned short g_stack_hi_off;	/* offset of g.stack.hi (goruntime.h) */
 	int tls_g_off;
 	unsigned int goid_off;	/* 0: unknown */
+	unsigned int err_words;	/* RET: bit i set when words[i] is the type word of an error result */
+	unsigned int pad2;
 	struct ga_fetch words[GA_MAX_WORDS];
 	struct ga_strfetch strs[GA_MAX_STRS];
 };
@@ -140,6 +144,17 @@ struct ga_event {
 	unsigned long long frame;	/* bytes from the goroutine's stack top to the call's frame */
 	struct ga_vals args;
 	struct ga_vals results;
+};
+
+/*
+ * Per function and CPU, for --stats and --hist: the completed calls not
+ * filtered by --min-latency, kept in BPF so the counts need no event.
+ */
+struct ga_agg {
+	unsigned long long calls;
+	unsigned long long errors;	/* RET with a non-nil error result */
+	unsigned long long max_ns;
+	unsigned long long hist[GA_HIST_SLOTS];
 };
 
 enum ga_stat {
