@@ -92,9 +92,10 @@ static const struct argp_option opts[] = {
 	  "(default 1000)", 0 },
 	{ "yes", OPT_YES, NULL, 0, "attach even more probes than --max-probes", 0 },
 	{ "stats", OPT_STATS, NULL, 0, "at the end, per function: calls, calls with a non-nil error "
-	  "result, p50/p90/p99/max latency (no line per call)", 0 },
+	  "result, p50/p90/p99/max latency (counted in BPF, no line per call; percentiles are the "
+	  "upper bound of their log2 bucket, within 2x)", 0 },
 	{ "hist", OPT_HIST, NULL, 0, "per function log2 latency histogram at the end and every "
-	  "--interval (no line per call)", 0 },
+	  "--interval (counted in BPF, no line per call)", 0 },
 	{ "interval", OPT_INTERVAL, "SEC", 0, "with --hist: print and clear every SEC seconds", 0 },
 	{ "verbose", 'v', NULL, 0, "more messages (twice: libbpf debug)", 0 },
 	{ "version", 'V', NULL, 0, "print the version and the DB schema version", 0 },
@@ -296,6 +297,16 @@ static const char *default_binary(struct gadb *db, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * --stats/--hist count in BPF, per function and CPU, and BPF sends no
+ * event for a completed call; but --max-calls counts reported calls, so
+ * with it they are counted from the events as before.
+ */
+static bool aggregate_in_bpf(void)
+{
+	return (env.stats || env.hist) && !env.max_calls;
+}
+
 /* The DB, the binary and the verified probe plan; says which build the binary is. */
 static int open_plan(struct session *s)
 {
@@ -331,6 +342,12 @@ static int open_plan(struct session *s)
 			s->plan.nprobes - s->plan.nmarks, env.max_probes);
 		return -E2BIG;
 	}
+	/* the aggregates take nfuncs x CPUs x sizeof(struct ga_agg) of locked memory */
+	if (aggregate_in_bpf() && s->plan.nfuncs > GA_MAX_FUNCS) {
+		pr_warn("attach: --stats/--hist keep at most %d functions, %zu selected; narrow the "
+			"patterns", GA_MAX_FUNCS, s->plan.nfuncs);
+		return -E2BIG;
+	}
 	return 0;
 }
 
@@ -342,6 +359,14 @@ static bool plan_needs_tls(const struct probe_plan *plan)
 		if (plan->probes[i].spec.g_src == GA_G_TLS_FS || plan->probes[i].spec.g_src == GA_G_TLS_GS)
 			return true;
 	return false;
+}
+
+static int set_aggregates(struct session *s)
+{
+	bool on = aggregate_in_bpf();
+
+	s->skel->rodata->aggregate_only = on;
+	return bpf_map__set_max_entries(s->skel->maps.aggs, on && s->plan.nfuncs ? s->plan.nfuncs : 1);
 }
 
 /* Open and load the BPF object, and fill its probe map with the plan's specs. */
@@ -358,6 +383,9 @@ static int load_bpf(struct session *s)
 							    LINKS_TRACE_UPROBE_MULTI);
 	if (!err) {
 		s->skel->rodata->min_latency_ns = env.min_latency_ns;
+		err = set_aggregates(s);
+	}
+	if (!err) {
 		err = plan_needs_tls(&s->plan) ? kernel_task_offsets(&to) : 0;
 		if (!err && plan_needs_tls(&s->plan)) {
 			s->skel->rodata->task_fsbase_off = to.fsbase;
@@ -504,7 +532,7 @@ static int open_output(struct session *s)
 {
 	struct output_opts oo = {
 		.json = env.json, .stats = env.stats, .hist = env.hist,
-		.quiet = env.stats || env.hist,
+		.quiet = env.stats || env.hist, .aggregated = aggregate_in_bpf(),
 	};
 
 	s->out = output__new(&s->plan, &oo, stdout);
@@ -544,7 +572,7 @@ static int trace_loop(struct session *s)
 			next_sweep = now_sec() + 1;
 		}
 		if (next_hist && now_sec() >= next_hist) {
-			output__print_hist(s->out, stdout);
+			output__print_hist(s->out, bpf_map__fd(s->skel->maps.aggs), stdout);
 			next_hist = now_sec() + env.interval;
 		}
 		if (env.pid && kill(env.pid, 0) && errno == ESRCH) {
@@ -567,9 +595,9 @@ static void finish(struct session *s)
 	in_flight = calls_sweep(bpf_map__fd(s->skel->maps.calls), bpf_map__fd(s->skel->maps.gstates),
 				&s->plan, more ? s->out : NULL, true);
 	if (env.stats)
-		output__print_stats(s->out, stdout);
+		output__print_stats(s->out, bpf_map__fd(s->skel->maps.aggs), stdout);
 	if (env.hist)
-		output__print_hist(s->out, stdout);
+		output__print_hist(s->out, bpf_map__fd(s->skel->maps.aggs), stdout);
 	/* after --max-calls, the calls counted are the ones reported */
 	fprintf(stderr,
 		"goattach: %llu calls, %llu events lost, %llu exits without entry, "

@@ -3,7 +3,7 @@
  * One line per traced call: the fields of an event gathered once, then
  * printed as text (print_event_plain) or as a JSON line
  * (print_event_json), each parameter decoded once into that format.
- * Summaries are kept by stats.c.
+ * Summaries are kept by stats.c (from BPF's aggregates, or from events).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -15,6 +15,7 @@
 
 #include "decode.h"
 #include "format.h"
+#include "log.h"
 #include "output.h"
 #include "printer.h"
 #include "stats.h"
@@ -47,7 +48,7 @@ struct output *output__new(const struct probe_plan *plan, const struct output_op
 	struct output *o = calloc(1, sizeof(*o));
 	struct timespec mono, real;
 
-	if (!o || !(o->stats = call_stats__new(plan->nfuncs, opts->stats))) {
+	if (!o || !(o->stats = call_stats__new(plan->nfuncs))) {
 		free(o);
 		errno = ENOMEM;
 		return NULL;
@@ -262,10 +263,12 @@ int output__event(struct output *o, const struct ga_event *e)
 		emit(o, e, why);
 		return 0;
 	}
-	error = !(e->flags & GA_EV_TAILCALL) &&
-		decode_error_result(&o->plan->funcs[e->func_id], &o->plan->layouts[e->func_id],
-				    &e->results);
-	call_stats__add(o->stats, e->func_id, e->ts_exit - e->ts_entry, error);
+	if (!o->opts.aggregated) {
+		error = !(e->flags & GA_EV_TAILCALL) &&
+			decode_error_result(&o->plan->funcs[e->func_id],
+					    &o->plan->layouts[e->func_id], &e->results);
+		call_stats__add(o->stats, e->func_id, e->ts_exit - e->ts_entry, error);
+	}
 	emit(o, e, NULL);
 	return 1;
 }
@@ -286,16 +289,20 @@ void output__ended(struct output *o, const struct ga_call_key *key, const struct
 	emit(o, &e, reason);
 }
 
-void output__print_stats(struct output *o, FILE *f)
+void output__print_stats(struct output *o, int agg_fd, FILE *f)
 {
+	if (o->opts.aggregated && call_stats__read(o->stats, agg_fd))
+		pr_warn("bpf: cannot read the per-function aggregates: %s", strerror(errno));
 	if (o->opts.json)
 		call_stats__print_json(o->stats, o->plan->funcs, f);
 	else
 		call_stats__print_plain(o->stats, o->plan->funcs, f);
 }
 
-void output__print_hist(struct output *o, FILE *f)
+void output__print_hist(struct output *o, int agg_fd, FILE *f)
 {
+	if (o->opts.aggregated && call_stats__read(o->stats, agg_fd))
+		pr_warn("bpf: cannot read the per-function aggregates: %s", strerror(errno));
 	call_stats__print_hist(o->stats, o->plan->funcs, f);
 }
 

@@ -16,6 +16,7 @@ struct output_opts {
 	bool quiet;	/* no line per call (--stats / --hist alone) */
 	bool stats;	/* per function: count, errors, p50/p90/p99/max at the end */
 	bool hist;	/* per function: log2 latency histogram */
+	bool aggregated;	/* --stats/--hist counted in BPF (the aggs map), not from events */
 };
 
 struct output *output__new(const struct probe_plan *plan, const struct output_opts *opts, FILE *out);
@@ -28,9 +29,13 @@ int output__event(struct output *o, const struct ga_event *e);
 /* A call that never returned, with why ("panic", "Goexit", "running at detach", ...). */
 void output__ended(struct output *o, const struct ga_call_key *key, const struct ga_call *call,
 		   const char *reason);
-/* Latency histograms per function (then cleared), for --hist and --interval. */
-void output__print_hist(struct output *o, FILE *f);
-/* The --stats table (a JSON line per function with --json). */
-void output__print_stats(struct output *o, FILE *f);
+/*
+ * Latency histograms per function since the last print, for --hist and
+ * --interval; agg_fd: BPF's per-function aggregates (the aggs map), read
+ * when opts.aggregated.
+ */
+void output__print_hist(struct output *o, int agg_fd, FILE *f);
+/* The --stats table from agg_fd (a JSON line per function with --json). */
+void output__print_stats(struct output *o, int agg_fd, FILE *f);
 /* The never-returned counts by reason, one line, if there were any. */
 void output__print_ended(struct output *o, FILE *f);

@@ -1,76 +1,89 @@
 // SPDX-License-Identifier: MIT
-/* Per-function call summaries: --stats percentiles, --hist histograms, never-returned counts. */
+/*
+ * Per-function call summaries: --stats percentiles, --hist histograms,
+ * from the aggregates BPF keeps per function and CPU (no event per call),
+ * or added up from events in the same form (--max-calls); and the
+ * never-returned counts, from events.
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <cjson/cJSON.h>
 
 #include "format.h"
+#include "goattach.h"
 #include "stats.h"
 #include "util.h"
 
-#define HIST_SLOTS 64
 #define ENDED_REASONS 8
 
-/* Per traced function: what --stats and --hist print. */
+/* Per traced function: the totals since the start (summed over CPUs). */
 struct func_stats {
-	uint64_t count, errors, max;
-	uint64_t *lat;		/* every latency, for exact percentiles */
-	size_t nlat, cap;
-	uint64_t hist[HIST_SLOTS];	/* log2(ns) buckets, since the last print */
+	struct ga_agg total;
+	uint64_t printed[GA_HIST_SLOTS];	/* total.hist at the last --hist print */
 };
 
 struct call_stats {
 	size_t nfuncs;
-	bool keep_latencies;
+	int ncpus;
+	struct ga_agg *percpu;	/* one map value: ncpus aggregates */
 	struct func_stats *fs;
 	struct { const char *reason; uint64_t n; } ended[ENDED_REASONS];
 };
 
-struct call_stats *call_stats__new(size_t nfuncs, bool keep_latencies)
+struct call_stats *call_stats__new(size_t nfuncs)
 {
 	struct call_stats *s = calloc(1, sizeof(*s));
+	int ncpus = libbpf_num_possible_cpus();
 
-	if (!s || !(s->fs = calloc(nfuncs ? nfuncs : 1, sizeof(*s->fs)))) {
+	if (!s || ncpus <= 0 || !(s->fs = calloc(nfuncs ? nfuncs : 1, sizeof(*s->fs))) ||
+	    !(s->percpu = calloc(ncpus, sizeof(*s->percpu)))) {
+		if (s)
+			free(s->fs);
 		free(s);
 		errno = ENOMEM;
 		return NULL;
 	}
 	s->nfuncs = nfuncs;
-	s->keep_latencies = keep_latencies;
+	s->ncpus = ncpus;
 	return s;
 }
 
 void call_stats__free(struct call_stats *s)
 {
-	size_t i;
-
 	if (!s)
 		return;
-	for (i = 0; i < s->nfuncs; i++)
-		free(s->fs[i].lat);
+	free(s->percpu);
 	free(s->fs);
 	free(s);
 }
 
-void call_stats__add(struct call_stats *s, size_t func, uint64_t latency_ns, bool error)
+int call_stats__read(struct call_stats *s, int agg_fd)
 {
-	struct func_stats *st = &s->fs[func];
-	/* slot k holds [2^(k-1), 2^k - 1]; slot 0 holds 0 */
-	int slot = latency_ns ? 64 - __builtin_clzll(latency_ns) : 0;
-	void *mem = st->lat;
+	size_t i;
+	int c, k;
 
-	st->count++;
-	if (latency_ns > st->max)
-		st->max = latency_ns;
-	if (error)
-		st->errors++;
-	st->hist[slot < HIST_SLOTS ? slot : HIST_SLOTS - 1]++;
-	if (!s->keep_latencies || ga_ensure_mem(&mem, &st->cap, st->nlat + 1, sizeof(*st->lat)))
-		return;
-	st->lat = mem;
-	st->lat[st->nlat++] = latency_ns;
+	for (i = 0; i < s->nfuncs; i++) {
+		struct ga_agg *t = &s->fs[i].total;
+		__u32 key = i;
+
+		if (bpf_map_lookup_elem(agg_fd, &key, s->percpu))
+			return -errno;
+		memset(t, 0, sizeof(*t));
+		for (c = 0; c < s->ncpus; c++) {
+			const struct ga_agg *a = &s->percpu[c];
+
+			t->calls += a->calls;
+			t->errors += a->errors;
+			t->max_ns = a->max_ns > t->max_ns ? a->max_ns : t->max_ns;
+			for (k = 0; k < GA_HIST_SLOTS; k++)
+				t->hist[k] += a->hist[k];
+		}
+	}
+	return 0;
 }
 
 void call_stats__add_ended(struct call_stats *s, const char *reason)
@@ -86,21 +99,50 @@ void call_stats__add_ended(struct call_stats *s, const char *reason)
 	}
 }
 
-static int cmp_u64(const void *a, const void *b)
+/* Bits needed for v (0 for 0): its log2 slot, as in BPF. */
+static int bit_width(uint64_t v)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
+	return v ? 64 - __builtin_clzll(v) : 0;
 }
 
-static uint64_t percentile(const uint64_t *sorted, size_t n, double p)
+void call_stats__add(struct call_stats *s, size_t func, uint64_t latency_ns, bool error)
 {
-	size_t i;
+	struct ga_agg *t = &s->fs[func].total;
+	int slot = bit_width(latency_ns);
 
-	if (!n)
+	t->calls++;
+	if (error)
+		t->errors++;
+	if (latency_ns > t->max_ns)
+		t->max_ns = latency_ns;
+	t->hist[slot < GA_HIST_SLOTS ? slot : GA_HIST_SLOTS - 1]++;
+}
+
+/* The largest latency slot k holds: slot k is [2^(k-1), 2^k - 1], slot 0 is 0. */
+static uint64_t slot_top(int slot)
+{
+	return slot ? (slot >= 64 ? UINT64_MAX : (1ULL << slot) - 1) : 0;
+}
+
+/*
+ * The nearest-rank percentile p (over n-1 gaps, as before) from the
+ * log2 buckets: the upper bound of the bucket it falls in, at most the
+ * exact max. So it is never below the true value and at most 2x above.
+ */
+static uint64_t percentile(const struct ga_agg *t, double p)
+{
+	uint64_t rank, seen = 0;
+	int slot;
+
+	if (!t->calls)
 		return 0;
-	i = (size_t)(p * (double)(n - 1) + 0.5);	/* nearest rank over n-1 gaps */
-	return sorted[i < n ? i : n - 1];
+	rank = (uint64_t)(p * (double)(t->calls - 1) + 0.5);
+	for (slot = 0; slot < GA_HIST_SLOTS; slot++) {
+		seen += t->hist[slot];
+		if (seen > rank)
+			return slot_top(slot) < t->max_ns ? slot_top(slot) : t->max_ns;
+	}
+	return t->max_ns;
 }
 
 void call_stats__print_json(struct call_stats *s, const struct ga_func *funcs, FILE *f)
@@ -108,18 +150,17 @@ void call_stats__print_json(struct call_stats *s, const struct ga_func *funcs, F
 	size_t i;
 
 	for (i = 0; i < s->nfuncs; i++) {
-		struct func_stats *st = &s->fs[i];
+		const struct ga_agg *t = &s->fs[i].total;
 		cJSON *j = cJSON_CreateObject();
 		char *line;
 
-		qsort(st->lat, st->nlat, sizeof(*st->lat), cmp_u64);
 		cJSON_AddStringToObject(j, "stats", funcs[i].name);
-		cJSON_AddNumberToObject(j, "calls", (double)st->count);
-		cJSON_AddNumberToObject(j, "errors", (double)st->errors);
-		cJSON_AddNumberToObject(j, "p50_ns", (double)percentile(st->lat, st->nlat, 0.50));
-		cJSON_AddNumberToObject(j, "p90_ns", (double)percentile(st->lat, st->nlat, 0.90));
-		cJSON_AddNumberToObject(j, "p99_ns", (double)percentile(st->lat, st->nlat, 0.99));
-		cJSON_AddNumberToObject(j, "max_ns", (double)st->max);
+		cJSON_AddNumberToObject(j, "calls", (double)t->calls);
+		cJSON_AddNumberToObject(j, "errors", (double)t->errors);
+		cJSON_AddNumberToObject(j, "p50_ns", (double)percentile(t, 0.50));
+		cJSON_AddNumberToObject(j, "p90_ns", (double)percentile(t, 0.90));
+		cJSON_AddNumberToObject(j, "p99_ns", (double)percentile(t, 0.99));
+		cJSON_AddNumberToObject(j, "max_ns", (double)t->max_ns);
 		line = cJSON_PrintUnformatted(j);
 		cJSON_Delete(j);
 		if (line)
@@ -136,17 +177,16 @@ void call_stats__print_plain(struct call_stats *s, const struct ga_func *funcs, 
 	fprintf(f, "%-40s %10s %8s %12s %12s %12s %12s\n", "FUNC", "CALLS", "ERRORS", "P50", "P90",
 		"P99", "MAX");
 	for (i = 0; i < s->nfuncs; i++) {
-		struct func_stats *st = &s->fs[i];
+		const struct ga_agg *t = &s->fs[i].total;
 
-		qsort(st->lat, st->nlat, sizeof(*st->lat), cmp_u64);
-		format_latency(percentile(st->lat, st->nlat, 0.50), p50, sizeof(p50));
-		format_latency(percentile(st->lat, st->nlat, 0.90), p90, sizeof(p90));
-		format_latency(percentile(st->lat, st->nlat, 0.99), p99, sizeof(p99));
-		format_latency(st->max, mx, sizeof(mx));
+		format_latency(percentile(t, 0.50), p50, sizeof(p50));
+		format_latency(percentile(t, 0.90), p90, sizeof(p90));
+		format_latency(percentile(t, 0.99), p99, sizeof(p99));
+		format_latency(t->max_ns, mx, sizeof(mx));
 		fprintf(f, "%-40s %10llu %8llu %12s %12s %12s %12s\n", funcs[i].name,
-			(unsigned long long)st->count, (unsigned long long)st->errors,
-			st->count ? p50 : "-", st->count ? p90 : "-", st->count ? p99 : "-",
-			st->count ? mx : "-");
+			(unsigned long long)t->calls, (unsigned long long)t->errors,
+			t->calls ? p50 : "-", t->calls ? p90 : "-", t->calls ? p99 : "-",
+			t->calls ? mx : "-");
 	}
 }
 
@@ -157,7 +197,7 @@ static void print_hist_rows(const uint64_t *hist, int lo, int hi, uint64_t top, 
 
 	fprintf(f, "%24s : %-10s distribution\n", "nsecs", "count");
 	for (slot = lo; slot <= hi; slot++) {
-		uint64_t from = slot ? 1ULL << (slot - 1) : 0, to = slot ? (1ULL << slot) - 1 : 0;
+		uint64_t from = slot ? 1ULL << (slot - 1) : 0, to = slot_top(slot);
 		int bar = (int)(hist[slot] * 40 / top);
 		char range[48];
 
@@ -177,22 +217,24 @@ void call_stats__print_hist(struct call_stats *s, const struct ga_func *funcs, F
 
 	for (i = 0; i < s->nfuncs; i++) {
 		struct func_stats *st = &s->fs[i];
-		uint64_t top = 0;
-		int lo = HIST_SLOTS, hi = -1;
+		uint64_t hist[GA_HIST_SLOTS], top = 0;
+		int lo = GA_HIST_SLOTS, hi = -1;
 
-		for (slot = 0; slot < HIST_SLOTS; slot++) {
-			if (!st->hist[slot])
+		/* since the last print: the totals less what was printed then */
+		for (slot = 0; slot < GA_HIST_SLOTS; slot++) {
+			hist[slot] = st->total.hist[slot] - st->printed[slot];
+			st->printed[slot] = st->total.hist[slot];
+			if (!hist[slot])
 				continue;
 			lo = slot < lo ? slot : lo;
 			hi = slot;
-			top = st->hist[slot] > top ? st->hist[slot] : top;
+			top = hist[slot] > top ? hist[slot] : top;
 		}
 		fprintf(f, "\n%s\n", funcs[i].name);
 		if (hi < 0)
 			fprintf(f, "     (no calls)\n");
 		else
-			print_hist_rows(st->hist, lo, hi, top, f);
-		memset(st->hist, 0, sizeof(st->hist));
+			print_hist_rows(hist, lo, hi, top, f);
 	}
 	fflush(f);
 }
