@@ -444,11 +444,28 @@ static void suggest(struct gadb *db, int64_t build_id, const char *name)
 	free(msg);
 }
 
+/* Remove the functions marked in drop[] from the plan, keeping the others in order. */
+static void drop_funcs(struct probe_plan *plan, const bool *drop)
+{
+	size_t i, out = 0;
+
+	for (i = 0; i < plan->nfuncs; i++) {
+		if (drop[i]) {
+			ga_func_clear(&plan->funcs[i]);
+			continue;
+		}
+		if (out != i)
+			plan->funcs[out] = plan->funcs[i];
+		out++;
+	}
+	plan->nfuncs = out;
+}
+
 /* Under one name, Go callers reach the ABIInternal function, not its ABI0 twin. */
 static int drop_unreached_twins(struct probe_plan *plan)
 {
 	bool *drop = calloc(plan->nfuncs + 1, sizeof(*drop));
-	size_t i, j, out = 0;
+	size_t i, j;
 
 	if (!drop)
 		return -ENOMEM;
@@ -464,16 +481,7 @@ static int drop_unreached_twins(struct probe_plan *plan)
 				(unsigned long long)plan->funcs[i].entry);
 		}
 	}
-	for (i = 0; i < plan->nfuncs; i++) {
-		if (drop[i]) {
-			ga_func_clear(&plan->funcs[i]);
-			continue;
-		}
-		if (out != i)
-			plan->funcs[out] = plan->funcs[i];
-		out++;
-	}
-	plan->nfuncs = out;
+	drop_funcs(plan, drop);
 	free(drop);
 	return 0;
 }
@@ -505,34 +513,35 @@ static bool named_exactly(const char *name, const char *const *patterns, size_t 
  */
 static int skip_untraceable(struct probe_plan *plan, const char *const *patterns, size_t npat)
 {
+	bool *drop = calloc(plan->nfuncs + 1, sizeof(*drop));
 	char *list = NULL;
-	size_t i, out = 0, nskip = 0, len = 0;
-	FILE *m = open_memstream(&list, &len);
+	size_t i, nskip = 0, len = 0;
+	FILE *m = drop ? open_memstream(&list, &len) : NULL;
 
-	if (!m)
+	if (!m) {
+		free(drop);
 		return -ENOMEM;
+	}
 	for (i = 0; i < plan->nfuncs; i++) {
 		const char *why = untraceable(&plan->funcs[i]);
 
 		if (why && !named_exactly(plan->funcs[i].name, patterns, npat)) {
 			fprintf(m, "%s%s (%s)", nskip++ ? ", " : "", plan->funcs[i].name, why);
-			ga_func_clear(&plan->funcs[i]);
-			continue;
+			drop[i] = true;
 		}
-		if (out != i)
-			plan->funcs[out] = plan->funcs[i];
-		out++;
 	}
-	plan->nfuncs = out;
 	if (fclose(m)) {
 		free(list);
+		free(drop);
 		return -ENOMEM;
 	}
+	drop_funcs(plan, drop);
+	free(drop);
 	if (nskip)
 		pr_warn("attach: skipping %zu function%s the patterns match but that cannot be traced: %s",
 			nskip, nskip == 1 ? "" : "s", list);
 	free(list);
-	if (!out) {
+	if (!plan->nfuncs) {
 		pr_warn("attach: no function left to trace");
 		return -ENOENT;
 	}
