@@ -58,22 +58,6 @@ size_t layout_piece_base(const struct ga_func *f, size_t param)
 	return base;
 }
 
-bool layout_piece_value(const struct func_layout *lay, size_t idx, const struct ga_piece *pc,
-			const struct ga_vals *v, uint64_t *out)
-{
-	int w = lay->word[idx];
-	unsigned int shift = lay->shift ? lay->shift[idx] : 0;
-	uint64_t val;
-
-	if (w < 0 || w >= GA_MAX_WORDS || shift > 7)
-		return false;
-	val = v->words[w] >> (shift * 8);
-	if (pc->size && pc->size < 8)
-		val &= (1ULL << (pc->size * 8)) - 1;
-	*out = val;
-	return true;
-}
-
 uint32_t layout_error_words(const struct ga_func *f, const struct func_layout *lay)
 {
 	uint32_t mask = 0;

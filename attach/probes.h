@@ -73,10 +73,3 @@ size_t layout_deref_base(const struct ga_func *f, size_t param);
  * a mask over ga_vals.words: any of them non-zero is a non-nil error.
  */
 uint32_t layout_error_words(const struct ga_func *f, const struct func_layout *lay);
-
-/*
- * The value of the piece at flat index idx (pc its piece) in the fetched
- * words v: its bytes of its word, zero-extended. False when not fetched.
- */
-bool layout_piece_value(const struct func_layout *lay, size_t idx, const struct ga_piece *pc,
-			const struct ga_vals *v, uint64_t *out);
