@@ -13,18 +13,27 @@
 
 int sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap)
 {
+	size_t avail = b->s ? b->cap - b->len : 0;
 	va_list ap2;
 	void *mem;
 	int n;
 
+	/* into the room there is first: one vsnprintf when it fits */
 	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
+	n = vsnprintf(avail ? b->s + b->len : NULL, avail, fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
 		return -EINVAL;
+	if ((size_t)n < avail) {
+		b->len += n;
+		return 0;
+	}
 	mem = b->s;
-	if (ga_ensure_mem(&mem, &b->cap, b->len + n + 1, 1))
+	if (ga_ensure_mem(&mem, &b->cap, b->len + n + 1, 1)) {
+		if (b->s)
+			b->s[b->len] = '\0';	/* undo the partial write */
 		return -ENOMEM;
+	}
 	b->s = mem;
 	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
 	b->len += n;
@@ -53,26 +62,97 @@ void sbuf_free(struct sbuf *b)
 	*b = (struct sbuf){};
 }
 
-int quote_text(struct sbuf *b, const char *s, size_t n)
+int sbuf_append(struct sbuf *b, const char *s, size_t n)
 {
-	int err = sbuf_printf(b, "\"");
-	size_t i;
+	void *mem = b->s;
+
+	if (ga_ensure_mem(&mem, &b->cap, b->len + n + 1, 1))
+		return -ENOMEM;
+	b->s = mem;
+	if (n)
+		memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+	return 0;
+}
+
+int sbuf_puts(struct sbuf *b, const char *s)
+{
+	return sbuf_append(b, s, strlen(s));
+}
+
+void sbuf_reset(struct sbuf *b)
+{
+	b->len = 0;
+	if (b->s)
+		b->s[0] = '\0';
+}
+
+/*
+ * s[0..n) between double quotes; esc(c, buf) gives the escape of a byte
+ * that needs one in buf and returns true. Runs of plain bytes go in one
+ * append.
+ */
+static int quote_with(struct sbuf *b, const char *s, size_t n, bool (*esc)(unsigned char, char *))
+{
+	size_t i, run = 0;
+	char e[8];
+	int err = sbuf_append(b, "\"", 1);
 
 	for (i = 0; !err && i < n; i++) {
-		unsigned char c = s[i];
-
-		if (c == '"' || c == '\\')
-			err = sbuf_printf(b, "\\%c", c);
-		else if (c == '\n')
-			err = sbuf_printf(b, "\\n");
-		else if (c == '\t')
-			err = sbuf_printf(b, "\\t");
-		else if (c < 0x20 || c == 0x7f)
-			err = sbuf_printf(b, "\\x%02x", c);
-		else
-			err = sbuf_printf(b, "%c", c);
+		if (!esc(s[i], e))
+			continue;
+		err = sbuf_append(b, s + run, i - run);
+		if (!err)
+			err = sbuf_puts(b, e);
+		run = i + 1;
 	}
-	return err ? err : sbuf_printf(b, "\"");
+	if (!err && n > run)
+		err = sbuf_append(b, s + run, n - run);
+	return err ? err : sbuf_append(b, "\"", 1);
+}
+
+/* Go's escapes of '"', '\\', '\n', '\t'; other control bytes and DEL as \xNN */
+static bool text_escape(unsigned char c, char *e)
+{
+	if (c == '"' || c == '\\')
+		snprintf(e, 8, "\\%c", c);
+	else if (c == '\n')
+		strcpy(e, "\\n");
+	else if (c == '\t')
+		strcpy(e, "\\t");
+	else if (c < 0x20 || c == 0x7f)
+		snprintf(e, 8, "\\x%02x", c);
+	else
+		return false;
+	return true;
+}
+
+int quote_text(struct sbuf *b, const char *s, size_t n)
+{
+	return quote_with(b, s, n, text_escape);
+}
+
+/* JSON's escapes (RFC 8259): '"', '\\', the short forms, other control bytes as \u00NN */
+static bool json_escape(unsigned char c, char *e)
+{
+	static const char short_forms[] = { ['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r',
+					    ['\t'] = 't' };
+
+	if (c == '"' || c == '\\')
+		snprintf(e, 8, "\\%c", c);
+	else if (c < sizeof(short_forms) && short_forms[c])
+		snprintf(e, 8, "\\%c", short_forms[c]);
+	else if (c < 0x20)
+		snprintf(e, 8, "\\u%04x", c);
+	else
+		return false;
+	return true;
+}
+
+int json_quote(struct sbuf *b, const char *s, size_t n)
+{
+	return quote_with(b, s, n, json_escape);
 }
 
 uint64_t mask_size(uint64_t v, int size)

@@ -26,6 +26,11 @@ struct sbuf {
 /* Append; 0, or -ENOMEM (or -EINVAL from vsnprintf) with b unchanged. */
 int sbuf_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/* Append n bytes of s, or a C string; 0 or -ENOMEM (b unchanged). */
+int sbuf_append(struct sbuf *b, const char *s, size_t n);
+int sbuf_puts(struct sbuf *b, const char *s);
+/* Empty again, keeping the memory for the next line. */
+void sbuf_reset(struct sbuf *b);
 /* The text so far, "" when nothing was appended; borrowed until the next append. */
 const char *sbuf_str(const struct sbuf *b);
 void sbuf_free(struct sbuf *b);
@@ -36,6 +41,11 @@ void sbuf_free(struct sbuf *b);
  * on are copied as they are. Returns 0 or -ENOMEM.
  */
 int quote_text(struct sbuf *b, const char *s, size_t n);
+/*
+ * s[0..n) as a JSON string: '"', '\\' and control bytes escaped (\n,
+ * \u0001, ...), other bytes as they are. Returns 0 or -ENOMEM.
+ */
+int json_quote(struct sbuf *b, const char *s, size_t n);
 
 /* The low size bytes of v (size 1, 2, 4; 8 or more keeps v). */
 uint64_t mask_size(uint64_t v, int size);

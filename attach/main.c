@@ -243,6 +243,8 @@ struct session {
 	struct ring_buffer *rb;
 	struct output *out;
 	uint64_t reported;	/* completed calls reported, for --max-calls */
+	uint64_t malformed;	/* ring buffer records event__unpack() refused */
+	struct event ev;	/* the record being printed, unpacked */
 	double t_start;
 };
 
@@ -250,11 +252,16 @@ static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct session *s = ctx;
 
-	if (size < sizeof(struct ga_event))
-		return 0;
 	if (env.max_calls && s->reported >= env.max_calls)
 		return -ECANCELED;	/* stop consuming: the rest are not reported */
-	s->reported += output__event(s->out, data) > 0;
+	if (event__unpack(&s->ev, data, size)) {
+		/* never from our BPF program: count, say once, go on */
+		if (!s->malformed++)
+			pr_warn("bpf: a ring buffer record of %zu bytes is not a goattach event; "
+				"skipping such records", size);
+		return 0;
+	}
+	s->reported += output__event(s->out, &s->ev) > 0;
 	if (env.max_calls && s->reported >= env.max_calls) {
 		exiting = 1;
 		return -ECANCELED;
@@ -528,6 +535,9 @@ static int attach_probes(struct session *s)
 	return err;
 }
 
+/* stdout's buffer: lines go out in large writes, flushed after each drain of the ring buffer */
+#define STDOUT_BUF_SIZE (1 << 20)
+
 static int open_output(struct session *s)
 {
 	struct output_opts oo = {
@@ -535,6 +545,8 @@ static int open_output(struct session *s)
 		.quiet = env.stats || env.hist, .aggregated = aggregate_in_bpf(),
 	};
 
+	/* nothing was written to stdout yet; on failure stdio keeps its own buffer */
+	setvbuf(stdout, NULL, _IOFBF, STDOUT_BUF_SIZE);
 	s->out = output__new(&s->plan, &oo, stdout);
 	if (s->out)
 		s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), handle_event, s, NULL);
@@ -545,6 +557,12 @@ static int open_output(struct session *s)
 	return 0;
 }
 
+/*
+ * A drain that took at least this many records means BPF is producing
+ * fast: drain again at once instead of sleeping until the next wakeup.
+ */
+#define BUSY_RECORDS 256
+
 /* Consume events until a signal, --duration, --max-calls or the --pid process ends. */
 static int trace_loop(struct session *s)
 {
@@ -552,13 +570,21 @@ static int trace_loop(struct session *s)
 	double next_sweep = now_sec() + 1;
 	double next_hist = env.hist && env.interval > 0 ? now_sec() + env.interval : 0;
 	int cfd = bpf_map__fd(s->skel->maps.calls), gfd = bpf_map__fd(s->skel->maps.gstates);
-	int err;
+	int err, n = 0;
 
 	while (!exiting) {
-		err = ring_buffer__poll(s->rb, 100);
-		/* BPF wakes us only for a batch: take what is there every 100 ms */
-		if (err >= 0)
+		/*
+		 * BPF wakes us only for a batch: when idle, take what is
+		 * there every 100 ms; when busy, keep draining.
+		 */
+		err = ring_buffer__poll(s->rb, n >= BUSY_RECORDS ? 0 : 100);
+		if (err >= 0) {
+			n = err;
 			err = ring_buffer__consume(s->rb);
+			if (err > 0)
+				n += err;
+		}
+		fflush(stdout);
 		if (err == -EINTR || err == -ECANCELED)
 			return 0;
 		if (err < 0) {
@@ -591,6 +617,9 @@ static void finish(struct session *s)
 
 	if (more)
 		ring_buffer__consume(s->rb);
+	if (s->malformed)
+		pr_warn("bpf: %llu ring buffer records were not goattach events",
+			(unsigned long long)s->malformed);
 	/* after --max-calls, nothing more is reported */
 	in_flight = calls_sweep(bpf_map__fd(s->skel->maps.calls), bpf_map__fd(s->skel->maps.gstates),
 				&s->plan, more ? s->out : NULL, true);
@@ -598,6 +627,8 @@ static void finish(struct session *s)
 		output__print_stats(s->out, bpf_map__fd(s->skel->maps.aggs), stdout);
 	if (env.hist)
 		output__print_hist(s->out, bpf_map__fd(s->skel->maps.aggs), stdout);
+	/* the lines before the closing line, where both go to one terminal */
+	fflush(stdout);
 	/* after --max-calls, the calls counted are the ones reported */
 	fprintf(stderr,
 		"goattach: %llu calls, %llu events lost, %llu exits without entry, "

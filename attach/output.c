@@ -11,8 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <cjson/cJSON.h>
-
 #include "decode.h"
 #include "format.h"
 #include "log.h"
@@ -26,12 +24,16 @@ struct output {
 	FILE *out;
 	int64_t mono_to_real_ns;	/* add to a ktime to get wall-clock time */
 	struct call_stats *stats;
+	struct sbuf line;	/* the JSON line being written, reused */
+	struct sbuf incomplete;	/* its "incomplete" names, each after a comma */
+	time_t json_secs;	/* the second json_when shows */
+	char json_when[40];
 };
 
 /* What both printers show of one event. */
 struct event_view {
 	const struct probe_plan *plan;
-	const struct ga_event *e;
+	const struct event *e;
 	const struct ga_func *f;
 	const struct func_layout *lay;
 	const char *ended;	/* why it never returned; NULL for a completed call */
@@ -67,12 +69,14 @@ void output__free(struct output *o)
 	if (!o)
 		return;
 	call_stats__free(o->stats);
+	sbuf_free(&o->line);
+	sbuf_free(&o->incomplete);
 	free(o);
 }
 
 /* The callee of a tail call, by the exit the event left through; NULL when unknown. */
 static const char *tail_target(const struct probe_plan *plan, const struct ga_func *f,
-			       const struct ga_event *e)
+			       const struct event *e)
 {
 	const char *target = NULL;
 	uint64_t off;
@@ -87,7 +91,7 @@ static const char *tail_target(const struct probe_plan *plan, const struct ga_fu
 	return target;
 }
 
-static void event_view_init(struct event_view *ev, const struct output *o, const struct ga_event *e,
+static void event_view_init(struct event_view *ev, const struct output *o, const struct event *e,
 			    const char *ended)
 {
 	const struct ga_func *f = &o->plan->funcs[e->func_id];
@@ -107,10 +111,10 @@ static void event_view_init(struct event_view *ev, const struct output *o, const
 /*
  * The arguments, or the results, as one group of values named by
  * parameter; the names of those that did not fit the fetch budget are
- * added to incomplete (optional).
+ * added to incomplete (optional), as JSON strings after a comma.
  */
 static void print_params(struct vprinter *p, const struct event_view *ev, bool results,
-			 cJSON *incomplete)
+			 struct sbuf *incomplete)
 {
 	const struct ga_vals *v = results ? &ev->e->results : &ev->e->args;
 	size_t i;
@@ -122,8 +126,12 @@ static void print_params(struct vprinter *p, const struct event_view *ev, bool r
 		p->ops->member(p, ev->f->params[i].name);
 		p->cut = false;
 		decode_param(p, ev->plan, ev->f, ev->lay, i, v);
-		if (p->cut && incomplete)
-			cJSON_AddItemToArray(incomplete, cJSON_CreateString(ev->f->params[i].name));
+		if (p->cut && incomplete && !p->err) {
+			p->err = sbuf_append(incomplete, ",", 1);
+			if (!p->err)
+				p->err = json_quote(incomplete, ev->f->params[i].name,
+						    strlen(ev->f->params[i].name));
+		}
 	}
 	p->ops->close(p);
 }
@@ -174,60 +182,85 @@ out_free:
 	sbuf_free(&res);
 }
 
-/* The params as a JSON object by name. */
-static cJSON *params_json(const struct event_view *ev, bool results, cJSON *incomplete)
+/* The params as a JSON object by name, appended to out; 0 or -ENOMEM. */
+static int params_json(const struct event_view *ev, bool results, struct sbuf *out,
+		       struct sbuf *incomplete)
 {
 	struct json_printer jp;
+	int err;
 
-	json_printer__init(&jp);
+	json_printer__init(&jp, out);
 	print_params(&jp.vp, ev, results, incomplete);
-	return json_printer__take(&jp);
+	err = jp.vp.err;
+	json_printer__clear(&jp);
+	return err;
 }
 
-/* {"time":"2024-05-01T15:04:05.123456Z","func":...,"args":{...},"results":{...},...} */
-static void print_event_json(struct output *o, const struct event_view *ev)
+/* "2024-05-01T15:04:05.123456Z": the seconds formatted once per second */
+static void json_time(struct output *o, const struct event_view *ev, char *buf, size_t len)
 {
-	cJSON *j = cJSON_CreateObject(), *incomplete = cJSON_CreateArray();
-	char when[64], *line;
 	struct tm tm;
 
-	gmtime_r(&ev->secs, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(when + strlen(when), sizeof(when) - strlen(when), ".%06dZ",
-		 (int)(ev->real_ns % 1000000000LL / 1000));
-	cJSON_AddStringToObject(j, "time", when);
-	cJSON_AddStringToObject(j, "func", ev->f->name);
-	cJSON_AddNumberToObject(j, "pid", ev->e->pid);
-	cJSON_AddNumberToObject(j, "goid", (double)ev->e->goid);
-	cJSON_AddItemToObject(j, "args", params_json(ev, false, incomplete));
-	cJSON_AddItemToObject(j, "results",
-			      ev->results_known ? params_json(ev, true, incomplete) : cJSON_CreateNull());
+	if (ev->secs != o->json_secs || !o->json_when[0]) {
+		gmtime_r(&ev->secs, &tm);
+		strftime(o->json_when, sizeof(o->json_when), "%Y-%m-%dT%H:%M:%S", &tm);
+		o->json_secs = ev->secs;
+	}
+	snprintf(buf, len, "%s.%06dZ", o->json_when, (int)(ev->real_ns % 1000000000LL / 1000));
+}
+
+/*
+ * {"time":"2024-05-01T15:04:05.123456Z","func":...,"args":{...},"results":{...},...}
+ * Written straight into one reused line buffer: no tree, no floating point.
+ */
+static void print_event_json(struct output *o, const struct event_view *ev)
+{
+	struct sbuf *b = &o->line, *inc = &o->incomplete;
+	char when[64];
+	int err;
+
+	sbuf_reset(b);
+	sbuf_reset(inc);
+	json_time(o, ev, when, sizeof(when));
+	err = sbuf_printf(b, "{\"time\":\"%s\",\"func\":", when);
+	err = err ?: json_quote(b, ev->f->name, strlen(ev->f->name));
+	err = err ?: sbuf_printf(b, ",\"pid\":%u,\"goid\":%llu,\"args\":", ev->e->pid,
+				 (unsigned long long)ev->e->goid);
+	err = err ?: params_json(ev, false, b, inc);
+	err = err ?: sbuf_puts(b, ",\"results\":");
+	err = err ?: ev->results_known ? params_json(ev, true, b, inc) : sbuf_puts(b, "null");
 	if (ev->ended)
-		cJSON_AddNullToObject(j, "latency_ns");
+		err = err ?: sbuf_puts(b, ",\"latency_ns\":null");
 	else
-		cJSON_AddNumberToObject(j, "latency_ns", (double)ev->latency_ns);
-	cJSON_AddNumberToObject(j, "frame", (double)ev->e->frame);
-	cJSON_AddNumberToObject(j, "tid_entry", ev->e->tid_entry);
+		err = err ?: sbuf_printf(b, ",\"latency_ns\":%llu", (unsigned long long)ev->latency_ns);
+	err = err ?: sbuf_printf(b, ",\"frame\":%llu,\"tid_entry\":%u", (unsigned long long)ev->e->frame,
+				 ev->e->tid_entry);
 	if (!ev->ended)
-		cJSON_AddNumberToObject(j, "tid_exit", ev->e->tid_exit);
-	if (ev->tail_call)
-		cJSON_AddStringToObject(j, "tail_call", ev->tail_target);
-	if (ev->ended)
-		cJSON_AddStringToObject(j, "ended", ev->ended);
+		err = err ?: sbuf_printf(b, ",\"tid_exit\":%u", ev->e->tid_exit);
+	if (ev->tail_call) {
+		err = err ?: sbuf_puts(b, ",\"tail_call\":");
+		err = err ?: json_quote(b, ev->tail_target, strlen(ev->tail_target));
+	}
+	if (ev->ended) {
+		err = err ?: sbuf_puts(b, ",\"ended\":");
+		err = err ?: json_quote(b, ev->ended, strlen(ev->ended));
+	}
 	/* values that did not fit the fetch budget: their leaves are null, arrays shorter */
-	if (cJSON_GetArraySize(incomplete))
-		cJSON_AddItemToObject(j, "incomplete", incomplete);
-	else
-		cJSON_Delete(incomplete);
-	line = cJSON_PrintUnformatted(j);
-	cJSON_Delete(j);
-	if (line)
-		fprintf(o->out, "%s\n", line);
-	free(line);
+	if (inc->len) {
+		err = err ?: sbuf_puts(b, ",\"incomplete\":[");
+		err = err ?: sbuf_append(b, inc->s + 1, inc->len - 1);
+		err = err ?: sbuf_puts(b, "]");
+	}
+	err = err ?: sbuf_puts(b, "}\n");
+	if (err) {
+		pr_warn("output: out of memory formatting a call of %s", ev->f->name);
+		return;
+	}
+	fwrite(b->s, 1, b->len, o->out);
 }
 
 /* A completed call (ended NULL) or one that never returned (ended = why). */
-static void emit(struct output *o, const struct ga_event *e, const char *ended)
+static void emit(struct output *o, const struct event *e, const char *ended)
 {
 	struct event_view ev;
 
@@ -238,10 +271,9 @@ static void emit(struct output *o, const struct ga_event *e, const char *ended)
 		print_event_json(o, &ev);
 	else
 		print_event_plain(o, &ev);
-	fflush(o->out);
 }
 
-static const char *unwound_reason(const struct ga_event *e)
+static const char *unwound_reason(const struct event *e)
 {
 	if (e->flags & GA_EV_GOEXIT)
 		return "Goexit";
@@ -250,7 +282,7 @@ static const char *unwound_reason(const struct ga_event *e)
 	return "unwound";
 }
 
-int output__event(struct output *o, const struct ga_event *e)
+int output__event(struct output *o, const struct event *e)
 {
 	bool error;
 
@@ -276,7 +308,7 @@ int output__event(struct output *o, const struct ga_event *e)
 void output__ended(struct output *o, const struct ga_call_key *key, const struct ga_call *call,
 		   const char *reason)
 {
-	struct ga_event e = {
+	struct event e = {
 		.ts_entry = call->ts, .ts_exit = call->ts, .goid = call->goid, .g = key->g,
 		.pid = key->pid, .tid_entry = call->tid, .func_id = key->func_id, .frame = key->frame,
 		.flags = GA_EV_UNWOUND,

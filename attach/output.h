@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "event.h"
 #include "goattach.h"
 #include "probes.h"
 
@@ -25,7 +26,7 @@ void output__free(struct output *o);
  * One event from BPF: a completed call, or (GA_EV_UNWOUND) a call found
  * dead. Returns 1 for a completed call that was reported, 0 otherwise.
  */
-int output__event(struct output *o, const struct ga_event *e);
+int output__event(struct output *o, const struct event *e);
 /* A call that never returned, with why ("panic", "Goexit", "running at detach", ...). */
 void output__ended(struct output *o, const struct ga_call_key *key, const struct ga_call *call,
 		   const char *reason);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The two value printers: Go syntax text and cJSON items, over the same
+ * The two value printers: Go syntax text and JSON text, over the same
  * calls (printer.h).
  */
 #include <errno.h>
@@ -9,8 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <cjson/cJSON.h>
 
 #include "printer.h"
 #include "util.h"
@@ -79,21 +77,27 @@ text_printf(struct vprinter *p, const char *fmt, ...)
 	va_end(ap);
 }
 
+static void text_puts(struct vprinter *p, const char *s)
+{
+	if (!p->err)
+		p->err = sbuf_puts(to_text(p)->out, s);
+}
+
 /* A leaf's text. Go prints complex(1, 2) as (1+2i): a sign joins the parts. */
 static void text_leaf(struct vprinter *p, const char *text)
 {
 	struct text_printer *tp = to_text(p);
 
 	if (tp->sign && text[0] != '-' && text[0] != '+')
-		text_printf(p, "+");
+		text_puts(p, "+");
 	tp->sign = false;
-	text_printf(p, "%s", text);
+	text_puts(p, text);
 }
 
 static void text_open(struct vprinter *p, enum vp_group group)
 {
 	if (vp_push(p, group))
-		text_printf(p, "%s", text_groups[group].open);
+		text_puts(p, text_groups[group].open);
 }
 
 static void text_member(struct vprinter *p, const char *key)
@@ -103,9 +107,11 @@ static void text_member(struct vprinter *p, const char *key)
 	if (!f)
 		return;
 	if (f->members++)
-		text_printf(p, "%s", text_groups[f->group].sep);
-	if (key && text_groups[f->group].key_sep)
-		text_printf(p, "%s%s", key, text_groups[f->group].key_sep);
+		text_puts(p, text_groups[f->group].sep);
+	if (key && text_groups[f->group].key_sep) {
+		text_puts(p, key);
+		text_puts(p, text_groups[f->group].key_sep);
+	}
 	to_text(p)->sign = f->group == VP_COMPLEX && f->members == 2;
 }
 
@@ -118,7 +124,7 @@ static void text_close(struct vprinter *p)
 	if ((f->group == VP_ELEMS || f->group == VP_ARRAY) && f->len > f->shown)
 		text_printf(p, "%s...](len=%" PRIu64 ")", f->members ? " " : "", f->len);
 	else
-		text_printf(p, "%s", text_groups[f->group].close);
+		text_puts(p, text_groups[f->group].close);
 	p->depth--;
 }
 
@@ -131,7 +137,7 @@ static void text_open_elems(struct vprinter *p, uint64_t len, uint64_t cap, size
 		return;
 	f->len = len;
 	f->shown = shown;
-	text_printf(p, "%s", text_groups[VP_ELEMS].open);
+	text_puts(p, text_groups[VP_ELEMS].open);
 }
 
 static void text_array_cut(struct vprinter *p, uint64_t len)
@@ -180,7 +186,7 @@ static void text_iface(struct vprinter *p, const char *type, uint64_t data, cons
 	text_printf(p, "<%s ", type);
 	if (!p->err)
 		p->err = quote_text(to_text(p)->out, msg, msg_len);
-	text_printf(p, ">");
+	text_puts(p, ">");
 }
 
 static const struct vprinter_ops text_ops = {
@@ -210,7 +216,7 @@ void text_printer__clear(struct text_printer *tp)
 	tp->sign = false;
 }
 
-/* --- JSON: cJSON items --- */
+/* --- JSON: written as it is told, into an sbuf --- */
 
 /* The json_printer around p (its first member). */
 static struct json_printer *to_json(struct vprinter *p)
@@ -218,82 +224,79 @@ static struct json_printer *to_json(struct vprinter *p)
 	return (struct json_printer *)p;
 }
 
-/*
- * Put item where the next value goes: in the current member, or as the
- * root. Returns false when it could not, item then deleted.
- */
-static bool json_add(struct vprinter *p, cJSON *item)
+static void json_append(struct vprinter *p, const char *s, size_t n)
 {
-	struct json_printer *jp = to_json(p);
-	struct vp_frame *f = vp_top(p);
-	bool ok;
-
-	if (!item)
-		return false;
-	if (!f) {
-		ok = !p->err && !jp->root;
-		if (ok)
-			jp->root = item;
-	} else if (cJSON_IsArray(f->node)) {
-		ok = cJSON_AddItemToArray(f->node, item);
-	} else {
-		ok = cJSON_AddItemToObject(f->node, jp->key ? jp->key : "", item);
-	}
-	jp->key = NULL;
-	if (!ok)
-		cJSON_Delete(item);
-	return ok;
+	if (!p->err)
+		p->err = sbuf_append(to_json(p)->out, s, n);
 }
 
-/* Open group with node (NULL when it could not be made or added) holding its members. */
-static void json_push(struct vprinter *p, enum vp_group group, cJSON *node)
+static void json_puts(struct vprinter *p, const char *s)
 {
-	struct vp_frame *f;
+	json_append(p, s, strlen(s));
+}
 
-	if (!json_add(p, node))
-		node = NULL;
-	f = vp_push(p, group);
-	if (f)
-		f->node = node;
+static void __attribute__((format(printf, 2, 3)))
+json_printf(struct vprinter *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->err)
+		return;
+	va_start(ap, fmt);
+	p->err = sbuf_vprintf(to_json(p)->out, fmt, ap);
+	va_end(ap);
+}
+
+static void json_str(struct vprinter *p, const char *s, size_t n)
+{
+	if (!p->err)
+		p->err = json_quote(to_json(p)->out, s, n);
+}
+
+/* Only VP_ARRAY and a slice's elements are JSON arrays; every other group is an object. */
+static bool json_is_array(enum vp_group group)
+{
+	return group == VP_ARRAY || group == VP_ELEMS;
 }
 
 static void json_open(struct vprinter *p, enum vp_group group)
 {
-	json_push(p, group, group == VP_ARRAY ? cJSON_CreateArray() : cJSON_CreateObject());
+	if (vp_push(p, group))
+		json_puts(p, json_is_array(group) ? "[" : "{");
 }
 
+/* A comma after the first member, and the key in objects ("" when there is none). */
 static void json_member(struct vprinter *p, const char *key)
 {
-	to_json(p)->key = key;
+	struct vp_frame *f = vp_top(p);
+
+	if (!f)
+		return;
+	if (f->members++)
+		json_puts(p, ",");
+	if (json_is_array(f->group))
+		return;
+	json_str(p, key ? key : "", key ? strlen(key) : 0);
+	json_puts(p, ":");
 }
 
 static void json_close(struct vprinter *p)
 {
-	if (vp_top(p))
-		p->depth--;
-}
+	struct vp_frame *f = vp_top(p);
 
-static cJSON *json_slice(uint64_t len, uint64_t cap)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	cJSON_AddNumberToObject(o, "len", (double)len);
-	cJSON_AddNumberToObject(o, "cap", (double)cap);
-	return o;
+	if (!f)
+		return;
+	json_puts(p, f->group == VP_ELEMS ? "]}" : json_is_array(f->group) ? "]" : "}");
+	p->depth--;
 }
 
 /* {"len": 9, "cap": 16, "elems": [...]}, the elements going in elems */
 static void json_open_elems(struct vprinter *p, uint64_t len, uint64_t cap, size_t shown)
 {
-	cJSON *o = json_slice(len, cap), *elems = cJSON_AddArrayToObject(o, "elems");
-	struct vp_frame *f;
-
 	(void)shown;
-	if (!json_add(p, o))
-		elems = NULL;
-	f = vp_push(p, VP_ELEMS);
-	if (f)
-		f->node = elems;
+	if (!vp_push(p, VP_ELEMS))
+		return;
+	json_printf(p, "{\"len\":%" PRIu64 ",\"cap\":%" PRIu64 ",\"elems\":[", len, cap);
 }
 
 /* JSON: the array holds the elements fetched; the event says which params are incomplete. */
@@ -305,71 +308,55 @@ static void json_array_cut(struct vprinter *p, uint64_t len)
 
 static void json_number(struct vprinter *p, const char *num)
 {
-	json_add(p, cJSON_CreateRaw(num));
+	json_puts(p, num);
 }
 
 static void json_word(struct vprinter *p, const char *text)
 {
-	json_add(p, cJSON_CreateString(text));
+	json_str(p, text, strlen(text));
 }
 
 static void json_boolean(struct vprinter *p, bool b)
 {
-	json_add(p, cJSON_CreateBool(b));
+	json_puts(p, b ? "true" : "false");
 }
 
 static void json_none(struct vprinter *p, const char *text)
 {
 	(void)text;
-	json_add(p, cJSON_CreateNull());
-}
-
-/* A C string of the first n bytes: cJSON strings end at a NUL, so may this one. */
-static cJSON *json_cstring(const char *s, size_t n)
-{
-	char *c = strndup(s, n);
-	cJSON *item = c ? cJSON_CreateString(c) : NULL;
-
-	free(c);
-	return item;
+	json_puts(p, "null");
 }
 
 static void json_string(struct vprinter *p, const char *s, size_t n, uint64_t full)
 {
 	(void)full;
-	json_add(p, json_cstring(s, n));
+	json_str(p, s, n);
 }
 
 static void json_bytes(struct vprinter *p, const char *s, size_t n, uint64_t len, uint64_t cap)
 {
-	cJSON *o = json_slice(len, cap), *b = json_cstring(s, n);
-
-	if (!cJSON_AddItemToObject(o, "bytes", b))
-		cJSON_Delete(b);
-	json_add(p, o);
+	json_printf(p, "{\"len\":%" PRIu64 ",\"cap\":%" PRIu64 ",\"bytes\":", len, cap);
+	json_str(p, s, n);
+	json_puts(p, "}");
 }
 
 static void json_slice_header(struct vprinter *p, uint64_t len, uint64_t cap)
 {
-	json_add(p, json_slice(len, cap));
+	json_printf(p, "{\"len\":%" PRIu64 ",\"cap\":%" PRIu64 "}", len, cap);
 }
 
 /* {"type": "*errors.errorString", "data": "0xc000010250", "message": "EOF"} */
 static void json_iface(struct vprinter *p, const char *type, uint64_t data, const char *msg,
 		       size_t msg_len)
 {
-	cJSON *o = cJSON_CreateObject(), *m;
-	char addr[FORMAT_NUM_LEN];
-
-	cJSON_AddStringToObject(o, "type", type);
-	snprintf(addr, sizeof(addr), "0x%" PRIx64, data);
-	cJSON_AddStringToObject(o, "data", addr);
+	json_puts(p, "{\"type\":");
+	json_str(p, type, strlen(type));
+	json_printf(p, ",\"data\":\"0x%" PRIx64 "\"", data);
 	if (msg) {
-		m = json_cstring(msg, msg_len);
-		if (!cJSON_AddItemToObject(o, "message", m))
-			cJSON_Delete(m);
+		json_puts(p, ",\"message\":");
+		json_str(p, msg, msg_len);
 	}
-	json_add(p, o);
+	json_puts(p, "}");
 }
 
 static const struct vprinter_ops json_ops = {
@@ -388,16 +375,12 @@ static const struct vprinter_ops json_ops = {
 	.iface = json_iface,
 };
 
-void json_printer__init(struct json_printer *jp)
+void json_printer__init(struct json_printer *jp, struct sbuf *out)
 {
-	*jp = (struct json_printer){ .vp.ops = &json_ops };
+	*jp = (struct json_printer){ .vp.ops = &json_ops, .out = out };
 }
 
-cJSON *json_printer__take(struct json_printer *jp)
+void json_printer__clear(struct json_printer *jp)
 {
-	cJSON *root = jp->root;
-
 	vp_clear(&jp->vp);
-	json_printer__init(jp);
-	return root;
 }

@@ -3,7 +3,7 @@
  * The value printer: one decoded value is told to a printer as groups
  * (arguments, structs, arrays, ...) of members and leaves, and the
  * printer builds one format. Two printers over the same calls: Go
- * syntax text (as %+v prints values) and cJSON items.
+ * syntax text (as %+v prints values) and JSON, both appended to an sbuf.
  */
 #pragma once
 
@@ -12,8 +12,6 @@
 #include <stdint.h>
 
 #include "format.h"
-
-struct cJSON;
 
 /* A group of members; each shows its own brackets, separators and keys. */
 enum vp_group {
@@ -67,7 +65,6 @@ struct vp_frame {
 	size_t members;		/* member() calls so far */
 	uint64_t len;		/* VP_ELEMS: the slice's length, */
 	size_t shown;		/* and how many elements are shown */
-	struct cJSON *node;	/* JSON: the object or array the members go in */
 };
 
 struct vprinter {
@@ -88,13 +85,11 @@ struct text_printer {
 void text_printer__init(struct text_printer *tp, struct sbuf *out);
 void text_printer__clear(struct text_printer *tp);
 
-/* cJSON items: the first value told (a group, usually) becomes the root. */
+/* JSON, appended to out (borrowed for the printer's life): one value, a group usually. */
 struct json_printer {
 	struct vprinter vp;
-	const char *key;	/* the current member's, until its value is added */
-	struct cJSON *root;
+	struct sbuf *out;
 };
 
-void json_printer__init(struct json_printer *jp);
-/* The root, now the caller's (cJSON_Delete); NULL if nothing was printed. Clears jp. */
-struct cJSON *json_printer__take(struct json_printer *jp);
+void json_printer__init(struct json_printer *jp, struct sbuf *out);
+void json_printer__clear(struct json_printer *jp);

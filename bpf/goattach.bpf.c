@@ -64,6 +64,19 @@ struct {
 	__type(value, struct ga_call);
 } scratch SEC(".maps");
 
+/* A record being built; offsets into data are masked, hence the slack of one string. */
+struct ga_event_buf {
+	struct ga_event h;
+	__u8 data[GA_EV_DATA_MAX + GA_STR_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ga_event_buf);
+} evbuf SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, GA_MAX_GSTATES);
@@ -356,38 +369,109 @@ static __always_inline __u64 stack_frame(struct ga_regs *ctx, const struct ga_pr
 	return hi > GA_SP(ctx) ? hi - GA_SP(ctx) : GA_SP(ctx);
 }
 
+/* The first nw words of v at data[off]; the offset after them. */
+static __always_inline __u32 pack_words(struct ga_event_buf *b, __u32 off, const struct ga_vals *v,
+					__u32 nw)
+{
+	__u32 n = (nw < GA_MAX_WORDS ? nw : GA_MAX_WORDS) * 8;
+
+	/* off is at most GA_MAX_WORDS * 8 here: the mask only bounds it for the verifier */
+	if (n)
+		bpf_probe_read_kernel(b->data + (off & (2 * GA_MAX_WORDS * 8 - 1)), n, v->words);
+	return off + n;
+}
+
+struct pack_ctx {
+	struct ga_event_buf *b;
+	const struct ga_vals *args;
+	const struct ga_vals *results;	/* NULL: none */
+	__u32 off;
+};
+
+/* String idx (the arguments' GA_MAX_STRS, then the results'): its copied bytes, back to back. */
+static long pack_str(__u32 idx, void *data)
+{
+	struct pack_ctx *pc = data;
+	__u32 part = (idx / GA_MAX_STRS) & 1, i = idx & (GA_MAX_STRS - 1);
+	const struct ga_vals *v = part ? pc->results : pc->args;
+	struct ga_event_buf *b = pc->b;
+	__u32 len;
+
+	if (!v || i >= b->h.nstrs[part])
+		return 0;
+	len = v->str_len[i];
+	if (len > GA_STR_LEN)
+		len = GA_STR_LEN;
+	b->h.str_len[part][i] = len;
+	if (len)
+		bpf_probe_read_kernel(b->data + (pc->off & (GA_EV_DATA_MAX - 1)), len, v->strs[i]);
+	pc->off += len;
+	return 0;
+}
+
+/*
+ * Send b's header with what args and results hold (results NULL: none),
+ * as a record of exactly the bytes fetched. False when the ring buffer
+ * is full (counted).
+ */
+static __always_inline bool send_event(struct ga_event_buf *b, const struct ga_vals *args,
+				       const struct ga_vals *results)
+{
+	struct pack_ctx pc = { .b = b, .args = args, .results = results };
+	__u32 size;
+
+	__builtin_memset(b->h.str_len, 0, sizeof(b->h.str_len));
+	if (!results) {
+		b->h.nwords[GA_EV_RESULTS] = 0;
+		b->h.nstrs[GA_EV_RESULTS] = 0;
+	}
+	pc.off = pack_words(b, 0, args, b->h.nwords[GA_EV_ARGS]);
+	if (results)
+		pc.off = pack_words(b, pc.off, results, b->h.nwords[GA_EV_RESULTS]);
+	bpf_loop(2 * GA_MAX_STRS, pack_str, &pc, 0);
+	size = pc.off;
+	if (size > GA_EV_DATA_MAX)
+		size = GA_EV_DATA_MAX;
+	b->h.size = size;
+	b->h.pad = 0;
+	if (bpf_ringbuf_output(&events, b, sizeof(b->h) + size, submit_flags())) {
+		stat_inc(GA_STAT_LOST);
+		return false;
+	}
+	return true;
+}
+
 /* A call that will never return: tell user space, with why when known. */
 static __always_inline void send_unwound(const struct ga_call_key *ckey, struct ga_call *rec,
 					 const struct ga_probe_spec *spec)
 {
 	struct ga_gstate_key gkey = { .g = ckey->g, .pid = ckey->pid };
 	struct ga_gstate *gs = bpf_map_lookup_elem(&gstates, &gkey);
-	struct ga_event *e;
+	struct ga_event_buf *b;
+	__u32 zero = 0;
 
 	stat_inc(GA_STAT_UNWOUND);
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		stat_inc(GA_STAT_LOST);
+	b = bpf_map_lookup_elem(&evbuf, &zero);
+	if (!b)
 		return;
-	}
-	e->ts_entry = rec->ts;
-	e->ts_exit = bpf_ktime_get_ns();
-	e->goid = rec->goid;
-	e->g = ckey->g;
-	e->pid = ckey->pid;
-	e->tid_entry = rec->tid;
-	e->tid_exit = 0;
-	e->func_id = ckey->func_id;
-	e->exit_probe = 0;
-	e->frame = ckey->frame;
-	e->flags = GA_EV_UNWOUND;
+	b->h.ts_entry = rec->ts;
+	b->h.ts_exit = bpf_ktime_get_ns();
+	b->h.goid = rec->goid;
+	b->h.g = ckey->g;
+	b->h.pid = ckey->pid;
+	b->h.tid_entry = rec->tid;
+	b->h.tid_exit = 0;
+	b->h.func_id = ckey->func_id;
+	b->h.exit_probe = 0;
+	b->h.frame = ckey->frame;
+	b->h.flags = GA_EV_UNWOUND;
 	if (gs && gs->panic_ts > rec->ts)
-		e->flags |= GA_EV_PANIC;
+		b->h.flags |= GA_EV_PANIC;
 	if (gs && gs->goexit_ts > rec->ts)
-		e->flags |= GA_EV_GOEXIT;
-	bpf_probe_read_kernel(&e->args, sizeof(e->args), &rec->args);
-	__builtin_memset(&e->results, 0, sizeof(e->results));
-	bpf_ringbuf_submit(e, submit_flags());
+		b->h.flags |= GA_EV_GOEXIT;
+	b->h.nwords[GA_EV_ARGS] = rec->nwords;
+	b->h.nstrs[GA_EV_ARGS] = rec->nstrs;
+	send_event(b, &rec->args, NULL);
 }
 
 /* A prologue pass that branches to morestack: the call comes back here after it. */
@@ -444,6 +528,8 @@ static __always_inline int on_entry(struct ga_regs *ctx, const struct ga_probe_s
 	rec->ts = bpf_ktime_get_ns();
 	rec->goid = goid;
 	rec->tid = (__u32)pid_tgid;
+	rec->nwords = spec->nwords < GA_MAX_WORDS ? spec->nwords : GA_MAX_WORDS;
+	rec->nstrs = spec->nstrs < GA_MAX_STRS ? spec->nstrs : GA_MAX_STRS;
 	fetch(ctx, spec, &rec->args);
 	if (bpf_map_update_elem(&calls, &ckey, rec, BPF_ANY))
 		stat_inc(GA_STAT_FULL);
@@ -535,10 +621,12 @@ static __always_inline int on_exit(struct ga_regs *ctx, const struct ga_probe_sp
 				   __u32 cookie)
 {
 	struct ga_call_key ckey = {};
-	struct ga_event *e;
-	struct ga_call *rec;
+	struct ga_event_buf *b;
+	struct ga_call *rec, *res;
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u64 g, now;
+	__u32 zero = 0;
+	bool sent;
 
 	g = read_g(ctx, spec);
 	if (!g) {
@@ -562,10 +650,9 @@ static __always_inline int on_exit(struct ga_regs *ctx, const struct ga_probe_sp
 	}
 	if (aggregate_only) {
 		__u64 ts = rec->ts;
-		struct ga_call *res = NULL;
-		__u32 zero = 0;
 		bool error = false;
 
+		res = NULL;
 		bpf_map_delete_elem(&calls, &ckey);
 		/* the results only to see an error: into the per-CPU scratch, no event */
 		if (spec->kind == GA_PROBE_RET && spec->err_words &&
@@ -577,31 +664,37 @@ static __always_inline int on_exit(struct ga_regs *ctx, const struct ga_probe_sp
 		stat_inc(GA_STAT_CALLS);
 		return 0;
 	}
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		stat_inc(GA_STAT_LOST);
+	b = bpf_map_lookup_elem(&evbuf, &zero);
+	res = bpf_map_lookup_elem(&scratch, &zero);
+	if (!b || !res) {
 		bpf_map_delete_elem(&calls, &ckey);
 		return 0;
 	}
-	e->ts_entry = rec->ts;
-	e->ts_exit = now;
-	e->goid = rec->goid;
-	e->g = g;
-	e->pid = ckey.pid;
-	e->tid_entry = rec->tid;
-	e->tid_exit = (__u32)pid_tgid;
-	e->func_id = spec->func_id;
-	e->exit_probe = cookie;
-	e->frame = ckey.frame;
-	e->flags = spec->kind == GA_PROBE_TAILCALL ? GA_EV_TAILCALL : 0;
-	bpf_probe_read_kernel(&e->args, sizeof(e->args), &rec->args);
+	b->h.ts_entry = rec->ts;
+	b->h.ts_exit = now;
+	b->h.goid = rec->goid;
+	b->h.g = g;
+	b->h.pid = ckey.pid;
+	b->h.tid_entry = rec->tid;
+	b->h.tid_exit = (__u32)pid_tgid;
+	b->h.func_id = spec->func_id;
+	b->h.exit_probe = cookie;
+	b->h.frame = ckey.frame;
+	b->h.flags = spec->kind == GA_PROBE_TAILCALL ? GA_EV_TAILCALL : 0;
+	b->h.nwords[GA_EV_ARGS] = rec->nwords;
+	b->h.nstrs[GA_EV_ARGS] = rec->nstrs;
+	b->h.nwords[GA_EV_RESULTS] = 0;
+	b->h.nstrs[GA_EV_RESULTS] = 0;
+	if (spec->kind == GA_PROBE_RET) {
+		fetch(ctx, spec, &res->args);
+		b->h.nwords[GA_EV_RESULTS] = spec->nwords < GA_MAX_WORDS ? spec->nwords : GA_MAX_WORDS;
+		b->h.nstrs[GA_EV_RESULTS] = spec->nstrs < GA_MAX_STRS ? spec->nstrs : GA_MAX_STRS;
+	}
+	/* the record still holds the arguments: delete it only once they are copied */
+	sent = send_event(b, &rec->args, spec->kind == GA_PROBE_RET ? &res->args : NULL);
 	bpf_map_delete_elem(&calls, &ckey);
-	if (spec->kind == GA_PROBE_RET)
-		fetch(ctx, spec, &e->results);
-	else
-		__builtin_memset(&e->results, 0, sizeof(e->results));
-	bpf_ringbuf_submit(e, submit_flags());
-	stat_inc(GA_STAT_CALLS);
+	if (sent)
+		stat_inc(GA_STAT_CALLS);
 	return 0;
 }
 

@@ -109,7 +109,9 @@ struct ga_call {
 	unsigned long long ts;
 	unsigned long long goid;
 	unsigned int tid;
-	unsigned int pad;
+	unsigned char nwords;	/* fetched by the entry probe into args */
+	unsigned char nstrs;
+	unsigned short pad;
 	struct ga_vals args;
 };
 
@@ -130,21 +132,39 @@ struct ga_gstate {
 #define GA_EV_PANIC 0x4		/* ... after a panic on its goroutine */
 #define GA_EV_GOEXIT 0x8	/* ... after runtime.Goexit on its goroutine */
 
+enum ga_ev_part {
+	GA_EV_ARGS = 0,
+	GA_EV_RESULTS = 1,
+};
+
+/*
+ * A record in the ring buffer: this header, then size bytes of data
+ * holding only what the probes fetched: the argument words, the result
+ * words (8 bytes each), then the bytes of the argument strings and of
+ * the result strings, each str_len[part][i] long, back to back. A call
+ * of one int argument is 96 bytes, not the 1.1 KB of two full ga_vals.
+ */
 struct ga_event {
 	unsigned long long ts_entry;
 	unsigned long long ts_exit;
 	unsigned long long goid;
 	unsigned long long g;
+	unsigned long long frame;	/* bytes from the goroutine's stack top to the call's frame */
 	unsigned int pid;
 	unsigned int tid_entry;
 	unsigned int tid_exit;
 	unsigned int func_id;
 	unsigned int exit_probe;	/* attach cookie of the exit probe */
 	unsigned int flags;
-	unsigned long long frame;	/* bytes from the goroutine's stack top to the call's frame */
-	struct ga_vals args;
-	struct ga_vals results;
+	unsigned char nwords[2];	/* by enum ga_ev_part */
+	unsigned char nstrs[2];
+	unsigned short size;		/* bytes of data after the header */
+	unsigned short pad;
+	unsigned short str_len[2][GA_MAX_STRS];
 };
+
+/* The most data a record carries: every word and string byte of both parts. */
+#define GA_EV_DATA_MAX (2 * (GA_MAX_WORDS * 8 + GA_MAX_STRS * GA_STR_LEN))
 
 /*
  * Per function and CPU, for --stats and --hist: the completed calls not

@@ -4,12 +4,19 @@
  * Go's fmt prints for the same values (%v of floats and integers, %q of
  * strings): fixed cases checked with Go 1.19, and random ones printed by
  * a Go program the test runs; and latencies worked out by hand from
- * their rule.
+ * their rule; JSON strings and values read back by cJSON; ring-buffer
+ * records unpacked, and damaged ones refused.
  */
 #include <math.h>
 #include <stdlib.h>
 
+#include <errno.h>
+
+#include <cjson/cJSON.h>
+
+#include "event.h"
 #include "format.h"
+#include "printer.h"
 #include "test.h"
 #include "util.h"
 
@@ -141,6 +148,150 @@ static void test_quote_text(void)
 	ASSERT_STREQ(quoted(&b, "ab\0c", 4), "\"ab\\x00c\"", "a NUL inside is shown, not an end");
 	ASSERT_STREQ(quoted(&b, "abcdef", 3), "\"abc\"", "only n bytes");
 	sbuf_free(&b);
+}
+
+/* Every byte but NUL, escaped as JSON: cJSON reads back the same bytes. */
+static void test_json_quote(void)
+{
+	char all[255];
+	struct sbuf b = {};
+	cJSON *j;
+	int i;
+
+	for (i = 0; i < 255; i++)
+		all[i] = (char)(i + 1);
+	ASSERT_OK(json_quote(&b, all, sizeof(all)), "quote");
+	j = cJSON_Parse(sbuf_str(&b));
+	ASSERT_TRUE(cJSON_IsString(j), "valid JSON string");
+	ASSERT_TRUE(j && strlen(j->valuestring) == 255 && !memcmp(j->valuestring, all, 255),
+		    "the same 255 bytes back");
+	cJSON_Delete(j);
+	sbuf_free(&b);
+	ASSERT_OK(json_quote(&b, "a\0b\n\"", 5), "quote NUL");
+	ASSERT_STREQ(sbuf_str(&b), "\"a\\u0000b\\n\\\"\"", "NUL as \\u0000, short forms, quote");
+	sbuf_free(&b);
+}
+
+/* A value told to the JSON printer: objects, arrays, slices and leaves, read back by cJSON. */
+static void test_json_printer(void)
+{
+	struct json_printer jp;
+	struct vprinter *p = &jp.vp;
+	struct sbuf b = {};
+	cJSON *j, *x;
+
+	json_printer__init(&jp, &b);
+	p->ops->open(p, VP_ARGS);
+	p->ops->member(p, "n");
+	p->ops->number(p, "18446744073709551615");
+	p->ops->member(p, "s");
+	p->ops->string(p, "a\"b", 3, 3);
+	p->ops->member(p, "pt");
+	p->ops->open(p, VP_STRUCT);
+	p->ops->member(p, "X");
+	p->ops->boolean(p, true);
+	p->ops->member(p, "Y");
+	p->ops->none(p, "nil");
+	p->ops->close(p);
+	p->ops->member(p, "arr");
+	p->ops->open(p, VP_ARRAY);
+	p->ops->member(p, NULL);
+	p->ops->number(p, "1");
+	p->ops->member(p, NULL);
+	p->ops->word(p, "0x10");
+	p->ops->close(p);
+	p->ops->member(p, "xs");
+	p->ops->open_elems(p, 9, 16, 1);
+	p->ops->member(p, NULL);
+	p->ops->number(p, "7");
+	p->ops->close(p);
+	p->ops->member(p, "err");
+	p->ops->iface(p, "*errors.errorString", 0xc000010250, "EOF", 3);
+	p->ops->close(p);
+	ASSERT_OK(p->err, "printed");
+	json_printer__clear(&jp);
+	j = cJSON_Parse(sbuf_str(&b));
+	if (!ASSERT_TRUE(j != NULL, "valid JSON")) {
+		printf("  %s\n", sbuf_str(&b));
+		goto out;
+	}
+	ASSERT_TRUE(!strchr(sbuf_str(&b), '\n'), "one line");
+	ASSERT_TRUE(strstr(sbuf_str(&b), "\"n\":18446744073709551615,") != NULL,
+		    "an integer as its exact digits");
+	ASSERT_STREQ(cJSON_GetObjectItem(j, "s")->valuestring, "a\"b", "string");
+	x = cJSON_GetObjectItem(j, "pt");
+	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(x, "X")) && cJSON_IsNull(cJSON_GetObjectItem(x, "Y")),
+		    "struct members");
+	x = cJSON_GetObjectItem(j, "arr");
+	ASSERT_TRUE(cJSON_GetArraySize(x) == 2 && !strcmp(cJSON_GetArrayItem(x, 1)->valuestring, "0x10"),
+		    "array");
+	x = cJSON_GetObjectItem(j, "xs");
+	ASSERT_TRUE(cJSON_GetObjectItem(x, "len")->valuedouble == 9 &&
+		    cJSON_GetArraySize(cJSON_GetObjectItem(x, "elems")) == 1, "slice elements");
+	x = cJSON_GetObjectItem(j, "err");
+	ASSERT_STREQ(cJSON_GetObjectItem(x, "message")->valuestring, "EOF", "error message");
+	ASSERT_STREQ(cJSON_GetObjectItem(x, "data")->valuestring, "0xc000010250", "data word");
+out:
+	cJSON_Delete(j);
+	sbuf_free(&b);
+}
+
+/* A record as BPF packs it: header, words, then string bytes back to back. */
+static size_t make_record(unsigned char *buf)
+{
+	struct ga_event h = {
+		.ts_entry = 10, .ts_exit = 25, .goid = 7, .func_id = 3, .pid = 42,
+		.nwords = { 3, 1 }, .nstrs = { 2, 1 }, .str_len = { { 5, 0 }, { 2 } },
+	};
+	unsigned long long w[4] = { 0x1111, 5, 0x2222, 99 };
+	size_t off = sizeof(h);
+
+	h.size = sizeof(w) + 5 + 0 + 2;
+	memcpy(buf, &h, sizeof(h));
+	memcpy(buf + off, w, sizeof(w));
+	off += sizeof(w);
+	memcpy(buf + off, "hello", 5);
+	off += 5;
+	memcpy(buf + off, "ok", 2);
+	return off + 2;
+}
+
+static void test_event_unpack(void)
+{
+	unsigned char buf[sizeof(struct ga_event) + GA_EV_DATA_MAX + 64];
+	struct ga_event *h = (struct ga_event *)buf;
+	struct event e;
+	size_t n = make_record(buf);
+
+	if (!ASSERT_OK(event__unpack(&e, buf, n), "unpack"))
+		return;
+	ASSERT_EQ(e.ts_exit - e.ts_entry, 15, "times");
+	ASSERT_EQ(e.goid, 7, "goid");
+	ASSERT_EQ(e.func_id, 3, "function");
+	ASSERT_EQ(e.args.words[0], 0x1111, "argument word 0");
+	ASSERT_EQ(e.args.words[2], 0x2222, "argument word 2");
+	ASSERT_EQ(e.args.words[3], 0, "argument words past the count stay 0");
+	ASSERT_EQ(e.results.words[0], 99, "result word");
+	ASSERT_TRUE(e.args.str_len[0] == 5 && !memcmp(e.args.strs[0], "hello", 5), "argument string 0");
+	ASSERT_EQ(e.args.str_len[1], 0, "an empty string");
+	ASSERT_TRUE(e.results.str_len[0] == 2 && !memcmp(e.results.strs[0], "ok", 2), "result string");
+
+	/* damaged: each refused, e untouched */
+	e.goid = 12345;
+	ASSERT_EQ(event__unpack(&e, buf, n - 1), -EINVAL, "a byte short");
+	ASSERT_EQ(event__unpack(&e, buf, sizeof(*h) - 1), -EINVAL, "shorter than a header");
+	h->nwords[0] = GA_MAX_WORDS + 1;
+	ASSERT_EQ(event__unpack(&e, buf, n), -EINVAL, "too many words");
+	n = make_record(buf);
+	h->str_len[1][0] = GA_STR_LEN + 1;
+	ASSERT_EQ(event__unpack(&e, buf, n), -EINVAL, "a string longer than the limit");
+	n = make_record(buf);
+	h->str_len[1][2] = 1;
+	ASSERT_EQ(event__unpack(&e, buf, n), -EINVAL, "bytes of a string past the count");
+	n = make_record(buf);
+	h->nwords[1] = 2;
+	ASSERT_EQ(event__unpack(&e, buf, n), -EINVAL, "counts that do not add up to the size");
+	ASSERT_EQ(e.goid, 12345, "nothing written on error");
 }
 
 static void test_sbuf(void)
@@ -306,6 +457,9 @@ int main(void)
 	RUN_TEST(test_float_bits);
 	RUN_TEST(test_integers);
 	RUN_TEST(test_quote_text);
+	RUN_TEST(test_json_quote);
+	RUN_TEST(test_json_printer);
+	RUN_TEST(test_event_unpack);
 	RUN_TEST(test_sbuf);
 	RUN_TEST(test_format_latency);
 	RUN_TEST(test_go_random);

@@ -29,6 +29,13 @@ func classify(n int) string {
 	return "large"
 }
 
+// A one-line function, called at full speed by the "par" mode.
+//
+//go:noinline
+func step(x int) int {
+	return x*3 + 1
+}
+
 // Results of mixed kinds: int, bool, float64, string, error.
 //
 //go:noinline
@@ -144,7 +151,7 @@ func atoi(s string) int {
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: funcs classify|mixed|add|slices|fact|grow|nest|panics|crash|goexit|hang ARGS...")
+		fmt.Fprintln(os.Stderr, "usage: funcs classify|mixed|add|slices|fact|grow|loop|par|nest|panics|crash|goexit|hang ARGS...")
 		os.Exit(2)
 	}
 	args := os.Args[2:]
@@ -195,6 +202,22 @@ func main() {
 			s += len(classify(i%20 - 5))
 		}
 		fmt.Printf("loop calls=%d sum=%d\n", n, s)
+	case "par":
+		// G goroutines x N calls of step at full speed: the full-rate tests
+		g, n := atoi(args[0]), atoi(args[1])
+		var wg sync.WaitGroup
+		sums := make([]int, g)
+		for i := 0; i < g; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				for k := 0; k < n; k++ {
+					sums[i] += step(k)
+				}
+			}(i)
+		}
+		wg.Wait()
+		fmt.Printf("par calls=%d\n", g*n)
 	case "nest":
 		n := atoi(args[0])
 		fmt.Printf("nest(%d) = %d\n", n, nest(n))
