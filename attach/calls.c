@@ -119,3 +119,17 @@ size_t calls_sweep(int calls_fd, int gstates_fd, const struct probe_plan *plan, 
 	free(rec);
 	return n;
 }
+
+size_t calls_forget(int calls_fd, const bool *dropped, size_t nfuncs)
+{
+	struct ga_call_key *keys;
+	size_t n = collect_keys(calls_fd, &keys), i, gone = 0;
+
+	for (i = 0; i < n; i++) {
+		if (keys[i].func_id < nfuncs && dropped[keys[i].func_id] &&
+		    !bpf_map_delete_elem(calls_fd, &keys[i]))
+			gone++;
+	}
+	free(keys);
+	return gone;
+}

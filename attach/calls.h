@@ -30,3 +30,9 @@ const char *calls_dead_reason(const struct probe_plan *plan, const struct ga_cal
  */
 size_t calls_sweep(int calls_fd, int gstates_fd, const struct probe_plan *plan, struct output *out,
 		   bool final);
+
+/*
+ * Drop the calls in flight of the functions marked in dropped (nfuncs
+ * long): their exits are no longer probed. Returns how many went.
+ */
+size_t calls_forget(int calls_fd, const bool *dropped, size_t nfuncs);

@@ -23,6 +23,7 @@
 #include "output.h"
 #include "probes.h"
 #include "util.h"
+#include "valve.h"
 #include "version.h"
 
 static struct env {
@@ -36,6 +37,7 @@ static struct env {
 	bool deref;
 	uint64_t min_latency_ns;
 	uint64_t max_calls;
+	uint64_t max_rate;
 	long max_probes;
 	bool yes;
 	bool stats;
@@ -73,7 +75,11 @@ enum {
 	OPT_STATS,
 	OPT_HIST,
 	OPT_INTERVAL,
+	OPT_MAX_RATE,
 };
+
+/* --max-rate's default: about a core of overhead at 4 us per traced call */
+#define DEFAULT_MAX_RATE 250000
 
 static const struct argp_option opts[] = {
 	{ "db", 'd', "FILE", 0, "goanalyze database (required)", 0 },
@@ -90,6 +96,9 @@ static const struct argp_option opts[] = {
 	{ "max-calls", OPT_MAX_CALLS, "N", 0, "stop after N calls", 0 },
 	{ "max-probes", OPT_MAX_PROBES, "N", 0, "refuse more than N probes without --yes "
 	  "(default 1000)", 0 },
+	{ "max-rate", OPT_MAX_RATE, "N", 0, "a safety valve: when the traced functions are entered "
+	  "more than N times a second in all (measured every second), detach the hottest until the "
+	  "rest fit, and stop when none is left (default 250000; 0: never)", 0 },
 	{ "yes", OPT_YES, NULL, 0, "attach even more probes than --max-probes", 0 },
 	{ "stats", OPT_STATS, NULL, 0, "at the end, per function: calls, calls with a non-nil error "
 	  "result, p50/p90/p99/max latency (counted in BPF, no line per call; percentiles are the "
@@ -175,6 +184,13 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			argp_error(state, "invalid --max-probes '%s'", arg);
 		env.max_probes = v;
 		break;
+	case OPT_MAX_RATE:
+		errno = 0;
+		v = strtol(arg, &end, 10);
+		if (errno || *end || end == arg || v < 0)
+			argp_error(state, "invalid --max-rate '%s' (calls per second; 0: no limit)", arg);
+		env.max_rate = v;
+		break;
 	case OPT_YES:
 		env.yes = true;
 		break;
@@ -238,8 +254,11 @@ struct session {
 	struct goattach_bpf *skel;
 	bool multi;		/* one multi-uprobe link (multi_fd), else links */
 	int multi_fd;
-	struct bpf_link **links;
+	unsigned int gen;	/* the multi link's generation: its specs' slots (active_gen) */
+	struct bpf_link **links;	/* per planned probe; NULL once detached */
 	size_t nlinks;		/* probes attached, by either */
+	struct valve valve;	/* --max-rate */
+	size_t ndropped;	/* functions detached by it */
 	struct ring_buffer *rb;
 	struct output *out;
 	uint64_t reported;	/* completed calls reported, for --max-calls */
@@ -368,12 +387,38 @@ static bool plan_needs_tls(const struct probe_plan *plan)
 	return false;
 }
 
-static int set_aggregates(struct session *s)
+/*
+ * Map sizes from the plan: the aggregates and hits per function, and the
+ * probe specs (twice over with a multi link: --max-rate builds the next
+ * link's specs in the other half).
+ */
+static int size_maps(struct session *s)
 {
+	size_t nf = s->plan.nfuncs ? s->plan.nfuncs : 1, np = s->plan.nprobes ? s->plan.nprobes : 1;
 	bool on = aggregate_in_bpf();
+	int err;
 
 	s->skel->rodata->aggregate_only = on;
-	return bpf_map__set_max_entries(s->skel->maps.aggs, on && s->plan.nfuncs ? s->plan.nfuncs : 1);
+	err = bpf_map__set_max_entries(s->skel->maps.aggs, on ? nf : 1);
+	if (!err)
+		err = bpf_map__set_max_entries(s->skel->maps.hits, nf);
+	if (!err)
+		err = bpf_map__set_max_entries(s->skel->maps.probes, s->multi ? 2 * np : np);
+	return err;
+}
+
+/* Probe i's spec into slot (its cookie), live in generation gen. */
+static int put_spec(struct session *s, size_t i, __u32 slot, unsigned int gen)
+{
+	struct ga_probe_spec spec = s->plan.probes[i].spec;
+
+	spec.gen = gen;
+	spec.probe_idx = i;
+	if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.probes), &slot, &spec, BPF_ANY)) {
+		pr_warn("bpf: cannot fill the probe map: %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
 }
 
 /* Open and load the BPF object, and fill its probe map with the plan's specs. */
@@ -390,7 +435,7 @@ static int load_bpf(struct session *s)
 							    LINKS_TRACE_UPROBE_MULTI);
 	if (!err) {
 		s->skel->rodata->min_latency_ns = env.min_latency_ns;
-		err = set_aggregates(s);
+		err = size_maps(s);
 	}
 	if (!err) {
 		err = plan_needs_tls(&s->plan) ? kernel_task_offsets(&to) : 0;
@@ -413,14 +458,9 @@ static int load_bpf(struct session *s)
 	}
 	pr_debug("time: %.1f ms to load BPF", (now_sec() - s->t_start) * 1e3);
 	for (i = 0; i < s->plan.nprobes; i++) {
-		__u32 key = i;
-
-		if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.probes), &key, &s->plan.probes[i].spec,
-					BPF_ANY)) {
-			err = -errno;
-			pr_warn("bpf: cannot fill the probe map: %s", strerror(errno));
+		err = put_spec(s, i, i, 0);
+		if (err)
 			return err;
-		}
 	}
 	return 0;
 }
@@ -557,6 +597,155 @@ static int open_output(struct session *s)
 	return 0;
 }
 
+static bool probe_dropped(const struct session *s, size_t i)
+{
+	size_t fi = s->plan.probes[i].func_idx;
+
+	return fi < s->plan.nfuncs && s->valve.dropped[fi];
+}
+
+/*
+ * A new multi link without the dropped functions' probes, its specs in
+ * the other half of the probes map under the next generation: made live
+ * (active_gen) before the old link is closed, so every call of the
+ * functions kept is seen by exactly one of them.
+ */
+static int relink_multi(struct session *s)
+{
+	const struct probe_plan *plan = &s->plan;
+	unsigned int next = s->gen + 1;
+	__u32 base = next & 1 ? plan->nprobes : 0;
+	unsigned long *offsets = calloc(plan->nprobes, sizeof(*offsets));
+	uint64_t *cookies = calloc(plan->nprobes, sizeof(*cookies));
+	size_t i, k = 0;
+	int fd, err = 0;
+
+	if (!offsets || !cookies) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; !err && i < plan->nprobes; i++) {
+		if (probe_dropped(s, i))
+			continue;
+		err = put_spec(s, i, base + i, next);
+		offsets[k] = plan->probes[i].file_off;
+		cookies[k++] = base + i;
+	}
+	if (err)
+		goto out;
+	fd = links_uprobe_multi_create(bpf_program__fd(s->skel->progs.ga_probe), plan->binary_path,
+				       offsets, cookies, k, env.pid);
+	if (fd < 0) {
+		err = fd;
+		pr_warn("max-rate: cannot attach the %zu probes kept: %s", k, strerror(-err));
+		goto out;
+	}
+	s->skel->bss->active_gen = next;
+	__sync_synchronize();
+	close(s->multi_fd);
+	s->multi_fd = fd;
+	s->gen = next;
+	s->nlinks = k;
+out:
+	free(offsets);
+	free(cookies);
+	return err;
+}
+
+/*
+ * The per-probe links of the dropped functions, one by one (each waits
+ * for a grace period); their specs emptied first, so that BPF ignores
+ * them at once rather than see exits whose entry is already gone.
+ */
+static void detach_perf_dropped(struct session *s)
+{
+	struct ga_probe_spec none = {};
+	size_t i;
+
+	for (i = 0; i < s->plan.nprobes; i++) {
+		__u32 key = i;
+
+		if (probe_dropped(s, i))
+			bpf_map_update_elem(bpf_map__fd(s->skel->maps.probes), &key, &none, BPF_ANY);
+	}
+	for (i = 0; s->links && i < s->plan.nprobes; i++) {
+		if (!s->links[i] || !probe_dropped(s, i))
+			continue;
+		bpf_link__destroy(s->links[i]);
+		s->links[i] = NULL;
+		s->nlinks--;
+	}
+}
+
+/* "main.step (95210 calls/s, 2 probes), ...": the first few of drop, into a malloc'd string. */
+static char *drop_list(const struct session *s, const size_t *drop, size_t n)
+{
+	char *msg = NULL;
+	size_t len = 0, i, j, probes;
+	FILE *m = open_memstream(&msg, &len);
+
+	if (!m)
+		return NULL;
+	for (i = 0; i < n && i < 8; i++) {
+		for (j = 0, probes = 0; j < s->plan.nprobes; j++)
+			probes += s->plan.probes[j].func_idx == drop[i];
+		fprintf(m, "%s%s (%llu calls/s, %zu probes)", i ? ", " : "", s->plan.funcs[drop[i]].name,
+			(unsigned long long)s->valve.rate[drop[i]], probes);
+	}
+	if (n > 8)
+		fprintf(m, " and %zu more", n - 8);
+	fclose(m);
+	return msg;
+}
+
+/*
+ * --max-rate: every second, the calls/s of the functions still traced;
+ * over the limit, detach the hottest until the rest fit, and stop when
+ * none is left. Says which, and why.
+ */
+static void check_rate(struct session *s)
+{
+	size_t *drop = calloc(s->plan.nfuncs ? s->plan.nfuncs : 1, sizeof(*drop));
+	size_t i, left = 0;
+	uint64_t total;
+	char *list;
+	int n;
+
+	if (!drop)
+		return;
+	n = valve__check(&s->valve, bpf_map__fd(s->skel->maps.hits), now_sec(), 1.0, drop, &total);
+	if (n < 0)
+		pr_warn("max-rate: cannot read the entry counts: %s", strerror(-n));
+	if (n <= 0)
+		goto out;
+	for (i = 0; i < s->plan.nfuncs; i++)
+		left += !s->valve.dropped[i];
+	s->ndropped += n;
+	list = drop_list(s, drop, n);
+	if (!left) {
+		pr_warn("max-rate: the traced functions ran %llu calls/s, over --max-rate %llu; "
+			"detaching %s leaves nothing to trace: stopping", (unsigned long long)total,
+			(unsigned long long)env.max_rate, list ? list : "them");
+		exiting = 1;
+		free(list);
+		goto out;
+	}
+	if (s->multi && relink_multi(s)) {
+		exiting = 1;	/* neither link can stay: the old one traces what is too hot */
+		free(list);
+		goto out;
+	}
+	if (!s->multi)
+		detach_perf_dropped(s);
+	pr_warn("max-rate: the traced functions ran %llu calls/s, over --max-rate %llu; detached "
+		"the hottest: %s; %zu function%s still traced", (unsigned long long)total,
+		(unsigned long long)env.max_rate, list ? list : "?", left, left == 1 ? "" : "s");
+	free(list);
+	calls_forget(bpf_map__fd(s->skel->maps.calls), s->valve.dropped, s->plan.nfuncs);
+out:
+	free(drop);
+}
+
 /*
  * A drain that took at least this many records means BPF is producing
  * fast: drain again at once instead of sleeping until the next wakeup.
@@ -596,6 +785,8 @@ static int trace_loop(struct session *s)
 		if (now_sec() >= next_sweep) {
 			calls_sweep(cfd, gfd, &s->plan, s->out, false);
 			next_sweep = now_sec() + 1;
+			if (env.max_rate)
+				check_rate(s);
 		}
 		if (next_hist && now_sec() >= next_hist) {
 			output__print_hist(s->out, bpf_map__fd(s->skel->maps.aggs), stdout);
@@ -647,6 +838,9 @@ static void finish(struct session *s)
 	if (stat_sum(s, GA_STAT_FULL))
 		fprintf(stderr, ", %llu not tracked (%d calls already in flight)",
 			(unsigned long long)stat_sum(s, GA_STAT_FULL), GA_MAX_CALLS);
+	if (s->ndropped)
+		fprintf(stderr, ", %zu function%s detached by --max-rate %llu", s->ndropped,
+			s->ndropped == 1 ? "" : "s", (unsigned long long)env.max_rate);
 	fputc('\n', stderr);
 	output__print_ended(s->out, stderr);
 }
@@ -666,7 +860,7 @@ static void detach_probes(struct session *s)
 	if (s->multi_fd >= 0)
 		close(s->multi_fd);
 	s->multi_fd = -1;
-	for (i = 0; s->links && i < n; i++)
+	for (i = 0; s->links && i < s->plan.nprobes; i++)
 		bpf_link__destroy(s->links[i]);
 	free(s->links);
 	s->links = NULL;
@@ -678,6 +872,7 @@ static void detach_probes(struct session *s)
 static void session_close(struct session *s)
 {
 	detach_probes(s);
+	valve__clear(&s->valve);
 	ring_buffer__free(s->rb);
 	output__free(s->out);
 	goattach_bpf__destroy(s->skel);
@@ -696,6 +891,7 @@ int main(int argc, char **argv)
 	ga_log_set_prog("goattach");
 	argp_err_exit_status = 1;
 	env.max_probes = 1000;
+	env.max_rate = DEFAULT_MAX_RATE;
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
 	if (err)
 		return 1;
@@ -720,6 +916,11 @@ int main(int argc, char **argv)
 	}
 	if (!err)
 		err = open_output(&s);
+	if (!err && env.max_rate) {
+		err = valve__init(&s.valve, s.plan.nfuncs, env.max_rate, now_sec());
+		if (err)
+			pr_warn("max-rate: cannot count the calls: %s", strerror(-err));
+	}
 	if (!err) {
 		fprintf(stderr, "Tracing %zu function%s (%zu probes). Ctrl-C to stop.\n", s.plan.nfuncs,
 			s.plan.nfuncs == 1 ? "" : "s", s.plan.nprobes - s.plan.nmarks);

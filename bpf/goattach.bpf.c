@@ -99,6 +99,26 @@ struct {
 	__type(value, struct ga_agg);
 } aggs SEC(".maps");
 
+/*
+ * Per function and CPU: entries seen, for --max-rate (max_entries set by
+ * user space to the functions traced).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} hits SEC(".maps");
+
+/*
+ * Which specs are live. --max-rate replaces the multi-uprobe link with
+ * one without the hottest functions, its specs in other slots of the
+ * probes map marked with the next generation; flipping this (one write
+ * from user space) before closing the old link means no call is seen by
+ * both links, or by neither.
+ */
+volatile __u32 active_gen = 0;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, GA_STAT_MAX);
@@ -489,6 +509,14 @@ static __always_inline bool morestack_pass(struct ga_regs *ctx, const struct ga_
 #endif
 }
 
+static __always_inline void hits_inc(__u32 func_id)
+{
+	__u64 *h = bpf_map_lookup_elem(&hits, &func_id);
+
+	if (h)
+		(*h)++;
+}
+
 static __always_inline int on_entry(struct ga_regs *ctx, const struct ga_probe_spec *spec)
 {
 	struct ga_call_key ckey = {};
@@ -506,6 +534,7 @@ static __always_inline int on_entry(struct ga_regs *ctx, const struct ga_probe_s
 		stat_inc(GA_STAT_NO_G);
 		return 0;
 	}
+	hits_inc(spec->func_id);
 	if (spec->goid_off)
 		bpf_probe_read_user(&goid, sizeof(goid), (void *)(g + spec->goid_off));
 	ckey.g = g;
@@ -617,8 +646,7 @@ static __always_inline void agg_add(__u32 func_id, __u64 latency_ns, bool error)
 	a->hist[slot < GA_HIST_SLOTS ? slot : GA_HIST_SLOTS - 1]++;
 }
 
-static __always_inline int on_exit(struct ga_regs *ctx, const struct ga_probe_spec *spec,
-				   __u32 cookie)
+static __always_inline int on_exit(struct ga_regs *ctx, const struct ga_probe_spec *spec)
 {
 	struct ga_call_key ckey = {};
 	struct ga_event_buf *b;
@@ -678,7 +706,7 @@ static __always_inline int on_exit(struct ga_regs *ctx, const struct ga_probe_sp
 	b->h.tid_entry = rec->tid;
 	b->h.tid_exit = (__u32)pid_tgid;
 	b->h.func_id = spec->func_id;
-	b->h.exit_probe = cookie;
+	b->h.exit_probe = spec->probe_idx;
 	b->h.frame = ckey.frame;
 	b->h.flags = spec->kind == GA_PROBE_TAILCALL ? GA_EV_TAILCALL : 0;
 	b->h.nwords[GA_EV_ARGS] = rec->nwords;
@@ -706,7 +734,7 @@ int ga_probe(void *ctx)
 	struct ga_regs regs;
 
 	spec = bpf_map_lookup_elem(&probes, &cookie);
-	if (!spec || !spec->kind)
+	if (!spec || !spec->kind || spec->gen != active_gen)
 		return 0;
 	/*
 	 * Work on a copy: register numbers come from the map, and the
@@ -718,5 +746,5 @@ int ga_probe(void *ctx)
 		return on_entry(&regs, spec);
 	if (spec->kind == GA_PROBE_PANIC || spec->kind == GA_PROBE_GOEXIT)
 		return on_mark(&regs, spec);
-	return on_exit(&regs, spec, cookie);
+	return on_exit(&regs, spec);
 }

@@ -82,7 +82,8 @@ struct ga_probe_spec {
 	int tls_g_off;
 	unsigned int goid_off;	/* 0: unknown */
 	unsigned int err_words;	/* RET: bit i set when words[i] is the type word of an error result */
-	unsigned int pad2;
+	unsigned int gen;	/* the link generation this spec belongs to (see active_gen) */
+	unsigned int probe_idx;	/* its index in the plan (the cookie may be another slot) */
 	struct ga_fetch words[GA_MAX_WORDS];
 	struct ga_strfetch strs[GA_MAX_STRS];
 };

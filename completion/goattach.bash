@@ -32,12 +32,12 @@ _goattach()
 	--pid|-p)
 		COMPREPLY=($(compgen -W "$(pgrep -d ' ' .)" -- "$cur"))
 		return ;;
-	--duration|-D|--sig|-s|--min-latency|--max-calls|--max-probes|--interval)
+	--duration|-D|--sig|-s|--min-latency|--max-calls|--max-probes|--max-rate|--interval)
 		return ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "--db --binary --pid --json --duration --sig --deref --min-latency
-			--max-calls --max-probes --yes --stats --hist --interval --verbose --version --help" -- "$cur"))
+			--max-calls --max-probes --max-rate --yes --stats --hist --interval --verbose --version --help" -- "$cur"))
 		return
 	fi
 	_goattach_funcs "$cur"

@@ -547,3 +547,89 @@ TEST(full_rate_text_into_pipe)
 	REQUIRE_BPF();
 	full_rate(false);
 }
+
+/*
+ * --max-rate: main.step called at full speed is detached after a second
+ * (its probes gone from the kernel's link), main.classify stays traced;
+ * with the per-probe links too. The specs of a dropped function are
+ * emptied before its links go, so no exit is seen without its entry.
+ */
+static void max_rate_detaches(bool multi)
+{
+	char db[4096], bin[4096];
+	char *args[] = { "--db", db, "--max-rate", "1000", "main.step", "main.classify", NULL };
+	char *par[] = { bin, "par", "2", "300000", NULL };
+	char *cls[] = { bin, "classify", "1", "2", "3", NULL };
+	struct held_uprobes h = {};
+	struct cmd_result r = {}, r2 = {};
+	struct bg_proc ga = {};
+	int i;
+
+	snprintf(db, sizeof(db), "%s", sample_db("funcs"));
+	snprintf(bin, sizeof(bin), "%s", sample_bin("funcs"));
+	if (!multi)
+		setenv("GOATTACH_NO_MULTI", "1", 1);
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(par, 300, &r);
+	ASSERT_CONTAINS(r.out, "par calls=600000", "program ran");
+	for (i = 0; i < 50 && !strstr(ga.err ? ga.err : "", "detached the hottest"); i++)
+		bg_wait_stderr(&ga, "detached the hottest", 1);
+	ASSERT_CONTAINS(ga.err, "over --max-rate 1000; detached the hottest: main.step (",
+			"the valve says which and why");
+	ASSERT_CONTAINS(ga.err, "calls/s, 2 probes); 1 function still traced", "and what is left");
+	if (multi && ASSERT_OK(held_uprobes_read(ga.pid, &h), "read goattach's links")) {
+		ASSERT_EQ(h.nlinks, 1, "one multi-uprobe link");
+		ASSERT_EQ(h.noffsets, 7, "classify's 5 probes and the 2 runtime marks, not step's 2");
+	}
+	cmd_run(cls, 60, &r2);
+	stop_goattach(&ga);
+	ASSERT_EQ(count_lines_with(ga.out, " main.classify(n="), 3, "classify still traced");
+	ASSERT_CONTAINS(ga.err, " 0 exits without entry,", "no exit seen without its entry");
+	ASSERT_CONTAINS(ga.err, ", 1 function detached by --max-rate 1000", "the summary counts it");
+out:
+	unsetenv("GOATTACH_NO_MULTI");
+	held_uprobes_free(&h);
+	cmd_result_free(&r);
+	cmd_result_free(&r2);
+	bg_free(&ga);
+}
+
+TEST(max_rate_detaches_the_hottest)
+{
+	REQUIRE_BPF();
+	max_rate_detaches(true);
+}
+
+TEST(max_rate_detaches_per_probe_links)
+{
+	REQUIRE_BPF();
+	max_rate_detaches(false);
+}
+
+/* --max-rate when the only function traced is the hot one: goattach stops by itself. */
+TEST(max_rate_stops_when_nothing_is_left)
+{
+	char db[4096], bin[4096];
+	char *args[] = { "--db", db, "--max-rate", "1000", "main.step", NULL };
+	char *par[] = { bin, "par", "2", "300000", NULL };
+	struct cmd_result r = {};
+	struct bg_proc ga = {};
+
+	REQUIRE_BPF();
+	snprintf(db, sizeof(db), "%s", sample_db("funcs"));
+	snprintf(bin, sizeof(bin), "%s", sample_bin("funcs"));
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(par, 300, &r);
+	ASSERT_CONTAINS(r.out, "par calls=600000", "program ran");
+	/* no signal: it must end on its own */
+	ASSERT_OK(bg_stop(&ga, 0, 30), "goattach exits by itself");
+	ASSERT_EQ(ga.status, 0, "exit status");
+	ASSERT_CONTAINS(ga.err, "detaching main.step (", "says which");
+	ASSERT_CONTAINS(ga.err, "leaves nothing to trace: stopping", "and that it stops");
+	ASSERT_CONTAINS(ga.err, ", 1 function detached by --max-rate 1000", "summary");
+out:
+	cmd_result_free(&r);
+	bg_free(&ga);
+}

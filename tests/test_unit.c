@@ -2,7 +2,7 @@
 /*
  * Unit tests against independent truths: FIPS 180-4 test vectors for
  * SHA-256, and the worked example and rules of Go's abi-internal.md for
- * the ABI layout.
+ * the ABI layout; --max-rate's choice worked out by hand.
  */
 #include <stdlib.h>
 
@@ -12,6 +12,7 @@
 #include "sha256.h"
 #include "sig.h"
 #include "test.h"
+#include "valve.h"
 
 TEST(sha256_vectors)
 {
@@ -301,4 +302,27 @@ TEST(go_version_parse)
 	ASSERT_OK(go_version_parse("devel go1.22-abcdef", &major, &minor), "devel");
 	ASSERT_EQ(minor, 22, "devel minor");
 	ASSERT_NEQ(go_version_parse("gcc 12", &major, &minor), 0, "not Go");
+}
+
+/* The hottest first, only as many as bring the rest under the limit; dropped ones not again. */
+TEST(valve_choose_hottest)
+{
+	uint64_t rates[5] = { 100, 90000, 500, 30000, 0 };
+	bool dropped[5] = {};
+	size_t order[5];
+
+	ASSERT_EQ(valve_choose(rates, dropped, 5, 200000, order), 0, "under the limit: none");
+	ASSERT_EQ(valve_choose(rates, dropped, 5, 120600, order), 0, "at the limit: none");
+	ASSERT_EQ(valve_choose(rates, dropped, 5, 120599, order), 1, "one over: the hottest");
+	ASSERT_EQ(order[0], 1, "the hottest is function 1");
+	ASSERT_EQ(valve_choose(rates, dropped, 5, 1000, order), 2, "two to get under 1000");
+	ASSERT_TRUE(order[0] == 1 && order[1] == 3, "hottest first");
+	ASSERT_EQ(valve_choose(rates, dropped, 5, 0, order), 4, "limit 0: all that run");
+	dropped[1] = true;
+	ASSERT_EQ(valve_choose(rates, dropped, 5, 1000, order), 1, "function 1 already gone");
+	ASSERT_EQ(order[0], 3, "then function 3");
+	rates[0] = rates[2] = 7;
+	rates[3] = 0;
+	ASSERT_EQ(valve_choose(rates, dropped, 5, 7, order), 1, "a tie");
+	ASSERT_EQ(order[0], 0, "ties in function order");
 }
