@@ -501,40 +501,61 @@ static const char *attach_hint(int err)
 	       err == -EPERM || err == -EACCES ? " (need root, or CAP_PERFMON and CAP_BPF)" : "";
 }
 
-/* All probes in one multi-uprobe link, probe i with cookie i (the index of its spec). */
-static int attach_multi(struct session *s)
+/* Probe i belongs to a function --max-rate detached. */
+static bool probe_dropped(const struct session *s, size_t i)
+{
+	size_t fi = s->plan.probes[i].func_idx;
+
+	return s->valve.dropped && fi < s->plan.nfuncs && s->valve.dropped[fi];
+}
+
+/*
+ * One multi-uprobe link over the probes not dropped by --max-rate, probe
+ * i with cookie base + i (the slot of its spec). Returns the link's fd,
+ * or -errno after an error line; *n: the probes in it.
+ */
+static int multi_link(struct session *s, __u32 base, size_t *n)
 {
 	const struct probe_plan *plan = &s->plan;
-	unsigned long *offsets;
-	uint64_t *cookies;
-	size_t i, n = plan->nprobes;
-	int err = 0;
+	unsigned long *offsets = calloc(plan->nprobes ? plan->nprobes : 1, sizeof(*offsets));
+	uint64_t *cookies = calloc(plan->nprobes ? plan->nprobes : 1, sizeof(*cookies));
+	size_t i, k = 0, first = 0;
+	int fd = -ENOMEM;
 
-	offsets = calloc(n ? n : 1, sizeof(*offsets));
-	cookies = calloc(n ? n : 1, sizeof(*cookies));
-	if (!offsets || !cookies) {
-		err = -ENOMEM;
+	if (!offsets || !cookies)
 		goto out_free;
+	for (i = 0; i < plan->nprobes; i++) {
+		if (probe_dropped(s, i))
+			continue;
+		if (!k)
+			first = i;
+		offsets[k] = plan->probes[i].file_off;
+		cookies[k++] = base + i;
 	}
-	for (i = 0; i < n; i++) {
-		offsets[i] = plan->probes[i].file_off;
-		cookies[i] = i;
-	}
-	s->multi_fd = links_uprobe_multi_create(bpf_program__fd(s->skel->progs.ga_probe),
-						plan->binary_path, offsets, cookies, n, env.pid);
-	if (s->multi_fd < 0) {
-		err = s->multi_fd;
+	fd = links_uprobe_multi_create(bpf_program__fd(s->skel->progs.ga_probe), plan->binary_path,
+				       offsets, cookies, k, env.pid);
+	if (fd < 0)
 		pr_warn("attach: multi-uprobe link on %zu probes (%s first, file offset 0x%llx) of "
-			"'%s' failed: %s%s", n, n ? probe_func_name(plan, 0) : "none",
-			n ? (unsigned long long)plan->probes[0].file_off : 0ULL, plan->binary_path,
-			strerror(-err), attach_hint(err));
-		goto out_free;
-	}
-	s->nlinks = n;
+			"'%s' failed: %s%s", k, k ? probe_func_name(plan, first) : "none",
+			k ? (unsigned long long)plan->probes[first].file_off : 0ULL, plan->binary_path,
+			strerror(-fd), attach_hint(fd));
+	else
+		*n = k;
 out_free:
 	free(offsets);
 	free(cookies);
-	return err;
+	return fd;
+}
+
+/* All probes in one multi-uprobe link, probe i with cookie i (the index of its spec). */
+static int attach_multi(struct session *s)
+{
+	int fd = multi_link(s, 0, &s->nlinks);
+
+	if (fd < 0)
+		return fd;
+	s->multi_fd = fd;
+	return 0;
 }
 
 /* One perf-event uprobe per planned probe, its attach cookie the index of its spec. */
@@ -597,13 +618,6 @@ static int open_output(struct session *s)
 	return 0;
 }
 
-static bool probe_dropped(const struct session *s, size_t i)
-{
-	size_t fi = s->plan.probes[i].func_idx;
-
-	return fi < s->plan.nfuncs && s->valve.dropped[fi];
-}
-
 /*
  * A new multi link without the dropped functions' probes, its specs in
  * the other half of the probes map under the next generation: made live
@@ -612,44 +626,26 @@ static bool probe_dropped(const struct session *s, size_t i)
  */
 static int relink_multi(struct session *s)
 {
-	const struct probe_plan *plan = &s->plan;
 	unsigned int next = s->gen + 1;
-	__u32 base = next & 1 ? plan->nprobes : 0;
-	unsigned long *offsets = calloc(plan->nprobes, sizeof(*offsets));
-	uint64_t *cookies = calloc(plan->nprobes, sizeof(*cookies));
+	__u32 base = next & 1 ? s->plan.nprobes : 0;
 	size_t i, k = 0;
 	int fd, err = 0;
 
-	if (!offsets || !cookies) {
-		err = -ENOMEM;
-		goto out;
-	}
-	for (i = 0; !err && i < plan->nprobes; i++) {
-		if (probe_dropped(s, i))
-			continue;
-		err = put_spec(s, i, base + i, next);
-		offsets[k] = plan->probes[i].file_off;
-		cookies[k++] = base + i;
-	}
+	for (i = 0; !err && i < s->plan.nprobes; i++)
+		if (!probe_dropped(s, i))
+			err = put_spec(s, i, base + i, next);
 	if (err)
-		goto out;
-	fd = links_uprobe_multi_create(bpf_program__fd(s->skel->progs.ga_probe), plan->binary_path,
-				       offsets, cookies, k, env.pid);
-	if (fd < 0) {
-		err = fd;
-		pr_warn("max-rate: cannot attach the %zu probes kept: %s", k, strerror(-err));
-		goto out;
-	}
+		return err;
+	fd = multi_link(s, base, &k);
+	if (fd < 0)
+		return fd;
 	s->skel->bss->active_gen = next;
 	__sync_synchronize();
 	close(s->multi_fd);
 	s->multi_fd = fd;
 	s->gen = next;
 	s->nlinks = k;
-out:
-	free(offsets);
-	free(cookies);
-	return err;
+	return 0;
 }
 
 /*

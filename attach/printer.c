@@ -43,6 +43,25 @@ static void vp_clear(struct vprinter *p)
 	*p = (struct vprinter){};
 }
 
+/* Append to the output unless an append failed before. */
+static void __attribute__((format(printf, 2, 3)))
+vp_printf(struct vprinter *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->err)
+		return;
+	va_start(ap, fmt);
+	p->err = sbuf_vprintf(p->out, fmt, ap);
+	va_end(ap);
+}
+
+static void vp_puts(struct vprinter *p, const char *s)
+{
+	if (!p->err)
+		p->err = sbuf_puts(p->out, s);
+}
+
 /* --- text: Go syntax --- */
 
 /* How each group looks in text: key_sep follows a member's key (no key when NULL). */
@@ -64,40 +83,21 @@ static struct text_printer *to_text(struct vprinter *p)
 	return (struct text_printer *)p;
 }
 
-/* Append to the output unless an append failed before. */
-static void __attribute__((format(printf, 2, 3)))
-text_printf(struct vprinter *p, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (p->err)
-		return;
-	va_start(ap, fmt);
-	p->err = sbuf_vprintf(to_text(p)->out, fmt, ap);
-	va_end(ap);
-}
-
-static void text_puts(struct vprinter *p, const char *s)
-{
-	if (!p->err)
-		p->err = sbuf_puts(to_text(p)->out, s);
-}
-
 /* A leaf's text. Go prints complex(1, 2) as (1+2i): a sign joins the parts. */
 static void text_leaf(struct vprinter *p, const char *text)
 {
 	struct text_printer *tp = to_text(p);
 
 	if (tp->sign && text[0] != '-' && text[0] != '+')
-		text_puts(p, "+");
+		vp_puts(p, "+");
 	tp->sign = false;
-	text_puts(p, text);
+	vp_puts(p, text);
 }
 
 static void text_open(struct vprinter *p, enum vp_group group)
 {
 	if (vp_push(p, group))
-		text_puts(p, text_groups[group].open);
+		vp_puts(p, text_groups[group].open);
 }
 
 static void text_member(struct vprinter *p, const char *key)
@@ -107,10 +107,10 @@ static void text_member(struct vprinter *p, const char *key)
 	if (!f)
 		return;
 	if (f->members++)
-		text_puts(p, text_groups[f->group].sep);
+		vp_puts(p, text_groups[f->group].sep);
 	if (key && text_groups[f->group].key_sep) {
-		text_puts(p, key);
-		text_puts(p, text_groups[f->group].key_sep);
+		vp_puts(p, key);
+		vp_puts(p, text_groups[f->group].key_sep);
 	}
 	to_text(p)->sign = f->group == VP_COMPLEX && f->members == 2;
 }
@@ -122,9 +122,9 @@ static void text_close(struct vprinter *p)
 	if (!f)
 		return;
 	if ((f->group == VP_ELEMS || f->group == VP_ARRAY) && f->len > f->shown)
-		text_printf(p, "%s...](len=%" PRIu64 ")", f->members ? " " : "", f->len);
+		vp_printf(p, "%s...](len=%" PRIu64 ")", f->members ? " " : "", f->len);
 	else
-		text_puts(p, text_groups[f->group].close);
+		vp_puts(p, text_groups[f->group].close);
 	p->depth--;
 }
 
@@ -137,7 +137,7 @@ static void text_open_elems(struct vprinter *p, uint64_t len, uint64_t cap, size
 		return;
 	f->len = len;
 	f->shown = shown;
-	text_puts(p, text_groups[VP_ELEMS].open);
+	vp_puts(p, text_groups[VP_ELEMS].open);
 }
 
 static void text_array_cut(struct vprinter *p, uint64_t len)
@@ -159,9 +159,9 @@ static void text_boolean(struct vprinter *p, bool b)
 static void text_string(struct vprinter *p, const char *s, size_t n, uint64_t full)
 {
 	if (!p->err)
-		p->err = quote_text(to_text(p)->out, s, n);
+		p->err = quote_text(p->out, s, n);
 	if (full > n)
-		text_printf(p, "...(%" PRIu64 " bytes)", full);
+		vp_printf(p, "...(%" PRIu64 " bytes)", full);
 }
 
 static void text_bytes(struct vprinter *p, const char *s, size_t n, uint64_t len, uint64_t cap)
@@ -172,7 +172,7 @@ static void text_bytes(struct vprinter *p, const char *s, size_t n, uint64_t len
 
 static void text_slice_header(struct vprinter *p, uint64_t len, uint64_t cap)
 {
-	text_printf(p, "[len=%" PRIu64 " cap=%" PRIu64 "]", len, cap);
+	vp_printf(p, "[len=%" PRIu64 " cap=%" PRIu64 "]", len, cap);
 }
 
 /* <*errors.errorString "EOF">, else <main.T 0xc000012345> */
@@ -180,13 +180,13 @@ static void text_iface(struct vprinter *p, const char *type, uint64_t data, cons
 		       size_t msg_len)
 {
 	if (!msg) {
-		text_printf(p, "<%s 0x%" PRIx64 ">", type, data);
+		vp_printf(p, "<%s 0x%" PRIx64 ">", type, data);
 		return;
 	}
-	text_printf(p, "<%s ", type);
+	vp_printf(p, "<%s ", type);
 	if (!p->err)
-		p->err = quote_text(to_text(p)->out, msg, msg_len);
-	text_puts(p, ">");
+		p->err = quote_text(p->out, msg, msg_len);
+	vp_puts(p, ">");
 }
 
 static const struct vprinter_ops text_ops = {
@@ -207,7 +207,7 @@ static const struct vprinter_ops text_ops = {
 
 void text_printer__init(struct text_printer *tp, struct sbuf *out)
 {
-	*tp = (struct text_printer){ .vp.ops = &text_ops, .out = out };
+	*tp = (struct text_printer){ .vp.ops = &text_ops, .vp.out = out };
 }
 
 void text_printer__clear(struct text_printer *tp)
@@ -218,39 +218,10 @@ void text_printer__clear(struct text_printer *tp)
 
 /* --- JSON: written as it is told, into an sbuf --- */
 
-/* The json_printer around p (its first member). */
-static struct json_printer *to_json(struct vprinter *p)
-{
-	return (struct json_printer *)p;
-}
-
-static void json_append(struct vprinter *p, const char *s, size_t n)
-{
-	if (!p->err)
-		p->err = sbuf_append(to_json(p)->out, s, n);
-}
-
-static void json_puts(struct vprinter *p, const char *s)
-{
-	json_append(p, s, strlen(s));
-}
-
-static void __attribute__((format(printf, 2, 3)))
-json_printf(struct vprinter *p, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (p->err)
-		return;
-	va_start(ap, fmt);
-	p->err = sbuf_vprintf(to_json(p)->out, fmt, ap);
-	va_end(ap);
-}
-
 static void json_str(struct vprinter *p, const char *s, size_t n)
 {
 	if (!p->err)
-		p->err = json_quote(to_json(p)->out, s, n);
+		p->err = json_quote(p->out, s, n);
 }
 
 /* Only VP_ARRAY and a slice's elements are JSON arrays; every other group is an object. */
@@ -262,7 +233,7 @@ static bool json_is_array(enum vp_group group)
 static void json_open(struct vprinter *p, enum vp_group group)
 {
 	if (vp_push(p, group))
-		json_puts(p, json_is_array(group) ? "[" : "{");
+		vp_puts(p, json_is_array(group) ? "[" : "{");
 }
 
 /* A comma after the first member, and the key in objects ("" when there is none). */
@@ -273,11 +244,11 @@ static void json_member(struct vprinter *p, const char *key)
 	if (!f)
 		return;
 	if (f->members++)
-		json_puts(p, ",");
+		vp_puts(p, ",");
 	if (json_is_array(f->group))
 		return;
 	json_str(p, key ? key : "", key ? strlen(key) : 0);
-	json_puts(p, ":");
+	vp_puts(p, ":");
 }
 
 static void json_close(struct vprinter *p)
@@ -286,7 +257,7 @@ static void json_close(struct vprinter *p)
 
 	if (!f)
 		return;
-	json_puts(p, f->group == VP_ELEMS ? "]}" : json_is_array(f->group) ? "]" : "}");
+	vp_puts(p, f->group == VP_ELEMS ? "]}" : json_is_array(f->group) ? "]" : "}");
 	p->depth--;
 }
 
@@ -296,7 +267,7 @@ static void json_open_elems(struct vprinter *p, uint64_t len, uint64_t cap, size
 	(void)shown;
 	if (!vp_push(p, VP_ELEMS))
 		return;
-	json_printf(p, "{\"len\":%" PRIu64 ",\"cap\":%" PRIu64 ",\"elems\":[", len, cap);
+	vp_printf(p, "{\"len\":%" PRIu64 ",\"cap\":%" PRIu64 ",\"elems\":[", len, cap);
 }
 
 /* JSON: the array holds the elements fetched; the event says which params are incomplete. */
@@ -308,7 +279,7 @@ static void json_array_cut(struct vprinter *p, uint64_t len)
 
 static void json_number(struct vprinter *p, const char *num)
 {
-	json_puts(p, num);
+	vp_puts(p, num);
 }
 
 static void json_word(struct vprinter *p, const char *text)
@@ -318,13 +289,13 @@ static void json_word(struct vprinter *p, const char *text)
 
 static void json_boolean(struct vprinter *p, bool b)
 {
-	json_puts(p, b ? "true" : "false");
+	vp_puts(p, b ? "true" : "false");
 }
 
 static void json_none(struct vprinter *p, const char *text)
 {
 	(void)text;
-	json_puts(p, "null");
+	vp_puts(p, "null");
 }
 
 static void json_string(struct vprinter *p, const char *s, size_t n, uint64_t full)
@@ -335,28 +306,28 @@ static void json_string(struct vprinter *p, const char *s, size_t n, uint64_t fu
 
 static void json_bytes(struct vprinter *p, const char *s, size_t n, uint64_t len, uint64_t cap)
 {
-	json_printf(p, "{\"len\":%" PRIu64 ",\"cap\":%" PRIu64 ",\"bytes\":", len, cap);
+	vp_printf(p, "{\"len\":%" PRIu64 ",\"cap\":%" PRIu64 ",\"bytes\":", len, cap);
 	json_str(p, s, n);
-	json_puts(p, "}");
+	vp_puts(p, "}");
 }
 
 static void json_slice_header(struct vprinter *p, uint64_t len, uint64_t cap)
 {
-	json_printf(p, "{\"len\":%" PRIu64 ",\"cap\":%" PRIu64 "}", len, cap);
+	vp_printf(p, "{\"len\":%" PRIu64 ",\"cap\":%" PRIu64 "}", len, cap);
 }
 
 /* {"type": "*errors.errorString", "data": "0xc000010250", "message": "EOF"} */
 static void json_iface(struct vprinter *p, const char *type, uint64_t data, const char *msg,
 		       size_t msg_len)
 {
-	json_puts(p, "{\"type\":");
+	vp_puts(p, "{\"type\":");
 	json_str(p, type, strlen(type));
-	json_printf(p, ",\"data\":\"0x%" PRIx64 "\"", data);
+	vp_printf(p, ",\"data\":\"0x%" PRIx64 "\"", data);
 	if (msg) {
-		json_puts(p, ",\"message\":");
+		vp_puts(p, ",\"message\":");
 		json_str(p, msg, msg_len);
 	}
-	json_puts(p, "}");
+	vp_puts(p, "}");
 }
 
 static const struct vprinter_ops json_ops = {
@@ -377,7 +348,7 @@ static const struct vprinter_ops json_ops = {
 
 void json_printer__init(struct json_printer *jp, struct sbuf *out)
 {
-	*jp = (struct json_printer){ .vp.ops = &json_ops, .out = out };
+	*jp = (struct json_printer){ .vp.ops = &json_ops, .vp.out = out };
 }
 
 void json_printer__clear(struct json_printer *jp)

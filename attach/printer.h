@@ -69,26 +69,25 @@ struct vp_frame {
 
 struct vprinter {
 	const struct vprinter_ops *ops;
+	struct sbuf *out;	/* the text is appended here (borrowed for the printer's life) */
 	struct vp_frame *frames;	/* the open groups, innermost last */
 	size_t depth, cap;
 	int err;		/* -ENOMEM once something could not be kept: stops printing */
 	bool cut;		/* set by the decoder: a value did not fit the fetch budget */
 };
 
-/* Go syntax, appended to out (borrowed for the printer's life). */
+/* Go syntax, appended to out. */
 struct text_printer {
 	struct vprinter vp;
-	struct sbuf *out;
 	bool sign;		/* the next leaf is an imaginary part: "+" unless signed */
 };
 
 void text_printer__init(struct text_printer *tp, struct sbuf *out);
 void text_printer__clear(struct text_printer *tp);
 
-/* JSON, appended to out (borrowed for the printer's life): one value, a group usually. */
+/* JSON, appended to out: one value, a group usually. */
 struct json_printer {
 	struct vprinter vp;
-	struct sbuf *out;
 };
 
 void json_printer__init(struct json_printer *jp, struct sbuf *out);
