@@ -543,6 +543,15 @@ int indexer__run(struct indexer *ix, struct gadb_writer *writer, struct index_re
 		if (!dw && errno != ENOENT)
 			pr_info("index: continuing without DWARF for '%s'", path);
 	}
+	if (dw) {
+		b->debuginfo = strdup("embedded");
+		b->debuginfo_path = strdup(b->path);
+		if (!b->debuginfo || !b->debuginfo_path) {
+			err = -ENOMEM;
+			goto out;
+		}
+	}
+	b->has_dwarf = dw != NULL;
 	err = g_offsets(bin, tab, dw, b);
 	if (err)
 		goto out;

@@ -511,6 +511,7 @@ int params_from_dwarf(struct gdwarf *dw, const struct ga_build *b, struct ga_fun
 	}
 	f->nparams = ngps;
 	f->params_known = true;
+	f->params_source = GA_PSRC_DWARF;
 	st->n_known++;
 	return 0;
 }
@@ -661,6 +662,7 @@ int params_from_arginfo(const struct pclntab *tab, size_t idx, const struct ga_b
 	f->nparams = ai.nargs + skip;
 	f->params_known = true;
 	f->args_only = true;
+	f->params_source = GA_PSRC_ARGINFO;
 	st->n_from_arginfo++;
 	return 0;
 }

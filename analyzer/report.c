@@ -52,6 +52,9 @@ static void print_func_plain(FILE *out, const struct ga_build *b, const struct g
 	if (f->args_only)
 		fprintf(out, "  params: no DWARF; argument words from the arg-info funcdata (raw, untyped, "
 			"\"?\" where not placeable); results unknown; --sig gives both\n");
+	else
+		fprintf(out, "  params: from %s\n", ga_params_source_name(f->params_source) ?
+						       ga_params_source_name(f->params_source) : "dwarf");
 	for (i = 0; i < f->nparams; i++) {
 		const struct ga_param *p = &f->params[i];
 
@@ -99,6 +102,14 @@ cJSON *report_build_json(const struct ga_build *b)
 	cJSON_AddStringToObject(o, "pclntab_format", b->pclntab_format);
 	cJSON_AddBoolToObject(o, "stripped", b->stripped);
 	cJSON_AddBoolToObject(o, "has_dwarf", b->has_dwarf);
+	if (b->debuginfo)
+		cJSON_AddStringToObject(o, "debuginfo", b->debuginfo);
+	else
+		cJSON_AddNullToObject(o, "debuginfo");
+	if (b->debuginfo_path)
+		cJSON_AddStringToObject(o, "debuginfo_path", b->debuginfo_path);
+	else
+		cJSON_AddNullToObject(o, "debuginfo_path");
 	cJSON_AddBoolToObject(o, "cgo", b->cgo);
 	cJSON_AddBoolToObject(o, "pie", b->pie);
 	cJSON_AddBoolToObject(o, "trimpath", b->trimpath);
@@ -162,7 +173,8 @@ cJSON *report_func_json(const struct ga_build *b, const struct ga_func *f)
 		cJSON_AddNullToObject(o, "params");
 		return o;
 	}
-	cJSON_AddStringToObject(o, "params_source", f->args_only ? "arginfo" : "dwarf");
+	cJSON_AddStringToObject(o, "params_source", ga_params_source_name(f->params_source) ?
+						    ga_params_source_name(f->params_source) : "dwarf");
 	arr = cJSON_AddArrayToObject(o, "params");
 	for (i = 0; i < f->nparams; i++) {
 		const struct ga_param *p = &f->params[i];
@@ -212,6 +224,21 @@ cJSON *report_func_json(const struct ga_build *b, const struct ga_func *f)
 	return o;
 }
 
+/* "  params: 120 dwarf, 3 types, 0 sig, 5 arginfo, 2 unknown" */
+static void print_sources(FILE *out, const struct ga_func *funcs, size_t n)
+{
+	size_t count[GA_PSRC_ARGINFO + 1] = {}, i;
+	int src;
+
+	for (i = 0; i < n; i++)
+		count[funcs[i].params_known && funcs[i].params_source <= GA_PSRC_ARGINFO ?
+			      funcs[i].params_source : GA_PSRC_NONE]++;
+	fprintf(out, "  params:");
+	for (src = GA_PSRC_DWARF; src <= GA_PSRC_ARGINFO; src++)
+		fprintf(out, " %zu %s,", count[src], ga_params_source_name(src));
+	fprintf(out, " %zu unknown\n", count[GA_PSRC_NONE]);
+}
+
 int report_print(FILE *out, const struct ga_build *b, const struct ga_func *funcs, size_t n,
 		 bool json)
 {
@@ -224,6 +251,12 @@ int report_print(FILE *out, const struct ga_build *b, const struct ga_func *func
 		if (b->goid_offset >= 0)
 			fprintf(out, "  runtime.g.goid at +0x%x (%s)\n", b->goid_offset,
 				b->goid_offset_source ? b->goid_offset_source : "?");
+		if (b->debuginfo)
+			fprintf(out, "  DWARF: %s (%s)\n", b->debuginfo,
+				b->debuginfo_path ? b->debuginfo_path : "?");
+		else
+			fprintf(out, "  DWARF: none\n");
+		print_sources(out, funcs, n);
 		for (i = 0; i < n; i++)
 			print_func_plain(out, b, &funcs[i]);
 		return 0;

@@ -563,6 +563,7 @@ static int apply_sig(struct probe_plan *plan, const char *sig)
 	f->nparams = n;
 	f->params_known = true;
 	f->args_only = false;
+	f->params_source = GA_PSRC_SIG;
 	return 0;
 }
 

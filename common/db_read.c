@@ -26,7 +26,7 @@ static char *col_strdup(sqlite3_stmt *st, int col)
 static const char build_cols[] =
 	"id, sha256, size, path, go_build_id, gnu_build_id, go_version, goarch, default_abi, "
 	"pclntab_format, text_start, stripped, has_dwarf, cgo, pie, module_path, mod_info, "
-	"trimpath, race";
+	"trimpath, race, debuginfo, debuginfo_path";
 
 static void build_from_row(sqlite3_stmt *st, struct ga_build *b)
 {
@@ -55,6 +55,8 @@ static void build_from_row(sqlite3_stmt *st, struct ga_build *b)
 	b->mod_info = col_strdup(st, 16);
 	b->trimpath = sqlite3_column_int(st, 17);
 	b->race = sqlite3_column_int(st, 18);
+	b->debuginfo = col_strdup(st, 19);
+	b->debuginfo_path = col_strdup(st, 20);
 	b->goid_offset = -1;
 }
 
@@ -235,7 +237,7 @@ static void blob_copy(sqlite3_stmt *st, int col, uint8_t *dst, uint8_t *len)
 
 static const char func_cols[] =
 	"id, name, entry, file_offset, size, abi, is_asm, is_wrapper, args_size, decode_status, "
-	"entry_probe_offset, entry_probe_kind, entry_jcc, entry_insn, params_known";
+	"entry_probe_offset, entry_probe_kind, entry_jcc, entry_insn, params_known, params_source";
 
 /* A row of func_cols; 0 or -ENOMEM. */
 static int func_from_row(sqlite3_stmt *st, struct ga_func *f)
@@ -263,6 +265,8 @@ static int func_from_row(sqlite3_stmt *st, struct ga_func *f)
 	blob_copy(st, 13, f->entry_insn, &f->entry_insn_len);
 	f->params_known = sqlite3_column_int(st, 14) != 0;
 	f->args_only = sqlite3_column_int(st, 14) == 2;
+	v = ga_params_source_parse((const char *)sqlite3_column_text(st, 15));
+	f->params_source = v < 0 ? GA_PSRC_NONE : v;
 	return f->name ? 0 : -ENOMEM;
 }
 

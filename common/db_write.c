@@ -132,6 +132,7 @@ static int store_func_row(struct store_stmts *ss, int64_t build_id, int64_t func
 	sqlite3_bind_text(st, 13, ga_jcc_name(f->entry_jcc), -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 14, f->entry_insn, f->entry_insn_len, SQLITE_STATIC);
 	sqlite3_bind_int(st, 15, f->params_known ? (f->args_only ? 2 : 1) : 0);
+	bind_text_or_null(st, 17, f->params_known ? ga_params_source_name(f->params_source) : NULL);
 	if (step_done(st))
 		return -EIO;
 
@@ -188,8 +189,9 @@ static int store_build_info(sqlite3 *sql, const struct ga_build *b, const char *
 	if (sqlite3_prepare_v2(sql,
 			       "INSERT INTO builds (sha256, size, path, go_build_id, gnu_build_id, go_version, "
 			       "goarch, default_abi, pclntab_format, text_start, stripped, has_dwarf, cgo, pie, "
-			       "module_path, mod_info, analyzer_version, indexed_at, trimpath, race) "
-			       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			       "module_path, mod_info, analyzer_version, indexed_at, trimpath, race, "
+			       "debuginfo, debuginfo_path) "
+			       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 			       -1, &st, NULL) != SQLITE_OK)
 		return -EIO;
 	sqlite3_bind_text(st, 1, b->sha256, -1, SQLITE_STATIC);
@@ -212,6 +214,8 @@ static int store_build_info(sqlite3 *sql, const struct ga_build *b, const char *
 	sqlite3_bind_text(st, 18, when, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 19, b->trimpath);
 	sqlite3_bind_int(st, 20, b->race);
+	bind_text_or_null(st, 21, b->debuginfo);
+	bind_text_or_null(st, 22, b->debuginfo_path);
 	err = step_done(st);
 	*build_id = sqlite3_last_insert_rowid(sql);
 	sqlite3_finalize(st);
@@ -333,8 +337,8 @@ static int store_stmts_prepare(sqlite3 *sql, struct store_stmts *ss)
 	if (sqlite3_prepare_v2(sql,
 			       "INSERT INTO functions (build_id, name, entry, file_offset, size, abi, is_asm, "
 			       "is_wrapper, args_size, decode_status, entry_probe_offset, entry_probe_kind, "
-			       "entry_jcc, entry_insn, params_known, id) "
-			       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			       "entry_jcc, entry_insn, params_known, id, params_source) "
+			       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 			       -1, &ss->func, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(sql,
 			       "INSERT INTO exits (function_id, offset, kind, target, target_name, insn) "
@@ -565,7 +569,7 @@ int gadb_annotate(const char *path, int64_t func_id, const struct ga_param *para
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if (sqlite3_prepare_v2(sql, "UPDATE functions SET params_known = 1 WHERE id = ?", -1, &st,
+	if (sqlite3_prepare_v2(sql, "UPDATE functions SET params_known = 1, params_source = 'sig' WHERE id = ?", -1, &st,
 			       NULL) != SQLITE_OK) {
 		err = db_sql_err(sql, path, "annotating");
 		goto out_rollback;

@@ -33,6 +33,8 @@ void ga_build_clear(struct ga_build *b)
 	free(b->module_path);
 	free(b->mod_info);
 	free(b->goid_offset_source);
+	free(b->debuginfo);
+	free(b->debuginfo_path);
 	free(b->g_offsets_source);
 	memset(b, 0, sizeof(*b));
 	b->goid_offset = -1;
@@ -111,6 +113,13 @@ static const char *const jcc_names[] = {
 	[GA_JCC_LS] = "ls",
 	[GA_JCC_LO] = "lo",
 };
+static const char *const params_source_names[] = {
+	[GA_PSRC_DWARF] = "dwarf",
+	[GA_PSRC_TYPES] = "types",
+	[GA_PSRC_SIG] = "sig",
+	[GA_PSRC_ARGINFO] = "arginfo",
+};
+
 static const char *const decode_status_names[] = {
 	[GA_DECODE_OK] = "ok",
 	[GA_DECODE_BAD] = "bad",
@@ -180,6 +189,11 @@ const char *ga_decode_status_name(enum ga_decode_status st)
 	return NAME_OR_UNKNOWN(decode_status_names, st);
 }
 
+const char *ga_params_source_name(enum ga_params_source src)
+{
+	return (size_t)src < ARRAY_SIZE(params_source_names) ? params_source_names[src] : NULL;
+}
+
 const char *ga_kind_name(enum ga_kind kind)
 {
 	return NAME_OR_UNKNOWN(kind_names, kind);
@@ -216,6 +230,7 @@ DEFINE_PARSE(ga_exit_kind_parse, exit_kind_names)
 DEFINE_PARSE(ga_entry_kind_parse, entry_kind_names)
 DEFINE_PARSE(ga_jcc_parse, jcc_names)
 DEFINE_PARSE(ga_decode_status_parse, decode_status_names)
+DEFINE_PARSE(ga_params_source_parse, params_source_names)
 DEFINE_PARSE(ga_kind_parse, kind_names)
 DEFINE_PARSE(ga_piece_kind_parse, piece_kind_names)
 

@@ -54,7 +54,9 @@ struct ga_build {
 	char pclntab_format[8];	/* "1.2", "1.16", "1.18", "1.20" */
 	uint64_t text_start;
 	bool stripped;		/* no .symtab */
-	bool has_dwarf;
+	bool has_dwarf;		/* DWARF was read: its own, or separate debug info */
+	char *debuginfo;	/* where: "embedded", "build-id", "debuglink", "debuginfod"; NULL none */
+	char *debuginfo_path;	/* the file read (for debuginfod, its cache file) */
 	bool cgo;
 	bool pie;
 	bool trimpath;		/* from build settings */
@@ -102,6 +104,15 @@ enum ga_jcc_cond {
 	GA_JCC_B = 2,		/* x86 JB (Go's JCS): CF */
 	GA_JCC_LS = 3,		/* arm64 B.LS: C clear or Z set */
 	GA_JCC_LO = 4,		/* arm64 B.LO: C clear */
+};
+
+/* Where a function's params came from (functions.params_source). */
+enum ga_params_source {
+	GA_PSRC_NONE = 0,
+	GA_PSRC_DWARF = 1,	/* DWARF: the binary's own, or separate debug info (builds.debuginfo) */
+	GA_PSRC_TYPES = 2,	/* the binary's runtime type data: a method's func type */
+	GA_PSRC_SIG = 3,	/* a signature given by the user (goanalyze annotate, --sig) */
+	GA_PSRC_ARGINFO = 4,	/* the arg-info funcdata: raw argument words, no types */
 };
 
 enum ga_decode_status {
@@ -209,6 +220,7 @@ struct ga_func {
 	struct ga_exit *exits;
 	bool params_known;	/* DWARF (or a signature) described the params */
 	bool args_only;		/* params_known from the arg-info funcdata: raw argument words */
+	enum ga_params_source params_source;
 	size_t nparams;
 	struct ga_param *params;
 	size_t ninlines;
@@ -235,6 +247,8 @@ const char *ga_exit_kind_name(enum ga_exit_kind kind);
 const char *ga_entry_kind_name(enum ga_entry_kind kind);
 const char *ga_jcc_name(enum ga_jcc_cond cond);
 const char *ga_decode_status_name(enum ga_decode_status st);
+/* "dwarf", "types", "sig", "arginfo"; NULL for GA_PSRC_NONE */
+const char *ga_params_source_name(enum ga_params_source src);
 const char *ga_kind_name(enum ga_kind kind);
 const char *ga_piece_kind_name(enum ga_piece_kind kind);
 const char *ga_reg_name(enum ga_arch arch, int dwarf_reg);
@@ -245,6 +259,7 @@ int ga_exit_kind_parse(const char *s);
 int ga_entry_kind_parse(const char *s);
 int ga_jcc_parse(const char *s);
 int ga_decode_status_parse(const char *s);
+int ga_params_source_parse(const char *s);
 int ga_kind_parse(const char *s);
 int ga_piece_kind_parse(const char *s);
 

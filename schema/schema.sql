@@ -9,7 +9,9 @@
 --   4  params.dwarf_check and params.dwarf_loc: the ABI layout against DWARF's location lists
 --   5  param_pieces.loc 'deref': basic fields of what a pointer argument points at;
 --      functions.params_known = 2: raw argument words from the arg-info funcdata (no DWARF)
-PRAGMA user_version = 5;
+--   6  builds.debuginfo and builds.debuginfo_path: where DWARF was read (separate debug info);
+--      functions.params_source: DWARF, runtime type data, a signature or the arg-info words
+PRAGMA user_version = 6;
 
 -- One row per indexed binary ("build"). A DB may hold many builds.
 CREATE TABLE builds (
@@ -25,7 +27,9 @@ CREATE TABLE builds (
 	pclntab_format   TEXT NOT NULL,         -- 1.2, 1.16, 1.18, 1.20
 	text_start       INTEGER NOT NULL,      -- base of pclntab entry offsets
 	stripped         INTEGER NOT NULL,      -- 1: no .symtab
-	has_dwarf        INTEGER NOT NULL,
+	has_dwarf        INTEGER NOT NULL,      -- 1: DWARF was read, from debuginfo below
+	debuginfo        TEXT CHECK (debuginfo IN ('embedded', 'build-id', 'debuglink', 'debuginfod')),
+	debuginfo_path   TEXT,                  -- the file DWARF was read from (debuginfod: its cache file)
 	cgo              INTEGER NOT NULL,
 	pie              INTEGER NOT NULL,
 	trimpath         INTEGER NOT NULL,      -- from build settings (-trimpath=true)
@@ -83,7 +87,8 @@ CREATE TABLE functions (
 	entry_probe_kind   TEXT NOT NULL,       -- entry, jcc-prologue
 	entry_jcc          TEXT NOT NULL,       -- none, be, b (x86), ls, lo (arm64): when the branch goes to morestack
 	entry_insn         BLOB NOT NULL,       -- instruction bytes at the entry probe
-	params_known       INTEGER NOT NULL     -- 1: params below come from DWARF (or --sig); 2: arguments only, raw words from the arg-info funcdata
+	params_known       INTEGER NOT NULL,    -- 1: params below are typed; 2: arguments only, raw words from the arg-info funcdata
+	params_source      TEXT CHECK (params_source IN ('dwarf', 'types', 'sig', 'arginfo'))  -- NULL: none
 );
 CREATE INDEX functions_by_name ON functions(build_id, name);
 
