@@ -498,7 +498,7 @@ static int do_annotate(int argc, char **argv)
 	struct ga_build b = {};
 	struct gadb *db;
 	struct gosig *sig = NULL;
-	char msg[256] = "";
+	char msg[1024] = "";
 	size_t n = 0, i;
 	int err, unmatched = -1;
 
@@ -532,6 +532,10 @@ static int do_annotate(int argc, char **argv)
 		size_t np = 0;
 
 		err = gosig__assign(sig, b.arch, funcs[i].abi, &params, &np);
+		if (!err && gosig__check(&funcs[i], params, np, ga_ptr_size(b.arch), msg, sizeof(msg))) {
+			pr_warn("annotate: --sig refused: %s", msg);
+			err = -EINVAL;
+		}
 		if (!err)
 			err = gadb_annotate(env.db_path, funcs[i].db_id, params, np);
 		if (!err)

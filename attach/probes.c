@@ -539,7 +539,7 @@ static int apply_sig(struct probe_plan *plan, const char *sig)
 	struct gosig *s;
 	struct ga_param *params = NULL;
 	size_t n = 0;
-	char msg[256] = "";
+	char msg[1024] = "";
 	int err;
 
 	if (plan->nfuncs != 1) {
@@ -556,6 +556,11 @@ static int apply_sig(struct probe_plan *plan, const char *sig)
 	gosig__free(s);
 	if (err)
 		return err;
+	if (gosig__check(f, params, n, ga_ptr_size(plan->build.arch), msg, sizeof(msg))) {
+		pr_warn("attach: --sig refused: %s", msg);
+		ga_params_free(params, n);
+		return -EINVAL;
+	}
 	if (f->params_known)
 		pr_info("attach: --sig replaces the DWARF parameters of %s", f->name);
 	ga_params_free(f->params, f->nparams);

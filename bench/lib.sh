@@ -5,10 +5,18 @@ now_ns() { date +%s%N; }
 # median of the numbers on stdin
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
+# proc_alive PID: it runs (a zombie does not: run in $(...), a shell may
+# not reap a child that died, and kill -0 succeeds on the zombie)
+proc_alive() {
+	st=""
+	[ ! -r "/proc/$1/stat" ] || read -r _ _ st _ < "/proc/$1/stat" || true
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+
 # ms_until_marker FILE MARKER PID START_NS: wait until FILE holds MARKER, print elapsed ms
 ms_until_marker() {
 	while ! grep -q "$2" "$1" 2>/dev/null; do
-		kill -0 "$3" 2>/dev/null || { echo "bench: process died: $(cat "$1")" >&2; return 1; }
+		proc_alive "$3" || { echo "bench: process died: $(cat "$1")" >&2; return 1; }
 		sleep 0.002
 	done
 	echo $(( ($(now_ns) - $4) / 1000000 ))

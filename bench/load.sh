@@ -70,18 +70,10 @@ start() {
 }
 
 # ready FILE MARKER: wait until FILE holds MARKER; sets ready_ms, the
-# time since t0. Not lib.sh's ms_until_marker: run in $(...), it keeps
-# the shell from reaping a tracer that died, and kill -0 succeeds on the
-# zombie, so it would wait for ever (bpftrace refusing 1001 probes did).
+# time since t0 (not in $(...): it sets variables).
 ready() {
 	while ! grep -q "$2" "$1" 2>/dev/null; do
-		st=""
-		[ ! -r "/proc/$bg/stat" ] || read -r _ _ st _ < "/proc/$bg/stat" || true
-		case $st in
-		'' | Z)
-			echo "bench: tracer died: $(cat "$1" "$s_err" 2>/dev/null)" >&2
-			exit 1 ;;
-		esac
+		proc_alive "$bg" || { echo "bench: tracer died: $(cat "$1" "$s_err" 2>/dev/null)" >&2; exit 1; }
 		sleep 0.002
 	done
 	ready_ms=$(( ($(now_ns) - t0) / 1000000 ))

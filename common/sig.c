@@ -443,3 +443,124 @@ int gosig__assign(const struct gosig *s, enum ga_arch arch, enum ga_abi abi, str
 		*n = s->nparams;
 	return err;
 }
+
+/* One argument as the check sees it: its bytes, and its words (basic values) when known. */
+struct arg_shape {
+	uint64_t bytes;
+	size_t words;
+};
+
+/* The signature's arguments, zero-sized ones left out (the arg-info has none for them). */
+static size_t sig_shapes(const struct ga_param *params, size_t n, struct arg_shape *out, size_t max)
+{
+	size_t i, k, m = 0;
+
+	for (i = 0; i < n && m < max; i++) {
+		struct arg_shape a = {};
+
+		if (params[i].is_result)
+			continue;
+		for (k = 0; k < params[i].npieces; k++) {
+			a.bytes += params[i].pieces[k].size;
+			a.words += params[i].pieces[k].size > 0;
+		}
+		if (!params[i].size)
+			continue;
+		if (!params[i].npieces)
+			a.bytes = params[i].size;	/* not placeable (e.g. too large): its size */
+		out[m++] = a;
+	}
+	return m;
+}
+
+/* What the DB holds: arg-info arguments (leaf bytes) or typed ones (their size). */
+static size_t db_shapes(const struct ga_func *f, int ps, struct arg_shape *out, size_t max,
+			bool *cut)
+{
+	size_t i, m = 0;
+
+	*cut = false;
+	for (i = 0; i < f->nparams && m < max; i++) {
+		const struct ga_param *p = &f->params[i];
+
+		if (p->is_result || (!f->args_only && !p->size))
+			continue;
+		out[m].bytes = p->size;
+		out[m].words = p->npieces ? p->npieces : (p->size + ps - 1) / ps;
+		if (f->args_only && p->type_name && !strncmp(p->type_name, "? (first", 8))
+			*cut = true;	/* the arg-info stops within this one */
+		m++;
+	}
+	return m;
+}
+
+static size_t shape_words(const struct arg_shape *a, size_t n)
+{
+	size_t w = 0, i;
+
+	for (i = 0; i < n; i++)
+		w += a[i].words;
+	return w;
+}
+
+/* "8, 16 and 24 bytes" */
+static void shape_list(const struct arg_shape *a, size_t n, char *buf, size_t len)
+{
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && used < len; i++) {
+		int w = snprintf(buf + used, len - used, "%s%llu", !i ? "" : i + 1 == n ? " and " : ", ",
+				 (unsigned long long)a[i].bytes);
+
+		if (w < 0)
+			break;
+		used += w;
+	}
+	if (used < len)
+		snprintf(buf + used, len - used, "%s", n ? " bytes" : "none");
+}
+
+/* A method's name: pkg.T.M or pkg.(*T).M (two dots after the import path's last '/'). */
+static bool is_method(const char *name)
+{
+	const char *base = strrchr(name, '/'), *dot;
+
+	base = base ? base + 1 : name;
+	dot = strchr(base, '.');
+	return dot && strchr(dot + 1, '.');
+}
+
+#define CHECK_MAX_ARGS 64
+
+int gosig__check(const struct ga_func *f, const struct ga_param *params, size_t n, int ptr_size,
+		 char *msg, size_t len)
+{
+	struct arg_shape want[CHECK_MAX_ARGS], got[CHECK_MAX_ARGS];
+	size_t nw, ng, i, last;
+	char wl[160], gl[160];
+	bool cut, ok;
+
+	if (!f->params_known || strchr(f->name, '['))
+		return 0;
+	nw = db_shapes(f, ptr_size, want, CHECK_MAX_ARGS, &cut);
+	ng = sig_shapes(params, n, got, CHECK_MAX_ARGS);
+	/* the same arguments, of the same bytes; a cut last one only needs to be no bigger */
+	ok = cut ? ng >= nw : ng == nw;
+	for (i = 0; ok && i < nw; i++) {
+		last = cut && i + 1 == nw;
+		ok = last ? got[i].bytes >= want[i].bytes : got[i].bytes == want[i].bytes;
+	}
+	if (ok)
+		return 0;
+	shape_list(want, nw, wl, sizeof(wl));
+	shape_list(got, ng, gl, sizeof(gl));
+	snprintf(msg, len, "%s takes %zu argument word%s (%zu argument%s: %s, by its %s)%s; this "
+		 "signature gives %zu (%zu argument%s: %s)%s", f->name, shape_words(want, nw),
+		 shape_words(want, nw) == 1 ? "" : "s", nw, nw == 1 ? "" : "s", wl,
+		 f->args_only ? "arg-info" : f->params_source == GA_PSRC_TYPES ? "type data" : "DWARF",
+		 cut ? " or more" : "", shape_words(got, ng), ng, ng == 1 ? "" : "s", gl,
+		 ng + 1 == nw && is_method(f->name) ? ": is the receiver missing? A method's signature "
+						       "starts with its receiver" : "");
+	return -EINVAL;
+}

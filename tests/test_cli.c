@@ -2,7 +2,8 @@
 /*
  * goattach end to end, its options and outputs: --max-calls, --min-latency,
  * --max-probes and globs, --stats and --hist (exact counts, bounded memory), one DB holding two builds,
- * and goanalyze's bpftrace export printing what goattach prints.
+ * goanalyze's bpftrace export printing what goattach prints, and --sig checked against the
+ * arg-info words of a binary without DWARF.
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -356,4 +357,71 @@ TEST(globs_skip_untraceable)
 	ASSERT_EQ(r.status, 1, "nothing traceable left");
 	ASSERT_CONTAINS(r.err, "no function left to trace", "says so");
 	cmd_result_free(&r);
+}
+
+/*
+ * --sig against the arg-info words of funcs stripped of DWARF and symbols:
+ * a method's signature without its receiver, and a wrong size, are
+ * refused (by goattach and by goanalyze annotate, which leaves the DB as
+ * it was) saying what the function takes; the right one traces.
+ */
+TEST(sig_checked_against_arginfo)
+{
+	static const char lors[] = "sync.(*Map).LoadOrStore";
+	char bin[4096], db[4096], cmd[16384];
+	char *norecv[] = { "--db", db, "--sig", "func(key, value any) (actual any, loaded bool)",
+			   (char *)lors, NULL };
+	char *good[] = { "--db", db, "--sig", "func(s string) int", "main.atoi", NULL };
+	char *run[] = { bin, "classify", "7", NULL };
+	struct cmd_result r = {}, rr = {};
+	struct bg_proc ga = {};
+
+	snprintf(bin, sizeof(bin), "%s", tmp_path("funcs-stripped"));
+	snprintf(cmd, sizeof(cmd), "objcopy --strip-all '%s' '%s'", sample_bin("funcs"), bin);
+	if (!ASSERT_OK(sh_run(cmd, 60, &r), "objcopy") || !ASSERT_EQ(r.status, 0, "objcopy status"))
+		goto out;
+	cmd_result_free(&r);
+	snprintf(db, sizeof(db), "%s", bin_db(bin));
+
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' --sig '%s' '%s' --duration 1", build_path("goattach"),
+		 db, norecv[3], lors);
+	sh_run(cmd, 60, &r);
+	ASSERT_EQ(r.status, 1, "no receiver: refused");
+	ASSERT_CONTAINS(r.err, "--sig refused: sync.(*Map).LoadOrStore takes 5 argument words "
+			"(3 arguments: 8, 16 and 16 bytes, by its arg-info); this signature gives 4 "
+			"(2 arguments: 16 and 16 bytes): is the receiver missing?", "what it expected");
+	ASSERT_FALSE(strstr(r.err, "Tracing"), "nothing attached");
+	cmd_result_free(&r);
+
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' --sig 'func(n int) int' main.atoi --duration 1",
+		 build_path("goattach"), db);
+	sh_run(cmd, 60, &r);
+	ASSERT_EQ(r.status, 1, "a wrong size: refused");
+	ASSERT_CONTAINS(r.err, "main.atoi takes 2 argument words (1 argument: 16 bytes, by its "
+			"arg-info); this signature gives 1 (1 argument: 8 bytes)", "says both");
+	cmd_result_free(&r);
+
+	snprintf(cmd, sizeof(cmd), "'%s' annotate --db '%s' '%s' --sig '%s'; sqlite3 '%s' "
+		 "\"SELECT params_source FROM functions WHERE name = '%s'\"", build_path("goanalyze"),
+		 db, lors, norecv[3], db, lors);
+	sh_run(cmd, 60, &r);
+	ASSERT_CONTAINS(r.err, "annotate: --sig refused: sync.(*Map).LoadOrStore takes 5 argument words",
+			"annotate refuses it too");
+	ASSERT_STREQ(r.out, "arginfo\n", "the DB as it was");
+	cmd_result_free(&r);
+
+	if (bpf_unavailable_reason()) {
+		TEST_SKIP("%s", bpf_unavailable_reason());
+		goto out;
+	}
+	if (!ASSERT_TRUE(start_goattach(&ga, good), "the right signature attaches"))
+		goto out;
+	cmd_run(run, 60, &rr);
+	stop_goattach(&ga);
+	ASSERT_CONTAINS(ga.out, "main.atoi(s=\"7\") = (7)", "and shows the call");
+out:
+	(void)norecv;
+	cmd_result_free(&r);
+	cmd_result_free(&rr);
+	bg_free(&ga);
 }
