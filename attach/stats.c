@@ -145,6 +145,12 @@ static uint64_t percentile(const struct ga_agg *t, double p)
 	return t->max_ns;
 }
 
+/* Its results are known, so its error count means something ("?" / null otherwise, never 0). */
+static bool errors_known(const struct ga_func *f)
+{
+	return f->params_known && !f->args_only;
+}
+
 void call_stats__print_json(struct call_stats *s, const struct ga_func *funcs, FILE *f)
 {
 	size_t i;
@@ -156,7 +162,10 @@ void call_stats__print_json(struct call_stats *s, const struct ga_func *funcs, F
 
 		cJSON_AddStringToObject(j, "stats", funcs[i].name);
 		cJSON_AddNumberToObject(j, "calls", (double)t->calls);
-		cJSON_AddNumberToObject(j, "errors", (double)t->errors);
+		if (errors_known(&funcs[i]))
+			cJSON_AddNumberToObject(j, "errors", (double)t->errors);
+		else
+			cJSON_AddNullToObject(j, "errors");
 		cJSON_AddNumberToObject(j, "p50_ns", (double)percentile(t, 0.50));
 		cJSON_AddNumberToObject(j, "p90_ns", (double)percentile(t, 0.90));
 		cJSON_AddNumberToObject(j, "p99_ns", (double)percentile(t, 0.99));
@@ -171,7 +180,7 @@ void call_stats__print_json(struct call_stats *s, const struct ga_func *funcs, F
 
 void call_stats__print_plain(struct call_stats *s, const struct ga_func *funcs, FILE *f)
 {
-	char p50[32], p90[32], p99[32], mx[32];
+	char p50[32], p90[32], p99[32], mx[32], errs[24];
 	size_t i;
 
 	fprintf(f, "%-40s %10s %8s %12s %12s %12s %12s\n", "FUNC", "CALLS", "ERRORS", "P50", "P90",
@@ -183,8 +192,12 @@ void call_stats__print_plain(struct call_stats *s, const struct ga_func *funcs, 
 		format_latency(percentile(t, 0.90), p90, sizeof(p90));
 		format_latency(percentile(t, 0.99), p99, sizeof(p99));
 		format_latency(t->max_ns, mx, sizeof(mx));
-		fprintf(f, "%-40s %10llu %8llu %12s %12s %12s %12s\n", funcs[i].name,
-			(unsigned long long)t->calls, (unsigned long long)t->errors,
+		if (errors_known(&funcs[i]))
+			snprintf(errs, sizeof(errs), "%llu", (unsigned long long)t->errors);
+		else
+			snprintf(errs, sizeof(errs), "?");
+		fprintf(f, "%-40s %10llu %8s %12s %12s %12s %12s\n", funcs[i].name,
+			(unsigned long long)t->calls, errs,
 			t->calls ? p50 : "-", t->calls ? p90 : "-", t->calls ? p99 : "-",
 			t->calls ? mx : "-");
 	}

@@ -363,7 +363,8 @@ TEST(globs_skip_untraceable)
  * --sig against the arg-info words of funcs stripped of DWARF and symbols:
  * a method's signature without its receiver, and a wrong size, are
  * refused (by goattach and by goanalyze annotate, which leaves the DB as
- * it was) saying what the function takes; the right one traces.
+ * it was) saying what the function takes; the right one traces. Without
+ * it, --stats cannot see results: its error count is "?".
  */
 TEST(sig_checked_against_arginfo)
 {
@@ -373,6 +374,8 @@ TEST(sig_checked_against_arginfo)
 			   (char *)lors, NULL };
 	char *good[] = { "--db", db, "--sig", "func(s string) int", "main.atoi", NULL };
 	char *run[] = { bin, "classify", "7", NULL };
+	char *stats[] = { "--db", db, "--stats", "main.atoi", NULL };
+	char errs[8] = "";
 	struct cmd_result r = {}, rr = {};
 	struct bg_proc ga = {};
 
@@ -419,6 +422,17 @@ TEST(sig_checked_against_arginfo)
 	cmd_run(run, 60, &rr);
 	stop_goattach(&ga);
 	ASSERT_CONTAINS(ga.out, "main.atoi(s=\"7\") = (7)", "and shows the call");
+	bg_free(&ga);
+	cmd_result_free(&rr);
+
+	/* --stats without the results: errors are unknown, "?", never 0 */
+	if (!ASSERT_TRUE(start_goattach(&ga, stats), "--stats"))
+		goto out;
+	cmd_run(run, 60, &rr);
+	stop_goattach(&ga);
+	ASSERT_TRUE(ga.out && strstr(ga.out, "main.atoi ") &&
+		    sscanf(strstr(ga.out, "main.atoi "), "main.atoi %*u %7s", errs) == 1, "a row");
+	ASSERT_STREQ(errs, "?", "errors unknown without results");
 out:
 	(void)norecv;
 	cmd_result_free(&r);
