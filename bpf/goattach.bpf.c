@@ -401,11 +401,15 @@ static __always_inline __u32 pack_words(struct ga_event_buf *b, __u32 off, const
 	return off + n;
 }
 
+/*
+ * The running offset lives in the record (h.size), not on the stack: a
+ * value in map memory is a plain scalar to the verifier each time it is
+ * read, so the loop's states converge at once instead of one per offset.
+ */
 struct pack_ctx {
 	struct ga_event_buf *b;
 	const struct ga_vals *args;
 	const struct ga_vals *results;	/* NULL: none */
-	__u32 off;
 };
 
 /* String idx (the arguments' GA_MAX_STRS, then the results'): its copied bytes, back to back. */
@@ -415,7 +419,7 @@ static long pack_str(__u32 idx, void *data)
 	__u32 part = (idx / GA_MAX_STRS) & 1, i = idx & (GA_MAX_STRS - 1);
 	const struct ga_vals *v = part ? pc->results : pc->args;
 	struct ga_event_buf *b = pc->b;
-	__u32 len;
+	__u32 len, off;
 
 	if (!v || i >= b->h.nstrs[part])
 		return 0;
@@ -423,9 +427,10 @@ static long pack_str(__u32 idx, void *data)
 	if (len > GA_STR_LEN)
 		len = GA_STR_LEN;
 	b->h.str_len[part][i] = len;
+	off = b->h.size;
 	if (len)
-		bpf_probe_read_kernel(b->data + (pc->off & (GA_EV_DATA_MAX - 1)), len, v->strs[i]);
-	pc->off += len;
+		bpf_probe_read_kernel(b->data + (off & (GA_EV_DATA_MAX - 1)), len, v->strs[i]);
+	b->h.size = off + len;
 	return 0;
 }
 
@@ -445,11 +450,12 @@ static __always_inline bool send_event(struct ga_event_buf *b, const struct ga_v
 		b->h.nwords[GA_EV_RESULTS] = 0;
 		b->h.nstrs[GA_EV_RESULTS] = 0;
 	}
-	pc.off = pack_words(b, 0, args, b->h.nwords[GA_EV_ARGS]);
+	size = pack_words(b, 0, args, b->h.nwords[GA_EV_ARGS]);
 	if (results)
-		pc.off = pack_words(b, pc.off, results, b->h.nwords[GA_EV_RESULTS]);
+		size = pack_words(b, size, results, b->h.nwords[GA_EV_RESULTS]);
+	b->h.size = size;
 	bpf_loop(2 * GA_MAX_STRS, pack_str, &pc, 0);
-	size = pc.off;
+	size = b->h.size;
 	if (size > GA_EV_DATA_MAX)
 		size = GA_EV_DATA_MAX;
 	b->h.size = size;
