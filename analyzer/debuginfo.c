@@ -341,6 +341,7 @@ static struct gdwarf *by_debuginfod(struct lookup *lk, struct debuginfo_found *f
 		return NULL;
 	}
 	close(fd);
+	tried_add(lk, "debuginfod (%s): found", urls);
 	dw = try_candidate(lk, path, &w);
 	if (!dw) {
 		free(path);

@@ -466,6 +466,7 @@ TEST(debuginfod_server)
 	snprintf(want, sizeof(want), "%s (debuginfod): taken", debug ? debug : "?");
 	ASSERT_CONTAINS(r.err, want, "taken from the server");
 	ASSERT_CONTAINS(r.err, "debuglink: no .gnu_debuglink section", "the others first");
+	ASSERT_CONTAINS(r.err, "debuginfod (http://127.0.0.1:8002): found", "asked the server");
 	params_equal_twin(db);
 	report_says(db, "debuginfod", debug);
 out:
