@@ -249,6 +249,46 @@ out:
 	free(err);
 }
 
+/*
+ * --strip-all, as distributions ship: no .symtab either. The params are
+ * still DWARF's, every one; only generic names differ (the pclntab's
+ * "main.Max[...]", not .symtab's "main.Max[go.shape.int_0]"), so the rows
+ * are compared without the name.
+ */
+TEST(strip_all_build_id)
+{
+	char db[600], cmd[4096], dirs[600], *err = NULL;
+
+	if (!samples_ready())
+		return;
+	snprintf(db, sizeof(db), "%s", tmp_path("sa.db"));
+	snprintf(cmd, sizeof(cmd), "set -e; cd '%s'; objcopy --strip-all kinds kinds-sa; "
+		 "! readelf -SW kinds-sa | grep -q '.symtab\\|debug_'; "
+		 "mkdir -p sa/" BUILD_ID_FILE "; rmdir sa/" BUILD_ID_FILE "; cp kinds.debug sa/" BUILD_ID_FILE,
+		 tmp_dir());
+	if (!sh_ok("strip all, make the .build-id tree", cmd, 30, NULL))
+		return;
+	snprintf(dirs, sizeof(dirs), "--debug-dir '%s'", tmp_path("sa"));
+	if (!index_with("", tmp_path("kinds-sa"), db, dirs, &err))
+		goto out;
+	ASSERT_CONTAINS(err, "/sa/" BUILD_ID_FILE " (build-id): taken", "taken");
+	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' \"" PARAMS_QUERY "\" | cut -d'|' -f2- | "
+		 "cmp - <(cut -d'|' -f2- '%s')", db, tmp_path("kinds.params"));
+	{
+		char *argv[] = { "bash", "-c", cmd, NULL };
+		struct cmd_result r = {};
+
+		cmd_run(argv, 60, &r);
+		if (!ASSERT_EQ(r.status, 0, "params equal the unstripped build's, names aside"))
+			printf("  %s%s", r.out ? r.out : "", r.err ? r.err : "");
+		cmd_result_free(&r);
+	}
+	ASSERT_EQ(dwarf_funcs(db), dwarf_funcs(tmp_path("kinds.db")), "as many DWARF params as the twin's");
+	ASSERT_GE(dwarf_funcs(db), 1000, "functions with DWARF params");
+out:
+	free(err);
+}
+
 /* A .build-id file whose own build id note is another build's is refused. */
 TEST(build_id_mismatch_refused)
 {
