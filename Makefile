@@ -32,7 +32,7 @@ endif
 .DELETE_ON_ERROR:
 .SUFFIXES:
 
-PKGS ?= libelf capstone sqlite3 libcjson libbpf
+PKGS ?= libelf capstone sqlite3 libcjson libbpf libdebuginfod
 PKG_CONFIG ?= pkg-config
 # Expanded when a recipe runs, so 'make test' can install the packages first.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
