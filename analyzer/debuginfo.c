@@ -375,9 +375,8 @@ struct gdwarf *debuginfo_open(const struct debuginfo_query *q, struct debuginfo_
 	}
 	if (lk.tried)
 		fclose(lk.tried);
-	pr_info("debuginfo: '%s' has no DWARF of its own; tried %s: %s", q->path,
-		lk.tried_buf ? lk.tried_buf : "?",
-		dw ? "DWARF read from the one taken" : "none found, going on without DWARF");
+	pr_info("debuginfo: '%s' has no DWARF of its own; tried %s%s", q->path,
+		lk.tried_buf ? lk.tried_buf : "?", dw ? "" : ": none found, going on without DWARF");
 	free(lk.tried_buf);
 	if (!dw) {
 		errno = err;
