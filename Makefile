@@ -32,7 +32,7 @@ endif
 .DELETE_ON_ERROR:
 .SUFFIXES:
 
-PKGS ?= libelf capstone sqlite3 libcjson libbpf
+PKGS ?= libelf capstone sqlite3 libcjson libbpf libdebuginfod
 PKG_CONFIG ?= pkg-config
 # Expanded when a recipe runs, so 'make test' can install the packages first.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
@@ -62,7 +62,7 @@ COMMON_OBJS := $(COMMON_SRCS:%.c=$(O)/%.o) $(O)/gen/schema_sql.o
 ANALYZER_OBJS := $(ANALYZER_SRCS:%.c=$(O)/%.o)
 ATTACH_OBJS := $(ATTACH_SRCS:%.c=$(O)/%.o)
 
-ANALYZER_LIBS = -ldwarf -lz $(shell pkg-config --libs libelf capstone sqlite3 libcjson 2>/dev/null) -lpthread
+ANALYZER_LIBS = -ldwarf -lz $(shell pkg-config --libs libelf capstone sqlite3 libcjson libdebuginfod 2>/dev/null) -lpthread
 ATTACH_LIBS = $(shell $(PKG_CONFIG) --libs libbpf libelf sqlite3 libcjson 2>/dev/null) -lz
 
 SAMPLES := swapper stacker funcs blocker types kinds budget

@@ -18,6 +18,7 @@
 #include "binid.h"
 #include "buildinfo.h"
 #include "db.h"
+#include "debuginfo.h"
 #include "disasm.h"
 #include "dwarf.h"
 #include "elfimg.h"
@@ -495,7 +496,39 @@ static int g_offsets(const struct elfimg *bin, const struct pclntab *tab, struct
 	return 0;
 }
 
-int indexer__run(struct indexer *ix, struct gadb_writer *writer, struct index_result *res)
+/*
+ * The binary's own DWARF, else that of its separate debug file; b says
+ * where it was read. No DWARF at all is no error (*dw stays NULL).
+ */
+static int open_dwarf(const struct indexer *ix, const struct index_opts *opts, struct ga_build *b,
+		      struct gdwarf **dw)
+{
+	struct debuginfo_query q = {
+		.path = b->path ? b->path : ix->path, .bin = ix->bin, .gnu_build_id = b->gnu_build_id,
+		.dirs = opts ? opts->debug_dirs : NULL, .ndirs = opts ? opts->ndebug_dirs : 0,
+	};
+	struct debuginfo_found found = {};
+
+	if (b->has_dwarf) {
+		*dw = gdwarf__open(ix->path);
+		if (!*dw && errno != ENOENT)
+			pr_info("index: continuing without DWARF for '%s'", ix->path);
+		if (!*dw)
+			return errno == ENOMEM ? -ENOMEM : 0;
+		found.source = "embedded";
+		found.path = strdup(b->path);
+	} else {
+		*dw = debuginfo_open(&q, &found);
+		if (!*dw)
+			return errno == ENOMEM ? -ENOMEM : 0;
+	}
+	b->debuginfo = strdup(found.source);
+	b->debuginfo_path = found.path;
+	return b->debuginfo && b->debuginfo_path ? 0 : -ENOMEM;
+}
+
+int indexer__run(struct indexer *ix, struct gadb_writer *writer, const struct index_opts *opts,
+		 struct index_result *res)
 {
 	struct gdwarf *dw = NULL;
 	struct pclntab *tab = NULL;
@@ -538,19 +571,9 @@ int indexer__run(struct indexer *ix, struct gadb_writer *writer, struct index_re
 	if (!b->mod_info && elfimg__is_dynamic(bin))
 		b->cgo = true;
 
-	if (b->has_dwarf) {
-		dw = gdwarf__open(path);
-		if (!dw && errno != ENOENT)
-			pr_info("index: continuing without DWARF for '%s'", path);
-	}
-	if (dw) {
-		b->debuginfo = strdup("embedded");
-		b->debuginfo_path = strdup(b->path);
-		if (!b->debuginfo || !b->debuginfo_path) {
-			err = -ENOMEM;
-			goto out;
-		}
-	}
+	err = open_dwarf(ix, opts, b, &dw);
+	if (err)
+		goto out;
 	b->has_dwarf = dw != NULL;
 	err = g_offsets(bin, tab, dw, b);
 	if (err)

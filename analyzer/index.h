@@ -29,12 +29,21 @@ const char *indexer__sha256(const struct indexer *ix);
 
 struct gadb_writer;
 
+struct index_opts {
+	/* where separate debug files are looked for (debuginfo.h); none: /usr/lib/debug */
+	const char *const *debug_dirs;
+	size_t ndebug_dirs;
+};
+
 /*
- * Analyze the mapped binary. With a writer, the build and its functions
- * are written to it as they are analyzed (the caller commits), and each
- * function's exits and inlined calls are dropped from res once written.
+ * Analyze the mapped binary (opts may be NULL: the defaults); without
+ * DWARF of its own, the DWARF of its separate debug file when one is
+ * found. With a writer, the build and its functions are written to it as
+ * they are analyzed (the caller commits), and each function's exits and
+ * inlined calls are dropped from res once written.
  * Returns 0, or a negative errno after one error line naming the file.
  * The caller frees with index_result_clear().
  */
-int indexer__run(struct indexer *ix, struct gadb_writer *writer, struct index_result *res);
+int indexer__run(struct indexer *ix, struct gadb_writer *writer, const struct index_opts *opts,
+		 struct index_result *res);
 void index_result_clear(struct index_result *res);

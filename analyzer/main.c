@@ -12,6 +12,7 @@
 
 #include "bpftrace.h"
 #include "db.h"
+#include "debuginfo.h"
 #include "diff.h"
 #include "index.h"
 #include "log.h"
@@ -27,6 +28,8 @@ static struct {
 	const char *output;	/* -o for manifest */
 	bool markdown;		/* --markdown for diff */
 	bool json;
+	const char **debug_dirs;	/* --debug-dir for index, in order; borrowed from argv */
+	size_t ndebug_dirs, debug_dirs_cap;
 } env;
 
 struct cmd {
@@ -48,6 +51,9 @@ static double now_ms(void)
 
 static int do_index(int argc, char **argv)
 {
+	struct index_opts opts = {
+		.debug_dirs = env.debug_dirs, .ndebug_dirs = env.ndebug_dirs,
+	};
 	struct index_result res = {};
 	struct gadb_writer *writer;
 	struct indexer *ix;
@@ -56,7 +62,7 @@ static int do_index(int argc, char **argv)
 	int err;
 
 	if (argc != 1 || !env.db_path) {
-		pr_warn("usage: goanalyze index BINARY --db FILE");
+		pr_warn("usage: goanalyze index BINARY --db FILE [--debug-dir DIR]...");
 		return -EINVAL;
 	}
 	path = argv[0];
@@ -76,7 +82,7 @@ static int do_index(int argc, char **argv)
 		return err;
 	}
 	t1 = now_ms();
-	err = indexer__run(ix, writer, &res);
+	err = indexer__run(ix, writer, &opts, &res);
 	indexer__free(ix);
 	t2 = now_ms();
 	if (!err)
@@ -576,7 +582,7 @@ static int do_builds(int argc, char **argv)
 }
 
 static const struct cmd cmds[] = {
-	{ "index", do_index, "index BINARY --db FILE",
+	{ "index", do_index, "index BINARY --db FILE [--debug-dir DIR]...",
 	  "Analyze a Go ELF binary and add it to the DB (a no-op if already there)." },
 	{ "report", do_report, "report --db FILE [--json] [--build ID] [FUNC...]",
 	  "List functions with entry probe, returns and parameter locations." },
@@ -614,6 +620,12 @@ static void usage(FILE *out)
 		"  -o, --output FILE  where manifest writes (atomically; default stdout)\n"
 		"  -j, --json         JSON output (errors too, as {\"error\": ...})\n"
 		"  -m, --markdown     diff as Markdown, for a pull-request comment\n"
+		"      --debug-dir DIR\n"
+		"                     index: where separate debug files are (repeatable; replaces\n"
+		"                     the default " DEBUGINFO_DEFAULT_DIR "). A binary without DWARF gets it\n"
+		"                     from DIR/.build-id/xx/yyyy.debug, else its .gnu_debuglink\n"
+		"                     file (next to it, in its .debug/, under DIR), else from\n"
+		"                     debuginfod when DEBUGINFOD_URLS is set\n"
 		"  -v, --verbose      more messages (twice: debug)\n"
 		"  -V, --version      print the version and the DB schema version\n"
 		"  -h, --help         this help\n\n"
@@ -659,6 +671,9 @@ static const struct cmd *find_cmd(const char *name)
 	return found;
 }
 
+/* long options without a short one */
+enum { OPT_DEBUG_DIR = 256 };
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -671,6 +686,7 @@ int main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "debug-dir", required_argument, NULL, OPT_DEBUG_DIR },
 		{},
 	};
 	const struct cmd *cmd;
@@ -696,6 +712,14 @@ int main(int argc, char **argv)
 			break;
 		case 'm':
 			env.markdown = true;
+			break;
+		case OPT_DEBUG_DIR:
+			if (ga_ensure_mem((void **)&env.debug_dirs, &env.debug_dirs_cap,
+					  env.ndebug_dirs + 1, sizeof(*env.debug_dirs))) {
+				pr_warn("out of memory");
+				return 1;
+			}
+			env.debug_dirs[env.ndebug_dirs++] = optarg;
 			break;
 		case 'v':
 			verbosity++;
@@ -723,5 +747,6 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	err = cmd->handler(argc - optind - 1, argv + optind + 1);
+	free(env.debug_dirs);
 	return err ? 1 : 0;
 }

@@ -209,3 +209,19 @@ int binid_from_file(const char *path, struct ga_binid *id)
 	file_unmap(data, size);
 	return err;
 }
+
+int binid_notes_from_file(const char *path, struct ga_binid *id)
+{
+	const void *data;
+	size_t size;
+	int err;
+
+	memset(id, 0, sizeof(*id));
+	err = file_map(path, &data, &size);
+	if (err)
+		return err;
+	id->size = size;
+	err = read_notes_of(data, size, id);
+	file_unmap(data, size);
+	return err;
+}

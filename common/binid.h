@@ -28,6 +28,11 @@ int binid_from_mapped(const char *path, const void *data, size_t size, struct ga
 int binid_hash_file(const char *path, uint64_t expect_size, char sha256[SHA256_HEX_LEN]);
 /* Read and identify the file at path. Prints why on failure. */
 int binid_from_file(const char *path, struct ga_binid *id);
+/*
+ * Only the size and the build id notes of the file at path (no hash): a
+ * separate debug file's identity. Prints why on failure.
+ */
+int binid_notes_from_file(const char *path, struct ga_binid *id);
 
 /*
  * Map a whole file read-only. Returns 0 and sets *data and *size, or a negative

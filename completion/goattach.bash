@@ -48,7 +48,7 @@ _goanalyze()
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} cmd="" i
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
-		-d|--db|-b|--build|-s|--sig|-o|--output) ((i++)) ;;
+		-d|--db|-b|--build|-s|--sig|-o|--output|--debug-dir) ((i++)) ;;
 		-*) ;;
 		*) cmd=${COMP_WORDS[i]}; break ;;
 		esac
@@ -57,12 +57,15 @@ _goanalyze()
 	--db|-d|--output|-o)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
+	--debug-dir)
+		COMPREPLY=($(compgen -d -- "$cur"))
+		return ;;
 	--build|-b|--sig|-s)
 		return ;;
 	esac
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "--db --build --sig --output --json --markdown --verbose --version
-			--help" -- "$cur"))
+		COMPREPLY=($(compgen -W "--db --build --sig --output --json --markdown --debug-dir --verbose
+			--version --help" -- "$cur"))
 		return
 	fi
 	case $cmd in
