@@ -78,11 +78,19 @@ struct rtype_methods {
 	char res_names[RT_MAX_PARAMS][8];
 };
 
+/*
+ * The cache's mark of a descriptor that did not read, or is being read:
+ * each address is read once, and a struct that holds itself (a hostile
+ * file: Go needs a pointer for that) ends at once.
+ */
+static const struct gotype rt_unreadable;
+#define RT_UNREADABLE ((struct gotype *)&rt_unreadable)
+
 static void type_free(struct gotype *t)
 {
 	size_t i;
 
-	if (!t)
+	if (!t || t == RT_UNREADABLE)
 		return;
 	for (i = 0; i < t->nfields; i++)
 		free(t->fields[i].name);
@@ -125,10 +133,13 @@ static struct gotype *cache_get(const struct rtype_methods *m, uint64_t key)
 	return m->types_cap ? m->types[slot_of(m, key)].type : NULL;
 }
 
+/* Cache t (or RT_UNREADABLE) for key, replacing what it had. */
 static int cache_put(struct rtype_methods *m, uint64_t key, struct gotype *t)
 {
+	size_t i;
+
 	if ((m->ntypes + 1) * 2 > m->types_cap) {
-		size_t old_cap = m->types_cap, i;
+		size_t old_cap = m->types_cap;
 		struct rt_slot *old = m->types;
 
 		m->types_cap = old_cap ? old_cap * 2 : 256;
@@ -143,8 +154,9 @@ static int cache_put(struct rtype_methods *m, uint64_t key, struct gotype *t)
 				m->types[slot_of(m, old[i].key)] = old[i];
 		free(old);
 	}
-	m->types[slot_of(m, key)] = (struct rt_slot){ .key = key, .type = t };
-	m->ntypes++;
+	i = slot_of(m, key);
+	m->ntypes += !m->types[i].type;
+	m->types[i] = (struct rt_slot){ .key = key, .type = t };
 	return 0;
 }
 
@@ -323,8 +335,9 @@ static struct gotype *rt_type(struct rtype_methods *m, uint64_t addr, int depth)
 	uint64_t avail;
 
 	if (t)
-		return t;
-	if (depth > RT_MAX_DEPTH || addr % r->ps || !(h = rtype_desc(r, addr, r->l.size)))
+		return t == RT_UNREADABLE ? NULL : t;
+	if (depth > RT_MAX_DEPTH || addr % r->ps || !(h = rtype_desc(r, addr, r->l.size)) ||
+	    cache_put(m, addr, RT_UNREADABLE))
 		return NULL;
 	avail = r->etypes - addr;
 	t = calloc(1, sizeof(*t));
@@ -347,7 +360,7 @@ static struct gotype *rt_ptr_to(struct rtype_methods *m, uint64_t addr)
 	struct gotype *t = cache_get(m, addr | 1), *elem;
 
 	if (t)
-		return t;
+		return t == RT_UNREADABLE ? NULL : t;
 	elem = rt_type(m, addr, 0);
 	t = elem ? calloc(1, sizeof(*t)) : NULL;
 	if (!t)
