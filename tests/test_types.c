@@ -8,8 +8,10 @@
  * (tests/matrix) does the same for every Go release.
  */
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "attachlib.h"
 #include "checks.h"
 #include "log.h"
 #include "test.h"
@@ -17,6 +19,7 @@
 static void log_as_suite(void)
 {
 	ga_log_set_prog("test_types");
+	attach_setup();
 }
 TEST_SETUP(log_as_suite);
 
@@ -89,4 +92,85 @@ TEST(report_shows_typed_method)
 	ASSERT_CONTAINS(r.out, "arg    arg0 []uint8  [rbx,rcx,rdi]", "os.(*File).Write's slice");
 	ASSERT_CONTAINS(r.out, "result ~r1 error  [rbx,rcx]", "and its error");
 	cmd_result_free(&r);
+}
+
+/*
+ * goattach on a stripped build: a value-receiver method reached through
+ * an interface (main.Point.Sum, printed through fmt) and os.(*File).Write
+ * traced with typed values and results, as the program prints them.
+ */
+TEST(stripped_method_traced)
+{
+	char sw[512], db[512];
+	char *args[] = { "--db", db, "main.Point.Sum", "os.(*File).Write", NULL };
+	char *run[] = { sw, NULL };
+	struct cmd_result prog = {};
+	struct bg_proc ga = {};
+
+	REQUIRE_BPF();
+	snprintf(sw, sizeof(sw), "%s/kinds-sw-trace", tmp_dir());
+	snprintf(db, sizeof(db), "%s/kinds-sw-trace.db", tmp_dir());
+	if (!build_stripped("kinds", sw) || !ASSERT_EQ(index_bin(sw, db), 0, "index"))
+		return;
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(run, 60, &prog);
+	usleep(300 * 1000);
+	stop_goattach(&ga);
+	if (!ASSERT_EQ(prog.status, 0, "sample ran") ||
+	    !ASSERT_CONTAINS(prog.out, "main.Point.Sum(p={X:4 Y:5}) = (9)\n", "the program's line"))
+		goto out;
+	ASSERT_CONTAINS(ga.out, " main.Point.Sum(recv={X:4 Y:5}) = (9) ", "the struct receiver and result");
+	ASSERT_CONTAINS(ga.out, "os.(*File).Write(recv=0x", "the receiver");
+	ASSERT_CONTAINS(ga.out, ", arg0=\"main.Point.Sum(p={X:4 Y:5}) = (9)\\n\") = (34, nil) ",
+			"the []byte written, its length and a nil error");
+out:
+	cmd_result_free(&prog);
+	bg_free(&ga);
+}
+
+/*
+ * Bad type data never crashes the reader: a stripped build with 64
+ * words of .rodata (where the type descriptors and names are) replaced by
+ * seeded random ones, 20 times over, is indexed or refused with a
+ * message, with no sanitizer report.
+ */
+TEST(corrupt_type_data)
+{
+	char sw[512], cmd[4096];
+	int seed;
+
+	snprintf(sw, sizeof(sw), "%s/types-sw-fuzz", tmp_dir());
+	if (!build_stripped("types", sw))
+		return;
+	for (seed = 1; seed <= 20; seed++) {
+		struct cmd_result r = {};
+		char bad[600], db[600];
+
+		snprintf(bad, sizeof(bad), "%s.%d", sw, seed);
+		snprintf(db, sizeof(db), "%s.%d.db", sw, seed);
+		snprintf(cmd, sizeof(cmd),
+			 "/usr/bin/python3 -c 'import random, subprocess, sys\n"
+			 "src, dst, seed = sys.argv[1], sys.argv[2], int(sys.argv[3])\n"
+			 "sec = [l.split() for l in subprocess.run([\"readelf\", \"-SW\", src], "
+			 "capture_output=True, text=True).stdout.replace(\"[ \", \"[\").splitlines() "
+			 "if \" .rodata \" in l][0]\n"
+			 "off, size = int(sec[4], 16), int(sec[5], 16)\n"
+			 "data = bytearray(open(src, \"rb\").read())\n"
+			 "rng = random.Random(seed)\n"
+			 "for _ in range(64):\n"
+			 "    at = off + rng.randrange(size // 8) * 8\n"
+			 "    data[at:at + 8] = rng.randbytes(8)\n"
+			 "open(dst, \"wb\").write(data)' '%s' '%s' %d && chmod +x '%s' && "
+			 "'%s' index '%s' --db '%s'", sw, bad, seed, bad, build_path("goanalyze"), bad, db);
+		sh_run(cmd, 120, &r);
+		ASSERT_TRUE(r.status == 0 || r.status == 1, "indexed or refused");
+		ASSERT_FALSE(r.err && (strstr(r.err, "Sanitizer") || strstr(r.err, "runtime error")),
+			     "no sanitizer report");
+		if (r.status != 0 && r.status != 1)
+			printf("  seed %d: status %d: %.300s\n", seed, r.status, r.err ? r.err : "");
+		cmd_result_free(&r);
+		unlink(bad);
+		unlink(db);
+	}
 }
