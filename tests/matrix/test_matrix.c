@@ -6,7 +6,8 @@
  * (default build_dir()/gomatrix): kinds and kinds-sw (-ldflags='-s -w')
  * and funcs for amd64, kinds-386[-sw] and kinds-arm64[-sw] for the
  * versions in $GOMATRIX_CROSS, tests/gosym as gosym and the release's go
- * command as go. Each check of each build is its own test,
+ * command as go (types_match_dwarf builds the other samples with it, with
+ * and without -s -w, into the suite's temp dir). Each check of each build is its own test,
  * matrix_VERSION[_ARCH]_CHECK, so TEST_ONLY=1.27 runs one release. After
  * a release's tests a "figures" line says what goanalyze found in its
  * kinds build; a table of them all comes before the closing line.
