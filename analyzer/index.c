@@ -369,26 +369,36 @@ static int classify_all(const struct elfimg *bin, const struct pclntab *tab,
 }
 
 /*
- * Each function's params, from DWARF, else from the arg-info funcdata.
- * DWARF describes a function at its entry; ABI wrappers only forward.
- * With a writer, each function is written and its params dropped at
- * once, so memory does not grow with the number of params.
+ * Each function's params: from DWARF; else, for a method whose func type
+ * the binary's runtime type data keeps (read only for binaries without
+ * DWARF), from it; else the arg-info funcdata's raw words. DWARF
+ * describes a function at its entry; ABI wrappers only forward. With a
+ * writer, each function is written and its params dropped at once, so
+ * memory does not grow with the number of params.
  */
 static int params_all(const struct pclntab *tab, struct gdwarf *dw, struct gadb_writer *writer,
 		      struct index_result *res)
 {
 	const struct ga_build *b = &res->build;
 	bool arginfo = go_has_arginfo(b->go_version, tab->format);
+	struct rtype_methods *rm = NULL;
 	struct disasm *dis = NULL;
 	size_t i;
 	int err = 0;
 
+	if (!dw) {
+		rm = rtype_methods__new(tab, b->go_version);
+		if (!rm && errno != ENOENT)
+			return -errno;
+	}
 	for (i = 0; !err && i < res->nfuncs; i++) {
 		struct ga_func *f = &res->funcs[i];
 		bool readable = !f->is_wrapper && f->decode_status != GA_DECODE_BAD;
 
 		if (dw && readable)
 			err = params_from_dwarf(dw, b, f, &res->params);
+		if (!err && !f->params_known && rm && readable)
+			err = params_from_types(rm, b, f, &res->params);
 		if (!err && !f->params_known && arginfo && readable) {
 			if (!dis)
 				dis = disasm__new(b->arch);
@@ -401,6 +411,10 @@ static int params_all(const struct pclntab *tab, struct gdwarf *dw, struct gadb_
 		f->params = NULL;
 		f->nparams = 0;
 	}
+	if (rm)
+		pr_info("index: %zu methods of '%s' typed from its runtime type data",
+			res->params.n_from_types, elfimg__path(tab->bin));
+	rtype_methods__free(rm);
 	disasm__free(dis);
 	return err;
 }

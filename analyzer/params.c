@@ -517,6 +517,45 @@ int params_from_dwarf(struct gdwarf *dw, const struct ga_build *b, struct ga_fun
 }
 
 /*
+ * A method's func type from the runtime type data names no parameter:
+ * the receiver is "recv", the arguments "arg0", ..., the results "~r0",
+ * .... A function compiled for a shape takes a dictionary the type data
+ * does not list: never one of these (the method table points at the
+ * instantiation's wrapper, which passes it).
+ */
+int params_from_types(struct rtype_methods *rm, const struct ga_build *b, struct ga_func *f,
+		      struct params_stats *st)
+{
+	struct goparam *gps;
+	size_t n, k;
+	int err;
+
+	if (go_is_shape_instance(f->name) || rtype_methods__func_params(rm, f->entry, &gps, &n))
+		return 0;
+	err = abi_assign(b->arch, f->abi, gps, n, &f->params);
+	/* --deref: the basic fields of what a one-word pointer argument points at */
+	for (k = 0; !err && k < n; k++) {
+		const struct gotype *pt = rtype_methods__type_at(rm, gps[k].type->pointee_off);
+
+		if (pt && pt->size && f->params[k].npieces == 1)
+			err = abi_deref_pieces(b->arch, pt, f->params[k].name, &f->params[k].derefs,
+					       &f->params[k].nderefs);
+	}
+	free(gps);
+	if (err) {
+		ga_params_free(f->params, n);
+		f->params = NULL;
+		return err;
+	}
+	f->nparams = n;
+	f->params_known = true;
+	f->args_only = false;
+	f->params_source = GA_PSRC_TYPES;
+	st->n_from_types++;
+	return 0;
+}
+
+/*
  * One argument of the arg-info funcdata as raw words: "arg1" for one
  * word, "arg1[0]", "arg1[1]" for an aggregate's. Under the register ABI
  * only a spilled slot names its register; the morestack block spills live

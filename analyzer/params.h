@@ -3,7 +3,9 @@
  * Each function's parameters and results: from DWARF, laid out by the
  * ABI and checked against DWARF's own location lists (with the hidden
  * dictionary of generics and the receiver DWARF leaves out of wrappers),
- * or, without DWARF, the raw argument words of the arg-info funcdata.
+ * or, without DWARF, a method's func type from the binary's runtime type
+ * data laid out the same way, else the raw argument words of the
+ * arg-info funcdata.
  */
 #pragma once
 
@@ -13,9 +15,11 @@
 #include "dwarf.h"
 #include "model.h"
 #include "pclntab.h"
+#include "rtypes.h"
 
 struct params_stats {
 	size_t n_known;		/* functions whose params DWARF described */
+	size_t n_from_types;	/* without DWARF: a method's func type from the runtime type data */
 	size_t n_from_arginfo;	/* without DWARF: raw argument words from the arg-info funcdata */
 	size_t n_dwarf_checked;	/* arguments whose location DWARF also gives */
 	size_t n_dwarf_differs;	/* ... and where it says otherwise */
@@ -32,6 +36,15 @@ struct params_stats {
  * goes when DWARF does not. 0 or a negative errno.
  */
 int params_from_dwarf(struct gdwarf *dw, const struct ga_build *b, struct ga_func *f,
+		      struct params_stats *st);
+
+/*
+ * Without DWARF: when f is a method whose func type the runtime type
+ * data keeps (rm), its receiver, arguments and results typed and laid out
+ * by the ABI as DWARF's are (f->params_known set, params_source "types").
+ * 0 (also when f is no such method) or a negative errno.
+ */
+int params_from_types(struct rtype_methods *rm, const struct ga_build *b, struct ga_func *f,
 		      struct params_stats *st);
 
 /*

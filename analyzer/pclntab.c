@@ -682,6 +682,9 @@ static void moduledata_read(struct pclntab *tab, const struct pcln_reader *r, ui
 		tab->typelinks = best_w.typelinks;
 		tab->ntypelinks = best_w.ntypelinks;
 		tab->typedesclen = best_w.typedesclen;
+		if (magic != PCLN_MAGIC_12 &&
+		    elfimg__vaddr_is_exec(r->bin, ga_read_le(md + MD_WORD_TEXT * ps, ps)))
+			tab->text = ga_read_le(md + MD_WORD_TEXT * ps, ps);
 		if (best != cand[0])
 			pr_info("pclntab: moduledata of '%s' has the words of Go %s, not those of its "
 				"version (go1.%d)", elfimg__path(r->bin), best->name, r->go_minor);

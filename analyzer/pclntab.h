@@ -48,6 +48,7 @@ struct pclntab {
 	uint64_t typelinks;	/* up to 1.26: [ntypelinks]int32 offsets from types */
 	uint64_t ntypelinks;
 	uint64_t typedesclen;	/* 1.27+: [types+ptrsize, types+typedesclen) holds those types */
+	uint64_t text;		/* 1.16+: moduledata.text, base of textOff (method code), 0 unknown */
 };
 
 /*

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * Runtime type descriptors (internal/abi/type.go; runtime/type.go before
- * Go 1.21), read from the file: the linker keeps runtime.g's descriptor
- * in every binary, stripped or not, with its fields' names and offsets.
- * Layouts are in goruntime.h. Every address is checked against the file's
- * segments and [moduledata.types, etypes) before it is read.
+ * Go 1.21), read from the file: the reader shared by runtime.g's field
+ * offsets here and the method types of rtypes.c. The linker keeps
+ * runtime.g's descriptor in every binary, stripped or not, with its
+ * fields' names and offsets. Layouts are in goruntime.h. Every address is
+ * checked against the file's segments and [moduledata.types, etypes)
+ * before it is read.
  */
 #include <errno.h>
 #include <string.h>
@@ -12,29 +14,19 @@
 #include "log.h"
 #include "rtype.h"
 
-struct rtype_reader {
-	const struct elfimg *bin;
-	struct go_rtype_layout l;
-	int ps;
-	uint64_t types, etypes;
-	int embed;		/* StructField.Offset is offset<<1 | embedded */
-};
-
-/* len bytes of the descriptor at t, NULL unless all are in [types, etypes) of the file. */
-static const uint8_t *rt_desc(const struct rtype_reader *r, uint64_t t, uint64_t len)
+const uint8_t *rtype_desc(const struct rtype_reader *r, uint64_t t, uint64_t len)
 {
 	if (t < r->types || t >= r->etypes || len > r->etypes - t)
 		return NULL;
 	return elfimg__vaddr_ptr(r->bin, t, len);
 }
 
-static int rt_kind(const struct rtype_reader *r, const uint8_t *h)
+int rtype_kind(const struct rtype_reader *r, const uint8_t *h)
 {
 	return h[r->l.kind_off] & GO_KIND_MASK;
 }
 
-/* The name at addr (flags, length, bytes): its bytes and *len, or NULL. */
-static const char *rt_name_at(const struct rtype_reader *r, uint64_t addr, size_t *len)
+const char *rtype_name_at(const struct rtype_reader *r, uint64_t addr, size_t *len)
 {
 	uint64_t avail, n;
 	const uint8_t *p = elfimg__vaddr_ptr_avail(r->bin, addr, &avail);
@@ -46,31 +38,36 @@ static const char *rt_name_at(const struct rtype_reader *r, uint64_t addr, size_
 	return (const char *)p + hdr;
 }
 
-/* Is the type string of the descriptor h (min_size bytes) want? */
-static bool rt_named(const struct rtype_reader *r, const uint8_t *h, const char *want)
+const char *rtype_str(const struct rtype_reader *r, const uint8_t *h, size_t *len)
 {
 	int32_t str = (int32_t)ga_read_le(h + r->l.str_off, 4);
 	const char *name;
-	size_t len;
 
-	if (str < 0 || (uint64_t)str >= r->etypes - r->types)
-		return false;
-	name = rt_name_at(r, r->types + str, &len);
-	if (!name)
-		return false;
-	if ((h[r->l.tflag_off] & GO_TFLAG_EXTRA_STAR) && len && name[0] == '*') {
+	if (str <= 0 || (uint64_t)str >= r->etypes - r->types)
+		return NULL;
+	name = rtype_name_at(r, r->types + str, len);
+	if (name && (h[r->l.tflag_off] & GO_TFLAG_EXTRA_STAR) && *len && name[0] == '*') {
 		name++;
-		len--;
+		(*len)--;
 	}
-	return len == strlen(want) && !memcmp(name, want, len);
+	return name;
+}
+
+/* Is the type string of the descriptor h (min_size bytes) want? */
+static bool rt_named(const struct rtype_reader *r, const uint8_t *h, const char *want)
+{
+	size_t len;
+	const char *name = rtype_str(r, h, &len);
+
+	return name && len == strlen(want) && !memcmp(name, want, len);
 }
 
 /* A pointer type named want at t? */
 static bool rt_is_ptr_named(const struct rtype_reader *r, uint64_t t, const char *want)
 {
-	const uint8_t *h = rt_desc(r, t, r->l.size + r->ps);
+	const uint8_t *h = rtype_desc(r, t, r->l.size + r->ps);
 
-	return h && rt_kind(r, h) == GO_KIND_PTR && rt_named(r, h, want);
+	return h && rtype_kind(r, h) == GO_KIND_PTR && rt_named(r, h, want);
 }
 
 /* Go 1.9-1.26: moduledata.typelinks, int32 offsets from types. */
@@ -137,13 +134,12 @@ static uint64_t find_g_ptr(const struct rtype_reader *r, const struct pclntab *t
 	return 0;
 }
 
-/* The fields of the struct type st: data and count; false when unreadable. */
-static bool rt_fields(const struct rtype_reader *r, uint64_t st, const uint8_t **fields, uint64_t *n,
+bool rtype_fields(const struct rtype_reader *r, uint64_t st, const uint8_t **fields, uint64_t *n,
 		      uint64_t *size)
 {
-	const uint8_t *h = rt_desc(r, st, r->l.size + 4 * r->ps);
+	const uint8_t *h = rtype_desc(r, st, r->l.size + 4 * r->ps);
 
-	if (!h || rt_kind(r, h) != GO_KIND_STRUCT)
+	if (!h || rtype_kind(r, h) != GO_KIND_STRUCT)
 		return false;
 	*size = ga_read_le(h, r->ps);
 	*n = ga_read_le(h + r->l.size + 2 * r->ps, r->ps);
@@ -153,7 +149,7 @@ static bool rt_fields(const struct rtype_reader *r, uint64_t st, const uint8_t *
 	return *fields || !*n;
 }
 
-static uint64_t rt_field_off(const struct rtype_reader *r, const uint8_t *f, int embed)
+uint64_t rtype_field_off(const struct rtype_reader *r, const uint8_t *f, int embed)
 {
 	uint64_t raw = ga_read_le(f + 2 * r->ps, r->ps);
 
@@ -170,12 +166,12 @@ static bool rt_fields_fit(const struct rtype_reader *r, uint64_t st, int embed)
 	uint64_t n, size, i, end = 0;
 	const uint8_t *fields;
 
-	if (!rt_fields(r, st, &fields, &n, &size) || !n)
+	if (!rtype_fields(r, st, &fields, &n, &size) || !n)
 		return false;
 	for (i = 0; i < n; i++) {
 		const uint8_t *f = fields + i * 3 * r->ps;
-		const uint8_t *ft = rt_desc(r, ga_read_le(f + r->ps, r->ps), r->l.min_size);
-		uint64_t off = rt_field_off(r, f, embed), fsize = ft ? ga_read_le(ft, r->ps) : 0;
+		const uint8_t *ft = rtype_desc(r, ga_read_le(f + r->ps, r->ps), r->l.min_size);
+		uint64_t off = rtype_field_off(r, f, embed), fsize = ft ? ga_read_le(ft, r->ps) : 0;
 
 		if (!ft || off < end || off > size || fsize > size - off)
 			return false;
@@ -194,14 +190,14 @@ static bool rt_member(const struct rtype_reader *r, uint64_t st, const char *pat
 		uint64_t n, size, i;
 		const uint8_t *fields;
 
-		if (!rt_fields(r, st, &fields, &n, &size))
+		if (!rtype_fields(r, st, &fields, &n, &size))
 			return false;
 		for (i = 0; i < n; i++) {
 			const uint8_t *f = fields + i * 3 * r->ps;
-			const char *name = rt_name_at(r, ga_read_le(f, r->ps), &len);
+			const char *name = rtype_name_at(r, ga_read_le(f, r->ps), &len);
 
 			if (name && len == want && !memcmp(name, path, len)) {
-				*off += rt_field_off(r, f, r->embed);
+				*off += rtype_field_off(r, f, r->embed);
 				st = ga_read_le(f + r->ps, r->ps);
 				break;
 			}
@@ -233,57 +229,76 @@ static int pick_embed(struct rtype_reader *r, uint64_t g, const char *path)
 	return -1;
 }
 
+int rtype_reader_init(struct rtype_reader *r, const struct elfimg *bin, const struct pclntab *tab,
+		      const char *go_version)
+{
+	const char *path = elfimg__path(bin);
+	uint64_t ptr;
+	const uint8_t *h;
+
+	*r = (struct rtype_reader){
+		.bin = bin, .ps = tab->ptr_size, .types = tab->types, .etypes = tab->etypes,
+	};
+	go_rtype_layout(go_version, r->ps, &r->l);
+	r->embed = r->l.field_offset_embed > 0;
+	if (!r->types || !r->etypes) {
+		pr_info("rtype: no moduledata.types in '%s': no type descriptors", path);
+		return -ENOENT;
+	}
+	ptr = find_g_ptr(r, tab, path);
+	if (!ptr && !go_version) {
+		/* no version to tell the name encoding: try the other (2-byte lengths before 1.17) */
+		r->l.name_varint = !r->l.name_varint;
+		ptr = find_g_ptr(r, tab, path);
+		if (!ptr)
+			r->l.name_varint = !r->l.name_varint;
+	}
+	h = ptr ? rtype_desc(r, ptr, r->l.size + r->ps) : NULL;
+	r->g = h ? ga_read_le(h + r->l.size, r->ps) : 0;	/* PtrType.Elem */
+	h = r->g ? rtype_desc(r, r->g, r->l.size + 4 * r->ps) : NULL;
+	if (!h || rtype_kind(r, h) != GO_KIND_STRUCT || !rt_named(r, h, "runtime.g")) {
+		r->g = 0;
+		return 0;
+	}
+	r->embed = pick_embed(r, r->g, path);
+	if (r->embed < 0) {
+		pr_info("rtype: the fields of runtime.g in '%s' do not fit in it", path);
+		r->embed = r->l.field_offset_embed > 0;
+		r->g = 0;
+	}
+	return 0;
+}
+
 int rtype_g_layout(const struct elfimg *bin, const struct pclntab *tab, const char *go_version,
 		   struct go_g_layout *out)
 {
-	struct rtype_reader r = {
-		.bin = bin, .ps = tab->ptr_size, .types = tab->types, .etypes = tab->etypes,
-	};
+	struct rtype_reader r;
 	const char *path = elfimg__path(bin);
 	const struct {
 		const char *member;
 		int *dst;
 		int size;	/* of its type */
 	} want[] = {
-		{ GO_G_STACK_HI, &out->stack_hi_off, r.ps },
-		{ GO_G_SCHED_SP, &out->sched_sp_off, r.ps },
+		{ GO_G_STACK_HI, &out->stack_hi_off, tab->ptr_size },
+		{ GO_G_SCHED_SP, &out->sched_sp_off, tab->ptr_size },
 		{ GO_G_GOID, &out->goid_off, 8 },
 		{ GO_G_STATUS, &out->status_off, 4 },
 	};
-	uint64_t ptr = 0, g;
-	const uint8_t *h;
 	size_t i;
 
 	*out = (struct go_g_layout){ -1, -1, -1, -1 };
-	go_rtype_layout(go_version, r.ps, &r.l);
-	if (!r.types || !r.etypes) {
-		pr_info("rtype: no moduledata.types in '%s': no type descriptors", path);
+	if (rtype_reader_init(&r, bin, tab, go_version))
 		return -ENOENT;
-	}
-	ptr = find_g_ptr(&r, tab, path);
-	if (!ptr && !go_version) {
-		/* no version to tell the name encoding: try the other (2-byte lengths before 1.17) */
-		r.l.name_varint = !r.l.name_varint;
-		ptr = find_g_ptr(&r, tab, path);
-	}
-	h = ptr ? rt_desc(&r, ptr, r.l.size + r.ps) : NULL;
-	g = h ? ga_read_le(h + r.l.size, r.ps) : 0;	/* PtrType.Elem */
-	h = g ? rt_desc(&r, g, r.l.size + 4 * r.ps) : NULL;
-	if (!h || rt_kind(&r, h) != GO_KIND_STRUCT || !rt_named(&r, h, "runtime.g")) {
+	if (!r.g) {
 		pr_info("rtype: no type descriptor of runtime.g in '%s'", path);
-		return -ENOENT;
-	}
-	r.embed = pick_embed(&r, g, path);
-	if (r.embed < 0) {
-		pr_info("rtype: the fields of runtime.g in '%s' do not fit in it", path);
 		return -ENOENT;
 	}
 	for (i = 0; i < ARRAY_SIZE(want); i++) {
 		const uint8_t *lt;
 		uint64_t off, leaf;
 
-		if (!rt_member(&r, g, want[i].member, &off, &leaf) ||
-		    !(lt = rt_desc(&r, leaf, r.l.min_size)) ||
+		if (!rt_member(&r, r.g, want[i].member, &off, &leaf) ||
+		    !(lt = rtype_desc(&r, leaf, r.l.min_size)) ||
 		    ga_read_le(lt, r.ps) != (uint64_t)want[i].size || off > INT32_MAX) {
 			pr_info("rtype: no runtime.g.%s of %d bytes in the type data of '%s'",
 				want[i].member, want[i].size, path);
@@ -292,7 +307,7 @@ int rtype_g_layout(const struct elfimg *bin, const struct pclntab *tab, const ch
 		*want[i].dst = off;
 	}
 	pr_debug("rtype: runtime.g at 0x%llx in '%s': stack.hi %d sched.sp %d goid %d atomicstatus %d",
-		 (unsigned long long)g, path, out->stack_hi_off, out->sched_sp_off, out->goid_off,
+		 (unsigned long long)r.g, path, out->stack_hi_off, out->sched_sp_off, out->goid_off,
 		 out->status_off);
 	return 0;
 }

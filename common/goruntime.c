@@ -220,62 +220,86 @@ void go_rtype_layout(const char *go_version, int ptr_size, struct go_rtype_layou
 	/* Go 1.17+ names: flags, varint length, bytes; before: flags, 2-byte big-endian length */
 	out->name_varint = !known || minor >= 17;
 	out->field_offset_embed = !known ? -1 : minor >= 9 && minor <= 18;
+	if (known && minor <= 23)
+		out->map_type_size = 4 * ptr_size + 8;
+	else if (known && minor <= 26)
+		out->map_type_size = 8 * ptr_size;
+	else
+		out->map_type_size = 11 * ptr_size;
+}
+
+/* The kind-specific part of t: its type struct's size in *base, trailing data in *add. */
+static int rtype_kind_part(const struct go_rtype_layout *l, int ps, const uint8_t *t, uint64_t avail,
+			   uint64_t *base, uint64_t *add)
+{
+	uint64_t n;
+	int hdr = l->size;
+	uint8_t kind;
+
+	*add = 0;
+	if (avail < (uint64_t)hdr + 4 * ps)
+		return -EINVAL;
+	kind = t[l->kind_off] & GO_KIND_MASK;
+	switch (kind) {
+	case GO_KIND_ARRAY:	/* Elem, Slice, Len */
+		*base = hdr + 3 * ps;
+		break;
+	case GO_KIND_CHAN:	/* Elem, Dir */
+		*base = hdr + 2 * ps;
+		break;
+	case GO_KIND_FUNC:	/* InCount, OutCount (top bit: variadic) uint16, padded; [in+out]*Type */
+		*base = hdr + ps;
+		n = ga_read_le(t + hdr, 2) + (ga_read_le(t + hdr + 2, 2) & GO_FUNC_OUTCOUNT_MASK);
+		*add = n * ps;
+		break;
+	case GO_KIND_INTERFACE:	/* PkgPath, Methods []Imethod{Name, Typ int32} */
+		*base = hdr + 4 * ps;
+		*add = ga_read_le(t + hdr + 2 * ps, ps) * 8;
+		break;
+	case GO_KIND_MAP:
+		*base = hdr + l->map_type_size;
+		break;
+	case GO_KIND_PTR:	/* Elem */
+	case GO_KIND_SLICE:	/* Elem */
+		*base = hdr + ps;
+		break;
+	case GO_KIND_STRUCT:	/* PkgPath, Fields []StructField{Name, Typ, Offset} */
+		*base = hdr + 4 * ps;
+		*add = ga_read_le(t + hdr + 2 * ps, ps) * 3 * ps;
+		break;
+	default:
+		if (kind < 1 || kind > GO_KIND_UNSAFE_PTR)
+			return -EINVAL;
+		*base = hdr;	/* bool, numbers, string, unsafe.Pointer */
+		break;
+	}
+	return 0;
+}
+
+int go_rtype_uncommon_off(const struct go_rtype_layout *l, int ptr_size, const uint8_t *t,
+			  uint64_t avail, uint64_t *off)
+{
+	uint64_t add;
+	int err = rtype_kind_part(l, ptr_size, t, avail, off, &add);
+
+	return err ?: *off + GO_UNCOMMON_SIZE <= avail ? 0 : -EINVAL;
 }
 
 int go_rtype_descriptor_size(const struct go_rtype_layout *l, int ptr_size, const uint8_t *t,
 			     uint64_t avail, uint64_t *size)
 {
-	uint64_t base, add = 0, n;
-	int ps = ptr_size, hdr = l->size;
-	uint8_t kind;
+	uint64_t base, add;
+	int err = rtype_kind_part(l, ptr_size, t, avail, &base, &add);
 
-	if (avail < (uint64_t)hdr + 4 * ps)
-		return -EINVAL;
-	kind = t[l->kind_off] & GO_KIND_MASK;
-	switch (kind) {
-	case 17:		/* Array: Elem, Slice, Len */
-		base = hdr + 3 * ps;
-		break;
-	case 18:		/* Chan: Elem, Dir */
-		base = hdr + 2 * ps;
-		break;
-	case 19:		/* Func: InCount, OutCount (top bit: variadic) uint16, padded; [in+out]*Type */
-		base = hdr + ps;
-		n = ga_read_le(t + hdr, 2) + (ga_read_le(t + hdr + 2, 2) & 0x7fff);
-		add = n * ps;
-		break;
-	case 20:		/* Interface: PkgPath, Methods []Imethod{Name, Typ int32} */
-		base = hdr + 4 * ps;
-		add = ga_read_le(t + hdr + 2 * ps, ps) * 8;
-		break;
-	case 21:
-		/*
-		 * Map (src-1.27/internal/abi/map.go:32): Key, Elem, Group,
-		 * Hasher, GroupSize, KeysOff, KeyStride, ElemsOff, ElemStride,
-		 * ElemOff, then Flags uint32, padded to a word.
-		 */
-		base = hdr + 11 * ps;
-		break;
-	case GO_KIND_PTR:	/* Elem */
-	case 23:		/* Slice: Elem */
-		base = hdr + ps;
-		break;
-	case GO_KIND_STRUCT:	/* PkgPath, Fields []StructField{Name, Typ, Offset} */
-		base = hdr + 4 * ps;
-		add = ga_read_le(t + hdr + 2 * ps, ps) * 3 * ps;
-		break;
-	default:
-		if (kind < 1 || kind > GO_KIND_UNSAFE_PTR)
-			return -EINVAL;
-		base = hdr;	/* bool, numbers, string, unsafe.Pointer */
-		break;
-	}
+	if (err)
+		return err;
 	*size = base + add;
 	if (t[l->tflag_off] & GO_TFLAG_UNCOMMON) {
 		/* UncommonType: PkgPath int32, Mcount, Xcount uint16, Moff, _ uint32; Method: 4 int32 */
-		if (avail < base + 16)
+		if (avail < base + GO_UNCOMMON_SIZE)
 			return -EINVAL;
-		*size += 16 + ga_read_le(t + base + 4, 2) * 16;
+		*size += GO_UNCOMMON_SIZE +
+			 ga_read_le(t + base + GO_UNCOMMON_MCOUNT_OFF, 2) * GO_METHOD_SIZE;
 	}
 	return *size <= avail ? 0 : -EINVAL;
 }

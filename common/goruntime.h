@@ -165,6 +165,17 @@ struct go_rtype_layout {
 	 * 1, 0, or -1 when the version is unknown.
 	 */
 	int field_offset_embed;
+	/*
+	 * The kind-specific fields of a MapType, padded to a word: Key,
+	 * Elem, Bucket, Hasher, 4 bytes of sizes and Flags up to Go 1.23
+	 * (src-1.19/runtime/type.go:356); Key, Elem, Group, Hasher,
+	 * GroupSize, SlotSize, ElemOff and Flags in the swiss maps of
+	 * 1.24-1.26 (src-1.24/internal/abi/map_swiss.go:32); ten words and
+	 * Flags in 1.27 (src-1.27/internal/abi/map.go:32). The newest when
+	 * the version is unknown; GOEXPERIMENT=noswissmap (1.24, 1.25) is
+	 * not told apart.
+	 */
+	int map_type_size;
 };
 
 void go_rtype_layout(const char *go_version, int ptr_size, struct go_rtype_layout *out);
@@ -183,6 +194,56 @@ void go_rtype_layout(const char *go_version, int ptr_size, struct go_rtype_layou
 #define GO_TFLAG_UNCOMMON 0x1
 
 /*
+ * More kinds (reflect.Kind, the same numbers in every release:
+ * src-1.19/runtime/typekind.go, src-1.27/internal/abi/type.go:52).
+ */
+#define GO_KIND_BOOL 1
+#define GO_KIND_INT 2		/* Int, Int8 ... Int64: 2-6 */
+#define GO_KIND_INT64 6
+#define GO_KIND_UINT 7		/* Uint, Uint8 ... Uint64, Uintptr: 7-12 */
+#define GO_KIND_UINTPTR 12
+#define GO_KIND_FLOAT32 13
+#define GO_KIND_FLOAT64 14
+#define GO_KIND_COMPLEX64 15
+#define GO_KIND_COMPLEX128 16
+#define GO_KIND_ARRAY 17
+#define GO_KIND_CHAN 18
+#define GO_KIND_FUNC 19
+#define GO_KIND_INTERFACE 20
+#define GO_KIND_MAP 21
+#define GO_KIND_SLICE 23
+#define GO_KIND_STRING 24
+
+/*
+ * UncommonType (runtime/type.go uncommontype; internal/abi from 1.21,
+ * the same in 1.9-1.27): PkgPath nameOff int32, Mcount, Xcount uint16,
+ * Moff uint32 (from the UncommonType to its [Mcount]Method), 4 unused
+ * bytes. Method: Name nameOff, Mtyp typeOff, Ifn, Tfn textOff, int32
+ * each; typeOff and textOff -1 (or 0 for Mtyp) when the linker dropped
+ * them (cmd/link/internal/ld deadcode: only methods reachable through
+ * an interface or reflection keep them).
+ */
+#define GO_UNCOMMON_SIZE 16
+#define GO_UNCOMMON_MCOUNT_OFF 4
+#define GO_UNCOMMON_MOFF_OFF 8
+#define GO_METHOD_SIZE 16
+
+/*
+ * FuncType: InCount, OutCount uint16 after the header, padded to a
+ * word, the UncommonType when there is one, then [InCount+OutCount]*Type.
+ * OutCount's top bit marks a variadic function.
+ */
+#define GO_FUNC_OUTCOUNT_MASK 0x7fff
+
+/*
+ * Where the UncommonType of descriptor t (avail bytes, kind-specific
+ * fields included) starts: the size of its kind's type struct. 0 and
+ * *off, -EINVAL for an unknown kind or when t is too short.
+ */
+int go_rtype_uncommon_off(const struct go_rtype_layout *l, int ptr_size, const uint8_t *t,
+			  uint64_t avail, uint64_t *off);
+
+/*
  * The bytes a type descriptor takes (Go 1.27 (*abi.Type).DescriptorSize,
  * src-1.27/internal/abi/type.go:750): header and kind-specific fields,
  * uncommon type, trailing data (struct fields, func in/out, interface
@@ -195,6 +256,8 @@ int go_rtype_descriptor_size(const struct go_rtype_layout *l, int ptr_size, cons
 
 /* tflagExtraStar: the name has a '*' of its own that is not the type's. */
 #define GO_TFLAG_EXTRA_STAR 0x2
+/* tflagNamed: a defined type ("pkg.T"), whose UncommonType names its package path. */
+#define GO_TFLAG_NAMED 0x4
 
 /*
  * A runtime name (runtime/type.go name): a flags byte, then its length

@@ -459,7 +459,8 @@ void check_stripped_twin(const char *stripped_bin, const char *twin_bin,
 		same = !strcmp(fs[i].name, un) && fs[i].size == fu[i].size &&
 		       fs[i].entry_probe_offset == fu[i].entry_probe_offset &&
 		       fs[i].nexits == fu[i].nexits &&
-		       (!fs[i].params_known || fs[i].args_only);
+		       (!fs[i].params_known || fs[i].args_only ||
+			fs[i].params_source == GA_PSRC_TYPES);
 
 		for (k = 0; same && k < fs[i].nexits; k++)
 			same = fs[i].exits[k].offset == fu[i].exits[k].offset &&
@@ -589,6 +590,142 @@ out:
 		fig->placed = placed;
 		fig->same = same;
 	}
+	ga_funcs_free(fs, ns);
+	ga_funcs_free(fu, nu);
+	ga_build_clear(&bs);
+	ga_build_clear(&bu);
+	gadb__free(gs);
+	gadb__free(gu);
+}
+
+/* --- methods typed from runtime type data, against DWARF --- */
+
+/* A piece's path without the param's own name ("recv.x" -> ".x"). */
+static const char *path_tail(const struct ga_param *p, const struct ga_piece *pc)
+{
+	size_t n = strlen(p->name);
+
+	return pc->path && !strncmp(pc->path, p->name, n) ? pc->path + n : pc->path ? pc->path : "";
+}
+
+/*
+ * Do the params a (from type data) and b (DWARF's) lay out the same?
+ * what says where they part. b a stand-in receiver: its locations only.
+ */
+static bool same_layout(const struct ga_param *a, const struct ga_param *b, char *what, size_t len)
+{
+	bool stand_in = !strcmp(b->type_name, "receiver (not in DWARF)");
+	size_t k;
+
+	if (a->is_result != b->is_result || a->size != b->size || a->on_stack != b->on_stack ||
+	    (!stand_in && a->kind != b->kind)) {
+		snprintf(what, len, "%s %s (%u bytes%s) is %s %s (%u bytes%s) in DWARF", a->name,
+			 a->type_name, a->size, a->on_stack ? ", stack" : "", b->name, b->type_name,
+			 b->size, b->on_stack ? ", stack" : "");
+		return false;
+	}
+	if (stand_in)
+		return true;
+	if (a->npieces != b->npieces) {
+		snprintf(what, len, "%s %s: %zu pieces, DWARF's %s %zu", a->name, a->type_name,
+			 a->npieces, b->name, b->npieces);
+		return false;
+	}
+	for (k = 0; k < a->npieces; k++) {
+		const struct ga_piece *x = &a->pieces[k], *y = &b->pieces[k];
+
+		if (x->kind != y->kind || x->size != y->size || x->loc != y->loc ||
+		    (x->loc == GA_LOC_REG && x->reg != y->reg) ||
+		    (x->loc == GA_LOC_STACK && x->stack_off != y->stack_off) ||
+		    strcmp(path_tail(a, x), path_tail(b, y))) {
+			snprintf(what, len, "%s piece %zu (%s) is not DWARF's %s", a->name, k,
+				 x->path ? x->path : "?", y->path ? y->path : "?");
+			return false;
+		}
+	}
+	return true;
+}
+
+void types_vs_dwarf(const char *label, const char *stripped_bin, const char *twin_bin,
+		    long long min_typed, struct types_figures *fig)
+{
+	char db_s[512], db_u[512], what[512];
+	struct ga_func *fs = NULL, *fu = NULL;
+	struct ga_build bs = {}, bu = {};
+	struct gadb *gs = NULL, *gu = NULL;
+	size_t ns = 0, nu = 0, i, k;
+	struct types_figures f = { 0 };
+
+	snprintf(db_s, sizeof(db_s), "%s", tmp_path("types-stripped.db"));
+	snprintf(db_u, sizeof(db_u), "%s", tmp_path("types-dwarf.db"));
+	if (!ASSERT_EQ(index_bin(stripped_bin, db_s), 0, "index the -s -w build") ||
+	    !ASSERT_EQ(index_bin(twin_bin, db_u), 0, "index the twin with DWARF") ||
+	    !load_db(db_s, &gs, &bs, &fs, &ns) || !load_db(db_u, &gu, &bu, &fu, &nu) ||
+	    !ASSERT_EQ(ns, nu, "same functions"))
+		goto out;
+	for (i = 0; i < ns; i++) {
+		const struct ga_func *s = &fs[i], *u = &fu[i];
+		bool same = true;
+
+		what[0] = '\0';
+		f.raw += s->params_known && s->params_source == GA_PSRC_ARGINFO;
+		if (!s->params_known || s->params_source != GA_PSRC_TYPES)
+			continue;
+		f.typed++;
+		if (s->entry != u->entry || strcmp(s->name, u->name) || !u->params_known ||
+		    u->params_source != GA_PSRC_DWARF) {
+			f.no_dwarf++;
+			continue;
+		}
+		if (s->nparams == u->nparams + 1 && s->nparams && strcmp(u->params[0].name, ".this") &&
+		    !strcmp(s->params[0].name, "recv")) {
+			/*
+			 * DWARF leaves out the receiver of a generated method
+			 * wrapper (params.c infer_receiver) and lays the rest out
+			 * without it: their kinds and sizes, and the results'
+			 * locations (registers start over) compare.
+			 */
+			f.recv_missing++;
+			for (k = 1; same && k < s->nparams; k++) {
+				const struct ga_param *a = &s->params[k], *b = &u->params[k - 1];
+
+				same = a->is_result == b->is_result && a->kind == b->kind && a->size == b->size &&
+				       (!a->is_result || same_layout(a, b, what, sizeof(what)));
+				if (!same && !what[0])
+					snprintf(what, sizeof(what), "%s %s is %s %s in DWARF", a->name,
+						 a->type_name, b->name, b->type_name);
+			}
+			if (same)
+				f.agree++;
+			else if (f.differ++ < 10)
+				printf("  %s: %s (DWARF without its receiver): %s\n", label, s->name, what);
+			continue;
+		}
+		if (s->nparams != u->nparams) {
+			snprintf(what, sizeof(what), "%zu params, DWARF %zu", s->nparams, u->nparams);
+			same = false;
+		}
+		for (k = 0; same && k < s->nparams; k++) {
+			same = same_layout(&s->params[k], &u->params[k], what, sizeof(what));
+			f.type_names += same && strcmp(s->params[k].type_name, u->params[k].type_name) &&
+					strcmp(u->params[k].type_name, "receiver (not in DWARF)");
+		}
+		if (same) {
+			f.agree++;
+		} else if (f.differ++ < 10) {
+			printf("  %s: %s: %s\n", label, s->name, what);
+		}
+	}
+	printf("  %s: %lld functions typed from runtime type data, %lld agree with DWARF (%lld of them "
+	       "wrappers whose receiver DWARF leaves out), %lld differ, %lld without DWARF params; "
+	       "%lld raw (arg-info words); %lld type names differ\n", label, f.typed, f.agree,
+	       f.recv_missing, f.differ, f.no_dwarf, f.raw, f.type_names);
+	ASSERT_GE(f.typed, min_typed, "functions typed from runtime type data");
+	ASSERT_EQ(f.differ, 0, "every typed function laid out as DWARF has it");
+	ASSERT_GE(f.agree, 1, "typed functions compared with DWARF");
+out:
+	if (fig)
+		*fig = f;
 	ga_funcs_free(fs, ns);
 	ga_funcs_free(fu, nu);
 	ga_build_clear(&bs);

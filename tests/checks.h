@@ -90,6 +90,27 @@ struct arginfo_figures {
 void arginfo_vs_dwarf(const char *twin, const char *stripped_cmd, const char *twin_bin,
 		      size_t min_funcs, size_t min_placed, struct arginfo_figures *fig);
 
+struct types_figures {
+	long long typed;	/* functions of the -s -w build typed from its runtime type data */
+	long long agree;	/* of them, laid out as the twin's DWARF lays them out */
+	long long recv_missing;	/* of those, wrappers whose receiver DWARF leaves out */
+	long long differ;	/* of them, not */
+	long long no_dwarf;	/* of them, without DWARF params in the twin (not compared) */
+	long long raw;		/* functions left with raw arg-info words */
+	long long type_names;	/* params whose type name differs from DWARF's (not a failure) */
+};
+
+/*
+ * The methods of a -s -w build (stripped_bin) typed from its runtime type
+ * data against the DWARF of its twin: every typed function's receiver,
+ * arguments and results have the same kinds, sizes, pieces and
+ * locations (names aside; a receiver DWARF leaves out, its stand-in, is
+ * compared by its locations only); at least min_typed typed functions,
+ * none differs. Prints the figures (label names the pair).
+ */
+void types_vs_dwarf(const char *label, const char *stripped_bin, const char *twin_bin,
+		    long long min_typed, struct types_figures *fig);
+
 /* The calls samples/kinds makes and prints. */
 #define KINDS_NCALLS 19
 

@@ -6,11 +6,13 @@
  * (default build_dir()/gomatrix): kinds and kinds-sw (-ldflags='-s -w')
  * and funcs for amd64, kinds-386[-sw] and kinds-arm64[-sw] for the
  * versions in $GOMATRIX_CROSS, tests/gosym as gosym and the release's go
- * command as go. Each check of each build is its own test,
+ * command as go (types_match_dwarf builds the other samples with it, with
+ * and without -s -w, into the suite's temp dir). Each check of each build is its own test,
  * matrix_VERSION[_ARCH]_CHECK, so TEST_ONLY=1.27 runs one release. After
  * a release's tests a "figures" line says what goanalyze found in its
  * kinds build; a table of them all comes before the closing line.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -18,6 +20,7 @@
 #include "checks.h"
 #include "log.h"
 #include "test.h"
+#include "util.h"
 
 #define DEFAULT_VERSIONS "1.19 1.21 1.22 1.23 1.24 1.26 1.27"
 #define DEFAULT_CROSS "1.27"
@@ -30,6 +33,7 @@ struct figures {
 	int goid, twin_goid;			/* kinds -s -w, and kinds from DWARF */
 	char goid_source[64];
 	int kinds_same;				/* of KINDS_NCALLS calls */
+	long long types_typed, types_agree, types_raw;	/* every sample -s -w against its DWARF twin */
 };
 
 /* One release for one GOARCH: its binaries in dir, named with suffix ("", "-386", "-arm64"). */
@@ -203,6 +207,67 @@ static void arginfo_matches_dwarf(void *arg)
 	tc->fig.arginfo_same = f.same;
 }
 
+/* The samples whose -s -w build types_match_dwarf checks (kinds for every GOARCH, all on amd64). */
+static const char *const type_samples[] = {
+	"kinds", "funcs", "types", "swapper", "stacker", "blocker", "budget",
+};
+
+/* samples/name built by tc's go into out, as the Makefile's GMBUILD does, -s -w when sw. */
+static bool build_sample(const struct toolchain *tc, const char *name, const char *out, bool sw)
+{
+	struct cmd_result r = {};
+	char cmd[PATH_MAX + 2048], dir[PATH_MAX];
+	bool ok;
+
+	if (!ASSERT_TRUE(realpath(tc->dir, dir) != NULL, "the release's directory"))
+		return false;
+	snprintf(cmd, sizeof(cmd), "cd samples/%s && GOFLAGS=-mod=mod CGO_ENABLED=0 '%s/go' build "
+		 "-gcflags=-l %s -o '%s' .", name, dir, sw ? "-ldflags='-s -w'" : "", out);
+	sh_run(cmd, 600, &r);
+	ok = ASSERT_EQ(r.status, 0, "go build");
+	if (!ok)
+		printf("  %s %s: %s\n", tc->ver, name, r.err ? r.err : "");
+	cmd_result_free(&r);
+	return ok;
+}
+
+/*
+ * Methods of each sample's -s -w build typed from its runtime type data
+ * against the DWARF of its twin: all agree, at least 50 per sample.
+ * kinds and kinds-sw are the matrix's own builds; the other samples (on
+ * amd64) are built here by the release's go, both ways.
+ */
+static void types_match_dwarf(void *arg)
+{
+	struct toolchain *tc = arg;
+	size_t i;
+
+	tc->fig.types_typed = tc->fig.types_agree = tc->fig.types_raw = 0;
+	for (i = 0; i < ARRAY_SIZE(type_samples); i++) {
+		const char *name = type_samples[i];
+		char twin[640], sw[640];
+		struct types_figures f;
+
+		if (!strcmp(name, "kinds")) {
+			if (!built(tc_bin(tc, "kinds", "")) || !built(tc_bin(tc, "kinds", "-sw")))
+				continue;
+			snprintf(twin, sizeof(twin), "%s", tc_bin(tc, "kinds", ""));
+			snprintf(sw, sizeof(sw), "%s", tc_bin(tc, "kinds", "-sw"));
+		} else if (is_amd64(tc)) {
+			snprintf(twin, sizeof(twin), "%s/%s-%s", tmp_dir(), name, tc->ver);
+			snprintf(sw, sizeof(sw), "%s/%s-%s-sw", tmp_dir(), name, tc->ver);
+			if (!build_sample(tc, name, twin, false) || !build_sample(tc, name, sw, true))
+				continue;
+		} else {
+			continue;
+		}
+		types_vs_dwarf(tc_label(tc, name, "-sw"), sw, twin, 50, &f);
+		tc->fig.types_typed += f.typed;
+		tc->fig.types_agree += f.agree;
+		tc->fig.types_raw += f.raw;
+	}
+}
+
 static void kinds_end_to_end_test(void *arg)
 {
 	struct toolchain *tc = arg;
@@ -293,6 +358,7 @@ static const struct {
 	{ "locations_match_dwarf", locations_match_dwarf },
 	{ "stripped_same_as_unstripped", stripped_same_as_unstripped },
 	{ "arginfo_matches_dwarf", arginfo_matches_dwarf },
+	{ "types_match_dwarf", types_match_dwarf },
 	{ "kinds_end_to_end", kinds_end_to_end_test },
 	{ "recursion", recursion, true },
 	{ "recursion_depth_50", recursion_depth_50, true },
@@ -313,15 +379,18 @@ static const char *n_or_dash(long long v, char *buf, size_t len)
 static void print_figures(const struct toolchain *tc)
 {
 	const struct figures *f = &tc->fig;
-	char a[24], b[24], c[24], d[24], e[24], g[24], h[24], i[24], j[24], k[24];
+	char a[24], b[24], c[24], d[24], e[24], g[24], h[24], i[24], j[24], k[24], l[24], m[24], n[24];
 
 	printf("figures go%s %s: %s functions, %s undecodable; DWARF: %s arguments checked, %s differ; "
 	       "-s -w: %s functions with arg-info words, %s of %s placed arguments as DWARF has them; "
+	       "types: %s functions typed, %s agree with DWARF, %s raw; "
 	       "goid -s -w %s (%s), DWARF %s; kinds %s of %d calls equal\n",
 	       tc->ver, tc->arch, n_or_dash(f->funcs, a, 24), n_or_dash(f->undecodable, b, 24),
 	       n_or_dash(f->dwarf_checked, c, 24), n_or_dash(f->dwarf_differ, d, 24),
 	       n_or_dash(f->arginfo_funcs, e, 24), n_or_dash(f->arginfo_same, g, 24),
-	       n_or_dash(f->arginfo_placed, h, 24), n_or_dash(f->goid, i, 24),
+	       n_or_dash(f->arginfo_placed, h, 24), n_or_dash(f->types_typed, l, 24),
+	       n_or_dash(f->types_agree, m, 24), n_or_dash(f->types_raw, n, 24),
+	       n_or_dash(f->goid, i, 24),
 	       f->goid_source[0] ? f->goid_source : "-", n_or_dash(f->twin_goid, j, 24),
 	       n_or_dash(f->kinds_same, k, 24), KINDS_NCALLS);
 	fflush(stdout);
@@ -332,17 +401,22 @@ static void print_table(const struct toolchain *tcs, size_t n)
 	size_t t;
 
 	printf("\n| Go | arch | functions | undecodable | DWARF checked / differ | arg-info funcs | "
-	       "placed = DWARF / placed | goid -s -w (source) / DWARF | kinds | failed checks |\n"
-	       "|---|---|---|---|---|---|---|---|---|---|\n");
+	       "placed = DWARF / placed | typed / agree / raw | goid -s -w (source) / DWARF | kinds | "
+	       "failed checks |\n"
+	       "|---|---|---|---|---|---|---|---|---|---|---|\n");
 	for (t = 0; t < n; t++) {
 		const struct figures *f = &tcs[t].fig;
-		char a[24], b[24], c[24], d[24], e[24], g[24], h[24], i[24], j[24], k[24];
+		char a[24], b[24], c[24], d[24], e[24], g[24], h[24], i[24], j[24], k[24], l[24], m[24];
+		char n[24];
 
-		printf("| %s | %s | %s | %s | %s / %s | %s | %s / %s | %s (%s) / %s | %s/%d | %s |\n",
+		printf("| %s | %s | %s | %s | %s / %s | %s | %s / %s | %s / %s / %s | %s (%s) / %s | %s/%d | "
+		       "%s |\n",
 		       tcs[t].ver, tcs[t].arch, n_or_dash(f->funcs, a, 24), n_or_dash(f->undecodable, b, 24),
 		       n_or_dash(f->dwarf_checked, c, 24), n_or_dash(f->dwarf_differ, d, 24),
 		       n_or_dash(f->arginfo_funcs, e, 24), n_or_dash(f->arginfo_same, g, 24),
-		       n_or_dash(f->arginfo_placed, h, 24), n_or_dash(f->goid, i, 24),
+		       n_or_dash(f->arginfo_placed, h, 24), n_or_dash(f->types_typed, l, 24),
+		       n_or_dash(f->types_agree, m, 24), n_or_dash(f->types_raw, n, 24),
+		       n_or_dash(f->goid, i, 24),
 		       f->goid_source[0] ? f->goid_source : "-", n_or_dash(f->twin_goid, j, 24),
 		       n_or_dash(f->kinds_same, k, 24), KINDS_NCALLS,
 		       tcs[t].failed[0] ? tcs[t].failed : "none");
@@ -369,7 +443,8 @@ static void add_toolchain(struct toolchain *tc, const char *dir, const char *ver
 	memset(tc, 0, sizeof(*tc));
 	tc->fig = (struct figures){ .funcs = -1, .undecodable = -1, .dwarf_checked = -1, .dwarf_differ = -1,
 				    .arginfo_funcs = -1, .arginfo_placed = -1, .arginfo_same = -1,
-				    .goid = -1, .twin_goid = -1, .kinds_same = -1 };
+				    .goid = -1, .twin_goid = -1, .kinds_same = -1, .types_typed = -1,
+				    .types_agree = -1, .types_raw = -1 };
 	snprintf(tc->ver, sizeof(tc->ver), "%s", ver);
 	tc->arch = arch;
 	tc->suffix = !strcmp(arch, "amd64") ? "" : !strcmp(arch, "386") ? "-386" : "-arm64";
