@@ -49,7 +49,14 @@ start_tracer() {
 		sleep 0.05
 	done
 }
-stop_tracer() { kill -INT $tracer; wait $tracer || true; }
+# SIGINT, and SIGTERM after 10 s: bpftrace 0.17 started in $(...) sometimes ignores SIGINT
+stop_tracer() {
+	kill -INT $tracer
+	i=0
+	while proc_alive $tracer && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	! proc_alive $tracer || kill -TERM $tracer
+	wait $tracer || true
+}
 
 manual_script() {
 	printf 'BEGIN { printf("ready\\n"); }\n'
