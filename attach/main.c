@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 
 #include "calls.h"
+#include "command.h"
 #include "db.h"
 #include "goattach.h"
 #include "goattach.skel.h"
@@ -30,6 +31,7 @@ static struct env {
 	const char *db_path;
 	const char *binary;
 	pid_t pid;
+	const char *cmd;
 	bool json;
 	int verbosity;
 	double duration;
@@ -62,6 +64,7 @@ static const char argp_doc[] =
 	"EXAMPLES:\n"
 	"  goattach --db app.db main.stacker    # all processes running the binary\n"
 	"  goattach --db app.db --pid 1234 'main.*'\n"
+	"  goattach --db app.db -c './app --port 8080' main.handle   # from its first instruction\n"
 	"  goattach --db app.db --json --duration 10 main.handle > calls.jsonl\n"
 	"  goattach --db app.db --sig 'func(x, y string) (string, string)' main.swap\n"
 	"  goattach --db app.db --min-latency 2ms --stats 'main.(*Server).*'\n"
@@ -85,6 +88,8 @@ static const struct argp_option opts[] = {
 	{ "db", 'd', "FILE", 0, "goanalyze database (required)", 0 },
 	{ "binary", 'b', "PATH", 0, "binary to trace (default: the path indexed, or /proc/PID/exe)", 0 },
 	{ "pid", 'p', "PID", 0, "trace only this process; exit when it exits", 0 },
+	{ "cmd", 'c', "CMD", 0, "run CMD (split into words like a shell, no shell run) and trace only "
+	  "it, from its first instruction; exit with its status. Signals are passed on to it", 0 },
 	{ "json", 'j', NULL, 0, "one JSON object per call (JSON Lines)", 0 },
 	{ "duration", 'D', "SEC", 0, "stop after SEC seconds", 0 },
 	{ "sig", 's', "SIG", 0, "Go signature of the function, for binaries without DWARF: "
@@ -151,6 +156,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		if (errno || *end || v <= 0 || v > INT_MAX)
 			argp_error(state, "invalid PID '%s'", arg);
 		env.pid = v;
+		break;
+	case 'c':
+		env.cmd = arg;
 		break;
 	case 'j':
 		env.json = true;
@@ -222,6 +230,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--db FILE is required");
 		if (!env.nfuncs)
 			argp_error(state, "name at least one function to trace");
+		if (env.cmd && env.pid)
+			argp_error(state, "-c CMD and --pid exclude each other (-c traces CMD's pid)");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -259,6 +269,7 @@ struct session {
 	size_t nlinks;		/* probes attached, by either */
 	struct valve valve;	/* --max-rate */
 	size_t ndropped;	/* functions detached by it */
+	struct command cmd;	/* -c */
 	struct ring_buffer *rb;
 	struct output *out;
 	uint64_t reported;	/* completed calls reported, for --max-calls */
@@ -770,6 +781,8 @@ static int trace_loop(struct session *s)
 				n += err;
 		}
 		fflush(stdout);
+		if (err == -EINTR && s->cmd.pid)
+			err = 0;	/* -c: a signal passed on to CMD; its exit ends the loop */
 		if (err == -EINTR || err == -ECANCELED)
 			return 0;
 		if (err < 0) {
@@ -787,6 +800,10 @@ static int trace_loop(struct session *s)
 		if (next_hist && now_sec() >= next_hist) {
 			output__print_hist(s->out, bpf_map__fd(s->skel->maps.aggs), stdout);
 			next_hist = now_sec() + env.interval;
+		}
+		if (s->cmd.pid && command__exited(&s->cmd)) {
+			pr_info("attach: command %d exited", s->cmd.pid);
+			break;
 		}
 		if (env.pid && kill(env.pid, 0) && errno == ESRCH) {
 			pr_info("attach: process %d exited", env.pid);
@@ -881,7 +898,7 @@ int main(int argc, char **argv)
 	static const struct argp argp = {
 		.options = opts, .parser = parse_arg, .args_doc = "FUNC...", .doc = argp_doc,
 	};
-	struct session s = { .multi_fd = -1 };
+	struct session s = { .multi_fd = -1, .cmd = { .release_fd = -1 } };
 	int err;
 
 	ga_log_set_prog("goattach");
@@ -897,6 +914,13 @@ int main(int argc, char **argv)
 
 	s.t_start = now_sec();
 	err = kernel_check_privileges();
+	if (!err && env.cmd) {
+		/* held before exec: the plan is for its binary, its pid the filter */
+		err = command__start(&s.cmd, env.cmd);
+		env.pid = s.cmd.pid;
+		if (!env.binary)
+			env.binary = s.cmd.path;
+	}
 	if (!err)
 		err = open_plan(&s);
 	if (!err) {
@@ -908,6 +932,8 @@ int main(int argc, char **argv)
 		signal(SIGINT, sig_handler);
 		signal(SIGTERM, sig_handler);
 		signal(SIGHUP, sig_handler);
+		if (s.cmd.pid)
+			command__forward_signals(&s.cmd);
 		err = attach_probes(&s);
 	}
 	if (!err)
@@ -922,11 +948,17 @@ int main(int argc, char **argv)
 			s.plan.nfuncs == 1 ? "" : "s", s.plan.nprobes - s.plan.nmarks);
 		pr_info("attach: %zu more probes on runtime.gopanic/runtime.Goexit say why a call "
 			"never returned", s.plan.nmarks);
-		err = trace_loop(&s);
+		if (s.cmd.pid)
+			err = command__release(&s.cmd);
+		if (!err)
+			err = trace_loop(&s);
 	}
 	if (!err)
 		finish(&s);
 	session_close(&s);
 	free(env.funcs);
+	if (!err && s.cmd.pid)
+		return command__wait(&s.cmd);	/* -c: CMD's status */
+	command__free(&s.cmd);
 	return err ? 1 : 0;
 }

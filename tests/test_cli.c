@@ -439,3 +439,83 @@ out:
 	cmd_result_free(&rr);
 	bg_free(&ga);
 }
+
+/*
+ * -c CMD: goattach starts the program held before exec, attaches with
+ * its pid as the filter, lets it run, and exits with its status. The
+ * calls at the very start of main are seen (all three of three), with
+ * multi-uprobe links and with per-probe perf links; CMD is found via
+ * PATH; a missing command is one line and nothing attached; a signal to
+ * goattach is passed on, and the program's death by it is goattach's
+ * status (128 + SIGINT).
+ */
+TEST(cmd_traced_from_start)
+{
+	static const char *const modes[] = { "", "GOATTACH_NO_MULTI=1 " };
+	char cmd[4096], dir[600];
+	struct cmd_result r = {};
+	struct bg_proc ga = {};
+	char *hang[] = { "--db", (char *)sample_db("funcs"), "-c", NULL, "main.waiter", NULL };
+	char hangcmd[700];
+	size_t i;
+
+	REQUIRE_BPF();
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		snprintf(cmd, sizeof(cmd), "%s'%s' --db '%s' -c '%s classify 1 2 3' main.classify",
+			 modes[i], build_path("goattach"), sample_db("funcs"), sample_bin("funcs"));
+		sh_run(cmd, 60, &r);
+		printf("  %s-c: status %d, %d calls printed\n", modes[i], r.status,
+		       count_lines_with(r.out, "main.classify("));
+		ASSERT_EQ(r.status, 0, "the program's status");
+		ASSERT_EQ(count_lines_with(r.out, "main.classify("), 3, "exactly its three calls");
+		ASSERT_CONTAINS(r.out, "main.classify(n=1) = (\"small\")", "the first, at main's start");
+		ASSERT_CONTAINS(r.out, "classify(3) = \"small\"", "the program's own output");
+		ASSERT_CONTAINS(r.err, "goattach: 3 calls,", "the summary");
+		cmd_result_free(&r);
+	}
+
+	/* the program exits 3: so does goattach */
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' --json -c '%s exit 3' main.classify",
+		 build_path("goattach"), sample_db("funcs"), sample_bin("funcs"));
+	sh_run(cmd, 60, &r);
+	ASSERT_EQ(r.status, 3, "exit status 3 passed on");
+	ASSERT_EQ(count_lines_with(r.out, "\"func\":\"main.classify\""), 1, "its one call");
+	cmd_result_free(&r);
+
+	/* found via PATH, as a shell would */
+	snprintf(dir, sizeof(dir), "%s/samples", build_dir());
+	snprintf(cmd, sizeof(cmd), "PATH='%s':\"$PATH\" '%s' --db '%s' -c 'funcs classify -4' "
+		 "main.classify", dir, build_path("goattach"), sample_db("funcs"));
+	sh_run(cmd, 60, &r);
+	ASSERT_EQ(r.status, 0, "status");
+	ASSERT_CONTAINS(r.out, "main.classify(n=-4) = (\"negative\")", "a command found via PATH");
+	cmd_result_free(&r);
+
+	/* a missing command: one line, status 1, nothing attached */
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' -c 'no-such-command-14 1 2' main.classify",
+		 build_path("goattach"), sample_db("funcs"));
+	sh_run(cmd, 60, &r);
+	ASSERT_EQ(r.status, 1, "a missing command fails");
+	ASSERT_STREQ(r.err, "goattach: command: 'no-such-command-14' not found in PATH\n",
+		     "one line saying so");
+	cmd_result_free(&r);
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' -c '%s' --pid 1 main.classify",
+		 build_path("goattach"), sample_db("funcs"), sample_bin("funcs"));
+	sh_run(cmd, 60, &r);
+	ASSERT_EQ(r.status, 1, "-c with --pid is refused");
+	ASSERT_CONTAINS(r.err, "exclude each other", "saying why");
+	ASSERT_FALSE(strstr(r.err ? r.err : "", "Tracing"), "nothing attached");
+	cmd_result_free(&r);
+
+	/* SIGINT to goattach reaches the program; it dies of it, goattach exits 130 */
+	snprintf(hangcmd, sizeof(hangcmd), "%s hang 20000", sample_bin("funcs"));
+	hang[3] = hangcmd;
+	if (ASSERT_TRUE(start_goattach(&ga, hang), "start -c") &&
+	    ASSERT_TRUE(bg_wait_stdout(&ga, "waiting", 30), "the program runs")) {
+		kill(ga.pid, SIGINT);
+		ASSERT_OK(bg_stop(&ga, 0, 20), "goattach exits with the program");
+		ASSERT_EQ(ga.status, 128 + SIGINT, "its status: killed by SIGINT");
+		ASSERT_CONTAINS(ga.err, "events lost", "the summary printed");
+	}
+	bg_free(&ga);
+}

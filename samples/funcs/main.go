@@ -151,7 +151,7 @@ func atoi(s string) int {
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: funcs classify|mixed|add|slices|fact|grow|loop|par|nest|panics|crash|goexit|hang ARGS...")
+		fmt.Fprintln(os.Stderr, "usage: funcs classify|exit|mixed|add|slices|fact|grow|loop|par|nest|panics|crash|goexit|hang ARGS...")
 		os.Exit(2)
 	}
 	args := os.Args[2:]
@@ -161,6 +161,11 @@ func main() {
 			n := atoi(a)
 			fmt.Printf("classify(%d) = %q\n", n, classify(n))
 		}
+	case "exit":
+		// classify(N), then exit with status N: goattach -c passes it on
+		n := atoi(args[0])
+		fmt.Printf("classify(%d) = %q\n", n, classify(n))
+		os.Exit(n)
 	case "mixed":
 		for _, a := range args {
 			n := atoi(a)
