@@ -32,11 +32,14 @@ _goattach()
 	--pid|-p)
 		COMPREPLY=($(compgen -W "$(pgrep -d ' ' .)" -- "$cur"))
 		return ;;
+	--cmd|-c)
+		COMPREPLY=($(compgen -c -- "$cur"))
+		return ;;
 	--duration|-D|--sig|-s|--min-latency|--max-calls|--max-probes|--max-rate|--interval)
 		return ;;
 	esac
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "--db --binary --pid --json --duration --sig --deref --min-latency
+		COMPREPLY=($(compgen -W "--db --binary --pid --cmd --json --duration --sig --deref --min-latency
 			--max-calls --max-probes --max-rate --yes --stats --hist --interval --verbose --version --help" -- "$cur"))
 		return
 	fi
