@@ -262,3 +262,53 @@ void format_latency(uint64_t ns, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%.3fs", ns / 1e9);
 }
+
+/* frac of a value with digits decimals: "." and its digits without trailing zeros, or "". */
+static void duration_frac(uint64_t frac, int digits, char *buf)
+{
+	int i, end = 0;
+
+	buf[0] = '.';
+	for (i = digits; i > 0; i--, frac /= 10) {
+		buf[i] = '0' + frac % 10;
+		if (!end && buf[i] != '0')
+			end = i + 1;
+	}
+	buf[end] = '\0';	/* all zeros: end 0, no "." */
+}
+
+/*
+ * Go's time.Duration.String (time/time.go): under a second one unit (ns,
+ * µs, ms) with the fraction's trailing zeros dropped; from a second on,
+ * h, m and s with up to nine decimals of s, each larger unit shown only
+ * when not zero, and the smaller ones then always ("2h0m0s").
+ */
+void format_go_duration(int64_t d, char *buf, size_t len)
+{
+	uint64_t u = d < 0 ? -(uint64_t)d : (uint64_t)d, secs;
+	const char *sign = d < 0 ? "-" : "";
+	char frac[16];
+
+	if (!d) {
+		snprintf(buf, len, "0s");
+	} else if (u < 1000) {
+		snprintf(buf, len, "%s%" PRIu64 "ns", sign, u);
+	} else if (u < 1000000) {
+		duration_frac(u % 1000, 3, frac);
+		snprintf(buf, len, "%s%" PRIu64 "%s\u00b5s", sign, u / 1000, frac);
+	} else if (u < 1000000000) {
+		duration_frac(u % 1000000, 6, frac);
+		snprintf(buf, len, "%s%" PRIu64 "%sms", sign, u / 1000000, frac);
+	} else {
+		duration_frac(u % 1000000000, 9, frac);
+		secs = u / 1000000000;
+		if (secs >= 3600)
+			snprintf(buf, len, "%s%" PRIu64 "h%" PRIu64 "m%" PRIu64 "%ss", sign, secs / 3600,
+				 secs / 60 % 60, secs % 60, frac);
+		else if (secs >= 60)
+			snprintf(buf, len, "%s%" PRIu64 "m%" PRIu64 "%ss", sign, secs / 60, secs % 60,
+				 frac);
+		else
+			snprintf(buf, len, "%s%" PRIu64 "%ss", sign, secs, frac);
+	}
+}

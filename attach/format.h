@@ -65,5 +65,11 @@ void format_float_bits(uint64_t bits, int size, char *buf, size_t len);
  */
 void format_scalar(enum ga_piece_kind kind, uint64_t bits, int size, char *buf, size_t len);
 
+/*
+ * A time.Duration of d ns as Go's String() prints it: "0s", "999ns",
+ * "1.5µs" (U+00B5), "13ms", "1m30.5s", "2h0m0s", "-5µs".
+ */
+void format_go_duration(int64_t d, char *buf, size_t len);
+
 /* A latency: "9999ns", then three decimals of us, ms and s from 10 of each. */
 void format_latency(uint64_t ns, char *buf, size_t len);

@@ -336,7 +336,9 @@ static void test_format_latency(void)
  * A Go program printing, from a fixed seed, the bits and %v of float64s
  * and float32s (random bits, and short decimals), and strings of the
  * bytes goattach quotes as %q does (no \a \b \f \r \v, no bytes >= 0x80,
- * which Go escapes its own way) in hex and %q.
+ * which Go escapes its own way) in hex and %q; and time.Durations (the
+ * extremes, then random ones, a third of them rounded to a power of ten,
+ * a quarter negative) as String() prints them.
  */
 static const char go_truth_src[] =
 	"package main\n"
@@ -347,6 +349,7 @@ static const char go_truth_src[] =
 	"\t\"math\"\n"
 	"\t\"math/rand\"\n"
 	"\t\"os\"\n"
+	"\t\"time\"\n"
 	")\n"
 	"\n"
 	"func main() {\n"
@@ -374,6 +377,19 @@ static const char go_truth_src[] =
 	"\t\t\t}\n"
 	"\t\t}\n"
 	"\t\tfmt.Fprintf(w, \"q %x %q\\n\", append([]byte{'.'}, s...), s)\n"
+	"\t}\n"
+	"\tfor _, d := range []int64{0, 1, -1, 999, 1000, 1e6, 1e9, 60e9, 3600e9, math.MaxInt64, math.MinInt64} {\n"
+	"\t\tfmt.Fprintf(w, \"d %d %v\\n\", d, time.Duration(d))\n"
+	"\t}\n"
+	"\tfor i := 0; i < 5000; i++ {\n"
+	"\t\td := r.Int63() >> uint(r.Intn(63))\n"
+	"\t\tif i%3 == 0 {\n"
+	"\t\t\td -= d % int64(math.Pow(10, float64(r.Intn(10))))\n"
+	"\t\t}\n"
+	"\t\tif r.Intn(4) == 0 {\n"
+	"\t\t\td = -d\n"
+	"\t\t}\n"
+	"\t\tfmt.Fprintf(w, \"d %d %v\\n\", d, time.Duration(d))\n"
 	"\t}\n"
 	"}\n";
 
@@ -413,6 +429,10 @@ static bool check_go_line(const char *line, struct sbuf *b, char *ours, size_t l
 	if (sscanf(line, "%3s %255s", kind, hex) != 2 || !(want = strchr(strchr(line, ' ') + 1, ' ')))
 		return false;
 	want++;
+	if (kind[0] == 'd') {
+		format_go_duration(strtoll(hex, NULL, 10), ours, len);
+		return !strcmp(ours, want);
+	}
 	if (kind[0] != 'q') {
 		bits = strtoull(hex, NULL, 16);
 		format_float_bits(bits, kind[0] == '4' ? 4 : 8, ours, len);
@@ -428,7 +448,7 @@ static bool check_go_line(const char *line, struct sbuf *b, char *ours, size_t l
 	return !strcmp(ours, want);
 }
 
-/* Random floats and strings, as Go prints them. */
+/* Random floats, strings and durations, as Go prints them. */
 static void test_go_random(void)
 {
 	struct cmd_result res = {};
@@ -443,11 +463,29 @@ static void test_go_random(void)
 			printf("  go: %s\n  ours: %s\n", line, ours);
 	}
 	printf("  %d values printed by Go, %d differ\n", n, bad);
-	ASSERT_EQ(n, 42000, "lines from Go");
+	ASSERT_EQ(n, 42000 + 11 + 5000, "lines from Go");
 	ASSERT_EQ(bad, 0, "values that differ from Go");
 out:
 	sbuf_free(&b);
 	cmd_result_free(&res);
+}
+
+/* Durations as Go's String() prints them (checked with Go 1.19). */
+static void test_go_duration(void)
+{
+	static const struct { int64_t ns; const char *want; } cases[] = {
+		{ 0, "0s" }, { 1, "1ns" }, { -5000, "-5\u00b5s" }, { 1500, "1.5\u00b5s" },
+		{ 13000000, "13ms" }, { 1500000000, "1.5s" }, { 7200000000000LL, "2h0m0s" },
+		{ 90500000000LL, "1m30.5s" }, { 1000000001, "1.000000001s" },
+		{ INT64_MIN, "-2562047h47m16.854775808s" }, { INT64_MAX, "2562047h47m16.854775807s" },
+	};
+	char buf[64];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		format_go_duration(cases[i].ns, buf, sizeof(buf));
+		ASSERT_STREQ(buf, cases[i].want, "duration");
+	}
 }
 
 int main(void)
@@ -462,6 +500,7 @@ int main(void)
 	RUN_TEST(test_event_unpack);
 	RUN_TEST(test_sbuf);
 	RUN_TEST(test_format_latency);
+	RUN_TEST(test_go_duration);
 	RUN_TEST(test_go_random);
 	return test_summary();
 }
