@@ -167,6 +167,28 @@ static bool decode_iface(const struct leaf *l, const struct ga_vals *v, struct v
 	return true;
 }
 
+/*
+ * A parameter of type time.Duration (named so in the DB: a struct's
+ * Duration fields are not): Go prints it by its String(), "1.5s".
+ */
+static bool is_duration(const struct leaf *l)
+{
+	return l->param->type_name && !strcmp(l->param->type_name, "time.Duration");
+}
+
+/* A number, or a duration's text form with its ns as the number. */
+static void put_int(const struct leaf *l, int64_t v, const char *num, struct vprinter *p)
+{
+	char text[FORMAT_NUM_LEN];
+
+	if (!is_duration(l)) {
+		p->ops->number(p, num);
+		return;
+	}
+	format_go_duration(v, text, sizeof(text));
+	p->ops->number_text(p, num, text);
+}
+
 /* A basic value in one word: integers and floats as numbers, pointers in hex. */
 static bool decode_scalar(const struct leaf *l, const struct ga_vals *v, struct vprinter *p,
 			  enum miss *miss)
@@ -203,7 +225,10 @@ static bool decode_scalar(const struct leaf *l, const struct ga_vals *v, struct 
 		return true;
 	default:
 		format_scalar(pc->kind, w, pc->size, num, sizeof(num));
-		p->ops->number(p, num);
+		if (pc->kind == GA_PIECE_INT && pc->size == 8)
+			put_int(l, (int64_t)w, num, p);
+		else
+			p->ops->number(p, num);
 		return true;
 	}
 }
@@ -312,11 +337,13 @@ static void render_split_int64(const struct leaf *lo, const struct leaf *hi,
 	leaf_word(lo, v, 0, &low, &miss);
 	leaf_word(hi, v, 0, &high, &miss);
 	u = (low & 0xffffffffULL) | (high & 0xffffffffULL) << 32;
-	if (hi->pieces[0].kind == GA_PIECE_INT)
+	if (hi->pieces[0].kind == GA_PIECE_INT) {
 		snprintf(num, sizeof(num), "%" PRId64, (int64_t)u);
-	else
+		put_int(hi, (int64_t)u, num, p);
+	} else {
 		snprintf(num, sizeof(num), "%" PRIu64, u);
-	p->ops->number(p, num);
+		p->ops->number(p, num);
+	}
 }
 
 /* The end of the leaves from i on that are under the same path component at pos. */

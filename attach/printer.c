@@ -189,6 +189,12 @@ static void text_iface(struct vprinter *p, const char *type, uint64_t data, cons
 	vp_puts(p, ">");
 }
 
+static void text_number_text(struct vprinter *p, const char *num, const char *text)
+{
+	(void)num;
+	text_leaf(p, text);
+}
+
 static const struct vprinter_ops text_ops = {
 	.open = text_open,
 	.member = text_member,
@@ -196,6 +202,7 @@ static const struct vprinter_ops text_ops = {
 	.open_elems = text_open_elems,
 	.array_cut = text_array_cut,
 	.number = text_leaf,
+	.number_text = text_number_text,
 	.word = text_leaf,
 	.boolean = text_boolean,
 	.none = text_leaf,
@@ -282,6 +289,12 @@ static void json_number(struct vprinter *p, const char *num)
 	vp_puts(p, num);
 }
 
+static void json_number_text(struct vprinter *p, const char *num, const char *text)
+{
+	(void)text;
+	json_number(p, num);
+}
+
 static void json_word(struct vprinter *p, const char *text)
 {
 	json_str(p, text, strlen(text));
@@ -337,6 +350,7 @@ static const struct vprinter_ops json_ops = {
 	.open_elems = json_open_elems,
 	.array_cut = json_array_cut,
 	.number = json_number,
+	.number_text = json_number_text,
 	.word = json_word,
 	.boolean = json_boolean,
 	.none = json_none,

@@ -43,6 +43,8 @@ struct vprinter_ops {
 
 	/* 42, 1.5: a JSON number, given as its text */
 	void (*number)(struct vprinter *p, const char *num);
+	/* a number Go prints by its type's String(): text in Go syntax, num in JSON (13ms, 13000000) */
+	void (*number_text)(struct vprinter *p, const char *num, const char *text);
 	/* 0xc000012345, +Inf, a symbol: bare text, a JSON string */
 	void (*word)(struct vprinter *p, const char *text);
 	void (*boolean)(struct vprinter *p, bool b);

@@ -6,6 +6,7 @@
  * builds without DWARF) equals what each program prints about its own
  * calls.
  */
+#include <stdlib.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -491,4 +492,55 @@ out:
 	bg_free(&ga);
 	bg_free(&nosig);
 	bg_free(&annotated);
+}
+
+/*
+ * A time.Duration argument and result print as Go's String() prints
+ * them: each line goattach prints equals the program's own (fmt's %v of
+ * the same values); in JSON they stay numbers, of nanoseconds. Started
+ * with -c, so every call from the start of main is seen.
+ */
+TEST(durations_as_go_prints)
+{
+	char cmd[4096], want[256], *out = NULL, *line, *save = NULL;
+	struct cmd_result r = {}, rj = {};
+	int n = 0, same = 0;
+	cJSON *c[8] = {};
+	int nj;
+
+	REQUIRE_BPF();
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' -c '%s timeout' main.timeout", build_path("goattach"),
+		 sample_db("funcs"), sample_bin("funcs"));
+	sh_run(cmd, 60, &r);
+	ASSERT_EQ(r.status, 0, "status");
+	out = strdup(r.out ? r.out : "");
+	/* the program's lines start with the call; goattach's with the time, pid and goid */
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, "main.timeout(", 13))
+			continue;
+		n++;
+		snprintf(want, sizeof(want), " %s ", line);
+		if (strstr(r.out, want))
+			same++;
+		else
+			printf("  program: %s\n", line);
+	}
+	printf("  %d of %d calls of main.timeout printed by goattach as the program printed them\n",
+	       same, n);
+	ASSERT_EQ(n, 7, "the program printed seven calls");
+	ASSERT_EQ(same, n, "goattach's durations are Go's");
+
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' --json -c '%s timeout' main.timeout",
+		 build_path("goattach"), sample_db("funcs"), sample_bin("funcs"));
+	sh_run(cmd, 60, &rj);
+	nj = json_calls(rj.out, "main.timeout", c, 8);
+	if (ASSERT_EQ(nj, 7, "seven JSON calls")) {
+		ASSERT_EQ(num(c[0], "args", "d"), 1500000000, "d in ns, a number");
+		ASSERT_EQ(num(c[0], "results", "~r0"), 4500000000.0, "the result in ns");
+		ASSERT_EQ(num(c[1], "args", "d"), -5000, "negative");
+	}
+	free_calls(c, nj);
+	free(out);
+	cmd_result_free(&r);
+	cmd_result_free(&rj);
 }

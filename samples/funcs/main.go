@@ -140,6 +140,13 @@ func waiter(c chan int) int {
 	return <-c
 }
 
+// A time.Duration in and out: goattach prints both as Go's String() does.
+//
+//go:noinline
+func timeout(d time.Duration, n int) time.Duration {
+	return d * time.Duration(n)
+}
+
 func atoi(s string) int {
 	n, err := strconv.Atoi(s)
 	if err != nil {
@@ -151,7 +158,7 @@ func atoi(s string) int {
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: funcs classify|exit|mixed|add|slices|fact|grow|loop|par|nest|panics|crash|goexit|hang ARGS...")
+		fmt.Fprintln(os.Stderr, "usage: funcs classify|exit|timeout|mixed|add|slices|fact|grow|loop|par|nest|panics|crash|goexit|hang ARGS...")
 		os.Exit(2)
 	}
 	args := os.Args[2:]
@@ -166,6 +173,14 @@ func main() {
 		n := atoi(args[0])
 		fmt.Printf("classify(%d) = %q\n", n, classify(n))
 		os.Exit(n)
+	case "timeout":
+		for _, c := range []struct {
+			d time.Duration
+			n int
+		}{{1500 * time.Millisecond, 3}, {-5 * time.Microsecond, 1}, {0, 7}, {2 * time.Hour, 1},
+			{999, 1}, {time.Minute + 30500*time.Millisecond, 2}, {1234567, -1}} {
+			fmt.Printf("main.timeout(d=%v, n=%d) = (%v)\n", c.d, c.n, timeout(c.d, c.n))
+		}
 	case "mixed":
 		for _, a := range args {
 			n := atoi(a)
