@@ -6,8 +6,8 @@
  * builds without DWARF) equals what each program prints about its own
  * calls.
  */
-#include <stdlib.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "attachlib.h"
