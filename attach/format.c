@@ -312,3 +312,62 @@ void format_go_duration(int64_t d, char *buf, size_t len)
 			snprintf(buf, len, "%s%" PRIu64 "%ss", sign, secs, frac);
 	}
 }
+
+/*
+ * Go's net.IP.String (net/ip.go): 4 bytes, or 16 that map an IPv4
+ * address (::ffff:a.b.c.d), dotted; other 16 as eight hex groups
+ * without leading zeros, the first longest run of two or more zero
+ * groups as "::"; no bytes "<nil>"; any other length "?" and its hex.
+ */
+void format_go_ip(const uint8_t *ip, size_t n, char *buf, size_t len)
+{
+	static const uint8_t v4_prefix[12] = { [10] = 0xff, [11] = 0xff };
+	struct sbuf b = {};
+	size_t i, run0 = 0, run_len = 0;
+
+	if (!n) {
+		snprintf(buf, len, "<nil>");
+		return;
+	}
+	if (n == 16 && !memcmp(ip, v4_prefix, sizeof(v4_prefix))) {
+		ip += 12;
+		n = 4;
+	}
+	if (n == 4) {
+		snprintf(buf, len, "%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
+		return;
+	}
+	if (n != 16) {
+		sbuf_puts(&b, "?");
+		for (i = 0; i < n; i++)
+			sbuf_printf(&b, "%02x", ip[i]);
+		snprintf(buf, len, "%s", sbuf_str(&b));
+		sbuf_free(&b);
+		return;
+	}
+	/* the first longest run of zero groups, in groups */
+	for (i = 0; i < 8;) {
+		size_t j = i;
+
+		while (j < 8 && !ip[2 * j] && !ip[2 * j + 1])
+			j++;
+		if (j - i > run_len) {
+			run0 = i;
+			run_len = j - i;
+		}
+		i = j > i ? j : i + 1;
+	}
+	if (run_len < 2)
+		run_len = 0;
+	for (i = 0; i < 8; i++) {
+		if (run_len && i == run0) {
+			sbuf_puts(&b, "::");
+			i += run_len - 1;
+			continue;
+		}
+		sbuf_printf(&b, "%s%x", i && !(run_len && i == run0 + run_len) ? ":" : "",
+			    (unsigned int)ip[2 * i] << 8 | ip[2 * i + 1]);
+	}
+	snprintf(buf, len, "%s", sbuf_str(&b));
+	sbuf_free(&b);
+}

@@ -71,5 +71,12 @@ void format_scalar(enum ga_piece_kind kind, uint64_t bits, int size, char *buf, 
  */
 void format_go_duration(int64_t d, char *buf, size_t len);
 
+/*
+ * n bytes of a net.IP as Go's String() prints them: "10.0.0.1" (4 bytes,
+ * or 16 mapping IPv4), "2001:db8::1", "<nil>" (none), else "?" and hex.
+ * Room: 40 bytes for 16; 2n + 2 for other lengths.
+ */
+void format_go_ip(const uint8_t *ip, size_t n, char *buf, size_t len);
+
 /* A latency: "9999ns", then three decimals of us, ms and s from 10 of each. */
 void format_latency(uint64_t ns, char *buf, size_t len);

@@ -338,7 +338,8 @@ static void test_format_latency(void)
  * bytes goattach quotes as %q does (no \a \b \f \r \v, no bytes >= 0x80,
  * which Go escapes its own way) in hex and %q; and time.Durations (the
  * extremes, then random ones, a third of them rounded to a power of ten,
- * a quarter negative) as String() prints them.
+ * a quarter negative) as String() prints them; and net.IPs of 4 and 16
+ * bytes (zero groups at random, some mapping IPv4) and of other lengths.
  */
 static const char go_truth_src[] =
 	"package main\n"
@@ -348,6 +349,7 @@ static const char go_truth_src[] =
 	"\t\"fmt\"\n"
 	"\t\"math\"\n"
 	"\t\"math/rand\"\n"
+	"\t\"net\"\n"
 	"\t\"os\"\n"
 	"\t\"time\"\n"
 	")\n"
@@ -391,6 +393,21 @@ static const char go_truth_src[] =
 	"\t\t}\n"
 	"\t\tfmt.Fprintf(w, \"d %d %v\\n\", d, time.Duration(d))\n"
 	"\t}\n"
+	"\tfor i := 0; i < 3000; i++ {\n"
+	"\t\tip := make(net.IP, []int{4, 16, 16, 16, 0, 5}[r.Intn(6)])\n"
+	"\t\tfor k := 0; k+1 < len(ip); k += 2 {\n"
+	"\t\t\tif r.Intn(2) == 0 {\n"
+	"\t\t\t\tip[k], ip[k+1] = byte(r.Intn(256)), byte(r.Intn(3))\n"
+	"\t\t\t}\n"
+	"\t\t}\n"
+	"\t\tif len(ip) == 5 {\n"
+	"\t\t\tip[4] = byte(r.Intn(256))\n"
+	"\t\t}\n"
+	"\t\tif len(ip) == 16 && r.Intn(5) == 0 {\n"
+	"\t\t\tcopy(ip, net.IPv4(1, 2, byte(r.Intn(256)), 4))\n"
+	"\t\t}\n"
+	"\t\tfmt.Fprintf(w, \"i %x %s\\n\", append([]byte{'.'}, ip...), ip.String())\n"
+	"\t}\n"
 	"}\n";
 
 /* Run the Go program above; its stdout in res. False (and a skip) when Go is not here. */
@@ -433,7 +450,7 @@ static bool check_go_line(const char *line, struct sbuf *b, char *ours, size_t l
 		format_go_duration(strtoll(hex, NULL, 10), ours, len);
 		return !strcmp(ours, want);
 	}
-	if (kind[0] != 'q') {
+	if (kind[0] != 'q' && kind[0] != 'i') {
 		bits = strtoull(hex, NULL, 16);
 		format_float_bits(bits, kind[0] == '4' ? 4 : 8, ours, len);
 		return !strcmp(ours, want);
@@ -442,13 +459,17 @@ static bool check_go_line(const char *line, struct sbuf *b, char *ours, size_t l
 	n = strlen(hex) / 2 - 1;
 	for (i = 0; i < n && i < sizeof(bytes); i++)
 		sscanf(hex + 2 + 2 * i, "%2hhx", &bytes[i]);
+	if (kind[0] == 'i') {
+		format_go_ip(bytes, n, ours, len);
+		return !strcmp(ours, want);
+	}
 	sbuf_free(b);
 	quote_text(b, (const char *)bytes, n);
 	snprintf(ours, len, "%s", sbuf_str(b));
 	return !strcmp(ours, want);
 }
 
-/* Random floats, strings and durations, as Go prints them. */
+/* Random floats, strings, durations and IPs, as Go prints them. */
 static void test_go_random(void)
 {
 	struct cmd_result res = {};
@@ -463,7 +484,7 @@ static void test_go_random(void)
 			printf("  go: %s\n  ours: %s\n", line, ours);
 	}
 	printf("  %d values printed by Go, %d differ\n", n, bad);
-	ASSERT_EQ(n, 42000 + 11 + 5000, "lines from Go");
+	ASSERT_EQ(n, 42000 + 11 + 5000 + 3000, "lines from Go");
 	ASSERT_EQ(bad, 0, "values that differ from Go");
 out:
 	sbuf_free(&b);
@@ -488,6 +509,28 @@ static void test_go_duration(void)
 	}
 }
 
+/* net.IPs as Go's String() prints them (checked with Go 1.19). */
+static void test_go_ip(void)
+{
+	static const struct { uint8_t ip[16]; size_t n; const char *want; } cases[] = {
+		{ { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 }, 16, "2001:db8::1" },
+		{ {}, 16, "::" },
+		{ { 0, 1, 0, 0, 0, 0, 0, 2, [15] = 3 }, 16, "1:0:0:2::3" },
+		{ { 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4 }, 16, "1:0:2:0:3:0:4:0" },
+		{ { [10] = 0xff, 0xff, 10, 1, 2, 3 }, 16, "10.1.2.3" },
+		{ { 192, 168, 0, 1 }, 4, "192.168.0.1" },
+		{ {}, 0, "<nil>" },
+		{ { 1, 2, 3, 4, 5 }, 5, "?0102030405" },
+	};
+	char buf[64];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		format_go_ip(cases[i].ip, cases[i].n, buf, sizeof(buf));
+		ASSERT_STREQ(buf, cases[i].want, "ip");
+	}
+}
+
 int main(void)
 {
 	RUN_TEST(test_go_float64);
@@ -501,6 +544,7 @@ int main(void)
 	RUN_TEST(test_sbuf);
 	RUN_TEST(test_format_latency);
 	RUN_TEST(test_go_duration);
+	RUN_TEST(test_go_ip);
 	RUN_TEST(test_go_random);
 	return test_summary();
 }
