@@ -122,6 +122,14 @@ static bool decode_slice(const struct leaf *l, const struct ga_vals *v, struct v
 		return true;
 	}
 	if (esize == 1 && ek == GA_PIECE_UINT) {
+		/* a net.IP as Go prints it, when every byte was fetched (a 4- or 16-byte IP is) */
+		if (!strcmp(l->param->type_name, "net.IP") && n == len) {
+			char ip[FORMAT_IP_LEN];
+
+			format_go_ip((const uint8_t *)s, n, ip, sizeof(ip));
+			p->ops->word(p, ip);
+			return true;
+		}
 		p->ops->bytes(p, s, n, len, cap);
 		return true;
 	}

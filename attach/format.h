@@ -77,6 +77,8 @@ void format_go_duration(int64_t d, char *buf, size_t len);
  * Room: 40 bytes for 16; 2n + 2 for other lengths.
  */
 void format_go_ip(const uint8_t *ip, size_t n, char *buf, size_t len);
+/* Room for any IP format_go_ip prints of at most 64 bytes (GA_STR_LEN). */
+#define FORMAT_IP_LEN 136
 
 /* A latency: "9999ns", then three decimals of us, ms and s from 10 of each. */
 void format_latency(uint64_t ns, char *buf, size_t len);

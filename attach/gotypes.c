@@ -138,6 +138,11 @@ int slice_elem(const char *type_name, enum ga_piece_kind *kind)
 	};
 	size_t i;
 
+	/* a named []byte Go prints by its own String(): its bytes are fetched too */
+	if (type_name && !strcmp(type_name, "net.IP")) {
+		*kind = GA_PIECE_UINT;
+		return 1;
+	}
 	if (!type_name || strncmp(type_name, "[]", 2))
 		return 0;
 	for (i = 0; i < ARRAY_SIZE(elems); i++) {

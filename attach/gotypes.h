@@ -44,7 +44,8 @@ const char *gotypes__type_name(const struct gotypes *gt, uint64_t addr, bool is_
 const char *gotypes__dict_name(const struct gotypes *gt, uint64_t addr);
 
 /*
- * For a slice type name "[]T" with T a basic type: T's size in bytes and
- * its decoding kind; 0 when the elements are not shown (strings, structs).
+ * For a slice type name "[]T" with T a basic type (or net.IP, a []byte):
+ * T's size in bytes and its decoding kind; 0 when the elements are not
+ * shown (strings, structs).
  */
 int slice_elem(const char *type_name, enum ga_piece_kind *kind);

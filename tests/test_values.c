@@ -3,8 +3,8 @@
  * goattach end to end, the values: what it decodes from arguments and
  * results of real Go processes built from samples/ (register and stack
  * ABIs, every kind of value, amd64, 386 and arm64 in VMs, --deref, --sig,
- * builds without DWARF) equals what each program prints about its own
- * calls.
+ * builds without DWARF, time.Duration and net.IP as their String()) equals
+ * what each program prints about its own calls.
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -495,6 +495,32 @@ out:
 }
 
 /*
+ * The program's own lines "main.f(...) = (...)" in out, each found in one
+ * of goattach's ("TIME pid=N goid=N main.f(...) = (...) LATENCY"); *n:
+ * how many the program printed. Returns how many goattach printed alike.
+ */
+static int lines_as_program(const char *out, const char *func, int *n)
+{
+	char *copy = strdup(out ? out : ""), *line, *save = NULL, want[256];
+	size_t flen = strlen(func);
+	int same = 0;
+
+	*n = 0;
+	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, func, flen) || line[flen] != '(')
+			continue;
+		(*n)++;
+		snprintf(want, sizeof(want), " %s ", line);
+		if (strstr(out, want))
+			same++;
+		else
+			printf("  program: %s\n", line);
+	}
+	free(copy);
+	return same;
+}
+
+/*
  * A time.Duration argument and result print as Go's String() prints
  * them: each line goattach prints equals the program's own (fmt's %v of
  * the same values); in JSON they stay numbers, of nanoseconds. Started
@@ -502,29 +528,17 @@ out:
  */
 TEST(durations_as_go_prints)
 {
-	char cmd[4096], want[256], *out = NULL, *line, *save = NULL;
+	char cmd[4096];
 	struct cmd_result r = {}, rj = {};
-	int n = 0, same = 0;
+	int n = 0, same, nj;
 	cJSON *c[8] = {};
-	int nj;
 
 	REQUIRE_BPF();
 	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' -c '%s timeout' main.timeout", build_path("goattach"),
 		 sample_db("funcs"), sample_bin("funcs"));
 	sh_run(cmd, 60, &r);
 	ASSERT_EQ(r.status, 0, "status");
-	out = strdup(r.out ? r.out : "");
-	/* the program's lines start with the call; goattach's with the time, pid and goid */
-	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (strncmp(line, "main.timeout(", 13))
-			continue;
-		n++;
-		snprintf(want, sizeof(want), " %s ", line);
-		if (strstr(r.out, want))
-			same++;
-		else
-			printf("  program: %s\n", line);
-	}
+	same = lines_as_program(r.out, "main.timeout", &n);
 	printf("  %d of %d calls of main.timeout printed by goattach as the program printed them\n",
 	       same, n);
 	ASSERT_EQ(n, 7, "the program printed seven calls");
@@ -540,7 +554,42 @@ TEST(durations_as_go_prints)
 		ASSERT_EQ(num(c[1], "args", "d"), -5000, "negative");
 	}
 	free_calls(c, nj);
-	free(out);
+	cmd_result_free(&r);
+	cmd_result_free(&rj);
+}
+
+/*
+ * net.IP arguments and results (4 bytes, 16 bytes, IPv4-mapped, "::"
+ * runs) print as Go's String() prints them, as the program printed each
+ * call; in JSON, as strings.
+ */
+TEST(net_ips_as_go_prints)
+{
+	char cmd[4096];
+	struct cmd_result r = {}, rj = {};
+	int n = 0, same, nj;
+	cJSON *c[8] = {};
+
+	REQUIRE_BPF();
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' -c '%s' main.network", build_path("goattach"),
+		 sample_db("netaddr"), sample_bin("netaddr"));
+	sh_run(cmd, 60, &r);
+	ASSERT_EQ(r.status, 0, "status");
+	same = lines_as_program(r.out, "main.network", &n);
+	printf("  %d of %d calls of main.network printed by goattach as the program printed them\n",
+	       same, n);
+	ASSERT_EQ(n, 6, "the program printed six calls");
+	ASSERT_EQ(same, n, "goattach's IPs are Go's");
+
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' --json -c '%s' main.network", build_path("goattach"),
+		 sample_db("netaddr"), sample_bin("netaddr"));
+	sh_run(cmd, 60, &rj);
+	nj = json_calls(rj.out, "main.network", c, 8);
+	if (ASSERT_EQ(nj, 6, "six JSON calls")) {
+		ASSERT_STREQ(str(c[0], "args", "ip"), "10.1.2.3", "a string");
+		ASSERT_STREQ(str(c[1], "results", "~r0"), "2001:db8::", "the result");
+	}
+	free_calls(c, nj);
 	cmd_result_free(&r);
 	cmd_result_free(&rj);
 }

@@ -1,0 +1,3 @@
+module example.com/netaddr
+
+go 1.19
