@@ -56,8 +56,8 @@ static int split_words(const char *cmd, wordexp_t *we)
 
 	if (!err && we->we_wordc)
 		return 0;
-	if (!err)
-		wordfree(we);
+	if (!err || err == WRDE_NOSPACE)
+		wordfree(we);	/* no words, or the ones split before memory ran out */
 	pr_warn("command: cannot split -c '%s' into words: %s", cmd,
 		err == WRDE_BADCHAR ? "it has one of | & ; < > ( ) { } or a newline unquoted (no "
 				      "shell runs it: use a script)" :
