@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* -c CMD: split, resolved via PATH, forked and held before exec (see command.h). */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,7 @@
 #include <unistd.h>
 #include <wordexp.h>
 
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -98,9 +98,10 @@ int command__start(struct command *c, const char *cmd)
 	err = resolve_path(we.we_wordv[0], c->path, sizeof(c->path));
 	if (err)
 		goto out_free_words;
-	if (pipe2(fds, O_CLOEXEC)) {
+	/* a socket pair, not a pipe: a child already gone is EPIPE to send(), never SIGPIPE */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds)) {
 		err = -errno;
-		pr_warn("command: cannot make a pipe: %s", strerror(errno));
+		pr_warn("command: cannot make a socket pair: %s", strerror(errno));
 		goto out_free_words;
 	}
 	fflush(NULL);	/* nothing buffered is written twice */
@@ -132,7 +133,7 @@ int command__release(struct command *c)
 
 	if (c->release_fd < 0)
 		return -EINVAL;
-	if (write(c->release_fd, &byte, 1) != 1) {
+	if (send(c->release_fd, &byte, 1, MSG_NOSIGNAL) != 1) {
 		err = -errno;
 		pr_warn("command: cannot start pid %d: %s", c->pid, strerror(errno));
 	}

@@ -12,7 +12,7 @@
 
 struct command {
 	pid_t pid;		/* 0: none started */
-	int release_fd;		/* write end of the pipe the child waits on; -1 once released */
+	int release_fd;		/* our end of the socket pair the child waits on; -1 once released */
 	bool exited;		/* reaped: status is valid */
 	int status;		/* as waitpid() gives it */
 	char path[4096];	/* the executable CMD runs, resolved via PATH */
