@@ -354,6 +354,35 @@ static void render_split_int64(const struct leaf *lo, const struct leaf *hi,
 	}
 }
 
+/*
+ * A parameter of type time.Time (not a field of one) whose wall and ext
+ * words were fetched, as 64-bit words (not 386's halves): printed as a
+ * time, its location not read.
+ */
+static bool is_time(const struct leafref *lr, size_t a, size_t b, size_t pos)
+{
+	const char *tn = lr[a].l.param->type_name;
+
+	return !pos && b - a == 3 && tn && !strcmp(tn, "time.Time") &&
+	       !strcmp(lr[a].rel, ".wall") && !strcmp(lr[a + 1].rel, ".ext") &&
+	       !strcmp(lr[a + 2].rel, ".loc") && lr[a].l.npieces == 1 && lr[a + 1].l.npieces == 1 &&
+	       lr[a].l.pieces[0].size == 8 && lr[a + 1].l.pieces[0].size == 8 &&
+	       lr[a].l.word[0] >= 0 && lr[a + 1].l.word[0] >= 0;
+}
+
+static void render_time(const struct leaf *wall, const struct leaf *ext, const struct ga_vals *v,
+			struct vprinter *p)
+{
+	uint64_t w = 0, e = 0;
+	enum miss miss;
+	char text[96];
+
+	leaf_word(wall, v, 0, &w, &miss);
+	leaf_word(ext, v, 0, &e, &miss);
+	format_go_time(w, (int64_t)e, text, sizeof(text));
+	p->ops->word(p, text);
+}
+
 /* The end of the leaves from i on that are under the same path component at pos. */
 static size_t member_end(const struct leafref *lr, size_t i, size_t b, size_t pos)
 {
@@ -410,6 +439,10 @@ static void render(const struct leafref *lr, size_t a, size_t b, size_t pos,
 	}
 	if (is_split_int64(lr, a, b, pos)) {
 		render_split_int64(&lr[a].l, &lr[a + 1].l, v, p);
+		return;
+	}
+	if (is_time(lr, a, b, pos)) {
+		render_time(&lr[a].l, &lr[a + 1].l, v, p);
 		return;
 	}
 	p->ops->open(p, array ? VP_ARRAY : VP_STRUCT);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "format.h"
 #include "util.h"
@@ -370,4 +371,35 @@ void format_go_ip(const uint8_t *ip, size_t n, char *buf, size_t len)
 	}
 	snprintf(buf, len, "%s", sbuf_str(&b));
 	sbuf_free(&b);
+}
+
+/*
+ * time.Time's wall and ext words (time/time.go): with the monotonic bit
+ * (63) set in wall, bits 30-62 are seconds since 1885 and ext is the
+ * monotonic reading; without it, ext is seconds since year 1. Bits 0-29
+ * of wall are the nanoseconds either way.
+ */
+#define GO_TIME_HAS_MONOTONIC (1ULL << 63)
+#define GO_TIME_NSEC_BITS 30
+#define GO_TIME_WALL_TO_INTERNAL 59453308800LL	/* 1885-01-01 in seconds since year 1 */
+#define GO_TIME_UNIX_TO_INTERNAL 62135596800LL	/* 1970-01-01 in seconds since year 1 */
+
+void format_go_time(uint64_t wall, int64_t ext, char *buf, size_t len)
+{
+	uint32_t nsec = wall & ((1U << GO_TIME_NSEC_BITS) - 1);
+	int64_t sec = wall & GO_TIME_HAS_MONOTONIC ?
+			      (int64_t)(wall << 1 >> (GO_TIME_NSEC_BITS + 1)) + GO_TIME_WALL_TO_INTERNAL :
+			      ext;
+	time_t unix_sec;
+	struct tm tm;
+	char frac[16];
+
+	if (__builtin_sub_overflow(sec, GO_TIME_UNIX_TO_INTERNAL, &unix_sec) ||
+	    !gmtime_r(&unix_sec, &tm)) {
+		snprintf(buf, len, "{wall:%" PRIu64 " ext:%" PRId64 "}", wall, ext);
+		return;
+	}
+	duration_frac(nsec, 9, frac);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%sZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
 }

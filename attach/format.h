@@ -80,5 +80,12 @@ void format_go_ip(const uint8_t *ip, size_t n, char *buf, size_t len);
 /* Room for any IP format_go_ip prints of at most 64 bytes (GA_STR_LEN). */
 #define FORMAT_IP_LEN 136
 
+/*
+ * A time.Time from its wall and ext words, in RFC 3339 UTC with Go's
+ * RFC3339Nano fraction (trailing zeros dropped): "2009-11-10T23:00:00.000000005Z".
+ * Its location is not read. Room: 48 bytes.
+ */
+void format_go_time(uint64_t wall, int64_t ext, char *buf, size_t len);
+
 /* A latency: "9999ns", then three decimals of us, ms and s from 10 of each. */
 void format_latency(uint64_t ns, char *buf, size_t len);

@@ -531,6 +531,29 @@ static void test_go_ip(void)
 	}
 }
 
+/*
+ * time.Times from their wall and ext words, as Go's RFC3339Nano prints
+ * them in UTC (words and text from samples/funcs' "later" under Go 1.19).
+ */
+static void test_go_time(void)
+{
+	static const struct { uint64_t wall; int64_t ext; const char *want; } cases[] = {
+		{ 5, 63393490800LL, "2009-11-10T23:00:00.000000005Z" },
+		{ 0, 62121413860LL, "1969-07-20T20:17:40Z" },
+		{ 500000000, 71350243201LL, "2262-01-01T00:00:01.5Z" },
+		{ 123456789, 63835596800LL, "2023-11-14T22:13:20.123456789Z" },
+		/* monotonic: seconds since 1885 in bits 30-62 (2026-12-02T00:25:16.754012877Z) */
+		{ 14032080897532056269ULL, 33051, "2026-12-02T00:25:16.754012877Z" },
+	};
+	char buf[96];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		format_go_time(cases[i].wall, cases[i].ext, buf, sizeof(buf));
+		ASSERT_STREQ(buf, cases[i].want, "time");
+	}
+}
+
 int main(void)
 {
 	RUN_TEST(test_go_float64);
@@ -545,6 +568,7 @@ int main(void)
 	RUN_TEST(test_format_latency);
 	RUN_TEST(test_go_duration);
 	RUN_TEST(test_go_ip);
+	RUN_TEST(test_go_time);
 	RUN_TEST(test_go_random);
 	return test_summary();
 }

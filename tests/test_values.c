@@ -3,8 +3,9 @@
  * goattach end to end, the values: what it decodes from arguments and
  * results of real Go processes built from samples/ (register and stack
  * ABIs, every kind of value, amd64, 386 and arm64 in VMs, --deref, --sig,
- * builds without DWARF, time.Duration and net.IP as their String()) equals
- * what each program prints about its own calls.
+ * builds without DWARF, time.Duration and net.IP as their String(),
+ * time.Time in RFC 3339) equals what each program prints about its own
+ * calls.
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -592,4 +593,28 @@ TEST(net_ips_as_go_prints)
 	free_calls(c, nj);
 	cmd_result_free(&r);
 	cmd_result_free(&rj);
+}
+
+/*
+ * time.Time arguments and results (wall clock readings with their
+ * monotonic bit, and dates without) print in RFC 3339, UTC, as the
+ * program printed each with t.UTC().Format(time.RFC3339Nano).
+ */
+TEST(times_in_rfc3339)
+{
+	char cmd[4096];
+	struct cmd_result r = {};
+	int n = 0, same;
+
+	REQUIRE_BPF();
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' -c '%s later' main.later", build_path("goattach"),
+		 sample_db("funcs"), sample_bin("funcs"));
+	sh_run(cmd, 60, &r);
+	ASSERT_EQ(r.status, 0, "status");
+	same = lines_as_program(r.out, "main.later", &n);
+	printf("  %d of %d calls of main.later printed by goattach as the program printed them\n",
+	       same, n);
+	ASSERT_EQ(n, 6, "the program printed six calls");
+	ASSERT_EQ(same, n, "goattach's times are Go's");
+	cmd_result_free(&r);
 }

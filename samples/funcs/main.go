@@ -147,6 +147,13 @@ func timeout(d time.Duration, n int) time.Duration {
 	return d * time.Duration(n)
 }
 
+// A time.Time in and out: goattach prints both in RFC 3339, UTC.
+//
+//go:noinline
+func later(t time.Time, d time.Duration) time.Time {
+	return t.Add(d)
+}
+
 func atoi(s string) int {
 	n, err := strconv.Atoi(s)
 	if err != nil {
@@ -158,7 +165,7 @@ func atoi(s string) int {
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: funcs classify|exit|timeout|mixed|add|slices|fact|grow|loop|par|nest|panics|crash|goexit|hang ARGS...")
+		fmt.Fprintln(os.Stderr, "usage: funcs classify|exit|timeout|later|mixed|add|slices|fact|grow|loop|par|nest|panics|crash|goexit|hang ARGS...")
 		os.Exit(2)
 	}
 	args := os.Args[2:]
@@ -180,6 +187,15 @@ func main() {
 		}{{1500 * time.Millisecond, 3}, {-5 * time.Microsecond, 1}, {0, 7}, {2 * time.Hour, 1},
 			{999, 1}, {time.Minute + 30500*time.Millisecond, 2}, {1234567, -1}} {
 			fmt.Printf("main.timeout(d=%v, n=%d) = (%v)\n", c.d, c.n, timeout(c.d, c.n))
+		}
+	case "later":
+		// wall clock readings (monotonic too), and dates without one
+		for _, t := range []time.Time{time.Now(), time.Now().Add(time.Hour).Round(0),
+			time.Date(2009, 11, 10, 23, 0, 0, 5, time.UTC), time.Date(1969, 7, 20, 20, 17, 40, 0, time.UTC),
+			time.Date(2262, 1, 1, 0, 0, 0, 0, time.UTC), time.Unix(1700000000, 123456789)} {
+			r := later(t, 1500*time.Millisecond)
+			fmt.Printf("main.later(t=%s, d=1.5s) = (%s)\n", t.UTC().Format(time.RFC3339Nano),
+				r.UTC().Format(time.RFC3339Nano))
 		}
 	case "mixed":
 		for _, a := range args {
