@@ -2,7 +2,7 @@
 /*
  * BPF sends only what a probe fetched (bpf/goattach.h, struct ga_event):
  * the words of each part, then the bytes of its strings, then the
- * return addresses of --stack. Here they go back into fixed ga_vals,
+ * PCs of --stack. Here they go back into fixed ga_vals,
  * where the decoders find word i at words[i].
  */
 #include <errno.h>

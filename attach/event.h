@@ -21,7 +21,7 @@ struct event {
 	unsigned int flags;
 	struct ga_vals args;
 	struct ga_vals results;	/* zero where not fetched */
-	unsigned int nstack;	/* --stack: return addresses, the caller's first */
+	unsigned int nstack;	/* --stack: the entry probe's PC, then return addresses */
 	unsigned long long stack[GA_MAX_STACK];
 };
 

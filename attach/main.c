@@ -416,8 +416,7 @@ static int size_maps(struct session *s)
 	int err;
 
 	s->skel->rodata->aggregate_only = on;
-	/* frame 0 is the function itself: BPF takes the return addresses above it */
-	s->skel->rodata->stack_depth = env.stack && !on ? env.stack - 1 : 0;
+	s->skel->rodata->stack_depth = on ? 0 : env.stack;
 	err = bpf_map__set_max_entries(s->skel->maps.aggs, on ? nf : 1);
 	if (!err)
 		err = bpf_map__set_max_entries(s->skel->maps.hits, nf);

@@ -149,18 +149,24 @@ static void params_text(const struct event_view *ev, bool results, struct sbuf *
 /* Frames of ev's stack shown: the function itself, then one per return address taken. */
 static size_t stack_frames(const struct output *o, const struct event_view *ev)
 {
-	size_t n = 1 + ev->e->nstack;
+	size_t n = ev->e->nstack > 1 ? ev->e->nstack : 1;
 
 	return n < o->opts.stack ? n : o->opts.stack;
 }
 
-/* Frame i of ev's stack, 0 the traced function; buf holds an address no function holds. */
+/*
+ * Frame i of ev's stack, 0 the traced function; buf holds an address no
+ * function holds. stack[0] is where the entry probe hit, in the process:
+ * the load offset of a PIE (0 otherwise) is that minus where the DB has it.
+ */
 static const char *frame_name(const struct output *o, const struct event_view *ev, size_t i,
 			      char *buf, size_t len)
 {
+	uint64_t bias = ev->e->stack[0] - (ev->f->entry + ev->f->entry_probe_offset);
+
 	if (!i)
 		return ev->f->name;
-	return stack_syms__name(o->opts.syms, ev->e->stack[i - 1], buf, len);
+	return stack_syms__name(o->opts.syms, ev->e->stack[i], bias, buf, len);
 }
 
 /* " stack: main.handle ← main.serve ← main.main" (--stack) at the end of a text line */

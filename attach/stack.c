@@ -3,6 +3,7 @@
  * --stack: BPF walks the frame pointers at a call's entry and sends the
  * return addresses; here each becomes the name of the function it returns
  * into, by a binary search of the DB's function table (entry, size).
+ * Addresses are the process's: the caller subtracts a PIE's load offset.
  * Physical frames only: the DB's inline tree gives where an inlined body
  * starts, not where it ends, so a frame inlined into another is shown as
  * the function it was inlined into.
@@ -49,9 +50,10 @@ static const struct ga_sym *find_sym(const struct stack_syms *ss, uint64_t pc)
 	return &ss->syms[lo - 1];
 }
 
-const char *stack_syms__name(const struct stack_syms *ss, uint64_t ret, char *buf, size_t len)
+const char *stack_syms__name(const struct stack_syms *ss, uint64_t ret, uint64_t bias, char *buf,
+			     size_t len)
 {
-	const struct ga_sym *s = ret ? find_sym(ss, ret - 1) : NULL;
+	const struct ga_sym *s = ret > bias ? find_sym(ss, ret - bias - 1) : NULL;
 
 	if (s && s->name)
 		return s->name;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* --stack: return addresses BPF took at a call's entry, named by the DB's function table. */
+/* --stack: the PCs BPF took at a call's entry, named by the DB's function table. */
 #pragma once
 
 #include <stddef.h>
@@ -19,7 +19,9 @@ void stack_syms__clear(struct stack_syms *ss);
 /*
  * The function a return address ret returns into: the one holding ret - 1
  * (a call may be a function's last instruction, its return address then
- * the next function's entry). Borrowed from ss; when no function holds it,
- * "0x..." formatted into buf.
+ * the next function's entry), ret taken at bias from the DB's addresses
+ * (a PIE's load offset). Borrowed from ss; when no function holds it,
+ * ret as "0x..." in buf.
  */
-const char *stack_syms__name(const struct stack_syms *ss, uint64_t ret, char *buf, size_t len);
+const char *stack_syms__name(const struct stack_syms *ss, uint64_t ret, uint64_t bias, char *buf,
+			     size_t len);

@@ -22,6 +22,7 @@ struct ga_regs {
 #define GA_SP(r) ((r)->sp)
 #define GA_G(r) ((r)->regs[28])		/* Go keeps g in R28 */
 #define GA_FP(r) ((r)->regs[29])	/* the frame pointer */
+#define GA_PC(r) ((r)->pc)
 #else
 /*
  * The x86-64 user registers as the kernel saves them (struct pt_regs,
@@ -36,6 +37,7 @@ struct ga_regs {
 #define GA_SP(r) ((r)->sp)
 #define GA_G(r) ((r)->r14)		/* the register ABI keeps g in R14 */
 #define GA_FP(r) ((r)->bp)
+#define GA_PC(r) ((r)->ip)
 #endif
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -97,7 +99,7 @@ const volatile __u64 min_latency_ns = 0;
  * set by user space to the functions traced), never to the ring buffer.
  */
 const volatile bool aggregate_only = false;
-/* --stack=N: the return addresses each entry takes (N - 1: frame 0 is the function itself) */
+/* --stack=N: the PCs each entry takes: its own, then N - 1 return addresses */
 const volatile __u32 stack_depth = 0;
 
 struct {
@@ -436,8 +438,9 @@ static long walk_frame(__u32 idx, void *data)
 }
 
 /*
- * The return addresses of the call being entered into rec->stack, at
- * most stack_depth. The probe runs before the function saves its own
+ * The PCs of the call being entered into rec->stack, at most stack_depth:
+ * the probe's own (user space learns the load address from it), then the
+ * return addresses. The probe runs before the function saves its own
  * FP: the first return address is at [SP] (amd64) or in LR (arm64), and
  * the FP register still points at the caller's frame record.
  */
@@ -452,6 +455,10 @@ static __always_inline void walk_stack(struct ga_regs *ctx, const struct ga_prob
 	/* 386 Go keeps no frame pointers */
 	if (!depth || spec->ptr_size != 8 || !(wc.w = bpf_map_lookup_elem(&walks, &zero)))
 		return;
+	rec->stack[0] = GA_PC(ctx);
+	rec->nstack = 1;
+	if (depth < 2)
+		return;
 #if defined(__TARGET_ARCH_arm64)
 	ret = ctx->regs[30];
 #else
@@ -460,10 +467,10 @@ static __always_inline void walk_stack(struct ga_regs *ctx, const struct ga_prob
 #endif
 	if (!ret)
 		return;
-	rec->stack[0] = ret;
-	rec->nstack = 1;
+	rec->stack[1] = ret;
+	rec->nstack = 2;
 	wc.w->fp = GA_FP(ctx);
-	bpf_loop(depth - 1, walk_frame, &wc, 0);
+	bpf_loop(depth - 2, walk_frame, &wc, 0);
 }
 
 /* The first nw words of v at data[off]; the offset after them. */

@@ -9,7 +9,7 @@
 #define GA_MAX_CALLS 16384	/* calls in flight (a plain hash: full means not tracked) */
 #define GA_MAX_GSTATES 16384	/* goroutines with a panic or Goexit seen (LRU) */
 #define GA_RINGBUF_SIZE (8 << 20)
-#define GA_MAX_STACK 32		/* --stack: frames shown at most, the traced function included */
+#define GA_MAX_STACK 32		/* --stack: frames at most, the traced function's (its probe PC) included */
 #define GA_DEF_STACK 8		/* --stack without a number */
 #define GA_MAX_FUNCS 4096	/* functions with a --stats/--hist aggregate (the agg map's bound) */
 #define GA_HIST_SLOTS 64	/* log2 latency buckets: slot k holds [2^(k-1), 2^k - 1] ns, 0 holds 0 */
@@ -114,7 +114,7 @@ struct ga_call {
 	unsigned int tid;
 	unsigned char nwords;	/* fetched by the entry probe into args */
 	unsigned char nstrs;
-	unsigned char nstack;	/* return addresses in stack (--stack), the caller's first */
+	unsigned char nstack;	/* --stack: PCs in stack, the entry probe's, then return addresses */
 	unsigned char pad;
 	struct ga_vals args;
 	unsigned long long stack[GA_MAX_STACK];
@@ -152,7 +152,8 @@ enum ga_ev_part {
  * holding only what the probes fetched: the argument words, the result
  * words (8 bytes each), then the bytes of the argument strings and of
  * the result strings, each str_len[part][i] long, back to back, and last
- * (--stack only) nstack return addresses of 8 bytes. A call of one int
+ * (--stack only) nstack PCs of 8 bytes: the entry probe's (it gives the
+ * load address of a PIE), then the return addresses, the caller's first. A call of one int
  * argument is 96 bytes, not the 1.1 KB of two full ga_vals.
  */
 struct ga_event {
@@ -170,7 +171,7 @@ struct ga_event {
 	unsigned char nwords[2];	/* by enum ga_ev_part */
 	unsigned char nstrs[2];
 	unsigned short size;		/* bytes of data after the header */
-	unsigned char nstack;		/* return addresses after the strings (--stack) */
+	unsigned char nstack;		/* PCs after the strings (--stack) */
 	unsigned char pad;
 	unsigned short str_len[2][GA_MAX_STRS];
 };

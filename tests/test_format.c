@@ -295,7 +295,7 @@ static void test_event_unpack(void)
 }
 
 /*
- * --stack's return addresses come last, only when it is on: a record
+ * --stack's PCs come last, only when it is on: a record
  * without them is the header and the values, exactly as before (the
  * header itself still 88 bytes, the stack count in its former padding).
  */
@@ -311,16 +311,16 @@ static void test_event_unpack_stack(void)
 	ASSERT_EQ(n, sizeof(struct ga_event) + 4 * 8 + 5 + 2, "no stack: header, words, strings only");
 	if (!ASSERT_OK(event__unpack(&e, buf, n), "unpack without a stack"))
 		return;
-	ASSERT_EQ(e.nstack, 0, "no return addresses");
+	ASSERT_EQ(e.nstack, 0, "no PCs");
 
 	memcpy(buf + n, ret, sizeof(ret));
 	h->nstack = 2;
 	h->size += sizeof(ret);
-	if (!ASSERT_OK(event__unpack(&e, buf, n + sizeof(ret)), "unpack with two return addresses"))
+	if (!ASSERT_OK(event__unpack(&e, buf, n + sizeof(ret)), "unpack with two PCs"))
 		return;
-	ASSERT_EQ(e.nstack, 2, "two return addresses");
-	ASSERT_EQ(e.stack[0], 0x401234, "the caller's");
-	ASSERT_EQ(e.stack[1], 0x405678, "its caller's");
+	ASSERT_EQ(e.nstack, 2, "two PCs");
+	ASSERT_EQ(e.stack[0], 0x401234, "the entry probe's");
+	ASSERT_EQ(e.stack[1], 0x405678, "the caller's return address");
 	ASSERT_EQ(e.args.words[2], 0x2222, "the words before them unchanged");
 	ASSERT_TRUE(e.results.str_len[0] == 2 && !memcmp(e.results.strs[0], "ok", 2),
 		    "the strings before them unchanged");

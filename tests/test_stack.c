@@ -3,8 +3,8 @@
  * goattach --stack end to end: the call stack BPF takes at a call's entry
  * (frame pointers walked, return addresses named from the DB) equals the
  * one the traced Go program gets from runtime.Callers for that same call,
- * on the main goroutine and on another; the depth bound cuts it; a bad
- * depth is refused.
+ * on the main goroutine and on another, in a PIE too; the depth bound
+ * cuts it; a bad depth is refused.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,6 +177,45 @@ out:
 	cmd_result_free(&r);
 	bg_free(&ga);
 	bg_free(&off);
+}
+
+/*
+ * A PIE, loaded elsewhere than the addresses the DB holds: the entry
+ * probe's own PC gives the offset. main.main calls main.stacker on the
+ * main goroutine (samples/stacker/main.go), which runtime.main runs, the
+ * goroutine started at runtime.goexit.
+ */
+TEST(stack_pie)
+{
+	static const char *const want[] = { "main.stacker", "main.main", "runtime.main", "runtime.goexit" };
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	cJSON *calls[4], *st;
+	int n = 0, i;
+	char *args[] = { "--db", (char *)sample_db("stacker-pie"), "--json", "--stack", "main.stacker", NULL };
+	char *run[] = { (char *)sample_bin("stacker-pie"), "1000", NULL };
+	char what[64];
+
+	REQUIRE_BPF();
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	cmd_run(run, 60, &r);
+	ASSERT_STREQ(r.out, "hello: 999000\n", "program output");
+	stop_goattach(&ga);
+	n = json_calls(ga.out, "main.stacker", calls, 4);
+	if (!ASSERT_EQ(n, 1, "one call"))
+		goto out;
+	st = cJSON_GetObjectItem(calls[0], "stack");
+	if (!ASSERT_EQ(cJSON_GetArraySize(st), 4, "four frames"))
+		goto out;
+	for (i = 0; i < 4; i++) {
+		snprintf(what, sizeof(what), "frame %d", i);
+		ASSERT_STREQ(cJSON_GetStringValue(cJSON_GetArrayItem(st, i)), want[i], what);
+	}
+out:
+	free_calls(calls, n);
+	cmd_result_free(&r);
+	bg_free(&ga);
 }
 
 /* A depth of 0, above GA_MAX_STACK, or no number: refused before anything is attached. */
