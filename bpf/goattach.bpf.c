@@ -70,7 +70,7 @@ struct {
 
 /*
  * A record being built; offsets into data are masked, hence the slack of
- * one string (inside the room for the --stack return addresses).
+ * one string (inside the room for the PCs of --stack).
  */
 struct ga_event_buf {
 	struct ga_event h;
@@ -520,7 +520,7 @@ static long pack_str(__u32 idx, void *data)
 
 /*
  * Send b's header with what args and results hold (results NULL: none)
- * and the call's return addresses (rec->stack, --stack), as a record of
+ * and the call's PCs (rec->stack, --stack), as a record of
  * exactly the bytes fetched. False when the ring buffer is full (counted).
  */
 static __always_inline bool send_event(struct ga_event_buf *b, const struct ga_vals *args,
