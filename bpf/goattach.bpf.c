@@ -425,8 +425,14 @@ static long walk_frame(__u32 idx, void *data)
 	__u64 fp = wc->w->fp, frame[2] = {};
 	__u32 n = rec->nstack;
 
-	if (n >= GA_MAX_STACK || !fp || bpf_probe_read_user(frame, sizeof(frame), (void *)fp) ||
-	    !frame[1])
+	/*
+	 * Only inside this goroutine's stack: Go 1.19 copies arm64 stacks
+	 * without fixing the saved frame pointers (runtime/stack.go
+	 * adjustframe: "TODO what about arm64 frame pointer adjustment?"),
+	 * which then point into the old, freed stack.
+	 */
+	if (n >= GA_MAX_STACK || fp <= wc->w->lo || fp + sizeof(frame) > wc->w->hi ||
+	    bpf_probe_read_user(frame, sizeof(frame), (void *)fp) || !frame[1])
 		return 1;
 	rec->stack[n & (GA_MAX_STACK - 1)] = frame[1];
 	rec->nstack = n + 1;
@@ -445,7 +451,7 @@ static long walk_frame(__u32 idx, void *data)
  * the FP register still points at the caller's frame record.
  */
 static __always_inline void walk_stack(struct ga_regs *ctx, const struct ga_probe_spec *spec,
-				       struct ga_call *rec)
+				       struct ga_call *rec, __u64 frame)
 {
 	struct walk_ctx wc = { .rec = rec };
 	__u32 zero = 0, depth = stack_depth < GA_MAX_STACK ? stack_depth : GA_MAX_STACK;
@@ -470,6 +476,9 @@ static __always_inline void walk_stack(struct ga_regs *ctx, const struct ga_prob
 	rec->stack[1] = ret;
 	rec->nstack = 2;
 	wc.w->fp = GA_FP(ctx);
+	wc.w->lo = GA_SP(ctx);
+	/* frame is g.stack.hi - SP (or SP itself when g.stack.hi was unreadable) */
+	wc.w->hi = GA_SP(ctx) + frame;
 	bpf_loop(depth - 2, walk_frame, &wc, 0);
 }
 
@@ -658,7 +667,7 @@ static __always_inline int on_entry(struct ga_regs *ctx, const struct ga_probe_s
 	rec->nwords = spec->nwords < GA_MAX_WORDS ? spec->nwords : GA_MAX_WORDS;
 	rec->nstrs = spec->nstrs < GA_MAX_STRS ? spec->nstrs : GA_MAX_STRS;
 	fetch(ctx, spec, &rec->args);
-	walk_stack(ctx, spec, rec);
+	walk_stack(ctx, spec, rec, ckey.frame);
 	if (bpf_map_update_elem(&calls, &ckey, rec, BPF_ANY))
 		stat_inc(GA_STAT_FULL);
 	return 0;

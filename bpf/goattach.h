@@ -120,9 +120,11 @@ struct ga_call {
 	unsigned long long stack[GA_MAX_STACK];
 };
 
-/* --stack: the frame pointer a walk goes on from (per CPU, in map memory). */
+/* --stack: the frame pointer a walk goes on from, and the stack it must stay in (per CPU). */
 struct ga_walk {
 	unsigned long long fp;
+	unsigned long long lo;	/* SP at the entry */
+	unsigned long long hi;	/* g.stack.hi */
 };
 
 /* What happened on a goroutine, for the calls that never return. */
