@@ -431,7 +431,7 @@ static long walk_frame(__u32 idx, void *data)
 	 * adjustframe: "TODO what about arm64 frame pointer adjustment?"),
 	 * which then point into the old, freed stack.
 	 */
-	if (n >= GA_MAX_STACK || fp <= wc->w->lo || fp + sizeof(frame) > wc->w->hi ||
+	if (n >= GA_MAX_STACK || fp < wc->w->lo || fp + sizeof(frame) > wc->w->hi ||
 	    bpf_probe_read_user(frame, sizeof(frame), (void *)fp) || !frame[1])
 		return 1;
 	rec->stack[n & (GA_MAX_STACK - 1)] = frame[1];
@@ -476,7 +476,8 @@ static __always_inline void walk_stack(struct ga_regs *ctx, const struct ga_prob
 	rec->stack[1] = ret;
 	rec->nstack = 2;
 	wc.w->fp = GA_FP(ctx);
-	wc.w->lo = GA_SP(ctx);
+	/* arm64: the caller's record is at -8 from its SP, which is still the SP here */
+	wc.w->lo = GA_SP(ctx) - 8;
 	/* frame is g.stack.hi - SP (or SP itself when g.stack.hi was unreadable) */
 	wc.w->hi = GA_SP(ctx) + frame;
 	bpf_loop(depth - 2, walk_frame, &wc, 0);

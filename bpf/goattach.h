@@ -123,7 +123,7 @@ struct ga_call {
 /* --stack: the frame pointer a walk goes on from, and the stack it must stay in (per CPU). */
 struct ga_walk {
 	unsigned long long fp;
-	unsigned long long lo;	/* SP at the entry */
+	unsigned long long lo;	/* SP at the entry, less 8 (arm64 keeps the record below its SP) */
 	unsigned long long hi;	/* g.stack.hi */
 };
 

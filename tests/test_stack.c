@@ -218,6 +218,33 @@ out:
 	bg_free(&ga);
 }
 
+/*
+ * arm64 under qemu (scripts/vmtrace.sh, goattach cross-built by make
+ * goattach-arm64): the frame record chain through X29, LR for the first
+ * return address. main.main calls main.ints (samples/kinds/main.go),
+ * runtime.main calls main.main. Go 1.19 does not fix arm64 frame pointers
+ * when it copies a stack, and main.main's grew: the walk ends there,
+ * before runtime.goexit.
+ */
+TEST(stack_arm64_vm)
+{
+	struct cmd_result r = {};
+	char cmd[4096];
+
+	snprintf(cmd, sizeof(cmd), "scripts/vmtrace.sh arm64 build-arm64/goattach '%s' '%s' --stack main.ints",
+		 sample_db("kinds-arm64"), sample_bin("kinds-arm64"));
+	sh_run(cmd, 900, &r);
+	if (r.status == 2) {
+		TEST_SKIP("no arm64 VM: %s", r.err ? r.err : "");
+		goto out;
+	}
+	ASSERT_CONTAINS(r.out, "app exit 0", "the program ran to its end");
+	ASSERT_CONTAINS(r.out, " stack: main.ints ← main.main ← runtime.main", "the frames up to the copy");
+	ASSERT_CONTAINS(r.out, "0 events lost", "goattach's summary");
+out:
+	cmd_result_free(&r);
+}
+
 /* A depth of 0, above GA_MAX_STACK, or no number: refused before anything is attached. */
 TEST(stack_depth_refused)
 {
