@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * BPF sends only what a probe fetched (bpf/goattach.h, struct ga_event):
- * the words of each part, then the bytes of its strings. Here they go
- * back into fixed ga_vals, where the decoders find word i at words[i].
+ * the words of each part, then the bytes of its strings, then the
+ * PCs of --stack. Here they go back into fixed ga_vals,
+ * where the decoders find word i at words[i].
  */
 #include <errno.h>
 #include <string.h>
@@ -25,7 +26,9 @@ static long data_size(const struct ga_event *h)
 			n += h->str_len[part][i];
 		}
 	}
-	return n;
+	if (h->nstack > GA_MAX_STACK)
+		return -1;
+	return n + h->nstack * 8;
 }
 
 int event__unpack(struct event *e, const void *rec, size_t size)
@@ -57,5 +60,7 @@ int event__unpack(struct event *e, const void *rec, size_t size)
 			off += h.str_len[part][i];
 		}
 	}
+	e->nstack = h.nstack;
+	memcpy(e->stack, data + off, h.nstack * 8);
 	return 0;
 }

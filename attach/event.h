@@ -21,6 +21,8 @@ struct event {
 	unsigned int flags;
 	struct ga_vals args;
 	struct ga_vals results;	/* zero where not fetched */
+	unsigned int nstack;	/* --stack: the entry probe's PC, then return addresses */
+	unsigned long long stack[GA_MAX_STACK];
 };
 
 /*

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "output.h"
 #include "probes.h"
+#include "stack.h"
 #include "util.h"
 #include "valve.h"
 #include "version.h"
@@ -45,6 +46,7 @@ static struct env {
 	bool stats;
 	bool hist;
 	double interval;
+	unsigned int stack;	/* --stack=N: frames per call; 0: none */
 	const char **funcs;
 	size_t nfuncs;
 } env;
@@ -68,7 +70,8 @@ static const char argp_doc[] =
 	"  goattach --db app.db --json --duration 10 main.handle > calls.jsonl\n"
 	"  goattach --db app.db --sig 'func(x, y string) (string, string)' main.swap\n"
 	"  goattach --db app.db --min-latency 2ms --stats 'main.(*Server).*'\n"
-	"  goattach --db app.db --hist --interval 5 main.handle\n";
+	"  goattach --db app.db --hist --interval 5 main.handle\n"
+	"  goattach --db app.db --stack=12 main.handle   # who called it, 12 frames\n";
 
 enum {
 	OPT_MIN_LATENCY = 0x100,
@@ -79,6 +82,7 @@ enum {
 	OPT_HIST,
 	OPT_INTERVAL,
 	OPT_MAX_RATE,
+	OPT_STACK,
 };
 
 /* --max-rate's default: about a core of overhead at 4 us per traced call */
@@ -111,6 +115,10 @@ static const struct argp_option opts[] = {
 	{ "hist", OPT_HIST, NULL, 0, "per function log2 latency histogram at the end and every "
 	  "--interval (counted in BPF, no line per call)", 0 },
 	{ "interval", OPT_INTERVAL, "SEC", 0, "with --hist: print and clear every SEC seconds", 0 },
+	{ "stack", OPT_STACK, "N", OPTION_ARG_OPTIONAL, "show each call's Go call stack at its "
+	  "entry, N frames from the function itself (default 8, at most 32; frame pointers walked "
+	  "in BPF; inlined frames show as their caller): text ' stack: f ← caller ← ...', JSON "
+	  "\"stack\": [...]", 0 },
 	{ "verbose", 'v', NULL, 0, "more messages (twice: libbpf debug)", 0 },
 	{ "version", 'V', NULL, 0, "print the version and the DB schema version", 0 },
 	{},
@@ -213,6 +221,14 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		if (*end || env.interval <= 0)
 			argp_error(state, "invalid interval '%s'", arg);
 		break;
+	case OPT_STACK:
+		errno = 0;
+		v = arg ? strtol(arg, &end, 10) : GA_DEF_STACK;
+		if (arg && (errno || *end || end == arg || v < 1 || v > GA_MAX_STACK))
+			argp_error(state, "invalid --stack '%s' (frames per call, 1 to %d)", arg,
+				   GA_MAX_STACK);
+		env.stack = v;
+		break;
 	case 'v':
 		env.verbosity++;
 		break;
@@ -272,6 +288,7 @@ struct session {
 	struct command cmd;	/* -c */
 	struct ring_buffer *rb;
 	struct output *out;
+	struct stack_syms syms;	/* --stack: the build's function table */
 	uint64_t reported;	/* completed calls reported, for --max-calls */
 	uint64_t malformed;	/* ring buffer records event__unpack() refused */
 	struct event ev;	/* the record being printed, unpacked */
@@ -410,6 +427,7 @@ static int size_maps(struct session *s)
 	int err;
 
 	s->skel->rodata->aggregate_only = on;
+	s->skel->rodata->stack_depth = on ? 0 : env.stack;
 	err = bpf_map__set_max_entries(s->skel->maps.aggs, on ? nf : 1);
 	if (!err)
 		err = bpf_map__set_max_entries(s->skel->maps.hits, nf);
@@ -615,7 +633,16 @@ static int open_output(struct session *s)
 	struct output_opts oo = {
 		.json = env.json, .stats = env.stats, .hist = env.hist,
 		.quiet = env.stats || env.hist, .aggregated = aggregate_in_bpf(),
+		.stack = env.stack, .syms = &s->syms,
 	};
+
+	if (env.stack && s->plan.build.arch == GA_ARCH_386) {
+		pr_warn("attach: --stack walks frame pointers, which Go keeps on amd64 and arm64, "
+			"not on 386 ('%s')", s->plan.binary_path);
+		return -EOPNOTSUPP;
+	}
+	if (env.stack && stack_syms__load(&s->syms, s->db, s->plan.build.db_id))
+		return -EIO;
 
 	/* nothing was written to stdout yet; on failure stdio keeps its own buffer */
 	setvbuf(stdout, NULL, _IOFBF, STDOUT_BUF_SIZE);
@@ -888,6 +915,7 @@ static void session_close(struct session *s)
 	valve__clear(&s->valve);
 	ring_buffer__free(s->rb);
 	output__free(s->out);
+	stack_syms__clear(&s->syms);
 	goattach_bpf__destroy(s->skel);
 	probe_plan__clear(&s->plan);
 	gadb__free(s->db);

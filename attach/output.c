@@ -146,6 +146,42 @@ static void params_text(const struct event_view *ev, bool results, struct sbuf *
 	text_printer__clear(&tp);
 }
 
+/* Frames of ev's stack shown: the function itself, then one per return address taken. */
+static size_t stack_frames(const struct output *o, const struct event_view *ev)
+{
+	size_t n = ev->e->nstack > 1 ? ev->e->nstack : 1;
+
+	return n < o->opts.stack ? n : o->opts.stack;
+}
+
+/*
+ * Frame i of ev's stack, 0 the traced function; buf holds an address no
+ * function holds. stack[0] is where the entry probe hit, in the process:
+ * the load offset of a PIE (0 otherwise) is that minus where the DB has it.
+ */
+static const char *frame_name(const struct output *o, const struct event_view *ev, size_t i,
+			      char *buf, size_t len)
+{
+	uint64_t bias = ev->e->stack[0] - (ev->f->entry + ev->f->entry_probe_offset);
+
+	if (!i)
+		return ev->f->name;
+	return stack_syms__name(o->opts.syms, ev->e->stack[i], bias, buf, len);
+}
+
+/* " stack: main.handle ← main.serve ← main.main" (--stack) at the end of a text line */
+static void print_stack_plain(struct output *o, const struct event_view *ev)
+{
+	size_t i, n = stack_frames(o, ev);
+	char buf[24];
+
+	if (!o->opts.stack)
+		return;
+	fputs(" stack: ", o->out);
+	for (i = 0; i < n; i++)
+		fprintf(o->out, "%s%s", i ? " ← " : "", frame_name(o, ev, i, buf, sizeof(buf)));
+}
+
 /* 15:04:05.123 pid=1 goid=7 main.f(a=1, b="x") = (2, nil) 1.234us */
 static void print_event_plain(struct output *o, const struct event_view *ev)
 {
@@ -163,7 +199,9 @@ static void print_event_plain(struct output *o, const struct event_view *ev)
 		ev->f->params_known ? sbuf_str(&args) : "?");
 	if (ev->ended) {
 		/* never returned: no results, no latency */
-		fprintf(o->out, " !%s\n", ev->ended);
+		fprintf(o->out, " !%s", ev->ended);
+		print_stack_plain(o, ev);
+		fputc('\n', o->out);
 		goto out_free;
 	}
 	if (ev->tail_call) {
@@ -176,7 +214,9 @@ static void print_event_plain(struct output *o, const struct event_view *ev)
 			fprintf(o->out, " = (%s)", sbuf_str(&res));
 	}
 	format_latency(ev->latency_ns, lat, sizeof(lat));
-	fprintf(o->out, " %s\n", lat);
+	fprintf(o->out, " %s", lat);
+	print_stack_plain(o, ev);
+	fputc('\n', o->out);
 out_free:
 	sbuf_free(&args);
 	sbuf_free(&res);
@@ -207,6 +247,25 @@ static void json_time(struct output *o, const struct event_view *ev, char *buf, 
 		o->json_secs = ev->secs;
 	}
 	snprintf(buf, len, "%s.%06dZ", o->json_when, (int)(ev->real_ns % 1000000000LL / 1000));
+}
+
+/* ,"stack":["main.handle","main.serve",...] (--stack); 0 or -ENOMEM */
+static int stack_json(const struct output *o, const struct event_view *ev, struct sbuf *b)
+{
+	size_t i, n = stack_frames(o, ev);
+	const char *name;
+	char buf[24];
+	int err;
+
+	if (!o->opts.stack)
+		return 0;
+	err = sbuf_puts(b, ",\"stack\":[");
+	for (i = 0; !err && i < n; i++) {
+		name = frame_name(o, ev, i, buf, sizeof(buf));
+		err = i ? sbuf_puts(b, ",") : 0;
+		err = err ?: json_quote(b, name, strlen(name));
+	}
+	return err ?: sbuf_puts(b, "]");
 }
 
 /*
@@ -245,6 +304,7 @@ static void print_event_json(struct output *o, const struct event_view *ev)
 		err = err ?: sbuf_puts(b, ",\"ended\":");
 		err = err ?: json_quote(b, ev->ended, strlen(ev->ended));
 	}
+	err = err ?: stack_json(o, ev, b);
 	/* values that did not fit the fetch budget: their leaves are null, arrays shorter */
 	if (inc->len) {
 		err = err ?: sbuf_puts(b, ",\"incomplete\":[");
@@ -317,6 +377,8 @@ void output__ended(struct output *o, const struct ga_call_key *key, const struct
 	if (key->func_id >= o->plan->nfuncs)
 		return;
 	e.args = call->args;
+	e.nstack = call->nstack < GA_MAX_STACK ? call->nstack : GA_MAX_STACK;
+	memcpy(e.stack, call->stack, e.nstack * sizeof(e.stack[0]));
 	call_stats__add_ended(o->stats, reason);
 	emit(o, &e, reason);
 }

@@ -8,6 +8,7 @@
 #include "event.h"
 #include "goattach.h"
 #include "probes.h"
+#include "stack.h"
 
 struct output;
 
@@ -18,6 +19,8 @@ struct output_opts {
 	bool stats;	/* per function: count, errors, p50/p90/p99/max at the end */
 	bool hist;	/* per function: log2 latency histogram */
 	bool aggregated;	/* --stats/--hist counted in BPF (the aggs map), not from events */
+	unsigned int stack;	/* --stack=N: show N frames at most; 0: none */
+	const struct stack_syms *syms;	/* names for the frames (borrowed; set with stack) */
 };
 
 struct output *output__new(const struct probe_plan *plan, const struct output_opts *opts, FILE *out);

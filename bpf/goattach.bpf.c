@@ -21,6 +21,8 @@ struct ga_regs {
 };
 #define GA_SP(r) ((r)->sp)
 #define GA_G(r) ((r)->regs[28])		/* Go keeps g in R28 */
+#define GA_FP(r) ((r)->regs[29])	/* the frame pointer */
+#define GA_PC(r) ((r)->pc)
 #else
 /*
  * The x86-64 user registers as the kernel saves them (struct pt_regs,
@@ -34,6 +36,8 @@ struct ga_regs {
 };
 #define GA_SP(r) ((r)->sp)
 #define GA_G(r) ((r)->r14)		/* the register ABI keeps g in R14 */
+#define GA_FP(r) ((r)->bp)
+#define GA_PC(r) ((r)->ip)
 #endif
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -64,10 +68,14 @@ struct {
 	__type(value, struct ga_call);
 } scratch SEC(".maps");
 
-/* A record being built; offsets into data are masked, hence the slack of one string. */
+/*
+ * A record being built; offsets into data are masked, hence the slack of
+ * one string (inside the room for the PCs of --stack).
+ */
 struct ga_event_buf {
 	struct ga_event h;
-	__u8 data[GA_EV_DATA_MAX + GA_STR_LEN];
+	__u8 data[GA_EV_RECORD_DATA_MAX > GA_EV_DATA_MAX + GA_STR_LEN ?
+		  GA_EV_RECORD_DATA_MAX : GA_EV_DATA_MAX + GA_STR_LEN];
 };
 
 struct {
@@ -91,6 +99,15 @@ const volatile __u64 min_latency_ns = 0;
  * set by user space to the functions traced), never to the ring buffer.
  */
 const volatile bool aggregate_only = false;
+/* --stack=N: the PCs each entry takes: its own, then N - 1 return addresses */
+const volatile __u32 stack_depth = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ga_walk);
+} walks SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -389,6 +406,83 @@ static __always_inline __u64 stack_frame(struct ga_regs *ctx, const struct ga_pr
 	return hi > GA_SP(ctx) ? hi - GA_SP(ctx) : GA_SP(ctx);
 }
 
+/*
+ * --stack: one frame record per step, {saved FP, return address} at FP
+ * (amd64: PUSH BP; MOV SP, BP. arm64: Go saves X29 at -8 from the
+ * caller's SP and LR at 0, and points X29 at the saved X29). The running
+ * FP and count live in map memory (walks, rec->nstack) for the same
+ * reason as pack_ctx's offset: the verifier converges at once.
+ */
+struct walk_ctx {
+	struct ga_call *rec;
+	struct ga_walk *w;
+};
+
+static long walk_frame(__u32 idx, void *data)
+{
+	struct walk_ctx *wc = data;
+	struct ga_call *rec = wc->rec;
+	__u64 fp = wc->w->fp, frame[2] = {};
+	__u32 n = rec->nstack;
+
+	/*
+	 * Only inside this goroutine's stack: Go 1.19 copies arm64 stacks
+	 * without fixing the saved frame pointers (runtime/stack.go
+	 * adjustframe: "TODO what about arm64 frame pointer adjustment?"),
+	 * which then point into the old, freed stack.
+	 */
+	if (n >= GA_MAX_STACK || fp < wc->w->lo || fp + sizeof(frame) > wc->w->hi ||
+	    bpf_probe_read_user(frame, sizeof(frame), (void *)fp) || !frame[1])
+		return 1;
+	rec->stack[n & (GA_MAX_STACK - 1)] = frame[1];
+	rec->nstack = n + 1;
+	/* a stack grows down: the caller's record is above, and 0 ends the chain */
+	if (frame[0] <= fp)
+		return 1;
+	wc->w->fp = frame[0];
+	return 0;
+}
+
+/*
+ * The PCs of the call being entered into rec->stack, at most stack_depth:
+ * the probe's own (user space learns the load address from it), then the
+ * return addresses. The probe runs before the function saves its own
+ * FP: the first return address is at [SP] (amd64) or in LR (arm64), and
+ * the FP register still points at the caller's frame record.
+ */
+static __always_inline void walk_stack(struct ga_regs *ctx, const struct ga_probe_spec *spec,
+				       struct ga_call *rec, __u64 frame)
+{
+	struct walk_ctx wc = { .rec = rec };
+	__u32 zero = 0, depth = stack_depth < GA_MAX_STACK ? stack_depth : GA_MAX_STACK;
+	__u64 ret = 0;
+
+	rec->nstack = 0;
+	/* 386 Go keeps no frame pointers */
+	if (!depth || spec->ptr_size != 8 || !(wc.w = bpf_map_lookup_elem(&walks, &zero)))
+		return;
+	rec->stack[0] = GA_PC(ctx);
+	rec->nstack = 1;
+	if (depth < 2)
+		return;
+#if defined(__TARGET_ARCH_arm64)
+	ret = ctx->regs[30];
+#else
+	if (bpf_probe_read_user(&ret, sizeof(ret), (void *)GA_SP(ctx)))
+		return;
+#endif
+	if (!ret)
+		return;
+	rec->stack[1] = ret;
+	rec->nstack = 2;
+	wc.w->fp = GA_FP(ctx);
+	/* arm64: the caller's record is at -8 from its SP, which is still the SP here */
+	wc.w->lo = GA_SP(ctx) - 8;
+	/* frame is g.stack.hi - SP (or SP itself when g.stack.hi was unreadable) */
+	wc.w->hi = GA_SP(ctx) + frame;
+	bpf_loop(depth - 2, walk_frame, &wc, 0);
+}
+
 /* The first nw words of v at data[off]; the offset after them. */
 static __always_inline __u32 pack_words(struct ga_event_buf *b, __u32 off, const struct ga_vals *v,
 					__u32 nw)
@@ -435,15 +529,15 @@ static long pack_str(__u32 idx, void *data)
 }
 
 /*
- * Send b's header with what args and results hold (results NULL: none),
- * as a record of exactly the bytes fetched. False when the ring buffer
- * is full (counted).
+ * Send b's header with what args and results hold (results NULL: none)
+ * and the call's PCs (rec->stack, --stack), as a record of
+ * exactly the bytes fetched. False when the ring buffer is full (counted).
  */
 static __always_inline bool send_event(struct ga_event_buf *b, const struct ga_vals *args,
-				       const struct ga_vals *results)
+				       const struct ga_vals *results, const struct ga_call *rec)
 {
 	struct pack_ctx pc = { .b = b, .args = args, .results = results };
-	__u32 size;
+	__u32 size, nstack = rec->nstack;
 
 	__builtin_memset(b->h.str_len, 0, sizeof(b->h.str_len));
 	if (!results) {
@@ -458,7 +552,15 @@ static __always_inline bool send_event(struct ga_event_buf *b, const struct ga_v
 	size = b->h.size;
 	if (size > GA_EV_DATA_MAX)
 		size = GA_EV_DATA_MAX;
+	if (nstack > GA_MAX_STACK)
+		nstack = GA_MAX_STACK;
+	/* without --stack nstack is 0: the record is as small as ever */
+	if (nstack) {
+		bpf_probe_read_kernel(b->data + size, nstack * 8, rec->stack);
+		size += nstack * 8;
+	}
 	b->h.size = size;
+	b->h.nstack = nstack;
 	b->h.pad = 0;
 	if (bpf_ringbuf_output(&events, b, sizeof(b->h) + size, submit_flags())) {
 		stat_inc(GA_STAT_LOST);
@@ -497,7 +599,7 @@ static __always_inline void send_unwound(const struct ga_call_key *ckey, struct 
 		b->h.flags |= GA_EV_GOEXIT;
 	b->h.nwords[GA_EV_ARGS] = rec->nwords;
 	b->h.nstrs[GA_EV_ARGS] = rec->nstrs;
-	send_event(b, &rec->args, NULL);
+	send_event(b, &rec->args, NULL, rec);
 }
 
 /* A prologue pass that branches to morestack: the call comes back here after it. */
@@ -566,6 +668,7 @@ static __always_inline int on_entry(struct ga_regs *ctx, const struct ga_probe_s
 	rec->nwords = spec->nwords < GA_MAX_WORDS ? spec->nwords : GA_MAX_WORDS;
 	rec->nstrs = spec->nstrs < GA_MAX_STRS ? spec->nstrs : GA_MAX_STRS;
 	fetch(ctx, spec, &rec->args);
+	walk_stack(ctx, spec, rec, ckey.frame);
 	if (bpf_map_update_elem(&calls, &ckey, rec, BPF_ANY))
 		stat_inc(GA_STAT_FULL);
 	return 0;
@@ -725,7 +828,7 @@ static __always_inline int on_exit(struct ga_regs *ctx, const struct ga_probe_sp
 		b->h.nstrs[GA_EV_RESULTS] = spec->nstrs < GA_MAX_STRS ? spec->nstrs : GA_MAX_STRS;
 	}
 	/* the record still holds the arguments: delete it only once they are copied */
-	sent = send_event(b, &rec->args, spec->kind == GA_PROBE_RET ? &res->args : NULL);
+	sent = send_event(b, &rec->args, spec->kind == GA_PROBE_RET ? &res->args : NULL, rec);
 	bpf_map_delete_elem(&calls, &ckey);
 	if (sent)
 		stat_inc(GA_STAT_CALLS);

@@ -9,6 +9,8 @@
 #define GA_MAX_CALLS 16384	/* calls in flight (a plain hash: full means not tracked) */
 #define GA_MAX_GSTATES 16384	/* goroutines with a panic or Goexit seen (LRU) */
 #define GA_RINGBUF_SIZE (8 << 20)
+#define GA_MAX_STACK 32		/* --stack: frames at most, the traced function's (its probe PC) included */
+#define GA_DEF_STACK 8		/* --stack without a number */
 #define GA_MAX_FUNCS 4096	/* functions with a --stats/--hist aggregate (the agg map's bound) */
 #define GA_HIST_SLOTS 64	/* log2 latency buckets: slot k holds [2^(k-1), 2^k - 1] ns, 0 holds 0 */
 
@@ -112,8 +114,17 @@ struct ga_call {
 	unsigned int tid;
 	unsigned char nwords;	/* fetched by the entry probe into args */
 	unsigned char nstrs;
-	unsigned short pad;
+	unsigned char nstack;	/* --stack: PCs in stack, the entry probe's, then return addresses */
+	unsigned char pad;
 	struct ga_vals args;
+	unsigned long long stack[GA_MAX_STACK];
+};
+
+/* --stack: the frame pointer a walk goes on from, and the stack it must stay in (per CPU). */
+struct ga_walk {
+	unsigned long long fp;
+	unsigned long long lo;	/* SP at the entry, less 8 (arm64 keeps the record below its SP) */
+	unsigned long long hi;	/* g.stack.hi */
 };
 
 /* What happened on a goroutine, for the calls that never return. */
@@ -142,8 +153,10 @@ enum ga_ev_part {
  * A record in the ring buffer: this header, then size bytes of data
  * holding only what the probes fetched: the argument words, the result
  * words (8 bytes each), then the bytes of the argument strings and of
- * the result strings, each str_len[part][i] long, back to back. A call
- * of one int argument is 96 bytes, not the 1.1 KB of two full ga_vals.
+ * the result strings, each str_len[part][i] long, back to back, and last
+ * (--stack only) nstack PCs of 8 bytes: the entry probe's (it gives the
+ * load address of a PIE), then the return addresses, the caller's first. A call of one int
+ * argument is 96 bytes, not the 1.1 KB of two full ga_vals.
  */
 struct ga_event {
 	unsigned long long ts_entry;
@@ -160,12 +173,15 @@ struct ga_event {
 	unsigned char nwords[2];	/* by enum ga_ev_part */
 	unsigned char nstrs[2];
 	unsigned short size;		/* bytes of data after the header */
-	unsigned short pad;
+	unsigned char nstack;		/* PCs after the strings (--stack) */
+	unsigned char pad;
 	unsigned short str_len[2][GA_MAX_STRS];
 };
 
-/* The most data a record carries: every word and string byte of both parts. */
+/* The most words and string bytes a record carries: every one of both parts. */
 #define GA_EV_DATA_MAX (2 * (GA_MAX_WORDS * 8 + GA_MAX_STRS * GA_STR_LEN))
+/* ... and the most data in all, with the return addresses of --stack. */
+#define GA_EV_RECORD_DATA_MAX (GA_EV_DATA_MAX + GA_MAX_STACK * 8)
 
 /*
  * Per function and CPU, for --stats and --hist: the completed calls not

@@ -56,6 +56,20 @@ struct ga_inline_site {
 int gadb__inline_sites(struct gadb *db, int64_t build_id, const char *pattern, size_t max,
 		       struct ga_inline_site **sites, size_t *n);
 
+/* A function's address range and name, for turning PCs into names (goattach --stack). */
+struct ga_sym {
+	uint64_t entry;
+	uint64_t size;
+	char *name;
+};
+
+/*
+ * Every function of a build, ordered by entry (duplicates of an address
+ * dropped). Caller frees with ga_syms_free().
+ */
+int gadb__load_syms(struct gadb *db, int64_t build_id, struct ga_sym **syms, size_t *n);
+void ga_syms_free(struct ga_sym *syms, size_t n);
+
 /* Up to max distinct function names starting with prefix, sorted (shell completion). */
 int gadb__names_with_prefix(struct gadb *db, int64_t build_id, const char *prefix, size_t max,
 			    char ***names, size_t *n);

@@ -772,6 +772,65 @@ int gadb__inline_sites(struct gadb *db, int64_t build_id, const char *pattern, s
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_sql_err(db->sql, db->path, "reading inlined calls");
 }
 
+int gadb__load_syms(struct gadb *db, int64_t build_id, struct ga_sym **syms, size_t *n)
+{
+	struct ga_sym *arr = NULL, *grown;
+	size_t cnt = 0, cap = 0;
+	sqlite3_stmt *st;
+	int rc, err = 0;
+
+	*syms = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(db->sql,
+			       "SELECT entry, size, name FROM functions WHERE build_id = ? ORDER BY entry",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_sql_err(db->sql, db->path, "looking up the function table");
+	sqlite3_bind_int64(st, 1, build_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		uint64_t entry = sqlite3_column_int64(st, 0);
+
+		/* an ABI wrapper and its target never share an address, but be sure */
+		if (cnt && arr[cnt - 1].entry == entry)
+			continue;
+		if (cnt == cap) {
+			cap = cap ? 2 * cap : 1024;
+			grown = realloc(arr, cap * sizeof(*arr));
+			if (!grown) {
+				err = -ENOMEM;
+				break;
+			}
+			arr = grown;
+		}
+		arr[cnt].entry = entry;
+		arr[cnt].size = sqlite3_column_int64(st, 1);
+		arr[cnt].name = col_strdup(st, 2);
+		if (!arr[cnt].name) {
+			err = -ENOMEM;
+			break;
+		}
+		cnt++;
+	}
+	sqlite3_finalize(st);
+	if (!err && rc != SQLITE_DONE)
+		err = db_sql_err(db->sql, db->path, "reading the function table");
+	if (err) {
+		ga_syms_free(arr, cnt);
+		return err;
+	}
+	*syms = arr;
+	*n = cnt;
+	return 0;
+}
+
+void ga_syms_free(struct ga_sym *syms, size_t n)
+{
+	size_t i;
+
+	for (i = 0; syms && i < n; i++)
+		free(syms[i].name);
+	free(syms);
+}
+
 int gadb__similar_names(struct gadb *db, int64_t build_id, const char *name, size_t max,
 			char ***names, size_t *n)
 {

@@ -40,7 +40,7 @@ _goattach()
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "--db --binary --pid --cmd --json --duration --sig --deref --min-latency
-			--max-calls --max-probes --max-rate --yes --stats --hist --interval --verbose --version --help" -- "$cur"))
+			--max-calls --max-probes --max-rate --yes --stats --hist --interval --stack --verbose --version --help" -- "$cur"))
 		return
 	fi
 	_goattach_funcs "$cur"

@@ -294,6 +294,44 @@ static void test_event_unpack(void)
 	ASSERT_EQ(e.goid, 12345, "nothing written on error");
 }
 
+/*
+ * --stack's PCs come last, only when it is on: a record
+ * without them is the header and the values, exactly as before (the
+ * header itself still 88 bytes, the stack count in its former padding).
+ */
+static void test_event_unpack_stack(void)
+{
+	unsigned char buf[sizeof(struct ga_event) + GA_EV_RECORD_DATA_MAX + 64];
+	struct ga_event *h = (struct ga_event *)buf;
+	unsigned long long ret[2] = { 0x401234, 0x405678 };
+	struct event e;
+	size_t n = make_record(buf);
+
+	ASSERT_EQ(sizeof(struct ga_event), 88, "the header as small as before --stack");
+	ASSERT_EQ(n, sizeof(struct ga_event) + 4 * 8 + 5 + 2, "no stack: header, words, strings only");
+	if (!ASSERT_OK(event__unpack(&e, buf, n), "unpack without a stack"))
+		return;
+	ASSERT_EQ(e.nstack, 0, "no PCs");
+
+	memcpy(buf + n, ret, sizeof(ret));
+	h->nstack = 2;
+	h->size += sizeof(ret);
+	if (!ASSERT_OK(event__unpack(&e, buf, n + sizeof(ret)), "unpack with two PCs"))
+		return;
+	ASSERT_EQ(e.nstack, 2, "two PCs");
+	ASSERT_EQ(e.stack[0], 0x401234, "the entry probe's");
+	ASSERT_EQ(e.stack[1], 0x405678, "the caller's return address");
+	ASSERT_EQ(e.args.words[2], 0x2222, "the words before them unchanged");
+	ASSERT_TRUE(e.results.str_len[0] == 2 && !memcmp(e.results.strs[0], "ok", 2),
+		    "the strings before them unchanged");
+
+	h->nstack = 3;
+	ASSERT_EQ(event__unpack(&e, buf, n + sizeof(ret)), -EINVAL, "a count the size does not hold");
+	h->nstack = GA_MAX_STACK + 1;
+	h->size = n - sizeof(*h) + h->nstack * 8;
+	ASSERT_EQ(event__unpack(&e, buf, n + h->nstack * 8), -EINVAL, "more than GA_MAX_STACK");
+}
+
 static void test_sbuf(void)
 {
 	struct sbuf b = {};
@@ -564,6 +602,7 @@ int main(void)
 	RUN_TEST(test_json_quote);
 	RUN_TEST(test_json_printer);
 	RUN_TEST(test_event_unpack);
+	RUN_TEST(test_event_unpack_stack);
 	RUN_TEST(test_sbuf);
 	RUN_TEST(test_format_latency);
 	RUN_TEST(test_go_duration);

@@ -154,6 +154,35 @@ func later(t time.Time, d time.Duration) time.Time {
 	return t.Add(d)
 }
 
+// A chain of calls for --stack: serve calls handle calls leaf, which
+// prints its own call stack as the runtime sees it.
+//
+//go:noinline
+func leaf(n int) int {
+	pcs := make([]uintptr, 64)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(1, pcs)])
+	line := fmt.Sprintf("stack(%d):", n)
+	for {
+		f, more := frames.Next()
+		line += " " + f.Function
+		if !more {
+			break
+		}
+	}
+	fmt.Println(line)
+	return n + 1
+}
+
+//go:noinline
+func handle(n int) int {
+	return leaf(n) * 2
+}
+
+//go:noinline
+func serve(n int) int {
+	return handle(n) + 1
+}
+
 func atoi(s string) int {
 	n, err := strconv.Atoi(s)
 	if err != nil {
@@ -165,7 +194,7 @@ func atoi(s string) int {
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: funcs classify|exit|timeout|later|mixed|add|slices|fact|grow|loop|par|nest|panics|crash|goexit|hang ARGS...")
+		fmt.Fprintln(os.Stderr, "usage: funcs classify|exit|timeout|later|mixed|add|slices|fact|grow|loop|par|nest|panics|crash|goexit|stack|hang ARGS...")
 		os.Exit(2)
 	}
 	args := os.Args[2:]
@@ -276,6 +305,17 @@ func main() {
 		}
 		wg.Wait()
 		fmt.Printf("goexit goroutines=%s\n", args[0])
+	case "stack":
+		// the chain on the main goroutine, then on a goroutine of its own
+		n := atoi(args[0])
+		serve(n)
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			serve(n + 1)
+		}()
+		wg.Wait()
 	case "hang":
 		// the blocked call starts a second after "waiting": time to attach
 		c := make(chan int)
