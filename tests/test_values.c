@@ -522,6 +522,39 @@ static int lines_as_program(const char *out, const char *func, int *n)
 }
 
 /*
+ * goattach -c 'BIN ARGS' FUNC on the sample name's DB (--json when json):
+ * its output in r; the text run's exit status is asserted 0.
+ */
+static void run_with_c(const char *name, const char *args, const char *func, bool json,
+		       struct cmd_result *r)
+{
+	char cmd[4096];
+
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s'%s -c '%s%s%s' %s", build_path("goattach"),
+		 sample_db(name), json ? " --json" : "", sample_bin(name), args ? " " : "",
+		 args ? args : "", func);
+	sh_run(cmd, 60, r);
+	if (!json)
+		ASSERT_EQ(r->status, 0, "status");
+}
+
+/* Text: the program printed want calls of func, and goattach printed each alike (what). */
+static void text_as_program(const char *name, const char *args, const char *func, int want,
+			    const char *what)
+{
+	struct cmd_result r = {};
+	int n = 0, same;
+
+	run_with_c(name, args, func, false, &r);
+	same = lines_as_program(r.out, func, &n);
+	printf("  %d of %d calls of %s printed by goattach as the program printed them\n", same, n,
+	       func);
+	ASSERT_EQ(n, want, "the calls the program printed");
+	ASSERT_EQ(same, n, what);
+	cmd_result_free(&r);
+}
+
+/*
  * A time.Duration argument and result print as Go's String() prints
  * them: each line goattach prints equals the program's own (fmt's %v of
  * the same values); in JSON they stay numbers, of nanoseconds. Started
@@ -529,25 +562,13 @@ static int lines_as_program(const char *out, const char *func, int *n)
  */
 TEST(durations_as_go_prints)
 {
-	char cmd[4096];
-	struct cmd_result r = {}, rj = {};
-	int n = 0, same, nj;
+	struct cmd_result rj = {};
 	cJSON *c[8] = {};
+	int nj;
 
 	REQUIRE_BPF();
-	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' -c '%s timeout' main.timeout", build_path("goattach"),
-		 sample_db("funcs"), sample_bin("funcs"));
-	sh_run(cmd, 60, &r);
-	ASSERT_EQ(r.status, 0, "status");
-	same = lines_as_program(r.out, "main.timeout", &n);
-	printf("  %d of %d calls of main.timeout printed by goattach as the program printed them\n",
-	       same, n);
-	ASSERT_EQ(n, 7, "the program printed seven calls");
-	ASSERT_EQ(same, n, "goattach's durations are Go's");
-
-	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' --json -c '%s timeout' main.timeout",
-		 build_path("goattach"), sample_db("funcs"), sample_bin("funcs"));
-	sh_run(cmd, 60, &rj);
+	text_as_program("funcs", "timeout", "main.timeout", 7, "goattach's durations are Go's");
+	run_with_c("funcs", "timeout", "main.timeout", true, &rj);
 	nj = json_calls(rj.out, "main.timeout", c, 8);
 	if (ASSERT_EQ(nj, 7, "seven JSON calls")) {
 		ASSERT_EQ(num(c[0], "args", "d"), 1500000000, "d in ns, a number");
@@ -555,7 +576,6 @@ TEST(durations_as_go_prints)
 		ASSERT_EQ(num(c[1], "args", "d"), -5000, "negative");
 	}
 	free_calls(c, nj);
-	cmd_result_free(&r);
 	cmd_result_free(&rj);
 }
 
@@ -566,32 +586,19 @@ TEST(durations_as_go_prints)
  */
 TEST(net_ips_as_go_prints)
 {
-	char cmd[4096];
-	struct cmd_result r = {}, rj = {};
-	int n = 0, same, nj;
+	struct cmd_result rj = {};
 	cJSON *c[8] = {};
+	int nj;
 
 	REQUIRE_BPF();
-	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' -c '%s' main.network", build_path("goattach"),
-		 sample_db("netaddr"), sample_bin("netaddr"));
-	sh_run(cmd, 60, &r);
-	ASSERT_EQ(r.status, 0, "status");
-	same = lines_as_program(r.out, "main.network", &n);
-	printf("  %d of %d calls of main.network printed by goattach as the program printed them\n",
-	       same, n);
-	ASSERT_EQ(n, 6, "the program printed six calls");
-	ASSERT_EQ(same, n, "goattach's IPs are Go's");
-
-	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' --json -c '%s' main.network", build_path("goattach"),
-		 sample_db("netaddr"), sample_bin("netaddr"));
-	sh_run(cmd, 60, &rj);
+	text_as_program("netaddr", NULL, "main.network", 6, "goattach's IPs are Go's");
+	run_with_c("netaddr", NULL, "main.network", true, &rj);
 	nj = json_calls(rj.out, "main.network", c, 8);
 	if (ASSERT_EQ(nj, 6, "six JSON calls")) {
 		ASSERT_STREQ(str(c[0], "args", "ip"), "10.1.2.3", "a string");
 		ASSERT_STREQ(str(c[1], "results", "~r0"), "2001:db8::", "the result");
 	}
 	free_calls(c, nj);
-	cmd_result_free(&r);
 	cmd_result_free(&rj);
 }
 
@@ -602,19 +609,6 @@ TEST(net_ips_as_go_prints)
  */
 TEST(times_in_rfc3339)
 {
-	char cmd[4096];
-	struct cmd_result r = {};
-	int n = 0, same;
-
 	REQUIRE_BPF();
-	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' -c '%s later' main.later", build_path("goattach"),
-		 sample_db("funcs"), sample_bin("funcs"));
-	sh_run(cmd, 60, &r);
-	ASSERT_EQ(r.status, 0, "status");
-	same = lines_as_program(r.out, "main.later", &n);
-	printf("  %d of %d calls of main.later printed by goattach as the program printed them\n",
-	       same, n);
-	ASSERT_EQ(n, 6, "the program printed six calls");
-	ASSERT_EQ(same, n, "goattach's times are Go's");
-	cmd_result_free(&r);
+	text_as_program("funcs", "later", "main.later", 6, "goattach's times are Go's");
 }
