@@ -820,8 +820,7 @@ static __always_inline int on_exit(struct ga_regs *ctx, const struct ga_probe_sp
 	b->h.flags = spec->kind == GA_PROBE_TAILCALL ? GA_EV_TAILCALL : 0;
 	b->h.nwords[GA_EV_ARGS] = rec->nwords;
 	b->h.nstrs[GA_EV_ARGS] = rec->nstrs;
-	b->h.nwords[GA_EV_RESULTS] = 0;
-	b->h.nstrs[GA_EV_RESULTS] = 0;
+	/* no results (a tail call): send_event() zeroes their counts */
 	if (spec->kind == GA_PROBE_RET) {
 		fetch(ctx, spec, &res->args);
 		b->h.nwords[GA_EV_RESULTS] = spec->nwords < GA_MAX_WORDS ? spec->nwords : GA_MAX_WORDS;
