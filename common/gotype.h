@@ -14,6 +14,16 @@ struct gofield {
 	char *name;
 	uint64_t offset;
 	struct gotype *type;
+	bool embedded;		/* an embedded field: its fields and methods are promoted */
+};
+
+/* What a GA_KIND_PTR type is in Go: every one of these is one pointer word. */
+enum go_ptr_kind {
+	GO_PTR_PLAIN = 0,	/* *T (pointee_off names T) */
+	GO_PTR_MAP,		/* map[K]V: key_ref K, elem_ref V */
+	GO_PTR_CHAN,		/* chan T: elem_ref T */
+	GO_PTR_FUNC,
+	GO_PTR_UNSAFE,		/* unsafe.Pointer */
 };
 
 struct gotype {
@@ -23,7 +33,16 @@ struct gotype {
 	bool is_signed;		/* ints */
 	uint64_t count;		/* arrays: element count */
 	struct gotype *elem;	/* arrays: element type */
-	uint64_t pointee_off;	/* pointers: the DWARF offset of what they point at (0: none) */
+	uint64_t pointee_off;	/* pointers: a ref to what they point at (0: none) */
+	/*
+	 * A ref names a type without resolving it (types refer to each other
+	 * in cycles): a DWARF offset in the analyzer's DWARF reader, a type
+	 * descriptor address in its runtime type reader, a types.id in
+	 * goattach's typedb. Resolved by the module that made the type.
+	 */
+	enum go_ptr_kind ptr_kind;	/* GA_KIND_PTR: which kind of pointer */
+	uint64_t elem_ref;	/* slices, maps (the value type), chans: element type ref, 0 none */
+	uint64_t key_ref;	/* maps: key type ref, 0 none */
 	size_t nfields;		/* structs */
 	struct gofield *fields;
 	bool shares_fields;	/* fields belong to the type this one names */

@@ -186,6 +186,7 @@ struct ga_param {
 	bool on_stack;		/* assigned to the stack as a whole */
 	enum ga_dwarf_check dwarf_check;
 	char *dwarf_loc;	/* what DWARF says at entry ("rcx,rdi", "stack"), NULL if nothing */
+	uint64_t type_ref;	/* its type in the build's types table (params.type_id), 0 none */
 	size_t npieces;
 	struct ga_piece *pieces;
 	/* a pointer: the basic fields of what it points at (goattach --deref) */
