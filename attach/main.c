@@ -16,6 +16,7 @@
 #include "calls.h"
 #include "command.h"
 #include "db.h"
+#include "expr.h"
 #include "goattach.h"
 #include "goattach.skel.h"
 #include "kernel.h"
@@ -49,6 +50,8 @@ static struct env {
 	unsigned int stack;	/* --stack=N: frames per call; 0: none */
 	const char **funcs;
 	size_t nfuncs;
+	struct expr **exprs;	/* --expr, parsed */
+	size_t nexprs;
 } env;
 
 static const char argp_doc[] =
@@ -83,6 +86,7 @@ enum {
 	OPT_INTERVAL,
 	OPT_MAX_RATE,
 	OPT_STACK,
+	OPT_EXPR,
 };
 
 /* --max-rate's default: about a core of overhead at 4 us per traced call */
@@ -119,6 +123,10 @@ static const struct argp_option opts[] = {
 	  "entry, N frames from the function itself (default 8, at most 32; frame pointers walked "
 	  "in BPF; inlined frames show as their caller): text ' stack: f ← caller ← ...', JSON "
 	  "\"stack\": [...]", 0 },
+	{ "expr", OPT_EXPR, "EXPR", 0, "show the Go expression EXPR with each call (repeatable): "
+	  "field paths through structs and pointers (r.URL.Path), constant indexes (xs[3]), "
+	  "len(x), cap(x), results (~r0.Code); text ' EXPR=VALUE', JSON \"exprs\": {...}. "
+	  "Type-checked against the DB before anything is attached", 0 },
 	{ "verbose", 'v', NULL, 0, "more messages (twice: libbpf debug)", 0 },
 	{ "version", 'V', NULL, 0, "print the version and the DB schema version", 0 },
 	{},
@@ -229,6 +237,20 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 				   GA_MAX_STACK);
 		env.stack = v;
 		break;
+	case OPT_EXPR: {
+		char msg[300];
+		struct expr *e = expr_parse(arg, msg, sizeof(msg));
+		struct expr **n;
+
+		if (!e)
+			argp_failure(state, 1, 0, "bad --expr '%s': %s", arg, msg);
+		n = realloc(env.exprs, (env.nexprs + 1) * sizeof(*n));
+		if (!n)
+			return ENOMEM;
+		env.exprs = n;
+		env.exprs[env.nexprs++] = e;
+		break;
+	}
 	case 'v':
 		env.verbosity++;
 		break;
@@ -365,6 +387,7 @@ static bool aggregate_in_bpf(void)
 static int open_plan(struct session *s)
 {
 	char binbuf[PATH_MAX];
+	struct plan_opts popts;
 	const char *binary;
 	int err;
 
@@ -380,8 +403,11 @@ static int open_plan(struct session *s)
 		pr_warn("attach: no process %d", env.pid);
 		return -ESRCH;
 	}
-	err = probe_plan__build(s->db, env.db_path, binary, env.funcs, env.nfuncs, env.sig,
-				env.deref, &s->plan);
+	popts = (struct plan_opts){
+		.sig = env.sig, .deref = env.deref, .exprs = env.exprs, .nexprs = env.nexprs,
+	};
+	err = probe_plan__build(s->db, env.db_path, binary, env.funcs, env.nfuncs, &popts,
+				&s->plan);
 	if (err)
 		return err;
 	pr_debug("time: %.1f ms to plan (hash, DB, bytes checked)", (now_sec() - s->t_start) * 1e3);
@@ -927,6 +953,7 @@ int main(int argc, char **argv)
 		.options = opts, .parser = parse_arg, .args_doc = "FUNC...", .doc = argp_doc,
 	};
 	struct session s = { .multi_fd = -1, .cmd = { .release_fd = -1 } };
+	size_t i;
 	int err;
 
 	ga_log_set_prog("goattach");
@@ -985,6 +1012,9 @@ int main(int argc, char **argv)
 		finish(&s);
 	session_close(&s);
 	free(env.funcs);
+	for (i = 0; i < env.nexprs; i++)
+		expr_free(env.exprs[i]);
+	free(env.exprs);
 	if (!err && s.cmd.pid)
 		return command__wait(&s.cmd);	/* -c: CMD's status */
 	command__free(&s.cmd);

@@ -11,10 +11,13 @@
 #include <string.h>
 
 #include "binid.h"
+#include "expr.h"
+#include "exprplace.h"
 #include "goruntime.h"
 #include "log.h"
 #include "probes.h"
 #include "sig.h"
+#include "typedb.h"
 #include "util.h"
 #include "verify.h"
 
@@ -31,6 +34,11 @@ void probe_plan__clear(struct probe_plan *plan)
 		}
 	}
 	free(plan->layouts);
+	if (plan->shows)
+		for (i = 0; i < plan->nfuncs; i++)
+			expr_show_clear(&plan->shows[i]);
+	free(plan->shows);
+	typedb__free(plan->typedb);
 	gotypes__clear(&plan->types);
 	ga_funcs_free(plan->funcs, plan->nfuncs);
 	ga_build_clear(&plan->build);
@@ -174,7 +182,7 @@ static int layout_derefs(const struct ga_func *f, bool results, bool deref, int 
  * *fmt.wrapError) points at a struct whose first field is the message;
  * it is fetched, the type decides at output whether to show it.
  */
-static bool string_fetch(const struct ga_param *prm, size_t k, size_t idx,
+bool layout_string_fetch(const struct ga_param *prm, size_t k, size_t idx,
 			 const struct func_layout *lay, struct ga_strfetch *out)
 {
 	const struct ga_piece *pc = &prm->pieces[k], *next = &prm->pieces[k + 1];
@@ -217,7 +225,7 @@ static int layout_strings(const struct ga_func *f, bool results, struct func_lay
 		for (k = 0; k < prm->npieces; k++, idx++) {
 			if (prm->is_result != results || k + 1 >= prm->npieces || nstrs == GA_MAX_STRS)
 				continue;
-			if (!string_fetch(prm, k, idx, lay, &spec->strs[nstrs]))
+			if (!layout_string_fetch(prm, k, idx, lay, &spec->strs[nstrs]))
 				continue;
 			lay->str[idx] = nstrs++;
 		}
@@ -346,8 +354,52 @@ static int plan_marks(struct gadb *db, struct probe_plan *plan, const struct ver
 	return err;
 }
 
-static int plan_func(struct probe_plan *plan, size_t idx, const struct verify_img *img,
-		     size_t *cap)
+/*
+ * The --expr values and the --filter of function idx, after its own
+ * words in its entry and RET specs. An --expr that does not type-check
+ * here is left out (the caller checks it applies somewhere); a filter
+ * must type-check in every function.
+ */
+static int plan_exprs(struct probe_plan *plan, size_t idx, const struct plan_opts *opts,
+		      struct ga_probe_spec *entry, struct ga_probe_spec *ret, char *why,
+		      size_t whylen)
+{
+	const struct ga_func *f = &plan->funcs[idx];
+	char msg[600] = "";
+	struct expr_ctx c = {
+		.plan = plan, .f = f, .lay = &plan->layouts[idx], .spec = { entry, ret },
+		.msg = msg, .msglen = sizeof(msg),
+	};
+	struct expr *cond;
+	int err = 0;
+
+	if (opts->nexprs) {
+		err = expr_show_place(&c, opts->exprs, opts->nexprs, &plan->shows[idx]);
+		if (err == -E2BIG)
+			pr_warn("attach: --expr in %s: %s", f->name, msg);
+		if (err)
+			return err;
+		/* the first reason an expression does not apply, for the message if none does */
+		if (!why[0] && msg[0])
+			snprintf(why, whylen, "%s: %s", f->name, msg);
+	}
+	if (!opts->filter)
+		return 0;
+	cond = expr_parse(opts->filter, msg, sizeof(msg));
+	if (!cond) {
+		pr_warn("attach: bad --filter '%s': %s", opts->filter, msg);
+		return -EINVAL;
+	}
+	msg[0] = 0;
+	err = expr_place_cond(&c, cond);
+	if (err)
+		pr_warn("attach: --filter in %s: %s", f->name, msg);
+	expr_free(cond);
+	return err;
+}
+
+static int plan_func(struct probe_plan *plan, size_t idx, const struct plan_opts *opts,
+		     const struct verify_img *img, size_t *cap, char *why, size_t whylen)
 {
 	const struct ga_build *b = &plan->build;
 	const struct ga_func *f = &plan->funcs[idx];
@@ -369,6 +421,8 @@ static int plan_func(struct probe_plan *plan, size_t idx, const struct verify_im
 		pr_info("attach: %s has an indirect jump: a call leaving through it would be unseen",
 			f->name);
 	err = build_layout(b, f, plan->deref, &plan->layouts[idx], &entry, &ret);
+	if (!err)
+		err = plan_exprs(plan, idx, opts, &entry, &ret, why, whylen);
 	if (err)
 		return err;
 
@@ -668,16 +722,41 @@ static bool plan_has_dict(const struct probe_plan *plan)
 	return false;
 }
 
+/* Every --expr applies to one function at least; else the reason it does not in the first. */
+static int check_exprs(const struct probe_plan *plan, const struct plan_opts *opts, const char *why)
+{
+	char text[256];
+	size_t i, k;
+
+	for (i = 0; i < opts->nexprs; i++) {
+		for (k = 0; k < plan->nfuncs; k++)
+			if (plan->shows[k].which[i] >= 0)
+				break;
+		if (k < plan->nfuncs)
+			continue;
+		expr_format(opts->exprs[i], text, sizeof(text));
+		if (plan->nfuncs == 1)
+			pr_warn("attach: bad --expr '%s': %s", text, why);
+		else
+			pr_warn("attach: --expr '%s' applies to none of the %zu functions (%s)", text,
+				plan->nfuncs, why);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int probe_plan__build(struct gadb *db, const char *db_path, const char *binary_path,
-		      const char *const *patterns, size_t npat, const char *sig, bool deref,
+		      const char *const *patterns, size_t npat, const struct plan_opts *opts,
 		      struct probe_plan *plan)
 {
 	struct verify_img img = { .path = binary_path };
+	char why[700] = "";
 	size_t cap = 0, i;
 	int err;
 
 	memset(plan, 0, sizeof(*plan));
-	plan->deref = deref;
+	plan->deref = opts->deref;
+	plan->nexprs = opts->nexprs;
 	plan->binary_path = strdup(binary_path);
 	if (!plan->binary_path)
 		return -ENOMEM;
@@ -688,16 +767,28 @@ int probe_plan__build(struct gadb *db, const char *db_path, const char *binary_p
 	if (!err)
 		err = check_arch(plan);
 	if (!err)
-		err = select_funcs(db, db_path, patterns, npat, sig, plan);
+		err = select_funcs(db, db_path, patterns, npat, opts->sig, plan);
 	if (err)
 		return err;
 	plan->layouts = calloc(plan->nfuncs ? plan->nfuncs : 1, sizeof(*plan->layouts));
 	if (!plan->layouts)
 		return -ENOMEM;
+	if (opts->nexprs || opts->filter) {
+		plan->typedb = typedb__open(db, plan->build.db_id);
+		if (!plan->typedb)
+			return -errno;
+	}
+	if (opts->nexprs) {
+		plan->shows = calloc(plan->nfuncs ? plan->nfuncs : 1, sizeof(*plan->shows));
+		if (!plan->shows)
+			return -ENOMEM;
+	}
 	img.arch = plan->build.arch;
 	img.data = elfimg__data(plan->img, &img.size);
 	for (i = 0; i < plan->nfuncs && !err; i++)
-		err = plan_func(plan, i, &img, &cap);
+		err = plan_func(plan, i, opts, &img, &cap, why, sizeof(why));
+	if (!err)
+		err = check_exprs(plan, opts, why);
 	if (!err)
 		err = plan_marks(db, plan, &img, &cap);
 	/* the binary stays mapped for type and dictionary names: the DB said this is the build */

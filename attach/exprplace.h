@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Expressions placed in one traced function: type-checked against the
+ * DB's types (typedb.h), their values turned into more fetched words and
+ * strings of the function's entry spec (values of the arguments) or RET
+ * spec (values of the results), read by the same BPF fetch program.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "expr.h"
+#include "goattach.h"
+#include "model.h"
+#include "probes.h"
+
+/*
+ * The --expr values of one function, as parameters of a function of
+ * their own (xf: one param per expression placed, named by its text) so
+ * that the parameter decoder shows them; each param's words index the
+ * ga_vals of its side (is_result: the results').
+ */
+struct expr_show {
+	struct ga_func xf;
+	struct func_layout lay;
+	int *which;		/* per --expr: its index in xf.params, -1 when it does not apply */
+	int *guard;		/* per xf param: a word that is 0 when the value is behind nil, or -1 */
+	int *bound;		/* per xf param: a length word the index must be below, or -1 */
+	int64_t *index;		/* ... and that index */
+	size_t nexprs;
+};
+
+/* What placement needs from the plan being built. */
+struct expr_ctx {
+	const struct probe_plan *plan;
+	const struct ga_func *f;
+	const struct func_layout *lay;	/* f's own words */
+	struct ga_probe_spec *spec[2];	/* by enum ga_ev_part: the entry's and the RET's fetch lists */
+	char *msg;
+	size_t msglen;
+};
+
+/*
+ * Place the --expr values exprs[0..n) for ctx->f into show. An expression
+ * that does not type-check for f leaves which[i] = -1 and its reason in
+ * ctx->msg (the caller decides whether that is an error). Returns 0,
+ * -E2BIG when the fetch budget ran out (ctx->msg says which), -ENOMEM.
+ */
+int expr_show_place(struct expr_ctx *ctx, struct expr *const *exprs, size_t n,
+		    struct expr_show *show);
+void expr_show_clear(struct expr_show *show);
+
+/*
+ * Type-check the condition cond for ctx->f and place every value it
+ * reads (expr.loc, type, at_exit filled in cond's nodes); a bare boolean
+ * value becomes "value != false". 0, or -EINVAL with the reason in
+ * ctx->msg, -E2BIG, -ENOMEM.
+ */
+int expr_place_cond(struct expr_ctx *ctx, struct expr *cond);
