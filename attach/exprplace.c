@@ -627,6 +627,222 @@ int expr_show_place(struct expr_ctx *c, struct expr *const *exprs, size_t n,
 	return 0;
 }
 
+/* --- --deref --- */
+
+/* The pieces of one value shown, with their words, gathered as they are placed. */
+struct walk_out {
+	struct ga_piece *pieces;
+	int *word;
+	uint8_t *shift;
+	int *str;
+	size_t n, cap;
+};
+
+static int walk_add(struct walk_out *w, const struct ga_piece *pc, int word, uint8_t shift)
+{
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 16;
+		struct ga_piece *np = realloc(w->pieces, cap * sizeof(*np));
+		int *nw, *ns;
+		uint8_t *nsh;
+
+		if (!np)
+			return -ENOMEM;
+		w->pieces = np;
+		nw = realloc(w->word, cap * sizeof(*nw));
+		if (!nw)
+			return -ENOMEM;
+		w->word = nw;
+		nsh = realloc(w->shift, cap * sizeof(*nsh));
+		if (!nsh)
+			return -ENOMEM;
+		w->shift = nsh;
+		ns = realloc(w->str, cap * sizeof(*ns));
+		if (!ns)
+			return -ENOMEM;
+		w->str = ns;
+		w->cap = cap;
+	}
+	w->pieces[w->n] = *pc;
+	w->pieces[w->n].path = strdup(pc->path);
+	if (!w->pieces[w->n].path)
+		return -ENOMEM;
+	w->word[w->n] = word;
+	w->shift[w->n] = shift;
+	w->str[w->n] = SLOT_NONE;
+	w->n++;
+	return 0;
+}
+
+/* A fetch the budget may refuse: SLOT_NONE then, shown as "..." */
+static int soft_deref(struct expr_ctx *c, int part, int base, int64_t off, int size)
+{
+	struct ga_probe_spec *s = c->spec[part];
+	int i;
+
+	if (base < 0)
+		return SLOT_NONE;
+	for (i = 0; i < s->nwords; i++)
+		if (s->words[i].src == GA_SRC_DEREF && s->words[i].reg == base &&
+		    s->words[i].size == size && s->words[i].off == off)
+			return i;
+	if (s->nwords >= GA_MAX_WORDS || off < INT32_MIN || off > INT32_MAX)
+		return SLOT_NONE;
+	s->words[s->nwords] = (struct ga_fetch){ .src = GA_SRC_DEREF, .reg = base, .size = size,
+						 .off = off };
+	return s->nwords++;
+}
+
+/*
+ * The value of type t at words[base] + off, named path, into w: structs
+ * and arrays field by field, pointers followed while depth lasts (their
+ * pointee under path ".*"), the rest as abi_mem_pieces lays them out.
+ */
+static int walk_mem(struct expr_ctx *c, int part, const struct gotype *t, const char *path,
+		    int base, int64_t off, int depth, struct walk_out *w)
+{
+	struct ga_piece *pcs = NULL;
+	char sub[512];
+	bool truncated;
+	size_t i, n = 0;
+	int err = 0, pw;
+
+	if (w->n >= XP_MAX_PIECES)
+		return 0;
+	if (t->kind == GA_KIND_STRUCT && !(t->name && !strcmp(t->name, "time.Time"))) {
+		for (i = 0; i < t->nfields && !err; i++) {
+			if (!t->fields[i].type)
+				continue;
+			snprintf(sub, sizeof(sub), "%s.%s", path,
+				 t->fields[i].name ? t->fields[i].name : "_");
+			err = walk_mem(c, part, t->fields[i].type, sub, base, off + t->fields[i].offset,
+				       depth, w);
+		}
+		return err;
+	}
+	if (t->kind == GA_KIND_PTR && t->ptr_kind == GO_PTR_PLAIN && depth > 0) {
+		const struct gotype *pt = deref_type(c, t->pointee_off);
+		struct ga_piece pc = { .path = (char *)path, .kind = GA_PIECE_PTR,
+				       .size = ptr_size(c), .loc = GA_LOC_DEREF };
+
+		pw = soft_deref(c, part, base, off, ptr_size(c));
+		err = walk_add(w, &pc, pw, 0);
+		if (err || !pt || !pt->size || pw < 0)
+			return err;
+		snprintf(sub, sizeof(sub), "%s.*", path);
+		return walk_mem(c, part, pt, sub, pw, 0, depth - 1, w);
+	}
+	err = abi_mem_pieces(c->plan->build.arch, t, path, XP_MAX_PIECES - w->n, &pcs, &n, &truncated);
+	for (i = 0; !err && i < n; i++)
+		err = walk_add(w, &pcs[i], soft_deref(c, part, base, off + pcs[i].stack_off, pcs[i].size), 0);
+	for (i = 0; i < n; i++)
+		free(pcs[i].path);
+	free(pcs);
+	return err;
+}
+
+static void walk_free(struct walk_out *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		free(w->pieces[i].path);
+	free(w->pieces);
+	free(w->word);
+	free(w->shift);
+	free(w->str);
+}
+
+/* Pointer param k of f as "p" (its own word) then what it points at under "p.*". */
+static int deref_param(struct expr_ctx *c, size_t k, int depth, struct expr_show *show)
+{
+	const struct ga_param *prm = &c->f->params[k];
+	const struct gotype *t = param_type(c, prm), *pt;
+	size_t base = layout_piece_base(c->f, k), i;
+	int part = prm->is_result ? GA_EV_RESULTS : GA_EV_ARGS, pw, err;
+	struct walk_out w = {};
+	struct ga_param *out;
+	char path[300];
+
+	if (!t || t->kind != GA_KIND_PTR || t->ptr_kind != GO_PTR_PLAIN || prm->npieces != 1 ||
+	    !strcmp(prm->name, ".dict"))
+		return 0;
+	pt = deref_type(c, t->pointee_off);
+	pw = c->lay->word[base];
+	if (!pt || !pt->size || pw < 0)
+		return 0;
+	err = walk_add(&w, &prm->pieces[0], pw, c->lay->shift[base]);
+	snprintf(path, sizeof(path), "%s.*", prm->name);
+	err = err ?: walk_mem(c, part, pt, path, pw, 0, depth - 1, &w);
+	/* the strings the budget leaves room for */
+	{
+		struct ga_param tmp = { .name = (char *)prm->name, .pieces = w.pieces,
+					.npieces = w.n };
+		struct func_layout lay = { .word = w.word, .shift = w.shift, .str = w.str,
+					   .npieces = w.n };
+		struct ga_strfetch sf;
+		struct ga_probe_spec *s = c->spec[part];
+
+		for (i = 0; !err && i + 1 < w.n; i++) {
+			/* a slice's bytes are shown only for the parameter's own type name */
+			if (w.pieces[i].kind != GA_PIECE_STR_DATA || s->nstrs >= GA_MAX_STRS ||
+			    !layout_string_fetch(&tmp, i, i, &lay, &sf))
+				continue;
+			w.str[i] = s->nstrs;
+			s->strs[s->nstrs++] = sf;
+		}
+	}
+	out = &show->xf.params[show->xf.nparams];
+	memset(out, 0, sizeof(*out));
+	out->name = strdup(prm->name);
+	out->type_name = strdup(prm->type_name ? prm->type_name : "?");
+	out->kind = GA_KIND_PTR;
+	out->size = prm->size;
+	out->is_result = prm->is_result;
+	if (err || !out->name || !out->type_name ||
+	    (err = append_layout(&show->lay, w.n, w.word, w.shift, w.str))) {
+		walk_free(&w);
+		ga_params_free(out, 1);
+		memset(out, 0, sizeof(*out));
+		return err ?: -ENOMEM;
+	}
+	out->pieces = w.pieces;
+	out->npieces = w.n;
+	w.pieces = NULL;
+	w.n = 0;
+	walk_free(&w);
+	show->which[k] = show->xf.nparams++;
+	return 0;
+}
+
+int deref_show_place(struct expr_ctx *c, int depth, struct expr_show *show)
+{
+	size_t k, n = c->f->nparams;
+	int err = 0;
+
+	memset(show, 0, sizeof(*show));
+	show->nexprs = n;
+	show->which = calloc(n + 1, sizeof(*show->which));
+	show->xf.params = calloc(n + 1, sizeof(*show->xf.params));
+	show->guard = calloc(n + 1, sizeof(*show->guard));
+	show->bound = calloc(n + 1, sizeof(*show->bound));
+	show->index = calloc(n + 1, sizeof(*show->index));
+	if (!show->which || !show->xf.params || !show->guard || !show->bound || !show->index)
+		return -ENOMEM;
+	show->xf.name = (char *)c->f->name;
+	show->xf.params_known = true;
+	for (k = 0; k < n; k++) {
+		show->which[k] = -1;
+		show->guard[k] = show->bound[k] = -1;
+	}
+	if (!c->f->params_known || c->f->args_only)
+		return 0;
+	for (k = 0; k < n && !err; k++)
+		err = deref_param(c, k, depth < 1 ? 1 : depth > DEREF_MAX_DEPTH ? DEREF_MAX_DEPTH : depth,
+				  show);
+	return err;
+}
+
 /* --- conditions --- */
 
 static bool is_literal(const struct expr *e)

@@ -53,6 +53,16 @@ int expr_show_place(struct expr_ctx *ctx, struct expr *const *exprs, size_t n,
 void expr_show_clear(struct expr_show *show);
 
 /*
+ * --deref=depth: each pointer parameter of ctx->f whose pointee type the
+ * DB knows, shown with what it points at (strings too), and the pointers
+ * in there followed, depth levels in all; show->which[param] is its
+ * index in show->xf, -1 for the other params. What the fetch budget
+ * leaves out is shown as "...", never an error. 0 or -ENOMEM.
+ */
+#define DEREF_MAX_DEPTH 4
+int deref_show_place(struct expr_ctx *ctx, int depth, struct expr_show *show);
+
+/*
  * Type-check the condition cond for ctx->f and place every value it
  * reads (expr.loc, type, at_exit filled in cond's nodes); a bare boolean
  * value becomes "value != false". 0, or -EINVAL with the reason in

@@ -17,6 +17,7 @@
 #include "command.h"
 #include "db.h"
 #include "expr.h"
+#include "exprplace.h"
 #include "goattach.h"
 #include "goattach.skel.h"
 #include "kernel.h"
@@ -39,6 +40,7 @@ static struct env {
 	double duration;
 	const char *sig;
 	bool deref;
+	int deref_depth;	/* --deref=N */
 	uint64_t min_latency_ns;
 	uint64_t max_calls;
 	uint64_t max_rate;
@@ -102,8 +104,9 @@ static const struct argp_option opts[] = {
 	{ "duration", 'D', "SEC", 0, "stop after SEC seconds", 0 },
 	{ "sig", 's', "SIG", 0, "Go signature of the function, for binaries without DWARF: "
 	  "'func(x, y string) (string, string)'", 0 },
-	{ "deref", 'r', NULL, 0, "also show the basic fields of what pointer arguments and results "
-	  "point at: p=0xc000010000 &{X:1 Y:2}", 0 },
+	{ "deref", 'r', "N", OPTION_ARG_OPTIONAL, "also show what pointer arguments and results "
+	  "point at, strings too, and the pointers in there, N levels in all (default 1, at most "
+	  "4): p=0xc000010000 &{X:1 Name:\"a\" Next:0xc000010020 &{...}}", 0 },
 	{ "min-latency", OPT_MIN_LATENCY, "DUR", 0, "report only calls slower than DUR (2ms, 500us, "
 	  "1s; filtered in BPF)", 0 },
 	{ "max-calls", OPT_MAX_CALLS, "N", 0, "stop after N calls", 0 },
@@ -183,7 +186,13 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.sig = arg;
 		break;
 	case 'r':
+		errno = 0;
+		v = arg ? strtol(arg, &end, 10) : 1;
+		if (arg && (errno || *end || end == arg || v < 1 || v > DEREF_MAX_DEPTH))
+			argp_error(state, "invalid --deref '%s' (levels of pointers, 1 to %d)", arg,
+				   DEREF_MAX_DEPTH);
 		env.deref = true;
+		env.deref_depth = v;
 		break;
 	case 'D':
 		env.duration = strtod(arg, &end);
@@ -404,7 +413,7 @@ static int open_plan(struct session *s)
 		return -ESRCH;
 	}
 	popts = (struct plan_opts){
-		.sig = env.sig, .deref = env.deref, .exprs = env.exprs, .nexprs = env.nexprs,
+		.sig = env.sig, .deref = env.deref, .deref_depth = env.deref_depth, .exprs = env.exprs, .nexprs = env.nexprs,
 	};
 	err = probe_plan__build(s->db, env.db_path, binary, env.funcs, env.nfuncs, &popts,
 				&s->plan);

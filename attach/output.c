@@ -118,6 +118,8 @@ static void print_params(struct vprinter *p, const struct event_view *ev, bool r
 			 struct sbuf *incomplete)
 {
 	const struct ga_vals *v = results ? &ev->e->results : &ev->e->args;
+	const struct expr_show *dsh = ev->plan->deref_shows ?
+		&ev->plan->deref_shows[ev->e->func_id] : NULL;
 	size_t i;
 
 	p->ops->open(p, results ? VP_RESULTS : VP_ARGS);
@@ -126,7 +128,10 @@ static void print_params(struct vprinter *p, const struct event_view *ev, bool r
 			continue;
 		p->ops->member(p, ev->f->params[i].name);
 		p->cut = false;
-		decode_param(p, ev->plan, ev->f, ev->lay, i, v);
+		if (dsh && dsh->which[i] >= 0)
+			decode_param(p, ev->plan, &dsh->xf, &dsh->lay, dsh->which[i], v);
+		else
+			decode_param(p, ev->plan, ev->f, ev->lay, i, v);
 		if (p->cut && incomplete && !p->err) {
 			p->err = sbuf_append(incomplete, ",", 1);
 			if (!p->err)

@@ -38,6 +38,10 @@ void probe_plan__clear(struct probe_plan *plan)
 		for (i = 0; i < plan->nfuncs; i++)
 			expr_show_clear(&plan->shows[i]);
 	free(plan->shows);
+	if (plan->deref_shows)
+		for (i = 0; i < plan->nfuncs; i++)
+			expr_show_clear(&plan->deref_shows[i]);
+	free(plan->deref_shows);
 	typedb__free(plan->typedb);
 	gotypes__clear(&plan->types);
 	ga_funcs_free(plan->funcs, plan->nfuncs);
@@ -146,9 +150,13 @@ static int layout_words(enum ga_arch arch, const struct ga_func *f, bool results
 	return nwords;
 }
 
-/* --deref: each basic field of a pointer's pointee, read through the pointer's word. */
+/*
+ * --deref: each basic field of a pointer's pointee, read through the
+ * pointer's word (the DB's derefs pieces: for params whose type the DB
+ * does not have; skip[p] >= 0 marks those shown from their type instead).
+ */
 static int layout_derefs(const struct ga_func *f, bool results, bool deref, int nwords,
-			 struct func_layout *lay, struct ga_probe_spec *spec)
+			 struct func_layout *lay, struct ga_probe_spec *spec, const int *skip)
 {
 	size_t p, k;
 
@@ -163,7 +171,7 @@ static int layout_derefs(const struct ga_func *f, bool results, bool deref, int 
 			if (prm->is_result != results)
 				continue;
 			lay->dword[dbase + k] = SLOT_NONE;
-			if (!deref || pw < 0 || nwords == GA_MAX_WORDS)
+			if (!deref || pw < 0 || nwords == GA_MAX_WORDS || (skip && skip[p] >= 0))
 				continue;
 			lay->dword[dbase + k] = nwords;
 			spec->words[nwords++] = (struct ga_fetch){
@@ -238,15 +246,16 @@ static int layout_strings(const struct ga_func *f, bool results, struct func_lay
  * or the results, in order, and fill the spec's fetch list.
  */
 static void layout_side(const struct ga_build *b, const struct ga_func *f, bool results,
-			bool deref, struct func_layout *lay, struct ga_probe_spec *spec)
+			struct func_layout *lay, struct ga_probe_spec *spec)
 {
 	int nwords = layout_words(b->arch, f, results, lay, spec);
 
-	spec->nwords = layout_derefs(f, results, deref, nwords, lay, spec);
+	/* --deref's words come last (plan_exprs) */
+	spec->nwords = layout_derefs(f, results, false, nwords, lay, spec, NULL);
 	spec->nstrs = layout_strings(f, results, lay, spec);
 }
 
-static int build_layout(const struct ga_build *b, const struct ga_func *f, bool deref,
+static int build_layout(const struct ga_build *b, const struct ga_func *f,
 			struct func_layout *lay, struct ga_probe_spec *entry_spec,
 			struct ga_probe_spec *ret_spec)
 {
@@ -259,8 +268,8 @@ static int build_layout(const struct ga_build *b, const struct ga_func *f, bool 
 	lay->dword = calloc(nd ? nd : 1, sizeof(*lay->dword));
 	if (!lay->word || !lay->shift || !lay->str || !lay->dword)
 		return -ENOMEM;
-	layout_side(b, f, false, deref, lay, entry_spec);
-	layout_side(b, f, true, deref, lay, ret_spec);
+	layout_side(b, f, false, lay, entry_spec);
+	layout_side(b, f, true, lay, ret_spec);
 	ret_spec->err_words = layout_error_words(f, lay);
 	return 0;
 }
@@ -373,6 +382,7 @@ static int plan_exprs(struct probe_plan *plan, size_t idx, const struct plan_opt
 	struct expr *cond;
 	int err = 0;
 
+	/* what the user asked for first: --deref takes what the fetch budget leaves */
 	if (opts->nexprs) {
 		err = expr_show_place(&c, opts->exprs, opts->nexprs, &plan->shows[idx]);
 		if (err == -E2BIG)
@@ -383,19 +393,31 @@ static int plan_exprs(struct probe_plan *plan, size_t idx, const struct plan_opt
 		if (!why[0] && msg[0])
 			snprintf(why, whylen, "%s: %s", f->name, msg);
 	}
-	if (!opts->filter)
-		return 0;
-	cond = expr_parse(opts->filter, msg, sizeof(msg));
-	if (!cond) {
-		pr_warn("attach: bad --filter '%s': %s", opts->filter, msg);
-		return -EINVAL;
+	if (opts->filter) {
+		cond = expr_parse(opts->filter, msg, sizeof(msg));
+		if (!cond) {
+			pr_warn("attach: bad --filter '%s': %s", opts->filter, msg);
+			return -EINVAL;
+		}
+		msg[0] = 0;
+		err = expr_place_cond(&c, cond);
+		if (err)
+			pr_warn("attach: --filter in %s: %s", f->name, msg);
+		expr_free(cond);
+		if (err)
+			return err;
 	}
-	msg[0] = 0;
-	err = expr_place_cond(&c, cond);
-	if (err)
-		pr_warn("attach: --filter in %s: %s", f->name, msg);
-	expr_free(cond);
-	return err;
+	if (plan->deref) {
+		/* what the DB's types describe, else the DB's basic fields of the pointee */
+		err = deref_show_place(&c, opts->deref_depth, &plan->deref_shows[idx]);
+		if (err)
+			return err;
+		entry->nwords = layout_derefs(f, false, true, entry->nwords, &plan->layouts[idx], entry,
+					      plan->deref_shows[idx].which);
+		ret->nwords = layout_derefs(f, true, true, ret->nwords, &plan->layouts[idx], ret,
+					    plan->deref_shows[idx].which);
+	}
+	return 0;
 }
 
 static int plan_func(struct probe_plan *plan, size_t idx, const struct plan_opts *opts,
@@ -420,7 +442,7 @@ static int plan_func(struct probe_plan *plan, size_t idx, const struct plan_opts
 	if (f->decode_status == GA_DECODE_INDIRECT)
 		pr_info("attach: %s has an indirect jump: a call leaving through it would be unseen",
 			f->name);
-	err = build_layout(b, f, plan->deref, &plan->layouts[idx], &entry, &ret);
+	err = build_layout(b, f, &plan->layouts[idx], &entry, &ret);
 	if (!err)
 		err = plan_exprs(plan, idx, opts, &entry, &ret, why, whylen);
 	if (err)
@@ -773,7 +795,7 @@ int probe_plan__build(struct gadb *db, const char *db_path, const char *binary_p
 	plan->layouts = calloc(plan->nfuncs ? plan->nfuncs : 1, sizeof(*plan->layouts));
 	if (!plan->layouts)
 		return -ENOMEM;
-	if (opts->nexprs || opts->filter) {
+	if (opts->nexprs || opts->filter || opts->deref) {
 		plan->typedb = typedb__open(db, plan->build.db_id);
 		if (!plan->typedb)
 			return -errno;
@@ -781,6 +803,11 @@ int probe_plan__build(struct gadb *db, const char *db_path, const char *binary_p
 	if (opts->nexprs) {
 		plan->shows = calloc(plan->nfuncs ? plan->nfuncs : 1, sizeof(*plan->shows));
 		if (!plan->shows)
+			return -ENOMEM;
+	}
+	if (opts->deref) {
+		plan->deref_shows = calloc(plan->nfuncs ? plan->nfuncs : 1, sizeof(*plan->deref_shows));
+		if (!plan->deref_shows)
 			return -ENOMEM;
 	}
 	img.arch = plan->build.arch;

@@ -36,6 +36,7 @@ struct typedb;
 struct plan_opts {
 	const char *sig;	/* --sig: the signature of the one function selected */
 	bool deref;		/* --deref */
+	int deref_depth;	/* --deref=N: pointers followed, N levels (1: the params' own) */
 	struct expr *const *exprs;	/* --expr, parsed: shown with the calls of every function */
 	size_t nexprs;		/* ... where they type-check (one at least) */
 	const char *filter;	/* --filter: must type-check in every function */
@@ -63,6 +64,7 @@ struct probe_plan {
 	bool deref;	/* --deref: fetch the basic fields of what pointers point at */
 	struct typedb *typedb;	/* the build's types (for expressions); NULL when none are needed */
 	struct expr_show *shows;	/* per function: its --expr values; NULL without --expr */
+	struct expr_show *deref_shows;	/* per function: --deref of its pointer params, by param */
 	size_t nexprs;
 	size_t nmarks;	/* probes on runtime.gopanic / runtime.Goexit (func_idx GA_FUNC_NONE) */
 };
