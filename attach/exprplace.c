@@ -120,14 +120,55 @@ static int add_str(struct expr_ctx *c, int part, struct ga_strfetch sf, const st
 	return s->nstrs++;
 }
 
-/* The type of a parameter: the DB's, or for a basic one without it, what its kind says. */
+/*
+ * The type of a parameter: the DB's, or for a basic one without it (a
+ * --sig, a DB whose types do not reach it), what its kind and name say.
+ */
 static const struct gotype *param_type(const struct expr_ctx *c, const struct ga_param *prm)
 {
 	const struct gotype *t = prm->type_ref ? deref_type(c, prm->type_ref) : NULL;
+	struct gotype *ft, **n;
 
 	if (t)
 		return t;
-	return NULL;
+	switch (prm->kind) {
+	case GA_KIND_BOOL: case GA_KIND_INT: case GA_KIND_UINT: case GA_KIND_FLOAT:
+	case GA_KIND_STRING: case GA_KIND_IFACE: case GA_KIND_EFACE:
+		break;
+	default:
+		return NULL;
+	}
+	if (!c->owned)
+		return NULL;
+	n = realloc(c->owned->types, (c->owned->n + 1) * sizeof(*n));
+	ft = n ? calloc(1, sizeof(*ft)) : NULL;
+	if (n)
+		c->owned->types = n;
+	if (!ft)
+		return NULL;
+	ft->kind = prm->kind;
+	ft->size = prm->size;
+	ft->is_signed = prm->kind == GA_KIND_INT;
+	ft->name = strdup(prm->type_name ? prm->type_name : ga_kind_name(prm->kind));
+	if (!ft->name) {
+		free(ft);
+		return NULL;
+	}
+	c->owned->types[c->owned->n++] = ft;
+	return ft;
+}
+
+void expr_types_free(struct expr_types *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->n; i++) {
+		free(o->types[i]->name);
+		free(o->types[i]);
+	}
+	free(o->types);
+	o->types = NULL;
+	o->n = 0;
 }
 
 static int eval(struct expr_ctx *c, const struct expr *e, struct xval *v);
@@ -439,8 +480,16 @@ static int eval(struct expr_ctx *c, const struct expr *e, struct xval *v)
 		return eval_len(c, e, v);
 	case EXPR_MAPKEY:
 		return fail(c, e, "map lookups are not supported yet");
+	case EXPR_CMP:
+	case EXPR_AND:
+	case EXPR_OR:
+	case EXPR_NOT:
+	case EXPR_HASPREFIX:
+		return fail(c, e, "is a condition, not a value (conditions go in --filter)");
+	case EXPR_LATENCY:
+		return fail(c, e, "latency is the call's own (shown with every call)");
 	default:
-		return fail(c, e, "is not a value of the call");
+		return fail(c, e, "is a constant, not a value of the call");
 	}
 }
 
@@ -613,8 +662,7 @@ int expr_show_place(struct expr_ctx *c, struct expr *const *exprs, size_t n,
 			/* nothing of a value that could not be placed stays in the specs */
 			*c->spec[0] = saved[0];
 			*c->spec[1] = saved[1];
-			ga_params_free(prm, 1);
-			memset(prm, 0, sizeof(*prm));
+			ga_param_clear(prm);
 			if (err == -EINVAL)
 				continue;
 			return err;
@@ -802,8 +850,7 @@ static int deref_param(struct expr_ctx *c, size_t k, int depth, struct expr_show
 	if (err || !out->name || !out->type_name ||
 	    (err = append_layout(&show->lay, w.n, w.word, w.shift, w.str))) {
 		walk_free(&w);
-		ga_params_free(out, 1);
-		memset(out, 0, sizeof(*out));
+		ga_param_clear(out);
 		return err ?: -ENOMEM;
 	}
 	out->pieces = w.pieces;

@@ -32,12 +32,21 @@ struct expr_show {
 	size_t nexprs;
 };
 
+/* Types made for parameters the DB has no type of, owned by the plan. */
+struct expr_types {
+	struct gotype **types;
+	size_t n;
+};
+
+void expr_types_free(struct expr_types *o);
+
 /* What placement needs from the plan being built. */
 struct expr_ctx {
 	const struct probe_plan *plan;
 	const struct ga_func *f;
 	const struct func_layout *lay;	/* f's own words */
 	struct ga_probe_spec *spec[2];	/* by enum ga_ev_part: the entry's and the RET's fetch lists */
+	struct expr_types *owned;	/* where types made for untyped params go (NULL: none made) */
 	char *msg;
 	size_t msglen;
 };

@@ -43,6 +43,9 @@ void probe_plan__clear(struct probe_plan *plan)
 			expr_show_clear(&plan->deref_shows[i]);
 	free(plan->deref_shows);
 	typedb__free(plan->typedb);
+	if (plan->owned_types)
+		expr_types_free(plan->owned_types);
+	free(plan->owned_types);
 	gotypes__clear(&plan->types);
 	ga_funcs_free(plan->funcs, plan->nfuncs);
 	ga_build_clear(&plan->build);
@@ -377,7 +380,7 @@ static int plan_exprs(struct probe_plan *plan, size_t idx, const struct plan_opt
 	char msg[600] = "";
 	struct expr_ctx c = {
 		.plan = plan, .f = f, .lay = &plan->layouts[idx], .spec = { entry, ret },
-		.msg = msg, .msglen = sizeof(msg),
+		.owned = plan->owned_types, .msg = msg, .msglen = sizeof(msg),
 	};
 	struct expr *cond;
 	int err = 0;
@@ -799,6 +802,9 @@ int probe_plan__build(struct gadb *db, const char *db_path, const char *binary_p
 		plan->typedb = typedb__open(db, plan->build.db_id);
 		if (!plan->typedb)
 			return -errno;
+		plan->owned_types = calloc(1, sizeof(*plan->owned_types));
+		if (!plan->owned_types)
+			return -ENOMEM;
 	}
 	if (opts->nexprs) {
 		plan->shows = calloc(plan->nfuncs ? plan->nfuncs : 1, sizeof(*plan->shows));
