@@ -514,3 +514,65 @@ TEST(damaged_rows)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		check_damage(good_db, &cases[i], i);
 }
+
+/* The Go toolchain of release ver that scripts/fetch-go.sh caches, NULL when absent. */
+static const char *cached_go(const char *ver)
+{
+	static char path[512];
+	const char *cache = getenv("GOATTACH_GO_CACHE"), *home = getenv("HOME");
+
+	if (cache)
+		snprintf(path, sizeof(path), "%s/go-%s/usr/lib/go-%s/bin/go", cache, ver, ver);
+	else
+		snprintf(path, sizeof(path), "%s/.cache/goattach-go/go-%s/usr/lib/go-%s/bin/go",
+			 home ? home : "/root", ver, ver);
+	return access(path, X_OK) ? NULL : path;
+}
+
+/*
+ * samples/typegraph built by newer releases (DWARF 5 from 1.25, swiss
+ * maps' MapType from 1.24, internal/abi's descriptors from 1.21), plain
+ * and -s -w: main.Req reads back as the program lays it out, from DWARF
+ * and from the runtime type data.
+ */
+TEST(newer_go_releases)
+{
+	static const char *const vers[] = { "1.21", "1.26" };
+	size_t i, s;
+	int built = 0;
+
+	for (i = 0; i < sizeof(vers) / sizeof(vers[0]); i++) {
+		const char *go = cached_go(vers[i]);
+
+		for (s = 0; go && s < 2; s++) {
+			char bin[256], db[300], cmd[1024];
+			struct cmd_result r = {};
+			struct layout l = {};
+			struct tg_build tb = {};
+			const struct gotype *t, *req = NULL;
+
+			snprintf(bin, sizeof(bin), "%s/typegraph-%s%s", tmp_dir(), vers[i], s ? "-sw" : "");
+			snprintf(db, sizeof(db), "%s.db", bin);
+			snprintf(cmd, sizeof(cmd), "cd samples/typegraph && GOFLAGS=-mod=mod GOTOOLCHAIN=local "
+				 "CGO_ENABLED=0 '%s' build -gcflags=-l %s -o '%s' .", go,
+				 s ? "-ldflags='-s -w'" : "", bin);
+			sh_run(cmd, 300, &r);
+			if (!ASSERT_EQ(r.status, 0, "go build") || !layout_read(bin, &l) ||
+			    !tg_open(bin, db, &tb))
+				goto next;
+			built++;
+			t = s ? param_type(&tb, "main.(*server).Serve", "arg0") :
+				param_type(&tb, "main.handle", "r");
+			if (t && ASSERT_EQ(t->ptr_kind, GO_PTR_PLAIN, "*Req"))
+				req = typedb__get(tb.td, t->pointee_off);
+			if (ASSERT_TRUE(req != NULL, bin))
+				check_req(tb.td, req, &l);
+next:
+			tg_close(&tb);
+			free(l.out);
+			cmd_result_free(&r);
+		}
+	}
+	if (!built)
+		TEST_SKIP("no Go 1.21 or 1.26 in the toolchain cache (scripts/fetch-go.sh)");
+}
