@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The only module that talks to SQLite: db.c opens and checks, db_read.c
- * reads, db_write.c writes. The layout comes from schema/schema.sql,
+ * reads, db_write.c writes, typedb.c reads a build's types (typedb.h). The layout comes from schema/schema.sql,
  * embedded at build time; both programs refuse a DB whose user_version is
  * not GA_SCHEMA_VERSION.
  */
