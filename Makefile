@@ -205,7 +205,7 @@ $(O)/tests/%: tests/%.c $(TEST_LIB_SRCS) $(TEST_HDRS) $(ANALYZER_OBJS) $(ATTACH_
 		$(ANALYZER_LIBS) $(ATTACH_LIBS) -o $@
 
 .PHONY: build-tests
-build-tests: all samples $(TEST_BINS)
+build-tests: all samples $(TEST_BINS) $(GOMAPS_BINS)
 
 # One configuration: make test-one [SANITIZE=1]
 .PHONY: test-one
@@ -280,6 +280,22 @@ $(GM)/%/kinds-arm64-sw: $(KINDS_SRCS) $(GM)/%/go
 $(GM)/%/funcs: $(FUNCS_SRCS) $(GM)/%/go
 	$(call msg,GO,$@)
 	$(Q)$(call GMBUILD,funcs,,)
+
+# samples/gomaps by a Swiss-table release (and 1.24's buckets, GOEXPERIMENT=noswissmap) for
+# tests/test_maps.c, part of build-tests: 'make test' has them
+GOMAPS_SRCS := samples/gomaps/main.go samples/gomaps/go.mod
+GOMAPS_BINS := $(GM)/1.26/gomaps $(GM)/1.24/gomaps $(GM)/1.24/gomaps-noswiss $(GM)/1.27/gomaps-386
+$(GM)/%/gomaps: $(GOMAPS_SRCS) $(GM)/%/go
+	$(call msg,GO,$@)
+	$(Q)$(call GMBUILD,gomaps,,)
+
+$(GM)/%/gomaps-noswiss: $(GOMAPS_SRCS) $(GM)/%/go
+	$(call msg,GO,$@)
+	$(Q)$(call GMBUILD,gomaps,GOEXPERIMENT=noswissmap,)
+
+$(GM)/%/gomaps-386: $(GOMAPS_SRCS) $(GM)/%/go
+	$(call msg,GO,$@)
+	$(Q)$(call GMBUILD,gomaps,GOARCH=386,)
 
 $(GM)/%/rangefunc: samples/rangefunc/main.go samples/rangefunc/go.mod $(GM)/%/go
 	$(call msg,GO,$@)
