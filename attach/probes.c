@@ -258,6 +258,32 @@ static bool map_item_words(const struct gotype *t, int ptr_size, int aw, int *nw
 }
 
 /*
+ * A test and debugging hook until the expression compiler (m["k"]) calls
+ * maps.h itself: GOATTACH_MAP_LOOKUP=NAME=KEY makes map parameter NAME
+ * look up KEY (an integer for integer keys, else the string) in BPF, and
+ * show that entry alone. 0 no lookup, 1 set in mf, -EINVAL refused.
+ */
+static int map_lookup_hook(const char *name, const struct gotype *key, struct ga_mapfetch *mf)
+{
+	const char *req = getenv("GOATTACH_MAP_LOOKUP"), *eq;
+	size_t n = strlen(name);
+	char *end;
+	long long v;
+
+	if (!req || strncmp(req, name, n) || req[n] != '=')
+		return 0;
+	eq = req + n + 1;
+	if (key->kind == GA_KIND_STRING)
+		return mapfetch_set_str(mf, eq, strlen(eq)) ? -EINVAL : 1;
+	if (key->kind != GA_KIND_INT && key->kind != GA_KIND_UINT)
+		return -EINVAL;
+	v = strtoll(eq, &end, 0);
+	if (*end || end == eq)
+		return -EINVAL;
+	return mapfetch_set_int(mf, key->size, (uint64_t)v) ? -EINVAL : 1;
+}
+
+/*
  * A map parameter: len(m), then for each of its first MAP_SHOW entries
  * a GA_SRC_MAP pair and the words of its key and value, while the fetch
  * budget lasts. Keys and values it cannot show (a type name not parsed,
@@ -267,7 +293,7 @@ static void layout_map(const struct ga_build *b, const struct ga_param *prm, int
 		       struct map_words *mw, int *nwords, int *nstrs, int *nmaps,
 		       struct ga_probe_spec *spec)
 {
-	int ps = ga_ptr_size(b->arch), mi, n, save_w, save_s;
+	int ps = ga_ptr_size(b->arch), mi, n, save_w, save_s, show = MAP_SHOW, lookup;
 	struct ga_mapfetch mf;
 	char msg[256];
 
@@ -285,9 +311,15 @@ static void layout_map(const struct ga_build *b, const struct ga_param *prm, int
 	spec->words[mw->len_word] = mapfetch_len_word(&mw->shape, pw);
 	if (!mw->types_known || *nmaps == GA_MAX_MAPS)
 		return;
+	lookup = map_lookup_hook(prm->name, &mw->key, &mf);
+	if (lookup < 0)
+		pr_warn("attach: GOATTACH_MAP_LOOKUP: no such key for %s (%s)", prm->name,
+			prm->type_name);
+	if (lookup > 0)
+		show = 1;
 	mi = (*nmaps)++;
 	spec->maps[mi] = mf;
-	for (n = 0; n < MAP_SHOW; n++) {
+	for (n = 0; n < show; n++) {
 		struct map_entry_words *e = &mw->e[n];
 
 		save_w = *nwords;
