@@ -127,6 +127,7 @@ int mapfetch_init_shape(const struct ga_build *b, const struct gotype *key,
 	mf->flags_off = ml.flags_off;
 	mf->same_size_flag = ml.same_size_flag;
 	mf->min_full = ml.min_full;
+	mf->evacuated_min = ml.evacuated_min;
 	mf->groups_off = ml.groups_off;
 	mf->mask_off = ml.mask_off;
 	return 0;

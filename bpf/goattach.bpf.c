@@ -341,8 +341,41 @@ static __always_inline __u64 read_uword(__u64 addr, __u8 ptr_size)
 }
 
 /*
- * The next bucket (an overflow bucket first, then the array, then the
- * old array of a growing map) or group (of the table of each directory
+ * A growing map's next bucket, as Go's own iterator goes (runtime/map.go
+ * mapiternext): by old bucket; one not yet moved is walked itself, one
+ * moved (evacuated: its tophash[0] says so) by the one or two new buckets
+ * its entries went to (i, and i + the old count when the map doubles).
+ * Every entry once, none missed, each in the array that holds it.
+ */
+static __always_inline int map_next_growing(struct ga_mapwalk *w, const struct ga_mapfetch *mf)
+{
+	__u64 ob;
+	__u32 i;
+	__u8 th0 = 0;
+
+	if (w->pend) {
+		w->grp = w->tab + (__u64)w->pend * mf->group_size;
+		w->pend = 0;
+		return 0;
+	}
+	if (w->idx >= w->old_nb)
+		return 1;
+	i = w->idx++;
+	ob = w->old + (__u64)i * mf->group_size;
+	bpf_probe_read_user(&th0, 1, (void *)ob);
+	if (th0 >= mf->evacuated_min && th0 < mf->min_full) {
+		w->grp = w->tab + (__u64)i * mf->group_size;
+		if (w->nb != w->old_nb)
+			w->pend = i + w->old_nb;
+		return 0;
+	}
+	w->grp = ob;
+	return 0;
+}
+
+/*
+ * The next bucket (an overflow bucket first, then the array; by old
+ * bucket while the map grows) or group (of the table of each directory
  * entry in turn) into w->grp: 0 done so, 1 the map's end, 2 a step that
  * only moved on in the directory.
  */
@@ -355,12 +388,8 @@ static __always_inline int map_next_group(struct ga_mapwalk *w, const struct ga_
 			w->grp = t;
 			return 0;
 		}
-		if (w->idx >= w->nb && w->old) {
-			w->tab = w->old;
-			w->nb = w->old_nb;
-			w->old = 0;
-			w->idx = 0;
-		}
+		if (w->old)
+			return map_next_growing(w, mf);
 		if (!w->tab || w->idx >= w->nb)
 			return 1;
 		w->grp = w->tab + (__u64)w->idx * mf->group_size;
@@ -485,7 +514,7 @@ static __always_inline void fetch_map(const struct ga_probe_spec *spec, const st
 		bpf_probe_read_user(&b, 1, (void *)(m + mf->b_off));
 		bpf_probe_read_user(&flags, 1, (void *)(m + mf->flags_off));
 		w->nb = 1U << (b & 31);
-		/* growing: the entries not yet moved are in the old array, the moved ones marked there */
+		/* growing: the entries not yet moved are in the old array (map_next_growing) */
 		w->old = read_uword(m + mf->tab2_off, mf->ptr_size);
 		w->old_nb = flags & mf->same_size_flag ? w->nb : w->nb >> 1;
 	} else {

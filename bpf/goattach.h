@@ -88,6 +88,8 @@ struct ga_mapfetch {
 	unsigned char flags_off;	/* hmap.flags */
 	unsigned char same_size_flag;	/* hmap.flags bit: the old array has as many buckets */
 	unsigned char min_full;		/* buckets: a tophash of a full slot is at least this */
+	unsigned char evacuated_min;	/* buckets: an old bucket whose tophash[0] is in */
+	unsigned char pad;		/* [evacuated_min, min_full) was moved to the new array */
 	unsigned char groups_off;	/* swiss: table.groups.data (lengthMask follows at + ptr) */
 	unsigned char mask_off;		/* swiss: table.groups.lengthMask */
 	unsigned short keys_off;
@@ -149,7 +151,7 @@ struct ga_probe_spec {
 /* A map walk in progress (per CPU, in map memory so the verifier converges at once). */
 struct ga_mapwalk {
 	unsigned long long tab;		/* buckets: the array walked; swiss: the directory or group */
-	unsigned long long old;		/* buckets: the old array, walked next (0: none) */
+	unsigned long long old;		/* buckets: the old array of a growing map (0: none) */
 	unsigned long long grp;		/* the bucket or group being looked at, 0: take the next */
 	unsigned long long table;	/* swiss: the table whose groups are walked (0: none) */
 	unsigned long long gdata;	/* swiss: its groups */
@@ -158,11 +160,11 @@ struct ga_mapwalk {
 	unsigned int nb, old_nb;	/* buckets in tab and old; swiss: directory entries (0: one group) */
 	unsigned int idx;		/* the next bucket or directory entry */
 	unsigned int gi, gmask;		/* swiss: the next group of the table, and lengthMask */
+	unsigned int pend;		/* buckets, growing: the second new bucket of an old one, 0 none */
 	unsigned int slot;		/* the next slot of grp */
 	unsigned int seen;		/* full slots so far */
 	unsigned int n;			/* GA_MAPF_NTH: the rank wanted */
 	unsigned int done;		/* the walk reached the map's end */
-	unsigned int pad;
 	unsigned char kbuf[GA_MAP_KEY_LEN];	/* a string key's bytes, compared */
 };
 

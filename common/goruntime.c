@@ -352,6 +352,7 @@ int go_map_layout(const char *go_version, const char *goexperiment, int ptr_size
 		out->tab2_off = ptr_size + 8 + ptr_size;
 		out->same_size_flag = 8;
 		out->min_full = 5;
+		out->evacuated_min = 2;
 		return 0;
 	}
 	if (noswiss) {

@@ -285,8 +285,10 @@ enum go_map_kind {
  * tophash [8]uint8, then [8]K, [8]V and the overflow pointer
  * (cmd/compile/internal/reflectdata MapBucketType; the runtime finds the
  * values at dataOffset + 8*keysize and the overflow at bucketsize -
- * ptrsize); a slot is full when its tophash >= minTopHash (5); flag
- * sameSizeGrow (8) says the old array is as large as the new one.
+ * ptrsize); a slot is full when its tophash >= minTopHash (5); an old
+ * bucket is evacuated when its tophash[0] is evacuatedX (2) to
+ * evacuatedEmpty (4) (map.go evacuated()); flag sameSizeGrow (8) says the
+ * old array is as large as the new one.
  *
  * Swiss (src-1.24/internal/runtime/maps/map.go:194, 1.26 map.go:195,
  * 1.27 map.go:214, the same fields up to clearSeq with 1.26's
@@ -309,6 +311,7 @@ struct go_map_layout {
 	int b_off, flags_off;	/* hmap.B, hmap.flags */
 	int same_size_flag;	/* hmap flags sameSizeGrow */
 	int min_full;		/* minTopHash */
+	int evacuated_min;	/* evacuatedX: an old bucket's tophash[0] from it to minTopHash - 1: moved */
 	int groups_off, mask_off;	/* table.groups.data, table.groups.lengthMask */
 	int ctrl_size;		/* tophash or control word: the slots follow it */
 	int slots;		/* slots per bucket or group: 8 (bucketCnt, MapGroupSlots) */

@@ -221,9 +221,43 @@ TEST(growing_bucketed_map)
 	struct cmd_result r = {};
 
 	REQUIRE_BPF();
-	run_c(bin_path("samples/gomaps"), "105", NULL, true, "main.large", &r);
+	run_c(bin_path("samples/gomaps"), "105 hmap", NULL, true, "main.large", &r);
+	ASSERT_CONTAINS(r.out, "hmap B=5 growing=true", "the program saw its map growing");
 	check_calls("samples/gomaps 105", r.out, "main.large", 1);
 	cmd_result_free(&r);
+}
+
+/*
+ * Lookups in that growing map: keys in buckets moved and not yet moved
+ * are all found (every 7th of the 105, in both arrays by their hash).
+ */
+TEST(lookup_in_growing_map)
+{
+	struct cmd_result r = {};
+	cJSON *calls[2] = {};
+	int i, n, found = 0;
+
+	REQUIRE_BPF();
+	for (i = 0; i < 105; i += 7) {
+		char env[128], want[16];
+		cJSON *ents;
+
+		snprintf(env, sizeof(env), "GOATTACH_MAP_LOOKUP='m=k%03d'", i);
+		run_c(bin_path("samples/gomaps"), "105 hmap", env, true, "main.large", &r);
+		n = json_calls(r.out, "main.large", calls, 2);
+		ents = n == 1 ? cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(
+				calls[0], "args"), "m"), "entries") : NULL;
+		snprintf(want, sizeof(want), "k%03d", i);
+		if (cJSON_GetArraySize(ents) == 1 &&
+		    !strcmp(str(cJSON_GetArrayItem(ents, 0), "key", NULL) ?: "", want) &&
+		    num(cJSON_GetArrayItem(ents, 0), "value", NULL) == i * 7)
+			found++;
+		else
+			printf("  %s not found in the growing map\n", want);
+		free_calls(calls, n);
+		cmd_result_free(&r);
+	}
+	ASSERT_EQ(found, 15, "keys found in the growing map");
 }
 
 /* The one entry a lookup shows, or none: its key and value as text. */

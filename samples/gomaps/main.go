@@ -10,7 +10,20 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unsafe"
 )
+
+// The head of runtime.hmap (runtime/map.go, Go 1.19-1.23): to tell a test
+// that the map it passes is growing. Buckets builds only.
+type hmapHead struct {
+	count      int
+	flags      uint8
+	B          uint8
+	noverflow  uint16
+	hash0      uint32
+	buckets    unsafe.Pointer
+	oldbuckets unsafe.Pointer
+}
 
 //go:noinline
 func small(m map[string]int) int {
@@ -102,6 +115,10 @@ func main() {
 	big := map[string]int{}
 	for i := 0; i < n; i++ {
 		big[fmt.Sprintf("k%03d", i)] = i * 7
+	}
+	if len(os.Args) > 2 && os.Args[2] == "hmap" {
+		h := *(**hmapHead)(unsafe.Pointer(&big))
+		fmt.Printf("hmap B=%d growing=%t\n", h.B, h.oldbuckets != nil)
 	}
 	large(big)
 	entries("main.large", big)
