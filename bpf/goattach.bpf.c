@@ -491,23 +491,35 @@ static long map_step(__u32 idx, void *data)
 	return 1;
 }
 
-/* GA_SRC_MAP into words[i] and words[i + 1] (see enum ga_fetch_src). */
-static __always_inline void fetch_map(const struct ga_probe_spec *spec, const struct ga_fetch *f,
-				      struct ga_vals *v, __u32 i)
+/*
+ * GA_SRC_MAP of word i into words[i] and words[i + 1] (see enum
+ * ga_fetch_src). A global function: the verifier checks it once, not
+ * once for each loop that fetches words.
+ */
+__noinline int ga_fetch_map(const struct ga_probe_spec *spec, __u32 i, struct ga_vals *v)
 {
-	const struct ga_mapfetch *mf = &spec->maps[f->off & (GA_MAX_MAPS - 1)];
-	__u64 m = v->words[f->reg & (GA_MAX_WORDS - 1)];
-	struct mapwalk_ctx mc = { .mf = mf };
+	const struct ga_mapfetch *mf;
+	const struct ga_fetch *f;
+	struct mapwalk_ctx mc = {};
 	struct ga_mapwalk *w;
 	__u32 zero = 0;
 	__u8 b = 0, flags = 0;
+	__u32 j;
+	__u64 m;
 
+	/* the two words, masked for the verifier; the planner never puts a map at the last one */
+	i &= GA_MAX_WORDS - 1;
+	j = (i + 1) & (GA_MAX_WORDS - 1);
+	if (!spec || !v || !j)
+		return 0;
+	f = &spec->words[i];
+	mf = &spec->maps[f->off & (GA_MAX_MAPS - 1)];
+	mc.mf = mf;
+	m = v->words[f->reg & (GA_MAX_WORDS - 1)];
 	v->words[i] = 0;
-	if (i + 1 >= GA_MAX_WORDS)
-		return;
-	v->words[(i + 1) & (GA_MAX_WORDS - 1)] = 0;
+	v->words[j] = 0;
 	if (!m || !mf->kind || !(w = bpf_map_lookup_elem(&mapwalks, &zero)))
-		return;
+		return 0;
 	__builtin_memset(w, 0, sizeof(*w));
 	w->tab = read_uword(m + mf->tab_off, mf->ptr_size);
 	if (mf->kind == GA_MAP_BUCKETS) {
@@ -525,10 +537,11 @@ static __always_inline void fetch_map(const struct ga_probe_spec *spec, const st
 	bpf_loop(GA_MAP_SCAN, map_step, &mc, 0);
 	if (w->key_addr) {
 		v->words[i] = w->key_addr;
-		v->words[(i + 1) & (GA_MAX_WORDS - 1)] = w->val_addr;
+		v->words[j] = w->val_addr;
 	} else {
-		v->words[(i + 1) & (GA_MAX_WORDS - 1)] = !w->done;
+		v->words[j] = !w->done;
 	}
+	return 0;
 }
 
 static long fetch_word(__u32 idx, void *data)
@@ -543,7 +556,7 @@ static long fetch_word(__u32 idx, void *data)
 	if (f->src == GA_SRC_KEEP)
 		return 0;
 	if (f->src == GA_SRC_MAP) {
-		fetch_map(spec, f, v, i);
+		ga_fetch_map(spec, i, v);
 		return 0;
 	}
 	if (f->src == GA_SRC_REG)
