@@ -65,7 +65,7 @@ ATTACH_OBJS := $(ATTACH_SRCS:%.c=$(O)/%.o)
 ANALYZER_LIBS = -ldwarf -lz $(shell pkg-config --libs libelf capstone sqlite3 libcjson libdebuginfod 2>/dev/null) -lpthread
 ATTACH_LIBS = $(shell $(PKG_CONFIG) --libs libbpf libelf sqlite3 libcjson 2>/dev/null) -lz
 
-SAMPLES := swapper stacker funcs blocker types kinds budget netaddr typegraph
+SAMPLES := swapper stacker funcs blocker types kinds budget netaddr typegraph gomaps
 SAMPLE_BINS := $(SAMPLES:%=$(O)/samples/%)
 # The same program built the ways users ship Go: other GOARCHes, PIE, cgo, stripped.
 VARIANTS := stacker-386 kinds-386 kinds-arm64 stacker-arm64 stacker-pie stacker-stripped swapper-stripped \
@@ -285,6 +285,24 @@ $(GM)/%/kinds-arm64-sw: $(KINDS_SRCS) $(GM)/%/go
 $(GM)/%/funcs: $(FUNCS_SRCS) $(GM)/%/go
 	$(call msg,GO,$@)
 	$(Q)$(call GMBUILD,funcs,,)
+
+# samples/gomaps by a Swiss-table release (and 1.24's buckets, GOEXPERIMENT=noswissmap) for
+# tests/test_maps.c, part of build-tests: 'make test' has them
+GOMAPS_SRCS := samples/gomaps/main.go samples/gomaps/go.mod
+GOMAPS_BINS := $(GM)/1.26/gomaps $(GM)/1.24/gomaps $(GM)/1.24/gomaps-noswiss $(GM)/1.27/gomaps-386
+# (a prerequisite list is expanded where it is read: after the variable)
+build-tests: $(GOMAPS_BINS)
+$(GM)/%/gomaps: $(GOMAPS_SRCS) $(GM)/%/go
+	$(call msg,GO,$@)
+	$(Q)$(call GMBUILD,gomaps,,)
+
+$(GM)/%/gomaps-noswiss: $(GOMAPS_SRCS) $(GM)/%/go
+	$(call msg,GO,$@)
+	$(Q)$(call GMBUILD,gomaps,GOEXPERIMENT=noswissmap,)
+
+$(GM)/%/gomaps-386: $(GOMAPS_SRCS) $(GM)/%/go
+	$(call msg,GO,$@)
+	$(Q)$(call GMBUILD,gomaps,GOARCH=386,)
 
 $(GM)/%/rangefunc: samples/rangefunc/main.go samples/rangefunc/go.mod $(GM)/%/go
 	$(call msg,GO,$@)

@@ -592,6 +592,142 @@ static void decode_fields(const struct probe_plan *plan, const struct ga_func *f
 	free(lr);
 }
 
+/* The piece kind a map's key or value type is read as (GA_PIECE_RAW: not shown). */
+static enum ga_piece_kind map_item_kind(const struct gotype *t)
+{
+	switch (t->kind) {
+	case GA_KIND_BOOL: return GA_PIECE_BOOL;
+	case GA_KIND_INT: return GA_PIECE_INT;
+	case GA_KIND_UINT: return GA_PIECE_UINT;
+	case GA_KIND_FLOAT: return GA_PIECE_FLOAT;
+	case GA_KIND_PTR: return GA_PIECE_PTR;
+	case GA_KIND_STRING: return GA_PIECE_STR_DATA;
+	default: return GA_PIECE_RAW;
+	}
+}
+
+/* A key or value of a fetched map entry: a leaf over its words, as decode_leaf shows leaves. */
+static void decode_map_item(const struct probe_plan *plan, const struct ga_param *prm,
+			    const struct gotype *t, const int *w, const int *str,
+			    const struct ga_vals *v, struct vprinter *p)
+{
+	struct ga_piece pieces[2] = {};
+	struct leaf l = {
+		.plan = plan, .param = prm, .pieces = pieces, .npieces = 1, .word = w, .str = str,
+	};
+
+	pieces[0].kind = map_item_kind(t);
+	pieces[0].size = t->size < 8 ? t->size : 8;
+	if (t->kind == GA_KIND_STRUCT && !t->size) {
+		p->ops->open(p, VP_STRUCT);
+		p->ops->close(p);
+		return;
+	}
+	if (t->kind == GA_KIND_STRING) {
+		pieces[0].size = pieces[1].size = t->size / 2;
+		pieces[1].kind = GA_PIECE_STR_LEN;
+		l.npieces = 2;
+	}
+	decode_leaf(&l, v, p);
+}
+
+/* For sorting entries by key as Go's fmt does: the key's bits or bytes. */
+struct map_sort_key {
+	const struct gotype *t;
+	uint64_t bits;
+	const char *s;
+	size_t n;
+	size_t idx;
+};
+
+static int map_key_cmp(const void *a, const void *b)
+{
+	const struct map_sort_key *x = a, *y = b;
+	int c;
+
+	if (x->t->kind == GA_KIND_STRING) {
+		c = memcmp(x->s, y->s, x->n < y->n ? x->n : y->n);
+		return c ? c : (x->n > y->n) - (x->n < y->n);
+	}
+	if (x->t->kind == GA_KIND_INT) {
+		int64_t i = sign_extend(x->bits, x->t->size), j = sign_extend(y->bits, y->t->size);
+
+		return (i > j) - (i < j);
+	}
+	if (x->t->kind == GA_KIND_FLOAT) {
+		char bx[FORMAT_NUM_LEN], by[FORMAT_NUM_LEN];
+		double dx, dy;
+
+		format_float_bits(x->bits, x->t->size, bx, sizeof(bx));
+		format_float_bits(y->bits, y->t->size, by, sizeof(by));
+		dx = strtod(bx, NULL);
+		dy = strtod(by, NULL);
+		return (dx > dy) - (dx < dy);
+	}
+	return (x->bits > y->bits) - (x->bits < y->bits);
+}
+
+/*
+ * A map: nil, or len(m) and the entries fetched, sorted by key as Go's
+ * fmt prints them, "..." when not all are shown (more entries than
+ * fetched, the walk's bound, the fetch budget, key or value types not
+ * known).
+ */
+static bool decode_map(const struct probe_plan *plan, const struct ga_func *f,
+		       const struct func_layout *lay, size_t param, const struct ga_vals *v,
+		       struct vprinter *p)
+{
+	const struct ga_param *prm = &f->params[param];
+	const struct map_words *mw = lay->maps ? &lay->maps[param] : NULL;
+	int pw = lay->word[layout_piece_base(f, param)];
+	struct map_sort_key keys[MAP_SHOW];
+	uint64_t len;
+	size_t n = 0, i;
+	int k;
+
+	if (!mw || !mw->is_map || pw < 0 || mw->len_word < 0)
+		return false;
+	if (!v->words[pw]) {
+		p->ops->none(p, "map[]");
+		return true;
+	}
+	len = mask_size(v->words[mw->len_word], mw->shape.len_size);
+	for (k = 0; k < mw->nentries && n < len; k++) {
+		const struct map_entry_words *e = &mw->e[k];
+		struct map_sort_key *sk = &keys[n];
+
+		if (!v->words[e->map_word])
+			break;
+		*sk = (struct map_sort_key){ .t = &mw->key, .idx = k };
+		if (mw->key.kind == GA_KIND_STRING) {
+			int slot = e->key_str;
+
+			sk->s = slot >= 0 ? v->strs[slot] : "";
+			sk->n = slot >= 0 ? v->str_len[slot] : 0;
+		} else if (e->key_word[0] >= 0) {
+			sk->bits = mask_size(v->words[e->key_word[0]], mw->key.size);
+		}
+		n++;
+	}
+	qsort(keys, n, sizeof(keys[0]), map_key_cmp);
+	p->ops->open_map(p, len);
+	for (i = 0; i < n; i++) {
+		const struct map_entry_words *e = &mw->e[keys[i].idx];
+
+		p->ops->member(p, NULL);
+		p->ops->open(p, VP_ENTRY);
+		p->ops->member(p, "key");
+		decode_map_item(plan, prm, &mw->key, e->key_word, &e->key_str, v, p);
+		p->ops->member(p, "value");
+		decode_map_item(plan, prm, &mw->val, e->val_word, &e->val_str, v, p);
+		p->ops->close(p);
+	}
+	if (n < len)
+		p->ops->array_cut(p, len);
+	p->ops->close(p);
+	return true;
+}
+
 void decode_param(struct vprinter *p, const struct probe_plan *plan, const struct ga_func *f,
 		  const struct func_layout *lay, size_t param, const struct ga_vals *v)
 {
@@ -600,7 +736,7 @@ void decode_param(struct vprinter *p, const struct probe_plan *plan, const struc
 	if (!prm->npieces)
 		decode_empty(prm, p);
 	else if (!decode_dict(plan, prm, &lay->word[layout_piece_base(f, param)], v, p) &&
-		 !decode_deref(plan, f, lay, param, v, p))
+		 !decode_map(plan, f, lay, param, v, p) && !decode_deref(plan, f, lay, param, v, p))
 		decode_fields(plan, f, lay, param, v, p);
 }
 

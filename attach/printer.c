@@ -75,6 +75,8 @@ static const struct {
 	[VP_COMPLEX] = { "(", "", NULL, "i)" },
 	[VP_DEREF] = { "", " &", NULL, "" },
 	[VP_ELEMS] = { "[", " ", NULL, "]" },
+	[VP_MAP] = { "map[", " ", NULL, "]" },
+	[VP_ENTRY] = { "", ":", NULL, "" },
 };
 
 /* The text_printer around p (its first member). */
@@ -121,7 +123,7 @@ static void text_close(struct vprinter *p)
 
 	if (!f)
 		return;
-	if ((f->group == VP_ELEMS || f->group == VP_ARRAY) && f->len > f->shown)
+	if ((f->group == VP_ELEMS || f->group == VP_ARRAY || f->group == VP_MAP) && f->len > f->shown)
 		vp_printf(p, "%s...](len=%" PRIu64 ")", f->members ? " " : "", f->len);
 	else
 		vp_puts(p, text_groups[f->group].close);
@@ -148,6 +150,17 @@ static void text_array_cut(struct vprinter *p, uint64_t len)
 		return;
 	f->len = len;
 	f->shown = f->members;
+}
+
+/* Go's fmt: map[k:v k:v]; cut: map[k:v ...](len=9) */
+static void text_open_map(struct vprinter *p, uint64_t len)
+{
+	struct vp_frame *f = vp_push(p, VP_MAP);
+
+	if (!f)
+		return;
+	f->len = f->shown = len;
+	vp_puts(p, text_groups[VP_MAP].open);
 }
 
 static void text_boolean(struct vprinter *p, bool b)
@@ -201,6 +214,7 @@ static const struct vprinter_ops text_ops = {
 	.close = text_close,
 	.open_elems = text_open_elems,
 	.array_cut = text_array_cut,
+	.open_map = text_open_map,
 	.number = text_leaf,
 	.number_text = text_number_text,
 	.word = text_leaf,
@@ -231,10 +245,10 @@ static void json_str(struct vprinter *p, const char *s, size_t n)
 		p->err = json_quote(p->out, s, n);
 }
 
-/* Only VP_ARRAY and a slice's elements are JSON arrays; every other group is an object. */
+/* Only VP_ARRAY and a slice's or map's members are JSON arrays; every other group is an object. */
 static bool json_is_array(enum vp_group group)
 {
-	return group == VP_ARRAY || group == VP_ELEMS;
+	return group == VP_ARRAY || group == VP_ELEMS || group == VP_MAP;
 }
 
 static void json_open(struct vprinter *p, enum vp_group group)
@@ -264,7 +278,10 @@ static void json_close(struct vprinter *p)
 
 	if (!f)
 		return;
-	vp_puts(p, f->group == VP_ELEMS ? "]}" : json_is_array(f->group) ? "]" : "}");
+	if (f->group == VP_MAP)
+		vp_printf(p, "],\"truncated\":%s}", f->len > f->shown ? "true" : "false");
+	else
+		vp_puts(p, f->group == VP_ELEMS ? "]}" : json_is_array(f->group) ? "]" : "}");
 	p->depth--;
 }
 
@@ -277,11 +294,28 @@ static void json_open_elems(struct vprinter *p, uint64_t len, uint64_t cap, size
 	vp_printf(p, "{\"len\":%" PRIu64 ",\"cap\":%" PRIu64 ",\"elems\":[", len, cap);
 }
 
-/* JSON: the array holds the elements fetched; the event says which params are incomplete. */
+/*
+ * JSON: the array holds the elements fetched; the event says which params
+ * are incomplete. A map says so itself ("truncated").
+ */
 static void json_array_cut(struct vprinter *p, uint64_t len)
 {
-	(void)p;
+	struct vp_frame *f = vp_top(p);
+
+	if (f && f->group == VP_MAP)
+		f->shown = f->members;
 	(void)len;
+}
+
+/* {"len": 9, "entries": [{"key": "a", "value": 1}, ...], "truncated": true} */
+static void json_open_map(struct vprinter *p, uint64_t len)
+{
+	struct vp_frame *f = vp_push(p, VP_MAP);
+
+	if (!f)
+		return;
+	f->len = f->shown = len;
+	vp_printf(p, "{\"len\":%" PRIu64 ",\"entries\":[", len);
 }
 
 static void json_number(struct vprinter *p, const char *num)
@@ -349,6 +383,7 @@ static const struct vprinter_ops json_ops = {
 	.close = json_close,
 	.open_elems = json_open_elems,
 	.array_cut = json_array_cut,
+	.open_map = json_open_map,
 	.number = json_number,
 	.number_text = json_number_text,
 	.word = json_word,

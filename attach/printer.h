@@ -22,6 +22,8 @@ enum vp_group {
 	VP_COMPLEX,	/* (1.5-2i), from members "real" and "imag" */
 	VP_DEREF,	/* --deref: 0xc000012345 &{X:1}, from members "addr" and "value" */
 	VP_ELEMS,	/* a slice's first elements: [1 2 ...](len=9) (open_elems) */
+	VP_MAP,		/* a map's first entries: map[a:1 b:2 ...](len=9) (open_map) */
+	VP_ENTRY,	/* one entry of a VP_MAP: a:1, from members "key" and "value" */
 };
 
 struct vprinter;
@@ -38,7 +40,9 @@ struct vprinter_ops {
 	void (*close)(struct vprinter *p);
 	/* a slice of basic values: shown of its len elements follow, each a number() */
 	void (*open_elems)(struct vprinter *p, uint64_t len, uint64_t cap, size_t shown);
-	/* in an open VP_ARRAY: the elements after those shown did not fit the fetch budget */
+	/* a map of len entries; each shown one a VP_ENTRY; array_cut() when not all are shown */
+	void (*open_map)(struct vprinter *p, uint64_t len);
+	/* in an open VP_ARRAY or VP_MAP: the members after those shown are not shown */
 	void (*array_cut)(struct vprinter *p, uint64_t len);
 
 	/* 42, 1.5: a JSON number, given as its text */

@@ -31,6 +31,7 @@ void probe_plan__clear(struct probe_plan *plan)
 			free(plan->layouts[i].shift);
 			free(plan->layouts[i].str);
 			free(plan->layouts[i].dword);
+			free(plan->layouts[i].maps);
 		}
 	}
 	free(plan->layouts);
@@ -245,6 +246,146 @@ static int layout_strings(const struct ga_func *f, bool results, struct func_lay
 }
 
 /*
+ * The words of one key or value read through the entry's address word
+ * aw (its string fetch in *str): a string's data and len, a basic value,
+ * a pointer; none for a zero-size type. False when the budget is out.
+ */
+static bool map_item_words(const struct gotype *t, int ptr_size, int aw, int *nwords, int *nstrs,
+			   int w[2], int *str, struct ga_probe_spec *spec)
+{
+	int need = t->kind == GA_KIND_STRING ? 2 : t->size ? 1 : 0;
+
+	w[0] = w[1] = *str = SLOT_NONE;
+	if (*nwords + need > GA_MAX_WORDS || (t->kind == GA_KIND_STRING && *nstrs == GA_MAX_STRS))
+		return false;
+	if (t->kind == GA_KIND_STRING) {
+		w[0] = (*nwords)++;
+		w[1] = (*nwords)++;
+		spec->words[w[0]] = (struct ga_fetch){ .src = GA_SRC_DEREF, .reg = aw, .size = ptr_size };
+		spec->words[w[1]] = (struct ga_fetch){
+			.src = GA_SRC_DEREF, .reg = aw, .size = ptr_size, .off = ptr_size,
+		};
+		*str = (*nstrs)++;
+		spec->strs[*str] = (struct ga_strfetch){ .ptr_word = w[0], .len_word = w[1] };
+	} else if (need) {
+		w[0] = (*nwords)++;
+		spec->words[w[0]] = (struct ga_fetch){
+			.src = GA_SRC_DEREF, .reg = aw, .size = t->size < 8 ? t->size : 8,
+		};
+	}
+	return true;
+}
+
+/*
+ * A test and debugging hook until the expression compiler (m["k"]) calls
+ * maps.h itself: GOATTACH_MAP_LOOKUP=NAME=KEY makes map parameter NAME
+ * look up KEY (an integer for integer keys, else the string) in BPF, and
+ * show that entry alone. 0 no lookup, 1 set in mf, -EINVAL refused.
+ */
+static int map_lookup_hook(const char *name, const struct gotype *key, struct ga_mapfetch *mf)
+{
+	const char *req = getenv("GOATTACH_MAP_LOOKUP"), *eq;
+	size_t n = strlen(name);
+	char *end;
+	long long v;
+
+	if (!req || strncmp(req, name, n) || req[n] != '=')
+		return 0;
+	eq = req + n + 1;
+	if (key->kind == GA_KIND_STRING)
+		return mapfetch_set_str(mf, eq, strlen(eq)) ? -EINVAL : 1;
+	if (key->kind != GA_KIND_INT && key->kind != GA_KIND_UINT)
+		return -EINVAL;
+	v = strtoll(eq, &end, 0);
+	if (*end || end == eq)
+		return -EINVAL;
+	return mapfetch_set_int(mf, key->size, (uint64_t)v) ? -EINVAL : 1;
+}
+
+/*
+ * A map parameter: len(m), then for each of its first MAP_SHOW entries
+ * a GA_SRC_MAP pair and the words of its key and value, while the fetch
+ * budget lasts. Keys and values it cannot show (a type name not parsed,
+ * indirect ones) leave len(m) alone.
+ */
+static void layout_map(const struct ga_build *b, const struct ga_param *prm, int pw,
+		       struct map_words *mw, int *nwords, int *nstrs, int *nmaps,
+		       struct ga_probe_spec *spec)
+{
+	int ps = ga_ptr_size(b->arch), mi, n, save_w, save_s, show = MAP_SHOW, lookup;
+	struct ga_mapfetch mf;
+	char msg[256];
+
+	mw->is_map = true;
+	mw->len_word = SLOT_NONE;
+	mw->types_known = map_type_parse(prm->type_name, b->arch, &mw->key, &mw->val);
+	if (mapfetch_init_shape(b, mw->types_known ? &mw->key : NULL, &mw->val, &mf, &mw->shape,
+				msg, sizeof(msg))) {
+		pr_debug("attach: %s: entries not shown: %s", prm->name, msg);
+		mw->types_known = false;
+	}
+	if (!mw->shape.len_size || *nwords == GA_MAX_WORDS)
+		return;
+	mw->len_word = (*nwords)++;
+	spec->words[mw->len_word] = mapfetch_len_word(&mw->shape, pw);
+	if (!mw->types_known || *nmaps == GA_MAX_MAPS)
+		return;
+	lookup = map_lookup_hook(prm->name, &mw->key, &mf);
+	if (lookup < 0)
+		pr_warn("attach: GOATTACH_MAP_LOOKUP: no such key for %s (%s)", prm->name,
+			prm->type_name);
+	if (lookup > 0)
+		show = 1;
+	mi = (*nmaps)++;
+	spec->maps[mi] = mf;
+	for (n = 0; n < show; n++) {
+		struct map_entry_words *e = &mw->e[n];
+
+		save_w = *nwords;
+		save_s = *nstrs;
+		if (*nwords + 2 > GA_MAX_WORDS)
+			break;
+		e->map_word = *nwords;
+		mapfetch_words(&spec->words[*nwords], pw, mi, n);
+		*nwords += 2;
+		if (!map_item_words(&mw->key, ps, e->map_word, nwords, nstrs, e->key_word, &e->key_str,
+				    spec) ||
+		    !map_item_words(&mw->val, ps, e->map_word + 1, nwords, nstrs, e->val_word,
+				    &e->val_str, spec)) {
+			*nwords = save_w;
+			*nstrs = save_s;
+			break;
+		}
+		mw->nentries++;
+	}
+	if (!mw->nentries)
+		memset(&spec->maps[--(*nmaps)], 0, sizeof(mf));
+}
+
+/* Every map parameter of one side, after its other words and strings. */
+static void layout_maps(const struct ga_build *b, const struct ga_func *f, bool results,
+			struct func_layout *lay, struct ga_probe_spec *spec)
+{
+	int nwords = spec->nwords, nstrs = spec->nstrs, nmaps = 0;
+	size_t p;
+
+	for (p = 0; p < f->nparams; p++) {
+		const struct ga_param *prm = &f->params[p];
+		int pw;
+
+		if (prm->is_result != results || prm->kind != GA_KIND_PTR || prm->npieces != 1 ||
+		    !prm->type_name || strncmp(prm->type_name, "map[", 4))
+			continue;
+		pw = lay->word[layout_piece_base(f, p)];
+		if (pw < 0)
+			continue;
+		layout_map(b, prm, pw, &lay->maps[p], &nwords, &nstrs, &nmaps, spec);
+	}
+	spec->nwords = nwords;
+	spec->nstrs = nstrs;
+}
+
+/*
  * Assign fetched words to the pieces of the arguments (results == false)
  * or the results, in order, and fill the spec's fetch list.
  */
@@ -256,6 +397,7 @@ static void layout_side(const struct ga_build *b, const struct ga_func *f, bool 
 	/* --deref's words come last (plan_exprs) */
 	spec->nwords = layout_derefs(f, results, false, nwords, lay, spec, NULL);
 	spec->nstrs = layout_strings(f, results, lay, spec);
+	layout_maps(b, f, results, lay, spec);
 }
 
 static int build_layout(const struct ga_build *b, const struct ga_func *f,
@@ -269,7 +411,8 @@ static int build_layout(const struct ga_build *b, const struct ga_func *f,
 	lay->shift = calloc(total ? total : 1, sizeof(*lay->shift));
 	lay->str = calloc(total ? total : 1, sizeof(*lay->str));
 	lay->dword = calloc(nd ? nd : 1, sizeof(*lay->dword));
-	if (!lay->word || !lay->shift || !lay->str || !lay->dword)
+	lay->maps = calloc(f->nparams ? f->nparams : 1, sizeof(*lay->maps));
+	if (!lay->word || !lay->shift || !lay->str || !lay->dword || !lay->maps)
 		return -ENOMEM;
 	layout_side(b, f, false, lay, entry_spec);
 	layout_side(b, f, true, lay, ret_spec);

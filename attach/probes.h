@@ -10,11 +10,34 @@
 #include "elfimg.h"
 #include "goattach.h"
 #include "gotypes.h"
+#include "maps.h"
 #include "model.h"
 
 /* Where a piece of a parameter went in the fetched words. */
 #define SLOT_NONE (-1)		/* not fetched: beyond the fetch budget (GA_MAX_WORDS) */
 #define SLOT_UNREADABLE (-2)	/* lives where a uprobe cannot read (XMM registers) */
+
+/* Entries of a map parameter shown: fewer when the fetch budget runs out. */
+#define MAP_SHOW 4
+
+/* One fetched entry of a map parameter: the words of its key and value. */
+struct map_entry_words {
+	int map_word;		/* GA_SRC_MAP: the key's address; map_word + 1 the value's */
+	int key_word[2];	/* the key's words (a string: data, len), SLOT_NONE when none */
+	int val_word[2];
+	int key_str, val_str;	/* string slots, SLOT_NONE */
+};
+
+/* A map parameter: len(m) and its first entries (map_type_parse of its type name). */
+struct map_words {
+	bool is_map;
+	bool types_known;	/* key and val parsed and laid out: entries fetched */
+	struct gotype key, val;
+	struct map_shape shape;
+	int len_word;		/* len(m), or SLOT_NONE */
+	int nentries;
+	struct map_entry_words e[MAP_SHOW];
+};
 
 struct func_layout {
 	/* per piece, flattened over params in order: word index or SLOT_* */
@@ -26,6 +49,8 @@ struct func_layout {
 	size_t npieces;
 	/* --deref: per pointee field (flattened over params), word index or SLOT_* */
 	int *dword;
+	/* per param: what of a map was fetched (is_map false for other params) */
+	struct map_words *maps;
 };
 
 struct expr;

@@ -308,6 +308,242 @@ struct fetch_ctx {
 	struct ga_vals *v;
 };
 
+/*
+ * Go map walks (GA_SRC_MAP): one bucket or group slot per bpf_loop step,
+ * GA_MAP_SCAN steps at most, the position kept in map memory (mapwalks)
+ * like the other loops' state. Layout facts come from the spec's
+ * ga_mapfetch (attach/maps.c).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ga_mapwalk);
+} mapwalks SEC(".maps");
+
+struct mapwalk_ctx {
+	const struct ga_mapfetch *mf;
+	struct ga_mapwalk *w;
+};
+
+/* A pointer-sized word of the process at addr (0 when unreadable). */
+static __always_inline __u64 read_uword(__u64 addr, __u8 ptr_size)
+{
+	__u64 v = 0;
+	__u32 v32 = 0;
+
+	if (ptr_size == 4) {
+		bpf_probe_read_user(&v32, sizeof(v32), (void *)addr);
+		return v32;
+	}
+	bpf_probe_read_user(&v, sizeof(v), (void *)addr);
+	return v;
+}
+
+/*
+ * A growing map's next bucket, as Go's own iterator goes (runtime/map.go
+ * mapiternext): by old bucket; one not yet moved is walked itself, one
+ * moved (evacuated: its tophash[0] says so) by the one or two new buckets
+ * its entries went to (i, and i + the old count when the map doubles).
+ * Every entry once, none missed, each in the array that holds it.
+ */
+static __always_inline int map_next_growing(struct ga_mapwalk *w, const struct ga_mapfetch *mf)
+{
+	__u64 ob;
+	__u32 i;
+	__u8 th0 = 0;
+
+	if (w->pend) {
+		w->grp = w->tab + (__u64)w->pend * mf->group_size;
+		w->pend = 0;
+		return 0;
+	}
+	if (w->idx >= w->old_nb)
+		return 1;
+	i = w->idx++;
+	ob = w->old + (__u64)i * mf->group_size;
+	bpf_probe_read_user(&th0, 1, (void *)ob);
+	if (th0 >= mf->evacuated_min && th0 < mf->min_full) {
+		w->grp = w->tab + (__u64)i * mf->group_size;
+		if (w->nb != w->old_nb)
+			w->pend = i + w->old_nb;
+		return 0;
+	}
+	w->grp = ob;
+	return 0;
+}
+
+/*
+ * The next bucket (an overflow bucket first, then the array; by old
+ * bucket while the map grows) or group (of the table of each directory
+ * entry in turn) into w->grp: 0 done so, 1 the map's end, 2 a step that
+ * only moved on in the directory.
+ */
+static __always_inline int map_next_group(struct ga_mapwalk *w, const struct ga_mapfetch *mf)
+{
+	__u64 t;
+
+	if (mf->kind == GA_MAP_BUCKETS) {
+		if (w->grp && (t = read_uword(w->grp + mf->ovf_off, mf->ptr_size))) {
+			w->grp = t;
+			return 0;
+		}
+		if (w->old)
+			return map_next_growing(w, mf);
+		if (!w->tab || w->idx >= w->nb)
+			return 1;
+		w->grp = w->tab + (__u64)w->idx * mf->group_size;
+		w->idx++;
+		return 0;
+	}
+	if (!w->nb) {
+		/* dirLen 0: dirPtr is the map's one group */
+		if (w->idx || !w->tab)
+			return 1;
+		w->idx = 1;
+		w->grp = w->tab;
+		return 0;
+	}
+	if (w->gdata && w->gi <= w->gmask) {
+		w->grp = w->gdata + (__u64)w->gi * mf->group_size;
+		w->gi++;
+		return 0;
+	}
+	if (w->idx >= w->nb)
+		return 1;
+	t = read_uword(w->tab + (__u64)w->idx * mf->ptr_size, mf->ptr_size);
+	w->idx++;
+	/* a table of a lower local depth fills consecutive directory entries: once */
+	if (!t || t == w->table)
+		return 2;
+	w->table = t;
+	w->gdata = read_uword(t + mf->groups_off, mf->ptr_size);
+	w->gmask = read_uword(t + mf->mask_off, 4);
+	w->gi = 0;
+	return 2;
+}
+
+/* Does the key at addr equal mf's constant? */
+static __always_inline bool map_key_equal(struct ga_mapwalk *w, const struct ga_mapfetch *mf,
+					  __u64 addr)
+{
+	const __u64 *want = (const __u64 *)mf->key, *got = (const __u64 *)w->kbuf;
+	__u64 ptr, len, kv = 0;
+	__u32 n = mf->key_len;
+
+	if (mf->mode == GA_MAPF_INT) {
+		if (!n || n > 8 || bpf_probe_read_user(&kv, n & 15, (void *)addr))
+			return false;
+		return kv == want[0];
+	}
+	ptr = read_uword(addr, mf->ptr_size);
+	len = read_uword(addr + mf->ptr_size, mf->ptr_size);
+	if (len != n || n > GA_MAP_KEY_LEN)
+		return false;
+	__builtin_memset(w->kbuf, 0, sizeof(w->kbuf));
+	if (n == GA_MAP_KEY_LEN) {
+		if (bpf_probe_read_user(w->kbuf, GA_MAP_KEY_LEN, (void *)ptr))
+			return false;
+	} else if (n && bpf_probe_read_user(w->kbuf, n & (GA_MAP_KEY_LEN - 1), (void *)ptr)) {
+		return false;
+	}
+	return got[0] == want[0] && got[1] == want[1] && got[2] == want[2] && got[3] == want[3];
+}
+
+static long map_step(__u32 idx, void *data)
+{
+	struct mapwalk_ctx *mc = data;
+	const struct ga_mapfetch *mf = mc->mf;
+	struct ga_mapwalk *w = mc->w;
+	__u64 key, val;
+	__u32 j, c;
+	int r;
+
+	if (!w->grp || w->slot >= GA_MAP_SLOTS) {
+		r = map_next_group(w, mf);
+		if (r == 1) {
+			w->done = 1;
+			return 1;
+		}
+		if (r == 2)
+			return 0;
+		w->slot = 0;
+		/* unreadable: every slot empty (a bucket's tophash 0, a group's high bits) */
+		if (bpf_probe_read_user(&w->ctrl, sizeof(w->ctrl), (void *)w->grp))
+			w->ctrl = mf->kind == GA_MAP_SWISS ? ~0ULL : 0;
+	}
+	j = w->slot & (GA_MAP_SLOTS - 1);
+	w->slot++;
+	c = (w->ctrl >> (j * 8)) & 0xff;
+	/* a full slot: a group's control byte with the high bit clear, a tophash >= minTopHash */
+	if (mf->kind == GA_MAP_SWISS ? (c & 0x80) : c < mf->min_full)
+		return 0;
+	key = w->grp + mf->keys_off + (__u64)j * mf->key_stride;
+	val = w->grp + mf->vals_off + (__u64)j * mf->val_stride;
+	if (mf->mode == GA_MAPF_NTH) {
+		if (w->seen++ != w->n)
+			return 0;
+	} else if (!map_key_equal(w, mf, key)) {
+		return 0;
+	}
+	w->key_addr = key;
+	w->val_addr = val;
+	return 1;
+}
+
+/*
+ * GA_SRC_MAP of word i into words[i] and words[i + 1] (see enum
+ * ga_fetch_src). A global function: the verifier checks it once, not
+ * once for each loop that fetches words.
+ */
+__noinline int ga_fetch_map(const struct ga_probe_spec *spec, __u32 i, struct ga_vals *v)
+{
+	const struct ga_mapfetch *mf;
+	const struct ga_fetch *f;
+	struct mapwalk_ctx mc = {};
+	struct ga_mapwalk *w;
+	__u32 zero = 0;
+	__u8 b = 0, flags = 0;
+	__u32 j;
+	__u64 m;
+
+	/* the two words, masked for the verifier; the planner never puts a map at the last one */
+	i &= GA_MAX_WORDS - 1;
+	j = (i + 1) & (GA_MAX_WORDS - 1);
+	if (!spec || !v || !j)
+		return 0;
+	f = &spec->words[i];
+	mf = &spec->maps[f->off & (GA_MAX_MAPS - 1)];
+	mc.mf = mf;
+	m = v->words[f->reg & (GA_MAX_WORDS - 1)];
+	v->words[i] = 0;
+	v->words[j] = 0;
+	if (!m || !mf->kind || !(w = bpf_map_lookup_elem(&mapwalks, &zero)))
+		return 0;
+	__builtin_memset(w, 0, sizeof(*w));
+	w->tab = read_uword(m + mf->tab_off, mf->ptr_size);
+	if (mf->kind == GA_MAP_BUCKETS) {
+		bpf_probe_read_user(&b, 1, (void *)(m + mf->b_off));
+		bpf_probe_read_user(&flags, 1, (void *)(m + mf->flags_off));
+		w->nb = 1U << (b & 31);
+		/* growing: the entries not yet moved are in the old array (map_next_growing) */
+		w->old = read_uword(m + mf->tab2_off, mf->ptr_size);
+		w->old_nb = flags & mf->same_size_flag ? w->nb : w->nb >> 1;
+	} else {
+		w->nb = read_uword(m + mf->tab2_off, mf->ptr_size);
+	}
+	w->n = f->size;
+	mc.w = w;
+	bpf_loop(GA_MAP_SCAN, map_step, &mc, 0);
+	if (w->key_addr) {
+		v->words[i] = w->key_addr;
+		v->words[j] = w->val_addr;
+	} else {
+		v->words[j] = !w->done;
+	}
+	return 0;
+}
+
 static long fetch_word(__u32 idx, void *data)
 {
 	struct fetch_ctx *fc = data;
@@ -317,6 +553,12 @@ static long fetch_word(__u32 idx, void *data)
 	const struct ga_fetch *f = &spec->words[i];
 	__u64 val = 0;
 
+	if (f->src == GA_SRC_KEEP)
+		return 0;
+	if (f->src == GA_SRC_MAP) {
+		ga_fetch_map(spec, i, v);
+		return 0;
+	}
 	if (f->src == GA_SRC_REG)
 		val = spec->ptr_size == 4 ? read_reg32(fc->regs, f->reg) : read_reg64(fc->regs, f->reg);
 	else if (f->src == GA_SRC_STACK)

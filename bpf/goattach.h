@@ -42,6 +42,63 @@ enum ga_fetch_src {
 	GA_SRC_REG = 1,		/* DWARF register number */
 	GA_SRC_STACK = 2,	/* offset from SP */
 	GA_SRC_DEREF = 3,	/* off bytes into what words[reg] points at (an earlier word) */
+	/*
+	 * An entry of the Go map words[reg] points at (an earlier word), walked
+	 * as maps[off] says: words[i] = the address of its key, words[i + 1]
+	 * (a GA_SRC_KEEP) the address of its value. In GA_MAPF_NTH mode size is
+	 * n, the entry's rank in the walk. None found: words[i] = 0, and
+	 * words[i + 1] = 1 when the walk stopped at its bound (GA_MAP_SCAN
+	 * slots) before the map's end, else 0 (nil map, no such entry).
+	 */
+	GA_SRC_MAP = 4,
+	GA_SRC_KEEP = 5,	/* written by the fetch before it (GA_SRC_MAP): left as it is */
+};
+
+#define GA_MAX_MAPS 2		/* map walks per probe (struct ga_mapfetch) */
+#define GA_MAP_KEY_LEN 32	/* bytes of a constant string key (longer: not looked up) */
+#define GA_MAP_SCAN 256		/* slots a map walk looks at, at most: 32 buckets or groups */
+#define GA_MAP_SLOTS 8		/* slots of a bucket (Go up to 1.23) or group (1.24+); in every release */
+
+enum ga_map_kind {
+	GA_MAP_NONE = 0,
+	GA_MAP_BUCKETS = 1,	/* runtime.hmap: Go up to 1.23, GOEXPERIMENT=noswissmap */
+	GA_MAP_SWISS = 2,	/* internal/runtime/maps.Map: Go 1.24+ */
+};
+
+enum ga_map_mode {
+	GA_MAPF_NTH = 0,	/* the entry of rank n (the fetch's size) in the walk's order */
+	GA_MAPF_INT = 1,	/* the entry whose key's key_len bytes equal key[] */
+	GA_MAPF_STR = 2,	/* the entry whose key is a string of key_len bytes equal to key[] */
+};
+
+/*
+ * How to walk one Go map: every offset and size from user space
+ * (attach/maps.c, from the build's Go version), none in the BPF program.
+ * A slot i of a bucket or group at address g has its key at
+ * g + keys_off + i * key_stride and its value at g + vals_off + i * val_stride.
+ */
+struct ga_mapfetch {
+	unsigned char kind;		/* enum ga_map_kind */
+	unsigned char mode;		/* enum ga_map_mode */
+	unsigned char ptr_size;
+	unsigned char key_len;		/* GA_MAPF_INT: 1, 2, 4, 8; GA_MAPF_STR: 0..GA_MAP_KEY_LEN */
+	unsigned char tab_off;		/* hmap.buckets / Map.dirPtr */
+	unsigned char tab2_off;		/* hmap.oldbuckets / Map.dirLen */
+	unsigned char b_off;		/* hmap.B */
+	unsigned char flags_off;	/* hmap.flags */
+	unsigned char same_size_flag;	/* hmap.flags bit: the old array has as many buckets */
+	unsigned char min_full;		/* buckets: a tophash of a full slot is at least this */
+	unsigned char evacuated_min;	/* buckets: an old bucket whose tophash[0] is in */
+	unsigned char pad;		/* [evacuated_min, min_full) was moved to the new array */
+	unsigned char groups_off;	/* swiss: table.groups.data (lengthMask follows at + ptr) */
+	unsigned char mask_off;		/* swiss: table.groups.lengthMask */
+	unsigned short keys_off;
+	unsigned short key_stride;
+	unsigned short vals_off;
+	unsigned short val_stride;
+	unsigned short group_size;	/* bytes of a bucket or group */
+	unsigned short ovf_off;		/* buckets: the overflow bucket pointer */
+	unsigned char key[GA_MAP_KEY_LEN];
 };
 
 /* Where the current goroutine's g lives. */
@@ -88,6 +145,27 @@ struct ga_probe_spec {
 	unsigned int probe_idx;	/* its index in the plan (the cookie may be another slot) */
 	struct ga_fetch words[GA_MAX_WORDS];
 	struct ga_strfetch strs[GA_MAX_STRS];
+	struct ga_mapfetch maps[GA_MAX_MAPS];
+};
+
+/* A map walk in progress (per CPU, in map memory so the verifier converges at once). */
+struct ga_mapwalk {
+	unsigned long long tab;		/* buckets: the array walked; swiss: the directory or group */
+	unsigned long long old;		/* buckets: the old array of a growing map (0: none) */
+	unsigned long long grp;		/* the bucket or group being looked at, 0: take the next */
+	unsigned long long table;	/* swiss: the table whose groups are walked (0: none) */
+	unsigned long long gdata;	/* swiss: its groups */
+	unsigned long long ctrl;	/* the bucket's tophash bytes, the group's control word */
+	unsigned long long key_addr, val_addr;	/* the entry found */
+	unsigned int nb, old_nb;	/* buckets in tab and old; swiss: directory entries (0: one group) */
+	unsigned int idx;		/* the next bucket or directory entry */
+	unsigned int gi, gmask;		/* swiss: the next group of the table, and lengthMask */
+	unsigned int pend;		/* buckets, growing: the second new bucket of an old one, 0 none */
+	unsigned int slot;		/* the next slot of grp */
+	unsigned int seen;		/* full slots so far */
+	unsigned int n;			/* GA_MAPF_NTH: the rank wanted */
+	unsigned int done;		/* the walk reached the map's end */
+	unsigned char kbuf[GA_MAP_KEY_LEN];	/* a string key's bytes, compared */
 };
 
 struct ga_vals {

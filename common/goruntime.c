@@ -327,3 +327,47 @@ int go_name_header(const uint8_t *p, size_t avail, bool varint, size_t *hdr, uin
 	}
 	return -EINVAL;
 }
+
+int go_map_layout(const char *go_version, const char *goexperiment, int ptr_size,
+		  struct go_map_layout *out, const char **why)
+{
+	int major = 0, minor = 0, noswiss = goexperiment_has(goexperiment, "swissmap") < 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!go_version || go_version_parse(go_version, &major, &minor) || major != 1 || minor < 12) {
+		*why = "its Go version is unknown or older than 1.12";
+		return -ENOTSUP;
+	}
+	out->slots = 8;
+	out->max_inline = 128;
+	out->ctrl_size = 8;
+	if (minor <= 23 || (minor <= 25 && noswiss)) {
+		out->kind = GO_MAP_BUCKETS;
+		out->len_off = 0;
+		out->len_size = ptr_size;
+		out->flags_off = ptr_size;
+		out->b_off = ptr_size + 1;
+		/* noverflow uint16 at +2, hash0 uint32 at +4: the pointers at ptr_size + 8 */
+		out->tab_off = ptr_size + 8;
+		out->tab2_off = ptr_size + 8 + ptr_size;
+		out->same_size_flag = 8;
+		out->min_full = 5;
+		out->evacuated_min = 2;
+		return 0;
+	}
+	if (noswiss) {
+		*why = "GOEXPERIMENT=noswissmap exists only in Go 1.24 and 1.25";
+		return -ENOTSUP;
+	}
+	out->kind = goexperiment_has(goexperiment, "mapsplitgroup") > 0 ? GO_MAP_SWISS_SPLIT :
+									   GO_MAP_SWISS;
+	out->len_off = 0;
+	out->len_size = 8;
+	/* used uint64 (4-aligned on 386), seed uintptr: dirPtr at 8 + ptr_size */
+	out->tab_off = 8 + ptr_size;
+	out->tab2_off = 8 + 2 * ptr_size;
+	/* used, capacity, growthLeft uint16, localDepth uint8, index int: groups at 2 * ptr_size */
+	out->groups_off = ptr_size == 4 ? 12 : 16;
+	out->mask_off = out->groups_off + ptr_size;
+	return 0;
+}

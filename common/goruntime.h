@@ -268,3 +268,63 @@ int go_rtype_descriptor_size(const struct go_rtype_layout *l, int ptr_size, cons
  * the header.
  */
 int go_name_header(const uint8_t *p, size_t avail, bool varint, size_t *hdr, uint64_t *len);
+
+/* --- maps (runtime/map.go up to Go 1.23; internal/runtime/maps from 1.24) --- */
+
+enum go_map_kind {
+	GO_MAP_BUCKETS = 1,	/* runtime.hmap and its buckets */
+	GO_MAP_SWISS,		/* Swiss tables, a group's slots {key, elem} interleaved */
+	GO_MAP_SWISS_SPLIT,	/* 1.27 GOEXPERIMENT=mapsplitgroup: a group's keys, then its elems */
+};
+
+/*
+ * The map header and what a walk of the map needs, for a build.
+ *
+ * Buckets (src-1.19/runtime/map.go:116, the same in 1.21-1.23 and in
+ * 1.24's runtime/map_noswiss.go:114, which adds clearSeq after
+ * nevacuate): hmap{count int, flags uint8, B uint8, noverflow uint16,
+ * hash0 uint32, buckets, oldbuckets unsafe.Pointer, ...}; a bucket is
+ * tophash [8]uint8, then [8]K, [8]V and the overflow pointer
+ * (cmd/compile/internal/reflectdata MapBucketType; the runtime finds the
+ * values at dataOffset + 8*keysize and the overflow at bucketsize -
+ * ptrsize); a slot is full when its tophash >= minTopHash (5); an old
+ * bucket is evacuated when its tophash[0] is evacuatedX (2) to
+ * evacuatedEmpty (4) (map.go evacuated()); flag sameSizeGrow (8) says the
+ * old array is as large as the new one.
+ *
+ * Swiss (src-1.24/internal/runtime/maps/map.go:194, 1.26 map.go:195,
+ * 1.27 map.go:214, the same fields up to clearSeq with 1.26's
+ * tombstonePossible after writing): Map{used uint64, seed uintptr,
+ * dirPtr unsafe.Pointer, dirLen int, ...}; dirLen 0: dirPtr is one group,
+ * else an array of dirLen *table (a table at each of its consecutive
+ * entries); table{used, capacity, growthLeft uint16, localDepth uint8,
+ * index int, groups{data unsafe.Pointer, lengthMask uint64}} (table.go:34
+ * in 1.24 and 1.27, :33 in 1.26); a group is a control word (uint64)
+ * then 8 slots (group.go:232 1.24, :243 1.26, :248 1.27); a control byte
+ * with the high bit clear is a full slot (ctrlEmpty 0x80, ctrlDeleted
+ * 0xfe). Keys or values over 128 bytes are stored as pointers
+ * (MapMaxKeyBytes, MapMaxElemBytes; maxKeySize up to 1.23).
+ */
+struct go_map_layout {
+	enum go_map_kind kind;
+	int len_off, len_size;	/* hmap.count (int) / Map.used (uint64, on 386 too) */
+	int tab_off;		/* hmap.buckets / Map.dirPtr */
+	int tab2_off;		/* hmap.oldbuckets / Map.dirLen */
+	int b_off, flags_off;	/* hmap.B, hmap.flags */
+	int same_size_flag;	/* hmap flags sameSizeGrow */
+	int min_full;		/* minTopHash */
+	int evacuated_min;	/* evacuatedX: an old bucket's tophash[0] from it to minTopHash - 1: moved */
+	int groups_off, mask_off;	/* table.groups.data, table.groups.lengthMask */
+	int ctrl_size;		/* tophash or control word: the slots follow it */
+	int slots;		/* slots per bucket or group: 8 (bucketCnt, MapGroupSlots) */
+	int max_inline;		/* bytes of a key or value kept in the slot: 128 */
+};
+
+/*
+ * The map layout of a build of go_version (NULL: unknown, refused) with
+ * these GOEXPERIMENT settings (NULL: none): buckets up to 1.23 and with
+ * noswissmap in 1.24 and 1.25, Swiss tables from 1.24, split groups with
+ * 1.27's mapsplitgroup. 0, or -ENOTSUP with *why (static) set.
+ */
+int go_map_layout(const char *go_version, const char *goexperiment, int ptr_size,
+		  struct go_map_layout *out, const char **why);

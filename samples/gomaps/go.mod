@@ -1,0 +1,3 @@
+module example.com/gomaps
+
+go 1.19

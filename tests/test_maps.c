@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: MIT
+/*
+ * goattach end to end, Go maps: map parameters of real processes built
+ * from samples/gomaps by Go 1.19 (buckets), 1.24 (Swiss tables, and
+ * buckets with GOEXPERIMENT=noswissmap), 1.26 (Swiss) and 1.27 for 386,
+ * walked by the BPF program. len(m) is exact, the entries shown are real
+ * entries with their values (the program prints every entry of each map
+ * it passes), small maps print as the program prints them, and a lookup
+ * of a constant key (GOATTACH_MAP_LOOKUP, until --expr) finds that entry.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "attachlib.h"
+#include "probes.h"
+
+TEST_SETUP(attach_setup);
+
+/* The gomaps builds: the sample's own (Debian's Go 1.19), then the toolchain matrix's. */
+static const char *const builds[] = {
+	"samples/gomaps", "gomatrix/1.24/gomaps", "gomatrix/1.24/gomaps-noswiss",
+	"gomatrix/1.26/gomaps", "gomatrix/1.27/gomaps-386",
+};
+#define NBUILDS (sizeof(builds) / sizeof(builds[0]))
+
+static const char *bin_path(const char *rel)
+{
+	static char paths[4][1024];
+	static int next;
+	char *p = paths[next++ % 4];
+
+	snprintf(p, sizeof(paths[0]), "%s/%s", build_dir(), rel);
+	return p;
+}
+
+/* goattach -c BIN (args) funcs, env first (NULL: none): program and goattach lines in r. */
+static void run_c(const char *bin, const char *args, const char *env, bool json, const char *funcs,
+		  struct cmd_result *r)
+{
+	char cmd[4096];
+
+	snprintf(cmd, sizeof(cmd), "%s '%s' --db '%s'%s -c '%s%s%s' %s", env ? env : "",
+		 build_path("goattach"), bin_db(bin), json ? " --json" : "", bin, args ? " " : "",
+		 args ? args : "", funcs);
+	sh_run(cmd, 60, r);
+	ASSERT_EQ(r->status, 0, "goattach status");
+}
+
+/* The program's lines "main.f(...) = (...)" each found in one of goattach's; *n how many. */
+static int lines_as_program(const char *out, const char *func, int *n)
+{
+	char *copy = strdup(out ? out : ""), *line, *save = NULL, want[512];
+	size_t flen = strlen(func);
+	int same = 0;
+
+	*n = 0;
+	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, func, flen) || line[flen] != '(')
+			continue;
+		(*n)++;
+		snprintf(want, sizeof(want), " %s ", line);
+		if (strstr(out, want))
+			same++;
+		else
+			printf("  program: %s\n", line);
+	}
+	free(copy);
+	return same;
+}
+
+/* Small maps (nil, empty, 1-4 entries, int64 keys) print as the program prints them. */
+TEST(small_maps_as_program)
+{
+	struct cmd_result r = {};
+	size_t b;
+	int n, same;
+
+	REQUIRE_BPF();
+	for (b = 0; b < NBUILDS; b++) {
+		run_c(bin_path(builds[b]), NULL, NULL, false, "main.small main.ids", &r);
+		same = lines_as_program(r.out, "main.small", &n);
+		printf("  %s: %d of %d calls of main.small alike\n", builds[b], same, n);
+		ASSERT_EQ(n, 5, "main.small lines of the program");
+		ASSERT_EQ(same, n, "goattach's maps are the program's");
+		same = lines_as_program(r.out, "main.ids", &n);
+		ASSERT_EQ(n, 1, "main.ids lines of the program");
+		ASSERT_EQ(same, n, "goattach's int64-keyed map is the program's");
+		cmd_result_free(&r);
+	}
+}
+
+/* The program's "entries FUNC k=v ..." line number idx (0-based) for func; NULL when none. */
+static char *entries_line(const char *out, const char *func, int idx)
+{
+	char head[128];
+	const char *p = out;
+	size_t hl;
+
+	snprintf(head, sizeof(head), "entries %s", func);
+	hl = strlen(head);
+	while ((p = strstr(p, head))) {
+		if ((p == out || p[-1] == '\n') && (p[hl] == ' ' || p[hl] == '\n') && !idx--) {
+			const char *eol = strchr(p, '\n');
+
+			return strndup(p + hl, eol ? (size_t)(eol - p - hl) : strlen(p + hl));
+		}
+		p += hl;
+	}
+	return NULL;
+}
+
+/* The number of " k=v" items in an entries line, and whether " key=value" is one of them. */
+static int count_entries(const char *line)
+{
+	int n = 0;
+
+	for (; *line; line++)
+		n += *line == '=';
+	return n;
+}
+
+static bool has_entry(const char *line, const char *key, const char *value)
+{
+	char want[300];
+	size_t wl;
+	const char *p = line;
+
+	snprintf(want, sizeof(want), " %s=%s", key, value);
+	wl = strlen(want);
+	/* main.ids values have spaces ("minus seven"): an item ends where the next key starts */
+	while ((p = strstr(p, want))) {
+		if (!p[wl] || p[wl] == ' ')
+			return true;
+		p++;
+	}
+	return false;
+}
+
+/* A JSON key or value as the program prints it: a string bare, a number in %d. */
+static void item_text(cJSON *it, char *buf, size_t len)
+{
+	if (cJSON_IsString(it))
+		snprintf(buf, len, "%s", it->valuestring);
+	else if (cJSON_IsNumber(it))
+		snprintf(buf, len, "%.0f", it->valuedouble);
+	else
+		snprintf(buf, len, "?");
+}
+
+/*
+ * Each call's map in JSON against the program's entries line of the same
+ * call: len exact, every entry shown a real one with its value, as many
+ * shown as fit (MAP_SHOW), "truncated" exactly when fewer than len.
+ */
+static void check_calls(const char *bin, const char *out, const char *func, int ncalls)
+{
+	cJSON *calls[16] = {};
+	int n = json_calls(out, func, calls, 16), i, k, nent, bad = 0;
+
+	ASSERT_EQ(n, ncalls, "calls in JSON");
+	for (i = 0; i < n; i++) {
+		char *line = entries_line(out, func, i), key[128], val[128];
+		cJSON *m = cJSON_GetObjectItem(cJSON_GetObjectItem(calls[i], "args"), "m");
+		cJSON *ents = cJSON_GetObjectItem(m, "entries");
+		int want, shown = cJSON_GetArraySize(ents);
+
+		if (!ASSERT_TRUE(line, "the program's entries line"))
+			break;
+		want = count_entries(line);
+		if (cJSON_IsNull(m)) {
+			ASSERT_EQ(want, 0, "a nil map (null) has no entries");
+			free(line);
+			continue;
+		}
+		ASSERT_EQ(num(m, "len", NULL), want, "len(m)");
+		ASSERT_EQ(shown, want < MAP_SHOW ? want : MAP_SHOW, "entries shown");
+		ASSERT_EQ(cJSON_IsTrue(cJSON_GetObjectItem(m, "truncated")), shown < want, "truncated");
+		for (k = 0; k < shown; k++) {
+			cJSON *e = cJSON_GetArrayItem(ents, k);
+
+			item_text(cJSON_GetObjectItem(e, "key"), key, sizeof(key));
+			item_text(cJSON_GetObjectItem(e, "value"), val, sizeof(val));
+			nent = has_entry(line, key, val);
+			if (!nent && bad++ < 3)
+				printf("  %s %s call %d: %s=%s is no entry of the map\n", bin, func, i,
+				       key, val);
+		}
+		free(line);
+	}
+	ASSERT_EQ(bad, 0, "shown entries are real entries with their values");
+	free_calls(calls, n);
+}
+
+/* Every build: small, 8-entry, 50-entry (int64 keys) and 100-entry maps. */
+TEST(entries_are_real)
+{
+	struct cmd_result r = {};
+	size_t b;
+
+	REQUIRE_BPF();
+	for (b = 0; b < NBUILDS; b++) {
+		const char *bin = bin_path(builds[b]);
+
+		run_c(bin, NULL, NULL, true, "main.small main.ids main.large", &r);
+		check_calls(builds[b], r.out, "main.small", 6);
+		check_calls(builds[b], r.out, "main.ids", 2);
+		check_calls(builds[b], r.out, "main.large", 1);
+		cmd_result_free(&r);
+	}
+}
+
+/*
+ * A bucketed map caught growing: 105 entries is one more than 16 buckets
+ * hold (6.5 per bucket, runtime/map.go loadFactor), so the insert that
+ * grew it moved at most two of the 16 old buckets (growWork) and the
+ * others are still in oldbuckets. The walk reads both arrays: len and the
+ * entries shown are still right.
+ */
+TEST(growing_bucketed_map)
+{
+	struct cmd_result r = {};
+
+	REQUIRE_BPF();
+	run_c(bin_path("samples/gomaps"), "105 hmap", NULL, true, "main.large", &r);
+	ASSERT_CONTAINS(r.out, "hmap B=5 growing=true", "the program saw its map growing");
+	check_calls("samples/gomaps 105", r.out, "main.large", 1);
+	cmd_result_free(&r);
+}
+
+/*
+ * Lookups in that growing map: keys in buckets moved and not yet moved
+ * are all found (every 7th of the 105, in both arrays by their hash).
+ */
+TEST(lookup_in_growing_map)
+{
+	struct cmd_result r = {};
+	cJSON *calls[2] = {};
+	int i, n, found = 0;
+
+	REQUIRE_BPF();
+	for (i = 0; i < 105; i += 7) {
+		char env[128], want[16];
+		cJSON *ents;
+
+		snprintf(env, sizeof(env), "GOATTACH_MAP_LOOKUP='m=k%03d'", i);
+		run_c(bin_path("samples/gomaps"), "105 hmap", env, true, "main.large", &r);
+		n = json_calls(r.out, "main.large", calls, 2);
+		ents = n == 1 ? cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(
+				calls[0], "args"), "m"), "entries") : NULL;
+		snprintf(want, sizeof(want), "k%03d", i);
+		if (cJSON_GetArraySize(ents) == 1 &&
+		    !strcmp(str(cJSON_GetArrayItem(ents, 0), "key", NULL) ?: "", want) &&
+		    num(cJSON_GetArrayItem(ents, 0), "value", NULL) == i * 7)
+			found++;
+		else
+			printf("  %s not found in the growing map\n", want);
+		free_calls(calls, n);
+		cmd_result_free(&r);
+	}
+	ASSERT_EQ(found, 15, "keys found in the growing map");
+}
+
+/* The one entry a lookup shows, or none: its key and value as text. */
+static int lookup_one(const char *bin, const char *func, const char *env, char *key, char *val,
+		      double *len)
+{
+	struct cmd_result r = {};
+	cJSON *calls[4] = {};
+	int n, shown = -1;
+
+	run_c(bin, NULL, env, true, func, &r);
+	n = json_calls(r.out, func, calls, 4);
+	if (n >= 1) {
+		cJSON *m = cJSON_GetObjectItem(cJSON_GetObjectItem(calls[n - 1], "args"), "m");
+		cJSON *ents = cJSON_GetObjectItem(m, "entries");
+
+		shown = cJSON_GetArraySize(ents);
+		*len = num(m, "len", NULL);
+		if (shown == 1) {
+			item_text(cJSON_GetObjectItem(cJSON_GetArrayItem(ents, 0), "key"), key, 128);
+			item_text(cJSON_GetObjectItem(cJSON_GetArrayItem(ents, 0), "value"), val, 128);
+		}
+	}
+	free_calls(calls, n);
+	cmd_result_free(&r);
+	return shown;
+}
+
+/*
+ * A constant key looked up in BPF (the lookup mode of maps.h that m["k"]
+ * will use): string keys in the 100-entry map, int64 keys in the
+ * 50-entry one, on buckets and Swiss tables; an absent key shows no
+ * entry, and len(m) stays right.
+ */
+TEST(lookup_constant_key)
+{
+	static const struct {
+		const char *func, *key, *value;
+	} cases[] = {
+		{ "main.large", "k090", "630" }, { "main.large", "k000", "0" },
+		{ "main.large", "k099", "693" }, { "main.large", "nope", NULL },
+		{ "main.ids", "49003", "v49" }, { "main.ids", "3", "v0" }, { "main.ids", "4", NULL },
+	};
+	size_t b, i;
+
+	REQUIRE_BPF();
+	for (b = 0; b < NBUILDS; b++) {
+		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			char env[128], key[128] = "", val[128] = "";
+			double len = -1;
+			int shown;
+
+			snprintf(env, sizeof(env), "GOATTACH_MAP_LOOKUP='m=%s'", cases[i].key);
+			shown = lookup_one(bin_path(builds[b]), cases[i].func, env, key, val, &len);
+			ASSERT_EQ(len, strcmp(cases[i].func, "main.ids") ? 100 : 50, "len(m)");
+			if (!cases[i].value) {
+				ASSERT_EQ(shown, 0, "an absent key: no entry");
+				continue;
+			}
+			if (!ASSERT_EQ(shown, 1, "the entry looked up")) {
+				printf("  %s: %s[%s]\n", builds[b], cases[i].func, cases[i].key);
+				continue;
+			}
+			ASSERT_STREQ(key, cases[i].key, "its key");
+			ASSERT_STREQ(val, cases[i].value, "its value");
+		}
+	}
+}
