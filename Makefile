@@ -65,10 +65,11 @@ ATTACH_OBJS := $(ATTACH_SRCS:%.c=$(O)/%.o)
 ANALYZER_LIBS = -ldwarf -lz $(shell pkg-config --libs libelf capstone sqlite3 libcjson libdebuginfod 2>/dev/null) -lpthread
 ATTACH_LIBS = $(shell $(PKG_CONFIG) --libs libbpf libelf sqlite3 libcjson 2>/dev/null) -lz
 
-SAMPLES := swapper stacker funcs blocker types kinds budget netaddr
+SAMPLES := swapper stacker funcs blocker types kinds budget netaddr httpish
 SAMPLE_BINS := $(SAMPLES:%=$(O)/samples/%)
 # The same program built the ways users ship Go: other GOARCHes, PIE, cgo, stripped.
-VARIANTS := stacker-386 kinds-386 kinds-arm64 stacker-arm64 stacker-pie stacker-stripped swapper-stripped cgocall
+VARIANTS := stacker-386 kinds-386 kinds-arm64 stacker-arm64 stacker-pie stacker-stripped swapper-stripped cgocall \
+	httpish-stripped
 VARIANT_BINS := $(VARIANTS:%=$(O)/samples/%)
 
 .PHONY: all
@@ -169,6 +170,10 @@ $(O)/samples/swapper-stripped: samples/swapper/main.go
 	$(call msg,GO,$@)
 	$(Q)$(call GOBUILD,swapper,CGO_ENABLED=0,-ldflags='-s -w')
 
+$(O)/samples/httpish-stripped: samples/httpish/main.go
+	$(call msg,GO,$@)
+	$(Q)$(call GOBUILD,httpish,CGO_ENABLED=0,-ldflags='-s -w')
+
 $(O)/samples/cgocall: samples/cgocall/main.go
 	$(call msg,GO,$@)
 	$(Q)$(call GOBUILD,cgocall,CGO_ENABLED=1,)
@@ -233,6 +238,8 @@ test:
 GO_MATRIX ?= 1.19 1.21 1.22 1.23 1.24 1.26 1.27
 GO_MATRIX_CROSS ?= 1.27
 GM := $(O)/gomatrix
+HTTPISH_SWISS_GO ?= 1.26
+HTTPISH_SWISS := $(GM)/$(HTTPISH_SWISS_GO)/httpish
 GM_GOS := $(GO_MATRIX:%=$(GM)/%/go)
 # range-over-func needs Go 1.23
 GO_RANGEFUNC := $(filter-out 1.19 1.20 1.21 1.22,$(GO_MATRIX))
@@ -244,7 +251,7 @@ FUNCS_SRCS := $(wildcard samples/funcs/*.go) samples/funcs/go.mod
 
 # $(GM)/VERSION/go runs that release's go command; checked on every run
 # (a missing toolchain is fetched), rewritten only when it changes.
-$(GM_GOS): FORCE
+$(sort $(GM_GOS) $(GM)/$(HTTPISH_SWISS_GO)/go): FORCE
 	$(Q)GO=$(GO) scripts/gomatrix-go.sh $(notdir $(@D)) $@
 
 .PHONY: FORCE
@@ -280,6 +287,14 @@ $(GM)/%/kinds-arm64-sw: $(KINDS_SRCS) $(GM)/%/go
 $(GM)/%/funcs: $(FUNCS_SRCS) $(GM)/%/go
 	$(call msg,GO,$@)
 	$(Q)$(call GMBUILD,funcs,,)
+
+# samples/httpish by a Go with Swiss-table maps (1.24+) for make test too
+# (tests/test_httpish.c): one more build, by a toolchain of the matrix.
+build-tests: $(HTTPISH_SWISS)
+
+$(GM)/%/httpish: samples/httpish/main.go samples/httpish/go.mod $(GM)/%/go
+	$(call msg,GO,$@)
+	$(Q)$(call GMBUILD,httpish,,)
 
 $(GM)/%/rangefunc: samples/rangefunc/main.go samples/rangefunc/go.mod $(GM)/%/go
 	$(call msg,GO,$@)
