@@ -61,7 +61,8 @@ static int prog_parse(const char *out, struct prog *p)
 /*
  * The end of the value starting at s: the first space outside a Go-quoted
  * string and outside brackets, so "a b", ["a" "b"] and
- * map["K":["v"]](len=1) are each one value.
+ * map["K":["v"]](len=1) are each one value; or the bracket closing a
+ * list s is in (the end of "a" in ["a" "b"]).
  */
 static const char *value_end(const char *s)
 {
@@ -79,6 +80,8 @@ static const char *value_end(const char *s)
 		} else if (strchr("[({", *s)) {
 			depth++;
 		} else if (strchr("])}", *s)) {
+			if (depth == 0)	/* the end of the list the value is in */
+				break;
 			depth--;
 		} else if (*s == ' ' && depth <= 0) {
 			break;
