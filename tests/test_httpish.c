@@ -733,6 +733,9 @@ static void check_json_expr(const struct expr_field *e, cJSON *x, const char *wa
 		ASSERT_TRUE(cJSON_IsNumber(x) && x->valuedouble == strtod(want, NULL), m);
 	else if (want[0] == '[')
 		ASSERT_TRUE(json_strings_equal(x, want), m);
+	else if (cJSON_IsObject(x))	/* a []byte as goattach's JSON has it: {"len":,"cap":,"bytes":} */
+		ASSERT_TRUE(go_unquote(want, text, sizeof(text)) && str(x, "bytes", NULL) &&
+			    !strcmp(str(x, "bytes", NULL), text) && num(x, "len", NULL) == strlen(text), m);
 	else
 		ASSERT_TRUE(go_unquote(want, text, sizeof(text)) && cJSON_IsString(x) &&
 			    !strcmp(x->valuestring, text), m);
@@ -740,8 +743,9 @@ static void check_json_expr(const struct expr_field *e, cJSON *x, const char *wa
 
 /*
  * JSON --expr: "exprs" maps each expression to its value: strings as
- * JSON strings, numbers as numbers, the []string as an array, null behind
- * a nil pointer; each the program's for the call (paired by r.Seq).
+ * JSON strings, numbers as numbers, the []string as an array, r.Body a
+ * string or the {"len", "cap", "bytes"} object of goattach's []byte, null
+ * behind a nil pointer; each the program's for the call (paired by r.Seq).
  */
 TEST(httpish_expr_json)
 {
