@@ -65,11 +65,10 @@ ATTACH_OBJS := $(ATTACH_SRCS:%.c=$(O)/%.o)
 ANALYZER_LIBS = -ldwarf -lz $(shell pkg-config --libs libelf capstone sqlite3 libcjson libdebuginfod 2>/dev/null) -lpthread
 ATTACH_LIBS = $(shell $(PKG_CONFIG) --libs libbpf libelf sqlite3 libcjson 2>/dev/null) -lz
 
-SAMPLES := swapper stacker funcs blocker types kinds budget netaddr httpish
+SAMPLES := swapper stacker funcs blocker types kinds budget netaddr
 SAMPLE_BINS := $(SAMPLES:%=$(O)/samples/%)
 # The same program built the ways users ship Go: other GOARCHes, PIE, cgo, stripped.
-VARIANTS := stacker-386 kinds-386 kinds-arm64 stacker-arm64 stacker-pie stacker-stripped swapper-stripped cgocall \
-	httpish-stripped
+VARIANTS := stacker-386 kinds-386 kinds-arm64 stacker-arm64 stacker-pie stacker-stripped swapper-stripped cgocall
 VARIANT_BINS := $(VARIANTS:%=$(O)/samples/%)
 
 .PHONY: all
@@ -170,13 +169,16 @@ $(O)/samples/swapper-stripped: samples/swapper/main.go
 	$(call msg,GO,$@)
 	$(Q)$(call GOBUILD,swapper,CGO_ENABLED=0,-ldflags='-s -w')
 
-$(O)/samples/httpish-stripped: samples/httpish/main.go
-	$(call msg,GO,$@)
-	$(Q)$(call GOBUILD,httpish,CGO_ENABLED=0,-ldflags='-s -w')
-
 $(O)/samples/cgocall: samples/cgocall/main.go
 	$(call msg,GO,$@)
 	$(Q)$(call GOBUILD,cgocall,CGO_ENABLED=1,)
+
+# samples/httpish (tests/test_httpish.c): by $(O)/samples/%, and stripped
+samples: $(O)/samples/httpish $(O)/samples/httpish-stripped
+
+$(O)/samples/httpish-stripped: samples/httpish/main.go
+	$(call msg,GO,$@)
+	$(Q)$(call GOBUILD,httpish,CGO_ENABLED=0,-ldflags='-s -w')
 
 $(O)/tests/gosym: tests/gosym/main.go
 	$(call msg,GO,$@)
