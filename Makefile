@@ -178,6 +178,13 @@ $(O)/samples/cgocall: samples/cgocall/main.go
 	$(call msg,GO,$@)
 	$(Q)$(call GOBUILD,cgocall,CGO_ENABLED=1,)
 
+# samples/httpish (tests/test_httpish.c): by $(O)/samples/%, and stripped
+samples: $(O)/samples/httpish $(O)/samples/httpish-stripped
+
+$(O)/samples/httpish-stripped: samples/httpish/main.go
+	$(call msg,GO,$@)
+	$(Q)$(call GOBUILD,httpish,CGO_ENABLED=0,-ldflags='-s -w')
+
 $(O)/tests/gosym: tests/gosym/main.go
 	$(call msg,GO,$@)
 	$(Q)mkdir -p $(@D)
@@ -238,6 +245,8 @@ test:
 GO_MATRIX ?= 1.19 1.21 1.22 1.23 1.24 1.26 1.27
 GO_MATRIX_CROSS ?= 1.27
 GM := $(O)/gomatrix
+HTTPISH_SWISS_GO ?= 1.26
+HTTPISH_SWISS := $(GM)/$(HTTPISH_SWISS_GO)/httpish
 GM_GOS := $(GO_MATRIX:%=$(GM)/%/go)
 # range-over-func needs Go 1.23
 GO_RANGEFUNC := $(filter-out 1.19 1.20 1.21 1.22,$(GO_MATRIX))
@@ -249,7 +258,7 @@ FUNCS_SRCS := $(wildcard samples/funcs/*.go) samples/funcs/go.mod
 
 # $(GM)/VERSION/go runs that release's go command; checked on every run
 # (a missing toolchain is fetched), rewritten only when it changes.
-$(GM_GOS): FORCE
+$(sort $(GM_GOS) $(GM)/$(HTTPISH_SWISS_GO)/go): FORCE
 	$(Q)GO=$(GO) scripts/gomatrix-go.sh $(notdir $(@D)) $@
 
 .PHONY: FORCE
@@ -303,6 +312,14 @@ $(GM)/%/gomaps-noswiss: $(GOMAPS_SRCS) $(GM)/%/go
 $(GM)/%/gomaps-386: $(GOMAPS_SRCS) $(GM)/%/go
 	$(call msg,GO,$@)
 	$(Q)$(call GMBUILD,gomaps,GOARCH=386,)
+
+# samples/httpish by a Go with Swiss-table maps (1.24+) for make test too
+# (tests/test_httpish.c): one more build, by a toolchain of the matrix.
+build-tests: $(HTTPISH_SWISS)
+
+$(GM)/%/httpish: samples/httpish/main.go samples/httpish/go.mod $(GM)/%/go
+	$(call msg,GO,$@)
+	$(Q)$(call GMBUILD,httpish,,)
 
 $(GM)/%/rangefunc: samples/rangefunc/main.go samples/rangefunc/go.mod $(GM)/%/go
 	$(call msg,GO,$@)
