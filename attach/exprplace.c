@@ -15,6 +15,7 @@
 
 #include "abi.h"
 #include "exprplace.h"
+#include "maps.h"
 #include "typedb.h"
 #include "util.h"
 
@@ -37,10 +38,61 @@ struct xval {
 	int64_t off;
 	/* a scalar computed into one word (len, cap): word >= 0 */
 	int word;
-	int guard;		/* 0 when the value is behind a nil pointer; -1 none */
-	int bound;		/* an index's length word, -1 none */
-	int64_t index;
+	struct expr_checks chk;	/* what must hold for it to exist, in order */
 };
+
+static int fail(struct expr_ctx *c, const struct expr *e, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Add a check; the last NIL or LOOKUP one is the filter's guard. */
+static int add_check(struct expr_ctx *c, struct xval *v, enum expr_check_kind kind, int word,
+		     int64_t index, const struct expr *e)
+{
+	if (v->chk.n >= EXPR_MAX_CHECKS)
+		return fail(c, e, "follows more than %d pointers, indexes and keys", EXPR_MAX_CHECKS);
+	v->chk.c[v->chk.n++] = (struct expr_check){ .kind = kind, .word = word, .index = index };
+	return 0;
+}
+
+static int last_guard(const struct xval *v)
+{
+	int i;
+
+	for (i = v->chk.n - 1; i >= 0; i--)
+		if (v->chk.c[i].kind != XCHK_BOUND)
+			return v->chk.c[i].word;
+	return -1;
+}
+
+const char *expr_checks_fail(const struct expr_checks *chk, const struct ga_vals *v)
+{
+	int i;
+
+	for (i = 0; i < chk->n && i < EXPR_MAX_CHECKS; i++) {
+		const struct expr_check *k = &chk->c[i];
+		uint64_t w;
+
+		if (k->word < 0 || k->word >= GA_MAX_WORDS)
+			continue;
+		w = v->words[k->word];
+		switch (k->kind) {
+		case XCHK_NIL:
+			if (!w)
+				return "<nil>";
+			break;
+		case XCHK_LOOKUP:
+			if (!w)
+				return k->word + 1 < GA_MAX_WORDS && v->words[k->word + 1] == 1 ?
+					"<not in the map's first slots>" : "<no such key>";
+			break;
+		case XCHK_BOUND:
+			if ((uint64_t)k->index >= w)
+				return "<index out of range>";
+			break;
+		}
+	}
+	return NULL;
+}
 
 static const struct gotype int_type = { .kind = GA_KIND_INT, .name = "int", .size = 8,
 					 .is_signed = true };
@@ -172,6 +224,7 @@ void expr_types_free(struct expr_types *o)
 }
 
 static int eval(struct expr_ctx *c, const struct expr *e, struct xval *v);
+static int eval_mapkey(struct expr_ctx *c, const struct expr *e, struct xval *v);
 
 static int eval_ident(struct expr_ctx *c, const struct expr *e, struct xval *v)
 {
@@ -189,7 +242,7 @@ static int eval_ident(struct expr_ctx *c, const struct expr *e, struct xval *v)
 		*v = (struct xval){
 			.type = param_type(c, prm), .part = prm->is_result ? GA_EV_RESULTS : GA_EV_ARGS,
 			.prm = prm, .pbase = layout_piece_base(f, i), .np = prm->npieces,
-			.word = -1, .guard = -1, .bound = -1,
+			.word = -1,
 		};
 		snprintf(v->path, sizeof(v->path), "%s", prm->name);
 		if (!v->type)
@@ -265,9 +318,7 @@ static int follow(struct expr_ctx *c, struct xval *v, const struct expr *e)
 	v->base = w;
 	v->off = 0;
 	v->word = -1;
-	v->guard = w;
-	v->bound = -1;
-	return 0;
+	return add_check(c, v, XCHK_NIL, w, 0, e);
 }
 
 /* Field name of struct t, or one promoted from an embedded field (the shallowest). */
@@ -353,7 +404,7 @@ static int eval_field(struct expr_ctx *c, const struct expr *e, struct xval *v)
 			return err;
 	}
 	if (v->type->kind != GA_KIND_STRUCT)
-		return fail(c, e, "%s is a %s, not a struct", v->type->name,
+		return fail(c, e, "%s (%s) is not a struct", v->type->name,
 			    ga_kind_name(v->type->kind));
 	if (!find_field(v->type, e->name, 0, &off, &ft, sub, sizeof(sub)) || !ft)
 		return no_field(c, e, v->type);
@@ -385,6 +436,10 @@ static int eval_index(struct expr_ctx *c, const struct expr *e, struct xval *v)
 			t = v->type;
 		}
 	}
+	if (t->kind == GA_KIND_PTR && t->ptr_kind == GO_PTR_MAP) {
+		/* m[3]: a lookup, evaluated again from the map */
+		return eval_mapkey(c, e, v);
+	}
 	if (t->kind == GA_KIND_STRING)
 		return fail(c, e, "indexing a string is not supported (strings.HasPrefix compares its start)");
 	if (e->num < 0)
@@ -404,7 +459,7 @@ static int eval_index(struct expr_ctx *c, const struct expr *e, struct xval *v)
 		return 0;
 	}
 	if (t->kind != GA_KIND_SLICE)
-		return fail(c, e, "%s is a %s: only arrays, slices and maps take an index", t->name,
+		return fail(c, e, "%s (%s): only arrays, slices and maps take an index", t->name,
 			    ga_kind_name(t->kind));
 	et = deref_type(c, t->elem_ref);
 	if (!et)
@@ -413,12 +468,12 @@ static int eval_index(struct expr_ctx *c, const struct expr *e, struct xval *v)
 	len = data < 0 ? data : part_word(c, v, 1, e->x);
 	if (len < 0)
 		return len;
-	*v = (struct xval){
-		.type = et, .part = v->part, .in_mem = true, .base = data,
-		.off = e->num * (int64_t)et->size, .word = -1, .guard = data, .bound = len,
-		.index = e->num,
-	};
-	return 0;
+	v->type = et;
+	v->in_mem = true;
+	v->base = data;
+	v->off = e->num * (int64_t)et->size;
+	v->word = -1;
+	return add_check(c, v, XCHK_NIL, data, 0, e) ?: add_check(c, v, XCHK_BOUND, len, e->num, e);
 }
 
 /* len(x), cap(x): a word of the value (strings, slices) or of what it points at (maps, chans). */
@@ -457,8 +512,76 @@ static int eval_len(struct expr_ctx *c, const struct expr *e, struct xval *v)
 	v->word = w;
 	v->in_mem = false;
 	v->np = 0;
-	v->bound = -1;
 	return 0;
+}
+
+/*
+ * m[key] with a constant key: the map walked in BPF (maps.h) to the
+ * entry with that key; its value is then in memory at the value word.
+ */
+static int eval_mapkey(struct expr_ctx *c, const struct expr *e, struct xval *v)
+{
+	const struct gotype *t, *kt, *vt;
+	struct ga_probe_spec *s;
+	struct ga_mapfetch mf;
+	char msg[256] = "";
+	int err = eval(c, e->x, v), mw, mi, w;
+
+	if (err)
+		return err;
+	t = v->type;
+	if (t->kind != GA_KIND_PTR || t->ptr_kind != GO_PTR_MAP)
+		return fail(c, e, "%s (%s) is not a map", t->name,
+			    t->kind == GA_KIND_PTR ? "pointer" : ga_kind_name(t->kind));
+	kt = deref_type(c, t->key_ref);
+	vt = deref_type(c, t->elem_ref);
+	if (!kt || !vt)
+		return fail(c, e, "the DB has no key or value type of %s", t->name);
+	if (mapfetch_init(&c->plan->build, kt, vt, &mf, msg, sizeof(msg)))
+		return fail(c, e, "%s", msg);
+	if (e->y->kind == EXPR_STRING) {
+		if (kt->kind != GA_KIND_STRING)
+			return fail(c, e, "the keys of %s are %s, not strings", t->name, kt->name);
+		if (mapfetch_set_str(&mf, e->y->str, e->y->len))
+			return fail(c, e, "a key of more than %d bytes cannot be looked up in BPF",
+				    GA_MAP_KEY_LEN);
+	} else {
+		if (kt->kind != GA_KIND_INT && kt->kind != GA_KIND_UINT && kt->kind != GA_KIND_BOOL)
+			return fail(c, e, "the keys of %s are %s, not integers", t->name, kt->name);
+		if (kt->kind == GA_KIND_UINT && e->y->num < 0)
+			return fail(c, e, "the keys of %s are unsigned", t->name);
+		if (mapfetch_set_int(&mf, kt->size, (uint64_t)e->y->num))
+			return fail(c, e, "keys of %llu bytes cannot be looked up",
+				    (unsigned long long)kt->size);
+	}
+	mw = value_word(c, v, e->x);
+	if (mw < 0)
+		return mw;
+	s = c->spec[v->part];
+	for (mi = 0; mi < GA_MAX_MAPS && s->maps[mi].kind != GA_MAP_NONE; mi++)
+		if (!memcmp(&s->maps[mi], &mf, sizeof(mf)))
+			break;
+	if (mi == GA_MAX_MAPS)
+		return fail(c, e, "needs more than the %d map walks a probe makes", GA_MAX_MAPS);
+	/* the same lookup of the same map already placed: its words */
+	for (w = 0; w + 1 < s->nwords; w++)
+		if (s->words[w].src == GA_SRC_MAP && s->words[w].reg == mw && s->words[w].off == mi &&
+		    s->maps[mi].kind != GA_MAP_NONE)
+			break;
+	if (w + 1 >= s->nwords) {
+		if (s->nwords + 2 > GA_MAX_WORDS)
+			return fail(c, e, "needs more than the %d words a probe fetches", GA_MAX_WORDS);
+		s->maps[mi] = mf;
+		w = s->nwords;
+		mapfetch_words(&s->words[w], mw, mi, 0);
+		s->nwords += 2;
+	}
+	v->type = vt;
+	v->in_mem = true;
+	v->base = w + 1;	/* the value's address */
+	v->off = 0;
+	v->word = -1;
+	return add_check(c, v, XCHK_LOOKUP, w, 0, e);
 }
 
 static int eval(struct expr_ctx *c, const struct expr *e, struct xval *v)
@@ -479,7 +602,7 @@ static int eval(struct expr_ctx *c, const struct expr *e, struct xval *v)
 	case EXPR_CAP:
 		return eval_len(c, e, v);
 	case EXPR_MAPKEY:
-		return fail(c, e, "map lookups are not supported yet");
+		return eval_mapkey(c, e, v);
 	case EXPR_CMP:
 	case EXPR_AND:
 	case EXPR_OR:
@@ -585,16 +708,62 @@ static int materialize(struct expr_ctx *c, const struct xval *v, const char *nam
 	return 0;
 }
 
+/*
+ * A []string shown by its first elements: each string header read
+ * through the data word, and its bytes, while the budget lasts (fewer
+ * elements then; none: shown as its len and cap).
+ */
+static void place_strings(struct expr_ctx *c, const struct xval *v, const struct expr *e,
+			  struct expr_strings *out)
+{
+	const struct gotype *et;
+	struct ga_probe_spec *s = c->spec[v->part];
+	struct ga_probe_spec saved = *s;
+	int data, len, i, ps = ptr_size(c);
+
+	memset(out, 0, sizeof(*out));
+	if (v->type->kind != GA_KIND_SLICE || !(et = deref_type(c, v->type->elem_ref)) ||
+	    et->kind != GA_KIND_STRING)
+		return;
+	data = part_word(c, v, 0, e);
+	len = data < 0 ? data : part_word(c, v, 1, e);
+	if (len < 0) {
+		*s = saved;
+		return;
+	}
+	out->len_word = len;
+	for (i = 0; i < EXPR_SHOW_ELEMS; i++) {
+		int w0 = add_deref(c, v->part, data, (int64_t)i * 2 * ps, ps, e);
+		int w1 = w0 < 0 ? w0 : add_deref(c, v->part, data, (int64_t)i * 2 * ps + ps, ps, e);
+		int st = w1 < 0 ? w1 : add_str(c, v->part, (struct ga_strfetch){ .ptr_word = w0,
+									.len_word = w1 }, e);
+
+		if (st < 0)
+			break;
+		out->hdr[i][0] = w0;
+		out->hdr[i][1] = w1;
+		out->str[i] = st;
+		out->n++;
+	}
+	/* an element that did not fit is no error: the slice is shown without it */
+	c->msg[0] = 0;
+}
+
 void expr_show_clear(struct expr_show *show)
 {
+	size_t i;
+
 	ga_params_free(show->xf.params, show->xf.nparams);
 	free(show->lay.word);
 	free(show->lay.shift);
 	free(show->lay.str);
 	free(show->which);
-	free(show->guard);
-	free(show->bound);
-	free(show->index);
+	free(show->checks);
+	free(show->strings);
+	if (show->why)
+		for (i = 0; i < show->nexprs; i++)
+			free(show->why[i]);
+	free(show->why);
 	memset(show, 0, sizeof(*show));
 }
 
@@ -626,6 +795,7 @@ static int append_layout(struct func_layout *lay, size_t n, int *word, uint8_t *
 int expr_show_place(struct expr_ctx *c, struct expr *const *exprs, size_t n,
 		    struct expr_show *show)
 {
+	struct xval *vals;
 	size_t i;
 	int err = 0;
 
@@ -633,11 +803,15 @@ int expr_show_place(struct expr_ctx *c, struct expr *const *exprs, size_t n,
 	show->nexprs = n;
 	show->which = calloc(n + 1, sizeof(*show->which));
 	show->xf.params = calloc(n + 1, sizeof(*show->xf.params));
-	show->guard = calloc(n + 1, sizeof(*show->guard));
-	show->bound = calloc(n + 1, sizeof(*show->bound));
-	show->index = calloc(n + 1, sizeof(*show->index));
-	if (!show->which || !show->xf.params || !show->guard || !show->bound || !show->index)
+	show->checks = calloc(n + 1, sizeof(*show->checks));
+	show->strings = calloc(n + 1, sizeof(*show->strings));
+	show->why = calloc(n + 1, sizeof(*show->why));
+	vals = calloc(n + 1, sizeof(*vals));
+	if (!show->which || !show->xf.params || !show->checks || !show->why || !show->strings ||
+	    !vals) {
+		free(vals);
 		return -ENOMEM;
+	}
 	show->xf.name = (char *)c->f->name;	/* borrowed, never freed through xf */
 	show->xf.params_known = true;
 	for (i = 0; i < n; i++) {
@@ -650,6 +824,7 @@ int expr_show_place(struct expr_ctx *c, struct expr *const *exprs, size_t n,
 
 		show->which[i] = -1;
 		expr_format(exprs[i], name, sizeof(name));
+		c->msg[0] = 0;
 		err = eval(c, exprs[i], &v);
 		if (!err)
 			err = materialize(c, &v, name, exprs[i], prm, &word, &shift, &str);
@@ -664,14 +839,23 @@ int expr_show_place(struct expr_ctx *c, struct expr *const *exprs, size_t n,
 			*c->spec[1] = saved[1];
 			ga_param_clear(prm);
 			if (err == -EINVAL)
-				continue;
-			return err;
+				show->why[i] = strdup(c->msg);
+			if (err != -EINVAL || !show->why[i]) {
+				free(vals);
+				return err == -EINVAL ? -ENOMEM : err;
+			}
+			continue;
 		}
-		show->guard[show->xf.nparams] = v.guard;
-		show->bound[show->xf.nparams] = v.bound;
-		show->index[show->xf.nparams] = v.index;
+		show->checks[show->xf.nparams] = v.chk;
+		vals[show->xf.nparams] = v;
 		show->which[i] = show->xf.nparams++;
 	}
+	/* the elements of []string values with what the budget leaves, after every value */
+	for (i = 0; i < n; i++)
+		if (show->which[i] >= 0)
+			place_strings(c, &vals[show->which[i]], exprs[i],
+				      &show->strings[show->which[i]]);
+	free(vals);
 	return 0;
 }
 
@@ -871,17 +1055,13 @@ int deref_show_place(struct expr_ctx *c, int depth, struct expr_show *show)
 	show->nexprs = n;
 	show->which = calloc(n + 1, sizeof(*show->which));
 	show->xf.params = calloc(n + 1, sizeof(*show->xf.params));
-	show->guard = calloc(n + 1, sizeof(*show->guard));
-	show->bound = calloc(n + 1, sizeof(*show->bound));
-	show->index = calloc(n + 1, sizeof(*show->index));
-	if (!show->which || !show->xf.params || !show->guard || !show->bound || !show->index)
+	show->checks = calloc(n + 1, sizeof(*show->checks));
+	if (!show->which || !show->xf.params || !show->checks)
 		return -ENOMEM;
 	show->xf.name = (char *)c->f->name;
 	show->xf.params_known = true;
-	for (k = 0; k < n; k++) {
+	for (k = 0; k < n; k++)
 		show->which[k] = -1;
-		show->guard[k] = show->bound[k] = -1;
-	}
 	if (!c->f->params_known || c->f->args_only)
 		return 0;
 	for (k = 0; k < n && !err; k++)
@@ -912,7 +1092,7 @@ static int place_value(struct expr_ctx *c, struct expr *e)
 	e->type = t;
 	e->at_exit = v.part == GA_EV_RESULTS;
 	*l = (struct expr_loc){ .placed = true, .part = v.part, .word = -1, .len_word = -1,
-				.cap_word = -1, .data_word = -1, .str = -1, .guard = v.guard };
+				.cap_word = -1, .data_word = -1, .str = -1, .guard = last_guard(&v) };
 	switch (t->kind) {
 	case GA_KIND_BOOL:
 	case GA_KIND_INT:
@@ -1117,7 +1297,7 @@ int expr_place_cond(struct expr_ctx *c, struct expr *e)
 		if (err)
 			return err;
 		if (e->x->type->kind != GA_KIND_STRING)
-			return fail(c, e, "%s is a %s, not a string", e->x->type->name,
+			return fail(c, e, "%s (%s) is not a string", e->x->type->name,
 				    ga_kind_name(e->x->type->kind));
 		e->at_exit = e->x->at_exit;
 		return 0;

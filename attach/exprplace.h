@@ -22,15 +22,49 @@
  * that the parameter decoder shows them; each param's words index the
  * ga_vals of its side (is_result: the results').
  */
+/* What must hold for a value to exist, checked in the order the expression reads it. */
+enum expr_check_kind {
+	XCHK_NIL = 1,		/* word != 0: the pointer followed is not nil */
+	XCHK_LOOKUP,		/* word != 0: the map has the key (word + 1 == 1: not in the slots walked) */
+	XCHK_BOUND,		/* index < word: a slice index within its length */
+};
+
+#define EXPR_MAX_CHECKS 8
+
+struct expr_checks {
+	struct expr_check {
+		uint8_t kind;	/* enum expr_check_kind */
+		int word;
+		int64_t index;	/* XCHK_BOUND */
+	} c[EXPR_MAX_CHECKS];
+	int n;
+};
+
+/* A []string value: its first elements, each a string fetched through the slice's data word. */
+#define EXPR_SHOW_ELEMS 4
+
+struct expr_strings {
+	int n;			/* elements placed (0: not a []string shown this way) */
+	int len_word;
+	int hdr[EXPR_SHOW_ELEMS][2];	/* each element's data and len words */
+	int str[EXPR_SHOW_ELEMS];	/* its copied bytes' slot, or -1 */
+};
+
 struct expr_show {
 	struct ga_func xf;
 	struct func_layout lay;
 	int *which;		/* per --expr: its index in xf.params, -1 when it does not apply */
-	int *guard;		/* per xf param: a word that is 0 when the value is behind nil, or -1 */
-	int *bound;		/* per xf param: a length word the index must be below, or -1 */
-	int64_t *index;		/* ... and that index */
+	struct expr_checks *checks;	/* per xf param */
+	struct expr_strings *strings;	/* per xf param */
+	char **why;		/* per --expr: why it does not apply (which[i] == -1), else NULL */
 	size_t nexprs;
 };
+
+/*
+ * Why a value of a call does not exist ("<nil>", "<no such key>", ...),
+ * from its checks against the words fetched; NULL when it does.
+ */
+const char *expr_checks_fail(const struct expr_checks *chk, const struct ga_vals *v);
 
 /* Types made for parameters the DB has no type of, owned by the plan. */
 struct expr_types {
@@ -54,7 +88,7 @@ struct expr_ctx {
 /*
  * Place the --expr values exprs[0..n) for ctx->f into show. An expression
  * that does not type-check for f leaves which[i] = -1 and its reason in
- * ctx->msg (the caller decides whether that is an error). Returns 0,
+ * why[i] (the caller decides whether that is an error). Returns 0,
  * -E2BIG when the fetch budget ran out (ctx->msg says which), -ENOMEM.
  */
 int expr_show_place(struct expr_ctx *ctx, struct expr *const *exprs, size_t n,

@@ -152,6 +152,31 @@ static void params_text(const struct event_view *ev, bool results, struct sbuf *
 	text_printer__clear(&tp);
 }
 
+/* A []string by its first elements: ["a" "b" ...](len=9) */
+static void expr_strings(struct vprinter *p, const struct expr_strings *es, const struct ga_vals *v)
+{
+	uint64_t len = es->len_word >= 0 && es->len_word < GA_MAX_WORDS ? v->words[es->len_word] : 0;
+	uint64_t slen;
+	int i;
+
+	p->ops->open(p, VP_ARRAY);
+	for (i = 0; i < es->n && (uint64_t)i < len; i++) {
+		p->ops->member(p, NULL);
+		slen = v->words[es->hdr[i][1] & (GA_MAX_WORDS - 1)];
+		if (es->str[i] >= 0 && es->str[i] < GA_MAX_STRS)
+			p->ops->string(p, v->strs[es->str[i]],
+				       v->str_len[es->str[i]] < GA_STR_LEN ? v->str_len[es->str[i]] : GA_STR_LEN,
+				       slen);
+		else
+			p->ops->none(p, "...");
+	}
+	if ((uint64_t)es->n < len) {
+		p->ops->array_cut(p, len);
+		p->cut = true;
+	}
+	p->ops->close(p);
+}
+
 /*
  * Expression i's value for this call into p: of the arguments always, of
  * the results when it returned; false when it has none here (it does not
@@ -163,7 +188,7 @@ static bool expr_value(struct vprinter *p, const struct event_view *ev, size_t i
 	const struct ga_param *prm;
 	const struct ga_vals *v;
 	int k = sh && i < sh->nexprs ? sh->which[i] : -1;
-	int g, b;
+	const char *why;
 
 	if (k < 0)
 		return false;
@@ -171,19 +196,17 @@ static bool expr_value(struct vprinter *p, const struct event_view *ev, size_t i
 	if (prm->is_result && !ev->results_known)
 		return false;
 	v = prm->is_result ? &ev->e->results : &ev->e->args;
-	g = sh->guard[k];
-	b = sh->bound[k];
-	/* behind a nil pointer (Go would panic): said, not read */
-	if (g >= 0 && g < GA_MAX_WORDS && !v->words[g]) {
-		p->ops->none(p, "<nil>");
-		return true;
-	}
-	if (b >= 0 && b < GA_MAX_WORDS && (uint64_t)sh->index[k] >= v->words[b]) {
-		p->ops->none(p, "<index out of range>");
+	why = expr_checks_fail(&sh->checks[k], v);
+	/* behind a nil pointer (Go would panic), a key the map lacks: said, not read */
+	if (why) {
+		p->ops->none(p, why);
 		return true;
 	}
 	p->cut = false;
-	decode_param(p, ev->plan, &sh->xf, &sh->lay, k, v);
+	if (sh->strings[k].n)
+		expr_strings(p, &sh->strings[k], v);
+	else
+		decode_param(p, ev->plan, &sh->xf, &sh->lay, k, v);
 	return true;
 }
 

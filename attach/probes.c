@@ -516,8 +516,7 @@ static int plan_marks(struct gadb *db, struct probe_plan *plan, const struct ver
  * must type-check in every function.
  */
 static int plan_exprs(struct probe_plan *plan, size_t idx, const struct plan_opts *opts,
-		      struct ga_probe_spec *entry, struct ga_probe_spec *ret, char *why,
-		      size_t whylen)
+		      struct ga_probe_spec *entry, struct ga_probe_spec *ret)
 {
 	const struct ga_func *f = &plan->funcs[idx];
 	char msg[600] = "";
@@ -535,9 +534,6 @@ static int plan_exprs(struct probe_plan *plan, size_t idx, const struct plan_opt
 			pr_warn("attach: --expr in %s: %s", f->name, msg);
 		if (err)
 			return err;
-		/* the first reason an expression does not apply, for the message if none does */
-		if (!why[0] && msg[0])
-			snprintf(why, whylen, "%s: %s", f->name, msg);
 	}
 	if (opts->filter) {
 		cond = expr_parse(opts->filter, msg, sizeof(msg));
@@ -567,7 +563,7 @@ static int plan_exprs(struct probe_plan *plan, size_t idx, const struct plan_opt
 }
 
 static int plan_func(struct probe_plan *plan, size_t idx, const struct plan_opts *opts,
-		     const struct verify_img *img, size_t *cap, char *why, size_t whylen)
+		     const struct verify_img *img, size_t *cap)
 {
 	const struct ga_build *b = &plan->build;
 	const struct ga_func *f = &plan->funcs[idx];
@@ -590,7 +586,7 @@ static int plan_func(struct probe_plan *plan, size_t idx, const struct plan_opts
 			f->name);
 	err = build_layout(b, f, &plan->layouts[idx], &entry, &ret);
 	if (!err)
-		err = plan_exprs(plan, idx, opts, &entry, &ret, why, whylen);
+		err = plan_exprs(plan, idx, opts, &entry, &ret);
 	if (err)
 		return err;
 
@@ -890,8 +886,8 @@ static bool plan_has_dict(const struct probe_plan *plan)
 	return false;
 }
 
-/* Every --expr applies to one function at least; else the reason it does not in the first. */
-static int check_exprs(const struct probe_plan *plan, const struct plan_opts *opts, const char *why)
+/* Every --expr applies to one function at least; else why it does not in the first. */
+static int check_exprs(const struct probe_plan *plan, const struct plan_opts *opts)
 {
 	char text[256];
 	size_t i, k;
@@ -904,10 +900,10 @@ static int check_exprs(const struct probe_plan *plan, const struct plan_opts *op
 			continue;
 		expr_format(opts->exprs[i], text, sizeof(text));
 		if (plan->nfuncs == 1)
-			pr_warn("attach: bad --expr '%s': %s", text, why);
+			pr_warn("attach: bad --expr '%s': %s", text, plan->shows[0].why[i]);
 		else
-			pr_warn("attach: --expr '%s' applies to none of the %zu functions (%s)", text,
-				plan->nfuncs, why);
+			pr_warn("attach: --expr '%s' applies to none of the %zu functions (%s: %s)", text,
+				plan->nfuncs, plan->funcs[0].name, plan->shows[0].why[i]);
 		return -EINVAL;
 	}
 	return 0;
@@ -918,7 +914,6 @@ int probe_plan__build(struct gadb *db, const char *db_path, const char *binary_p
 		      struct probe_plan *plan)
 {
 	struct verify_img img = { .path = binary_path };
-	char why[700] = "";
 	size_t cap = 0, i;
 	int err;
 
@@ -962,9 +957,9 @@ int probe_plan__build(struct gadb *db, const char *db_path, const char *binary_p
 	img.arch = plan->build.arch;
 	img.data = elfimg__data(plan->img, &img.size);
 	for (i = 0; i < plan->nfuncs && !err; i++)
-		err = plan_func(plan, i, opts, &img, &cap, why, sizeof(why));
-	if (!err)
-		err = check_exprs(plan, opts, why);
+		err = plan_func(plan, i, opts, &img, &cap);
+	if (!err && opts->nexprs)
+		err = check_exprs(plan, opts);
 	if (!err)
 		err = plan_marks(db, plan, &img, &cap);
 	/* the binary stays mapped for type and dictionary names: the DB said this is the build */

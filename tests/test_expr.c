@@ -150,7 +150,7 @@ TEST(expr_args_and_results)
 TEST(expr_refused_before_attach)
 {
 	static const struct { const char *expr, *func, *msg; } bad[] = {
-		{ "n.X", "main.mixed", "int is a int, not a struct" },
+		{ "n.X", "main.mixed", "n.X: int (int) is not a struct" },
 		{ "nope", "main.mixed", "has no parameter or result 'nope' (it has: n, ~r0" },
 		{ "len(n)", "main.mixed", "len of int" },
 		{ "n[2]", "main.mixed", "only arrays, slices and maps take an index" },
