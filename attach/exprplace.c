@@ -867,19 +867,38 @@ struct walk_out {
 	int *word;
 	uint8_t *shift;
 	int *str;
+	/* where each is read: through the word of piece base[i], at off[i]; pointers deep */
+	int *base;
+	int64_t *off;
+	int *depth;
 	size_t n, cap;
 };
 
-static int walk_add(struct walk_out *w, const struct ga_piece *pc, int word, uint8_t shift)
+static int walk_add(struct walk_out *w, const struct ga_piece *pc, int word, uint8_t shift,
+		    int base, int64_t off, int depth)
 {
 	if (w->n == w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 16;
 		struct ga_piece *np = realloc(w->pieces, cap * sizeof(*np));
-		int *nw, *ns;
+		int *nw, *ns, *nb, *nd;
+		int64_t *no;
 		uint8_t *nsh;
 
 		if (!np)
 			return -ENOMEM;
+		w->pieces = np;
+		nb = realloc(w->base, cap * sizeof(*nb));
+		if (!nb)
+			return -ENOMEM;
+		w->base = nb;
+		no = realloc(w->off, cap * sizeof(*no));
+		if (!no)
+			return -ENOMEM;
+		w->off = no;
+		nd = realloc(w->depth, cap * sizeof(*nd));
+		if (!nd)
+			return -ENOMEM;
+		w->depth = nd;
 		w->pieces = np;
 		nw = realloc(w->word, cap * sizeof(*nw));
 		if (!nw)
@@ -902,6 +921,9 @@ static int walk_add(struct walk_out *w, const struct ga_piece *pc, int word, uin
 	w->word[w->n] = word;
 	w->shift[w->n] = shift;
 	w->str[w->n] = SLOT_NONE;
+	w->base[w->n] = base;
+	w->off[w->n] = off;
+	w->depth[w->n] = depth;
 	w->n++;
 	return 0;
 }
@@ -926,18 +948,20 @@ static int soft_deref(struct expr_ctx *c, int part, int base, int64_t off, int s
 }
 
 /*
- * The value of type t at words[base] + off, named path, into w: structs
- * and arrays field by field, pointers followed while depth lasts (their
- * pointee under path ".*"), the rest as abi_mem_pieces lays them out.
+ * The pieces of a value of type t at off in what piece base's word points
+ * at, named path, into w: structs and arrays field by field, pointers
+ * followed while depth lasts (their pointee under path ".*"), the rest as
+ * abi_mem_pieces lays them out. Words are given later (walk_words), the
+ * shallow ones first.
  */
-static int walk_mem(struct expr_ctx *c, int part, const struct gotype *t, const char *path,
-		    int base, int64_t off, int depth, struct walk_out *w)
+static int walk_mem(struct expr_ctx *c, const struct gotype *t, const char *path, int base,
+		    int64_t off, int level, int depth, struct walk_out *w)
 {
 	struct ga_piece *pcs = NULL;
 	char sub[512];
 	bool truncated;
 	size_t i, n = 0;
-	int err = 0, pw;
+	int err = 0, me;
 
 	if (w->n >= XP_MAX_PIECES)
 		return 0;
@@ -947,8 +971,8 @@ static int walk_mem(struct expr_ctx *c, int part, const struct gotype *t, const 
 				continue;
 			snprintf(sub, sizeof(sub), "%s.%s", path,
 				 t->fields[i].name ? t->fields[i].name : "_");
-			err = walk_mem(c, part, t->fields[i].type, sub, base, off + t->fields[i].offset,
-				       depth, w);
+			err = walk_mem(c, t->fields[i].type, sub, base, off + t->fields[i].offset,
+				       level, depth, w);
 		}
 		return err;
 	}
@@ -957,20 +981,51 @@ static int walk_mem(struct expr_ctx *c, int part, const struct gotype *t, const 
 		struct ga_piece pc = { .path = (char *)path, .kind = GA_PIECE_PTR,
 				       .size = ptr_size(c), .loc = GA_LOC_DEREF };
 
-		pw = soft_deref(c, part, base, off, ptr_size(c));
-		err = walk_add(w, &pc, pw, 0);
-		if (err || !pt || !pt->size || pw < 0)
+		me = w->n;
+		err = walk_add(w, &pc, SLOT_NONE, 0, base, off, level);
+		if (err || !pt || !pt->size)
 			return err;
 		snprintf(sub, sizeof(sub), "%s.*", path);
-		return walk_mem(c, part, pt, sub, pw, 0, depth - 1, w);
+		return walk_mem(c, pt, sub, me, 0, level + 1, depth - 1, w);
 	}
 	err = abi_mem_pieces(c->plan->build.arch, t, path, XP_MAX_PIECES - w->n, &pcs, &n, &truncated);
 	for (i = 0; !err && i < n; i++)
-		err = walk_add(w, &pcs[i], soft_deref(c, part, base, off + pcs[i].stack_off, pcs[i].size), 0);
+		err = walk_add(w, &pcs[i], SLOT_NONE, 0, base, off + pcs[i].stack_off, level);
 	for (i = 0; i < n; i++)
 		free(pcs[i].path);
 	free(pcs);
 	return err;
+}
+
+/*
+ * Words for the pieces walked, level by level (the pointee's own fields
+ * before what its pointers point at), then strings the same way, while
+ * the budget lasts: what is left out shows as "..."
+ */
+static void walk_words(struct expr_ctx *c, int part, int depth, struct walk_out *w)
+{
+	struct ga_probe_spec *s = c->spec[part];
+	struct ga_param tmp = { .name = "", .pieces = w->pieces, .npieces = w->n };
+	struct func_layout lay = { .word = w->word, .shift = w->shift, .str = w->str,
+				   .npieces = w->n };
+	struct ga_strfetch sf;
+	size_t i;
+	int d;
+
+	for (d = 1; d <= depth; d++)
+		for (i = 1; i < w->n; i++)
+			if (w->depth[i] == d && w->base[i] >= 0 && (size_t)w->base[i] < w->n)
+				w->word[i] = soft_deref(c, part, w->word[w->base[i]], w->off[i],
+							w->pieces[i].size);
+	for (d = 1; d <= depth; d++) {
+		for (i = 1; i + 1 < w->n; i++) {
+			if (w->depth[i] != d || w->pieces[i].kind != GA_PIECE_STR_DATA ||
+			    s->nstrs >= GA_MAX_STRS || !layout_string_fetch(&tmp, i, i, &lay, &sf))
+				continue;
+			w->str[i] = s->nstrs;
+			s->strs[s->nstrs++] = sf;
+		}
+	}
 }
 
 static void walk_free(struct walk_out *w)
@@ -983,6 +1038,9 @@ static void walk_free(struct walk_out *w)
 	free(w->word);
 	free(w->shift);
 	free(w->str);
+	free(w->base);
+	free(w->off);
+	free(w->depth);
 }
 
 /* Pointer param k of f as "p" (its own word) then what it points at under "p.*". */
@@ -990,7 +1048,7 @@ static int deref_param(struct expr_ctx *c, size_t k, int depth, struct expr_show
 {
 	const struct ga_param *prm = &c->f->params[k];
 	const struct gotype *t = param_type(c, prm), *pt;
-	size_t base = layout_piece_base(c->f, k), i;
+	size_t base = layout_piece_base(c->f, k);
 	int part = prm->is_result ? GA_EV_RESULTS : GA_EV_ARGS, pw, err;
 	struct walk_out w = {};
 	struct ga_param *out;
@@ -1003,27 +1061,11 @@ static int deref_param(struct expr_ctx *c, size_t k, int depth, struct expr_show
 	pw = c->lay->word[base];
 	if (!pt || !pt->size || pw < 0)
 		return 0;
-	err = walk_add(&w, &prm->pieces[0], pw, c->lay->shift[base]);
+	err = walk_add(&w, &prm->pieces[0], pw, c->lay->shift[base], -1, 0, 0);
 	snprintf(path, sizeof(path), "%s.*", prm->name);
-	err = err ?: walk_mem(c, part, pt, path, pw, 0, depth - 1, &w);
-	/* the strings the budget leaves room for */
-	{
-		struct ga_param tmp = { .name = (char *)prm->name, .pieces = w.pieces,
-					.npieces = w.n };
-		struct func_layout lay = { .word = w.word, .shift = w.shift, .str = w.str,
-					   .npieces = w.n };
-		struct ga_strfetch sf;
-		struct ga_probe_spec *s = c->spec[part];
-
-		for (i = 0; !err && i + 1 < w.n; i++) {
-			/* a slice's bytes are shown only for the parameter's own type name */
-			if (w.pieces[i].kind != GA_PIECE_STR_DATA || s->nstrs >= GA_MAX_STRS ||
-			    !layout_string_fetch(&tmp, i, i, &lay, &sf))
-				continue;
-			w.str[i] = s->nstrs;
-			s->strs[s->nstrs++] = sf;
-		}
-	}
+	err = err ?: walk_mem(c, pt, path, 0, 0, 1, depth - 1, &w);
+	if (!err)
+		walk_words(c, part, depth, &w);
 	out = &show->xf.params[show->xf.nparams];
 	memset(out, 0, sizeof(*out));
 	out->name = strdup(prm->name);
