@@ -930,8 +930,10 @@ static void detach_probes(struct session *s)
 	double t0 = now_sec();
 	size_t i, n = s->nlinks;
 
+	/* the count of "Tracing ..." and the runtime's own (runtime.gopanic, runtime.Goexit) */
 	if (n)
-		fprintf(stderr, "goattach: detaching %zu probes...\n", n);
+		fprintf(stderr, "goattach: detaching %zu probes%s...\n", s->plan.nprobes - s->plan.nmarks,
+			s->plan.nmarks ? " (and the panic and Goexit ones)" : "");
 	if (s->multi_fd >= 0)
 		close(s->multi_fd);
 	s->multi_fd = -1;
