@@ -899,11 +899,12 @@ static int check_exprs(const struct probe_plan *plan, const struct plan_opts *op
 		if (k < plan->nfuncs)
 			continue;
 		expr_format(opts->exprs[i], text, sizeof(text));
+		/* the reason starts with the expression */
 		if (plan->nfuncs == 1)
-			pr_warn("attach: bad --expr '%s': %s", text, plan->shows[0].why[i]);
+			pr_warn("attach: bad --expr %s", plan->shows[0].why[i]);
 		else
-			pr_warn("attach: --expr '%s' applies to none of the %zu functions (%s: %s)", text,
-				plan->nfuncs, plan->funcs[0].name, plan->shows[0].why[i]);
+			pr_warn("attach: --expr '%s' applies to none of the %zu functions (in %s: %s)",
+				text, plan->nfuncs, plan->funcs[0].name, plan->shows[0].why[i]);
 		return -EINVAL;
 	}
 	return 0;
