@@ -300,7 +300,12 @@ $(GM)/%/funcs: $(FUNCS_SRCS) $(GM)/%/go
 GOMAPS_SRCS := samples/gomaps/main.go samples/gomaps/go.mod
 GOMAPS_BINS := $(GM)/1.26/gomaps $(GM)/1.24/gomaps $(GM)/1.24/gomaps-noswiss $(GM)/1.27/gomaps-386
 # (a prerequisite list is expanded where it is read: after the variable)
-build-tests: $(GOMAPS_BINS)
+build-tests: $(GOMAPS_BINS) $(GM)/1.26/netaddr
+# samples/netaddr by Go 1.26: net/netip.Addr's z is a unique.Handle there (test_values)
+$(GM)/%/netaddr: samples/netaddr/main.go samples/netaddr/go.mod $(GM)/%/go
+	$(call msg,GO,$@)
+	$(Q)$(call GMBUILD,netaddr,,)
+
 $(GM)/%/gomaps: $(GOMAPS_SRCS) $(GM)/%/go
 	$(call msg,GO,$@)
 	$(Q)$(call GMBUILD,gomaps,,)

@@ -728,6 +728,53 @@ static bool decode_map(const struct probe_plan *plan, const struct ga_func *f,
 	return true;
 }
 
+/*
+ * A net/netip.Addr as its String() prints it: "invalid IP" (z nil),
+ * IPv4 dotted, IPv6 by RFC 5952 ("::ffff:1.2.3.4" when mapped). isV6
+ * comes from z's addrDetail (Go 1.22+); before, an address of the
+ * IPv4-mapped form is taken for IPv4 (z says nothing readable).
+ */
+static bool decode_netip(const struct probe_plan *plan, const struct ga_func *f,
+			 const struct func_layout *lay, size_t param, const struct ga_vals *v,
+			 struct vprinter *p)
+{
+	const struct ga_param *prm = &f->params[param];
+	size_t base = layout_piece_base(f, param);
+	const int *w = &lay->word[base];
+	uint64_t hi, lo, z;
+	uint8_t ip[16];
+	char text[FORMAT_IP_LEN + 16];
+	bool v6;
+	int i;
+
+	if (!prm->type_name || strcmp(prm->type_name, "net/netip.Addr") || prm->npieces != 3 ||
+	    w[0] < 0 || w[1] < 0 || w[2] < 0 || w[0] >= GA_MAX_WORDS || w[1] >= GA_MAX_WORDS ||
+	    w[2] >= GA_MAX_WORDS || prm->pieces[0].size != 8)
+		return false;
+	hi = v->words[w[0]];
+	lo = v->words[w[1]];
+	z = v->words[w[2]];
+	(void)plan;
+	if (!z) {
+		p->ops->word(p, "invalid IP");
+		return true;
+	}
+	for (i = 0; i < 8; i++) {
+		ip[i] = hi >> (56 - 8 * i);
+		ip[8 + i] = lo >> (56 - 8 * i);
+	}
+	if (lay->aux && lay->aux[param] >= 0 && lay->aux[param] < GA_MAX_WORDS)
+		v6 = v->words[lay->aux[param]] & 1;
+	else
+		v6 = !(hi == 0 && lo >> 32 == 0xffff);
+	if (v6 && hi == 0 && lo >> 32 == 0xffff)
+		snprintf(text, sizeof(text), "::ffff:%u.%u.%u.%u", ip[12], ip[13], ip[14], ip[15]);
+	else
+		format_go_ip(v6 ? ip : ip + 12, v6 ? 16 : 4, text, sizeof(text));
+	p->ops->word(p, text);
+	return true;
+}
+
 void decode_param(struct vprinter *p, const struct probe_plan *plan, const struct ga_func *f,
 		  const struct func_layout *lay, size_t param, const struct ga_vals *v)
 {
@@ -735,7 +782,7 @@ void decode_param(struct vprinter *p, const struct probe_plan *plan, const struc
 
 	if (!prm->npieces)
 		decode_empty(prm, p);
-	else if (!decode_dict(plan, prm, &lay->word[layout_piece_base(f, param)], v, p) &&
+	else if (!decode_netip(plan, f, lay, param, v, p) && !decode_dict(plan, prm, &lay->word[layout_piece_base(f, param)], v, p) &&
 		 !decode_map(plan, f, lay, param, v, p) && !decode_deref(plan, f, lay, param, v, p))
 		decode_fields(plan, f, lay, param, v, p);
 }

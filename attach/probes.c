@@ -32,6 +32,7 @@ void probe_plan__clear(struct probe_plan *plan)
 			free(plan->layouts[i].str);
 			free(plan->layouts[i].dword);
 			free(plan->layouts[i].maps);
+			free(plan->layouts[i].aux);
 		}
 	}
 	free(plan->layouts);
@@ -562,6 +563,38 @@ static int plan_exprs(struct probe_plan *plan, size_t idx, const struct plan_opt
 	return 0;
 }
 
+/*
+ * A net/netip.Addr parameter (hi, lo, z) tells IPv4 from IPv6 by z: from
+ * Go 1.22 a unique.Handle[addrDetail], whose value's first byte is isV6
+ * (net/netip/netip.go): one more word, read through z. Before, z is an
+ * *intern.Value that says nothing readable (z4 and z6noz are both empty).
+ */
+static int layout_netip(const struct probe_plan *plan, const struct ga_func *f,
+			struct func_layout *lay, struct ga_probe_spec *entry, struct ga_probe_spec *ret)
+{
+	size_t p;
+
+	lay->aux = malloc((f->nparams ? f->nparams : 1) * sizeof(*lay->aux));
+	if (!lay->aux)
+		return -ENOMEM;
+	for (p = 0; p < f->nparams; p++) {
+		const struct ga_param *prm = &f->params[p];
+		struct ga_probe_spec *s = prm->is_result ? ret : entry;
+		int zw;
+
+		lay->aux[p] = SLOT_NONE;
+		if (!prm->type_name || strcmp(prm->type_name, "net/netip.Addr") || prm->npieces != 3 ||
+		    go_minor_of(plan->build.go_version, plan->build.pclntab_format) < 22)
+			continue;
+		zw = lay->word[layout_piece_base(f, p) + 2];
+		if (zw < 0 || s->nwords >= GA_MAX_WORDS)
+			continue;
+		lay->aux[p] = s->nwords;
+		s->words[s->nwords++] = (struct ga_fetch){ .src = GA_SRC_DEREF, .reg = zw, .size = 1 };
+	}
+	return 0;
+}
+
 static int plan_func(struct probe_plan *plan, size_t idx, const struct plan_opts *opts,
 		     const struct verify_img *img, size_t *cap)
 {
@@ -585,6 +618,8 @@ static int plan_func(struct probe_plan *plan, size_t idx, const struct plan_opts
 		pr_info("attach: %s has an indirect jump: a call leaving through it would be unseen",
 			f->name);
 	err = build_layout(b, f, &plan->layouts[idx], &entry, &ret);
+	if (!err)
+		err = layout_netip(plan, f, &plan->layouts[idx], &entry, &ret);
 	if (!err)
 		err = plan_exprs(plan, idx, opts, &entry, &ret);
 	if (err)

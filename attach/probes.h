@@ -51,6 +51,8 @@ struct func_layout {
 	int *dword;
 	/* per param: what of a map was fetched (is_map false for other params) */
 	struct map_words *maps;
+	/* per param: a net/netip.Addr's z.value->isV6 byte (Go 1.22+), else SLOT_NONE */
+	int *aux;
 };
 
 struct expr;

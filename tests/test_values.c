@@ -7,6 +7,7 @@
  * time.Time in RFC 3339) equals what each program prints about its own
  * calls.
  */
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -600,6 +601,46 @@ TEST(net_ips_as_go_prints)
 	}
 	free_calls(c, nj);
 	cmd_result_free(&rj);
+}
+
+/* goattach -c 'BIN ARGS' FUNC for any binary (its DB made on first use): output in r. */
+static void run_bin_with_c(const char *bin, const char *args, const char *func, struct cmd_result *r)
+{
+	char cmd[4096];
+
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' -c '%s %s' %s", build_path("goattach"), bin_db(bin),
+		 bin, args, func);
+	sh_run(cmd, 60, r);
+	ASSERT_EQ(r->status, 0, "status");
+}
+
+/*
+ * net/netip.Addr arguments and results print as their String() does:
+ * IPv4, IPv6, "invalid IP", and an IPv4-mapped IPv6 one as ::ffff:a.b.c.d.
+ * Go 1.22+ says which by z's addrDetail (read through z): every line as
+ * the program's. Go 1.19's z says nothing readable: the mapped one shows
+ * as IPv4, the one difference.
+ */
+TEST(netip_addrs_as_go_prints)
+{
+	char go126[PATH_MAX];
+	struct cmd_result r = {};
+	int n = 0, same;
+
+	REQUIRE_BPF();
+	run_bin_with_c(sample_bin("netaddr"), "netip", "main.first", &r);
+	same = lines_as_program(r.out, "main.first", &n);
+	ASSERT_EQ(n, 6, "Go 1.19: the calls the program printed");
+	ASSERT_EQ(same, 5, "Go 1.19: all but the IPv4-mapped one alike");
+	ASSERT_CONTAINS(r.out, "main.first(a=10.9.8.7, bits=120) = (10.9.8.0)",
+			"Go 1.19: the mapped one as IPv4");
+	cmd_result_free(&r);
+	snprintf(go126, sizeof(go126), "%s/gomatrix/1.26/netaddr", build_dir());
+	run_bin_with_c(go126, "netip", "main.first", &r);
+	same = lines_as_program(r.out, "main.first", &n);
+	ASSERT_EQ(n, 6, "Go 1.26: the calls the program printed");
+	ASSERT_EQ(same, 6, "Go 1.26: every one alike, the mapped one too");
+	cmd_result_free(&r);
 }
 
 /*

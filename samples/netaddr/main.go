@@ -5,6 +5,8 @@ package main
 import (
 	"fmt"
 	"net"
+	"net/netip"
+	"os"
 )
 
 // The network of ip: its first mask bits kept.
@@ -14,7 +16,35 @@ func network(ip net.IP, bits int) net.IP {
 	return ip.Mask(net.CIDRMask(bits, len(ip)*8))
 }
 
+// The first address of a's prefix of bits bits (Go's String() of each).
+//
+//go:noinline
+func first(a netip.Addr, bits int) netip.Addr {
+	p, err := a.Prefix(bits)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return p.Addr()
+}
+
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "netip" {
+		mapped := netip.AddrFrom16(netip.MustParseAddr("10.9.8.7").As16())
+		for _, c := range []struct {
+			a    netip.Addr
+			bits int
+		}{
+			{netip.MustParseAddr("10.1.2.3"), 16},
+			{netip.MustParseAddr("2001:db8::1:0:0:1"), 64},
+			{netip.MustParseAddr("::1"), 128},
+			{netip.Addr{}, 8},
+			{netip.MustParseAddr("192.168.1.1"), 40},
+			{mapped, 120},
+		} {
+			fmt.Printf("main.first(a=%v, bits=%d) = (%v)\n", c.a, c.bits, first(c.a, c.bits))
+		}
+		return
+	}
 	for _, c := range []struct {
 		ip   net.IP
 		bits int
