@@ -16,6 +16,8 @@
 #include "calls.h"
 #include "command.h"
 #include "db.h"
+#include "expr.h"
+#include "filter.h"
 #include "goattach.h"
 #include "goattach.skel.h"
 #include "kernel.h"
@@ -47,6 +49,7 @@ static struct env {
 	bool hist;
 	double interval;
 	unsigned int stack;	/* --stack=N: frames per call; 0: none */
+	const char *filter;	/* --filter COND */
 	const char **funcs;
 	size_t nfuncs;
 } env;
@@ -71,7 +74,9 @@ static const char argp_doc[] =
 	"  goattach --db app.db --sig 'func(x, y string) (string, string)' main.swap\n"
 	"  goattach --db app.db --min-latency 2ms --stats 'main.(*Server).*'\n"
 	"  goattach --db app.db --hist --interval 5 main.handle\n"
-	"  goattach --db app.db --stack=12 main.handle   # who called it, 12 frames\n";
+	"  goattach --db app.db --stack=12 main.handle   # who called it, 12 frames\n"
+	"  goattach --db app.db --filter 'n == 7 || strings.HasPrefix(path, \"/api\")' main.handle\n"
+	"  goattach --db app.db --filter 'err != nil && latency > 2ms' main.open\n";
 
 enum {
 	OPT_MIN_LATENCY = 0x100,
@@ -83,6 +88,7 @@ enum {
 	OPT_INTERVAL,
 	OPT_MAX_RATE,
 	OPT_STACK,
+	OPT_FILTER,
 };
 
 /* --max-rate's default: about a core of overhead at 4 us per traced call */
@@ -102,6 +108,11 @@ static const struct argp_option opts[] = {
 	  "point at: p=0xc000010000 &{X:1 Y:2}", 0 },
 	{ "min-latency", OPT_MIN_LATENCY, "DUR", 0, "report only calls slower than DUR (2ms, 500us, "
 	  "1s; filtered in BPF)", 0 },
+	{ "filter", OPT_FILTER, "COND", 0, "report only the calls for which COND holds, a Go "
+	  "condition on arguments, results and latency: == != < <= > >= && || !, len(), "
+	  "strings.HasPrefix(s, \"lit\"), nil, 2ms ('n > 3 && name == \"x\"', 'err != nil', "
+	  "'latency > 2ms'); evaluated in BPF at the entry when it reads only arguments, else at "
+	  "the exit; a comparison on a value behind a nil pointer is false", 0 },
 	{ "max-calls", OPT_MAX_CALLS, "N", 0, "stop after N calls", 0 },
 	{ "max-probes", OPT_MAX_PROBES, "N", 0, "refuse more than N probes without --yes "
 	  "(default 1000)", 0 },
@@ -185,6 +196,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_MIN_LATENCY:
 		if (parse_duration(arg, &env.min_latency_ns))
 			argp_error(state, "invalid duration '%s' (want e.g. 2ms, 500us, 1s)", arg);
+		break;
+	case OPT_FILTER:
+		env.filter = arg;
 		break;
 	case OPT_MAX_CALLS:
 		errno = 0;
@@ -292,6 +306,7 @@ struct session {
 	uint64_t reported;	/* completed calls reported, for --max-calls */
 	uint64_t malformed;	/* ring buffer records event__unpack() refused */
 	struct event ev;	/* the record being printed, unpacked */
+	struct ga_filter *filters;	/* --filter: per function, compiled; NULL without */
 	double t_start;
 };
 
@@ -432,6 +447,8 @@ static int size_maps(struct session *s)
 	if (!err)
 		err = bpf_map__set_max_entries(s->skel->maps.hits, nf);
 	if (!err)
+		err = bpf_map__set_max_entries(s->skel->maps.filters, s->filters ? nf : 1);
+	if (!err)
 		err = bpf_map__set_max_entries(s->skel->maps.probes, s->multi ? 2 * np : np);
 	return err;
 }
@@ -491,7 +508,71 @@ static int load_bpf(struct session *s)
 		if (err)
 			return err;
 	}
+	for (i = 0; s->filters && i < s->plan.nfuncs; i++) {
+		__u32 key = i;
+
+		if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.filters), &key, &s->filters[i],
+					BPF_ANY)) {
+			pr_warn("bpf: cannot fill the filter map: %s", strerror(errno));
+			return -errno;
+		}
+	}
 	return 0;
+}
+
+/* --filter's syntax, checked before anything is started or attached. */
+static int check_filter_syntax(void)
+{
+	char msg[256];
+	struct expr *e;
+
+	if (!env.filter)
+		return 0;
+	e = expr_parse(env.filter, msg, sizeof(msg));
+	if (!e) {
+		pr_warn("filter: bad --filter '%s': %s", env.filter, msg);
+		return -EINVAL;
+	}
+	expr_free(e);
+	return 0;
+}
+
+/*
+ * --filter placed for each traced function (its own parameters) and
+ * compiled into the program BPF runs; every probe of the function then
+ * says when. Refused, naming the function and why, before loading BPF.
+ */
+static int compile_filters(struct session *s)
+{
+	const struct probe_plan *plan = &s->plan;
+	char msg[256];
+	size_t i;
+	int err = 0;
+
+	if (!env.filter)
+		return 0;
+	s->filters = calloc(plan->nfuncs ? plan->nfuncs : 1, sizeof(*s->filters));
+	if (!s->filters)
+		return -ENOMEM;
+	for (i = 0; i < plan->nfuncs && !err; i++) {
+		struct expr *e = expr_parse(env.filter, msg, sizeof(msg));
+
+		if (!e)
+			return -EINVAL;	/* check_filter_syntax() said why */
+		err = filter_place_params(e, &plan->funcs[i], &plan->layouts[i], msg, sizeof(msg));
+		if (!err)
+			err = filter_compile(e, &s->filters[i], msg, sizeof(msg));
+		if (err)
+			pr_warn("filter: '%s' on %s: %s", env.filter, plan->funcs[i].name, msg);
+		expr_free(e);
+	}
+	for (i = 0; !err && i < plan->nprobes; i++) {
+		size_t fi = plan->probes[i].func_idx;
+
+		if (fi < plan->nfuncs)
+			s->plan.probes[i].spec.filter = filter_when(&s->filters[fi]);
+	}
+	return err;
 }
 
 /*
@@ -875,6 +956,10 @@ static void finish(struct session *s)
 		fprintf(stderr, ", %llu more completed after --max-calls %llu (not reported)",
 			(unsigned long long)(stat_sum(s, GA_STAT_CALLS) - s->reported),
 			(unsigned long long)env.max_calls);
+	if (env.filter)
+		fprintf(stderr, ", %llu calls filtered out",
+			(unsigned long long)(stat_sum(s, GA_STAT_PRED_ENTRY) +
+					     stat_sum(s, GA_STAT_PRED_EXIT)));
 	if (stat_sum(s, GA_STAT_FULL))
 		fprintf(stderr, ", %llu not tracked (%d calls already in flight)",
 			(unsigned long long)stat_sum(s, GA_STAT_FULL), GA_MAX_CALLS);
@@ -919,6 +1004,7 @@ static void session_close(struct session *s)
 	goattach_bpf__destroy(s->skel);
 	probe_plan__clear(&s->plan);
 	gadb__free(s->db);
+	free(s->filters);
 }
 
 int main(int argc, char **argv)
@@ -941,7 +1027,9 @@ int main(int argc, char **argv)
 	libbpf_set_print(libbpf_print_fn);
 
 	s.t_start = now_sec();
-	err = kernel_check_privileges();
+	err = check_filter_syntax();
+	if (!err)
+		err = kernel_check_privileges();
 	if (!err && env.cmd) {
 		/* held before exec: the plan is for its binary, its pid the filter */
 		err = command__start(&s.cmd, env.cmd);
@@ -951,6 +1039,8 @@ int main(int argc, char **argv)
 	}
 	if (!err)
 		err = open_plan(&s);
+	if (!err)
+		err = compile_filters(&s);
 	if (!err) {
 		choose_links(&s);
 		err = load_bpf(&s);
