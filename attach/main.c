@@ -376,6 +376,61 @@ static bool aggregate_in_bpf(void)
 	return (env.stats || env.hist) && !env.max_calls;
 }
 
+/* --filter's syntax, checked before anything is started or attached. */
+static int check_filter_syntax(void)
+{
+	char msg[256];
+	struct expr *e;
+
+	if (!env.filter)
+		return 0;
+	e = expr_parse(env.filter, msg, sizeof(msg));
+	if (!e) {
+		pr_warn("filter: bad --filter '%s': %s", env.filter, msg);
+		return -EINVAL;
+	}
+	expr_free(e);
+	return 0;
+}
+
+/*
+ * --filter placed for each traced function (its own parameters) and
+ * compiled into the program BPF runs; every probe of the function then
+ * says when. Refused, naming the function and why, before loading BPF.
+ */
+static int compile_filters(struct session *s)
+{
+	const struct probe_plan *plan = &s->plan;
+	char msg[256];
+	size_t i;
+	int err = 0;
+
+	if (!env.filter)
+		return 0;
+	s->filters = calloc(plan->nfuncs ? plan->nfuncs : 1, sizeof(*s->filters));
+	if (!s->filters)
+		return -ENOMEM;
+	for (i = 0; i < plan->nfuncs && !err; i++) {
+		struct expr *e = expr_parse(env.filter, msg, sizeof(msg));
+
+		if (!e)
+			return -EINVAL;	/* check_filter_syntax() said why */
+		err = filter_place_params(e, &plan->funcs[i], &plan->layouts[i], msg, sizeof(msg));
+		if (!err)
+			err = filter_compile(e, &s->filters[i], msg, sizeof(msg));
+		if (err)
+			pr_warn("filter: '%s' on %s: %s", env.filter, plan->funcs[i].name, msg);
+		expr_free(e);
+	}
+	for (i = 0; !err && i < plan->nprobes; i++) {
+		size_t fi = plan->probes[i].func_idx;
+
+		if (fi < plan->nfuncs)
+			s->plan.probes[i].spec.filter = filter_when(&s->filters[fi]);
+	}
+	return err;
+}
+
 /* The DB, the binary and the verified probe plan; says which build the binary is. */
 static int open_plan(struct session *s)
 {
@@ -397,6 +452,8 @@ static int open_plan(struct session *s)
 	}
 	err = probe_plan__build(s->db, env.db_path, binary, env.funcs, env.nfuncs, env.sig,
 				env.deref, &s->plan);
+	if (!err)
+		err = compile_filters(s);
 	if (err)
 		return err;
 	pr_debug("time: %.1f ms to plan (hash, DB, bytes checked)", (now_sec() - s->t_start) * 1e3);
@@ -518,61 +575,6 @@ static int load_bpf(struct session *s)
 		}
 	}
 	return 0;
-}
-
-/* --filter's syntax, checked before anything is started or attached. */
-static int check_filter_syntax(void)
-{
-	char msg[256];
-	struct expr *e;
-
-	if (!env.filter)
-		return 0;
-	e = expr_parse(env.filter, msg, sizeof(msg));
-	if (!e) {
-		pr_warn("filter: bad --filter '%s': %s", env.filter, msg);
-		return -EINVAL;
-	}
-	expr_free(e);
-	return 0;
-}
-
-/*
- * --filter placed for each traced function (its own parameters) and
- * compiled into the program BPF runs; every probe of the function then
- * says when. Refused, naming the function and why, before loading BPF.
- */
-static int compile_filters(struct session *s)
-{
-	const struct probe_plan *plan = &s->plan;
-	char msg[256];
-	size_t i;
-	int err = 0;
-
-	if (!env.filter)
-		return 0;
-	s->filters = calloc(plan->nfuncs ? plan->nfuncs : 1, sizeof(*s->filters));
-	if (!s->filters)
-		return -ENOMEM;
-	for (i = 0; i < plan->nfuncs && !err; i++) {
-		struct expr *e = expr_parse(env.filter, msg, sizeof(msg));
-
-		if (!e)
-			return -EINVAL;	/* check_filter_syntax() said why */
-		err = filter_place_params(e, &plan->funcs[i], &plan->layouts[i], msg, sizeof(msg));
-		if (!err)
-			err = filter_compile(e, &s->filters[i], msg, sizeof(msg));
-		if (err)
-			pr_warn("filter: '%s' on %s: %s", env.filter, plan->funcs[i].name, msg);
-		expr_free(e);
-	}
-	for (i = 0; !err && i < plan->nprobes; i++) {
-		size_t fi = plan->probes[i].func_idx;
-
-		if (fi < plan->nfuncs)
-			s->plan.probes[i].spec.filter = filter_when(&s->filters[fi]);
-	}
-	return err;
 }
 
 /*
@@ -1039,8 +1041,6 @@ int main(int argc, char **argv)
 	}
 	if (!err)
 		err = open_plan(&s);
-	if (!err)
-		err = compile_filters(&s);
 	if (!err) {
 		choose_links(&s);
 		err = load_bpf(&s);

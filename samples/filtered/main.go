@@ -25,7 +25,7 @@ func route(method, path string) int {
 var errOdd = errors.New("not a multiple of 3")
 
 //go:noinline
-func open(n int) (int, error) {
+func open(n int) (fd int, err error) {
 	if n%3 != 0 {
 		return 0, errOdd
 	}
