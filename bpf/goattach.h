@@ -4,7 +4,7 @@
 
 #define GA_MAX_WORDS 32		/* machine words fetched per probe */
 #define GA_MAX_STRS 8		/* strings copied per probe (a power of two: slots are masked) */
-#define GA_STR_LEN 64		/* bytes kept of each string */
+#define GA_STR_LEN 64		/* bytes kept of each string (at most 255: a record says each in a byte) */
 #define GA_MAX_PROBES 8192	/* entries of the probes map (attach cookies) */
 #define GA_MAX_CALLS 16384	/* calls in flight (a plain hash: full means not tracked) */
 #define GA_MAX_GSTATES 16384	/* goroutines with a panic or Goexit seen (LRU) */
@@ -158,7 +158,7 @@ enum ga_ev_part {
  * the result strings, each str_len[part][i] long, back to back, and last
  * (--stack only) nstack PCs of 8 bytes: the entry probe's (it gives the
  * load address of a PIE), then the return addresses, the caller's first. A call of one int
- * argument is 96 bytes, not the 1.1 KB of two full ga_vals.
+ * argument is 96 bytes, not the 1.6 KB of two full ga_vals.
  */
 struct ga_event {
 	unsigned long long ts_entry;
@@ -177,7 +177,7 @@ struct ga_event {
 	unsigned short size;		/* bytes of data after the header */
 	unsigned char nstack;		/* PCs after the strings (--stack) */
 	unsigned char pad;
-	unsigned short str_len[2][GA_MAX_STRS];
+	unsigned char str_len[2][GA_MAX_STRS];	/* at most GA_STR_LEN: a byte each keeps the header 88 bytes */
 };
 
 /* The most words and string bytes a record carries: every one of both parts. */
