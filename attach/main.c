@@ -969,6 +969,12 @@ static void finish(struct session *s)
 		fprintf(stderr, ", %zu function%s detached by --max-rate %llu", s->ndropped,
 			s->ndropped == 1 ? "" : "s", (unsigned long long)env.max_rate);
 	fputc('\n', stderr);
+	if (env.filter)
+		pr_info("filter: %llu rejected at the entry, %llu at the exit; %llu exits of functions "
+			"filtered at the entry found no record (calls rejected, or begun before attaching)",
+			(unsigned long long)stat_sum(s, GA_STAT_PRED_ENTRY),
+			(unsigned long long)stat_sum(s, GA_STAT_PRED_EXIT),
+			(unsigned long long)stat_sum(s, GA_STAT_PRED_NOREC));
 	output__print_ended(s->out, stderr);
 }
 
