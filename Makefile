@@ -65,10 +65,11 @@ ATTACH_OBJS := $(ATTACH_SRCS:%.c=$(O)/%.o)
 ANALYZER_LIBS = -ldwarf -lz $(shell pkg-config --libs libelf capstone sqlite3 libcjson libdebuginfod 2>/dev/null) -lpthread
 ATTACH_LIBS = $(shell $(PKG_CONFIG) --libs libbpf libelf sqlite3 libcjson 2>/dev/null) -lz
 
-SAMPLES := swapper stacker funcs blocker types kinds budget netaddr filtered
+SAMPLES := swapper stacker funcs blocker types kinds budget netaddr typegraph filtered
 SAMPLE_BINS := $(SAMPLES:%=$(O)/samples/%)
 # The same program built the ways users ship Go: other GOARCHes, PIE, cgo, stripped.
-VARIANTS := stacker-386 kinds-386 kinds-arm64 stacker-arm64 stacker-pie stacker-stripped swapper-stripped cgocall
+VARIANTS := stacker-386 kinds-386 kinds-arm64 stacker-arm64 stacker-pie stacker-stripped swapper-stripped \
+	typegraph-stripped cgocall
 VARIANT_BINS := $(VARIANTS:%=$(O)/samples/%)
 
 .PHONY: all
@@ -168,6 +169,10 @@ $(O)/samples/stacker-stripped: samples/stacker/main.go
 $(O)/samples/swapper-stripped: samples/swapper/main.go
 	$(call msg,GO,$@)
 	$(Q)$(call GOBUILD,swapper,CGO_ENABLED=0,-ldflags='-s -w')
+
+$(O)/samples/typegraph-stripped: samples/typegraph/main.go
+	$(call msg,GO,$@)
+	$(Q)$(call GOBUILD,typegraph,CGO_ENABLED=0,-ldflags='-s -w')
 
 $(O)/samples/cgocall: samples/cgocall/main.go
 	$(call msg,GO,$@)

@@ -3,7 +3,13 @@
  * Go's DWARF (cmd/link/internal/ld/dwarf.go): every type DIE carries
  * DW_AT_go_kind (reflect.Kind); strings, slices and interfaces are
  * structures with known member names; results are formal parameters with
- * DW_AT_variable_parameter set.
+ * DW_AT_variable_parameter set. Go's own attributes (cmd/internal/dwarf
+ * dwarf.go, the same numbers in 1.19 and 1.26, and in libdwarf's dwarf.h)
+ * name what the layout hides: DW_AT_go_elem (0x2902) a slice's or chan's
+ * element and a map's value, DW_AT_go_key (0x2901) a map's key, and
+ * DW_AT_go_embedded_field (0x2903) an embedded struct field. A map or a
+ * chan is a typedef of a pointer to the runtime's internal struct
+ * (synthesizemaptypes, synthesizechantypes).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -348,6 +354,7 @@ static int read_struct_fields(struct gdwarf *dw, Dwarf_Die die, struct gotype *t
 			}
 			t->fields[t->nfields++] = (struct gofield){
 				.name = strdup(name ? name : "_"), .offset = moff, .type = ft,
+				.embedded = die_attr_flag(child, DW_AT_go_embedded_field),
 			};
 		}
 		if (dwarf_siblingof_b(dw->dbg, child, true, &next, NULL) != DW_DLV_OK)
@@ -480,6 +487,9 @@ static struct gotype *resolve_type(struct gdwarf *dw, Dwarf_Off off, int depth)
 		t->count = target->count;
 		t->elem = target->elem;
 		t->pointee_off = target->pointee_off;
+		t->ptr_kind = target->ptr_kind;
+		t->elem_ref = target->elem_ref;
+		t->key_ref = target->key_ref;
 		t->fields = target->fields;
 		t->nfields = target->nfields;
 		t->shares_fields = true;
@@ -487,6 +497,22 @@ static struct gotype *resolve_type(struct gdwarf *dw, Dwarf_Off off, int depth)
 			t->kind = !strcmp(target->name, "runtime.eface") ? GA_KIND_EFACE : GA_KIND_IFACE;
 		else if (has_gk && (gk == GOK_MAP || gk == GOK_CHAN || gk == GOK_FUNC))
 			t->kind = GA_KIND_PTR;
+		/*
+		 * A map or chan: the typedef's target is the runtime's struct
+		 * (*map<K,V>, *hchan<T>), not what Go's type holds. pointee_off
+		 * stays that struct (--deref shows its header words).
+		 */
+		if (has_gk && gk == GOK_MAP) {
+			t->ptr_kind = GO_PTR_MAP;
+			t->elem_ref = die_attr_ref(die, DW_AT_go_elem, &toff) ? toff : 0;
+			t->key_ref = die_attr_ref(die, DW_AT_go_key, &toff) ? toff : 0;
+		} else if (has_gk && gk == GOK_CHAN) {
+			t->ptr_kind = GO_PTR_CHAN;
+			t->elem_ref = die_attr_ref(die, DW_AT_go_elem, &toff) ? toff : 0;
+			t->key_ref = 0;
+		} else if (has_gk && gk == GOK_FUNC) {
+			t->ptr_kind = GO_PTR_FUNC;
+		}
 	} else {
 		bool is_signed = false;
 
@@ -524,6 +550,18 @@ static struct gotype *resolve_type(struct gdwarf *dw, Dwarf_Off off, int depth)
 		if (t->kind == GA_KIND_PTR && tag == DW_TAG_pointer_type &&
 		    (!has_gk || gk == GOK_PTR) && die_attr_ref(die, DW_AT_type, &toff))
 			t->pointee_off = toff;
+		/* unsafe.Pointer is a bare DW_TAG_pointer_type: no DW_AT_go_kind, no target */
+		if (t->kind == GA_KIND_PTR)
+			t->ptr_kind = (has_gk && gk == GOK_UNSAFEPTR) ||
+				      (tag == DW_TAG_pointer_type && !t->pointee_off &&
+				       !strcmp(t->name, "unsafe.Pointer")) ? GO_PTR_UNSAFE :
+				      has_gk && gk == GOK_MAP ? GO_PTR_MAP :
+				      has_gk && gk == GOK_CHAN ? GO_PTR_CHAN :
+				      tag == DW_TAG_subroutine_type || (has_gk && gk == GOK_FUNC) ?
+				      GO_PTR_FUNC : GO_PTR_PLAIN;
+		/* a slice's element: its array field is only a pointer to it */
+		if (t->kind == GA_KIND_SLICE && die_attr_ref(die, DW_AT_go_elem, &toff))
+			t->elem_ref = toff;
 		if (t->kind == GA_KIND_STRUCT) {
 			/* Fields first: a cycle through a struct needs a pointer, which stops here. */
 			err = read_struct_fields(dw, die, t, depth);

@@ -28,6 +28,7 @@
 #include "params.h"
 #include "pclntab.h"
 #include "rtype.h"
+#include "typegraph.h"
 #include "version.h"
 
 struct indexer {
@@ -368,6 +369,29 @@ static int classify_all(const struct elfimg *bin, const struct pclntab *tab,
 	return err;
 }
 
+static const struct gotype *dwarf_type_at(void *ctx, uint64_t ref)
+{
+	return gdwarf__type_at(ctx, ref);
+}
+
+static const struct gotype *rtypes_type_at(void *ctx, uint64_t ref)
+{
+	return rtype_methods__type_at(ctx, ref);
+}
+
+/* Say what the type graph holds, and loudly when a bound cut it. */
+static void report_types(const struct typegraph *tg, const char *path)
+{
+	struct typegraph_stats st;
+
+	typegraph__stats(tg, &st);
+	if (st.full)
+		pr_warn("index: '%s' reaches more than %d types: %zu refs to further types are "
+			"stored as none", path, TYPEGRAPH_MAX_TYPES, st.cut);
+	pr_info("index: %zu types (%zu struct fields) of '%s' stored, %zu refs not followed",
+		st.types, st.fields, path, st.cut);
+}
+
 /*
  * Each function's params: from DWARF; else, for a method whose func type
  * the binary's runtime type data keeps (read only for binaries without
@@ -382,6 +406,7 @@ static int params_all(const struct pclntab *tab, struct gdwarf *dw, struct gadb_
 	const struct ga_build *b = &res->build;
 	bool arginfo = go_has_arginfo(b->go_version, tab->format);
 	struct rtype_methods *rm = NULL;
+	struct typegraph *tg = NULL;
 	struct disasm *dis = NULL;
 	size_t i;
 	int err = 0;
@@ -391,14 +416,23 @@ static int params_all(const struct pclntab *tab, struct gdwarf *dw, struct gadb_
 		if (!rm && errno != ENOENT)
 			return -errno;
 	}
+	/* the types go with the params, into the same build: only with a writer */
+	if (writer && (dw || rm)) {
+		tg = dw ? typegraph__new(writer, dwarf_type_at, dw, 0) :
+			  typegraph__new(writer, rtypes_type_at, rm, 0);
+		if (!tg) {
+			rtype_methods__free(rm);
+			return -ENOMEM;
+		}
+	}
 	for (i = 0; !err && i < res->nfuncs; i++) {
 		struct ga_func *f = &res->funcs[i];
 		bool readable = !f->is_wrapper && f->decode_status != GA_DECODE_BAD;
 
 		if (dw && readable)
-			err = params_from_dwarf(dw, b, f, &res->params);
+			err = params_from_dwarf(dw, b, tg, f, &res->params);
 		if (!err && !f->params_known && rm && readable)
-			err = params_from_types(rm, b, f, &res->params);
+			err = params_from_types(rm, b, tg, f, &res->params);
 		if (!err && !f->params_known && arginfo && readable) {
 			if (!dis)
 				dis = disasm__new(b->arch);
@@ -414,6 +448,9 @@ static int params_all(const struct pclntab *tab, struct gdwarf *dw, struct gadb_
 	if (rm)
 		pr_info("index: %zu methods of '%s' typed from its runtime type data",
 			res->params.n_from_types, elfimg__path(tab->bin));
+	if (tg && !err)
+		report_types(tg, elfimg__path(tab->bin));
+	typegraph__free(tg);
 	rtype_methods__free(rm);
 	disasm__free(dis);
 	return err;

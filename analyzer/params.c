@@ -472,8 +472,25 @@ static int add_derefs(struct gdwarf *dw, enum ga_arch arch, const struct goparam
 	return err;
 }
 
-int params_from_dwarf(struct gdwarf *dw, const struct ga_build *b, struct ga_func *f,
-		      struct params_stats *st)
+/*
+ * Each param's type_ref: the type of gps[k], numbered (and written) by
+ * tg. Not the stand-ins made here (skip, skip2: a dictionary's pointer,
+ * a receiver DWARF leaves out), which live only while f is read.
+ */
+static int type_refs(struct typegraph *tg, const struct goparam *gps, size_t n,
+		     const struct gotype *skip, const struct gotype *skip2, struct ga_func *f)
+{
+	size_t k;
+	int err = 0;
+
+	for (k = 0; tg && !err && k < n; k++)
+		if (gps[k].type != skip && gps[k].type != skip2)
+			err = typegraph__id(tg, gps[k].type, &f->params[k].type_ref);
+	return err;
+}
+
+int params_from_dwarf(struct gdwarf *dw, const struct ga_build *b, struct typegraph *tg,
+		      struct ga_func *f, struct params_stats *st)
 {
 	struct gotype dict_type = { .kind = GA_KIND_PTR, .name = "*runtime.dictionary",
 				    .size = ga_ptr_size(b->arch) };
@@ -502,6 +519,8 @@ int params_from_dwarf(struct gdwarf *dw, const struct ga_build *b, struct ga_fun
 		err = check_against_dwarf(b->arch, f, gps, f->params, ngps, st);
 	if (!err)
 		err = add_derefs(dw, b->arch, gps, ngps, f);
+	if (!err)
+		err = type_refs(tg, gps, ngps, &dict_type, &rt.type, f);
 	gdwarf__params_free(dw, dw_gps);
 	free(owned);
 	if (err) {
@@ -523,8 +542,8 @@ int params_from_dwarf(struct gdwarf *dw, const struct ga_build *b, struct ga_fun
  * does not list: never one of these (the method table points at the
  * instantiation's wrapper, which passes it).
  */
-int params_from_types(struct rtype_methods *rm, const struct ga_build *b, struct ga_func *f,
-		      struct params_stats *st)
+int params_from_types(struct rtype_methods *rm, const struct ga_build *b, struct typegraph *tg,
+		      struct ga_func *f, struct params_stats *st)
 {
 	struct goparam *gps;
 	size_t n, k;
@@ -541,6 +560,8 @@ int params_from_types(struct rtype_methods *rm, const struct ga_build *b, struct
 			err = abi_deref_pieces(b->arch, pt, f->params[k].name, &f->params[k].derefs,
 					       &f->params[k].nderefs);
 	}
+	if (!err)
+		err = type_refs(tg, gps, n, NULL, NULL, f);
 	free(gps);
 	if (err) {
 		ga_params_free(f->params, n);

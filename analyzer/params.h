@@ -16,6 +16,7 @@
 #include "model.h"
 #include "pclntab.h"
 #include "rtypes.h"
+#include "typegraph.h"
 
 struct params_stats {
 	size_t n_known;		/* functions whose params DWARF described */
@@ -31,21 +32,23 @@ struct params_stats {
 
 /*
  * f's params from DWARF, when it describes f (f->params_known then set),
- * with the basic fields of pointees for --deref. b (its arch, Go version,
- * pclntab format and build settings) says where a shape's dictionary
- * goes when DWARF does not. 0 or a negative errno.
+ * with the basic fields of pointees for --deref, and with tg (NULL:
+ * none) each param's type_ref, its type written to the build's types.
+ * b (its arch, Go version, pclntab format and build settings) says where
+ * a shape's dictionary goes when DWARF does not. 0 or a negative errno.
  */
-int params_from_dwarf(struct gdwarf *dw, const struct ga_build *b, struct ga_func *f,
-		      struct params_stats *st);
+int params_from_dwarf(struct gdwarf *dw, const struct ga_build *b, struct typegraph *tg,
+		      struct ga_func *f, struct params_stats *st);
 
 /*
  * Without DWARF: when f is a method whose func type the runtime type
  * data keeps (rm), its receiver, arguments and results typed and laid out
- * by the ABI as DWARF's are (f->params_known set, params_source "types").
+ * by the ABI as DWARF's are (f->params_known set, params_source "types"),
+ * their types written through tg (NULL: none) as params_from_dwarf's.
  * 0 (also when f is no such method) or a negative errno.
  */
-int params_from_types(struct rtype_methods *rm, const struct ga_build *b, struct ga_func *f,
-		      struct params_stats *st);
+int params_from_types(struct rtype_methods *rm, const struct ga_build *b, struct typegraph *tg,
+		      struct ga_func *f, struct params_stats *st);
 
 /*
  * Without DWARF (Go 1.17+): function idx's argument words from its

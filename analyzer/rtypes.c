@@ -174,6 +174,21 @@ static bool rt_word(const struct rtype_reader *r, const uint8_t *h, uint64_t ava
 	return true;
 }
 
+/*
+ * Is the StructField at f embedded? Up to Go 1.18 the low bit of its
+ * Offset (offsetAnon); from 1.19 bit 3 of its name's flags byte
+ * (src-1.19/runtime/type.go name.isEmbedded, internal/abi Name.IsEmbedded).
+ */
+static bool rt_field_embedded(const struct rtype_reader *r, const uint8_t *f)
+{
+	const uint8_t *name;
+
+	if (r->embed)
+		return ga_read_le(f + 2 * r->ps, r->ps) & 1;
+	name = rtype_desc(r, ga_read_le(f, r->ps), 1);
+	return name && (name[0] & GO_NAME_EMBEDDED);
+}
+
 static int rt_struct_fields(struct rtype_methods *m, uint64_t addr, struct gotype *t, int depth)
 {
 	const struct rtype_reader *r = &m->r;
@@ -197,6 +212,7 @@ static int rt_struct_fields(struct rtype_methods *m, uint64_t addr, struct gotyp
 		name = rtype_name_at(r, ga_read_le(f, r->ps), &len);
 		t->fields[i] = (struct gofield){
 			.name = name ? strndup(name, len) : strdup("_"), .offset = off, .type = ft,
+			.embedded = rt_field_embedded(r, f),
 		};
 		t->nfields = i + 1;
 		if (!t->fields[i].name)
@@ -244,15 +260,35 @@ static int rt_kind_of(struct rtype_methods *m, uint64_t addr, const uint8_t *h, 
 		    t->elem->size * len != t->size)
 			return -EINVAL;
 		return 0;
-	case GO_KIND_PTR:	/* Elem: resolved only when asked (cycles) */
+	/*
+	 * PtrType, ChanType and SliceType {Type; Elem}, MapType {Type; Key;
+	 * Elem; ...}: the same first words in 1.9-1.27. Resolved only when
+	 * asked (cycles).
+	 */
+	case GO_KIND_PTR:
 		if (!rt_word(r, h, avail, hdr, &w))
 			return -EINVAL;
 		t->pointee_off = w;
-		/* fall through */
+		t->ptr_kind = GO_PTR_PLAIN;
+		t->kind = GA_KIND_PTR;
+		return t->size == ps ? 0 : -EINVAL;
 	case GO_KIND_CHAN:
-	case GO_KIND_FUNC:
+		if (!rt_word(r, h, avail, hdr, &w))
+			return -EINVAL;
+		t->elem_ref = w;
+		t->ptr_kind = GO_PTR_CHAN;
+		t->kind = GA_KIND_PTR;
+		return t->size == ps ? 0 : -EINVAL;
 	case GO_KIND_MAP:
+		if (!rt_word(r, h, avail, hdr, &t->key_ref) ||
+		    !rt_word(r, h, avail, hdr + ps, &t->elem_ref))
+			return -EINVAL;
+		t->ptr_kind = GO_PTR_MAP;
+		t->kind = GA_KIND_PTR;
+		return t->size == ps ? 0 : -EINVAL;
+	case GO_KIND_FUNC:
 	case GO_KIND_UNSAFE_PTR:
+		t->ptr_kind = kind == GO_KIND_FUNC ? GO_PTR_FUNC : GO_PTR_UNSAFE;
 		t->kind = GA_KIND_PTR;
 		return t->size == ps ? 0 : -EINVAL;
 	case GO_KIND_INTERFACE:	/* PkgPath, Methods []Imethod: none is the empty interface */
@@ -261,6 +297,8 @@ static int rt_kind_of(struct rtype_methods *m, uint64_t addr, const uint8_t *h, 
 		t->kind = len ? GA_KIND_IFACE : GA_KIND_EFACE;
 		return t->size == 2 * ps ? 0 : -EINVAL;
 	case GO_KIND_SLICE:
+		if (!rt_word(r, h, avail, hdr, &t->elem_ref))
+			return -EINVAL;
 		t->kind = GA_KIND_SLICE;
 		return t->size == 3 * ps ? 0 : -EINVAL;
 	case GO_KIND_STRING:
@@ -365,7 +403,9 @@ static struct gotype *rt_ptr_to(struct rtype_methods *m, uint64_t addr)
 	t = elem ? calloc(1, sizeof(*t)) : NULL;
 	if (!t)
 		return NULL;
-	*t = (struct gotype){ .kind = GA_KIND_PTR, .size = m->r.ps, .pointee_off = addr };
+	*t = (struct gotype){
+		.kind = GA_KIND_PTR, .size = m->r.ps, .pointee_off = addr, .ptr_kind = GO_PTR_PLAIN,
+	};
 	t->name = malloc(strlen(elem->name) + 2);
 	if (t->name)
 		sprintf(t->name, "*%s", elem->name);

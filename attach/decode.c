@@ -280,6 +280,35 @@ static bool leaves_cut(const struct leafref *lr, size_t a, size_t b)
 	return true;
 }
 
+/* --deref: a pointer leaf, then what it points at (paths under ".*") */
+static bool is_deref(const struct leafref *lr, size_t a, size_t b, size_t pos)
+{
+	return b - a > 1 && !lr[a].rel[pos] && lr[a].l.pieces[0].kind == GA_PIECE_PTR &&
+	       !strncmp(lr[a + 1].rel + pos, ".*", 2);
+}
+
+static void render(const struct leafref *lr, size_t a, size_t b, size_t pos,
+		   const struct ga_vals *v, struct vprinter *p);
+
+/* 0xc000012345 &{X:1 Name:"a"}: a nil or unfetched pointer is shown alone. */
+static void render_deref(const struct leafref *lr, size_t a, size_t b, size_t pos,
+			 const struct ga_vals *v, struct vprinter *p)
+{
+	enum miss miss = MISS_NOTHING;
+	uint64_t addr = 0;
+
+	if (!leaf_word(&lr[a].l, v, 0, &addr, &miss) || !addr) {
+		decode_leaf(&lr[a].l, v, p);
+		return;
+	}
+	p->ops->open(p, VP_DEREF);
+	p->ops->member(p, "addr");
+	decode_leaf(&lr[a].l, v, p);
+	p->ops->member(p, "value");
+	render(lr, a + 1, b, pos + 2, v, p);
+	p->ops->close(p);
+}
+
 /* Length of the path component at p: "[3]" or ".Name" (up to the next '.' or '['). */
 static size_t component_len(const char *p)
 {
@@ -443,6 +472,10 @@ static void render(const struct leafref *lr, size_t a, size_t b, size_t pos,
 	}
 	if (is_time(lr, a, b, pos)) {
 		render_time(&lr[a].l, &lr[a + 1].l, v, p);
+		return;
+	}
+	if (is_deref(lr, a, b, pos)) {
+		render_deref(lr, a, b, pos, v, p);
 		return;
 	}
 	p->ops->open(p, array ? VP_ARRAY : VP_STRUCT);

@@ -9,8 +9,6 @@
 
 #include "expr.h"
 #include "goattach.h"
-#include "model.h"
-#include "probes.h"
 
 /*
  * cond (placed for one function by expr_place) into out. -EINVAL with msg
@@ -21,12 +19,3 @@ int filter_compile(const struct expr *cond, struct ga_filter *out, char *msg, si
 
 /* When BPF must run f: at the entry when it reads only arguments, else at the exit. */
 enum ga_filter_at filter_when(const struct ga_filter *f);
-
-/*
- * Until expr_place: place the identifiers of e that name a top-level
- * parameter or result of f of a basic kind (bool, integer, string,
- * pointer, slice, interface) in f's layout lay, and latency. -EINVAL
- * with msg naming what it cannot place.
- */
-int filter_place_params(struct expr *e, const struct ga_func *f, const struct func_layout *lay,
-			char *msg, size_t len);

@@ -17,7 +17,7 @@
 #include "command.h"
 #include "db.h"
 #include "expr.h"
-#include "filter.h"
+#include "exprplace.h"
 #include "goattach.h"
 #include "goattach.skel.h"
 #include "kernel.h"
@@ -40,6 +40,7 @@ static struct env {
 	double duration;
 	const char *sig;
 	bool deref;
+	int deref_depth;	/* --deref=N */
 	uint64_t min_latency_ns;
 	uint64_t max_calls;
 	uint64_t max_rate;
@@ -52,6 +53,8 @@ static struct env {
 	const char *filter;	/* --filter COND */
 	const char **funcs;
 	size_t nfuncs;
+	struct expr **exprs;	/* --expr, parsed */
+	size_t nexprs;
 } env;
 
 static const char argp_doc[] =
@@ -88,6 +91,7 @@ enum {
 	OPT_INTERVAL,
 	OPT_MAX_RATE,
 	OPT_STACK,
+	OPT_EXPR,
 	OPT_FILTER,
 };
 
@@ -104,8 +108,9 @@ static const struct argp_option opts[] = {
 	{ "duration", 'D', "SEC", 0, "stop after SEC seconds", 0 },
 	{ "sig", 's', "SIG", 0, "Go signature of the function, for binaries without DWARF: "
 	  "'func(x, y string) (string, string)'", 0 },
-	{ "deref", 'r', NULL, 0, "also show the basic fields of what pointer arguments and results "
-	  "point at: p=0xc000010000 &{X:1 Y:2}", 0 },
+	{ "deref", 'r', "N", OPTION_ARG_OPTIONAL, "also show what pointer arguments and results "
+	  "point at, strings too, and the pointers in there, N levels in all (default 1, at most "
+	  "4): p=0xc000010000 &{X:1 Name:\"a\" Next:0xc000010020 &{...}}", 0 },
 	{ "min-latency", OPT_MIN_LATENCY, "DUR", 0, "report only calls slower than DUR (2ms, 500us, "
 	  "1s; filtered in BPF)", 0 },
 	{ "filter", OPT_FILTER, "COND", 0, "report only the calls for which COND holds, a Go "
@@ -130,6 +135,10 @@ static const struct argp_option opts[] = {
 	  "entry, N frames from the function itself (default 8, at most 32; frame pointers walked "
 	  "in BPF; inlined frames show as their caller): text ' stack: f ← caller ← ...', JSON "
 	  "\"stack\": [...]", 0 },
+	{ "expr", OPT_EXPR, "EXPR", 0, "show the Go expression EXPR with each call (repeatable): "
+	  "field paths through structs and pointers (r.URL.Path), constant indexes (xs[3]), "
+	  "len(x), cap(x), results (~r0.Code); text ' EXPR=VALUE', JSON \"exprs\": {...}. "
+	  "Type-checked against the DB before anything is attached", 0 },
 	{ "verbose", 'v', NULL, 0, "more messages (twice: libbpf debug)", 0 },
 	{ "version", 'V', NULL, 0, "print the version and the DB schema version", 0 },
 	{},
@@ -186,7 +195,13 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.sig = arg;
 		break;
 	case 'r':
+		errno = 0;
+		v = arg ? strtol(arg, &end, 10) : 1;
+		if (arg && (errno || *end || end == arg || v < 1 || v > DEREF_MAX_DEPTH))
+			argp_error(state, "invalid --deref '%s' (levels of pointers, 1 to %d)", arg,
+				   DEREF_MAX_DEPTH);
 		env.deref = true;
+		env.deref_depth = v;
 		break;
 	case 'D':
 		env.duration = strtod(arg, &end);
@@ -243,6 +258,20 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 				   GA_MAX_STACK);
 		env.stack = v;
 		break;
+	case OPT_EXPR: {
+		char msg[300];
+		struct expr *e = expr_parse(arg, msg, sizeof(msg));
+		struct expr **n;
+
+		if (!e)
+			argp_failure(state, 1, 0, "bad --expr '%s': %s", arg, msg);
+		n = realloc(env.exprs, (env.nexprs + 1) * sizeof(*n));
+		if (!n)
+			return ENOMEM;
+		env.exprs = n;
+		env.exprs[env.nexprs++] = e;
+		break;
+	}
 	case 'v':
 		env.verbosity++;
 		break;
@@ -306,7 +335,6 @@ struct session {
 	uint64_t reported;	/* completed calls reported, for --max-calls */
 	uint64_t malformed;	/* ring buffer records event__unpack() refused */
 	struct event ev;	/* the record being printed, unpacked */
-	struct ga_filter *filters;	/* --filter: per function, compiled; NULL without */
 	double t_start;
 };
 
@@ -393,48 +421,11 @@ static int check_filter_syntax(void)
 	return 0;
 }
 
-/*
- * --filter placed for each traced function (its own parameters) and
- * compiled into the program BPF runs; every probe of the function then
- * says when. Refused, naming the function and why, before loading BPF.
- */
-static int compile_filters(struct session *s)
-{
-	const struct probe_plan *plan = &s->plan;
-	char msg[256];
-	size_t i;
-	int err = 0;
-
-	if (!env.filter)
-		return 0;
-	s->filters = calloc(plan->nfuncs ? plan->nfuncs : 1, sizeof(*s->filters));
-	if (!s->filters)
-		return -ENOMEM;
-	for (i = 0; i < plan->nfuncs && !err; i++) {
-		struct expr *e = expr_parse(env.filter, msg, sizeof(msg));
-
-		if (!e)
-			return -EINVAL;	/* check_filter_syntax() said why */
-		err = filter_place_params(e, &plan->funcs[i], &plan->layouts[i], msg, sizeof(msg));
-		if (!err)
-			err = filter_compile(e, &s->filters[i], msg, sizeof(msg));
-		if (err)
-			pr_warn("filter: '%s' on %s: %s", env.filter, plan->funcs[i].name, msg);
-		expr_free(e);
-	}
-	for (i = 0; !err && i < plan->nprobes; i++) {
-		size_t fi = plan->probes[i].func_idx;
-
-		if (fi < plan->nfuncs)
-			s->plan.probes[i].spec.filter = filter_when(&s->filters[fi]);
-	}
-	return err;
-}
-
 /* The DB, the binary and the verified probe plan; says which build the binary is. */
 static int open_plan(struct session *s)
 {
 	char binbuf[PATH_MAX];
+	struct plan_opts popts;
 	const char *binary;
 	int err;
 
@@ -450,10 +441,12 @@ static int open_plan(struct session *s)
 		pr_warn("attach: no process %d", env.pid);
 		return -ESRCH;
 	}
-	err = probe_plan__build(s->db, env.db_path, binary, env.funcs, env.nfuncs, env.sig,
-				env.deref, &s->plan);
-	if (!err)
-		err = compile_filters(s);
+	popts = (struct plan_opts){
+		.sig = env.sig, .deref = env.deref, .deref_depth = env.deref_depth, .exprs = env.exprs, .nexprs = env.nexprs,
+		.filter = env.filter,
+	};
+	err = probe_plan__build(s->db, env.db_path, binary, env.funcs, env.nfuncs, &popts,
+				&s->plan);
 	if (err)
 		return err;
 	pr_debug("time: %.1f ms to plan (hash, DB, bytes checked)", (now_sec() - s->t_start) * 1e3);
@@ -504,7 +497,7 @@ static int size_maps(struct session *s)
 	if (!err)
 		err = bpf_map__set_max_entries(s->skel->maps.hits, nf);
 	if (!err)
-		err = bpf_map__set_max_entries(s->skel->maps.filters, s->filters ? nf : 1);
+		err = bpf_map__set_max_entries(s->skel->maps.filters, s->plan.filters ? nf : 1);
 	if (!err)
 		err = bpf_map__set_max_entries(s->skel->maps.probes, s->multi ? 2 * np : np);
 	return err;
@@ -565,10 +558,10 @@ static int load_bpf(struct session *s)
 		if (err)
 			return err;
 	}
-	for (i = 0; s->filters && i < s->plan.nfuncs; i++) {
+	for (i = 0; s->plan.filters && i < s->plan.nfuncs; i++) {
 		__u32 key = i;
 
-		if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.filters), &key, &s->filters[i],
+		if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.filters), &key, &s->plan.filters[i],
 					BPF_ANY)) {
 			pr_warn("bpf: cannot fill the filter map: %s", strerror(errno));
 			return -errno;
@@ -1012,7 +1005,6 @@ static void session_close(struct session *s)
 	goattach_bpf__destroy(s->skel);
 	probe_plan__clear(&s->plan);
 	gadb__free(s->db);
-	free(s->filters);
 }
 
 int main(int argc, char **argv)
@@ -1021,6 +1013,7 @@ int main(int argc, char **argv)
 		.options = opts, .parser = parse_arg, .args_doc = "FUNC...", .doc = argp_doc,
 	};
 	struct session s = { .multi_fd = -1, .cmd = { .release_fd = -1 } };
+	size_t i;
 	int err;
 
 	ga_log_set_prog("goattach");
@@ -1081,6 +1074,9 @@ int main(int argc, char **argv)
 		finish(&s);
 	session_close(&s);
 	free(env.funcs);
+	for (i = 0; i < env.nexprs; i++)
+		expr_free(env.exprs[i]);
+	free(env.exprs);
 	if (!err && s.cmd.pid)
 		return command__wait(&s.cmd);	/* -c: CMD's status */
 	command__free(&s.cmd);

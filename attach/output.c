@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "decode.h"
+#include "exprplace.h"
 #include "format.h"
 #include "log.h"
 #include "output.h"
@@ -117,6 +118,8 @@ static void print_params(struct vprinter *p, const struct event_view *ev, bool r
 			 struct sbuf *incomplete)
 {
 	const struct ga_vals *v = results ? &ev->e->results : &ev->e->args;
+	const struct expr_show *dsh = ev->plan->deref_shows ?
+		&ev->plan->deref_shows[ev->e->func_id] : NULL;
 	size_t i;
 
 	p->ops->open(p, results ? VP_RESULTS : VP_ARGS);
@@ -125,7 +128,10 @@ static void print_params(struct vprinter *p, const struct event_view *ev, bool r
 			continue;
 		p->ops->member(p, ev->f->params[i].name);
 		p->cut = false;
-		decode_param(p, ev->plan, ev->f, ev->lay, i, v);
+		if (dsh && dsh->which[i] >= 0)
+			decode_param(p, ev->plan, &dsh->xf, &dsh->lay, dsh->which[i], v);
+		else
+			decode_param(p, ev->plan, ev->f, ev->lay, i, v);
 		if (p->cut && incomplete && !p->err) {
 			p->err = sbuf_append(incomplete, ",", 1);
 			if (!p->err)
@@ -144,6 +150,98 @@ static void params_text(const struct event_view *ev, bool results, struct sbuf *
 	text_printer__init(&tp, out);
 	print_params(&tp.vp, ev, results, NULL);
 	text_printer__clear(&tp);
+}
+
+/*
+ * Expression i's value for this call into p: of the arguments always, of
+ * the results when it returned; false when it has none here (it does not
+ * apply to the function, or reads results the call did not return).
+ */
+static bool expr_value(struct vprinter *p, const struct event_view *ev, size_t i)
+{
+	const struct expr_show *sh = ev->plan->shows ? &ev->plan->shows[ev->e->func_id] : NULL;
+	const struct ga_param *prm;
+	const struct ga_vals *v;
+	int k = sh && i < sh->nexprs ? sh->which[i] : -1;
+	int g, b;
+
+	if (k < 0)
+		return false;
+	prm = &sh->xf.params[k];
+	if (prm->is_result && !ev->results_known)
+		return false;
+	v = prm->is_result ? &ev->e->results : &ev->e->args;
+	g = sh->guard[k];
+	b = sh->bound[k];
+	/* behind a nil pointer (Go would panic): said, not read */
+	if (g >= 0 && g < GA_MAX_WORDS && !v->words[g]) {
+		p->ops->none(p, "<nil>");
+		return true;
+	}
+	if (b >= 0 && b < GA_MAX_WORDS && (uint64_t)sh->index[k] >= v->words[b]) {
+		p->ops->none(p, "<index out of range>");
+		return true;
+	}
+	p->cut = false;
+	decode_param(p, ev->plan, &sh->xf, &sh->lay, k, v);
+	return true;
+}
+
+/* " r.URL.Path=\"/item/7\" len(r.Body)=12" (--expr) after the latency of a text line */
+static void print_exprs_plain(struct output *o, const struct event_view *ev, struct sbuf *val)
+{
+	const struct expr_show *sh;
+	struct text_printer tp;
+	size_t i;
+
+	if (!o->plan->nexprs)
+		return;
+	sh = &o->plan->shows[ev->e->func_id];
+	for (i = 0; i < sh->nexprs; i++) {
+		sbuf_reset(val);
+		text_printer__init(&tp, val);
+		if (expr_value(&tp.vp, ev, i) && !tp.vp.err)
+			fprintf(o->out, " %s=%s", sh->xf.params[sh->which[i]].name, sbuf_str(val));
+		text_printer__clear(&tp);
+	}
+}
+
+/* ,"exprs":{"r.URL.Path":"/item/7",...} (--expr); 0 or -ENOMEM */
+static int exprs_json(const struct output *o, const struct event_view *ev, struct sbuf *b)
+{
+	const struct expr_show *sh;
+	struct json_printer jp;
+	size_t i, n = 0;
+	size_t mark;
+	int err = 0;
+
+	if (!o->plan->nexprs)
+		return 0;
+	sh = &o->plan->shows[ev->e->func_id];
+	err = sbuf_puts(b, ",\"exprs\":{");
+	for (i = 0; !err && i < sh->nexprs; i++) {
+		const char *name;
+
+		if (sh->which[i] < 0)
+			continue;
+		name = sh->xf.params[sh->which[i]].name;
+		mark = b->len;
+		err = n ? sbuf_puts(b, ",") : 0;
+		err = err ?: json_quote(b, name, strlen(name));
+		err = err ?: sbuf_puts(b, ":");
+		if (err)
+			break;
+		json_printer__init(&jp, b);
+		if (expr_value(&jp.vp, ev, i)) {
+			n++;
+		} else {
+			/* results of a call that did not return them: left out */
+			b->len = mark;
+		}
+		err = jp.vp.err;
+		json_printer__clear(&jp);
+	}
+	return err ?: sbuf_puts(b, "}");
 }
 
 /* Frames of ev's stack shown: the function itself, then one per return address taken. */
@@ -200,6 +298,7 @@ static void print_event_plain(struct output *o, const struct event_view *ev)
 	if (ev->ended) {
 		/* never returned: no results, no latency */
 		fprintf(o->out, " !%s", ev->ended);
+		print_exprs_plain(o, ev, &res);
 		print_stack_plain(o, ev);
 		fputc('\n', o->out);
 		goto out_free;
@@ -215,6 +314,7 @@ static void print_event_plain(struct output *o, const struct event_view *ev)
 	}
 	format_latency(ev->latency_ns, lat, sizeof(lat));
 	fprintf(o->out, " %s", lat);
+	print_exprs_plain(o, ev, &res);
 	print_stack_plain(o, ev);
 	fputc('\n', o->out);
 out_free:
@@ -304,6 +404,7 @@ static void print_event_json(struct output *o, const struct event_view *ev)
 		err = err ?: sbuf_puts(b, ",\"ended\":");
 		err = err ?: json_quote(b, ev->ended, strlen(ev->ended));
 	}
+	err = err ?: exprs_json(o, ev, b);
 	err = err ?: stack_json(o, ev, b);
 	/* values that did not fit the fetch budget: their leaves are null, arrays shorter */
 	if (inc->len) {

@@ -11,10 +11,14 @@
 #include <string.h>
 
 #include "binid.h"
+#include "expr.h"
+#include "exprplace.h"
+#include "filter.h"
 #include "goruntime.h"
 #include "log.h"
 #include "probes.h"
 #include "sig.h"
+#include "typedb.h"
 #include "util.h"
 #include "verify.h"
 
@@ -31,6 +35,19 @@ void probe_plan__clear(struct probe_plan *plan)
 		}
 	}
 	free(plan->layouts);
+	if (plan->shows)
+		for (i = 0; i < plan->nfuncs; i++)
+			expr_show_clear(&plan->shows[i]);
+	free(plan->shows);
+	if (plan->deref_shows)
+		for (i = 0; i < plan->nfuncs; i++)
+			expr_show_clear(&plan->deref_shows[i]);
+	free(plan->deref_shows);
+	free(plan->filters);
+	typedb__free(plan->typedb);
+	if (plan->owned_types)
+		expr_types_free(plan->owned_types);
+	free(plan->owned_types);
 	gotypes__clear(&plan->types);
 	ga_funcs_free(plan->funcs, plan->nfuncs);
 	ga_build_clear(&plan->build);
@@ -138,9 +155,13 @@ static int layout_words(enum ga_arch arch, const struct ga_func *f, bool results
 	return nwords;
 }
 
-/* --deref: each basic field of a pointer's pointee, read through the pointer's word. */
+/*
+ * --deref: each basic field of a pointer's pointee, read through the
+ * pointer's word (the DB's derefs pieces: for params whose type the DB
+ * does not have; skip[p] >= 0 marks those shown from their type instead).
+ */
 static int layout_derefs(const struct ga_func *f, bool results, bool deref, int nwords,
-			 struct func_layout *lay, struct ga_probe_spec *spec)
+			 struct func_layout *lay, struct ga_probe_spec *spec, const int *skip)
 {
 	size_t p, k;
 
@@ -155,7 +176,7 @@ static int layout_derefs(const struct ga_func *f, bool results, bool deref, int 
 			if (prm->is_result != results)
 				continue;
 			lay->dword[dbase + k] = SLOT_NONE;
-			if (!deref || pw < 0 || nwords == GA_MAX_WORDS)
+			if (!deref || pw < 0 || nwords == GA_MAX_WORDS || (skip && skip[p] >= 0))
 				continue;
 			lay->dword[dbase + k] = nwords;
 			spec->words[nwords++] = (struct ga_fetch){
@@ -174,7 +195,7 @@ static int layout_derefs(const struct ga_func *f, bool results, bool deref, int 
  * *fmt.wrapError) points at a struct whose first field is the message;
  * it is fetched, the type decides at output whether to show it.
  */
-static bool string_fetch(const struct ga_param *prm, size_t k, size_t idx,
+bool layout_string_fetch(const struct ga_param *prm, size_t k, size_t idx,
 			 const struct func_layout *lay, struct ga_strfetch *out)
 {
 	const struct ga_piece *pc = &prm->pieces[k], *next = &prm->pieces[k + 1];
@@ -217,7 +238,7 @@ static int layout_strings(const struct ga_func *f, bool results, struct func_lay
 		for (k = 0; k < prm->npieces; k++, idx++) {
 			if (prm->is_result != results || k + 1 >= prm->npieces || nstrs == GA_MAX_STRS)
 				continue;
-			if (!string_fetch(prm, k, idx, lay, &spec->strs[nstrs]))
+			if (!layout_string_fetch(prm, k, idx, lay, &spec->strs[nstrs]))
 				continue;
 			lay->str[idx] = nstrs++;
 		}
@@ -230,15 +251,16 @@ static int layout_strings(const struct ga_func *f, bool results, struct func_lay
  * or the results, in order, and fill the spec's fetch list.
  */
 static void layout_side(const struct ga_build *b, const struct ga_func *f, bool results,
-			bool deref, struct func_layout *lay, struct ga_probe_spec *spec)
+			struct func_layout *lay, struct ga_probe_spec *spec)
 {
 	int nwords = layout_words(b->arch, f, results, lay, spec);
 
-	spec->nwords = layout_derefs(f, results, deref, nwords, lay, spec);
+	/* --deref's words come last (plan_exprs) */
+	spec->nwords = layout_derefs(f, results, false, nwords, lay, spec, NULL);
 	spec->nstrs = layout_strings(f, results, lay, spec);
 }
 
-static int build_layout(const struct ga_build *b, const struct ga_func *f, bool deref,
+static int build_layout(const struct ga_build *b, const struct ga_func *f,
 			struct func_layout *lay, struct ga_probe_spec *entry_spec,
 			struct ga_probe_spec *ret_spec)
 {
@@ -251,8 +273,8 @@ static int build_layout(const struct ga_build *b, const struct ga_func *f, bool 
 	lay->dword = calloc(nd ? nd : 1, sizeof(*lay->dword));
 	if (!lay->word || !lay->shift || !lay->str || !lay->dword)
 		return -ENOMEM;
-	layout_side(b, f, false, deref, lay, entry_spec);
-	layout_side(b, f, true, deref, lay, ret_spec);
+	layout_side(b, f, false, lay, entry_spec);
+	layout_side(b, f, true, lay, ret_spec);
 	ret_spec->err_words = layout_error_words(f, lay);
 	return 0;
 }
@@ -346,8 +368,69 @@ static int plan_marks(struct gadb *db, struct probe_plan *plan, const struct ver
 	return err;
 }
 
-static int plan_func(struct probe_plan *plan, size_t idx, const struct verify_img *img,
-		     size_t *cap)
+/*
+ * The --expr values and the --filter of function idx, after its own
+ * words in its entry and RET specs. An --expr that does not type-check
+ * here is left out (the caller checks it applies somewhere); a filter
+ * must type-check in every function.
+ */
+static int plan_exprs(struct probe_plan *plan, size_t idx, const struct plan_opts *opts,
+		      struct ga_probe_spec *entry, struct ga_probe_spec *ret, char *why,
+		      size_t whylen)
+{
+	const struct ga_func *f = &plan->funcs[idx];
+	char msg[600] = "";
+	struct expr_ctx c = {
+		.plan = plan, .f = f, .lay = &plan->layouts[idx], .spec = { entry, ret },
+		.owned = plan->owned_types, .msg = msg, .msglen = sizeof(msg),
+	};
+	struct expr *cond;
+	int err = 0;
+
+	/* what the user asked for first: --deref takes what the fetch budget leaves */
+	if (opts->nexprs) {
+		err = expr_show_place(&c, opts->exprs, opts->nexprs, &plan->shows[idx]);
+		if (err == -E2BIG)
+			pr_warn("attach: --expr in %s: %s", f->name, msg);
+		if (err)
+			return err;
+		/* the first reason an expression does not apply, for the message if none does */
+		if (!why[0] && msg[0])
+			snprintf(why, whylen, "%s: %s", f->name, msg);
+	}
+	if (opts->filter) {
+		cond = expr_parse(opts->filter, msg, sizeof(msg));
+		if (!cond) {
+			pr_warn("attach: bad --filter '%s': %s", opts->filter, msg);
+			return -EINVAL;
+		}
+		msg[0] = 0;
+		err = expr_place_cond(&c, cond);
+		/* ... and compiled into the program BPF runs, at the entry or the exit */
+		if (!err)
+			err = filter_compile(cond, &plan->filters[idx], msg, sizeof(msg));
+		if (err)
+			pr_warn("attach: --filter in %s: %s", f->name, msg);
+		entry->filter = ret->filter = filter_when(&plan->filters[idx]);
+		expr_free(cond);
+		if (err)
+			return err;
+	}
+	if (plan->deref) {
+		/* what the DB's types describe, else the DB's basic fields of the pointee */
+		err = deref_show_place(&c, opts->deref_depth, &plan->deref_shows[idx]);
+		if (err)
+			return err;
+		entry->nwords = layout_derefs(f, false, true, entry->nwords, &plan->layouts[idx], entry,
+					      plan->deref_shows[idx].which);
+		ret->nwords = layout_derefs(f, true, true, ret->nwords, &plan->layouts[idx], ret,
+					    plan->deref_shows[idx].which);
+	}
+	return 0;
+}
+
+static int plan_func(struct probe_plan *plan, size_t idx, const struct plan_opts *opts,
+		     const struct verify_img *img, size_t *cap, char *why, size_t whylen)
 {
 	const struct ga_build *b = &plan->build;
 	const struct ga_func *f = &plan->funcs[idx];
@@ -368,7 +451,9 @@ static int plan_func(struct probe_plan *plan, size_t idx, const struct verify_im
 	if (f->decode_status == GA_DECODE_INDIRECT)
 		pr_info("attach: %s has an indirect jump: a call leaving through it would be unseen",
 			f->name);
-	err = build_layout(b, f, plan->deref, &plan->layouts[idx], &entry, &ret);
+	err = build_layout(b, f, &plan->layouts[idx], &entry, &ret);
+	if (!err)
+		err = plan_exprs(plan, idx, opts, &entry, &ret, why, whylen);
 	if (err)
 		return err;
 
@@ -379,6 +464,7 @@ static int plan_func(struct probe_plan *plan, size_t idx, const struct verify_im
 	set_spec_env(plan, f, &entry);
 	set_spec_env(plan, f, &ret);
 	set_spec_env(plan, f, &tail);
+	tail.filter = entry.filter;	/* a tail call's exit runs the filter too (no results: see goattach.h) */
 
 	err = verify_entry(img, f, &off);
 	if (err)
@@ -668,16 +754,41 @@ static bool plan_has_dict(const struct probe_plan *plan)
 	return false;
 }
 
+/* Every --expr applies to one function at least; else the reason it does not in the first. */
+static int check_exprs(const struct probe_plan *plan, const struct plan_opts *opts, const char *why)
+{
+	char text[256];
+	size_t i, k;
+
+	for (i = 0; i < opts->nexprs; i++) {
+		for (k = 0; k < plan->nfuncs; k++)
+			if (plan->shows[k].which[i] >= 0)
+				break;
+		if (k < plan->nfuncs)
+			continue;
+		expr_format(opts->exprs[i], text, sizeof(text));
+		if (plan->nfuncs == 1)
+			pr_warn("attach: bad --expr '%s': %s", text, why);
+		else
+			pr_warn("attach: --expr '%s' applies to none of the %zu functions (%s)", text,
+				plan->nfuncs, why);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int probe_plan__build(struct gadb *db, const char *db_path, const char *binary_path,
-		      const char *const *patterns, size_t npat, const char *sig, bool deref,
+		      const char *const *patterns, size_t npat, const struct plan_opts *opts,
 		      struct probe_plan *plan)
 {
 	struct verify_img img = { .path = binary_path };
+	char why[700] = "";
 	size_t cap = 0, i;
 	int err;
 
 	memset(plan, 0, sizeof(*plan));
-	plan->deref = deref;
+	plan->deref = opts->deref;
+	plan->nexprs = opts->nexprs;
 	plan->binary_path = strdup(binary_path);
 	if (!plan->binary_path)
 		return -ENOMEM;
@@ -688,16 +799,41 @@ int probe_plan__build(struct gadb *db, const char *db_path, const char *binary_p
 	if (!err)
 		err = check_arch(plan);
 	if (!err)
-		err = select_funcs(db, db_path, patterns, npat, sig, plan);
+		err = select_funcs(db, db_path, patterns, npat, opts->sig, plan);
 	if (err)
 		return err;
 	plan->layouts = calloc(plan->nfuncs ? plan->nfuncs : 1, sizeof(*plan->layouts));
 	if (!plan->layouts)
 		return -ENOMEM;
+	if (opts->nexprs || opts->filter || opts->deref) {
+		plan->typedb = typedb__open(db, plan->build.db_id);
+		if (!plan->typedb)
+			return -errno;
+		plan->owned_types = calloc(1, sizeof(*plan->owned_types));
+		if (!plan->owned_types)
+			return -ENOMEM;
+	}
+	if (opts->nexprs) {
+		plan->shows = calloc(plan->nfuncs ? plan->nfuncs : 1, sizeof(*plan->shows));
+		if (!plan->shows)
+			return -ENOMEM;
+	}
+	if (opts->filter) {
+		plan->filters = calloc(plan->nfuncs ? plan->nfuncs : 1, sizeof(*plan->filters));
+		if (!plan->filters)
+			return -ENOMEM;
+	}
+	if (opts->deref) {
+		plan->deref_shows = calloc(plan->nfuncs ? plan->nfuncs : 1, sizeof(*plan->deref_shows));
+		if (!plan->deref_shows)
+			return -ENOMEM;
+	}
 	img.arch = plan->build.arch;
 	img.data = elfimg__data(plan->img, &img.size);
 	for (i = 0; i < plan->nfuncs && !err; i++)
-		err = plan_func(plan, i, &img, &cap);
+		err = plan_func(plan, i, opts, &img, &cap, why, sizeof(why));
+	if (!err)
+		err = check_exprs(plan, opts, why);
 	if (!err)
 		err = plan_marks(db, plan, &img, &cap);
 	/* the binary stays mapped for type and dictionary names: the DB said this is the build */

@@ -28,6 +28,20 @@ struct func_layout {
 	int *dword;
 };
 
+struct expr;
+struct expr_show;
+struct typedb;
+
+/* What the user asked of the probes besides the functions. */
+struct plan_opts {
+	const char *sig;	/* --sig: the signature of the one function selected */
+	bool deref;		/* --deref */
+	int deref_depth;	/* --deref=N: pointers followed, N levels (1: the params' own) */
+	struct expr *const *exprs;	/* --expr, parsed: shown with the calls of every function */
+	size_t nexprs;		/* ... where they type-check (one at least) */
+	const char *filter;	/* --filter: must type-check in every function */
+};
+
 #define GA_FUNC_NONE 0xffffffffu	/* a probe of the runtime's, not a traced function */
 
 struct planned_probe {
@@ -48,6 +62,12 @@ struct probe_plan {
 	size_t nprobes;
 	int tls_g_off;	/* 386: g's offset from the TLS block at 0(GS) */
 	bool deref;	/* --deref: fetch the basic fields of what pointers point at */
+	struct typedb *typedb;	/* the build's types (for expressions); NULL when none are needed */
+	struct expr_show *shows;	/* per function: its --expr values; NULL without --expr */
+	struct expr_show *deref_shows;	/* per function: --deref of its pointer params, by param */
+	struct expr_types *owned_types;	/* types made for params the DB has none of */
+	struct ga_filter *filters;	/* per function: its --filter compiled; NULL without */
+	size_t nexprs;
 	size_t nmarks;	/* probes on runtime.gopanic / runtime.Goexit (func_idx GA_FUNC_NONE) */
 };
 
@@ -56,11 +76,12 @@ struct probe_plan {
  * when absent), load the functions matching patterns, check the bytes at
  * every probe address against the binary, and build the probe specs.
  * sig (optional, Go syntax) gives the parameters of the one function
- * selected, for binaries without DWARF.
+ * selected, for binaries without DWARF; exprs and filter are placed in
+ * every function's fetch lists (exprplace.h).
  * Returns 0 or a negative errno after an error line.
  */
 int probe_plan__build(struct gadb *db, const char *db_path, const char *binary_path,
-		      const char *const *patterns, size_t npat, const char *sig, bool deref,
+		      const char *const *patterns, size_t npat, const struct plan_opts *opts,
 		      struct probe_plan *plan);
 void probe_plan__clear(struct probe_plan *plan);
 
@@ -73,3 +94,11 @@ size_t layout_deref_base(const struct ga_func *f, size_t param);
  * a mask over ga_vals.words: any of them non-zero is a non-nil error.
  */
 uint32_t layout_error_words(const struct ga_func *f, const struct func_layout *lay);
+
+/*
+ * The string fetch of piece k of prm (at flat index idx of lay), if it
+ * starts one: a string, the first bytes of a slice of a basic type, an
+ * error's message. False when it does not, or its words were not fetched.
+ */
+bool layout_string_fetch(const struct ga_param *prm, size_t k, size_t idx,
+			 const struct func_layout *lay, struct ga_strfetch *out);

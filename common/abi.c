@@ -301,6 +301,46 @@ int abi_deref_pieces(enum ga_arch arch, const struct gotype *pointee, const char
 	return err;
 }
 
+int abi_mem_pieces(enum ga_arch arch, const struct gotype *t, const char *name, size_t max,
+		   struct ga_piece **out, size_t *n, bool *truncated)
+{
+	struct flat *fl = calloc(1, sizeof(*fl));
+	size_t i;
+	int err;
+
+	*out = NULL;
+	*n = 0;
+	*truncated = false;
+	if (!fl)
+		return -ENOMEM;
+	err = flatten(arch, t, name, 0, false, fl);
+	*truncated = fl->truncated || fl->n > max;
+	if (!err && fl->n)
+		*out = calloc(fl->n < max ? fl->n : max, sizeof(**out));
+	if (!err && fl->n && !*out)
+		err = -ENOMEM;
+	for (i = 0; !err && i < fl->n && i < max; i++) {
+		struct ga_piece *pc = &(*out)[(*n)++];
+
+		pc->path = fl->p[i].path;
+		fl->p[i].path = NULL;
+		pc->kind = fl->p[i].kind;
+		pc->size = fl->p[i].size;
+		pc->loc = GA_LOC_DEREF;
+		pc->stack_off = fl->p[i].off;
+	}
+	flat_clear(fl);
+	free(fl);
+	if (err) {
+		for (i = 0; i < *n; i++)
+			free((*out)[i].path);
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return err;
+}
+
 int abi_assign(enum ga_arch arch, enum ga_abi abi, const struct goparam *params, size_t n,
 	       struct ga_param **out)
 {

@@ -27,5 +27,14 @@ int abi_assign(enum ga_arch arch, enum ga_abi abi, const struct goparam *params,
 int abi_deref_pieces(enum ga_arch arch, const struct gotype *pointee, const char *name,
 		     struct ga_piece **out, size_t *n);
 
+/*
+ * Every piece of a value of type t in memory (strings, slices and
+ * interfaces as their words too), named under name, loc GA_LOC_DEREF
+ * and stack_off their offset in it, at most max pieces (*truncated
+ * then set). *out is NULL when there are none (a zero-size type).
+ */
+int abi_mem_pieces(enum ga_arch arch, const struct gotype *t, const char *name, size_t max,
+		   struct ga_piece **out, size_t *n, bool *truncated);
+
 /* Go's alignment of t on arch (int64 is 4-aligned on 386). */
 uint64_t abi_align(enum ga_arch arch, const struct gotype *t);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The only module that talks to SQLite: db.c opens and checks, db_read.c
- * reads, db_write.c writes. The layout comes from schema/schema.sql,
+ * reads, db_write.c writes, typedb.c reads a build's types (typedb.h). The layout comes from schema/schema.sql,
  * embedded at build time; both programs refuse a DB whose user_version is
  * not GA_SCHEMA_VERSION.
  */
@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gotype.h"
 #include "model.h"
 
 struct gadb;
@@ -113,5 +114,23 @@ int gadb_writer__begin_build(struct gadb_writer *w, const struct ga_build *b,
 			     const char *analyzer_version);
 int gadb_writer__add_func_code(struct gadb_writer *w, size_t idx, const struct ga_func *f);
 int gadb_writer__add_func(struct gadb_writer *w, size_t idx, const struct ga_func *f);
+
+/*
+ * One type of the build (tables types and type_fields): its id (1, 2,
+ * ... as the caller numbers the build's types), and the ids of the types
+ * it names, which may be written before or after it (0: none). elem is
+ * an array's, slice's or chan's element, a map's value or a plain
+ * pointer's target; field_types has type->nfields ids. Written once per
+ * id, within the writer's transaction.
+ */
+struct ga_type_row {
+	uint64_t id;
+	const struct gotype *type;
+	uint64_t elem;
+	uint64_t key;
+	const uint64_t *field_types;
+};
+
+int gadb_writer__add_type(struct gadb_writer *w, const struct ga_type_row *row);
 int gadb_writer__commit(struct gadb_writer *w);
 void gadb_writer__free(struct gadb_writer *w);

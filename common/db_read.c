@@ -282,7 +282,7 @@ static void exit_from_row(sqlite3_stmt *st, int c, struct ga_exit *e)
 	blob_copy(st, c + 4, e->insn, &e->insn_len);
 }
 
-/* name, type_name, kind, size, is_result, on_stack, dwarf_check, dwarf_loc */
+/* name, type_name, kind, size, is_result, on_stack, dwarf_check, dwarf_loc, type_id */
 static void param_from_row(sqlite3_stmt *st, int c, struct ga_param *p)
 {
 	int kind;
@@ -299,6 +299,7 @@ static void param_from_row(sqlite3_stmt *st, int c, struct ga_param *p)
 		p->dwarf_check = strcmp((const char *)sqlite3_column_text(st, c + 6), "agrees") ?
 					 GA_DWARF_DIFFERS : GA_DWARF_AGREES;
 	p->dwarf_loc = col_strdup(st, c + 7);
+	p->type_ref = sqlite3_column_int64(st, c + 8) > 0 ? sqlite3_column_int64(st, c + 8) : 0;
 }
 
 /*
@@ -658,7 +659,7 @@ static int func_loader__read_params(struct func_loader *l)
 {
 	return func_loader__pass(l,
 		"SELECT p.function_id, p.id, p.name, p.type_name, p.kind, p.size, p.is_result, "
-		"p.on_stack, p.dwarf_check, p.dwarf_loc "
+		"p.on_stack, p.dwarf_check, p.dwarf_loc, p.type_id "
 		"FROM temp.ga_selected s CROSS JOIN params p ON p.function_id = s.id "
 		"ORDER BY s.id, p.idx",
 		add_param, "reading params");

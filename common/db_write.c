@@ -45,6 +45,8 @@ struct store_stmts {
 	sqlite3_stmt *param;
 	sqlite3_stmt *piece;
 	sqlite3_stmt *inl;
+	sqlite3_stmt *type;
+	sqlite3_stmt *field;
 };
 
 static int step_done(sqlite3_stmt *st)
@@ -78,6 +80,10 @@ static int store_params(struct store_stmts *ss, int64_t func_id, const struct ga
 		bind_text_or_null(st, 9, p->dwarf_check == GA_DWARF_AGREES ? "agrees" :
 					 p->dwarf_check == GA_DWARF_DIFFERS ? "differs" : NULL);
 		bind_text_or_null(st, 10, p->dwarf_loc);
+		if (p->type_ref)
+			sqlite3_bind_int64(st, 11, p->type_ref);
+		else
+			sqlite3_bind_null(st, 11);
 		if (step_done(st))
 			return -EIO;
 		param_id = sqlite3_last_insert_rowid(sqlite3_db_handle(st));
@@ -329,6 +335,8 @@ static void store_stmts_free(struct store_stmts *ss)
 	sqlite3_finalize(ss->param);
 	sqlite3_finalize(ss->piece);
 	sqlite3_finalize(ss->inl);
+	sqlite3_finalize(ss->type);
+	sqlite3_finalize(ss->field);
 	memset(ss, 0, sizeof(*ss));
 }
 
@@ -346,7 +354,7 @@ static int store_stmts_prepare(sqlite3 *sql, struct store_stmts *ss)
 			       -1, &ss->exit, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(sql,
 			       "INSERT INTO params (function_id, idx, name, type_name, kind, size, is_result, "
-			       "on_stack, dwarf_check, dwarf_loc) VALUES (?,?,?,?,?,?,?,?,?,?)",
+			       "on_stack, dwarf_check, dwarf_loc, type_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
 			       -1, &ss->param, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(sql,
 			       "INSERT INTO param_pieces (param_id, idx, path, kind, size, loc, reg, stack_off) "
@@ -354,7 +362,15 @@ static int store_stmts_prepare(sqlite3 *sql, struct store_stmts *ss)
 			       -1, &ss->piece, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(sql,
 			       "INSERT INTO inlines (function_id, idx, callee, offset, parent) VALUES (?,?,?,?,?)",
-			       -1, &ss->inl, NULL) != SQLITE_OK) {
+			       -1, &ss->inl, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(sql,
+			       "INSERT INTO types (build_id, id, name, kind, size, signed, count, elem, key, "
+			       "ptr_kind) VALUES (?,?,?,?,?,?,?,?,?,?)",
+			       -1, &ss->type, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(sql,
+			       "INSERT INTO type_fields (build_id, type_id, idx, name, offset, type, embedded) "
+			       "VALUES (?,?,?,?,?,?,?)",
+			       -1, &ss->field, NULL) != SQLITE_OK) {
 		store_stmts_free(ss);
 		return -EIO;
 	}
@@ -494,6 +510,67 @@ int gadb_writer__add_func(struct gadb_writer *w, size_t idx, const struct ga_fun
 {
 	if (store_func_row(&w->ss, w->build_id, w->func_id_base + idx, f))
 		return db_sql_err(w->sql, w->tmp_path, "storing a function");
+	return 0;
+}
+
+static void bind_id_or_null(sqlite3_stmt *st, int idx, uint64_t id)
+{
+	if (id)
+		sqlite3_bind_int64(st, idx, id);
+	else
+		sqlite3_bind_null(st, idx);
+}
+
+static const char *ptr_kind_name(const struct gotype *t)
+{
+	static const char *const names[] = {
+		[GO_PTR_PLAIN] = "ptr", [GO_PTR_MAP] = "map", [GO_PTR_CHAN] = "chan",
+		[GO_PTR_FUNC] = "func", [GO_PTR_UNSAFE] = "unsafe",
+	};
+
+	if (t->kind != GA_KIND_PTR || (size_t)t->ptr_kind >= ARRAY_SIZE(names))
+		return NULL;
+	return names[t->ptr_kind];
+}
+
+static int store_type(struct store_stmts *ss, int64_t build_id, const struct ga_type_row *row)
+{
+	const struct gotype *t = row->type;
+	sqlite3_stmt *st = ss->type;
+	size_t i;
+
+	sqlite3_bind_int64(st, 1, build_id);
+	sqlite3_bind_int64(st, 2, row->id);
+	sqlite3_bind_text(st, 3, t->name ? t->name : "?", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, ga_kind_name(t->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, t->size);
+	sqlite3_bind_int(st, 6, t->is_signed);
+	sqlite3_bind_int64(st, 7, t->kind == GA_KIND_ARRAY ? t->count : 0);
+	bind_id_or_null(st, 8, row->elem);
+	bind_id_or_null(st, 9, row->key);
+	bind_text_or_null(st, 10, ptr_kind_name(t));
+	if (step_done(st))
+		return -EIO;
+	for (i = 0; i < t->nfields; i++) {
+		st = ss->field;
+		sqlite3_bind_int64(st, 1, build_id);
+		sqlite3_bind_int64(st, 2, row->id);
+		sqlite3_bind_int64(st, 3, i);
+		sqlite3_bind_text(st, 4, t->fields[i].name ? t->fields[i].name : "_", -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_int64(st, 5, t->fields[i].offset);
+		sqlite3_bind_int64(st, 6, row->field_types[i]);
+		sqlite3_bind_int(st, 7, t->fields[i].embedded);
+		if (step_done(st))
+			return -EIO;
+	}
+	return 0;
+}
+
+int gadb_writer__add_type(struct gadb_writer *w, const struct ga_type_row *row)
+{
+	if (store_type(&w->ss, w->build_id, row))
+		return db_sql_err(w->sql, w->tmp_path, "storing a type");
 	return 0;
 }
 

@@ -258,6 +258,8 @@ int go_rtype_descriptor_size(const struct go_rtype_layout *l, int ptr_size, cons
 #define GO_TFLAG_EXTRA_STAR 0x2
 /* tflagNamed: a defined type ("pkg.T"), whose UncommonType names its package path. */
 #define GO_TFLAG_NAMED 0x4
+/* A name's flags byte: an embedded struct field, Go 1.19+ (src-1.19/runtime/type.go:442). */
+#define GO_NAME_EMBEDDED 0x8
 
 /*
  * A runtime name (runtime/type.go name): a flags byte, then its length

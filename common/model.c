@@ -40,23 +40,30 @@ void ga_build_clear(struct ga_build *b)
 	b->goid_offset = -1;
 }
 
+void ga_param_clear(struct ga_param *p)
+{
+	size_t j;
+
+	for (j = 0; j < p->npieces; j++)
+		free(p->pieces[j].path);
+	free(p->pieces);
+	for (j = 0; j < p->nderefs; j++)
+		free(p->derefs[j].path);
+	free(p->derefs);
+	free(p->dwarf_loc);
+	free(p->name);
+	free(p->type_name);
+	memset(p, 0, sizeof(*p));
+}
+
 void ga_params_free(struct ga_param *params, size_t n)
 {
-	size_t i, j;
+	size_t i;
 
 	if (!params)
 		return;
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < params[i].npieces; j++)
-			free(params[i].pieces[j].path);
-		free(params[i].pieces);
-		for (j = 0; j < params[i].nderefs; j++)
-			free(params[i].derefs[j].path);
-		free(params[i].derefs);
-		free(params[i].dwarf_loc);
-		free(params[i].name);
-		free(params[i].type_name);
-	}
+	for (i = 0; i < n; i++)
+		ga_param_clear(&params[i]);
 	free(params);
 }
 

@@ -232,6 +232,8 @@ void ga_build_clear(struct ga_build *b);
 void ga_func_clear(struct ga_func *f);
 void ga_funcs_free(struct ga_func *funcs, size_t n);
 void ga_params_free(struct ga_param *params, size_t n);
+/* Free what one param owns, and zero it. */
+void ga_param_clear(struct ga_param *p);
 
 /*
  * A function name as Go's function table and tracebacks write it: every

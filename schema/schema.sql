@@ -11,7 +11,8 @@
 --      functions.params_known = 2: raw argument words from the arg-info funcdata (no DWARF)
 --   6  builds.debuginfo and builds.debuginfo_path: where DWARF was read (separate debug info);
 --      functions.params_source: DWARF, runtime type data, a signature or the arg-info words
-PRAGMA user_version = 6;
+--   7  types and type_fields: the type graph of each build's params; params.type_id
+PRAGMA user_version = 7;
 
 -- One row per indexed binary ("build"). A DB may hold many builds.
 CREATE TABLE builds (
@@ -116,6 +117,7 @@ CREATE TABLE params (
 	on_stack    INTEGER NOT NULL,
 	dwarf_check TEXT CHECK (dwarf_check IN ('agrees', 'differs')),  -- NULL: nothing to compare
 	dwarf_loc   TEXT,                       -- where DWARF puts it at entry: "rcx,rdi", "stack"
+	type_id     INTEGER,                    -- its type: types.id of the function's build, NULL: none
 	UNIQUE (function_id, idx)
 );
 
@@ -144,3 +146,38 @@ CREATE TABLE inlines (
 	PRIMARY KEY (function_id, idx)
 ) WITHOUT ROWID;
 -- no index on callee: building it costs more at index time than the rare lookup saves
+
+-- The types of a build's params and every type they reach (fields,
+-- elements, pointer targets, map keys and values), each once per build.
+-- Types refer to each other in cycles (a linked list's *node), by id:
+-- elem, key and type_fields.type are ids of this table in the same
+-- build, written in any order and not declared as foreign keys (a
+-- deferred check would scan the table for each row).
+CREATE TABLE types (
+	build_id INTEGER NOT NULL REFERENCES builds(id) ON DELETE CASCADE,
+	id       INTEGER NOT NULL CHECK (id > 0),    -- 1, 2, ... per build
+	name     TEXT NOT NULL,                 -- as Go spells it: "main.Req", "*main.node", "map[string]int"
+	kind     TEXT NOT NULL CHECK (kind IN ('unknown', 'bool', 'int', 'uint', 'float', 'complex', 'ptr',
+	                                       'string', 'slice', 'iface', 'eface', 'struct', 'array')),
+	size     INTEGER NOT NULL CHECK (size >= 0),  -- bytes
+	signed   INTEGER NOT NULL CHECK (signed IN (0, 1)),  -- ints: 1 signed
+	count    INTEGER NOT NULL CHECK (count >= 0),  -- arrays: element count, else 0
+	elem     INTEGER,                       -- arrays, slices, chans: element; maps: value; ptr: target; NULL none
+	key      INTEGER,                       -- maps: key, NULL otherwise
+	ptr_kind TEXT CHECK (ptr_kind IN ('ptr', 'map', 'chan', 'func', 'unsafe')),  -- kind 'ptr' only
+	PRIMARY KEY (build_id, id)
+) WITHOUT ROWID;
+
+-- The fields of struct types (and of interfaces' and strings' runtime
+-- structs, as DWARF describes them), in declaration order.
+CREATE TABLE type_fields (
+	build_id INTEGER NOT NULL,
+	type_id  INTEGER NOT NULL,              -- the struct: types.id of the build
+	idx      INTEGER NOT NULL CHECK (idx >= 0),
+	name     TEXT NOT NULL,
+	offset   INTEGER NOT NULL CHECK (offset >= 0),  -- bytes from the start of the struct
+	type     INTEGER NOT NULL,              -- the field's type: types.id of the build
+	embedded INTEGER NOT NULL CHECK (embedded IN (0, 1)),  -- an embedded field (promotes its fields)
+	PRIMARY KEY (build_id, type_id, idx),
+	FOREIGN KEY (build_id, type_id) REFERENCES types(build_id, id) ON DELETE CASCADE
+) WITHOUT ROWID;

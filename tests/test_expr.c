@@ -5,10 +5,12 @@
  * refused), then type-checking against real DBs and values read from
  * real processes.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "attachlib.h"
 #include "expr.h"
 #include "test.h"
 
@@ -70,4 +72,131 @@ TEST(expr_parse_and_format)
 		ASSERT_CONTAINS(msg, bad[i].msg, bad[i].src);
 		expr_free(e);
 	}
+}
+
+/* --- against real processes --- */
+
+TEST_SETUP(attach_setup);
+
+/*
+ * goattach -c 'BIN ARGS' FUNC EXTRA on the sample name's DB: its output
+ * (stdout, stderr) and exit status in r.
+ */
+static void run_c(const char *name, const char *args, const char *extra, const char *func,
+		  struct cmd_result *r)
+{
+	char cmd[4096];
+
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' -c '%s %s' %s '%s'", build_path("goattach"),
+		 sample_db(name), sample_bin(name), args, extra, func);
+	sh_run(cmd, 60, r);
+}
+
+/* Lines of out that contain every one of the NULL-ended needles. */
+static int lines_with(const char *out, ...)
+{
+	char *copy = strdup(out), *line, *save = NULL;
+	int n = 0;
+
+	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		const char *needle;
+		bool all = true;
+		va_list ap;
+
+		va_start(ap, out);
+		while ((needle = va_arg(ap, const char *)))
+			all &= strstr(line, needle) != NULL;
+		va_end(ap);
+		n += all;
+	}
+	free(copy);
+	return n;
+}
+
+/*
+ * Values of arguments and results (main.mixed(n) returns n*3, n%2 == 0,
+ * n/4, "n=N" and an error for odd n, as the program prints), the length
+ * of a result string, in text and JSON.
+ */
+TEST(expr_args_and_results)
+{
+	struct cmd_result r = {}, rj = {};
+	cJSON *c[4] = {};
+	int n;
+
+	REQUIRE_BPF();
+	run_c("funcs", "mixed 3 4 11", "--expr n --expr '~r0' --expr 'len(~r3)' --expr '~r3' --expr '~r4'",
+	      "main.mixed", &r);
+	ASSERT_EQ(r.status, 0, "status");
+	ASSERT_EQ(lines_with(r.out, "mixed(3) = 9 false", NULL), 1, "the program's call 3");
+	ASSERT_EQ(lines_with(r.out, "main.mixed(n=3)", " n=3 ~r0=9 len(~r3)=3 ~r3=\"n=3\" ~r4=<*errors.errorString \"odd\">", NULL),
+		  1, "n=3: the values after the call");
+	ASSERT_EQ(lines_with(r.out, "main.mixed(n=4)", " n=4 ~r0=12 len(~r3)=3 ~r3=\"n=4\" ~r4=nil", NULL),
+		  1, "n=4");
+	ASSERT_EQ(lines_with(r.out, "main.mixed(n=11)", " n=11 ~r0=33 len(~r3)=4 ~r3=\"n=11\"", NULL),
+		  1, "n=11: a longer string");
+	run_c("funcs", "mixed 3 4", "--json --expr 'len(~r3)' --expr n", "main.mixed", &rj);
+	n = json_calls(rj.out, "main.mixed", c, 4);
+	if (ASSERT_EQ(n, 2, "two JSON calls")) {
+		ASSERT_EQ(num(c[0], "exprs", "len(~r3)"), 3, "exprs.len(~r3)");
+		ASSERT_EQ(num(c[1], "exprs", "n"), 4, "exprs.n");
+	}
+	free_calls(c, n);
+	cmd_result_free(&r);
+	cmd_result_free(&rj);
+}
+
+/* What does not type-check is refused before anything is attached: exit 1, one line, no call run. */
+TEST(expr_refused_before_attach)
+{
+	static const struct { const char *expr, *func, *msg; } bad[] = {
+		{ "n.X", "main.mixed", "int is a int, not a struct" },
+		{ "nope", "main.mixed", "has no parameter or result 'nope' (it has: n, ~r0" },
+		{ "len(n)", "main.mixed", "len of int" },
+		{ "n[2]", "main.mixed", "only arrays, slices and maps take an index" },
+		{ "n > 2", "main.mixed", "is a condition, not a value" },
+		{ "\"x\"", "main.mixed", "is a constant" },
+		{ "c.nope", "main.(*Counter).Add", "has no field nope (its fields: total, name)" },
+		{ "(c.total", "main.(*Counter).Add", "bad --expr '(c.total': at 9: expected ')' at the end" },
+	};
+	struct cmd_result r = {};
+	size_t i;
+
+	REQUIRE_BPF();
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char extra[256];
+
+		snprintf(extra, sizeof(extra), "--expr '%s'", bad[i].expr);
+		run_c("funcs", "mixed 3", extra, bad[i].func, &r);
+		ASSERT_EQ(r.status, 1, bad[i].expr);
+		ASSERT_CONTAINS(r.err, bad[i].msg, bad[i].expr);
+		ASSERT_TRUE(!strstr(r.err, "Tracing"), "nothing attached");
+		ASSERT_TRUE(!strstr(r.out, "mixed(3)"), "the command was not run");
+		cmd_result_free(&r);
+	}
+}
+
+/*
+ * Fields through a pointer receiver, from the DB's types: c.total and
+ * c.name of *Counter as the program's own Add prints them, --deref with
+ * the string field.
+ */
+TEST(expr_fields_through_pointer)
+{
+	struct cmd_result r = {};
+
+	REQUIRE_BPF();
+	run_c("funcs", "add 3 4", "--expr c.total --expr c.name --expr 'len(c.name)'",
+	      "main.(*Counter).Add", &r);
+	ASSERT_EQ(r.status, 0, "status");
+	ASSERT_EQ(lines_with(r.out, "Add(c=0x", "n=3) = (3)", " c.total=0 c.name=\"c\" len(c.name)=1", NULL),
+		  1, "first call: total 0 at the entry");
+	ASSERT_EQ(lines_with(r.out, "n=4) = (7)", " c.total=3 c.name=\"c\"", NULL), 1,
+		  "second call: total 3");
+	cmd_result_free(&r);
+	run_c("funcs", "add 3 4", "--deref", "main.(*Counter).Add", &r);
+	ASSERT_EQ(lines_with(r.out, "&{total:0 name:\"c\"}, n=3) = (3)", NULL), 1,
+		  "--deref shows the string field");
+	ASSERT_EQ(lines_with(r.out, "&{total:3 name:\"c\"}, n=4) = (7)", NULL), 1, "and again");
+	cmd_result_free(&r);
 }

@@ -286,17 +286,21 @@ TEST(latency)
 	cmd_result_free(&r2);
 }
 
-/* Refused before anything is attached or run: exit 1, one line saying what. */
+/*
+ * Refused before anything is attached or run: exit 1, one line saying
+ * what (type errors from expr_place_cond, what BPF cannot run from
+ * filter_compile).
+ */
 TEST(bad_filters_refused)
 {
 	static const struct { const char *cond, *why; } bad[] = {
 		{ "n ==", "filter: bad --filter" },
 		{ "nope == 1", "has no parameter or result 'nope'" },
-		{ "method == path", "two strings of the call" },
-		{ "n == \"x\"", "not a string" },
-		{ "ok == 1", "a bool is compared with true or false" },
-		{ "u < -1", "negative" },
-		{ "n", "not a condition" },
+		{ "method == path", "cannot compare string with string" },
+		{ "n == \"x\"", "cannot compare int with a string" },
+		{ "ok == 1", "cannot compare bool (bool) with a number" },
+		{ "u < -1", "uint16 is unsigned" },
+		{ "n", "not a bool" },
 		{ "latency > n", "latency is compared with a duration" },
 		{ "path == \"0123456789012345678901234567890123456789012345678901234567890123456789\"",
 		  "longer than 64 bytes" },

@@ -1,0 +1,1138 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Type-checking and placing expressions in one traced function. A value
+ * is either some pieces of a parameter (already fetched: registers,
+ * stack slots) or bytes in memory at a fetched pointer word plus an
+ * offset; following a pointer adds a GA_SRC_DEREF word that reads it,
+ * and the value finally shown or compared becomes words (and strings)
+ * of the side of the call it belongs to.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "abi.h"
+#include "exprplace.h"
+#include "typedb.h"
+#include "util.h"
+
+/* Pieces of one expression value shown (the decoder's own bound for a value). */
+#define XP_MAX_PIECES 64
+/* Fields searched for a promoted (embedded) field: Go's depth, bounded. */
+#define XP_MAX_EMBED_DEPTH 4
+
+/* A value being evaluated. */
+struct xval {
+	const struct gotype *type;
+	int part;		/* GA_EV_ARGS or GA_EV_RESULTS */
+	bool in_mem;
+	/* !in_mem: pieces [p0, p0 + np) of param prm, flat index pbase + k in f's layout */
+	const struct ga_param *prm;
+	size_t pbase, p0, np;
+	char path[256];		/* their path prefix ("r", "p.X") */
+	/* in_mem: at words[base] + off */
+	int base;
+	int64_t off;
+	/* a scalar computed into one word (len, cap): word >= 0 */
+	int word;
+	int guard;		/* 0 when the value is behind a nil pointer; -1 none */
+	int bound;		/* an index's length word, -1 none */
+	int64_t index;
+};
+
+static const struct gotype int_type = { .kind = GA_KIND_INT, .name = "int", .size = 8,
+					 .is_signed = true };
+static const struct gotype int32_type = { .kind = GA_KIND_INT, .name = "int", .size = 4,
+					   .is_signed = true };
+
+static int fail(struct expr_ctx *c, const struct expr *e, const char *fmt, ...)
+{
+	char buf[512], src[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (e && !expr_format(e, src, sizeof(src)))
+		snprintf(c->msg, c->msglen, "%s: %s", src, buf);
+	else
+		snprintf(c->msg, c->msglen, "%s", buf);
+	return -EINVAL;
+}
+
+static int ptr_size(const struct expr_ctx *c)
+{
+	return ga_ptr_size(c->plan->build.arch);
+}
+
+static const struct gotype *deref_type(const struct expr_ctx *c, uint64_t ref)
+{
+	return c->plan->typedb ? typedb__get(c->plan->typedb, ref) : NULL;
+}
+
+/*
+ * A word of side part fetched as f: an identical fetch already there
+ * is shared. Its index, or -E2BIG when the side's GA_MAX_WORDS are taken.
+ */
+static int add_fetch(struct expr_ctx *c, int part, struct ga_fetch f, const struct expr *e)
+{
+	struct ga_probe_spec *s = c->spec[part];
+	int i;
+
+	for (i = 0; i < s->nwords; i++)
+		if (s->words[i].src == f.src && s->words[i].reg == f.reg &&
+		    s->words[i].size == f.size && s->words[i].off == f.off)
+			return i;
+	if (s->nwords >= GA_MAX_WORDS) {
+		fail(c, e, "needs more than the %d words a probe fetches (fewer expressions?)",
+		     GA_MAX_WORDS);
+		return -E2BIG;
+	}
+	s->words[s->nwords] = f;
+	return s->nwords++;
+}
+
+static int add_deref(struct expr_ctx *c, int part, int base, int64_t off, int size,
+		     const struct expr *e)
+{
+	if (off < INT32_MIN || off > INT32_MAX)
+		return fail(c, e, "offset %lld out of range", (long long)off);
+	return add_fetch(c, part, (struct ga_fetch){ .src = GA_SRC_DEREF, .reg = base,
+						    .size = size, .off = off }, e);
+}
+
+/* A string fetch of side part (shared when the same one is there); its slot or -E2BIG. */
+static int add_str(struct expr_ctx *c, int part, struct ga_strfetch sf, const struct expr *e)
+{
+	struct ga_probe_spec *s = c->spec[part];
+	int i;
+
+	for (i = 0; i < s->nstrs; i++)
+		if (!memcmp(&s->strs[i], &sf, sizeof(sf)))
+			return i;
+	if (s->nstrs >= GA_MAX_STRS) {
+		fail(c, e, "needs more than the %d strings a probe copies", GA_MAX_STRS);
+		return -E2BIG;
+	}
+	s->strs[s->nstrs] = sf;
+	return s->nstrs++;
+}
+
+/*
+ * The type of a parameter: the DB's, or for a basic one without it (a
+ * --sig, a DB whose types do not reach it), what its kind and name say.
+ */
+static const struct gotype *param_type(const struct expr_ctx *c, const struct ga_param *prm)
+{
+	const struct gotype *t = prm->type_ref ? deref_type(c, prm->type_ref) : NULL;
+	struct gotype *ft, **n;
+
+	if (t)
+		return t;
+	switch (prm->kind) {
+	case GA_KIND_BOOL: case GA_KIND_INT: case GA_KIND_UINT: case GA_KIND_FLOAT:
+	case GA_KIND_STRING: case GA_KIND_IFACE: case GA_KIND_EFACE:
+		break;
+	default:
+		return NULL;
+	}
+	if (!c->owned)
+		return NULL;
+	n = realloc(c->owned->types, (c->owned->n + 1) * sizeof(*n));
+	ft = n ? calloc(1, sizeof(*ft)) : NULL;
+	if (n)
+		c->owned->types = n;
+	if (!ft)
+		return NULL;
+	ft->kind = prm->kind;
+	ft->size = prm->size;
+	ft->is_signed = prm->kind == GA_KIND_INT;
+	ft->name = strdup(prm->type_name ? prm->type_name : ga_kind_name(prm->kind));
+	if (!ft->name) {
+		free(ft);
+		return NULL;
+	}
+	c->owned->types[c->owned->n++] = ft;
+	return ft;
+}
+
+void expr_types_free(struct expr_types *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->n; i++) {
+		free(o->types[i]->name);
+		free(o->types[i]);
+	}
+	free(o->types);
+	o->types = NULL;
+	o->n = 0;
+}
+
+static int eval(struct expr_ctx *c, const struct expr *e, struct xval *v);
+
+static int eval_ident(struct expr_ctx *c, const struct expr *e, struct xval *v)
+{
+	const struct ga_func *f = c->f;
+	size_t i;
+
+	if (!f->params_known || f->args_only)
+		return fail(c, e, "the DB knows no parameter names of %s%s", f->name,
+			    f->args_only ? " (only its argument words)" : "");
+	for (i = 0; i < f->nparams; i++) {
+		const struct ga_param *prm = &f->params[i];
+
+		if (!prm->name || strcmp(prm->name, e->name))
+			continue;
+		*v = (struct xval){
+			.type = param_type(c, prm), .part = prm->is_result ? GA_EV_RESULTS : GA_EV_ARGS,
+			.prm = prm, .pbase = layout_piece_base(f, i), .np = prm->npieces,
+			.word = -1, .guard = -1, .bound = -1,
+		};
+		snprintf(v->path, sizeof(v->path), "%s", prm->name);
+		if (!v->type)
+			return fail(c, e, "the DB has no type for %s (type %s)", prm->name,
+				    prm->type_name ? prm->type_name : "?");
+		return 0;
+	}
+	{
+		char names[256] = "";
+		size_t n = 0;
+
+		for (i = 0; i < f->nparams; i++)
+			if (f->params[i].name)
+				n += snprintf(names + n, n < sizeof(names) ? sizeof(names) - n : 0,
+					      "%s%s", n ? ", " : "", f->params[i].name);
+		return fail(c, e, "%s has no parameter or result '%s'%s%s", f->name, e->name,
+			    n ? " (it has: " : "", n ? names : "");
+	}
+}
+
+/* The word holding a one-word value (a pointer, a map), fetching it when in memory. */
+static int value_word(struct expr_ctx *c, const struct xval *v, const struct expr *e)
+{
+	int w;
+
+	if (v->word >= 0)
+		return v->word;
+	if (v->in_mem)
+		return add_deref(c, v->part, v->base, v->off, ptr_size(c), e);
+	if (v->np != 1)
+		return fail(c, e, "is not one word");
+	w = c->lay->word[v->pbase + v->p0];
+	if (w == SLOT_UNREADABLE)
+		return fail(c, e, "lives in a register a uprobe cannot read");
+	if (w < 0)
+		return fail(c, e, "was not fetched (the fetch budget ran out)");
+	return w;
+}
+
+/* Word k of a multi-word value (string, slice, interface): fetched from memory or its piece's. */
+static int part_word(struct expr_ctx *c, const struct xval *v, int k, const struct expr *e)
+{
+	int w;
+
+	if (v->in_mem)
+		return add_deref(c, v->part, v->base, v->off + (int64_t)k * ptr_size(c), ptr_size(c), e);
+	if ((size_t)k >= v->np)
+		return fail(c, e, "has no word %d", k);
+	w = c->lay->word[v->pbase + v->p0 + k];
+	if (w == SLOT_UNREADABLE)
+		return fail(c, e, "lives in a register a uprobe cannot read");
+	if (w < 0)
+		return fail(c, e, "was not fetched (the fetch budget ran out)");
+	return w;
+}
+
+/* Follow a pointer value: what it points at, in memory. */
+static int follow(struct expr_ctx *c, struct xval *v, const struct expr *e)
+{
+	const struct gotype *t = v->type, *pt;
+	int w;
+
+	if (t->kind != GA_KIND_PTR || t->ptr_kind != GO_PTR_PLAIN)
+		return fail(c, e, "is a %s, not a pointer", t->name);
+	pt = deref_type(c, t->pointee_off);
+	if (!pt)
+		return fail(c, e, "the DB does not say what %s points at", t->name);
+	w = value_word(c, v, e);
+	if (w < 0)
+		return w;
+	v->type = pt;
+	v->in_mem = true;
+	v->base = w;
+	v->off = 0;
+	v->word = -1;
+	v->guard = w;
+	v->bound = -1;
+	return 0;
+}
+
+/* Field name of struct t, or one promoted from an embedded field (the shallowest). */
+static bool find_field(const struct gotype *t, const char *name, int depth, uint64_t *off,
+		       const struct gotype **ft, char *path, size_t plen)
+{
+	size_t i;
+
+	if (t->kind != GA_KIND_STRUCT || depth > XP_MAX_EMBED_DEPTH)
+		return false;
+	for (i = 0; i < t->nfields; i++) {
+		if (t->fields[i].name && !strcmp(t->fields[i].name, name)) {
+			*off = t->fields[i].offset;
+			*ft = t->fields[i].type;
+			snprintf(path, plen, ".%s", name);
+			return true;
+		}
+	}
+	for (i = 0; i < t->nfields; i++) {
+		char sub[256];
+
+		/* promoted through an embedded struct (not through an embedded pointer) */
+		if (!t->fields[i].embedded || !t->fields[i].type ||
+		    !find_field(t->fields[i].type, name, depth + 1, off, ft, sub, sizeof(sub)))
+			continue;
+		*off += t->fields[i].offset;
+		if ((size_t)snprintf(path, plen, ".%s%s", t->fields[i].name, sub) >= plen)
+			return false;
+		return true;
+	}
+	return false;
+}
+
+static int no_field(struct expr_ctx *c, const struct expr *e, const struct gotype *t)
+{
+	char names[300] = "";
+	size_t i, n = 0;
+
+	for (i = 0; i < t->nfields && n < sizeof(names); i++)
+		n += snprintf(names + n, sizeof(names) - n, "%s%s", i ? ", " : "",
+			      t->fields[i].name ? t->fields[i].name : "_");
+	if (n >= sizeof(names))
+		snprintf(names + sizeof(names) - 5, 5, "...");
+	return fail(c, e, "%s has no field %s (its fields: %s)", t->name, e->name,
+		    t->nfields ? names : "none");
+}
+
+/* Narrow a parameter's pieces to those under path (a field, an element). */
+static void narrow(struct xval *v, const char *sub)
+{
+	char prefix[256];
+	size_t k, first = v->p0 + v->np, n = 0, plen;
+
+	snprintf(prefix, sizeof(prefix), "%s%s", v->path, sub);
+	plen = strlen(prefix);
+	for (k = v->p0; k < v->p0 + v->np; k++) {
+		const char *path = v->prm->pieces[k].path;
+
+		if (strncmp(path, prefix, plen) || (path[plen] && path[plen] != '.' && path[plen] != '['))
+			continue;
+		if (!n)
+			first = k;
+		n++;
+	}
+	v->p0 = first;
+	v->np = n;
+	snprintf(v->path, sizeof(v->path), "%s", prefix);
+}
+
+static int eval_field(struct expr_ctx *c, const struct expr *e, struct xval *v)
+{
+	const struct gotype *ft;
+	uint64_t off;
+	char sub[256];
+	int err = eval(c, e->x, v);
+
+	if (err)
+		return err;
+	/* Go's automatic dereference: p.X for a pointer to a struct */
+	if (v->type->kind == GA_KIND_PTR && v->type->ptr_kind == GO_PTR_PLAIN) {
+		err = follow(c, v, e->x);
+		if (err)
+			return err;
+	}
+	if (v->type->kind != GA_KIND_STRUCT)
+		return fail(c, e, "%s is a %s, not a struct", v->type->name,
+			    ga_kind_name(v->type->kind));
+	if (!find_field(v->type, e->name, 0, &off, &ft, sub, sizeof(sub)) || !ft)
+		return no_field(c, e, v->type);
+	v->type = ft;
+	if (v->in_mem)
+		v->off += off;
+	else
+		narrow(v, sub);
+	return 0;
+}
+
+static int eval_index(struct expr_ctx *c, const struct expr *e, struct xval *v)
+{
+	const struct gotype *t, *et;
+	char sub[32];
+	int err = eval(c, e->x, v), data, len;
+
+	if (err)
+		return err;
+	t = v->type;
+	if (t->kind == GA_KIND_PTR && t->ptr_kind == GO_PTR_PLAIN) {
+		const struct gotype *pt = deref_type(c, t->pointee_off);
+
+		/* p[i] on a pointer to an array */
+		if (pt && pt->kind == GA_KIND_ARRAY) {
+			err = follow(c, v, e->x);
+			if (err)
+				return err;
+			t = v->type;
+		}
+	}
+	if (t->kind == GA_KIND_STRING)
+		return fail(c, e, "indexing a string is not supported (strings.HasPrefix compares its start)");
+	if (e->num < 0)
+		return fail(c, e, "index %lld is negative", (long long)e->num);
+	if (t->kind == GA_KIND_ARRAY) {
+		if ((uint64_t)e->num >= t->count)
+			return fail(c, e, "index %lld out of range for %s", (long long)e->num, t->name);
+		if (!t->elem)
+			return fail(c, e, "the DB has no element type of %s", t->name);
+		v->type = t->elem;
+		if (v->in_mem) {
+			v->off += e->num * (int64_t)t->elem->size;
+		} else {
+			snprintf(sub, sizeof(sub), "[%lld]", (long long)e->num);
+			narrow(v, sub);
+		}
+		return 0;
+	}
+	if (t->kind != GA_KIND_SLICE)
+		return fail(c, e, "%s is a %s: only arrays, slices and maps take an index", t->name,
+			    ga_kind_name(t->kind));
+	et = deref_type(c, t->elem_ref);
+	if (!et)
+		return fail(c, e, "the DB has no element type of %s", t->name);
+	data = part_word(c, v, 0, e->x);
+	len = data < 0 ? data : part_word(c, v, 1, e->x);
+	if (len < 0)
+		return len;
+	*v = (struct xval){
+		.type = et, .part = v->part, .in_mem = true, .base = data,
+		.off = e->num * (int64_t)et->size, .word = -1, .guard = data, .bound = len,
+		.index = e->num,
+	};
+	return 0;
+}
+
+/* len(x), cap(x): a word of the value (strings, slices) or of what it points at (maps, chans). */
+static int eval_len(struct expr_ctx *c, const struct expr *e, struct xval *v)
+{
+	const struct gotype *t;
+	bool is_cap = e->kind == EXPR_CAP;
+	int err = eval(c, e->x, v), w;
+
+	if (err)
+		return err;
+	t = v->type;
+	if (t->kind == GA_KIND_ARRAY)
+		return fail(c, e, "the length of %s is the constant %llu", t->name,
+			    (unsigned long long)t->count);
+	if (t->kind == GA_KIND_STRING && !is_cap) {
+		w = part_word(c, v, 1, e->x);
+	} else if (t->kind == GA_KIND_SLICE) {
+		w = part_word(c, v, is_cap ? 2 : 1, e->x);
+	} else if (t->kind == GA_KIND_PTR &&
+		   ((t->ptr_kind == GO_PTR_MAP && !is_cap) || t->ptr_kind == GO_PTR_CHAN)) {
+		/*
+		 * The count is the first word of a map (hmap.count, Swiss
+		 * Map.used) and of a chan (hchan.qcount, then dataqsiz, its
+		 * capacity); a nil one reads as 0, as len() says.
+		 */
+		w = value_word(c, v, e->x);
+		if (w >= 0)
+			w = add_deref(c, v->part, w, is_cap ? ptr_size(c) : 0, ptr_size(c), e);
+	} else {
+		return fail(c, e, "%s of %s (%s)", is_cap ? "cap" : "len", t->name, ga_kind_name(t->kind));
+	}
+	if (w < 0)
+		return w;
+	v->type = ptr_size(c) == 4 ? &int32_type : &int_type;
+	v->word = w;
+	v->in_mem = false;
+	v->np = 0;
+	v->bound = -1;
+	return 0;
+}
+
+static int eval(struct expr_ctx *c, const struct expr *e, struct xval *v)
+{
+	int err;
+
+	switch (e->kind) {
+	case EXPR_IDENT:
+		return eval_ident(c, e, v);
+	case EXPR_FIELD:
+		return eval_field(c, e, v);
+	case EXPR_INDEX:
+		return eval_index(c, e, v);
+	case EXPR_DEREF:
+		err = eval(c, e->x, v);
+		return err ?: follow(c, v, e->x);
+	case EXPR_LEN:
+	case EXPR_CAP:
+		return eval_len(c, e, v);
+	case EXPR_MAPKEY:
+		return fail(c, e, "map lookups are not supported yet");
+	case EXPR_CMP:
+	case EXPR_AND:
+	case EXPR_OR:
+	case EXPR_NOT:
+	case EXPR_HASPREFIX:
+		return fail(c, e, "is a condition, not a value (conditions go in --filter)");
+	case EXPR_LATENCY:
+		return fail(c, e, "latency is the call's own (shown with every call)");
+	default:
+		return fail(c, e, "is a constant, not a value of the call");
+	}
+}
+
+/* --- shown values --- */
+
+/*
+ * The pieces of v as a parameter of its own named name: a parameter's
+ * own pieces (their words), or, in memory, every piece read through
+ * DEREF words, with the string fetches of strings and byte slices.
+ */
+static int materialize(struct expr_ctx *c, const struct xval *v, const char *name,
+		       const struct expr *e, struct ga_param *out, int **word, uint8_t **shift,
+		       int **str)
+{
+	size_t k, nlen = strlen(v->path);
+	bool truncated = false;
+	int err = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->name = strdup(name);
+	out->type_name = strdup(v->type->name ? v->type->name : "?");
+	out->kind = v->type->kind;
+	out->size = v->type->size;
+	out->is_result = v->part == GA_EV_RESULTS;
+	if (!out->name || !out->type_name)
+		return -ENOMEM;
+	if (v->word >= 0) {
+		out->pieces = calloc(1, sizeof(*out->pieces));
+		if (!out->pieces)
+			return -ENOMEM;
+		out->pieces[0] = (struct ga_piece){ .path = strdup(name), .kind = GA_PIECE_INT,
+						    .size = v->type->size, .loc = GA_LOC_DEREF };
+		out->npieces = 1;
+		if (!out->pieces[0].path)
+			return -ENOMEM;
+	} else if (v->in_mem) {
+		err = abi_mem_pieces(c->plan->build.arch, v->type, name, XP_MAX_PIECES, &out->pieces,
+				     &out->npieces, &truncated);
+		if (err)
+			return err;
+	} else {
+		out->pieces = calloc(v->np ? v->np : 1, sizeof(*out->pieces));
+		if (!out->pieces)
+			return -ENOMEM;
+		for (k = 0; k < v->np; k++) {
+			const struct ga_piece *pc = &v->prm->pieces[v->p0 + k];
+			struct ga_piece *np = &out->pieces[out->npieces++];
+
+			*np = *pc;
+			np->path = malloc(strlen(name) + strlen(pc->path) - nlen + 1);
+			if (!np->path)
+				return -ENOMEM;
+			sprintf(np->path, "%s%s", name, pc->path + nlen);
+		}
+	}
+	*word = calloc(out->npieces + 1, sizeof(**word));
+	*shift = calloc(out->npieces + 1, sizeof(**shift));
+	*str = calloc(out->npieces + 1, sizeof(**str));
+	if (!*word || !*shift || !*str)
+		return -ENOMEM;
+	for (k = 0; k < out->npieces; k++) {
+		const struct ga_piece *pc = &out->pieces[k];
+
+		(*str)[k] = SLOT_NONE;
+		if (v->word >= 0) {
+			(*word)[k] = v->word;
+		} else if (v->in_mem) {
+			err = add_deref(c, v->part, v->base, v->off + pc->stack_off, pc->size, e);
+			if (err < 0)
+				return err;
+			(*word)[k] = err;
+		} else {
+			(*word)[k] = c->lay->word[v->pbase + v->p0 + k];
+			(*shift)[k] = c->lay->shift[v->pbase + v->p0 + k];
+			(*str)[k] = c->lay->str[v->pbase + v->p0 + k];
+		}
+	}
+	/* the strings: of a value's own pieces, those its parameter's fetch did not copy */
+	{
+		struct func_layout tmp = { .word = *word, .shift = *shift, .str = *str,
+					   .npieces = out->npieces };
+		struct ga_strfetch sf;
+
+		for (k = 0; k + 1 < out->npieces; k++) {
+			if ((*str)[k] >= 0 || !layout_string_fetch(out, k, k, &tmp, &sf))
+				continue;
+			err = add_str(c, v->part, sf, e);
+			if (err < 0)
+				return err;
+			(*str)[k] = err;
+		}
+	}
+	return 0;
+}
+
+void expr_show_clear(struct expr_show *show)
+{
+	ga_params_free(show->xf.params, show->xf.nparams);
+	free(show->lay.word);
+	free(show->lay.shift);
+	free(show->lay.str);
+	free(show->which);
+	free(show->guard);
+	free(show->bound);
+	free(show->index);
+	memset(show, 0, sizeof(*show));
+}
+
+/* Append piece arrays (word, shift, str) of one more shown param to the layout. */
+static int append_layout(struct func_layout *lay, size_t n, int *word, uint8_t *shift, int *str)
+{
+	int *nw = realloc(lay->word, (lay->npieces + n + 1) * sizeof(*nw));
+	uint8_t *ns;
+	int *nst;
+
+	if (!nw)
+		return -ENOMEM;
+	lay->word = nw;
+	ns = realloc(lay->shift, (lay->npieces + n + 1) * sizeof(*ns));
+	if (!ns)
+		return -ENOMEM;
+	lay->shift = ns;
+	nst = realloc(lay->str, (lay->npieces + n + 1) * sizeof(*nst));
+	if (!nst)
+		return -ENOMEM;
+	lay->str = nst;
+	memcpy(lay->word + lay->npieces, word, n * sizeof(*word));
+	memcpy(lay->shift + lay->npieces, shift, n * sizeof(*shift));
+	memcpy(lay->str + lay->npieces, str, n * sizeof(*str));
+	lay->npieces += n;
+	return 0;
+}
+
+int expr_show_place(struct expr_ctx *c, struct expr *const *exprs, size_t n,
+		    struct expr_show *show)
+{
+	size_t i;
+	int err = 0;
+
+	memset(show, 0, sizeof(*show));
+	show->nexprs = n;
+	show->which = calloc(n + 1, sizeof(*show->which));
+	show->xf.params = calloc(n + 1, sizeof(*show->xf.params));
+	show->guard = calloc(n + 1, sizeof(*show->guard));
+	show->bound = calloc(n + 1, sizeof(*show->bound));
+	show->index = calloc(n + 1, sizeof(*show->index));
+	if (!show->which || !show->xf.params || !show->guard || !show->bound || !show->index)
+		return -ENOMEM;
+	show->xf.name = (char *)c->f->name;	/* borrowed, never freed through xf */
+	show->xf.params_known = true;
+	for (i = 0; i < n; i++) {
+		struct ga_probe_spec saved[2] = { *c->spec[0], *c->spec[1] };
+		struct ga_param *prm = &show->xf.params[show->xf.nparams];
+		int *word = NULL, *str = NULL;
+		uint8_t *shift = NULL;
+		struct xval v;
+		char name[256];
+
+		show->which[i] = -1;
+		expr_format(exprs[i], name, sizeof(name));
+		err = eval(c, exprs[i], &v);
+		if (!err)
+			err = materialize(c, &v, name, exprs[i], prm, &word, &shift, &str);
+		if (!err)
+			err = append_layout(&show->lay, prm->npieces, word, shift, str);
+		free(word);
+		free(shift);
+		free(str);
+		if (err) {
+			/* nothing of a value that could not be placed stays in the specs */
+			*c->spec[0] = saved[0];
+			*c->spec[1] = saved[1];
+			ga_param_clear(prm);
+			if (err == -EINVAL)
+				continue;
+			return err;
+		}
+		show->guard[show->xf.nparams] = v.guard;
+		show->bound[show->xf.nparams] = v.bound;
+		show->index[show->xf.nparams] = v.index;
+		show->which[i] = show->xf.nparams++;
+	}
+	return 0;
+}
+
+/* --- --deref --- */
+
+/* The pieces of one value shown, with their words, gathered as they are placed. */
+struct walk_out {
+	struct ga_piece *pieces;
+	int *word;
+	uint8_t *shift;
+	int *str;
+	size_t n, cap;
+};
+
+static int walk_add(struct walk_out *w, const struct ga_piece *pc, int word, uint8_t shift)
+{
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 16;
+		struct ga_piece *np = realloc(w->pieces, cap * sizeof(*np));
+		int *nw, *ns;
+		uint8_t *nsh;
+
+		if (!np)
+			return -ENOMEM;
+		w->pieces = np;
+		nw = realloc(w->word, cap * sizeof(*nw));
+		if (!nw)
+			return -ENOMEM;
+		w->word = nw;
+		nsh = realloc(w->shift, cap * sizeof(*nsh));
+		if (!nsh)
+			return -ENOMEM;
+		w->shift = nsh;
+		ns = realloc(w->str, cap * sizeof(*ns));
+		if (!ns)
+			return -ENOMEM;
+		w->str = ns;
+		w->cap = cap;
+	}
+	w->pieces[w->n] = *pc;
+	w->pieces[w->n].path = strdup(pc->path);
+	if (!w->pieces[w->n].path)
+		return -ENOMEM;
+	w->word[w->n] = word;
+	w->shift[w->n] = shift;
+	w->str[w->n] = SLOT_NONE;
+	w->n++;
+	return 0;
+}
+
+/* A fetch the budget may refuse: SLOT_NONE then, shown as "..." */
+static int soft_deref(struct expr_ctx *c, int part, int base, int64_t off, int size)
+{
+	struct ga_probe_spec *s = c->spec[part];
+	int i;
+
+	if (base < 0)
+		return SLOT_NONE;
+	for (i = 0; i < s->nwords; i++)
+		if (s->words[i].src == GA_SRC_DEREF && s->words[i].reg == base &&
+		    s->words[i].size == size && s->words[i].off == off)
+			return i;
+	if (s->nwords >= GA_MAX_WORDS || off < INT32_MIN || off > INT32_MAX)
+		return SLOT_NONE;
+	s->words[s->nwords] = (struct ga_fetch){ .src = GA_SRC_DEREF, .reg = base, .size = size,
+						 .off = off };
+	return s->nwords++;
+}
+
+/*
+ * The value of type t at words[base] + off, named path, into w: structs
+ * and arrays field by field, pointers followed while depth lasts (their
+ * pointee under path ".*"), the rest as abi_mem_pieces lays them out.
+ */
+static int walk_mem(struct expr_ctx *c, int part, const struct gotype *t, const char *path,
+		    int base, int64_t off, int depth, struct walk_out *w)
+{
+	struct ga_piece *pcs = NULL;
+	char sub[512];
+	bool truncated;
+	size_t i, n = 0;
+	int err = 0, pw;
+
+	if (w->n >= XP_MAX_PIECES)
+		return 0;
+	if (t->kind == GA_KIND_STRUCT && !(t->name && !strcmp(t->name, "time.Time"))) {
+		for (i = 0; i < t->nfields && !err; i++) {
+			if (!t->fields[i].type)
+				continue;
+			snprintf(sub, sizeof(sub), "%s.%s", path,
+				 t->fields[i].name ? t->fields[i].name : "_");
+			err = walk_mem(c, part, t->fields[i].type, sub, base, off + t->fields[i].offset,
+				       depth, w);
+		}
+		return err;
+	}
+	if (t->kind == GA_KIND_PTR && t->ptr_kind == GO_PTR_PLAIN && depth > 0) {
+		const struct gotype *pt = deref_type(c, t->pointee_off);
+		struct ga_piece pc = { .path = (char *)path, .kind = GA_PIECE_PTR,
+				       .size = ptr_size(c), .loc = GA_LOC_DEREF };
+
+		pw = soft_deref(c, part, base, off, ptr_size(c));
+		err = walk_add(w, &pc, pw, 0);
+		if (err || !pt || !pt->size || pw < 0)
+			return err;
+		snprintf(sub, sizeof(sub), "%s.*", path);
+		return walk_mem(c, part, pt, sub, pw, 0, depth - 1, w);
+	}
+	err = abi_mem_pieces(c->plan->build.arch, t, path, XP_MAX_PIECES - w->n, &pcs, &n, &truncated);
+	for (i = 0; !err && i < n; i++)
+		err = walk_add(w, &pcs[i], soft_deref(c, part, base, off + pcs[i].stack_off, pcs[i].size), 0);
+	for (i = 0; i < n; i++)
+		free(pcs[i].path);
+	free(pcs);
+	return err;
+}
+
+static void walk_free(struct walk_out *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		free(w->pieces[i].path);
+	free(w->pieces);
+	free(w->word);
+	free(w->shift);
+	free(w->str);
+}
+
+/* Pointer param k of f as "p" (its own word) then what it points at under "p.*". */
+static int deref_param(struct expr_ctx *c, size_t k, int depth, struct expr_show *show)
+{
+	const struct ga_param *prm = &c->f->params[k];
+	const struct gotype *t = param_type(c, prm), *pt;
+	size_t base = layout_piece_base(c->f, k), i;
+	int part = prm->is_result ? GA_EV_RESULTS : GA_EV_ARGS, pw, err;
+	struct walk_out w = {};
+	struct ga_param *out;
+	char path[300];
+
+	if (!t || t->kind != GA_KIND_PTR || t->ptr_kind != GO_PTR_PLAIN || prm->npieces != 1 ||
+	    !strcmp(prm->name, ".dict"))
+		return 0;
+	pt = deref_type(c, t->pointee_off);
+	pw = c->lay->word[base];
+	if (!pt || !pt->size || pw < 0)
+		return 0;
+	err = walk_add(&w, &prm->pieces[0], pw, c->lay->shift[base]);
+	snprintf(path, sizeof(path), "%s.*", prm->name);
+	err = err ?: walk_mem(c, part, pt, path, pw, 0, depth - 1, &w);
+	/* the strings the budget leaves room for */
+	{
+		struct ga_param tmp = { .name = (char *)prm->name, .pieces = w.pieces,
+					.npieces = w.n };
+		struct func_layout lay = { .word = w.word, .shift = w.shift, .str = w.str,
+					   .npieces = w.n };
+		struct ga_strfetch sf;
+		struct ga_probe_spec *s = c->spec[part];
+
+		for (i = 0; !err && i + 1 < w.n; i++) {
+			/* a slice's bytes are shown only for the parameter's own type name */
+			if (w.pieces[i].kind != GA_PIECE_STR_DATA || s->nstrs >= GA_MAX_STRS ||
+			    !layout_string_fetch(&tmp, i, i, &lay, &sf))
+				continue;
+			w.str[i] = s->nstrs;
+			s->strs[s->nstrs++] = sf;
+		}
+	}
+	out = &show->xf.params[show->xf.nparams];
+	memset(out, 0, sizeof(*out));
+	out->name = strdup(prm->name);
+	out->type_name = strdup(prm->type_name ? prm->type_name : "?");
+	out->kind = GA_KIND_PTR;
+	out->size = prm->size;
+	out->is_result = prm->is_result;
+	if (err || !out->name || !out->type_name ||
+	    (err = append_layout(&show->lay, w.n, w.word, w.shift, w.str))) {
+		walk_free(&w);
+		ga_param_clear(out);
+		return err ?: -ENOMEM;
+	}
+	out->pieces = w.pieces;
+	out->npieces = w.n;
+	w.pieces = NULL;
+	w.n = 0;
+	walk_free(&w);
+	show->which[k] = show->xf.nparams++;
+	return 0;
+}
+
+int deref_show_place(struct expr_ctx *c, int depth, struct expr_show *show)
+{
+	size_t k, n = c->f->nparams;
+	int err = 0;
+
+	memset(show, 0, sizeof(*show));
+	show->nexprs = n;
+	show->which = calloc(n + 1, sizeof(*show->which));
+	show->xf.params = calloc(n + 1, sizeof(*show->xf.params));
+	show->guard = calloc(n + 1, sizeof(*show->guard));
+	show->bound = calloc(n + 1, sizeof(*show->bound));
+	show->index = calloc(n + 1, sizeof(*show->index));
+	if (!show->which || !show->xf.params || !show->guard || !show->bound || !show->index)
+		return -ENOMEM;
+	show->xf.name = (char *)c->f->name;
+	show->xf.params_known = true;
+	for (k = 0; k < n; k++) {
+		show->which[k] = -1;
+		show->guard[k] = show->bound[k] = -1;
+	}
+	if (!c->f->params_known || c->f->args_only)
+		return 0;
+	for (k = 0; k < n && !err; k++)
+		err = deref_param(c, k, depth < 1 ? 1 : depth > DEREF_MAX_DEPTH ? DEREF_MAX_DEPTH : depth,
+				  show);
+	return err;
+}
+
+/* --- conditions --- */
+
+static bool is_literal(const struct expr *e)
+{
+	return e->kind == EXPR_INT || e->kind == EXPR_FLOAT || e->kind == EXPR_STRING ||
+	       e->kind == EXPR_DURATION || e->kind == EXPR_BOOL || e->kind == EXPR_NIL;
+}
+
+/* Place a value read from the call into e->loc, as a scalar, string, slice or interface. */
+static int place_value(struct expr_ctx *c, struct expr *e)
+{
+	struct xval v;
+	const struct gotype *t;
+	struct expr_loc *l = &e->loc;
+	int err = eval(c, e, &v), w;
+
+	if (err)
+		return err;
+	t = v.type;
+	e->type = t;
+	e->at_exit = v.part == GA_EV_RESULTS;
+	*l = (struct expr_loc){ .placed = true, .part = v.part, .word = -1, .len_word = -1,
+				.cap_word = -1, .data_word = -1, .str = -1, .guard = v.guard };
+	switch (t->kind) {
+	case GA_KIND_BOOL:
+	case GA_KIND_INT:
+	case GA_KIND_UINT:
+	case GA_KIND_FLOAT:
+	case GA_KIND_PTR:
+		if (t->size > 8 || (t->size > (uint64_t)ptr_size(c) && t->kind != GA_KIND_FLOAT))
+			return fail(c, e, "a %s of %llu bytes is two words on this arch", t->name,
+				    (unsigned long long)t->size);
+		l->size = t->size;
+		l->is_signed = t->kind == GA_KIND_INT;
+		l->is_float = t->kind == GA_KIND_FLOAT;
+		if (v.word >= 0) {
+			l->word = v.word;
+		} else if (v.in_mem) {
+			w = add_deref(c, v.part, v.base, v.off, t->size, e);
+			if (w < 0)
+				return w;
+			l->word = w;
+		} else {
+			if (v.np != 1)
+				return fail(c, e, "is not one word");
+			w = c->lay->word[v.pbase + v.p0];
+			if (w < 0)
+				return fail(c, e, w == SLOT_UNREADABLE ?
+					    "lives in a register a uprobe cannot read" :
+					    "was not fetched (the fetch budget ran out)");
+			l->word = w;
+			l->shift = c->lay->shift[v.pbase + v.p0];
+		}
+		return 0;
+	case GA_KIND_STRING:
+	case GA_KIND_SLICE:
+		l->word = part_word(c, &v, 0, e);
+		l->len_word = l->word < 0 ? l->word : part_word(c, &v, 1, e);
+		if (l->len_word < 0)
+			return l->len_word;
+		if (t->kind == GA_KIND_SLICE) {
+			l->cap_word = part_word(c, &v, 2, e);
+			if (l->cap_word < 0)
+				return l->cap_word;
+		}
+		if (t->kind == GA_KIND_STRING || (t->name && !strcmp(t->name, "[]uint8"))) {
+			w = add_str(c, v.part, (struct ga_strfetch){ .ptr_word = l->word,
+								     .len_word = l->len_word }, e);
+			if (w < 0)
+				return w;
+			l->str = w;
+		}
+		return 0;
+	case GA_KIND_IFACE:
+	case GA_KIND_EFACE:
+		l->word = part_word(c, &v, 0, e);
+		l->data_word = l->word < 0 ? l->word : part_word(c, &v, 1, e);
+		return l->data_word < 0 ? l->data_word : 0;
+	default:
+		return fail(c, e, "a %s (%s) cannot be compared", t->name, ga_kind_name(t->kind));
+	}
+}
+
+static bool numeric(const struct gotype *t)
+{
+	return t && (t->kind == GA_KIND_INT || t->kind == GA_KIND_UINT || t->kind == GA_KIND_FLOAT);
+}
+
+static bool nilable(const struct gotype *t)
+{
+	return t && (t->kind == GA_KIND_PTR || t->kind == GA_KIND_SLICE || t->kind == GA_KIND_IFACE ||
+		     t->kind == GA_KIND_EFACE);
+}
+
+/* Do a value of type t (NULL: latency, a duration) and the literal lit compare? */
+static int check_literal(struct expr_ctx *c, const struct expr *cmp, const struct gotype *t,
+			 const struct expr *lit)
+{
+	const char *what = t ? t->name : "latency";
+
+	switch (lit->kind) {
+	case EXPR_NIL:
+		if (!nilable(t))
+			return fail(c, cmp, "%s cannot be nil", what);
+		if (cmp->cmp != EXPR_EQ && cmp->cmp != EXPR_NE)
+			return fail(c, cmp, "nil compares with == and != only");
+		return 0;
+	case EXPR_STRING:
+		if (!t || t->kind != GA_KIND_STRING)
+			return fail(c, cmp, "cannot compare %s with a string", what);
+		if (cmp->cmp != EXPR_EQ && cmp->cmp != EXPR_NE)
+			return fail(c, cmp, "strings compare with == and != (and strings.HasPrefix)");
+		return 0;
+	case EXPR_BOOL:
+		if (!t || t->kind != GA_KIND_BOOL)
+			return fail(c, cmp, "cannot compare %s with a bool", what);
+		if (cmp->cmp != EXPR_EQ && cmp->cmp != EXPR_NE)
+			return fail(c, cmp, "bools compare with == and != only");
+		return 0;
+	case EXPR_DURATION:
+		if (t && !numeric(t))
+			return fail(c, cmp, "cannot compare %s with a duration", what);
+		return 0;
+	case EXPR_FLOAT:
+		if (!t || t->kind != GA_KIND_FLOAT)
+			return fail(c, cmp, "cannot compare %s with %g", what, lit->fnum);
+		return 0;
+	case EXPR_INT:
+		if (!t)
+			return fail(c, cmp, "latency compares with a duration (2ms, 1.5s)");
+		if (!numeric(t))
+			return fail(c, cmp, "cannot compare %s (%s) with a number", what,
+				    ga_kind_name(t->kind));
+		if (t->kind == GA_KIND_UINT && lit->num < 0)
+			return fail(c, cmp, "%s is unsigned", what);
+		return 0;
+	default:
+		return fail(c, cmp, "is not a literal");
+	}
+}
+
+/* One side of a comparison: latency, a literal, or a value placed. */
+static int place_operand(struct expr_ctx *c, struct expr *e)
+{
+	if (e->kind == EXPR_LATENCY) {
+		e->at_exit = true;
+		return 0;
+	}
+	if (is_literal(e))
+		return 0;
+	return place_value(c, e);
+}
+
+static int place_cmp(struct expr_ctx *c, struct expr *e)
+{
+	struct expr *a = e->x, *b = e->y;
+	int err;
+
+	err = place_operand(c, a);
+	err = err ?: place_operand(c, b);
+	if (err)
+		return err;
+	e->at_exit = a->at_exit || b->at_exit;
+	if (is_literal(a) && is_literal(b))
+		return fail(c, e, "compares two constants");
+	if (is_literal(a) || is_literal(b))
+		return check_literal(c, e, is_literal(a) ? b->type : a->type, is_literal(a) ? a : b);
+	/* latency against a numeric value; two values of the call of the same basic kind */
+	if (!a->type || !b->type) {
+		if (!numeric(a->type ? a->type : b->type))
+			return fail(c, e, "cannot compare latency with %s",
+				    (a->type ? a->type : b->type)->name);
+		return 0;
+	}
+	if (a->type->kind != b->type->kind ||
+	    !(numeric(a->type) || a->type->kind == GA_KIND_BOOL || a->type->kind == GA_KIND_PTR))
+		return fail(c, e, "cannot compare %s with %s", a->type->name, b->type->name);
+	return 0;
+}
+
+/* A bare boolean value as a condition: value != false. */
+static int as_comparison(struct expr_ctx *c, struct expr *e)
+{
+	struct expr *val = malloc(sizeof(*val)), *lit = calloc(1, sizeof(*lit));
+
+	if (!val || !lit) {
+		free(val);
+		free(lit);
+		return -ENOMEM;
+	}
+	*val = *e;
+	lit->kind = EXPR_BOOL;
+	lit->pos = e->pos;
+	memset(e, 0, sizeof(*e));
+	e->kind = EXPR_CMP;
+	e->cmp = EXPR_NE;
+	e->pos = val->pos;
+	e->x = val;
+	e->y = lit;
+	e->loc.word = e->loc.len_word = e->loc.cap_word = e->loc.data_word = -1;
+	e->loc.str = e->loc.guard = -1;
+	lit->loc = e->loc;
+	return place_cmp(c, e);
+}
+
+int expr_place_cond(struct expr_ctx *c, struct expr *e)
+{
+	int err;
+
+	switch (e->kind) {
+	case EXPR_AND:
+	case EXPR_OR:
+		err = expr_place_cond(c, e->x);
+		err = err ?: expr_place_cond(c, e->y);
+		e->at_exit = !err && (e->x->at_exit || e->y->at_exit);
+		return err;
+	case EXPR_NOT:
+		err = expr_place_cond(c, e->x);
+		e->at_exit = !err && e->x->at_exit;
+		return err;
+	case EXPR_CMP:
+		return place_cmp(c, e);
+	case EXPR_HASPREFIX:
+		err = place_value(c, e->x);
+		if (err)
+			return err;
+		if (e->x->type->kind != GA_KIND_STRING)
+			return fail(c, e, "%s is a %s, not a string", e->x->type->name,
+				    ga_kind_name(e->x->type->kind));
+		e->at_exit = e->x->at_exit;
+		return 0;
+	case EXPR_BOOL:
+		return fail(c, e, "is always %s", e->num ? "true" : "false");
+	case EXPR_LATENCY:
+		return fail(c, e, "latency compares with a duration (latency > 2ms)");
+	default:
+		if (is_literal(e))
+			return fail(c, e, "is a constant, not a condition");
+		err = place_value(c, e);
+		if (err)
+			return err;
+		if (e->type->kind != GA_KIND_BOOL)
+			return fail(c, e, "is a %s, not a bool: compare it (==, <, ...)", e->type->name);
+		return as_comparison(c, e);
+	}
+}

@@ -1,0 +1,3 @@
+module typegraph
+
+go 1.19
