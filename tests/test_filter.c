@@ -287,6 +287,47 @@ TEST(latency)
 }
 
 /*
+ * The issue's own examples, through a pointer (placed by expr_place,
+ * read with GA_SRC_DEREF words): r.Method, len(r.Body), r.URL.Path where
+ * r.URL is nil for one call. A comparison behind that nil pointer is
+ * false, so its negation holds: goattach's documented semantics (Go
+ * would panic).
+ */
+TEST(fields_through_pointers)
+{
+	static const struct { const char *cond; int kept; } cases[] = {
+		{ "r.Method == \"POST\" && len(r.Body) > 0", 2 },	/* requests 1 and 4 */
+		{ "strings.HasPrefix(r.URL.Path, \"/api\")", 3 },	/* 1, 2, 3; 4 has a nil URL */
+		{ "!strings.HasPrefix(r.URL.Path, \"/api\")", 3 },	/* 4 (nil: false, negated), 5, 6 */
+		{ "r.URL == nil", 1 },
+		{ "r.URL != nil && r.URL.Path == \"/ap\"", 1 },
+	};
+	struct cmd_result r = {};
+	cJSON *calls[8];
+	size_t i;
+	int n, k, bad;
+
+	REQUIRE_BPF();
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		run_filter("handle", "main.handle", cases[i].cond, "--expr r.Method --expr 'len(r.Body)'",
+			   &r);
+		ASSERT_EQ(r.status, 0, cases[i].cond);
+		ASSERT_EQ(count_lines_with(r.out, " body="), 6,
+			  "the program's six calls");
+		n = json_calls(r.out, "main.handle", calls, 8);
+		ASSERT_EQ(n, cases[i].kept, cases[i].cond);
+		ASSERT_EQ(filtered_out(r.err), 6 - cases[i].kept, "summary: the rest filtered out");
+		for (k = 0, bad = 0; i == 0 && k < n; k++)
+			bad += !str(calls[k], "exprs", "r.Method") ||
+			       strcmp(str(calls[k], "exprs", "r.Method"), "POST") ||
+			       num(calls[k], "exprs", "len(r.Body)") <= 0;
+		ASSERT_EQ(bad, 0, "each a POST with a body, as --expr shows it");
+		free_calls(calls, n);
+		cmd_result_free(&r);
+	}
+}
+
+/*
  * Refused before anything is attached or run: exit 1, one line saying
  * what (type errors from expr_place_cond, what BPF cannot run from
  * filter_compile).

@@ -42,6 +42,33 @@ func slow(n int) int {
 	return n
 }
 
+type URL struct {
+	Host string
+	Path string
+}
+
+type Request struct {
+	Method string
+	URL    *URL
+	Body   []byte
+}
+
+// r.URL is nil for some calls: a filter reading through it must not crash.
+//
+//go:noinline
+func handle(r *Request) int {
+	return len(r.Method) + len(r.Body)
+}
+
+var requests = []*Request{
+	{Method: "POST", URL: &URL{Path: "/api/users"}, Body: []byte("{}")},
+	{Method: "POST", URL: &URL{Path: "/api/users"}},
+	{Method: "GET", URL: &URL{Path: "/api/items"}},
+	{Method: "POST", Body: []byte("x=1")},
+	{Method: "GET", URL: &URL{Path: "/index.html"}, Body: []byte("q")},
+	{Method: "PUT", URL: &URL{Path: "/ap"}},
+}
+
 //go:noinline
 func leaf(x int) int {
 	return x*3 + 1
@@ -62,7 +89,7 @@ var routes = []struct{ method, path string }{
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: filtered pick N | route | open N | slow N | bench X CALLS")
+		fmt.Fprintln(os.Stderr, "usage: filtered pick N | route | open N | slow N | handle | bench X CALLS")
 		os.Exit(2)
 	}
 	n := 0
@@ -87,6 +114,14 @@ func main() {
 	case "slow":
 		for i := 0; i < n; i++ {
 			fmt.Printf("slow(%d) = %d\n", i, slow(i))
+		}
+	case "handle":
+		for _, r := range requests {
+			path := "<nil>"
+			if r.URL != nil {
+				path = r.URL.Path
+			}
+			fmt.Printf("handle(%s %s body=%d) = %d\n", r.Method, path, len(r.Body), handle(r))
 		}
 	case "bench":
 		calls, _ := strconv.Atoi(os.Args[3])
