@@ -761,18 +761,22 @@ static long filter_step(__u32 idx, void *data)
 /*
  * Whether the call passes its function's --filter: results is NULL at
  * the entry and at a tail-call exit. A program that cannot be read keeps
- * the call (reported rather than lost).
+ * the call (reported rather than lost). A global function: the verifier
+ * checks it once, not once for the entry and again for the exit.
  */
-static __always_inline bool filter_pass(const struct ga_probe_spec *spec, const struct ga_vals *args,
-					const struct ga_vals *results, __u64 latency_ns)
+__noinline int ga_filter_pass(const struct ga_probe_spec *spec, const struct ga_vals *args,
+			      const struct ga_vals *results, __u64 latency_ns)
 {
 	struct filter_ctx fc = { .args = args, .results = results ? results : args };
-	__u32 key = spec->func_id, zero = 0, n;
+	__u32 key, zero = 0, n;
 
+	if (!spec || !args)
+		return 1;
+	key = spec->func_id;
 	fc.f = bpf_map_lookup_elem(&filters, &key);
 	fc.st = bpf_map_lookup_elem(&fstates, &zero);
 	if (!fc.f || !fc.st)
-		return true;
+		return 1;
 	fc.st->bits = 0;
 	fc.st->latency_ns = latency_ns;
 	fc.st->have_results = results != NULL;
@@ -825,7 +829,7 @@ static __always_inline int on_entry(struct ga_regs *ctx, const struct ga_probe_s
 	rec->nstrs = spec->nstrs < GA_MAX_STRS ? spec->nstrs : GA_MAX_STRS;
 	fetch(ctx, spec, &rec->args);
 	/* rejected: no record, so no event and no aggregate; its exit finds nothing */
-	if (spec->filter == GA_FILTER_ENTRY && !filter_pass(spec, &rec->args, NULL, 0)) {
+	if (spec->filter == GA_FILTER_ENTRY && !ga_filter_pass(spec, &rec->args, NULL, 0)) {
 		stat_inc(GA_STAT_PRED_ENTRY);
 		/* the dead call reported above must not meet this call's exit */
 		if (prev)
@@ -968,8 +972,8 @@ static __always_inline int on_exit(struct ga_regs *ctx, const struct ga_probe_sp
 			fetch_words(ctx, spec, &res->args);
 	}
 	if (spec->filter == GA_FILTER_EXIT &&
-	    !filter_pass(spec, &rec->args, spec->kind == GA_PROBE_RET ? &res->args : NULL,
-			 now - rec->ts)) {
+	    !ga_filter_pass(spec, &rec->args, spec->kind == GA_PROBE_RET ? &res->args : NULL,
+			    now - rec->ts)) {
 		stat_inc(GA_STAT_PRED_EXIT);
 		bpf_map_delete_elem(&calls, &ckey);
 		return 0;
