@@ -65,7 +65,7 @@ ATTACH_OBJS := $(ATTACH_SRCS:%.c=$(O)/%.o)
 ANALYZER_LIBS = -ldwarf -lz $(shell pkg-config --libs libelf capstone sqlite3 libcjson libdebuginfod 2>/dev/null) -lpthread
 ATTACH_LIBS = $(shell $(PKG_CONFIG) --libs libbpf libelf sqlite3 libcjson 2>/dev/null) -lz
 
-SAMPLES := swapper stacker funcs blocker types kinds budget netaddr typegraph gomaps
+SAMPLES := swapper stacker funcs blocker types kinds budget netaddr typegraph gomaps filtered
 SAMPLE_BINS := $(SAMPLES:%=$(O)/samples/%)
 # The same program built the ways users ship Go: other GOARCHes, PIE, cgo, stripped.
 VARIANTS := stacker-386 kinds-386 kinds-arm64 stacker-arm64 stacker-pie stacker-stripped swapper-stripped \

@@ -1278,7 +1278,7 @@ static int place_cmp(struct expr_ctx *c, struct expr *e)
 	if (is_literal(a) && is_literal(b))
 		return fail(c, e, "compares two constants");
 	if (is_literal(a) || is_literal(b))
-		return check_literal(c, e, is_literal(a) ? b->type : a->type, is_literal(a) ? b : a);
+		return check_literal(c, e, is_literal(a) ? b->type : a->type, is_literal(a) ? a : b);
 	/* latency against a numeric value; two values of the call of the same basic kind */
 	if (!a->type || !b->type) {
 		if (!numeric(a->type ? a->type : b->type))

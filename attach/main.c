@@ -50,6 +50,7 @@ static struct env {
 	bool hist;
 	double interval;
 	unsigned int stack;	/* --stack=N: frames per call; 0: none */
+	const char *filter;	/* --filter COND */
 	const char **funcs;
 	size_t nfuncs;
 	struct expr **exprs;	/* --expr, parsed */
@@ -76,7 +77,9 @@ static const char argp_doc[] =
 	"  goattach --db app.db --sig 'func(x, y string) (string, string)' main.swap\n"
 	"  goattach --db app.db --min-latency 2ms --stats 'main.(*Server).*'\n"
 	"  goattach --db app.db --hist --interval 5 main.handle\n"
-	"  goattach --db app.db --stack=12 main.handle   # who called it, 12 frames\n";
+	"  goattach --db app.db --stack=12 main.handle   # who called it, 12 frames\n"
+	"  goattach --db app.db --filter 'n == 7 || strings.HasPrefix(path, \"/api\")' main.handle\n"
+	"  goattach --db app.db --filter 'err != nil && latency > 2ms' main.open\n";
 
 enum {
 	OPT_MIN_LATENCY = 0x100,
@@ -89,6 +92,7 @@ enum {
 	OPT_MAX_RATE,
 	OPT_STACK,
 	OPT_EXPR,
+	OPT_FILTER,
 };
 
 /* --max-rate's default: about a core of overhead at 4 us per traced call */
@@ -109,6 +113,11 @@ static const struct argp_option opts[] = {
 	  "4): p=0xc000010000 &{X:1 Name:\"a\" Next:0xc000010020 &{...}}", 0 },
 	{ "min-latency", OPT_MIN_LATENCY, "DUR", 0, "report only calls slower than DUR (2ms, 500us, "
 	  "1s; filtered in BPF)", 0 },
+	{ "filter", OPT_FILTER, "COND", 0, "report only the calls for which COND holds, a Go "
+	  "condition on arguments, results and latency: == != < <= > >= && || !, len(), "
+	  "strings.HasPrefix(s, \"lit\"), nil, 2ms ('n > 3 && name == \"x\"', 'err != nil', "
+	  "'latency > 2ms'); evaluated in BPF at the entry when it reads only arguments, else at "
+	  "the exit; a comparison on a value behind a nil pointer is false", 0 },
 	{ "max-calls", OPT_MAX_CALLS, "N", 0, "stop after N calls", 0 },
 	{ "max-probes", OPT_MAX_PROBES, "N", 0, "refuse more than N probes without --yes "
 	  "(default 1000)", 0 },
@@ -202,6 +211,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_MIN_LATENCY:
 		if (parse_duration(arg, &env.min_latency_ns))
 			argp_error(state, "invalid duration '%s' (want e.g. 2ms, 500us, 1s)", arg);
+		break;
+	case OPT_FILTER:
+		env.filter = arg;
 		break;
 	case OPT_MAX_CALLS:
 		errno = 0;
@@ -392,6 +404,23 @@ static bool aggregate_in_bpf(void)
 	return (env.stats || env.hist) && !env.max_calls;
 }
 
+/* --filter's syntax, checked before anything is started or attached. */
+static int check_filter_syntax(void)
+{
+	char msg[256];
+	struct expr *e;
+
+	if (!env.filter)
+		return 0;
+	e = expr_parse(env.filter, msg, sizeof(msg));
+	if (!e) {
+		pr_warn("filter: bad --filter '%s': %s", env.filter, msg);
+		return -EINVAL;
+	}
+	expr_free(e);
+	return 0;
+}
+
 /* The DB, the binary and the verified probe plan; says which build the binary is. */
 static int open_plan(struct session *s)
 {
@@ -414,6 +443,7 @@ static int open_plan(struct session *s)
 	}
 	popts = (struct plan_opts){
 		.sig = env.sig, .deref = env.deref, .deref_depth = env.deref_depth, .exprs = env.exprs, .nexprs = env.nexprs,
+		.filter = env.filter,
 	};
 	err = probe_plan__build(s->db, env.db_path, binary, env.funcs, env.nfuncs, &popts,
 				&s->plan);
@@ -466,6 +496,8 @@ static int size_maps(struct session *s)
 	err = bpf_map__set_max_entries(s->skel->maps.aggs, on ? nf : 1);
 	if (!err)
 		err = bpf_map__set_max_entries(s->skel->maps.hits, nf);
+	if (!err)
+		err = bpf_map__set_max_entries(s->skel->maps.filters, s->plan.filters ? nf : 1);
 	if (!err)
 		err = bpf_map__set_max_entries(s->skel->maps.probes, s->multi ? 2 * np : np);
 	return err;
@@ -525,6 +557,15 @@ static int load_bpf(struct session *s)
 		err = put_spec(s, i, i, 0);
 		if (err)
 			return err;
+	}
+	for (i = 0; s->plan.filters && i < s->plan.nfuncs; i++) {
+		__u32 key = i;
+
+		if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.filters), &key, &s->plan.filters[i],
+					BPF_ANY)) {
+			pr_warn("bpf: cannot fill the filter map: %s", strerror(errno));
+			return -errno;
+		}
 	}
 	return 0;
 }
@@ -910,6 +951,10 @@ static void finish(struct session *s)
 		fprintf(stderr, ", %llu more completed after --max-calls %llu (not reported)",
 			(unsigned long long)(stat_sum(s, GA_STAT_CALLS) - s->reported),
 			(unsigned long long)env.max_calls);
+	if (env.filter)
+		fprintf(stderr, ", %llu calls filtered out",
+			(unsigned long long)(stat_sum(s, GA_STAT_PRED_ENTRY) +
+					     stat_sum(s, GA_STAT_PRED_EXIT)));
 	if (stat_sum(s, GA_STAT_FULL))
 		fprintf(stderr, ", %llu not tracked (%d calls already in flight)",
 			(unsigned long long)stat_sum(s, GA_STAT_FULL), GA_MAX_CALLS);
@@ -917,6 +962,12 @@ static void finish(struct session *s)
 		fprintf(stderr, ", %zu function%s detached by --max-rate %llu", s->ndropped,
 			s->ndropped == 1 ? "" : "s", (unsigned long long)env.max_rate);
 	fputc('\n', stderr);
+	if (env.filter)
+		pr_info("filter: %llu rejected at the entry, %llu at the exit; %llu exits of functions "
+			"filtered at the entry found no record (calls rejected, or begun before attaching)",
+			(unsigned long long)stat_sum(s, GA_STAT_PRED_ENTRY),
+			(unsigned long long)stat_sum(s, GA_STAT_PRED_EXIT),
+			(unsigned long long)stat_sum(s, GA_STAT_PRED_NOREC));
 	output__print_ended(s->out, stderr);
 }
 
@@ -979,7 +1030,9 @@ int main(int argc, char **argv)
 	libbpf_set_print(libbpf_print_fn);
 
 	s.t_start = now_sec();
-	err = kernel_check_privileges();
+	err = check_filter_syntax();
+	if (!err)
+		err = kernel_check_privileges();
 	if (!err && env.cmd) {
 		/* held before exec: the plan is for its binary, its pid the filter */
 		err = command__start(&s.cmd, env.cmd);

@@ -13,6 +13,7 @@
 #include "binid.h"
 #include "expr.h"
 #include "exprplace.h"
+#include "filter.h"
 #include "goruntime.h"
 #include "log.h"
 #include "probes.h"
@@ -44,6 +45,7 @@ void probe_plan__clear(struct probe_plan *plan)
 		for (i = 0; i < plan->nfuncs; i++)
 			expr_show_clear(&plan->deref_shows[i]);
 	free(plan->deref_shows);
+	free(plan->filters);
 	typedb__free(plan->typedb);
 	if (plan->owned_types)
 		expr_types_free(plan->owned_types);
@@ -544,8 +546,12 @@ static int plan_exprs(struct probe_plan *plan, size_t idx, const struct plan_opt
 		}
 		msg[0] = 0;
 		err = expr_place_cond(&c, cond);
+		/* ... and compiled into the program BPF runs, at the entry or the exit */
+		if (!err)
+			err = filter_compile(cond, &plan->filters[idx], msg, sizeof(msg));
 		if (err)
 			pr_warn("attach: --filter in %s: %s", f->name, msg);
+		entry->filter = ret->filter = filter_when(&plan->filters[idx]);
 		expr_free(cond);
 		if (err)
 			return err;
@@ -632,6 +638,7 @@ static int plan_func(struct probe_plan *plan, size_t idx, const struct plan_opts
 	set_spec_env(plan, f, &entry);
 	set_spec_env(plan, f, &ret);
 	set_spec_env(plan, f, &tail);
+	tail.filter = entry.filter;	/* a tail call's exit runs the filter too (no results: see goattach.h) */
 
 	err = verify_entry(img, f, &off);
 	if (err)
@@ -983,6 +990,11 @@ int probe_plan__build(struct gadb *db, const char *db_path, const char *binary_p
 	if (opts->nexprs) {
 		plan->shows = calloc(plan->nfuncs ? plan->nfuncs : 1, sizeof(*plan->shows));
 		if (!plan->shows)
+			return -ENOMEM;
+	}
+	if (opts->filter) {
+		plan->filters = calloc(plan->nfuncs ? plan->nfuncs : 1, sizeof(*plan->filters));
+		if (!plan->filters)
 			return -ENOMEM;
 	}
 	if (opts->deref) {

@@ -93,6 +93,7 @@ struct probe_plan {
 	struct expr_show *shows;	/* per function: its --expr values; NULL without --expr */
 	struct expr_show *deref_shows;	/* per function: --deref of its pointer params, by param */
 	struct expr_types *owned_types;	/* types made for params the DB has none of */
+	struct ga_filter *filters;	/* per function: its --filter compiled; NULL without */
 	size_t nexprs;
 	size_t nmarks;	/* probes on runtime.gopanic / runtime.Goexit (func_idx GA_FUNC_NONE) */
 };

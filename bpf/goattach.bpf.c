@@ -127,6 +127,29 @@ struct {
 	__type(value, __u64);
 } hits SEC(".maps");
 
+/* --filter: the program of each function (max_entries set by user space to the functions traced) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ga_filter);
+} filters SEC(".maps");
+
+/* --filter: the bool stack of the program running on this CPU */
+struct ga_fstate {
+	__u64 bits;		/* the stack, its top in bit 0 */
+	__u64 latency_ns;	/* exit only */
+	__u32 have_results;	/* 0 at the entry and at a tail-call exit */
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ga_fstate);
+} fstates SEC(".maps");
+
 /*
  * Which specs are live. --max-rate replaces the multi-uprobe link with
  * one without the hottest functions, its specs in other slots of the
@@ -764,8 +787,11 @@ static long pack_str(__u32 idx, void *data)
 		len = GA_STR_LEN;
 	b->h.str_len[part][i] = len;
 	off = b->h.size;
+	/* never beyond GA_EV_DATA_MAX (all words and strings); b->data has a string's slack */
+	if (off > GA_EV_DATA_MAX)
+		return 1;
 	if (len)
-		bpf_probe_read_kernel(b->data + (off & (GA_EV_DATA_MAX - 1)), len, v->strs[i]);
+		bpf_probe_read_kernel(b->data + off, len, v->strs[i]);
 	b->h.size = off + len;
 	return 0;
 }
@@ -867,6 +893,140 @@ static __always_inline void hits_inc(__u32 func_id)
 		(*h)++;
 }
 
+/*
+ * --filter: one op of the function's program per bpf_loop step (the
+ * verifier checks the step once). The stack lives in map memory
+ * (fstates) for the same reason as pack_ctx's offset.
+ */
+struct filter_ctx {
+	const struct ga_filter *f;
+	struct ga_fstate *st;
+	const struct ga_vals *args;
+	const struct ga_vals *results;	/* args when there are none (st->have_results 0) */
+};
+
+/* The size bytes at byte shift of word w, sign-extended when sgn (shifts, no branch). */
+static __always_inline __u64 fop_value(const struct ga_vals *v, __u8 w, __u8 shift, __u8 size,
+					bool sgn)
+{
+	__u64 x = v->words[w & (GA_MAX_WORDS - 1)] >> ((shift & 7) * 8);
+	__u32 k = (64 - (size & 15) * 8) & 63;	/* size 8 (or 0): no bit dropped */
+
+	x <<= k;
+	return sgn ? (__u64)((__s64)x >> k) : x >> k;
+}
+
+/*
+ * Which outcomes (bit 0 less, bit 1 equal, bit 2 greater) make each
+ * enum ga_fcmp true, a nibble each: EQ 2, NE 5, LT 1, LE 3, GT 4, GE 6.
+ */
+#define GA_FCMP_TRUTH 0x643152ULL
+
+static __always_inline bool fop_cmp(__u64 a, __u64 b, __u8 cmp, bool sgn)
+{
+	__u32 o = (sgn ? (__s64)a < (__s64)b : a < b) ? 0 : a == b ? 1 : 2;
+
+	return (GA_FCMP_TRUTH >> ((cmp & 7) * 4 + o)) & 1;
+}
+
+/*
+ * A string of the call against constant string op->imm: equal, or a
+ * prefix of it. Word-wise under the constant's mask, without a branch
+ * per byte: the verifier walks it once.
+ */
+static __always_inline bool fop_str(const struct ga_filter *f, const struct ga_fop *op,
+				    const struct ga_vals *v)
+{
+	__u32 k = op->imm & (GA_FILTER_STRS - 1), slot = op->str & (GA_MAX_STRS - 1);
+	__u64 len = v->words[op->word & (GA_MAX_WORDS - 1)], diff = 0;
+	const __u64 *s = (const __u64 *)v->strs[slot];
+	__u32 klen = f->str_len[k];
+	int j;
+
+	if (op->op == GA_FOP_STR_EQ ? len != klen : len < klen)
+		return false;
+	/* bytes not copied (unreadable memory): not known to match */
+	if (v->str_len[slot] < klen)
+		return false;
+#pragma unroll
+	for (j = 0; j < GA_STR_LEN / 8; j++)
+		diff |= (s[j] ^ f->strs[k][j]) & f->str_mask[k][j];
+	return !diff;
+}
+
+static long filter_step(__u32 idx, void *data)
+{
+	struct filter_ctx *fc = data;
+	const struct ga_fop *op = &fc->f->ops[idx & (GA_FILTER_OPS - 1)];
+	struct ga_fstate *st = fc->st;
+	const struct ga_vals *a = op->flags & GA_FF_A_RESULTS ? fc->results : fc->args;
+	const struct ga_vals *b = op->flags & GA_FF_B_RESULTS ? fc->results : fc->args;
+	bool sgn = op->flags & GA_FF_SIGNED, r, known = true;
+	__u64 bits = st->bits, x, y = op->imm;
+
+	switch (op->op) {
+	case GA_FOP_AND:
+		st->bits = (bits >> 2) << 1 | (bits & (bits >> 1) & 1);
+		return 0;
+	case GA_FOP_OR:
+		st->bits = (bits >> 2) << 1 | ((bits | (bits >> 1)) & 1);
+		return 0;
+	case GA_FOP_NOT:
+		st->bits = bits ^ 1;
+		return 0;
+	case GA_FOP_CONST:
+		st->bits = bits << 1 | (op->imm != 0);
+		return 0;
+	case GA_FOP_LATENCY:
+		st->bits = bits << 1 | fop_cmp(st->latency_ns, y, op->cmp, false);
+		return 0;
+	}
+	/* a value of the call: unknown behind a nil guard, or a result where none was fetched */
+	if (!st->have_results && (op->flags & (GA_FF_A_RESULTS | GA_FF_B_RESULTS)))
+		known = false;
+	if (op->guard != GA_FILTER_NONE && !a->words[op->guard & (GA_MAX_WORDS - 1)])
+		known = false;
+	if (op->guard_b != GA_FILTER_NONE && !b->words[op->guard_b & (GA_MAX_WORDS - 1)])
+		known = false;
+	if (op->op == GA_FOP_STR_EQ || op->op == GA_FOP_STR_PREFIX) {
+		r = known && fop_str(fc->f, op, a);
+	} else {
+		x = fop_value(a, op->word, op->shift, op->size, sgn);
+		if (op->op == GA_FOP_CMP_WORD)
+			y = fop_value(b, op->word_b, op->shift_b, op->size, sgn);
+		r = known && fop_cmp(x, y, op->cmp, sgn);
+	}
+	st->bits = bits << 1 | r;
+	return 0;
+}
+
+/*
+ * Whether the call passes its function's --filter: results is NULL at
+ * the entry and at a tail-call exit. A program that cannot be read keeps
+ * the call (reported rather than lost). A global function: the verifier
+ * checks it once, not once for the entry and again for the exit.
+ */
+__noinline int ga_filter_pass(const struct ga_probe_spec *spec, const struct ga_vals *args,
+			      const struct ga_vals *results, __u64 latency_ns)
+{
+	struct filter_ctx fc = { .args = args, .results = results ? results : args };
+	__u32 key, zero = 0, n;
+
+	if (!spec || !args)
+		return 1;
+	key = spec->func_id;
+	fc.f = bpf_map_lookup_elem(&filters, &key);
+	fc.st = bpf_map_lookup_elem(&fstates, &zero);
+	if (!fc.f || !fc.st)
+		return 1;
+	fc.st->bits = 0;
+	fc.st->latency_ns = latency_ns;
+	fc.st->have_results = results != NULL;
+	n = fc.f->nops;
+	bpf_loop(n < GA_FILTER_OPS ? n : GA_FILTER_OPS, filter_step, &fc, 0);
+	return fc.st->bits & 1;
+}
+
 static __always_inline int on_entry(struct ga_regs *ctx, const struct ga_probe_spec *spec)
 {
 	struct ga_call_key ckey = {};
@@ -910,6 +1070,14 @@ static __always_inline int on_entry(struct ga_regs *ctx, const struct ga_probe_s
 	rec->nwords = spec->nwords < GA_MAX_WORDS ? spec->nwords : GA_MAX_WORDS;
 	rec->nstrs = spec->nstrs < GA_MAX_STRS ? spec->nstrs : GA_MAX_STRS;
 	fetch(ctx, spec, &rec->args);
+	/* rejected: no record, so no event and no aggregate; its exit finds nothing */
+	if (spec->filter == GA_FILTER_ENTRY && !ga_filter_pass(spec, &rec->args, NULL, 0)) {
+		stat_inc(GA_STAT_PRED_ENTRY);
+		/* the dead call reported above must not meet this call's exit */
+		if (prev)
+			bpf_map_delete_elem(&calls, &ckey);
+		return 0;
+	}
 	walk_stack(ctx, spec, rec, ckey.frame);
 	if (bpf_map_update_elem(&calls, &ckey, rec, BPF_ANY))
 		stat_inc(GA_STAT_FULL);
@@ -1018,7 +1186,8 @@ static __always_inline int on_exit(struct ga_regs *ctx, const struct ga_probe_sp
 	ckey.func_id = spec->func_id;
 	rec = bpf_map_lookup_elem(&calls, &ckey);
 	if (!rec) {
-		stat_inc(GA_STAT_ORPHAN_EXIT);
+		/* an entry --filter rejected keeps no record: its exit is not an orphan's */
+		stat_inc(spec->filter == GA_FILTER_ENTRY ? GA_STAT_PRED_NOREC : GA_STAT_ORPHAN_EXIT);
 		return 0;
 	}
 	now = bpf_ktime_get_ns();
@@ -1027,25 +1196,41 @@ static __always_inline int on_exit(struct ga_regs *ctx, const struct ga_probe_sp
 		bpf_map_delete_elem(&calls, &ckey);
 		return 0;
 	}
+	res = bpf_map_lookup_elem(&scratch, &zero);
+	if (!res) {
+		bpf_map_delete_elem(&calls, &ckey);
+		return 0;
+	}
+	/*
+	 * The results, fetched at one place (the verifier checks each call
+	 * of a fetch loop apart): for the event or the filter, or only their
+	 * words to tell an error when aggregated (aggregate_only is a
+	 * constant to the verifier: the branch not taken costs nothing).
+	 */
+	if (spec->kind == GA_PROBE_RET) {
+		if (!aggregate_only || spec->filter == GA_FILTER_EXIT)
+			fetch(ctx, spec, &res->args);
+		else if (spec->err_words)
+			fetch_words(ctx, spec, &res->args);
+	}
+	if (spec->filter == GA_FILTER_EXIT &&
+	    !ga_filter_pass(spec, &rec->args, spec->kind == GA_PROBE_RET ? &res->args : NULL,
+			    now - rec->ts)) {
+		stat_inc(GA_STAT_PRED_EXIT);
+		bpf_map_delete_elem(&calls, &ckey);
+		return 0;
+	}
 	if (aggregate_only) {
 		__u64 ts = rec->ts;
-		bool error = false;
 
-		res = NULL;
 		bpf_map_delete_elem(&calls, &ckey);
-		/* the results only to see an error: into the per-CPU scratch, no event */
-		if (spec->kind == GA_PROBE_RET && spec->err_words &&
-		    (res = bpf_map_lookup_elem(&scratch, &zero))) {
-			fetch_words(ctx, spec, &res->args);
-			error = has_error(spec, &res->args);
-		}
-		agg_add(spec->func_id, now - ts, error);
+		agg_add(spec->func_id, now - ts,
+			spec->kind == GA_PROBE_RET && spec->err_words && has_error(spec, &res->args));
 		stat_inc(GA_STAT_CALLS);
 		return 0;
 	}
 	b = bpf_map_lookup_elem(&evbuf, &zero);
-	res = bpf_map_lookup_elem(&scratch, &zero);
-	if (!b || !res) {
+	if (!b) {
 		bpf_map_delete_elem(&calls, &ckey);
 		return 0;
 	}
@@ -1064,7 +1249,6 @@ static __always_inline int on_exit(struct ga_regs *ctx, const struct ga_probe_sp
 	b->h.nstrs[GA_EV_ARGS] = rec->nstrs;
 	/* no results (a tail call): send_event() zeroes their counts */
 	if (spec->kind == GA_PROBE_RET) {
-		fetch(ctx, spec, &res->args);
 		b->h.nwords[GA_EV_RESULTS] = spec->nwords < GA_MAX_WORDS ? spec->nwords : GA_MAX_WORDS;
 		b->h.nstrs[GA_EV_RESULTS] = spec->nstrs < GA_MAX_STRS ? spec->nstrs : GA_MAX_STRS;
 	}

@@ -3,8 +3,8 @@
 #pragma once
 
 #define GA_MAX_WORDS 32		/* machine words fetched per probe */
-#define GA_MAX_STRS 4		/* strings copied per probe */
-#define GA_STR_LEN 64		/* bytes kept of each string */
+#define GA_MAX_STRS 8		/* strings copied per probe (a power of two: slots are masked) */
+#define GA_STR_LEN 64		/* bytes kept of each string (at most 255: a record says each in a byte) */
 #define GA_MAX_PROBES 8192	/* entries of the probes map (attach cookies) */
 #define GA_MAX_CALLS 16384	/* calls in flight (a plain hash: full means not tracked) */
 #define GA_MAX_GSTATES 16384	/* goroutines with a panic or Goexit seen (LRU) */
@@ -143,6 +143,8 @@ struct ga_probe_spec {
 	unsigned int err_words;	/* RET: bit i set when words[i] is the type word of an error result */
 	unsigned int gen;	/* the link generation this spec belongs to (see active_gen) */
 	unsigned int probe_idx;	/* its index in the plan (the cookie may be another slot) */
+	unsigned char filter;	/* enum ga_filter_at: when its function's --filter program runs */
+	unsigned char pad2[3];
 	struct ga_fetch words[GA_MAX_WORDS];
 	struct ga_strfetch strs[GA_MAX_STRS];
 	struct ga_mapfetch maps[GA_MAX_MAPS];
@@ -234,7 +236,7 @@ enum ga_ev_part {
  * the result strings, each str_len[part][i] long, back to back, and last
  * (--stack only) nstack PCs of 8 bytes: the entry probe's (it gives the
  * load address of a PIE), then the return addresses, the caller's first. A call of one int
- * argument is 96 bytes, not the 1.1 KB of two full ga_vals.
+ * argument is 96 bytes, not the 1.6 KB of two full ga_vals.
  */
 struct ga_event {
 	unsigned long long ts_entry;
@@ -253,7 +255,7 @@ struct ga_event {
 	unsigned short size;		/* bytes of data after the header */
 	unsigned char nstack;		/* PCs after the strings (--stack) */
 	unsigned char pad;
-	unsigned short str_len[2][GA_MAX_STRS];
+	unsigned char str_len[2][GA_MAX_STRS];	/* at most GA_STR_LEN: a byte each keeps the header 88 bytes */
 };
 
 /* The most words and string bytes a record carries: every one of both parts. */
@@ -281,5 +283,82 @@ enum ga_stat {
 	GA_STAT_FILTERED,	/* completed calls faster than --min-latency */
 	GA_STAT_UNWOUND,	/* calls found dead in BPF (never returned) */
 	GA_STAT_FULL,		/* calls not tracked: GA_MAX_CALLS already in flight */
+	GA_STAT_PRED_ENTRY,	/* calls --filter rejected at their entry (no record kept) */
+	GA_STAT_PRED_EXIT,	/* calls --filter rejected at their exit */
+	GA_STAT_PRED_NOREC,	/* exits without a record of a function filtered at entry */
 	GA_STAT_MAX,
+};
+
+/*
+ * --filter: a postfix program per traced function (the filters map,
+ * keyed by function index), run by BPF at the entry when it reads only
+ * arguments, else at the exit. Each op pushes a bool onto a stack kept
+ * as a bitmask (top in bit 0) or combines the top ones; the call is kept
+ * when bit 0 is set at the end.
+ */
+#define GA_FILTER_OPS 32	/* a power of two: op indexes are masked */
+#define GA_FILTER_STRS 4	/* string constants per program */
+#define GA_FILTER_NONE 0xff	/* no word (guard, second operand) */
+
+enum ga_filter_at {
+	GA_FILTER_OFF = 0,
+	GA_FILTER_ENTRY = 1,	/* reads only arguments: a rejected call keeps no record */
+	GA_FILTER_EXIT = 2,	/* reads results or latency too */
+};
+
+enum ga_fop_kind {
+	GA_FOP_CONST = 0,	/* push imm != 0 */
+	GA_FOP_CMP_IMM,		/* push (word a) cmp imm */
+	GA_FOP_CMP_WORD,	/* push (word a) cmp (word b) */
+	GA_FOP_STR_EQ,		/* push string a == constant string imm (length word a, slot str) */
+	GA_FOP_STR_PREFIX,	/* push string a has constant string imm as prefix */
+	GA_FOP_LATENCY,		/* push latency (ns, exit only) cmp imm, unsigned */
+	GA_FOP_AND,		/* pop two, push both */
+	GA_FOP_OR,		/* pop two, push either */
+	GA_FOP_NOT,		/* flip the top */
+};
+
+enum ga_fcmp {
+	GA_FCMP_EQ = 0,
+	GA_FCMP_NE,
+	GA_FCMP_LT,
+	GA_FCMP_LE,
+	GA_FCMP_GT,
+	GA_FCMP_GE,
+};
+
+#define GA_FF_SIGNED 0x1	/* words compared as signed (sign-extended from size) */
+#define GA_FF_A_RESULTS 0x2	/* a (and its guard) in the results fetched at the RET */
+#define GA_FF_B_RESULTS 0x4	/* b (and its guard) in the results */
+
+/*
+ * A value is the size bytes at byte shift of a fetched word. A guard
+ * word that is 0 (a nil pointer on the way to the value) makes the
+ * comparison false, whatever its operator; so does a result read at a
+ * tail-call exit, where no result is fetched.
+ */
+struct ga_fop {
+	unsigned char op;	/* enum ga_fop_kind */
+	unsigned char cmp;	/* enum ga_fcmp */
+	unsigned char flags;	/* GA_FF_* */
+	unsigned char size;	/* bytes of a and b: 1, 2, 4, 8 */
+	unsigned char word;	/* a: its word; string ops: the length word */
+	unsigned char shift;	/* a: its byte offset in the word */
+	unsigned char guard;	/* a's guard word, or GA_FILTER_NONE */
+	unsigned char str;	/* string ops: the slot of the copied bytes */
+	unsigned char word_b;	/* GA_FOP_CMP_WORD: b's word */
+	unsigned char shift_b;
+	unsigned char guard_b;
+	unsigned char pad[5];
+	unsigned long long imm;	/* the constant; string ops: the index of the constant string */
+};
+
+struct ga_filter {
+	unsigned int nops;
+	unsigned short str_len[GA_FILTER_STRS];
+	unsigned int pad;
+	struct ga_fop ops[GA_FILTER_OPS];
+	/* the constants, zero-padded, each with a mask of its str_len bytes (compared word-wise) */
+	unsigned long long strs[GA_FILTER_STRS][GA_STR_LEN / 8];
+	unsigned long long str_mask[GA_FILTER_STRS][GA_STR_LEN / 8];
 };

@@ -1,0 +1,3 @@
+module example.com/filtered
+
+go 1.19
