@@ -7,9 +7,7 @@
  * that printout: --stack, --json of the arguments and results, --deref of
  * r, the stripped build (with --sig), the Go 1.26 build (Swiss maps).
  *
- * Then the tests of --expr and --filter, written to the CLI contract of
- * issue 14 before goattach has them: each skips, loudly, while
- * `goattach --help` does not list its option.
+ * Then --expr and --filter against the same printout.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -569,37 +567,15 @@ out:
 }
 
 /*
- * --- written ahead of the features: --expr and --filter (issue 14) ---
+ * --- --expr and --filter ---
  *
  * The CLI contract: --expr EXPR (repeatable) appends " EXPR=VALUE" to a
  * call's text line, in JSON "exprs": {"EXPR": VALUE}; a nil pointer on the
  * way prints <nil> (JSON null). --filter COND shows only the calls it
  * holds for, and the summary says "N calls filtered out". A bad
  * expression is refused before anything is attached: exit 1, one line.
- * Each test skips while `goattach --help` does not list its option.
  */
 
-/* Whether goattach --help lists opt ("--expr"). */
-static bool goattach_has_option(const char *opt)
-{
-	char *argv[] = { (char *)build_path("goattach"), "--help", NULL };
-	struct cmd_result r = {};
-	char needle[64];
-	bool has;
-
-	snprintf(needle, sizeof(needle), "%s=", opt);
-	cmd_run(argv, 30, &r);
-	has = r.out && strstr(r.out, needle);
-	cmd_result_free(&r);
-	return has;
-}
-
-#define REQUIRE_OPTION(opt) do { \
-	if (!goattach_has_option(opt)) { \
-		printf("\n  *** SKIP (goattach has no %s yet) ***\n\n", opt); \
-		TEST_SKIP("goattach has no %s yet", opt); \
-		return; \
-	} } while (0)
 
 /*
  * Each expression and the field of the program's line that holds its
@@ -689,7 +665,6 @@ TEST(httpish_expr_text)
 	size_t k;
 
 	REQUIRE_BPF();
-	REQUIRE_OPTION("--expr");
 	expr_args(extra, NULL);
 	if (!trace_run(sample_db("httpish"), sample_bin("httpish"), "mix", extra, &ga, &run))
 		goto out;
@@ -794,7 +769,6 @@ TEST(httpish_expr_json)
 	size_t k;
 
 	REQUIRE_BPF();
-	REQUIRE_OPTION("--expr");
 	expr_args(extra, "--json");
 	if (!trace_run(sample_db("httpish"), sample_bin("httpish"), "mix", extra, &ga, &run))
 		goto out;
@@ -880,7 +854,6 @@ TEST(httpish_filter)
 	size_t f;
 
 	REQUIRE_BPF();
-	REQUIRE_OPTION("--filter");
 	for (f = 0; f < sizeof(filter_cases) / sizeof(filter_cases[0]); f++) {
 		const struct filter_case *fc = &filter_cases[f];
 		struct bg_proc ga = {};
@@ -946,18 +919,12 @@ TEST(httpish_expr_refused)
 	};
 	size_t i;
 
-	REQUIRE_OPTION("--expr");
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char *argv[] = { (char *)build_path("goattach"), "--db", (char *)sample_db("httpish"),
 				 (char *)bad[i].opt, (char *)bad[i].text, "main.handle", NULL };
 		struct cmd_result r = {};
 		char what[192];
 
-		if (strcmp(bad[i].opt, "--expr") && !goattach_has_option(bad[i].opt)) {
-			printf("  *** SKIP (goattach has no %s yet): %s '%s' not tried ***\n", bad[i].opt,
-			       bad[i].opt, bad[i].text);
-			continue;
-		}
 		cmd_run(argv, 30, &r);
 		snprintf(what, sizeof(what), "%s '%s' refused", bad[i].opt, bad[i].text);
 		ASSERT_EQ(r.status, 1, what);
@@ -1025,13 +992,11 @@ out:
 TEST(httpish_map_expr)
 {
 	REQUIRE_BPF();
-	REQUIRE_OPTION("--expr");
 	map_expr_as_program(sample_db("httpish"), sample_bin("httpish"), "go1.19");
 }
 
 TEST(httpish_map_expr_swiss)
 {
 	REQUIRE_BPF();
-	REQUIRE_OPTION("--expr");
 	map_expr_as_program(bin_db(build_path(SWISS_BIN)), build_path(SWISS_BIN), "go1.26");
 }
