@@ -35,11 +35,11 @@ _goattach()
 	--cmd|-c)
 		COMPREPLY=($(compgen -c -- "$cur"))
 		return ;;
-	--duration|-D|--sig|-s|--min-latency|--filter|--max-calls|--max-probes|--max-rate|--interval)
+	--duration|-D|--sig|-s|--min-latency|--filter|--expr|--max-calls|--max-probes|--max-rate|--interval)
 		return ;;
 	esac
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "--db --binary --pid --cmd --json --duration --sig --deref --min-latency --filter
+		COMPREPLY=($(compgen -W "--db --binary --pid --cmd --json --duration --sig --deref --expr --min-latency --filter
 			--max-calls --max-probes --max-rate --yes --stats --hist --interval --stack --verbose --version --help" -- "$cur"))
 		return
 	fi
