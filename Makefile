@@ -205,7 +205,7 @@ $(O)/tests/%: tests/%.c $(TEST_LIB_SRCS) $(TEST_HDRS) $(ANALYZER_OBJS) $(ATTACH_
 		$(ANALYZER_LIBS) $(ATTACH_LIBS) -o $@
 
 .PHONY: build-tests
-build-tests: all samples $(TEST_BINS) $(GOMAPS_BINS)
+build-tests: all samples $(TEST_BINS)
 
 # One configuration: make test-one [SANITIZE=1]
 .PHONY: test-one
@@ -285,6 +285,8 @@ $(GM)/%/funcs: $(FUNCS_SRCS) $(GM)/%/go
 # tests/test_maps.c, part of build-tests: 'make test' has them
 GOMAPS_SRCS := samples/gomaps/main.go samples/gomaps/go.mod
 GOMAPS_BINS := $(GM)/1.26/gomaps $(GM)/1.24/gomaps $(GM)/1.24/gomaps-noswiss $(GM)/1.27/gomaps-386
+build-tests: $(GOMAPS_BINS)
+
 $(GM)/%/gomaps: $(GOMAPS_SRCS) $(GM)/%/go
 	$(call msg,GO,$@)
 	$(Q)$(call GMBUILD,gomaps,,)
