@@ -89,6 +89,33 @@ TEST(small_maps_as_program)
 	}
 }
 
+/*
+ * Keys and values of other sizes and alignments (int8 keys with int64
+ * values: 7 bytes of padding in a slot; int32 and bool; string keys with
+ * struct{} values of size 0; uint16 and float64): each laid out by
+ * maps.c for buckets, Swiss slots and 386, read right if the layout is.
+ */
+TEST(shapes_as_program)
+{
+	static const char *const funcs[] = { "main.pad", "main.flags", "main.set", "main.floats" };
+	struct cmd_result r = {};
+	size_t b, i;
+	int n, same;
+
+	REQUIRE_BPF();
+	for (b = 0; b < NBUILDS; b++) {
+		run_c(bin_path(builds[b]), NULL, NULL, false,
+		      "main.pad main.flags main.set main.floats", &r);
+		for (i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++) {
+			same = lines_as_program(r.out, funcs[i], &n);
+			if (!ASSERT_EQ(n, 1, "the program's line") ||
+			    !ASSERT_EQ(same, 1, "goattach's map is the program's"))
+				printf("  %s %s\n", builds[b], funcs[i]);
+		}
+		cmd_result_free(&r);
+	}
+}
+
 /* The program's "entries FUNC k=v ..." line number idx (0-based) for func; NULL when none. */
 static char *entries_line(const char *out, const char *func, int idx)
 {
