@@ -281,10 +281,12 @@ $(GM)/%/funcs: $(FUNCS_SRCS) $(GM)/%/go
 	$(call msg,GO,$@)
 	$(Q)$(call GMBUILD,funcs,,)
 
-# samples/gomaps by a Swiss-table release (and 1.24's buckets, GOEXPERIMENT=noswissmap) for
+# samples/gomaps by Swiss-table releases (1.24's buckets with GOEXPERIMENT=noswissmap, 1.27's
+# split groups with GOEXPERIMENT=mapsplitgroup) for
 # tests/test_maps.c, part of build-tests: 'make test' has them
 GOMAPS_SRCS := samples/gomaps/main.go samples/gomaps/go.mod
-GOMAPS_BINS := $(GM)/1.26/gomaps $(GM)/1.24/gomaps $(GM)/1.24/gomaps-noswiss $(GM)/1.27/gomaps-386
+GOMAPS_BINS := $(GM)/1.26/gomaps $(GM)/1.24/gomaps $(GM)/1.24/gomaps-noswiss $(GM)/1.27/gomaps-386 \
+	$(GM)/1.27/gomaps-split
 build-tests: $(GOMAPS_BINS)
 
 $(GM)/%/gomaps: $(GOMAPS_SRCS) $(GM)/%/go
@@ -294,6 +296,10 @@ $(GM)/%/gomaps: $(GOMAPS_SRCS) $(GM)/%/go
 $(GM)/%/gomaps-noswiss: $(GOMAPS_SRCS) $(GM)/%/go
 	$(call msg,GO,$@)
 	$(Q)$(call GMBUILD,gomaps,GOEXPERIMENT=noswissmap,)
+
+$(GM)/%/gomaps-split: $(GOMAPS_SRCS) $(GM)/%/go
+	$(call msg,GO,$@)
+	$(Q)$(call GMBUILD,gomaps,GOEXPERIMENT=mapsplitgroup,)
 
 $(GM)/%/gomaps-386: $(GOMAPS_SRCS) $(GM)/%/go
 	$(call msg,GO,$@)

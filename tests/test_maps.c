@@ -2,12 +2,14 @@
 /*
  * goattach end to end, Go maps: map parameters of real processes built
  * from samples/gomaps by Go 1.19 (buckets), 1.24 (Swiss tables, and
- * buckets with GOEXPERIMENT=noswissmap), 1.26 (Swiss) and 1.27 for 386,
+ * buckets with GOEXPERIMENT=noswissmap), 1.26 (Swiss), 1.27 for 386 and
+ * with GOEXPERIMENT=mapsplitgroup (a group's keys, then its values),
  * walked by the BPF program. len(m) is exact, the entries shown are real
  * entries with their values (the program prints every entry of each map
  * it passes), small maps print as the program prints them, and a lookup
  * of a constant key (GOATTACH_MAP_LOOKUP, until --expr) finds that entry.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,7 +21,7 @@ TEST_SETUP(attach_setup);
 /* The gomaps builds: the sample's own (Debian's Go 1.19), then the toolchain matrix's. */
 static const char *const builds[] = {
 	"samples/gomaps", "gomatrix/1.24/gomaps", "gomatrix/1.24/gomaps-noswiss",
-	"gomatrix/1.26/gomaps", "gomatrix/1.27/gomaps-386",
+	"gomatrix/1.26/gomaps", "gomatrix/1.27/gomaps-386", "gomatrix/1.27/gomaps-split",
 };
 #define NBUILDS (sizeof(builds) / sizeof(builds[0]))
 
@@ -352,4 +354,93 @@ TEST(lookup_constant_key)
 			ASSERT_STREQ(val, cases[i].value, "its value");
 		}
 	}
+}
+
+/* A build of version for arch with GOEXPERIMENT exp (NULL: none), for mapfetch_init alone. */
+static struct ga_build layout_build(const char *version, enum ga_arch arch, const char *exp,
+				    struct ga_setting *set)
+{
+	struct ga_build b = { .go_version = (char *)version, .arch = arch };
+
+	if (exp) {
+		*set = (struct ga_setting){ .key = "GOEXPERIMENT", .value = (char *)exp };
+		b.settings = set;
+		b.nsettings = 1;
+	}
+	return b;
+}
+
+/*
+ * The layouts maps.c computes, against what the Go compiler makes of the
+ * same types (cmd/compile/internal/reflectdata MapBucketType up to 1.23:
+ * map[string]int's bucket is 208 bytes, runtime.hmap's buckets at 16;
+ * MapGroupType from 1.24: slot {key, elem} of 24 bytes, group 8 + 8*24;
+ * 1.27's split group: 8, then 8 keys, then 8 values), and refusals:
+ * noswissmap after 1.25, keys over 128 bytes, an unknown version. The
+ * end-to-end tests above read real maps with these.
+ */
+TEST(layouts_by_version)
+{
+	struct gotype str = { .kind = GA_KIND_STRING, .size = 16 }, i64 = { .kind = GA_KIND_INT, .size = 8 };
+	struct gotype i8 = { .kind = GA_KIND_INT, .size = 1 }, big = { .kind = GA_KIND_ARRAY, .size = 129 };
+	struct gotype str32 = { .kind = GA_KIND_STRING, .size = 8 }, i32 = { .kind = GA_KIND_INT, .size = 4 };
+	struct ga_setting set;
+	struct ga_mapfetch mf;
+	struct ga_build b;
+	char msg[256];
+
+	b = layout_build("go1.19.8", GA_ARCH_AMD64, NULL, &set);
+	if (ASSERT_OK(mapfetch_init(&b, &str, &i64, &mf, msg, sizeof(msg)), "1.19")) {
+		ASSERT_EQ(mf.kind, GA_MAP_BUCKETS, "buckets");
+		ASSERT_EQ(mf.tab_off, 16, "hmap.buckets");
+		ASSERT_EQ(mf.tab2_off, 24, "hmap.oldbuckets");
+		ASSERT_EQ(mf.b_off, 9, "hmap.B");
+		ASSERT_EQ(mf.keys_off, 8, "keys after tophash");
+		ASSERT_EQ(mf.vals_off, 136, "values after 8 keys");
+		ASSERT_EQ(mf.ovf_off, 200, "overflow");
+		ASSERT_EQ(mf.group_size, 208, "bucket size");
+	}
+	b = layout_build("go1.24.4", GA_ARCH_AMD64, "noswissmap", &set);
+	if (ASSERT_OK(mapfetch_init(&b, &str, &i64, &mf, msg, sizeof(msg)), "1.24 noswissmap"))
+		ASSERT_EQ(mf.kind, GA_MAP_BUCKETS, "noswissmap: buckets");
+	b = layout_build("go1.26.10", GA_ARCH_AMD64, NULL, &set);
+	if (ASSERT_OK(mapfetch_init(&b, &str, &i64, &mf, msg, sizeof(msg)), "1.26")) {
+		ASSERT_EQ(mf.kind, GA_MAP_SWISS, "swiss");
+		ASSERT_EQ(mf.tab_off, 16, "Map.dirPtr");
+		ASSERT_EQ(mf.tab2_off, 24, "Map.dirLen");
+		ASSERT_EQ(mf.groups_off, 16, "table.groups.data");
+		ASSERT_EQ(mf.key_stride, 24, "slot size");
+		ASSERT_EQ(mf.vals_off, 24, "elem of slot 0");
+		ASSERT_EQ(mf.group_size, 200, "group size");
+	}
+	if (ASSERT_OK(mapfetch_init(&b, &i8, &i64, &mf, msg, sizeof(msg)), "1.26 int8/int64")) {
+		ASSERT_EQ(mf.key_stride, 16, "slot: 7 bytes of padding");
+		ASSERT_EQ(mf.vals_off, 16, "elem at 8 in the slot");
+		ASSERT_EQ(mf.group_size, 136, "group size");
+	}
+	b = layout_build("go1.27.3", GA_ARCH_386, NULL, &set);
+	if (ASSERT_OK(mapfetch_init(&b, &str32, &i32, &mf, msg, sizeof(msg)), "1.27 386")) {
+		ASSERT_EQ(mf.tab_off, 12, "386 Map.dirPtr");
+		ASSERT_EQ(mf.tab2_off, 16, "386 Map.dirLen");
+		ASSERT_EQ(mf.groups_off, 12, "386 table.groups.data");
+		ASSERT_EQ(mf.key_stride, 12, "386 slot");
+		ASSERT_EQ(mf.group_size, 104, "386 group");
+	}
+	b = layout_build("go1.27.3", GA_ARCH_AMD64, "mapsplitgroup", &set);
+	if (ASSERT_OK(mapfetch_init(&b, &str, &i64, &mf, msg, sizeof(msg)), "1.27 split")) {
+		ASSERT_EQ(mf.key_stride, 16, "split: key stride");
+		ASSERT_EQ(mf.vals_off, 136, "split: values after the keys");
+		ASSERT_EQ(mf.val_stride, 8, "split: value stride");
+	}
+	b = layout_build("go1.26.10", GA_ARCH_AMD64, "noswissmap", &set);
+	ASSERT_EQ(mapfetch_init(&b, &str, &i64, &mf, msg, sizeof(msg)), -ENOTSUP, "no noswissmap in 1.26");
+	b = layout_build("go1.26.10", GA_ARCH_AMD64, NULL, &set);
+	ASSERT_EQ(mapfetch_init(&b, &big, &i64, &mf, msg, sizeof(msg)), -ENOTSUP, "indirect key");
+	ASSERT_CONTAINS(msg, "indirectly", "said why");
+	b = layout_build(NULL, GA_ARCH_AMD64, NULL, &set);
+	ASSERT_EQ(mapfetch_init(&b, &str, &i64, &mf, msg, sizeof(msg)), -ENOTSUP, "unknown version");
+	ASSERT_EQ(mapfetch_set_str(&mf, "0123456789abcdef0123456789abcdef!", 33), -EINVAL,
+		  "a string key over 32 bytes");
+	ASSERT_OK(mapfetch_set_int(&mf, 2, 0x1234), "int16 key");
+	ASSERT_EQ(mf.key[0] | mf.key[1] << 8, 0x1234, "little-endian key bytes");
 }
