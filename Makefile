@@ -68,7 +68,8 @@ ATTACH_LIBS = $(shell $(PKG_CONFIG) --libs libbpf libelf sqlite3 libcjson 2>/dev
 SAMPLES := swapper stacker funcs blocker types kinds budget netaddr gomaps
 SAMPLE_BINS := $(SAMPLES:%=$(O)/samples/%)
 # The same program built the ways users ship Go: other GOARCHes, PIE, cgo, stripped.
-VARIANTS := stacker-386 kinds-386 kinds-arm64 stacker-arm64 stacker-pie stacker-stripped swapper-stripped cgocall
+VARIANTS := stacker-386 kinds-386 kinds-arm64 stacker-arm64 stacker-pie stacker-stripped swapper-stripped cgocall \
+	gomaps-arm64
 VARIANT_BINS := $(VARIANTS:%=$(O)/samples/%)
 
 .PHONY: all
@@ -152,6 +153,10 @@ $(O)/samples/kinds-386: samples/kinds/main.go
 $(O)/samples/kinds-arm64: samples/kinds/main.go
 	$(call msg,GO,$@)
 	$(Q)$(call GOBUILD,kinds,GOARCH=arm64 CGO_ENABLED=0,)
+
+$(O)/samples/gomaps-arm64: samples/gomaps/main.go
+	$(call msg,GO,$@)
+	$(Q)$(call GOBUILD,gomaps,GOARCH=arm64 CGO_ENABLED=0,)
 
 $(O)/samples/stacker-arm64: samples/stacker/main.go
 	$(call msg,GO,$@)
@@ -286,7 +291,7 @@ $(GM)/%/funcs: $(FUNCS_SRCS) $(GM)/%/go
 # tests/test_maps.c, part of build-tests: 'make test' has them
 GOMAPS_SRCS := samples/gomaps/main.go samples/gomaps/go.mod
 GOMAPS_BINS := $(GM)/1.26/gomaps $(GM)/1.24/gomaps $(GM)/1.24/gomaps-noswiss $(GM)/1.27/gomaps-386 \
-	$(GM)/1.27/gomaps-split
+	$(GM)/1.27/gomaps-split $(GM)/1.26/gomaps-arm64
 build-tests: $(GOMAPS_BINS)
 
 $(GM)/%/gomaps: $(GOMAPS_SRCS) $(GM)/%/go
@@ -300,6 +305,10 @@ $(GM)/%/gomaps-noswiss: $(GOMAPS_SRCS) $(GM)/%/go
 $(GM)/%/gomaps-split: $(GOMAPS_SRCS) $(GM)/%/go
 	$(call msg,GO,$@)
 	$(Q)$(call GMBUILD,gomaps,GOEXPERIMENT=mapsplitgroup,)
+
+$(GM)/%/gomaps-arm64: $(GOMAPS_SRCS) $(GM)/%/go
+	$(call msg,GO,$@)
+	$(Q)$(call GMBUILD,gomaps,GOARCH=arm64,)
 
 $(GM)/%/gomaps-386: $(GOMAPS_SRCS) $(GM)/%/go
 	$(call msg,GO,$@)

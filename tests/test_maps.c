@@ -57,6 +57,11 @@ static int lines_as_program(const char *out, const char *func, int *n)
 
 	*n = 0;
 	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		size_t len = strlen(line);
+
+		/* a VM's serial console ends lines in \r\n */
+		if (len && line[len - 1] == '\r')
+			line[len - 1] = 0;
 		if (strncmp(line, func, flen) || line[flen] != '(')
 			continue;
 		(*n)++;
@@ -116,6 +121,47 @@ TEST(shapes_as_program)
 		}
 		cmd_result_free(&r);
 	}
+}
+
+/*
+ * arm64 under qemu (scripts/vmtrace.sh, goattach cross-built by make
+ * goattach-arm64): Go 1.19's buckets and Go 1.26's Swiss tables of an
+ * arm64 process, every shape, as the program printed them.
+ */
+TEST(arm64_vm)
+{
+	static const char *const funcs[] = {
+		"main.small", "main.ids", "main.pad", "main.flags", "main.set", "main.floats",
+	};
+	static const int want[] = { 5, 1, 1, 1, 1, 1 };
+	static const char *const bins[] = { "samples/gomaps-arm64", "gomatrix/1.26/gomaps-arm64" };
+	struct cmd_result r = {};
+	char cmd[4096];
+	size_t b, i;
+	int n, same;
+
+	for (b = 0; b < sizeof(bins) / sizeof(bins[0]); b++) {
+		snprintf(cmd, sizeof(cmd),
+			 "scripts/vmtrace.sh arm64 build-arm64/goattach '%s' '%s' main.small main.ids "
+			 "main.pad main.flags main.set main.floats", bin_db(bin_path(bins[b])),
+			 bin_path(bins[b]));
+		sh_run(cmd, 900, &r);
+		if (r.status == 2) {
+			TEST_SKIP("no arm64 VM: %s", r.err ? r.err : "");
+			goto out;
+		}
+		if (!ASSERT_CONTAINS(r.out, "0 events lost", "goattach's summary"))
+			printf("%s\n%s\n", r.out ? r.out : "", r.err ? r.err : "");
+		for (i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++) {
+			same = lines_as_program(r.out, funcs[i], &n);
+			if (!ASSERT_EQ(n, want[i], "the program's lines") ||
+			    !ASSERT_EQ(same, n, "goattach's maps are the program's"))
+				printf("  %s %s\n", bins[b], funcs[i]);
+		}
+		cmd_result_free(&r);
+	}
+out:
+	cmd_result_free(&r);
 }
 
 /* The program's "entries FUNC k=v ..." line number idx (0-based) for func; NULL when none. */
