@@ -69,7 +69,7 @@ SAMPLES := swapper stacker funcs blocker types kinds budget netaddr typegraph go
 SAMPLE_BINS := $(SAMPLES:%=$(O)/samples/%)
 # The same program built the ways users ship Go: other GOARCHes, PIE, cgo, stripped.
 VARIANTS := stacker-386 kinds-386 kinds-arm64 stacker-arm64 stacker-pie stacker-stripped swapper-stripped \
-	typegraph-stripped cgocall
+	typegraph-stripped cgocall gomaps-arm64
 VARIANT_BINS := $(VARIANTS:%=$(O)/samples/%)
 
 .PHONY: all
@@ -153,6 +153,10 @@ $(O)/samples/kinds-386: samples/kinds/main.go
 $(O)/samples/kinds-arm64: samples/kinds/main.go
 	$(call msg,GO,$@)
 	$(Q)$(call GOBUILD,kinds,GOARCH=arm64 CGO_ENABLED=0,)
+
+$(O)/samples/gomaps-arm64: samples/gomaps/main.go
+	$(call msg,GO,$@)
+	$(Q)$(call GOBUILD,gomaps,GOARCH=arm64 CGO_ENABLED=0,)
 
 $(O)/samples/stacker-arm64: samples/stacker/main.go
 	$(call msg,GO,$@)
@@ -295,10 +299,12 @@ $(GM)/%/funcs: $(FUNCS_SRCS) $(GM)/%/go
 	$(call msg,GO,$@)
 	$(Q)$(call GMBUILD,funcs,,)
 
-# samples/gomaps by a Swiss-table release (and 1.24's buckets, GOEXPERIMENT=noswissmap) for
+# samples/gomaps by Swiss-table releases (1.24's buckets with GOEXPERIMENT=noswissmap, 1.27's
+# split groups with GOEXPERIMENT=mapsplitgroup) for
 # tests/test_maps.c, part of build-tests: 'make test' has them
 GOMAPS_SRCS := samples/gomaps/main.go samples/gomaps/go.mod
-GOMAPS_BINS := $(GM)/1.26/gomaps $(GM)/1.24/gomaps $(GM)/1.24/gomaps-noswiss $(GM)/1.27/gomaps-386
+GOMAPS_BINS := $(GM)/1.26/gomaps $(GM)/1.24/gomaps $(GM)/1.24/gomaps-noswiss $(GM)/1.27/gomaps-386 \
+	$(GM)/1.27/gomaps-split $(GM)/1.26/gomaps-arm64
 # (a prerequisite list is expanded where it is read: after the variable)
 build-tests: $(GOMAPS_BINS) $(GM)/1.26/netaddr
 # samples/netaddr by Go 1.26: net/netip.Addr's z is a unique.Handle there (test_values)
@@ -313,6 +319,14 @@ $(GM)/%/gomaps: $(GOMAPS_SRCS) $(GM)/%/go
 $(GM)/%/gomaps-noswiss: $(GOMAPS_SRCS) $(GM)/%/go
 	$(call msg,GO,$@)
 	$(Q)$(call GMBUILD,gomaps,GOEXPERIMENT=noswissmap,)
+
+$(GM)/%/gomaps-split: $(GOMAPS_SRCS) $(GM)/%/go
+	$(call msg,GO,$@)
+	$(Q)$(call GMBUILD,gomaps,GOEXPERIMENT=mapsplitgroup,)
+
+$(GM)/%/gomaps-arm64: $(GOMAPS_SRCS) $(GM)/%/go
+	$(call msg,GO,$@)
+	$(Q)$(call GMBUILD,gomaps,GOARCH=arm64,)
 
 $(GM)/%/gomaps-386: $(GOMAPS_SRCS) $(GM)/%/go
 	$(call msg,GO,$@)

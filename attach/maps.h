@@ -63,10 +63,11 @@ struct ga_fetch mapfetch_len_word(const struct map_shape *shape, int map_word);
 
 /*
  * Parse a map type name, "map[string]int", "map[int64]*main.T", into
- * key and val (their kind, size, sign, name borrowed... into name_buf),
- * for basic types, strings and pointers (other value types: kind
- * GA_KIND_UNKNOWN, size 0: refused by mapfetch_init). False when
- * type_name is no map type or its key type is none of those.
+ * key and val (kind, size, sign; no name), for basic types, strings,
+ * pointer-shaped types (*T, maps, chans, funcs) and struct{} (other value
+ * types: kind GA_KIND_UNKNOWN, refused by mapfetch_init). False when
+ * type_name is no map type or its key type is none of those. For
+ * parameters' type names until the DB's types (typedb.h) give a gotype.
  */
 bool map_type_parse(const char *type_name, enum ga_arch arch, struct gotype *key,
 		    struct gotype *val);

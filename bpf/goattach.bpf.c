@@ -333,9 +333,11 @@ struct fetch_ctx {
 
 /*
  * Go map walks (GA_SRC_MAP): one bucket or group slot per bpf_loop step,
- * GA_MAP_SCAN steps at most, the position kept in map memory (mapwalks)
- * like the other loops' state. Layout facts come from the spec's
- * ga_mapfetch (attach/maps.c).
+ * GA_MAP_SCAN steps at most. The position, a copy of the spec's
+ * ga_mapfetch (layout facts from attach/maps.c) and every scratch word
+ * live in map memory (mapwalks), not on the stack: the walk runs inside
+ * the fetch loop's callback, and the frames of both share 512 bytes with
+ * ga_probe's (which holds the registers: 272 bytes on arm64).
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -344,23 +346,15 @@ struct {
 	__type(value, struct ga_mapwalk);
 } mapwalks SEC(".maps");
 
-struct mapwalk_ctx {
-	const struct ga_mapfetch *mf;
-	struct ga_mapwalk *w;
-};
-
-/* A pointer-sized word of the process at addr (0 when unreadable). */
-static __always_inline __u64 read_uword(__u64 addr, __u8 ptr_size)
+/* A pointer-sized word of the process at addr (0 when unreadable), read via w->tmp. */
+static __always_inline __u64 read_uword(struct ga_mapwalk *w, __u64 addr, __u8 ptr_size)
 {
-	__u64 v = 0;
-	__u32 v32 = 0;
-
-	if (ptr_size == 4) {
-		bpf_probe_read_user(&v32, sizeof(v32), (void *)addr);
-		return v32;
-	}
-	bpf_probe_read_user(&v, sizeof(v), (void *)addr);
-	return v;
+	w->tmp = 0;
+	if (ptr_size == 4)
+		bpf_probe_read_user(&w->tmp, 4, (void *)addr);
+	else
+		bpf_probe_read_user(&w->tmp, 8, (void *)addr);
+	return w->tmp;
 }
 
 /*
@@ -370,11 +364,11 @@ static __always_inline __u64 read_uword(__u64 addr, __u8 ptr_size)
  * its entries went to (i, and i + the old count when the map doubles).
  * Every entry once, none missed, each in the array that holds it.
  */
-static __always_inline int map_next_growing(struct ga_mapwalk *w, const struct ga_mapfetch *mf)
+static __always_inline int map_next_growing(struct ga_mapwalk *w)
 {
-	__u64 ob;
+	const struct ga_mapfetch *mf = &w->mf;
+	__u64 ob, th0;
 	__u32 i;
-	__u8 th0 = 0;
 
 	if (w->pend) {
 		w->grp = w->tab + (__u64)w->pend * mf->group_size;
@@ -385,7 +379,7 @@ static __always_inline int map_next_growing(struct ga_mapwalk *w, const struct g
 		return 1;
 	i = w->idx++;
 	ob = w->old + (__u64)i * mf->group_size;
-	bpf_probe_read_user(&th0, 1, (void *)ob);
+	th0 = read_uword(w, ob, 4) & 0xff;
 	if (th0 >= mf->evacuated_min && th0 < mf->min_full) {
 		w->grp = w->tab + (__u64)i * mf->group_size;
 		if (w->nb != w->old_nb)
@@ -402,17 +396,18 @@ static __always_inline int map_next_growing(struct ga_mapwalk *w, const struct g
  * entry in turn) into w->grp: 0 done so, 1 the map's end, 2 a step that
  * only moved on in the directory.
  */
-static __always_inline int map_next_group(struct ga_mapwalk *w, const struct ga_mapfetch *mf)
+static __always_inline int map_next_group(struct ga_mapwalk *w)
 {
+	const struct ga_mapfetch *mf = &w->mf;
 	__u64 t;
 
 	if (mf->kind == GA_MAP_BUCKETS) {
-		if (w->grp && (t = read_uword(w->grp + mf->ovf_off, mf->ptr_size))) {
+		if (w->grp && (t = read_uword(w, w->grp + mf->ovf_off, mf->ptr_size))) {
 			w->grp = t;
 			return 0;
 		}
 		if (w->old)
-			return map_next_growing(w, mf);
+			return map_next_growing(w);
 		if (!w->tab || w->idx >= w->nb)
 			return 1;
 		w->grp = w->tab + (__u64)w->idx * mf->group_size;
@@ -434,33 +429,34 @@ static __always_inline int map_next_group(struct ga_mapwalk *w, const struct ga_
 	}
 	if (w->idx >= w->nb)
 		return 1;
-	t = read_uword(w->tab + (__u64)w->idx * mf->ptr_size, mf->ptr_size);
+	t = read_uword(w, w->tab + (__u64)w->idx * mf->ptr_size, mf->ptr_size);
 	w->idx++;
 	/* a table of a lower local depth fills consecutive directory entries: once */
 	if (!t || t == w->table)
 		return 2;
 	w->table = t;
-	w->gdata = read_uword(t + mf->groups_off, mf->ptr_size);
-	w->gmask = read_uword(t + mf->mask_off, 4);
+	w->gdata = read_uword(w, t + mf->groups_off, mf->ptr_size);
+	w->gmask = read_uword(w, t + mf->mask_off, 4);
 	w->gi = 0;
 	return 2;
 }
 
-/* Does the key at addr equal mf's constant? */
-static __always_inline bool map_key_equal(struct ga_mapwalk *w, const struct ga_mapfetch *mf,
-					  __u64 addr)
+/* Does the key at addr equal the constant of w->mf? */
+static __always_inline bool map_key_equal(struct ga_mapwalk *w, __u64 addr)
 {
+	const struct ga_mapfetch *mf = &w->mf;
 	const __u64 *want = (const __u64 *)mf->key, *got = (const __u64 *)w->kbuf;
-	__u64 ptr, len, kv = 0;
+	__u64 ptr, len;
 	__u32 n = mf->key_len;
 
 	if (mf->mode == GA_MAPF_INT) {
-		if (!n || n > 8 || bpf_probe_read_user(&kv, n & 15, (void *)addr))
+		w->tmp = 0;
+		if (!n || n > 8 || bpf_probe_read_user(&w->tmp, n & 15, (void *)addr))
 			return false;
-		return kv == want[0];
+		return w->tmp == want[0];
 	}
-	ptr = read_uword(addr, mf->ptr_size);
-	len = read_uword(addr + mf->ptr_size, mf->ptr_size);
+	ptr = read_uword(w, addr, mf->ptr_size);
+	len = read_uword(w, addr + mf->ptr_size, mf->ptr_size);
 	if (len != n || n > GA_MAP_KEY_LEN)
 		return false;
 	__builtin_memset(w->kbuf, 0, sizeof(w->kbuf));
@@ -475,15 +471,17 @@ static __always_inline bool map_key_equal(struct ga_mapwalk *w, const struct ga_
 
 static long map_step(__u32 idx, void *data)
 {
-	struct mapwalk_ctx *mc = data;
-	const struct ga_mapfetch *mf = mc->mf;
-	struct ga_mapwalk *w = mc->w;
+	__u32 zero = 0, j, c;
+	struct ga_mapwalk *w = bpf_map_lookup_elem(&mapwalks, &zero);
+	const struct ga_mapfetch *mf;
 	__u64 key, val;
-	__u32 j, c;
 	int r;
 
+	if (!w)
+		return 1;
+	mf = &w->mf;
 	if (!w->grp || w->slot >= GA_MAP_SLOTS) {
-		r = map_next_group(w, mf);
+		r = map_next_group(w);
 		if (r == 1) {
 			w->done = 1;
 			return 1;
@@ -506,7 +504,7 @@ static long map_step(__u32 idx, void *data)
 	if (mf->mode == GA_MAPF_NTH) {
 		if (w->seen++ != w->n)
 			return 0;
-	} else if (!map_key_equal(w, mf, key)) {
+	} else if (!map_key_equal(w, key)) {
 		return 0;
 	}
 	w->key_addr = key;
@@ -521,13 +519,9 @@ static long map_step(__u32 idx, void *data)
  */
 __noinline int ga_fetch_map(const struct ga_probe_spec *spec, __u32 i, struct ga_vals *v)
 {
-	const struct ga_mapfetch *mf;
 	const struct ga_fetch *f;
-	struct mapwalk_ctx mc = {};
 	struct ga_mapwalk *w;
-	__u32 zero = 0;
-	__u8 b = 0, flags = 0;
-	__u32 j;
+	__u32 zero = 0, j;
 	__u64 m;
 
 	/* the two words, masked for the verifier; the planner never puts a map at the last one */
@@ -536,28 +530,27 @@ __noinline int ga_fetch_map(const struct ga_probe_spec *spec, __u32 i, struct ga
 	if (!spec || !v || !j)
 		return 0;
 	f = &spec->words[i];
-	mf = &spec->maps[f->off & (GA_MAX_MAPS - 1)];
-	mc.mf = mf;
 	m = v->words[f->reg & (GA_MAX_WORDS - 1)];
 	v->words[i] = 0;
 	v->words[j] = 0;
-	if (!m || !mf->kind || !(w = bpf_map_lookup_elem(&mapwalks, &zero)))
+	if (!m || !(w = bpf_map_lookup_elem(&mapwalks, &zero)))
 		return 0;
 	__builtin_memset(w, 0, sizeof(*w));
-	w->tab = read_uword(m + mf->tab_off, mf->ptr_size);
-	if (mf->kind == GA_MAP_BUCKETS) {
-		bpf_probe_read_user(&b, 1, (void *)(m + mf->b_off));
-		bpf_probe_read_user(&flags, 1, (void *)(m + mf->flags_off));
-		w->nb = 1U << (b & 31);
+	w->mf = spec->maps[f->off & (GA_MAX_MAPS - 1)];
+	if (!w->mf.kind)
+		return 0;
+	w->tab = read_uword(w, m + w->mf.tab_off, w->mf.ptr_size);
+	if (w->mf.kind == GA_MAP_BUCKETS) {
+		w->nb = 1U << (read_uword(w, m + w->mf.b_off, 4) & 31);
 		/* growing: the entries not yet moved are in the old array (map_next_growing) */
-		w->old = read_uword(m + mf->tab2_off, mf->ptr_size);
-		w->old_nb = flags & mf->same_size_flag ? w->nb : w->nb >> 1;
+		w->old = read_uword(w, m + w->mf.tab2_off, w->mf.ptr_size);
+		w->old_nb = read_uword(w, m + w->mf.flags_off, 4) & w->mf.same_size_flag ?
+				    w->nb : w->nb >> 1;
 	} else {
-		w->nb = read_uword(m + mf->tab2_off, mf->ptr_size);
+		w->nb = read_uword(w, m + w->mf.tab2_off, w->mf.ptr_size);
 	}
 	w->n = f->size;
-	mc.w = w;
-	bpf_loop(GA_MAP_SCAN, map_step, &mc, 0);
+	bpf_loop(GA_MAP_SCAN, map_step, NULL, 0);
 	if (w->key_addr) {
 		v->words[i] = w->key_addr;
 		v->words[j] = w->val_addr;
@@ -1260,12 +1253,24 @@ static __always_inline int on_exit(struct ga_regs *ctx, const struct ga_probe_sp
 	return 0;
 }
 
+/*
+ * The copy of the registers, per CPU: in map memory, not on the stack,
+ * whose 512 bytes the nested loops' frames share with ga_probe's (arm64's
+ * registers alone are 272 bytes; a map walk runs three frames deep).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ga_regs);
+} regcopy SEC(".maps");
+
 SEC("uprobe")
 int ga_probe(void *ctx)
 {
-	__u32 cookie = bpf_get_attach_cookie(ctx);
+	__u32 cookie = bpf_get_attach_cookie(ctx), zero = 0;
 	const struct ga_probe_spec *spec;
-	struct ga_regs regs;
+	struct ga_regs *regs;
 
 	spec = bpf_map_lookup_elem(&probes, &cookie);
 	if (!spec || !spec->kind || spec->gen != active_gen)
@@ -1274,11 +1279,12 @@ int ga_probe(void *ctx)
 	 * Work on a copy: register numbers come from the map, and the
 	 * verifier refuses ctx loads at computed offsets.
 	 */
-	if (bpf_probe_read_kernel(&regs, sizeof(regs), ctx))
+	regs = bpf_map_lookup_elem(&regcopy, &zero);
+	if (!regs || bpf_probe_read_kernel(regs, sizeof(*regs), ctx))
 		return 0;
 	if (spec->kind == GA_PROBE_ENTRY)
-		return on_entry(&regs, spec);
+		return on_entry(regs, spec);
 	if (spec->kind == GA_PROBE_PANIC || spec->kind == GA_PROBE_GOEXIT)
-		return on_mark(&regs, spec);
-	return on_exit(&regs, spec);
+		return on_mark(regs, spec);
+	return on_exit(regs, spec);
 }

@@ -167,7 +167,9 @@ struct ga_mapwalk {
 	unsigned int seen;		/* full slots so far */
 	unsigned int n;			/* GA_MAPF_NTH: the rank wanted */
 	unsigned int done;		/* the walk reached the map's end */
+	unsigned long long tmp;		/* a word being read */
 	unsigned char kbuf[GA_MAP_KEY_LEN];	/* a string key's bytes, compared */
+	struct ga_mapfetch mf;		/* the spec's, copied */
 };
 
 struct ga_vals {

@@ -2,12 +2,14 @@
 /*
  * goattach end to end, Go maps: map parameters of real processes built
  * from samples/gomaps by Go 1.19 (buckets), 1.24 (Swiss tables, and
- * buckets with GOEXPERIMENT=noswissmap), 1.26 (Swiss) and 1.27 for 386,
+ * buckets with GOEXPERIMENT=noswissmap), 1.26 (Swiss), 1.27 for 386 and
+ * with GOEXPERIMENT=mapsplitgroup (a group's keys, then its values),
  * walked by the BPF program. len(m) is exact, the entries shown are real
  * entries with their values (the program prints every entry of each map
  * it passes), small maps print as the program prints them, and a lookup
  * of a constant key (GOATTACH_MAP_LOOKUP, until --expr) finds that entry.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,7 +21,7 @@ TEST_SETUP(attach_setup);
 /* The gomaps builds: the sample's own (Debian's Go 1.19), then the toolchain matrix's. */
 static const char *const builds[] = {
 	"samples/gomaps", "gomatrix/1.24/gomaps", "gomatrix/1.24/gomaps-noswiss",
-	"gomatrix/1.26/gomaps", "gomatrix/1.27/gomaps-386",
+	"gomatrix/1.26/gomaps", "gomatrix/1.27/gomaps-386", "gomatrix/1.27/gomaps-split",
 };
 #define NBUILDS (sizeof(builds) / sizeof(builds[0]))
 
@@ -55,6 +57,11 @@ static int lines_as_program(const char *out, const char *func, int *n)
 
 	*n = 0;
 	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		size_t len = strlen(line);
+
+		/* a VM's serial console ends lines in \r\n */
+		if (len && line[len - 1] == '\r')
+			line[len - 1] = 0;
 		if (strncmp(line, func, flen) || line[flen] != '(')
 			continue;
 		(*n)++;
@@ -87,6 +94,74 @@ TEST(small_maps_as_program)
 		ASSERT_EQ(same, n, "goattach's int64-keyed map is the program's");
 		cmd_result_free(&r);
 	}
+}
+
+/*
+ * Keys and values of other sizes and alignments (int8 keys with int64
+ * values: 7 bytes of padding in a slot; int32 and bool; string keys with
+ * struct{} values of size 0; uint16 and float64): each laid out by
+ * maps.c for buckets, Swiss slots and 386, read right if the layout is.
+ */
+TEST(shapes_as_program)
+{
+	static const char *const funcs[] = { "main.pad", "main.flags", "main.set", "main.floats" };
+	struct cmd_result r = {};
+	size_t b, i;
+	int n, same;
+
+	REQUIRE_BPF();
+	for (b = 0; b < NBUILDS; b++) {
+		run_c(bin_path(builds[b]), NULL, NULL, false,
+		      "main.pad main.flags main.set main.floats", &r);
+		for (i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++) {
+			same = lines_as_program(r.out, funcs[i], &n);
+			if (!ASSERT_EQ(n, 1, "the program's line") ||
+			    !ASSERT_EQ(same, 1, "goattach's map is the program's"))
+				printf("  %s %s\n", builds[b], funcs[i]);
+		}
+		cmd_result_free(&r);
+	}
+}
+
+/*
+ * arm64 under qemu (scripts/vmtrace.sh, goattach cross-built by make
+ * goattach-arm64): Go 1.19's buckets and Go 1.26's Swiss tables of an
+ * arm64 process, every shape, as the program printed them.
+ */
+TEST(arm64_vm)
+{
+	static const char *const funcs[] = {
+		"main.small", "main.ids", "main.pad", "main.flags", "main.set", "main.floats",
+	};
+	static const int want[] = { 5, 1, 1, 1, 1, 1 };
+	static const char *const bins[] = { "samples/gomaps-arm64", "gomatrix/1.26/gomaps-arm64" };
+	struct cmd_result r = {};
+	char cmd[4096];
+	size_t b, i;
+	int n, same;
+
+	for (b = 0; b < sizeof(bins) / sizeof(bins[0]); b++) {
+		snprintf(cmd, sizeof(cmd),
+			 "scripts/vmtrace.sh arm64 build-arm64/goattach '%s' '%s' main.small main.ids "
+			 "main.pad main.flags main.set main.floats", bin_db(bin_path(bins[b])),
+			 bin_path(bins[b]));
+		sh_run(cmd, 900, &r);
+		if (r.status == 2) {
+			TEST_SKIP("no arm64 VM: %s", r.err ? r.err : "");
+			goto out;
+		}
+		if (!ASSERT_CONTAINS(r.out, "0 events lost", "goattach's summary"))
+			printf("%s\n%s\n", r.out ? r.out : "", r.err ? r.err : "");
+		for (i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++) {
+			same = lines_as_program(r.out, funcs[i], &n);
+			if (!ASSERT_EQ(n, want[i], "the program's lines") ||
+			    !ASSERT_EQ(same, n, "goattach's maps are the program's"))
+				printf("  %s %s\n", bins[b], funcs[i]);
+		}
+		cmd_result_free(&r);
+	}
+out:
+	cmd_result_free(&r);
 }
 
 /* The program's "entries FUNC k=v ..." line number idx (0-based) for func; NULL when none. */
@@ -325,4 +400,93 @@ TEST(lookup_constant_key)
 			ASSERT_STREQ(val, cases[i].value, "its value");
 		}
 	}
+}
+
+/* A build of version for arch with GOEXPERIMENT exp (NULL: none), for mapfetch_init alone. */
+static struct ga_build layout_build(const char *version, enum ga_arch arch, const char *exp,
+				    struct ga_setting *set)
+{
+	struct ga_build b = { .go_version = (char *)version, .arch = arch };
+
+	if (exp) {
+		*set = (struct ga_setting){ .key = "GOEXPERIMENT", .value = (char *)exp };
+		b.settings = set;
+		b.nsettings = 1;
+	}
+	return b;
+}
+
+/*
+ * The layouts maps.c computes, against what the Go compiler makes of the
+ * same types (cmd/compile/internal/reflectdata MapBucketType up to 1.23:
+ * map[string]int's bucket is 208 bytes, runtime.hmap's buckets at 16;
+ * MapGroupType from 1.24: slot {key, elem} of 24 bytes, group 8 + 8*24;
+ * 1.27's split group: 8, then 8 keys, then 8 values), and refusals:
+ * noswissmap after 1.25, keys over 128 bytes, an unknown version. The
+ * end-to-end tests above read real maps with these.
+ */
+TEST(layouts_by_version)
+{
+	struct gotype str = { .kind = GA_KIND_STRING, .size = 16 }, i64 = { .kind = GA_KIND_INT, .size = 8 };
+	struct gotype i8 = { .kind = GA_KIND_INT, .size = 1 }, big = { .kind = GA_KIND_ARRAY, .size = 129 };
+	struct gotype str32 = { .kind = GA_KIND_STRING, .size = 8 }, i32 = { .kind = GA_KIND_INT, .size = 4 };
+	struct ga_setting set;
+	struct ga_mapfetch mf;
+	struct ga_build b;
+	char msg[256];
+
+	b = layout_build("go1.19.8", GA_ARCH_AMD64, NULL, &set);
+	if (ASSERT_OK(mapfetch_init(&b, &str, &i64, &mf, msg, sizeof(msg)), "1.19")) {
+		ASSERT_EQ(mf.kind, GA_MAP_BUCKETS, "buckets");
+		ASSERT_EQ(mf.tab_off, 16, "hmap.buckets");
+		ASSERT_EQ(mf.tab2_off, 24, "hmap.oldbuckets");
+		ASSERT_EQ(mf.b_off, 9, "hmap.B");
+		ASSERT_EQ(mf.keys_off, 8, "keys after tophash");
+		ASSERT_EQ(mf.vals_off, 136, "values after 8 keys");
+		ASSERT_EQ(mf.ovf_off, 200, "overflow");
+		ASSERT_EQ(mf.group_size, 208, "bucket size");
+	}
+	b = layout_build("go1.24.4", GA_ARCH_AMD64, "noswissmap", &set);
+	if (ASSERT_OK(mapfetch_init(&b, &str, &i64, &mf, msg, sizeof(msg)), "1.24 noswissmap"))
+		ASSERT_EQ(mf.kind, GA_MAP_BUCKETS, "noswissmap: buckets");
+	b = layout_build("go1.26.10", GA_ARCH_AMD64, NULL, &set);
+	if (ASSERT_OK(mapfetch_init(&b, &str, &i64, &mf, msg, sizeof(msg)), "1.26")) {
+		ASSERT_EQ(mf.kind, GA_MAP_SWISS, "swiss");
+		ASSERT_EQ(mf.tab_off, 16, "Map.dirPtr");
+		ASSERT_EQ(mf.tab2_off, 24, "Map.dirLen");
+		ASSERT_EQ(mf.groups_off, 16, "table.groups.data");
+		ASSERT_EQ(mf.key_stride, 24, "slot size");
+		ASSERT_EQ(mf.vals_off, 24, "elem of slot 0");
+		ASSERT_EQ(mf.group_size, 200, "group size");
+	}
+	if (ASSERT_OK(mapfetch_init(&b, &i8, &i64, &mf, msg, sizeof(msg)), "1.26 int8/int64")) {
+		ASSERT_EQ(mf.key_stride, 16, "slot: 7 bytes of padding");
+		ASSERT_EQ(mf.vals_off, 16, "elem at 8 in the slot");
+		ASSERT_EQ(mf.group_size, 136, "group size");
+	}
+	b = layout_build("go1.27.3", GA_ARCH_386, NULL, &set);
+	if (ASSERT_OK(mapfetch_init(&b, &str32, &i32, &mf, msg, sizeof(msg)), "1.27 386")) {
+		ASSERT_EQ(mf.tab_off, 12, "386 Map.dirPtr");
+		ASSERT_EQ(mf.tab2_off, 16, "386 Map.dirLen");
+		ASSERT_EQ(mf.groups_off, 12, "386 table.groups.data");
+		ASSERT_EQ(mf.key_stride, 12, "386 slot");
+		ASSERT_EQ(mf.group_size, 104, "386 group");
+	}
+	b = layout_build("go1.27.3", GA_ARCH_AMD64, "mapsplitgroup", &set);
+	if (ASSERT_OK(mapfetch_init(&b, &str, &i64, &mf, msg, sizeof(msg)), "1.27 split")) {
+		ASSERT_EQ(mf.key_stride, 16, "split: key stride");
+		ASSERT_EQ(mf.vals_off, 136, "split: values after the keys");
+		ASSERT_EQ(mf.val_stride, 8, "split: value stride");
+	}
+	b = layout_build("go1.26.10", GA_ARCH_AMD64, "noswissmap", &set);
+	ASSERT_EQ(mapfetch_init(&b, &str, &i64, &mf, msg, sizeof(msg)), -ENOTSUP, "no noswissmap in 1.26");
+	b = layout_build("go1.26.10", GA_ARCH_AMD64, NULL, &set);
+	ASSERT_EQ(mapfetch_init(&b, &big, &i64, &mf, msg, sizeof(msg)), -ENOTSUP, "indirect key");
+	ASSERT_CONTAINS(msg, "indirectly", "said why");
+	b = layout_build(NULL, GA_ARCH_AMD64, NULL, &set);
+	ASSERT_EQ(mapfetch_init(&b, &str, &i64, &mf, msg, sizeof(msg)), -ENOTSUP, "unknown version");
+	ASSERT_EQ(mapfetch_set_str(&mf, "0123456789abcdef0123456789abcdef!", 33), -EINVAL,
+		  "a string key over 32 bytes");
+	ASSERT_OK(mapfetch_set_int(&mf, 2, 0x1234), "int16 key");
+	ASSERT_EQ(mf.key[0] | mf.key[1] << 8, 0x1234, "little-endian key bytes");
 }

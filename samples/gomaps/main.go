@@ -40,6 +40,29 @@ func large(m map[string]int) int {
 	return len(m)
 }
 
+// Keys and values of other sizes and alignments: padding in a slot, a
+// value of size 0, one byte wide keys.
+//
+//go:noinline
+func pad(m map[int8]int64) int {
+	return len(m)
+}
+
+//go:noinline
+func flags(m map[int32]bool) int {
+	return len(m)
+}
+
+//go:noinline
+func set(m map[string]struct{}) int {
+	return len(m)
+}
+
+//go:noinline
+func floats(m map[uint16]float64) int {
+	return len(m)
+}
+
 // The map as goattach prints a fully shown one.
 func text(m interface{}) string {
 	var parts []string
@@ -61,6 +84,42 @@ func text(m interface{}) string {
 		sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
 		for _, k := range keys {
 			parts = append(parts, strconv.FormatInt(k, 10)+":"+strconv.Quote(m[k]))
+		}
+	case map[int8]int64:
+		keys := make([]int, 0, len(m))
+		for k := range m {
+			keys = append(keys, int(k))
+		}
+		sort.Ints(keys)
+		for _, k := range keys {
+			parts = append(parts, fmt.Sprintf("%d:%d", k, m[int8(k)]))
+		}
+	case map[int32]bool:
+		keys := make([]int, 0, len(m))
+		for k := range m {
+			keys = append(keys, int(k))
+		}
+		sort.Ints(keys)
+		for _, k := range keys {
+			parts = append(parts, fmt.Sprintf("%d:%t", k, m[int32(k)]))
+		}
+	case map[string]struct{}:
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			parts = append(parts, strconv.Quote(k)+":{}")
+		}
+	case map[uint16]float64:
+		keys := make([]int, 0, len(m))
+		for k := range m {
+			keys = append(keys, int(k))
+		}
+		sort.Ints(keys)
+		for _, k := range keys {
+			parts = append(parts, fmt.Sprintf("%d:%v", k, m[uint16(k)]))
 		}
 	}
 	return "map[" + strings.Join(parts, " ") + "]"
@@ -108,6 +167,14 @@ func main() {
 	}
 	ids(many)
 	entries("main.ids", many)
+	p := map[int8]int64{-128: 1 << 62, 0: -1, 127: 7}
+	fmt.Printf("main.pad(m=%s) = (%d)\n", text(p), pad(p))
+	fl := map[int32]bool{-1: true, 5: false, 1 << 30: true, 9: true}
+	fmt.Printf("main.flags(m=%s) = (%d)\n", text(fl), flags(fl))
+	st := map[string]struct{}{"x": {}, "longer key": {}}
+	fmt.Printf("main.set(m=%s) = (%d)\n", text(st), set(st))
+	fs := map[uint16]float64{65535: 1.5, 0: -2.25, 300: 1e21}
+	fmt.Printf("main.floats(m=%s) = (%d)\n", text(fs), floats(fs))
 	n := 100
 	if len(os.Args) > 1 {
 		n, _ = strconv.Atoi(os.Args[1])

@@ -274,7 +274,8 @@ func main() {
 	ch := make(chan int, 3)
 	fn := func(x int) int { return x + 1 }
 	rr := refs(mp, ch, fn)
-	fmt.Printf("main.refs(m=%s, c=%s, f=%s) = (%d)\n", ptr(*(*unsafe.Pointer)(unsafe.Pointer(&mp))), ptr(*(*unsafe.Pointer)(unsafe.Pointer(&ch))), ptr(funcWord(fn)), rr)
+	// a map as goattach shows it: its entries (all of them here), keys quoted
+	fmt.Printf("main.refs(m=map[%q:%d], c=%s, f=%s) = (%d)\n", "a", mp["a"], ptr(*(*unsafe.Pointer)(unsafe.Pointer(&ch))), ptr(funcWord(fn)), rr)
 
 	id := namedTypes(ID(-100), Alias{X: 7, Y: 8})
 	fmt.Printf("main.namedTypes(id=-100, a={X:7 Y:8}) = (%d)\n", id)
