@@ -331,8 +331,9 @@ $(GM)/%/httpish: samples/httpish/main.go samples/httpish/go.mod $(GM)/%/go
 	$(Q)$(call GMBUILD,httpish,,)
 
 # samples/inlined by a 1.20+ release (its inline tree has no parent
-# field: parentPc alone) for tests/test_stack.c, with inlining as above
-INLINED_BINS := $(GM)/1.26/inlined
+# field: parentPc alone) for tests/test_stack.c, with inlining as above;
+# and the debug/dwarf of 1.26 and 1.27 for test_analyze's inline chains
+INLINED_BINS := $(GM)/1.26/inlined $(GM)/1.26/gosym $(GM)/1.27/gosym
 # (a prerequisite list is expanded where it is read: after the variable)
 build-tests: $(INLINED_BINS)
 
