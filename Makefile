@@ -189,6 +189,15 @@ $(O)/samples/httpish-stripped: samples/httpish/main.go
 	$(call msg,GO,$@)
 	$(Q)$(call GOBUILD,httpish,CGO_ENABLED=0,-ldflags='-s -w')
 
+# samples/inlined (tests/test_stack.c) is built WITH inlining: its calls
+# are inlined into their callers, for --stack's inlined frames
+samples: $(O)/samples/inlined
+
+$(O)/samples/inlined: samples/inlined/main.go samples/inlined/go.mod
+	$(call msg,GO,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)cd samples/inlined && GOFLAGS=-mod=mod GOTOOLCHAIN=local CGO_ENABLED=0 $(GO) build -o $(abspath $@) .
+
 $(O)/tests/gosym: tests/gosym/main.go
 	$(call msg,GO,$@)
 	$(Q)mkdir -p $(@D)
@@ -339,6 +348,17 @@ build-tests: $(HTTPISH_SWISS)
 $(GM)/%/httpish: samples/httpish/main.go samples/httpish/go.mod $(GM)/%/go
 	$(call msg,GO,$@)
 	$(Q)$(call GMBUILD,httpish,,)
+
+# samples/inlined by a 1.20+ release (its inline tree has no parent
+# field: parentPc alone) for tests/test_stack.c, with inlining as above;
+# and the debug/dwarf of 1.26 and 1.27 for test_analyze's inline chains
+INLINED_BINS := $(GM)/1.26/inlined $(GM)/1.26/gosym $(GM)/1.27/gosym
+# (a prerequisite list is expanded where it is read: after the variable)
+build-tests: $(INLINED_BINS)
+
+$(GM)/%/inlined: samples/inlined/main.go samples/inlined/go.mod $(GM)/%/go
+	$(call msg,GO,$@)
+	$(Q)cd samples/inlined && GOFLAGS=-mod=mod CGO_ENABLED=0 $(abspath $(@D))/go build -o $(abspath $@) .
 
 $(GM)/%/rangefunc: samples/rangefunc/main.go samples/rangefunc/go.mod $(GM)/%/go
 	$(call msg,GO,$@)

@@ -158,6 +158,9 @@ static void *write_worker(void *arg)
 			free(f->inlines);
 			f->inlines = NULL;
 			f->ninlines = 0;
+			free(f->inl_ranges);
+			f->inl_ranges = NULL;
+			f->ninl_ranges = 0;
 		}
 	}
 	return NULL;
@@ -167,10 +170,11 @@ static void *write_worker(void *arg)
 static int inlines_of(struct disasm_job *job, size_t i, struct ga_func *f)
 {
 	struct pcln_inline *in = NULL;
-	size_t n = 0, k;
+	struct pcln_inl_range *rs = NULL;
+	size_t n = 0, nrs = 0, k;
 	int err;
 
-	err = pclntab__inlines(job->tab, i, &in, &n);
+	err = pclntab__inlines(job->tab, i, &in, &n, &rs, &nrs);
 	if (err) {
 		/* older tables, or an unreadable tree: the function itself is still fine */
 		if (err != -ENOTSUP && err != -ENOMEM) {
@@ -179,13 +183,23 @@ static int inlines_of(struct disasm_job *job, size_t i, struct ga_func *f)
 		}
 		return err == -ENOMEM ? err : 0;
 	}
-	if (!n)
+	if (!n) {
+		free(rs);
 		return 0;
+	}
+	f->inl_ranges = nrs ? calloc(nrs, sizeof(*f->inl_ranges)) : NULL;
 	f->inlines = calloc(n, sizeof(*f->inlines));
-	if (!f->inlines) {
+	if (!f->inlines || (nrs && !f->inl_ranges)) {
 		free(in);
+		free(rs);
 		return -ENOMEM;
 	}
+	for (k = 0; k < nrs; k++)
+		f->inl_ranges[k] = (struct ga_inl_range){
+			.start = rs[k].start, .end = rs[k].end, .idx = rs[k].idx,
+		};
+	f->ninl_ranges = nrs;
+	free(rs);
 	for (k = 0; k < n; k++) {
 		f->inlines[k] = (struct ga_inline){
 			.callee = strdup(in[k].callee), .offset = in[k].offset, .parent = in[k].parent,

@@ -791,21 +791,91 @@ int pclntab__arginfo(const struct pclntab *tab, size_t idx, struct pcln_arginfo 
 	return 0;
 }
 
-int pclntab__inlines(const struct pclntab *tab, size_t idx, struct pcln_inline **out, size_t *n)
+/*
+ * The PCDATA_InlTreeIndex pc-value table of a function as ranges: a value
+ * holds from the pc before its step up to the pc after it, starting at the
+ * entry with -1 (runtime/symtab.go pcvalue of Go 1.19, unchanged in 1.26).
+ * -1 (no inlined call) and indexes past INLINE_MAX are left out, a range
+ * is cut at the function's end. *maxval: the largest index seen, -1 none.
+ */
+static int inl_ranges_read(const struct pclntab *tab, const struct pcln_func *f, const uint8_t *p,
+			   struct pcln_inl_range **out, size_t *n, int32_t *maxval)
+{
+	const uint8_t *pend = tab->base + tab->size;
+	uint64_t pc = f->entry, prev_pc = pc;
+	struct pcln_inl_range *arr = NULL;
+	size_t cnt = 0, cap = 0;
+	int32_t val = -1;
+	bool first = true;
+
+	*maxval = -1;
+	while (pcvalue_step(&p, pend, &pc, &val, first, tab->min_lc)) {
+		uint64_t end = pc < f->end ? pc : f->end;
+
+		first = false;
+		if (val > *maxval)
+			*maxval = val;
+		if (val >= 0 && val < INLINE_MAX && prev_pc < end) {
+			if (cnt && arr[cnt - 1].idx == val && arr[cnt - 1].end == prev_pc - f->entry) {
+				arr[cnt - 1].end = end - f->entry;
+			} else {
+				if (ga_ensure_mem((void **)&arr, &cap, cnt + 1, sizeof(*arr))) {
+					free(arr);
+					return -ENOMEM;
+				}
+				arr[cnt++] = (struct pcln_inl_range){
+					.start = prev_pc - f->entry, .end = end - f->entry, .idx = val,
+				};
+			}
+		}
+		prev_pc = pc;
+		if (pc >= f->end)
+			break;
+	}
+	*out = arr;
+	*n = cnt;
+	return 0;
+}
+
+/* The inline-tree index at off bytes from the entry: the range holding it, -1 when none. */
+static int32_t inl_index_at(const struct pcln_inl_range *r, size_t n, uint64_t off)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (off < r[mid].start)
+			hi = mid;
+		else if (off >= r[mid].end)
+			lo = mid + 1;
+		else
+			return r[mid].idx;
+	}
+	return -1;
+}
+
+int pclntab__inlines(const struct pclntab *tab, size_t idx, struct pcln_inline **out, size_t *n,
+		     struct pcln_inl_range **ranges, size_t *nranges)
 {
 	const struct pcln_func *f = &tab->funcs[idx];
-	const uint8_t *p, *pend, *tree;
+	const uint8_t *tree;
 	bool v120 = !strcmp(tab->format, "1.20");
 	int ent_size, err;
 	uint32_t pcdata_off;
-	uint64_t tree_addr, pc = f->entry, first_pc[INLINE_MAX];
-	int32_t val = -1, maxval = -1;
+	uint64_t tree_addr;
+	int32_t maxval;
 	struct pcln_inline *arr;
+	struct pcln_inl_range *rs = NULL;
 	struct func_tables ft;
-	size_t i;
+	size_t i, nrs = 0;
 
 	*out = NULL;
 	*n = 0;
+	if (ranges) {
+		*ranges = NULL;
+		*nranges = 0;
+	}
 	err = func_tables(tab, idx, &ft);
 	if (err)
 		return err;
@@ -820,51 +890,64 @@ int pclntab__inlines(const struct pclntab *tab, size_t idx, struct pcln_inline *
 	/* The largest inline-tree index the pc table uses bounds the tree. */
 	if (tab->pctab_off + pcdata_off >= tab->size)
 		return -EINVAL;
-	p = tab->base + tab->pctab_off + pcdata_off;
-	pend = tab->base + tab->size;
-	for (i = 0; i < INLINE_MAX; i++)
-		first_pc[i] = UINT64_MAX;
-	{
-		uint64_t prev_pc = pc;
-		bool first = true;
-
-		while (pcvalue_step(&p, pend, &pc, &val, first, tab->min_lc)) {
-			/* val holds over [prev_pc, pc) */
-			if (val >= 0 && val < INLINE_MAX && first_pc[val] == UINT64_MAX)
-				first_pc[val] = prev_pc;
-			if (val > maxval)
-				maxval = val;
-			prev_pc = pc;
-			first = false;
-			if (pc > f->end)
-				break;
-		}
-	}
+	err = inl_ranges_read(tab, f, tab->base + tab->pctab_off + pcdata_off, &rs, &nrs, &maxval);
+	if (err)
+		return err;
 	if (maxval < 0)
-		return 0;
+		goto out_free_ranges;
 	if (maxval >= INLINE_MAX)
 		maxval = INLINE_MAX - 1;
+	/*
+	 * runtime inlinedCall: 1.20+ (runtime/symtabinl.go) funcID, pad[3],
+	 * nameOff, parentPc, startLine; 1.16-1.19 (runtime/symtab.go) parent
+	 * int16, funcID, pad, file, line, func_ (nameoff), parentPc.
+	 */
 	ent_size = v120 ? 16 : 20;
 	tree = elfimg__vaddr_ptr(tab->bin, tree_addr, (uint64_t)(maxval + 1) * ent_size);
-	if (!tree)
-		return -EINVAL;
+	if (!tree) {
+		err = -EINVAL;
+		goto out_free_ranges;
+	}
 	arr = calloc(maxval + 1, sizeof(*arr));
-	if (!arr)
-		return -ENOMEM;
+	if (!arr) {
+		err = -ENOMEM;
+		goto out_free_ranges;
+	}
 	for (i = 0; i <= (size_t)maxval; i++) {
 		const uint8_t *e = tree + i * ent_size;
-		/* 1.20+: funcID, pad[3], nameOff, parentPc, startLine;
-		 * before: parent int16, funcID, pad, file, line, func_ (nameoff), parentPc */
 		int32_t nameoff = (int32_t)ga_read_le(e + (v120 ? 4 : 12), 4);
+		int32_t parent_pc = (int32_t)ga_read_le(e + (v120 ? 8 : 16), 4);
 		const char *name = nameoff < 0 ? NULL : pcln_cstr_at(tab, tab->nameoff_base + nameoff);
 
 		arr[i].callee = name ? name : "?";
-		arr[i].offset = first_pc[i] == UINT64_MAX ? 0 : first_pc[i] - f->entry;
-		arr[i].parent = v120 ? -1 : (int16_t)ga_read_le(e, 2);
+		arr[i].offset = UINT32_MAX;
+		/*
+		 * The enclosing call is the one whose body holds parentPc, the
+		 * call site: the runtime walks up that way in every release
+		 * (1.19 runtime/symtab.go expandCgoFrames' loop, 1.20+
+		 * inlineUnwinder.next); 1.20 dropped the parent field.
+		 */
+		arr[i].parent = parent_pc < 0 ? -1 : inl_index_at(rs, nrs, parent_pc);
+		if (arr[i].parent == (int)i)
+			arr[i].parent = -1;
 	}
+	/* where each body starts: its first range (0 when it has none left) */
+	for (i = 0; i < nrs; i++)
+		if (rs[i].idx <= maxval && arr[rs[i].idx].offset == UINT32_MAX)
+			arr[rs[i].idx].offset = rs[i].start;
+	for (i = 0; i <= (size_t)maxval; i++)
+		if (arr[i].offset == UINT32_MAX)
+			arr[i].offset = 0;
 	*out = arr;
 	*n = maxval + 1;
-	return 0;
+	if (ranges) {
+		*ranges = rs;
+		*nranges = nrs;
+		return 0;
+	}
+out_free_ranges:
+	free(rs);
+	return err;
 }
 
 struct pclntab *pclntab__open(const struct elfimg *bin, const char *go_version)

@@ -25,6 +25,12 @@ struct pcln_inline {
 	int parent;		/* index of the enclosing inlined call, -1 if the caller itself */
 };
 
+/* Code of a function that is the body of an inlined call (PCDATA_InlTreeIndex >= 0). */
+struct pcln_inl_range {
+	uint32_t start, end;	/* [start, end) bytes from the function's entry */
+	int32_t idx;		/* the innermost inlined call there: its inline-tree index */
+};
+
 struct pclntab {
 	char format[8];		/* "1.2", "1.16", "1.18", "1.20" */
 	int ptr_size;
@@ -61,10 +67,13 @@ void pclntab__free(struct pclntab *tab);
 
 /*
  * The calls inlined into tab->funcs[idx] (Go 1.16+ tables), in inline-tree
- * order. Returns 0 with *n = 0 when it has none; -ENOTSUP for older tables
- * or when the funcdata base is unknown. Caller frees *out.
+ * order, and the ranges of its code each inlined call's body covers, by
+ * start (*ranges may be NULL when the caller does not want them). Returns 0
+ * with *n = 0 when it has none; -ENOTSUP for older tables or when the
+ * funcdata base is unknown. Caller frees *out and *ranges.
  */
-int pclntab__inlines(const struct pclntab *tab, size_t idx, struct pcln_inline **out, size_t *n);
+int pclntab__inlines(const struct pclntab *tab, size_t idx, struct pcln_inline **out, size_t *n,
+		     struct pcln_inl_range **ranges, size_t *nranges);
 
 /* The function whose [entry, end) contains addr, or NULL. */
 const struct pcln_func *pclntab__func_at(const struct pclntab *tab, uint64_t addr);

@@ -133,8 +133,8 @@ static const struct argp_option opts[] = {
 	{ "interval", OPT_INTERVAL, "SEC", 0, "with --hist: print and clear every SEC seconds", 0 },
 	{ "stack", OPT_STACK, "N", OPTION_ARG_OPTIONAL, "show each call's Go call stack at its "
 	  "entry, N frames from the function itself (default 8, at most 32; frame pointers walked "
-	  "in BPF; inlined frames show as their caller): text ' stack: f ← caller ← ...', JSON "
-	  "\"stack\": [...]", 0 },
+	  "in BPF; the calls inlined at each PC are frames too, counted in N): text ' stack: f ← "
+	  "inlined (inlined) ← caller ← ...', JSON \"stack\": [...], \"stack_inlined\": [...]", 0 },
 	{ "expr", OPT_EXPR, "EXPR", 0, "show the Go expression EXPR with each call (repeatable): "
 	  "field paths through structs and pointers (r.URL.Path), constant indexes (xs[3]), "
 	  "len(x), cap(x), results (~r0.Code); text ' EXPR=VALUE', JSON \"exprs\": {...}. "

@@ -267,40 +267,63 @@ static int exprs_json(const struct output *o, const struct event_view *ev, struc
 	return err ?: sbuf_puts(b, "}");
 }
 
-/* Frames of ev's stack shown: the function itself, then one per return address taken. */
-static size_t stack_frames(const struct output *o, const struct event_view *ev)
-{
-	size_t n = ev->e->nstack > 1 ? ev->e->nstack : 1;
+/* The frames of one event's stack shown, each PC expanded into its inlined calls. */
+struct stack_view {
+	size_t n;
+	struct stack_frame frames[GA_MAX_STACK];
+	char hex[GA_MAX_STACK][24];	/* the names of addresses no function holds */
+};
 
-	return n < o->opts.stack ? n : o->opts.stack;
+/*
+ * ev's frames, at most --stack of them, inlined ones counted: the traced
+ * function at its probe's PC, then one physical frame per return address
+ * taken. stack[0] is where the entry probe hit, in the process: the load
+ * offset of a PIE (0 otherwise) is that minus where the DB has it.
+ */
+static void stack_view_fill(const struct output *o, const struct event_view *ev,
+			    struct stack_view *sv)
+{
+	size_t max = o->opts.stack < GA_MAX_STACK ? o->opts.stack : GA_MAX_STACK, i;
+	uint64_t probe_pc = ev->f->entry + ev->f->entry_probe_offset;
+	uint64_t bias = ev->e->stack[0] - probe_pc;
+
+	sv->n = 0;
+	/* the probe's own PC as it is: it is not a return address */
+	if (ev->e->nstack)
+		sv->n = stack_syms__frames_at(o->opts.syms, probe_pc, sv->frames, max);
+	if (!sv->n)
+		sv->frames[sv->n++] = (struct stack_frame){ .name = ev->f->name };
+	for (i = 1; i < ev->e->nstack && sv->n < max; i++) {
+		uint64_t ret = ev->e->stack[i];
+		size_t got = ret > bias ? stack_syms__frames_at(o->opts.syms, ret - bias - 1,
+							       sv->frames + sv->n, max - sv->n) : 0;
+
+		if (!got) {
+			snprintf(sv->hex[sv->n], sizeof(sv->hex[0]), "0x%" PRIx64, ret);
+			sv->frames[sv->n] = (struct stack_frame){ .name = sv->hex[sv->n] };
+			got = 1;
+		}
+		sv->n += got;
+	}
 }
 
 /*
- * Frame i of ev's stack, 0 the traced function; buf holds an address no
- * function holds. stack[0] is where the entry probe hit, in the process:
- * the load offset of a PIE (0 otherwise) is that minus where the DB has it.
+ * " stack: main.leaf ← main.wrap (inlined) ← main.serve ← main.main"
+ * (--stack) at the end of a text line: a call inlined into the frame after
+ * it is marked " (inlined)".
  */
-static const char *frame_name(const struct output *o, const struct event_view *ev, size_t i,
-			      char *buf, size_t len)
-{
-	uint64_t bias = ev->e->stack[0] - (ev->f->entry + ev->f->entry_probe_offset);
-
-	if (!i)
-		return ev->f->name;
-	return stack_syms__name(o->opts.syms, ev->e->stack[i], bias, buf, len);
-}
-
-/* " stack: main.handle ← main.serve ← main.main" (--stack) at the end of a text line */
 static void print_stack_plain(struct output *o, const struct event_view *ev)
 {
-	size_t i, n = stack_frames(o, ev);
-	char buf[24];
+	struct stack_view sv;
+	size_t i;
 
 	if (!o->opts.stack)
 		return;
+	stack_view_fill(o, ev, &sv);
 	fputs(" stack: ", o->out);
-	for (i = 0; i < n; i++)
-		fprintf(o->out, "%s%s", i ? " ← " : "", frame_name(o, ev, i, buf, sizeof(buf)));
+	for (i = 0; i < sv.n; i++)
+		fprintf(o->out, "%s%s%s", i ? " ← " : "", sv.frames[i].name,
+			sv.frames[i].inlined ? " (inlined)" : "");
 }
 
 /* 15:04:05.123 pid=1 goid=7 main.f(a=1, b="x") = (2, nil) 1.234us */
@@ -372,22 +395,29 @@ static void json_time(struct output *o, const struct event_view *ev, char *buf, 
 	snprintf(buf, len, "%s.%06dZ", o->json_when, (int)(ev->real_ns % 1000000000LL / 1000));
 }
 
-/* ,"stack":["main.handle","main.serve",...] (--stack); 0 or -ENOMEM */
+/*
+ * ,"stack":["main.leaf","main.wrap","main.serve",...],"stack_inlined":[false,true,false,...]
+ * (--stack): the names as runtime.CallersFrames gives them, and which
+ * frames are calls inlined into the next; 0 or -ENOMEM
+ */
 static int stack_json(const struct output *o, const struct event_view *ev, struct sbuf *b)
 {
-	size_t i, n = stack_frames(o, ev);
-	const char *name;
-	char buf[24];
+	struct stack_view sv;
+	size_t i;
 	int err;
 
 	if (!o->opts.stack)
 		return 0;
+	stack_view_fill(o, ev, &sv);
 	err = sbuf_puts(b, ",\"stack\":[");
-	for (i = 0; !err && i < n; i++) {
-		name = frame_name(o, ev, i, buf, sizeof(buf));
+	for (i = 0; !err && i < sv.n; i++) {
 		err = i ? sbuf_puts(b, ",") : 0;
-		err = err ?: json_quote(b, name, strlen(name));
+		err = err ?: json_quote(b, sv.frames[i].name, strlen(sv.frames[i].name));
 	}
+	err = err ?: sbuf_puts(b, "],\"stack_inlined\":[");
+	for (i = 0; !err && i < sv.n; i++)
+		err = sbuf_puts(b, i ? (sv.frames[i].inlined ? ",true" : ",false") :
+				       (sv.frames[i].inlined ? "true" : "false"));
 	return err ?: sbuf_puts(b, "]");
 }
 

@@ -738,7 +738,13 @@ static __always_inline void walk_stack(struct ga_regs *ctx, const struct ga_prob
 	wc.w->lo = GA_SP(ctx) - 8;
 	/* frame is g.stack.hi - SP (or SP itself when g.stack.hi was unreadable) */
 	wc.w->hi = GA_SP(ctx) + frame;
-	bpf_loop(depth - 2, walk_frame, &wc, 0);
+	/*
+	 * Not bpf_loop(0, ...): with --stack=2 the verifier of Linux 6.18
+	 * drops the callback it never ran as dead code and then fails on the
+	 * call ("verifier bug: No program to jit ... (subprog < 0)").
+	 */
+	if (depth > 2)
+		bpf_loop(depth - 2, walk_frame, &wc, 0);
 }
 
 /* The first nw words of v at data[off]; the offset after them. */

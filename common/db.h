@@ -62,13 +62,24 @@ struct ga_sym {
 	uint64_t entry;
 	uint64_t size;
 	char *name;
+	int64_t id;		/* functions.id */
+	/* its inlined calls (callee, parent; offset unused) and their code, by start */
+	size_t ninlines, nranges;
+	struct ga_inline *inlines;
+	struct ga_inl_range *ranges;
 };
 
 /*
  * Every function of a build, ordered by entry (duplicates of an address
- * dropped). Caller frees with ga_syms_free().
+ * dropped), without inlined calls. Caller frees with ga_syms_free().
  */
 int gadb__load_syms(struct gadb *db, int64_t build_id, struct ga_sym **syms, size_t *n);
+/*
+ * The inlined calls and inline_ranges of every function of syms (from
+ * gadb__load_syms of the same build). A range naming a call the DB lacks is
+ * dropped. 0 or a negative errno.
+ */
+int gadb__load_sym_inlines(struct gadb *db, int64_t build_id, struct ga_sym *syms, size_t n);
 void ga_syms_free(struct ga_sym *syms, size_t n);
 
 /* Up to max distinct function names starting with prefix, sorted (shell completion). */

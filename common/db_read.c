@@ -783,7 +783,7 @@ int gadb__load_syms(struct gadb *db, int64_t build_id, struct ga_sym **syms, siz
 	*syms = NULL;
 	*n = 0;
 	if (sqlite3_prepare_v2(db->sql,
-			       "SELECT entry, size, name FROM functions WHERE build_id = ? ORDER BY entry",
+			       "SELECT entry, size, name, id FROM functions WHERE build_id = ? ORDER BY entry",
 			       -1, &st, NULL) != SQLITE_OK)
 		return db_sql_err(db->sql, db->path, "looking up the function table");
 	sqlite3_bind_int64(st, 1, build_id);
@@ -802,9 +802,10 @@ int gadb__load_syms(struct gadb *db, int64_t build_id, struct ga_sym **syms, siz
 			}
 			arr = grown;
 		}
-		arr[cnt].entry = entry;
-		arr[cnt].size = sqlite3_column_int64(st, 1);
-		arr[cnt].name = col_strdup(st, 2);
+		arr[cnt] = (struct ga_sym){
+			.entry = entry, .size = sqlite3_column_int64(st, 1), .name = col_strdup(st, 2),
+			.id = sqlite3_column_int64(st, 3),
+		};
 		if (!arr[cnt].name) {
 			err = -ENOMEM;
 			break;
@@ -825,11 +826,132 @@ int gadb__load_syms(struct gadb *db, int64_t build_id, struct ga_sym **syms, siz
 
 void ga_syms_free(struct ga_sym *syms, size_t n)
 {
-	size_t i;
+	size_t i, k;
 
-	for (i = 0; syms && i < n; i++)
+	for (i = 0; syms && i < n; i++) {
 		free(syms[i].name);
+		for (k = 0; k < syms[i].ninlines; k++)
+			free(syms[i].inlines[k].callee);
+		free(syms[i].inlines);
+		free(syms[i].ranges);
+	}
 	free(syms);
+}
+
+/* syms by functions.id, for rows keyed by function */
+struct sym_by_id {
+	int64_t id;
+	struct ga_sym *sym;
+};
+
+static int sym_by_id_cmp(const void *a, const void *b)
+{
+	const struct sym_by_id *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static struct ga_sym *sym_of_id(const struct sym_by_id *ids, size_t n, int64_t id)
+{
+	struct sym_by_id key = { .id = id };
+	const struct sym_by_id *hit = bsearch(&key, ids, n, sizeof(*ids), sym_by_id_cmp);
+
+	return hit ? hit->sym : NULL;
+}
+
+/* inlines rows into their functions' inlines[idx]; 0 or a negative errno */
+static int read_sym_calls(struct gadb *db, sqlite3_stmt *st, const struct sym_by_id *ids, size_t n)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct ga_sym *s = sym_of_id(ids, n, sqlite3_column_int64(st, 0));
+		int64_t idx = sqlite3_column_int64(st, 1);
+		struct ga_inline *grown;
+
+		if (!s || idx < 0 || idx >= 1 << 20)
+			continue;
+		if ((size_t)idx >= s->ninlines) {
+			grown = realloc(s->inlines, (idx + 1) * sizeof(*grown));
+			if (!grown)
+				return -ENOMEM;
+			memset(grown + s->ninlines, 0, (idx + 1 - s->ninlines) * sizeof(*grown));
+			s->inlines = grown;
+			s->ninlines = idx + 1;
+		}
+		free(s->inlines[idx].callee);
+		s->inlines[idx] = (struct ga_inline){
+			.callee = col_strdup(st, 2), .parent = sqlite3_column_int(st, 3),
+		};
+		if (!s->inlines[idx].callee)
+			return -ENOMEM;
+	}
+	return rc == SQLITE_DONE ? 0 : db_sql_err(db->sql, db->path, "reading inlined calls");
+}
+
+/* inline_ranges rows (by function, start) into their functions; 0 or a negative errno */
+static int read_sym_ranges(struct gadb *db, sqlite3_stmt *st, const struct sym_by_id *ids, size_t n)
+{
+	struct ga_sym *s = NULL;
+	size_t cap = 0;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		int64_t start = sqlite3_column_int64(st, 1), end = sqlite3_column_int64(st, 2);
+		int idx = sqlite3_column_int(st, 3);
+
+		if (!s || s->id != id) {
+			s = sym_of_id(ids, n, id);
+			cap = s ? s->nranges : 0;
+		}
+		/* a range of a call the DB does not name cannot be shown */
+		if (!s || idx < 0 || (size_t)idx >= s->ninlines || !s->inlines[idx].callee ||
+		    start < 0 || end <= start || (uint64_t)end > s->size)
+			continue;
+		if (ga_ensure_mem((void **)&s->ranges, &cap, s->nranges + 1, sizeof(*s->ranges)))
+			return -ENOMEM;
+		s->ranges[s->nranges++] = (struct ga_inl_range){
+			.start = start, .end = end, .idx = idx,
+		};
+	}
+	return rc == SQLITE_DONE ? 0 : db_sql_err(db->sql, db->path, "reading inlined code ranges");
+}
+
+int gadb__load_sym_inlines(struct gadb *db, int64_t build_id, struct ga_sym *syms, size_t n)
+{
+	struct sym_by_id *ids = calloc(n ? n : 1, sizeof(*ids));
+	sqlite3_stmt *calls = NULL, *ranges = NULL;
+	size_t i;
+	int err;
+
+	if (!ids)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		ids[i] = (struct sym_by_id){ .id = syms[i].id, .sym = &syms[i] };
+	qsort(ids, n, sizeof(*ids), sym_by_id_cmp);
+	/* the calls first: a range is kept only when its call is known */
+	if (sqlite3_prepare_v2(db->sql,
+			       "SELECT i.function_id, i.idx, i.callee, i.parent FROM functions f "
+			       "JOIN inlines i ON i.function_id = f.id WHERE f.build_id = ?",
+			       -1, &calls, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db->sql,
+			       "SELECT r.function_id, r.start, r.end, r.inline_idx FROM functions f "
+			       "JOIN inline_ranges r ON r.function_id = f.id WHERE f.build_id = ? "
+			       "ORDER BY r.function_id, r.start",
+			       -1, &ranges, NULL) != SQLITE_OK) {
+		err = db_sql_err(db->sql, db->path, "looking up inlined calls");
+		goto out_free;
+	}
+	sqlite3_bind_int64(calls, 1, build_id);
+	sqlite3_bind_int64(ranges, 1, build_id);
+	err = read_sym_calls(db, calls, ids, n);
+	err = err ?: read_sym_ranges(db, ranges, ids, n);
+out_free:
+	sqlite3_finalize(calls);
+	sqlite3_finalize(ranges);
+	free(ids);
+	return err;
 }
 
 int gadb__similar_names(struct gadb *db, int64_t build_id, const char *name, size_t max,

@@ -45,6 +45,7 @@ struct store_stmts {
 	sqlite3_stmt *param;
 	sqlite3_stmt *piece;
 	sqlite3_stmt *inl;
+	sqlite3_stmt *inl_range;
 	sqlite3_stmt *type;
 	sqlite3_stmt *field;
 };
@@ -174,6 +175,15 @@ static int store_func_code(struct store_stmts *ss, int64_t func_id, const struct
 		sqlite3_bind_text(st, 3, f->inlines[i].callee, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 4, f->inlines[i].offset);
 		sqlite3_bind_int(st, 5, f->inlines[i].parent);
+		if (step_done(st))
+			return -EIO;
+	}
+	for (i = 0; i < f->ninl_ranges; i++) {
+		st = ss->inl_range;
+		sqlite3_bind_int64(st, 1, func_id);
+		sqlite3_bind_int64(st, 2, f->inl_ranges[i].start);
+		sqlite3_bind_int64(st, 3, f->inl_ranges[i].end);
+		sqlite3_bind_int(st, 4, f->inl_ranges[i].idx);
 		if (step_done(st))
 			return -EIO;
 	}
@@ -335,6 +345,7 @@ static void store_stmts_free(struct store_stmts *ss)
 	sqlite3_finalize(ss->param);
 	sqlite3_finalize(ss->piece);
 	sqlite3_finalize(ss->inl);
+	sqlite3_finalize(ss->inl_range);
 	sqlite3_finalize(ss->type);
 	sqlite3_finalize(ss->field);
 	memset(ss, 0, sizeof(*ss));
@@ -363,6 +374,9 @@ static int store_stmts_prepare(sqlite3 *sql, struct store_stmts *ss)
 	    sqlite3_prepare_v2(sql,
 			       "INSERT INTO inlines (function_id, idx, callee, offset, parent) VALUES (?,?,?,?,?)",
 			       -1, &ss->inl, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(sql,
+			       "INSERT INTO inline_ranges (function_id, start, end, inline_idx) VALUES (?,?,?,?)",
+			       -1, &ss->inl_range, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(sql,
 			       "INSERT INTO types (build_id, id, name, kind, size, signed, count, elem, key, "
 			       "ptr_kind) VALUES (?,?,?,?,?,?,?,?,?,?)",

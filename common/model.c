@@ -79,6 +79,7 @@ void ga_func_clear(struct ga_func *f)
 	for (i = 0; i < f->ninlines; i++)
 		free(f->inlines[i].callee);
 	free(f->inlines);
+	free(f->inl_ranges);
 	ga_params_free(f->params, f->nparams);
 	free(f->name);
 	memset(f, 0, sizeof(*f));

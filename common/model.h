@@ -201,6 +201,12 @@ struct ga_inline {
 	int parent;		/* enclosing inlined call's index, -1 for the function itself */
 };
 
+/* Code that is an inlined call's body: [start, end) bytes from the entry. */
+struct ga_inl_range {
+	uint32_t start, end;
+	int32_t idx;		/* the innermost inlined call there (ga_inline index) */
+};
+
 struct ga_func {
 	int64_t db_id;
 	char *name;
@@ -226,6 +232,8 @@ struct ga_func {
 	struct ga_param *params;
 	size_t ninlines;
 	struct ga_inline *inlines;
+	size_t ninl_ranges;	/* by start */
+	struct ga_inl_range *inl_ranges;
 };
 
 void ga_build_clear(struct ga_build *b);

@@ -11,7 +11,9 @@
 --      functions.params_known = 2: raw argument words from the arg-info funcdata (no DWARF)
 --   6  builds.debuginfo and builds.debuginfo_path: where DWARF was read (separate debug info);
 --      functions.params_source: DWARF, runtime type data, a signature or the arg-info words
---   7  types and type_fields: the type graph of each build's params; params.type_id
+--   7  types and type_fields: the type graph of each build's params; params.type_id;
+--      inline_ranges: the code of each inlined call's body; inlines.parent from
+--      parentPc in every release (it was -1 for Go 1.20+ tables)
 PRAGMA user_version = 7;
 
 -- One row per indexed binary ("build"). A DB may hold many builds.
@@ -146,6 +148,19 @@ CREATE TABLE inlines (
 	PRIMARY KEY (function_id, idx)
 ) WITHOUT ROWID;
 -- no index on callee: building it costs more at index time than the rare lookup saves
+
+-- Where the code of a function is an inlined call's body: the
+-- PCDATA_InlTreeIndex pc-value table, its -1 stretches (the function's own
+-- code) left out. Only functions with an inline tree have rows. A PC at
+-- start <= offset < end is in inlines.idx = inline_idx, itself inside its
+-- parents: goattach --stack names the chain.
+CREATE TABLE inline_ranges (
+	function_id INTEGER NOT NULL REFERENCES functions(id) ON DELETE CASCADE,
+	start       INTEGER NOT NULL CHECK (start >= 0),  -- bytes from the function's entry
+	end         INTEGER NOT NULL CHECK (end > start), -- first byte past the range
+	inline_idx  INTEGER NOT NULL CHECK (inline_idx >= 0),  -- inlines.idx of the function
+	PRIMARY KEY (function_id, start)
+) WITHOUT ROWID;
 
 -- The types of a build's params and every type they reach (fields,
 -- elements, pointer targets, map keys and values), each once per build.

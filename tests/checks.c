@@ -339,6 +339,78 @@ out:
 	cmd_result_free(&ours);
 }
 
+/*
+ * The chain of inlined calls goanalyze stores (inline_ranges, then the
+ * inline tree's parents) at the first byte of each innermost inlined body
+ * DWARF describes (DW_TAG_inlined_subroutine ranges, nested): the same
+ * callees, innermost first. All rows in one query: DWARF's lines imported
+ * into a temp table, each chain built by a recursive walk.
+ */
+void check_inline_chains_vs_dwarf(const char *label, const char *bin, const char *gosym)
+{
+	const char *db = tmp_path("inlchain.db"), *dwf = tmp_path("inlchain.tsv");
+	const char *sqlf = tmp_path("inlchain.sql");
+	struct cmd_result dw = {}, cmp = {};
+	int total = -1, same = -1;
+	char cmd[4096];
+	FILE *f;
+
+	if (!ASSERT_EQ(index_bin(bin, db), 0, "index"))
+		return;
+	snprintf(cmd, sizeof(cmd), "'%s' -inlchains '%s' > '%s'", gosym, bin, dwf);
+	sh_run(cmd, 60, &dw);
+	if (!ASSERT_EQ(dw.status, 0, "debug/dwarf"))
+		goto out;
+	f = fopen(sqlf, "w");
+	if (!ASSERT_TRUE(f, "the query file"))
+		goto out;
+	fprintf(f, "CREATE TEMP TABLE dw(caller TEXT, lo INTEGER, hi INTEGER, chain TEXT);\n"
+		".mode tabs\n.import '%s' dw\n.mode list\n.separator ' '\n"
+		"SELECT 'total', count(*) FROM dw;\n"
+		"WITH RECURSIVE site(sid, fid, off, want) AS ("
+		" SELECT dw.rowid, f.id, dw.lo - f.entry, dw.chain FROM dw JOIN functions f"
+		" ON dw.lo >= f.entry AND dw.lo < f.entry + f.size),"
+		" walk(sid, fid, idx, depth, names) AS ("
+		" SELECT s.sid, s.fid, r.inline_idx, 0, '' FROM site s JOIN inline_ranges r"
+		" ON r.function_id = s.fid AND r.start <= s.off AND s.off < r.end"
+		" UNION ALL SELECT w.sid, w.fid, i.parent, w.depth + 1,"
+		" w.names || CASE WHEN w.depth THEN ' ' ELSE '' END || i.callee"
+		" FROM walk w JOIN inlines i ON i.function_id = w.fid AND i.idx = w.idx WHERE w.depth < 64),"
+		" got(sid, depth, names) AS (SELECT sid, max(depth), names FROM walk GROUP BY sid)"
+		" SELECT 'same', count(*) FROM site s JOIN got g ON g.sid = s.sid WHERE g.names = s.want;\n"
+		"WITH RECURSIVE site(sid, fid, off, want, caller) AS ("
+		" SELECT dw.rowid, f.id, dw.lo - f.entry, dw.chain, dw.caller FROM dw JOIN functions f"
+		" ON dw.lo >= f.entry AND dw.lo < f.entry + f.size),"
+		" walk(sid, fid, idx, depth, names) AS ("
+		" SELECT s.sid, s.fid, r.inline_idx, 0, '' FROM site s JOIN inline_ranges r"
+		" ON r.function_id = s.fid AND r.start <= s.off AND s.off < r.end"
+		" UNION ALL SELECT w.sid, w.fid, i.parent, w.depth + 1,"
+		" w.names || CASE WHEN w.depth THEN ' ' ELSE '' END || i.callee"
+		" FROM walk w JOIN inlines i ON i.function_id = w.fid AND i.idx = w.idx WHERE w.depth < 64),"
+		" got(sid, depth, names) AS (SELECT sid, max(depth), names FROM walk GROUP BY sid)"
+		" SELECT 'differs', s.caller, '+' || s.off, 'dwarf:', s.want, 'ours:', coalesce(g.names, '-')"
+		" FROM site s LEFT JOIN got g ON g.sid = s.sid WHERE g.names IS NOT s.want LIMIT 5;\n",
+		dwf);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' < '%s'", db, sqlf);
+	sh_run(cmd, 120, &cmp);
+	if (!ASSERT_EQ(cmp.status, 0, "sqlite3"))
+		goto out;
+	if (cmp.out && strstr(cmp.out, "total "))
+		total = atoi(strstr(cmp.out, "total ") + 6);
+	if (cmp.out && strstr(cmp.out, "same "))
+		same = atoi(strstr(cmp.out, "same ") + 5);
+	printf("  %s%sDWARF: %d innermost inlined bodies, goanalyze's chain at their first byte the "
+	       "same for %d\n", label ? label : "", label ? ": " : "", total, same);
+	if (same != total && cmp.out)
+		printf("%s", cmp.out);
+	ASSERT_GE(total, 100, "DWARF lists inlined bodies");
+	ASSERT_EQ(same, total, "every chain as DWARF nests it");
+out:
+	cmd_result_free(&dw);
+	cmd_result_free(&cmp);
+}
+
 void check_goid_vs_gdb(const char *label, const char *bin)
 {
 	const char *db = tmp_path("goid.db");

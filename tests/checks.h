@@ -44,6 +44,8 @@ void check_funcs_vs_symtab(const char *label, const char *bin);
 void check_buildinfo(const char *go, const char *label, const char *bin);
 /* The pclntab inline tree against DWARF's inlined subroutines (gosym -inlines): 99% both ways. */
 void check_inlines_vs_dwarf(const char *label, const char *bin, const char *gosym);
+/* goanalyze's chain of inlined calls at each inlined body DWARF nests (gosym -inlchains). */
+void check_inline_chains_vs_dwarf(const char *label, const char *bin, const char *gosym);
 /* runtime.g.goid's offset as gdb prints it from bin's DWARF; types base as nm's runtime.types. */
 void check_goid_vs_gdb(const char *label, const char *bin);
 

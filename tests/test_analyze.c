@@ -193,6 +193,26 @@ TEST(inlines_match_dwarf)
 	check_inlines_vs_dwarf(NULL, sample_path("stacker"), build_path("tests/gosym"));
 }
 
+/*
+ * Where each inlined body is (inline_ranges) and what encloses it (the
+ * parents): the chain at the first byte of each innermost body DWARF
+ * nests, in samples/inlined (built with inlining: calls inlined two deep)
+ * by Go 1.19 and 1.26, and in a 386 build by 1.27.
+ */
+TEST(inline_chains_match_dwarf)
+{
+	char bin[1024], gosym[1024];
+
+	check_inline_chains_vs_dwarf("go1.19", sample_path("inlined"), build_path("tests/gosym"));
+	/* a 1.20+ tree (parents from parentPc alone), and 386 code by 1.27 */
+	snprintf(bin, sizeof(bin), "%s/gomatrix/1.26/inlined", build_dir());
+	snprintf(gosym, sizeof(gosym), "%s/gomatrix/1.26/gosym", build_dir());
+	check_inline_chains_vs_dwarf("go1.26", bin, gosym);
+	snprintf(bin, sizeof(bin), "%s/gomatrix/1.27/gomaps-386", build_dir());
+	snprintf(gosym, sizeof(gosym), "%s/gomatrix/1.27/gosym", build_dir());
+	check_inline_chains_vs_dwarf("go1.27 386", bin, gosym);
+}
+
 /* A function that exists only inlined: the report says where, exit 0. */
 TEST(report_inlined_only)
 {

@@ -3,12 +3,14 @@
  * goattach --stack end to end: the call stack BPF takes at a call's entry
  * (frame pointers walked, return addresses named from the DB) equals the
  * one the traced Go program gets from runtime.Callers for that same call,
- * on the main goroutine and on another, in a PIE too; the depth bound
- * cuts it; a bad depth is refused.
+ * on the main goroutine and on another, in a PIE too; the calls the
+ * compiler inlined shown as runtime.CallersFrames shows them (Go 1.19 and
+ * 1.26 builds); the depth bound cuts it; a bad depth is refused.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "attachlib.h"
 #include "goattach.h"
@@ -18,17 +20,18 @@ TEST_SETUP(attach_setup);
 #define MAX_FRAMES 64
 
 /*
- * The names the program printed for call n: "stack(N): main.leaf
- * main.handle ...", split in place into names (borrowed from a copy the
- * caller frees, *copy). Returns how many, or -1 when the line is missing.
+ * The words the program printed for call n after what: "stack(N):
+ * main.leaf main.handle ...", split in place into names (borrowed from a
+ * copy the caller frees, *copy). Returns how many, or -1 when the line is
+ * missing.
  */
-static int program_stack(const char *out, int n, char **names, char **copy)
+static int program_line(const char *out, const char *what, int n, char **names, char **copy)
 {
 	char tag[32], *line, *eol, *tok, *save;
 	int k = 0;
 
 	*copy = NULL;
-	snprintf(tag, sizeof(tag), "stack(%d):", n);
+	snprintf(tag, sizeof(tag), "%s(%d):", what, n);
 	line = out ? strstr(out, tag) : NULL;
 	if (!line)
 		return -1;
@@ -41,6 +44,12 @@ static int program_stack(const char *out, int n, char **names, char **copy)
 	for (tok = strtok_r(*copy, " ", &save); tok && k < MAX_FRAMES; tok = strtok_r(NULL, " ", &save))
 		names[k++] = tok;
 	return k;
+}
+
+/* The function names the program printed for call n ("stack(N): ..."), as program_line. */
+static int program_stack(const char *out, int n, char **names, char **copy)
+{
+	return program_line(out, "stack", n, names, copy);
 }
 
 /* The call of func with argument n among calls; NULL if none. */
@@ -216,6 +225,97 @@ out:
 	free_calls(calls, n);
 	cmd_result_free(&r);
 	bg_free(&ga);
+}
+
+/*
+ * Calls inlined into their callers (samples/inlined, built with inlining:
+ * main.wrap into main.handle, both into main.serve; main.direct into
+ * main.main): goattach's frames for main.leaf are the ones
+ * runtime.CallersFrames gives the program for the same call, innermost
+ * first, and a frame is inlined exactly where the program's Frame.Func is
+ * nil ("inlined(N): 0 1 1 0 ..."): in JSON ("stack", "stack_inlined"), in
+ * text (" (inlined)"), and --stack=2 counts the inlined frames. By Go 1.19
+ * (an inline tree with parents) and 1.26 (parentPc only).
+ */
+static void check_inlined_bin(const char *rel)
+{
+	char path[1024], cmd[4096], what[128], want[1024];
+	char *names[MAX_FRAMES], *inl[MAX_FRAMES], *ncopy = NULL, *icopy = NULL;
+	struct cmd_result js = {}, txt = {};
+	cJSON *calls[4];
+	int ncalls = 0, n, k, ki, i;
+
+	snprintf(path, sizeof(path), "%s/%s", build_dir(), rel);
+	if (!ASSERT_EQ(access(path, X_OK), 0, "the sample is built (make build-tests)"))
+		return;
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' --json --stack -c '%s 5' main.leaf",
+		 build_path("goattach"), bin_db(path), path);
+	sh_run(cmd, 60, &js);
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' --stack -c '%s 5' main.leaf; "
+		 "'%s' --db '%s' --stack=2 -c '%s 5' main.leaf", build_path("goattach"), bin_db(path),
+		 path, build_path("goattach"), bin_db(path), path);
+	sh_run(cmd, 60, &txt);
+	snprintf(what, sizeof(what), "%s: goattach --json status", rel);
+	ASSERT_EQ(js.status, 0, what);
+	snprintf(what, sizeof(what), "%s: goattach text status", rel);
+	ASSERT_EQ(txt.status, 0, what);
+	ncalls = json_calls(js.out, "main.leaf", calls, 4);
+	snprintf(what, sizeof(what), "%s: three calls of main.leaf", rel);
+	if (!ASSERT_EQ(ncalls, 3, what))
+		goto out;
+	for (n = 5; n <= 7; n++) {
+		cJSON *call = call_with_n(calls, ncalls, n), *flags;
+
+		free(ncopy);
+		free(icopy);
+		k = program_line(js.out, "stack", n, names, &ncopy);
+		ki = program_line(js.out, "inlined", n, inl, &icopy);
+		snprintf(what, sizeof(what), "%s: the program's lines for %d", rel, n);
+		if (!ASSERT_GE(k, 3, what) || !ASSERT_EQ(ki, k, what) || !ASSERT_TRUE(call, what))
+			goto out;
+		/* the sample does what it is for: its caller frame is inlined */
+		snprintf(what, sizeof(what), "%s: %s inlined into its caller (-gcflags=-m)", rel, names[1]);
+		ASSERT_STREQ(inl[1], "1", what);
+		printf("  %s, call %d, the program: %s %s(inlined) %s ... (%d frames)\n", rel, n, names[0],
+		       names[1], names[2], k);
+		snprintf(what, sizeof(what), "%s: call %d", rel, n);
+		check_stack(call, names, k, 0, GA_DEF_STACK, what);
+		flags = cJSON_GetObjectItem(call, "stack_inlined");
+		snprintf(what, sizeof(what), "%s: call %d: stack_inlined as long", rel, n);
+		if (!ASSERT_EQ(cJSON_GetArraySize(flags), k < GA_DEF_STACK ? k : GA_DEF_STACK, what))
+			goto out;
+		for (i = 0; i < cJSON_GetArraySize(flags); i++) {
+			snprintf(what, sizeof(what), "%s: call %d: frame %d (%s) inlined", rel, n, i, names[i]);
+			ASSERT_EQ(cJSON_IsTrue(cJSON_GetArrayItem(flags, i)), !strcmp(inl[i], "1"), what);
+		}
+		/* text: " stack: main.leaf ← main.wrap (inlined) ← ...", the line's end */
+		snprintf(want, sizeof(want), " stack:");
+		for (i = 0; i < k && i < GA_DEF_STACK; i++)
+			snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s %s%s", i ? " ←" : "",
+				 names[i], strcmp(inl[i], "1") ? "" : " (inlined)");
+		strcat(want, "\n");
+		snprintf(what, sizeof(what), "%s: call %d as text", rel, n);
+		ASSERT_CONTAINS(txt.out, want, what);
+		/* --stack=2: the function and the call inlined into its caller */
+		snprintf(want, sizeof(want), "(n=%d) = (%d) ", n, n + 1);
+		snprintf(what, sizeof(what), "%s: call %d with --stack=2", rel, n);
+		ASSERT_CONTAINS(txt.out, want, what);
+		snprintf(want, sizeof(want), " stack: %s ← %s (inlined)\n", names[0], names[1]);
+		ASSERT_CONTAINS(txt.out, want, what);
+	}
+out:
+	free(ncopy);
+	free(icopy);
+	free_calls(calls, ncalls);
+	cmd_result_free(&js);
+	cmd_result_free(&txt);
+}
+
+TEST(stack_inlined_frames)
+{
+	REQUIRE_BPF();
+	check_inlined_bin("samples/inlined");
+	check_inlined_bin("gomatrix/1.26/inlined");
 }
 
 /*

@@ -2,7 +2,10 @@
 // it, one "entry end name" line per function, in hex. The analyzer tests
 // compare goanalyze's list with it for the formats this Go can read.
 // "gosym -inlines BINARY" prints instead, from DWARF (debug/dwarf), one
-// "caller<TAB>callee" line per inlined call.
+// "caller<TAB>callee" line per inlined call; "gosym -inlchains BINARY"
+// one "caller<TAB>low<TAB>high<TAB>chain" line (addresses in decimal) per
+// range of each inlined call that holds no other inlined call, chain the
+// callees from it out to the caller, innermost first, space-separated.
 package main
 
 import (
@@ -68,9 +71,118 @@ func inlines(path string) {
 	}
 }
 
+func inlchains(path string) {
+	f, err := elf.Open(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gosym:", err)
+		os.Exit(1)
+	}
+	d, err := f.DWARF()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gosym:", err)
+		os.Exit(1)
+	}
+	// abstract functions by offset; they may come after their instances
+	names := map[dwarf.Offset]string{}
+	type inst struct {
+		caller string
+		chain  []dwarf.Offset
+		ranges [][2]uint64
+	}
+	type open struct {
+		inlined bool
+		e       *dwarf.Entry
+	}
+	var out []inst
+	var stack []open
+	caller := ""
+	r := d.Reader()
+	for {
+		e, err := r.Next()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "gosym:", err)
+			os.Exit(1)
+		}
+		if e == nil {
+			break
+		}
+		if e.Tag == 0 {
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+			continue
+		}
+		if e.Tag == dwarf.TagSubprogram {
+			if n, ok := e.Val(dwarf.AttrName).(string); ok {
+				names[e.Offset] = n
+				caller = n
+			}
+		}
+		if e.Tag == dwarf.TagInlinedSubroutine {
+			var chain []dwarf.Offset
+			if o, ok := e.Val(dwarf.AttrAbstractOrigin).(dwarf.Offset); ok {
+				chain = append(chain, o)
+			}
+			for i := len(stack) - 1; i >= 0; i-- {
+				if stack[i].inlined {
+					if o, ok := stack[i].e.Val(dwarf.AttrAbstractOrigin).(dwarf.Offset); ok {
+						chain = append(chain, o)
+					}
+				}
+			}
+			rs, err := d.Ranges(e)
+			if err == nil {
+				rr := make([][2]uint64, 0, len(rs))
+				for _, x := range rs {
+					rr = append(rr, [2]uint64{x[0], x[1]})
+				}
+				out = append(out, inst{caller, chain, rr})
+			}
+		}
+		if e.Children {
+			stack = append(stack, open{inlined: e.Tag == dwarf.TagInlinedSubroutine, e: e})
+		}
+	}
+	// an inlined call holding others: its ranges are theirs too, left out
+	// (the innermost call at a PC is the one to compare)
+	outer := map[string]bool{}
+	for _, in := range out {
+		for k := 1; k < len(in.chain); k++ {
+			key := in.caller
+			for _, o := range in.chain[k:] {
+				key += " " + fmt.Sprint(o)
+			}
+			outer[key] = true
+		}
+	}
+	for _, in := range out {
+		key := in.caller
+		for _, o := range in.chain {
+			key += " " + fmt.Sprint(o)
+		}
+		if outer[key] {
+			continue
+		}
+		chain := ""
+		for k, o := range in.chain {
+			if k > 0 {
+				chain += " "
+			}
+			chain += names[o]
+		}
+		for _, x := range in.ranges {
+			fmt.Printf("%s\t%d\t%d\t%s\n", in.caller, x[0], x[1], chain)
+		}
+	}
+}
+
 func main() {
 	if len(os.Args) == 3 && os.Args[1] == "-inlines" {
 		inlines(os.Args[2])
+		return
+	}
+	if len(os.Args) == 3 && os.Args[1] == "-inlchains" {
+		inlchains(os.Args[2])
 		return
 	}
 	f, err := elf.Open(os.Args[1])

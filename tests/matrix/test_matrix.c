@@ -140,8 +140,11 @@ static void inlines_match_dwarf(void *arg)
 	char gosym[600];
 
 	snprintf(gosym, sizeof(gosym), "%s/gosym", tc->dir);
-	if (built(gosym) && built(tc_bin(tc, "kinds", "")))
+	if (built(gosym) && built(tc_bin(tc, "kinds", ""))) {
 		check_inlines_vs_dwarf(tc_label(tc, "kinds", ""), tc_bin(tc, "kinds", ""), gosym);
+		/* and where each inlined body is, nested as DWARF nests it */
+		check_inline_chains_vs_dwarf(tc_label(tc, "kinds", ""), tc_bin(tc, "kinds", ""), gosym);
+	}
 }
 
 /* gdb reads the host's architecture only (no gdb-multiarch here): amd64. */
