@@ -631,6 +631,26 @@ static void decode_map_item(const struct probe_plan *plan, const struct ga_param
 	decode_leaf(&l, v, p);
 }
 
+/* A []string value of an entry: ["a"], ["a" ...](len=2), [] */
+static void decode_map_strings(const struct probe_plan *plan, const struct ga_param *prm,
+			       const struct map_entry_words *e, const struct ga_vals *v,
+			       struct vprinter *p)
+{
+	static const struct gotype str_type = { .kind = GA_KIND_STRING, .name = "string", .size = 16 };
+	uint64_t len = e->val_word[1] >= 0 ? v->words[e->val_word[1]] : 0;
+
+	p->ops->open(p, VP_ARRAY);
+	if (len) {
+		p->ops->member(p, NULL);
+		decode_map_item(plan, prm, &str_type, e->val_elem, &e->val_elem_str, v, p);
+	}
+	if (len > 1) {
+		p->ops->array_cut(p, len);
+		p->cut = true;
+	}
+	p->ops->close(p);
+}
+
 /* For sorting entries by key as Go's fmt does: the key's bits or bytes. */
 struct map_sort_key {
 	const struct gotype *t;
@@ -719,7 +739,10 @@ static bool decode_map(const struct probe_plan *plan, const struct ga_func *f,
 		p->ops->member(p, "key");
 		decode_map_item(plan, prm, &mw->key, e->key_word, &e->key_str, v, p);
 		p->ops->member(p, "value");
-		decode_map_item(plan, prm, &mw->val, e->val_word, &e->val_str, v, p);
+		if (mw->val_strings)
+			decode_map_strings(plan, prm, e, v, p);
+		else
+			decode_map_item(plan, prm, &mw->val, e->val_word, &e->val_str, v, p);
 		p->ops->close(p);
 	}
 	if (n < len)

@@ -757,6 +757,7 @@ void expr_show_clear(struct expr_show *show)
 	free(show->lay.word);
 	free(show->lay.shift);
 	free(show->lay.str);
+	free(show->lay.maps);
 	free(show->which);
 	free(show->checks);
 	free(show->strings);
@@ -806,9 +807,10 @@ int expr_show_place(struct expr_ctx *c, struct expr *const *exprs, size_t n,
 	show->checks = calloc(n + 1, sizeof(*show->checks));
 	show->strings = calloc(n + 1, sizeof(*show->strings));
 	show->why = calloc(n + 1, sizeof(*show->why));
+	show->lay.maps = calloc(n + 1, sizeof(*show->lay.maps));
 	vals = calloc(n + 1, sizeof(*vals));
 	if (!show->which || !show->xf.params || !show->checks || !show->why || !show->strings ||
-	    !vals) {
+	    !show->lay.maps || !vals) {
 		free(vals);
 		return -ENOMEM;
 	}
@@ -830,6 +832,11 @@ int expr_show_place(struct expr_ctx *c, struct expr *const *exprs, size_t n,
 			err = materialize(c, &v, name, exprs[i], prm, &word, &shift, &str);
 		if (!err)
 			err = append_layout(&show->lay, prm->npieces, word, shift, str);
+		/* a map: its len and first entries, walked in BPF, as a map parameter's */
+		if (!err && v.type->kind == GA_KIND_PTR && v.type->ptr_kind == GO_PTR_MAP &&
+		    prm->npieces == 1 && word[0] >= 0)
+			layout_map_value(c->plan, v.type, prm->type_name, name, word[0],
+					 &show->lay.maps[show->xf.nparams], c->spec[v.part]);
 		free(word);
 		free(shift);
 		free(str);

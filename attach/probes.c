@@ -256,12 +256,20 @@ static int layout_strings(const struct ga_func *f, bool results, struct func_lay
 static bool map_item_words(const struct gotype *t, int ptr_size, int aw, int *nwords, int *nstrs,
 			   int w[2], int *str, struct ga_probe_spec *spec)
 {
-	int need = t->kind == GA_KIND_STRING ? 2 : t->size ? 1 : 0;
+	int need = t->kind == GA_KIND_STRING || t->kind == GA_KIND_SLICE ? 2 : t->size ? 1 : 0;
 
 	w[0] = w[1] = *str = SLOT_NONE;
 	if (*nwords + need > GA_MAX_WORDS || (t->kind == GA_KIND_STRING && *nstrs == GA_MAX_STRS))
 		return false;
-	if (t->kind == GA_KIND_STRING) {
+	if (t->kind == GA_KIND_SLICE) {
+		/* a slice value: its data and len words (a []string's first element: map_strings_elem) */
+		w[0] = (*nwords)++;
+		w[1] = (*nwords)++;
+		spec->words[w[0]] = (struct ga_fetch){ .src = GA_SRC_DEREF, .reg = aw, .size = ptr_size };
+		spec->words[w[1]] = (struct ga_fetch){
+			.src = GA_SRC_DEREF, .reg = aw, .size = ptr_size, .off = ptr_size,
+		};
+	} else if (t->kind == GA_KIND_STRING) {
 		w[0] = (*nwords)++;
 		w[1] = (*nwords)++;
 		spec->words[w[0]] = (struct ga_fetch){ .src = GA_SRC_DEREF, .reg = aw, .size = ptr_size };
@@ -277,6 +285,54 @@ static bool map_item_words(const struct gotype *t, int ptr_size, int aw, int *nw
 		};
 	}
 	return true;
+}
+
+/* A []string value's first element (its data word dw): a string's two words and its bytes. */
+static bool map_strings_elem(int ptr_size, int dw, int *nwords, int *nstrs, int w[2], int *str,
+			     struct ga_probe_spec *spec)
+{
+	w[0] = w[1] = *str = SLOT_NONE;
+	if (dw < 0 || *nwords + 2 > GA_MAX_WORDS || *nstrs == GA_MAX_STRS)
+		return false;
+	w[0] = (*nwords)++;
+	w[1] = (*nwords)++;
+	spec->words[w[0]] = (struct ga_fetch){ .src = GA_SRC_DEREF, .reg = dw, .size = ptr_size };
+	spec->words[w[1]] = (struct ga_fetch){
+		.src = GA_SRC_DEREF, .reg = dw, .size = ptr_size, .off = ptr_size,
+	};
+	*str = (*nstrs)++;
+	spec->strs[*str] = (struct ga_strfetch){ .ptr_word = w[0], .len_word = w[1] };
+	return true;
+}
+
+/*
+ * The key and value types of a map: from the DB's types when map_t is
+ * given, else parsed from its type name (basic types, strings, pointers).
+ */
+static bool map_types_of(const struct probe_plan *plan, const struct gotype *map_t,
+			 const char *type_name, struct map_words *mw)
+{
+	const struct gotype *k = NULL, *v = NULL, *e = NULL;
+
+	mw->val_strings = false;
+	if (map_t && map_t->kind == GA_KIND_PTR && map_t->ptr_kind == GO_PTR_MAP && plan->typedb) {
+		k = typedb__get(plan->typedb, map_t->key_ref);
+		v = typedb__get(plan->typedb, map_t->elem_ref);
+	}
+	if (!k || !v)
+		return map_type_parse(type_name, plan->build.arch, &mw->key, &mw->val);
+	mw->key = *k;
+	mw->val = *v;
+	if (v->kind == GA_KIND_SLICE)
+		e = typedb__get(plan->typedb, v->elem_ref);
+	mw->val_strings = e && e->kind == GA_KIND_STRING;
+	/* other values of more than a word: not shown (their first word would mislead) */
+	if (v->kind == GA_KIND_SLICE ? !mw->val_strings :
+	    v->kind != GA_KIND_STRING && v->kind != GA_KIND_STRUCT && v->size > 8) {
+		mw->val.kind = GA_KIND_UNKNOWN;
+		return false;
+	}
+	return k->kind != GA_KIND_STRUCT && k->kind != GA_KIND_ARRAY;
 }
 
 /*
@@ -311,20 +367,21 @@ static int map_lookup_hook(const char *name, const struct gotype *key, struct ga
  * budget lasts. Keys and values it cannot show (a type name not parsed,
  * indirect ones) leave len(m) alone.
  */
-static void layout_map(const struct ga_build *b, const struct ga_param *prm, int pw,
-		       struct map_words *mw, int *nwords, int *nstrs, int *nmaps,
-		       struct ga_probe_spec *spec)
+static void layout_map(const struct probe_plan *plan, const struct gotype *map_t,
+		       const char *type_name, const char *name, int pw, struct map_words *mw,
+		       int *nwords, int *nstrs, int *nmaps, struct ga_probe_spec *spec)
 {
+	const struct ga_build *b = &plan->build;
 	int ps = ga_ptr_size(b->arch), mi, n, save_w, save_s, show = MAP_SHOW, lookup;
 	struct ga_mapfetch mf;
 	char msg[256];
 
 	mw->is_map = true;
 	mw->len_word = SLOT_NONE;
-	mw->types_known = map_type_parse(prm->type_name, b->arch, &mw->key, &mw->val);
+	mw->types_known = map_types_of(plan, map_t, type_name, mw);
 	if (mapfetch_init_shape(b, mw->types_known ? &mw->key : NULL, &mw->val, &mf, &mw->shape,
 				msg, sizeof(msg))) {
-		pr_debug("attach: %s: entries not shown: %s", prm->name, msg);
+		pr_debug("attach: %s: entries not shown: %s", name, msg);
 		mw->types_known = false;
 	}
 	if (!mw->shape.len_size || *nwords == GA_MAX_WORDS)
@@ -333,10 +390,9 @@ static void layout_map(const struct ga_build *b, const struct ga_param *prm, int
 	spec->words[mw->len_word] = mapfetch_len_word(&mw->shape, pw);
 	if (!mw->types_known || *nmaps == GA_MAX_MAPS)
 		return;
-	lookup = map_lookup_hook(prm->name, &mw->key, &mf);
+	lookup = map_lookup_hook(name, &mw->key, &mf);
 	if (lookup < 0)
-		pr_warn("attach: GOATTACH_MAP_LOOKUP: no such key for %s (%s)", prm->name,
-			prm->type_name);
+		pr_warn("attach: GOATTACH_MAP_LOOKUP: no such key for %s (%s)", name, type_name);
 	if (lookup > 0)
 		show = 1;
 	mi = (*nmaps)++;
@@ -354,7 +410,9 @@ static void layout_map(const struct ga_build *b, const struct ga_param *prm, int
 		if (!map_item_words(&mw->key, ps, e->map_word, nwords, nstrs, e->key_word, &e->key_str,
 				    spec) ||
 		    !map_item_words(&mw->val, ps, e->map_word + 1, nwords, nstrs, e->val_word,
-				    &e->val_str, spec)) {
+				    &e->val_str, spec) ||
+		    (mw->val_strings && !map_strings_elem(ps, e->val_word[0], nwords, nstrs,
+							   e->val_elem, &e->val_elem_str, spec))) {
 			*nwords = save_w;
 			*nstrs = save_s;
 			break;
@@ -365,8 +423,21 @@ static void layout_map(const struct ga_build *b, const struct ga_param *prm, int
 		memset(&spec->maps[--(*nmaps)], 0, sizeof(mf));
 }
 
+void layout_map_value(const struct probe_plan *plan, const struct gotype *map_t,
+		      const char *type_name, const char *name, int pw, struct map_words *mw,
+		      struct ga_probe_spec *spec)
+{
+	int nwords = spec->nwords, nstrs = spec->nstrs, nmaps = 0;
+
+	while (nmaps < GA_MAX_MAPS && spec->maps[nmaps].kind != GA_MAP_NONE)
+		nmaps++;
+	layout_map(plan, map_t, type_name, name, pw, mw, &nwords, &nstrs, &nmaps, spec);
+	spec->nwords = nwords;
+	spec->nstrs = nstrs;
+}
+
 /* Every map parameter of one side, after its other words and strings. */
-static void layout_maps(const struct ga_build *b, const struct ga_func *f, bool results,
+static void layout_maps(const struct probe_plan *plan, const struct ga_func *f, bool results,
 			struct func_layout *lay, struct ga_probe_spec *spec)
 {
 	int nwords = spec->nwords, nstrs = spec->nstrs, nmaps = 0;
@@ -382,7 +453,9 @@ static void layout_maps(const struct ga_build *b, const struct ga_func *f, bool 
 		pw = lay->word[layout_piece_base(f, p)];
 		if (pw < 0)
 			continue;
-		layout_map(b, prm, pw, &lay->maps[p], &nwords, &nstrs, &nmaps, spec);
+		layout_map(plan, prm->type_ref && plan->typedb ?
+				   typedb__get(plan->typedb, prm->type_ref) : NULL,
+			   prm->type_name, prm->name, pw, &lay->maps[p], &nwords, &nstrs, &nmaps, spec);
 	}
 	spec->nwords = nwords;
 	spec->nstrs = nstrs;
@@ -392,18 +465,18 @@ static void layout_maps(const struct ga_build *b, const struct ga_func *f, bool 
  * Assign fetched words to the pieces of the arguments (results == false)
  * or the results, in order, and fill the spec's fetch list.
  */
-static void layout_side(const struct ga_build *b, const struct ga_func *f, bool results,
+static void layout_side(const struct probe_plan *plan, const struct ga_func *f, bool results,
 			struct func_layout *lay, struct ga_probe_spec *spec)
 {
-	int nwords = layout_words(b->arch, f, results, lay, spec);
+	int nwords = layout_words(plan->build.arch, f, results, lay, spec);
 
 	/* --deref's words come last (plan_exprs) */
 	spec->nwords = layout_derefs(f, results, false, nwords, lay, spec, NULL);
 	spec->nstrs = layout_strings(f, results, lay, spec);
-	layout_maps(b, f, results, lay, spec);
+	layout_maps(plan, f, results, lay, spec);
 }
 
-static int build_layout(const struct ga_build *b, const struct ga_func *f,
+static int build_layout(const struct probe_plan *plan, const struct ga_func *f,
 			struct func_layout *lay, struct ga_probe_spec *entry_spec,
 			struct ga_probe_spec *ret_spec)
 {
@@ -417,8 +490,8 @@ static int build_layout(const struct ga_build *b, const struct ga_func *f,
 	lay->maps = calloc(f->nparams ? f->nparams : 1, sizeof(*lay->maps));
 	if (!lay->word || !lay->shift || !lay->str || !lay->dword || !lay->maps)
 		return -ENOMEM;
-	layout_side(b, f, false, lay, entry_spec);
-	layout_side(b, f, true, lay, ret_spec);
+	layout_side(plan, f, false, lay, entry_spec);
+	layout_side(plan, f, true, lay, ret_spec);
 	ret_spec->err_words = layout_error_words(f, lay);
 	return 0;
 }
@@ -604,7 +677,6 @@ static int layout_netip(const struct probe_plan *plan, const struct ga_func *f,
 static int plan_func(struct probe_plan *plan, size_t idx, const struct plan_opts *opts,
 		     const struct verify_img *img, size_t *cap)
 {
-	const struct ga_build *b = &plan->build;
 	const struct ga_func *f = &plan->funcs[idx];
 	struct ga_probe_spec entry = {}, ret = {}, tail = {};
 	uint64_t off;
@@ -623,7 +695,7 @@ static int plan_func(struct probe_plan *plan, size_t idx, const struct plan_opts
 	if (f->decode_status == GA_DECODE_INDIRECT)
 		pr_info("attach: %s has an indirect jump: a call leaving through it would be unseen",
 			f->name);
-	err = build_layout(b, f, &plan->layouts[idx], &entry, &ret);
+	err = build_layout(plan, f, &plan->layouts[idx], &entry, &ret);
 	if (!err)
 		err = layout_netip(plan, f, &plan->layouts[idx], &entry, &ret);
 	if (!err)
@@ -979,7 +1051,8 @@ int probe_plan__build(struct gadb *db, const char *db_path, const char *binary_p
 	plan->layouts = calloc(plan->nfuncs ? plan->nfuncs : 1, sizeof(*plan->layouts));
 	if (!plan->layouts)
 		return -ENOMEM;
-	if (opts->nexprs || opts->filter || opts->deref) {
+	/* the types: for expressions, --deref, and maps' keys and values */
+	{
 		plan->typedb = typedb__open(db, plan->build.db_id);
 		if (!plan->typedb)
 			return -errno;

@@ -26,6 +26,8 @@ struct map_entry_words {
 	int key_word[2];	/* the key's words (a string: data, len), SLOT_NONE when none */
 	int val_word[2];
 	int key_str, val_str;	/* string slots, SLOT_NONE */
+	int val_elem[2];	/* a []string value: its first element's words, SLOT_NONE */
+	int val_elem_str;
 };
 
 /* A map parameter: len(m) and its first entries (map_type_parse of its type name). */
@@ -37,6 +39,7 @@ struct map_words {
 	int len_word;		/* len(m), or SLOT_NONE */
 	int nentries;
 	struct map_entry_words e[MAP_SHOW];
+	bool val_strings;	/* the values are []string: shown by their first element */
 };
 
 struct func_layout {
@@ -129,3 +132,12 @@ uint32_t layout_error_words(const struct ga_func *f, const struct func_layout *l
  */
 bool layout_string_fetch(const struct ga_param *prm, size_t k, size_t idx,
 			 const struct func_layout *lay, struct ga_strfetch *out);
+
+/*
+ * The words of a map value whose pointer is word pw of spec: len(m),
+ * then its first entries while the budget lasts. map_t is its type from
+ * the DB (key and value types by ref), or NULL and type_name parsed.
+ */
+void layout_map_value(const struct probe_plan *plan, const struct gotype *map_t,
+		      const char *type_name, const char *name, int pw, struct map_words *mw,
+		      struct ga_probe_spec *spec);

@@ -969,18 +969,33 @@ static void map_expr_as_program(const char *db, const char *bin, const char *wha
 			continue;
 		snprintf(m, sizeof(m), "%s seq=%s: a map", what, seq);
 		ASSERT_TRUE(!strncmp(got, "map[", 4), m);
-		snprintf(want, sizeof(want), "](len=%lld)", field_num(pl, "nhdr"));
-		snprintf(m, sizeof(m), "%s seq=%s: the program's len(r.Header)", what, seq);
-		ASSERT_CONTAINS(got, want, m);
-		/* every quoted key and value of map["K":["v"]] */
+		/*
+		 * At most 4 entries, each []string by its first element: with
+		 * one value a header, the whole map is Go's own %v of it.
+		 */
+		if (field_num(pl, "nhdr") <= 4 && !strstr(hdr, "\" \"")) {
+			snprintf(m, sizeof(m), "%s seq=%s: r.Header as the program printed it", what, seq);
+			ASSERT_STREQ(got, hdr, m);
+			continue;
+		}
+		if (field_num(pl, "nhdr") > 4) {
+			snprintf(want, sizeof(want), "](len=%lld)", field_num(pl, "nhdr"));
+			snprintf(m, sizeof(m), "%s seq=%s: the program's len(r.Header)", what, seq);
+			ASSERT_CONTAINS(got, want, m);
+		}
+		/* every key of map["K":["v" ...]], and a cut list of values says its length */
 		for (s = strchr(hdr, '"'); s; s = strchr(s + strlen(one), '"')) {
 			if (!copy_value(s, one, sizeof(one)))
 				break;
 			one[strcspn(one, ":]")] = '\0';
-			snprintf(m, sizeof(m), "%s seq=%s: the program's %.64s in r.Header", what, seq,
+			if (s[strlen(one)] != ':')
+				continue;
+			snprintf(m, sizeof(m), "%s seq=%s: the program's key %.64s in r.Header", what, seq,
 				 one);
 			ASSERT_CONTAINS(got, one, m);
 		}
+		snprintf(m, sizeof(m), "%s seq=%s: a list cut says its length", what, seq);
+		ASSERT_CONTAINS(got, " ...](len=", m);
 	}
 out:
 	free(copy);
