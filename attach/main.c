@@ -981,10 +981,9 @@ static void detach_probes(struct session *s)
 	double t0 = now_sec();
 	size_t i, n = s->nlinks;
 
-	/* the count of "Tracing ..." and the runtime's own (runtime.gopanic, runtime.Goexit) */
+	/* the count "Tracing ..." said (the runtime's panic and Goexit probes go too) */
 	if (n)
-		fprintf(stderr, "goattach: detaching %zu probes%s...\n", s->plan.nprobes - s->plan.nmarks,
-			s->plan.nmarks ? " (and the panic and Goexit ones)" : "");
+		fprintf(stderr, "goattach: detaching %zu probes...\n", s->plan.nprobes - s->plan.nmarks);
 	if (s->multi_fd >= 0)
 		close(s->multi_fd);
 	s->multi_fd = -1;
