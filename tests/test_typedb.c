@@ -640,3 +640,23 @@ out:
 	gdwarf__params_free(dw, gps);
 	gdwarf__free(dw);
 }
+
+/* goanalyze index says how many types it stored: as many as the DB holds. */
+TEST(index_says_types)
+{
+	const char *db = tmp_path("says.db");
+	char cmd[1024], want[64];
+	struct cmd_result r = {};
+
+	unlink(db);
+	snprintf(cmd, sizeof(cmd), "'%s' index '%s' --db '%s'", build_path("goanalyze"),
+		 build_path("samples/typegraph"), db);
+	sh_run(cmd, 120, &r);
+	if (ASSERT_EQ(r.status, 0, "index")) {
+		snprintf(want, sizeof(want), "types: %lld stored, with %lld struct fields\n",
+			 db_count(db, "SELECT count(*) FROM types"),
+			 db_count(db, "SELECT count(*) FROM type_fields"));
+		ASSERT_CONTAINS(r.out, want, "the summary line");
+	}
+	cmd_result_free(&r);
+}
