@@ -380,6 +380,9 @@ TEST(every_type_reads_back)
 	all_read_back("samples/typegraph-stripped");
 	all_read_back("samples/kinds");
 	all_read_back("samples/funcs");
+	all_read_back("samples/kinds-386");
+	all_read_back("samples/kinds-arm64");
+	all_read_back("samples/swapper-stripped");
 }
 
 /* Run fn with stderr going to a file; its text in *err (free it). */
