@@ -394,16 +394,14 @@ static const struct gotype *rtypes_type_at(void *ctx, uint64_t ref)
 }
 
 /* Say what the type graph holds, and loudly when a bound cut it. */
-static void report_types(const struct typegraph *tg, const char *path)
+static void report_types(const struct typegraph *tg, const char *path, struct typegraph_stats *st)
 {
-	struct typegraph_stats st;
-
-	typegraph__stats(tg, &st);
-	if (st.full)
+	typegraph__stats(tg, st);
+	if (st->full)
 		pr_warn("index: '%s' reaches more than %d types: %zu refs to further types are "
-			"stored as none", path, TYPEGRAPH_MAX_TYPES, st.cut);
+			"stored as none", path, TYPEGRAPH_MAX_TYPES, st->cut);
 	pr_info("index: %zu types (%zu struct fields) of '%s' stored, %zu refs not followed",
-		st.types, st.fields, path, st.cut);
+		st->types, st->fields, path, st->cut);
 }
 
 /*
@@ -463,7 +461,7 @@ static int params_all(const struct pclntab *tab, struct gdwarf *dw, struct gadb_
 		pr_info("index: %zu methods of '%s' typed from its runtime type data",
 			res->params.n_from_types, elfimg__path(tab->bin));
 	if (tg && !err)
-		report_types(tg, elfimg__path(tab->bin));
+		report_types(tg, elfimg__path(tab->bin), &res->types);
 	typegraph__free(tg);
 	rtype_methods__free(rm);
 	disasm__free(dis);

@@ -14,6 +14,7 @@ struct index_result {
 	size_t n_jcc_entry;	/* functions with an entry probe on the stack-check branch */
 	size_t n_bad;		/* functions whose bytes did not decode */
 	struct params_stats params;
+	struct typegraph_stats types;	/* the type graph written (with a writer) */
 };
 
 struct indexer;

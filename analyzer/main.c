@@ -103,6 +103,10 @@ static int do_index(int argc, char **argv)
 			printf("argument locations checked against DWARF location lists: %zu, %zu differ%s\n",
 			       res.params.n_dwarf_checked, res.params.n_dwarf_differs,
 			       res.params.n_dwarf_differs ? " (see the report's warnings)" : "");
+		if (res.types.types)
+			printf("types: %zu stored, with %zu struct fields%s\n", res.types.types,
+			       res.types.fields, res.types.full ? " (the bound was reached: some "
+			       "pointer targets are stored as none)" : "");
 		if (res.params.n_dwarf_self_contradicts || res.params.n_dwarf_spill_home)
 			printf("not compared, where Go's DWARF cannot say: %zu whose DWARF contradicts "
 			       "itself (pieces beyond the type, two arguments in one register), %zu "

@@ -31,8 +31,8 @@ struct typegraph {
 	size_t max_types;
 	struct tg_slot *slots;	/* open addressing on the node's address */
 	size_t slots_cap;
-	struct tg_item *todo;	/* numbered, not yet written */
-	size_t ntodo, todo_cap;
+	struct tg_item *todo;	/* numbered, not yet written: [todo_head, ntodo) */
+	size_t todo_head, ntodo, todo_cap;
 	uint64_t *field_ids;
 	size_t field_ids_cap;
 	struct typegraph_stats st;
@@ -196,14 +196,19 @@ static int write_item(struct typegraph *tg, const struct tg_item *it)
 	return gadb_writer__add_type(tg->w, &row);
 }
 
+/*
+ * Written in the order numbered (breadth first): a param's type, then
+ * what it names, and so on; ids grow as rows go in.
+ */
 int typegraph__id(struct typegraph *tg, const struct gotype *t, uint64_t *id)
 {
 	int err = number(tg, t, 0, true, id);
 
-	while (!err && tg->ntodo) {
-		struct tg_item it = tg->todo[--tg->ntodo];
+	while (!err && tg->todo_head < tg->ntodo) {
+		struct tg_item it = tg->todo[tg->todo_head++];
 
 		err = write_item(tg, &it);
 	}
+	tg->todo_head = tg->ntodo = 0;
 	return err;
 }

@@ -535,18 +535,6 @@ static void bind_id_or_null(sqlite3_stmt *st, int idx, uint64_t id)
 		sqlite3_bind_null(st, idx);
 }
 
-static const char *ptr_kind_name(const struct gotype *t)
-{
-	static const char *const names[] = {
-		[GO_PTR_PLAIN] = "ptr", [GO_PTR_MAP] = "map", [GO_PTR_CHAN] = "chan",
-		[GO_PTR_FUNC] = "func", [GO_PTR_UNSAFE] = "unsafe",
-	};
-
-	if (t->kind != GA_KIND_PTR || (size_t)t->ptr_kind >= ARRAY_SIZE(names))
-		return NULL;
-	return names[t->ptr_kind];
-}
-
 static int store_type(struct store_stmts *ss, int64_t build_id, const struct ga_type_row *row)
 {
 	const struct gotype *t = row->type;
@@ -562,7 +550,7 @@ static int store_type(struct store_stmts *ss, int64_t build_id, const struct ga_
 	sqlite3_bind_int64(st, 7, t->kind == GA_KIND_ARRAY ? t->count : 0);
 	bind_id_or_null(st, 8, row->elem);
 	bind_id_or_null(st, 9, row->key);
-	bind_text_or_null(st, 10, ptr_kind_name(t));
+	bind_text_or_null(st, 10, t->kind == GA_KIND_PTR ? go_ptr_kind_name(t->ptr_kind) : NULL);
 	if (step_done(st))
 		return -EIO;
 	for (i = 0; i < t->nfields; i++) {

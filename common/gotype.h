@@ -26,6 +26,11 @@ enum go_ptr_kind {
 	GO_PTR_UNSAFE,		/* unsafe.Pointer */
 };
 
+/* "ptr", "map", "chan", "func", "unsafe" (the DB's types.ptr_kind), NULL out of range. */
+const char *go_ptr_kind_name(enum go_ptr_kind kind);
+/* The name back, -1 for an unknown one. */
+int go_ptr_kind_parse(const char *s);
+
 struct gotype {
 	enum ga_kind kind;
 	char *name;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gotype.h"
 #include "model.h"
 #include "util.h"
 
@@ -212,6 +213,20 @@ const char *ga_piece_kind_name(enum ga_piece_kind kind)
 	return NAME_OR_UNKNOWN(piece_kind_names, kind);
 }
 
+/* As the DB's types.ptr_kind spells them. */
+static const char *const ptr_kind_names[] = {
+	[GO_PTR_PLAIN] = "ptr",
+	[GO_PTR_MAP] = "map",
+	[GO_PTR_CHAN] = "chan",
+	[GO_PTR_FUNC] = "func",
+	[GO_PTR_UNSAFE] = "unsafe",
+};
+
+const char *go_ptr_kind_name(enum go_ptr_kind kind)
+{
+	return (size_t)kind < ARRAY_SIZE(ptr_kind_names) ? ptr_kind_names[kind] : NULL;
+}
+
 int ga_enum_parse(const char *const *names, int n, const char *name)
 {
 	int i;
@@ -241,6 +256,7 @@ DEFINE_PARSE(ga_decode_status_parse, decode_status_names)
 DEFINE_PARSE(ga_params_source_parse, params_source_names)
 DEFINE_PARSE(ga_kind_parse, kind_names)
 DEFINE_PARSE(ga_piece_kind_parse, piece_kind_names)
+DEFINE_PARSE(go_ptr_kind_parse, ptr_kind_names)
 
 /* DWARF register numbers: the System V psABI tables for each architecture. */
 static const char *const amd64_regs[] = {

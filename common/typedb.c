@@ -192,16 +192,6 @@ static bool col_count(sqlite3_stmt *st, int c, bool nullable, uint64_t *v)
 	return true;
 }
 
-static int parse_ptr_kind(const char *s)
-{
-	static const char *const names[] = {
-		[GO_PTR_PLAIN] = "ptr", [GO_PTR_MAP] = "map", [GO_PTR_CHAN] = "chan",
-		[GO_PTR_FUNC] = "func", [GO_PTR_UNSAFE] = "unsafe",
-	};
-
-	return s ? ga_enum_parse(names, ARRAY_SIZE(names), s) : -1;
-}
-
 /* The row of type id into t: 0, -ENOENT when the build has none, -EINVAL (said), -EIO. */
 static int read_row(struct typedb *td, uint64_t id, struct gotype *t, uint64_t *elem,
 		    uint64_t *key)
@@ -235,7 +225,7 @@ static int read_row(struct typedb *td, uint64_t id, struct gotype *t, uint64_t *
 		goto out_reset;
 	}
 	t->is_signed = is_signed;
-	if (t->kind == GA_KIND_PTR && (pk = parse_ptr_kind(pk_s)) < 0) {
+	if (t->kind == GA_KIND_PTR && (pk = go_ptr_kind_parse(pk_s)) < 0) {
 		err = damaged(td, id, "pointer kind '%s' is none", pk_s ? pk_s : "NULL");
 		goto out_reset;
 	}

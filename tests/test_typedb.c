@@ -14,10 +14,12 @@
 
 #include "checks.h"
 #include "db.h"
+#include "dwarf.h"
 #include "log.h"
 #include "model.h"
 #include "test.h"
 #include "typedb.h"
+#include "typegraph.h"
 
 static void log_as_suite(void)
 {
@@ -378,6 +380,9 @@ TEST(every_type_reads_back)
 	all_read_back("samples/typegraph-stripped");
 	all_read_back("samples/kinds");
 	all_read_back("samples/funcs");
+	all_read_back("samples/kinds-386");
+	all_read_back("samples/kinds-arm64");
+	all_read_back("samples/swapper-stripped");
 }
 
 /* Run fn with stderr going to a file; its text in *err (free it). */
@@ -575,4 +580,86 @@ next:
 	}
 	if (!built)
 		TEST_SKIP("no Go 1.21 or 1.26 in the toolchain cache (scripts/fetch-go.sh)");
+}
+
+static const struct gotype *dwarf_ref(void *ctx, uint64_t ref)
+{
+	return gdwarf__type_at(ctx, ref);
+}
+
+/*
+ * The registry's bound: with room for 4 types, main.byValue's Req (DWARF)
+ * is written with all its fields (and theirs), refs beyond the bound are
+ * cut and said; every id a stored row names is stored.
+ */
+TEST(type_bound)
+{
+	const char *bin = build_path("samples/typegraph");
+	const char *db = tmp_path("bound.db"), *idx_db = tmp_path("bound-index.db");
+	struct ga_build b = { .path = "bound", .arch = GA_ARCH_AMD64, .default_abi = GA_ABI_INTERNAL,
+			      .pclntab_format = "1.18" };
+	struct gadb_writer *w = NULL;
+	struct typegraph *tg = NULL;
+	struct typegraph_stats st;
+	const struct goparam *gps = NULL;
+	struct gdwarf *dw = NULL;
+	size_t n = 0;
+	uint64_t id = 0, entry;
+
+	memset(b.sha256, 'a', sizeof(b.sha256) - 1);
+	if (!ASSERT_EQ(index_bin(bin, idx_db), 0, "index"))
+		return;
+	entry = db_count(idx_db, "SELECT entry FROM functions WHERE name = 'main.byValue'");
+	dw = gdwarf__open(bin);
+	unlink(db);
+	w = gadb_writer__open(db, b.sha256);
+	if (!ASSERT_TRUE(dw && w, "open") || !ASSERT_OK(gadb_writer__begin_build(w, &b, "test"), "begin") ||
+	    !ASSERT_OK(gdwarf__func_params(dw, entry, &gps, &n), "byValue's params") ||
+	    !ASSERT_GE(n, 1, "params"))
+		goto out;
+	tg = typegraph__new(w, dwarf_ref, dw, 4);
+	if (!ASSERT_TRUE(tg != NULL, "typegraph__new") ||
+	    !ASSERT_OK(typegraph__id(tg, gps[0].type, &id), "typegraph__id") ||
+	    !ASSERT_EQ(id, 1, "the first type is 1"))
+		goto out;
+	typegraph__stats(tg, &st);
+	ASSERT_TRUE(st.full, "the bound was reached");
+	ASSERT_GE(st.cut, 1, "refs cut");
+	ASSERT_OK(typegraph__id(tg, gps[0].type, &id), "again");
+	ASSERT_EQ(id, 1, "the same type, the same id");
+	if (!ASSERT_OK(gadb_writer__commit(w), "commit"))
+		goto out;
+	ASSERT_EQ(db_count(db, "SELECT count(*) FROM types"), st.types, "types written");
+	ASSERT_EQ(db_count(db, "SELECT count(*) FROM type_fields WHERE type_id = 1"), 8, "Req's 8 fields");
+	ASSERT_EQ(db_count(db, "SELECT count(*) FROM type_fields WHERE type NOT IN (SELECT id FROM types)"),
+		  0, "every field's type is stored");
+	ASSERT_EQ(db_count(db, "SELECT count(*) FROM types WHERE elem NOT IN (SELECT id FROM types) OR "
+			   "key NOT IN (SELECT id FROM types)"), 0, "every ref stored is a type");
+	ASSERT_GE(db_count(db, "SELECT count(*) FROM types WHERE name = '*main.URL' AND elem IS NULL"), 1,
+		  "a cut pointer has no target");
+out:
+	typegraph__free(tg);
+	gadb_writer__free(w);
+	gdwarf__params_free(dw, gps);
+	gdwarf__free(dw);
+}
+
+/* goanalyze index says how many types it stored: as many as the DB holds. */
+TEST(index_says_types)
+{
+	const char *db = tmp_path("says.db");
+	char cmd[1024], want[64];
+	struct cmd_result r = {};
+
+	unlink(db);
+	snprintf(cmd, sizeof(cmd), "'%s' index '%s' --db '%s'", build_path("goanalyze"),
+		 build_path("samples/typegraph"), db);
+	sh_run(cmd, 120, &r);
+	if (ASSERT_EQ(r.status, 0, "index")) {
+		snprintf(want, sizeof(want), "types: %lld stored, with %lld struct fields\n",
+			 db_count(db, "SELECT count(*) FROM types"),
+			 db_count(db, "SELECT count(*) FROM type_fields"));
+		ASSERT_CONTAINS(r.out, want, "the summary line");
+	}
+	cmd_result_free(&r);
 }
