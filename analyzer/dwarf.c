@@ -23,6 +23,7 @@
 
 #include "dwarf.h"
 #include "log.h"
+#include "typemap.h"
 #include "util.h"
 
 /* reflect.Kind values, as in src/reflect/type.go. */
@@ -41,20 +42,13 @@ struct subprog {
 	Dwarf_Off off;
 };
 
-struct type_slot {
-	Dwarf_Off off;
-	struct gotype *type;
-};
-
 struct gdwarf {
 	int fd;
 	Dwarf_Debug dbg;
 	int goid_offset;
 	struct subprog *subs;
 	size_t nsubs, subs_cap;
-	/* type cache: open addressing on the DIE offset */
-	struct type_slot *types;
-	size_t types_cap, ntypes;
+	struct typemap types;	/* by DIE offset */
 };
 
 static void dwarf_err_ignore(Dwarf_Error err, Dwarf_Ptr arg)
@@ -255,15 +249,9 @@ static void type_free(struct gotype *t)
 
 void gdwarf__free(struct gdwarf *dw)
 {
-	size_t i;
-
 	if (!dw)
 		return;
-	for (i = 0; i < dw->types_cap; i++) {
-		if (dw->types && dw->types[i].type)
-			type_free(dw->types[i].type);
-	}
-	free(dw->types);
+	typemap_clear(&dw->types, type_free);
 	free(dw->subs);
 	if (dw->dbg)
 		dwarf_finish(dw->dbg, NULL);
@@ -285,43 +273,14 @@ int gdwarf__goid_offset(const struct gdwarf *dw)
 
 /* --- type cache --- */
 
-static size_t slot_of(const struct gdwarf *dw, Dwarf_Off off)
-{
-	size_t i = (off * 0x9e3779b97f4a7c15ull) & (dw->types_cap - 1);
-
-	while (dw->types[i].type && dw->types[i].off != off)
-		i = (i + 1) & (dw->types_cap - 1);
-	return i;
-}
-
 static int cache_put(struct gdwarf *dw, Dwarf_Off off, struct gotype *t)
 {
-	if ((dw->ntypes + 1) * 2 > dw->types_cap) {
-		size_t old_cap = dw->types_cap, i;
-		struct type_slot *old = dw->types;
-
-		dw->types_cap = old_cap ? old_cap * 2 : 256;
-		dw->types = calloc(dw->types_cap, sizeof(*dw->types));
-		if (!dw->types) {
-			dw->types = old;
-			dw->types_cap = old_cap;
-			return -ENOMEM;
-		}
-		for (i = 0; i < old_cap; i++)
-			if (old[i].type)
-				dw->types[slot_of(dw, old[i].off)] = old[i];
-		free(old);
-	}
-	dw->types[slot_of(dw, off)] = (struct type_slot){ .off = off, .type = t };
-	dw->ntypes++;
-	return 0;
+	return typemap_put(&dw->types, off, t);
 }
 
 static struct gotype *cache_get(const struct gdwarf *dw, Dwarf_Off off)
 {
-	if (!dw->types_cap)
-		return NULL;
-	return dw->types[slot_of(dw, off)].type;
+	return typemap_get(&dw->types, off);
 }
 
 static struct gotype *resolve_type(struct gdwarf *dw, Dwarf_Off off, int depth);

@@ -44,6 +44,7 @@
 #include "model.h"
 #include "rtype.h"
 #include "rtypes.h"
+#include "typemap.h"
 #include "util.h"
 
 /* Types nest this deep at most; deeper means a cycle or a hostile file. */
@@ -60,19 +61,13 @@ struct rt_entry {
 	uint64_t mtyp;		/* its FuncType descriptor, 0: ambiguous (dropped) */
 };
 
-struct rt_slot {
-	uint64_t key;
-	struct gotype *type;
-};
-
 struct rtype_methods {
 	struct rtype_reader r;
 	const struct pclntab *tab;
 	uint64_t text;
 	struct rt_entry *ents;
 	size_t nents, ents_cap;
-	struct rt_slot *types;	/* cache: open addressing on the descriptor address */
-	size_t types_cap, ntypes;
+	struct typemap types;	/* by descriptor address (| 1: the pointer to it) */
 	struct rtype_methods_stats st;
 	char arg_names[RT_MAX_PARAMS][8];
 	char res_names[RT_MAX_PARAMS][8];
@@ -101,13 +96,9 @@ static void type_free(struct gotype *t)
 
 void rtype_methods__free(struct rtype_methods *m)
 {
-	size_t i;
-
 	if (!m)
 		return;
-	for (i = 0; i < m->types_cap; i++)
-		type_free(m->types[i].type);
-	free(m->types);
+	typemap_clear(&m->types, type_free);
 	free(m->ents);
 	free(m);
 }
@@ -119,45 +110,15 @@ void rtype_methods__stats(const struct rtype_methods *m, struct rtype_methods_st
 
 /* --- type cache --- */
 
-static size_t slot_of(const struct rtype_methods *m, uint64_t key)
-{
-	size_t i = (key * 0x9e3779b97f4a7c15ull >> 7) & (m->types_cap - 1);
-
-	while (m->types[i].type && m->types[i].key != key)
-		i = (i + 1) & (m->types_cap - 1);
-	return i;
-}
-
 static struct gotype *cache_get(const struct rtype_methods *m, uint64_t key)
 {
-	return m->types_cap ? m->types[slot_of(m, key)].type : NULL;
+	return typemap_get(&m->types, key);
 }
 
 /* Cache t (or RT_UNREADABLE) for key, replacing what it had. */
 static int cache_put(struct rtype_methods *m, uint64_t key, struct gotype *t)
 {
-	size_t i;
-
-	if ((m->ntypes + 1) * 2 > m->types_cap) {
-		size_t old_cap = m->types_cap;
-		struct rt_slot *old = m->types;
-
-		m->types_cap = old_cap ? old_cap * 2 : 256;
-		m->types = calloc(m->types_cap, sizeof(*m->types));
-		if (!m->types) {
-			m->types = old;
-			m->types_cap = old_cap;
-			return -ENOMEM;
-		}
-		for (i = 0; i < old_cap; i++)
-			if (old[i].type)
-				m->types[slot_of(m, old[i].key)] = old[i];
-		free(old);
-	}
-	i = slot_of(m, key);
-	m->ntypes += !m->types[i].type;
-	m->types[i] = (struct rt_slot){ .key = key, .type = t };
-	return 0;
+	return typemap_put(&m->types, key, t);
 }
 
 /* --- descriptors to gotype trees --- */

@@ -19,6 +19,7 @@
 #include "db_internal.h"
 #include "log.h"
 #include "typedb.h"
+#include "typemap.h"
 #include "util.h"
 
 /*
@@ -30,18 +31,12 @@
 /* Fields of one struct at most (Go's own limit is far above any real type). */
 #define TYPEDB_MAX_FIELDS 65536
 
-struct td_slot {
-	uint64_t id;
-	struct gotype *type;	/* or TD_BAD: damaged (said), TD_MISSING: no row, TD_LOADING */
-};
-
 struct typedb {
 	struct gadb *db;
 	int64_t build_id;
 	sqlite3_stmt *type_st;
 	sqlite3_stmt *fields_st;
-	struct td_slot *slots;	/* open addressing on the id */
-	size_t slots_cap, nslots;
+	struct typemap slots;	/* by id: a type, or TD_BAD: damaged (said), TD_MISSING: no row, TD_LOADING */
 };
 
 static struct gotype td_bad, td_missing, td_loading;
@@ -83,13 +78,9 @@ static void type_free(struct gotype *t)
 
 void typedb__free(struct typedb *td)
 {
-	size_t i;
-
 	if (!td)
 		return;
-	for (i = 0; i < td->slots_cap; i++)
-		type_free(td->slots[i].type);
-	free(td->slots);
+	typemap_clear(&td->slots, type_free);
 	sqlite3_finalize(td->type_st);
 	sqlite3_finalize(td->fields_st);
 	free(td);
@@ -97,45 +88,15 @@ void typedb__free(struct typedb *td)
 
 /* --- the cache --- */
 
-static size_t slot_of(const struct typedb *td, uint64_t id)
-{
-	size_t i = (id * 0x9e3779b97f4a7c15ull >> 11) & (td->slots_cap - 1);
-
-	while (td->slots[i].type && td->slots[i].id != id)
-		i = (i + 1) & (td->slots_cap - 1);
-	return i;
-}
-
 static struct gotype *cache_get(const struct typedb *td, uint64_t id)
 {
-	return td->slots_cap ? td->slots[slot_of(td, id)].type : NULL;
+	return typemap_get(&td->slots, id);
 }
 
 /* Cache t for id, replacing what it had. */
 static int cache_put(struct typedb *td, uint64_t id, struct gotype *t)
 {
-	size_t i;
-
-	if ((td->nslots + 1) * 2 > td->slots_cap) {
-		size_t old_cap = td->slots_cap;
-		struct td_slot *old = td->slots;
-
-		td->slots_cap = old_cap ? old_cap * 2 : 64;
-		td->slots = calloc(td->slots_cap, sizeof(*td->slots));
-		if (!td->slots) {
-			td->slots = old;
-			td->slots_cap = old_cap;
-			return -ENOMEM;
-		}
-		for (i = 0; i < old_cap; i++)
-			if (old[i].type)
-				td->slots[slot_of(td, old[i].id)] = old[i];
-		free(old);
-	}
-	i = slot_of(td, id);
-	td->nslots += !td->slots[i].type;
-	td->slots[i] = (struct td_slot){ .id = id, .type = t };
-	return 0;
+	return typemap_put(&td->slots, id, t);
 }
 
 /* --- rows to types --- */
