@@ -868,71 +868,45 @@ int expr_show_place(struct expr_ctx *c, struct expr *const *exprs, size_t n,
 
 /* --- --deref --- */
 
-/* The pieces of one value shown, with their words, gathered as they are placed. */
+/* The pieces of one value shown, and where each is read, gathered as they are walked. */
 struct walk_out {
-	struct ga_piece *pieces;
-	int *word;
-	uint8_t *shift;
-	int *str;
-	/* where each is read: through the word of piece base[i], at off[i]; pointers deep */
-	int *base;
-	int64_t *off;
-	int *depth;
+	struct walk_item {
+		struct ga_piece pc;	/* its path owned */
+		int word;
+		uint8_t shift;
+		/* read through the word of item base, at off; pointers deep */
+		int base;
+		int64_t off;
+		int depth;
+	} *it;
 	size_t n, cap;
 };
 
 static int walk_add(struct walk_out *w, const struct ga_piece *pc, int word, uint8_t shift,
 		    int base, int64_t off, int depth)
 {
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 16;
-		struct ga_piece *np = realloc(w->pieces, cap * sizeof(*np));
-		int *nw, *ns, *nb, *nd;
-		int64_t *no;
-		uint8_t *nsh;
+	struct walk_item *it;
 
-		if (!np)
-			return -ENOMEM;
-		w->pieces = np;
-		nb = realloc(w->base, cap * sizeof(*nb));
-		if (!nb)
-			return -ENOMEM;
-		w->base = nb;
-		no = realloc(w->off, cap * sizeof(*no));
-		if (!no)
-			return -ENOMEM;
-		w->off = no;
-		nd = realloc(w->depth, cap * sizeof(*nd));
-		if (!nd)
-			return -ENOMEM;
-		w->depth = nd;
-		w->pieces = np;
-		nw = realloc(w->word, cap * sizeof(*nw));
-		if (!nw)
-			return -ENOMEM;
-		w->word = nw;
-		nsh = realloc(w->shift, cap * sizeof(*nsh));
-		if (!nsh)
-			return -ENOMEM;
-		w->shift = nsh;
-		ns = realloc(w->str, cap * sizeof(*ns));
-		if (!ns)
-			return -ENOMEM;
-		w->str = ns;
-		w->cap = cap;
-	}
-	w->pieces[w->n] = *pc;
-	w->pieces[w->n].path = strdup(pc->path);
-	if (!w->pieces[w->n].path)
+	if (ga_ensure_mem((void **)&w->it, &w->cap, w->n + 1, sizeof(*w->it)))
 		return -ENOMEM;
-	w->word[w->n] = word;
-	w->shift[w->n] = shift;
-	w->str[w->n] = SLOT_NONE;
-	w->base[w->n] = base;
-	w->off[w->n] = off;
-	w->depth[w->n] = depth;
+	it = &w->it[w->n];
+	*it = (struct walk_item){ .pc = *pc, .word = word, .shift = shift, .base = base, .off = off,
+				  .depth = depth };
+	it->pc.path = strdup(pc->path);
+	if (!it->pc.path)
+		return -ENOMEM;
 	w->n++;
 	return 0;
+}
+
+static void walk_free(struct walk_out *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		free(w->it[i].pc.path);
+	free(w->it);
+	memset(w, 0, sizeof(*w));
 }
 
 /* A fetch the budget may refuse: SLOT_NONE then, shown as "..." */
@@ -1006,48 +980,19 @@ static int walk_mem(struct expr_ctx *c, const struct gotype *t, const char *path
 
 /*
  * Words for the pieces walked, level by level (the pointee's own fields
- * before what its pointers point at), then strings the same way, while
- * the budget lasts: what is left out shows as "..."
+ * before what its pointers point at), while the budget lasts: what is
+ * left out shows as "..."
  */
 static void walk_words(struct expr_ctx *c, int part, int depth, struct walk_out *w)
 {
-	struct ga_probe_spec *s = c->spec[part];
-	struct ga_param tmp = { .name = "", .pieces = w->pieces, .npieces = w->n };
-	struct func_layout lay = { .word = w->word, .shift = w->shift, .str = w->str,
-				   .npieces = w->n };
-	struct ga_strfetch sf;
 	size_t i;
 	int d;
 
 	for (d = 1; d <= depth; d++)
 		for (i = 1; i < w->n; i++)
-			if (w->depth[i] == d && w->base[i] >= 0 && (size_t)w->base[i] < w->n)
-				w->word[i] = soft_deref(c, part, w->word[w->base[i]], w->off[i],
-							w->pieces[i].size);
-	for (d = 1; d <= depth; d++) {
-		for (i = 1; i + 1 < w->n; i++) {
-			if (w->depth[i] != d || w->pieces[i].kind != GA_PIECE_STR_DATA ||
-			    s->nstrs >= GA_MAX_STRS || !layout_string_fetch(&tmp, i, i, &lay, &sf))
-				continue;
-			w->str[i] = s->nstrs;
-			s->strs[s->nstrs++] = sf;
-		}
-	}
-}
-
-static void walk_free(struct walk_out *w)
-{
-	size_t i;
-
-	for (i = 0; i < w->n; i++)
-		free(w->pieces[i].path);
-	free(w->pieces);
-	free(w->word);
-	free(w->shift);
-	free(w->str);
-	free(w->base);
-	free(w->off);
-	free(w->depth);
+			if (w->it[i].depth == d && w->it[i].base >= 0 && (size_t)w->it[i].base < w->n)
+				w->it[i].word = soft_deref(c, part, w->it[w->it[i].base].word,
+							   w->it[i].off, w->it[i].pc.size);
 }
 
 /* Pointer param k of f as "p" (its own word) then what it points at under "p.*". */
@@ -1055,10 +1000,13 @@ static int deref_param(struct expr_ctx *c, size_t k, int depth, struct expr_show
 {
 	const struct ga_param *prm = &c->f->params[k];
 	const struct gotype *t = param_type(c, prm), *pt;
-	size_t base = layout_piece_base(c->f, k);
-	int part = prm->is_result ? GA_EV_RESULTS : GA_EV_ARGS, pw, err;
+	size_t base = layout_piece_base(c->f, k), i;
+	int part = prm->is_result ? GA_EV_RESULTS : GA_EV_ARGS, pw, err, d;
+	struct ga_probe_spec *s = c->spec[part];
+	struct ga_param *out = &show->xf.params[show->xf.nparams];
+	struct func_layout lay = {};
 	struct walk_out w = {};
-	struct ga_param *out;
+	struct ga_strfetch sf;
 	char path[300];
 
 	if (!t || t->kind != GA_KIND_PTR || t->ptr_kind != GO_PTR_PLAIN || prm->npieces != 1 ||
@@ -1073,24 +1021,47 @@ static int deref_param(struct expr_ctx *c, size_t k, int depth, struct expr_show
 	err = err ?: walk_mem(c, pt, path, 0, 0, 1, depth - 1, &w);
 	if (!err)
 		walk_words(c, part, depth, &w);
-	out = &show->xf.params[show->xf.nparams];
 	memset(out, 0, sizeof(*out));
 	out->name = strdup(prm->name);
 	out->type_name = strdup(prm->type_name ? prm->type_name : "?");
 	out->kind = GA_KIND_PTR;
 	out->size = prm->size;
 	out->is_result = prm->is_result;
-	if (err || !out->name || !out->type_name ||
-	    (err = append_layout(&show->lay, w.n, w.word, w.shift, w.str))) {
-		walk_free(&w);
-		ga_param_clear(out);
-		return err ?: -ENOMEM;
+	out->pieces = calloc(w.n + 1, sizeof(*out->pieces));
+	lay.word = calloc(w.n + 1, sizeof(*lay.word));
+	lay.shift = calloc(w.n + 1, sizeof(*lay.shift));
+	lay.str = calloc(w.n + 1, sizeof(*lay.str));
+	if (!err && (!out->name || !out->type_name || !out->pieces || !lay.word || !lay.shift ||
+		     !lay.str))
+		err = -ENOMEM;
+	for (i = 0; !err && i < w.n; i++) {
+		out->pieces[i] = w.it[i].pc;
+		w.it[i].pc.path = NULL;		/* now out's */
+		lay.word[i] = w.it[i].word;
+		lay.shift[i] = w.it[i].shift;
+		lay.str[i] = SLOT_NONE;
+		out->npieces++;
 	}
-	out->pieces = w.pieces;
-	out->npieces = w.n;
-	w.pieces = NULL;
-	w.n = 0;
+	lay.npieces = out->npieces;
+	/* the strings the budget leaves room for, the shallow ones first */
+	for (d = 1; !err && d <= depth; d++) {
+		for (i = 1; i + 1 < out->npieces; i++) {
+			if (w.it[i].depth != d || out->pieces[i].kind != GA_PIECE_STR_DATA ||
+			    s->nstrs >= GA_MAX_STRS || !layout_string_fetch(out, i, i, &lay, &sf))
+				continue;
+			lay.str[i] = s->nstrs;
+			s->strs[s->nstrs++] = sf;
+		}
+	}
+	err = err ?: append_layout(&show->lay, out->npieces, lay.word, lay.shift, lay.str);
 	walk_free(&w);
+	free(lay.word);
+	free(lay.shift);
+	free(lay.str);
+	if (err) {
+		ga_param_clear(out);
+		return err;
+	}
 	show->which[k] = show->xf.nparams++;
 	return 0;
 }
