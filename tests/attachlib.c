@@ -304,3 +304,29 @@ int offsets_in(const uint64_t *offs, size_t n, const char *db, const char *query
 	cmd_result_free(&q);
 	return found;
 }
+
+int lines_as_program(const char *out, const char *func, int *n)
+{
+	char *copy = strdup(out ? out : ""), *line, *save = NULL, want[512];
+	size_t flen = strlen(func);
+	int same = 0;
+
+	*n = 0;
+	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		size_t len = strlen(line);
+
+		/* a VM's serial console ends lines in \r\n */
+		if (len && line[len - 1] == '\r')
+			line[len - 1] = 0;
+		if (strncmp(line, func, flen) || line[flen] != '(')
+			continue;
+		(*n)++;
+		snprintf(want, sizeof(want), " %s ", line);
+		if (strstr(out, want))
+			same++;
+		else
+			printf("  program: %s\n", line);
+	}
+	free(copy);
+	return same;
+}

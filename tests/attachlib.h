@@ -78,3 +78,11 @@ void held_uprobes_free(struct held_uprobes *h);
 int bpf_links_alive(const uint32_t *ids, size_t n);
 /* How many of the file offsets the sqlite query on db returns are in offs (each counted once). */
 int offsets_in(const uint64_t *offs, size_t n, const char *db, const char *query);
+
+/*
+ * The program's own lines "main.f(...) = (...)" in out, each looked for
+ * in one of goattach's ("TIME pid=N goid=N main.f(...) = (...) LATENCY");
+ * *n: how many the program printed (a VM console's \r\n taken as \n).
+ * Returns how many goattach printed alike; says the others.
+ */
+int lines_as_program(const char *out, const char *func, int *n);

@@ -48,33 +48,6 @@ static void run_c(const char *bin, const char *args, const char *env, bool json,
 	ASSERT_EQ(r->status, 0, "goattach status");
 }
 
-/* The program's lines "main.f(...) = (...)" each found in one of goattach's; *n how many. */
-static int lines_as_program(const char *out, const char *func, int *n)
-{
-	char *copy = strdup(out ? out : ""), *line, *save = NULL, want[512];
-	size_t flen = strlen(func);
-	int same = 0;
-
-	*n = 0;
-	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		size_t len = strlen(line);
-
-		/* a VM's serial console ends lines in \r\n */
-		if (len && line[len - 1] == '\r')
-			line[len - 1] = 0;
-		if (strncmp(line, func, flen) || line[flen] != '(')
-			continue;
-		(*n)++;
-		snprintf(want, sizeof(want), " %s ", line);
-		if (strstr(out, want))
-			same++;
-		else
-			printf("  program: %s\n", line);
-	}
-	free(copy);
-	return same;
-}
-
 /* Small maps (nil, empty, 1-4 entries, int64 keys) print as the program prints them. */
 TEST(small_maps_as_program)
 {

@@ -497,32 +497,6 @@ out:
 }
 
 /*
- * The program's own lines "main.f(...) = (...)" in out, each found in one
- * of goattach's ("TIME pid=N goid=N main.f(...) = (...) LATENCY"); *n:
- * how many the program printed. Returns how many goattach printed alike.
- */
-static int lines_as_program(const char *out, const char *func, int *n)
-{
-	char *copy = strdup(out ? out : ""), *line, *save = NULL, want[256];
-	size_t flen = strlen(func);
-	int same = 0;
-
-	*n = 0;
-	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (strncmp(line, func, flen) || line[flen] != '(')
-			continue;
-		(*n)++;
-		snprintf(want, sizeof(want), " %s ", line);
-		if (strstr(out, want))
-			same++;
-		else
-			printf("  program: %s\n", line);
-	}
-	free(copy);
-	return same;
-}
-
-/*
  * goattach -c 'BIN ARGS' FUNC on the sample name's DB (--json when json):
  * its output in r; the text run's exit status is asserted 0.
  */
