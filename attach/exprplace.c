@@ -1098,16 +1098,37 @@ static bool is_literal(const struct expr *e)
 	       e->kind == EXPR_DURATION || e->kind == EXPR_BOOL || e->kind == EXPR_NIL;
 }
 
-/* Place a value read from the call into e->loc, as a scalar, string, slice or interface. */
-static int place_value(struct expr_ctx *c, struct expr *e)
+/* The slice indexes a condition's values read, to be checked against their lengths in BPF. */
+struct cond_bounds {
+	struct cond_bound {
+		int part;
+		int word;	/* the slice's length word */
+		int64_t index;
+	} b[EXPR_MAX_CHECKS * 2];
+	int n;
+};
+
+/*
+ * Place a value read from the call into e->loc, as a scalar, string,
+ * slice or interface; its slice indexes into bounds (optional).
+ */
+static int place_value(struct expr_ctx *c, struct expr *e, struct cond_bounds *bounds)
 {
 	struct xval v;
 	const struct gotype *t;
 	struct expr_loc *l = &e->loc;
-	int err = eval(c, e, &v), w;
+	int err = eval(c, e, &v), w, i;
 
 	if (err)
 		return err;
+	for (i = 0; bounds && i < v.chk.n; i++) {
+		if (v.chk.c[i].kind != XCHK_BOUND)
+			continue;
+		if (bounds->n == (int)(sizeof(bounds->b) / sizeof(bounds->b[0])))
+			return fail(c, e, "indexes too many slices");
+		bounds->b[bounds->n++] = (struct cond_bound){ .part = v.part, .word = v.chk.c[i].word,
+							     .index = v.chk.c[i].index };
+	}
 	t = v.type;
 	e->type = t;
 	e->at_exit = v.part == GA_EV_RESULTS;
@@ -1232,7 +1253,7 @@ static int check_literal(struct expr_ctx *c, const struct expr *cmp, const struc
 }
 
 /* One side of a comparison: latency, a literal, or a value placed. */
-static int place_operand(struct expr_ctx *c, struct expr *e)
+static int place_operand(struct expr_ctx *c, struct expr *e, struct cond_bounds *bounds)
 {
 	if (e->kind == EXPR_LATENCY) {
 		e->at_exit = true;
@@ -1240,18 +1261,85 @@ static int place_operand(struct expr_ctx *c, struct expr *e)
 	}
 	if (is_literal(e))
 		return 0;
-	return place_value(c, e);
+	return place_value(c, e, bounds);
+}
+
+static int check_cmp(struct expr_ctx *c, struct expr *e);
+
+static struct expr *new_node(enum expr_kind kind, int pos)
+{
+	struct expr *n = calloc(1, sizeof(*n));
+
+	if (!n)
+		return NULL;
+	n->kind = kind;
+	n->pos = pos;
+	n->loc.word = n->loc.len_word = n->loc.cap_word = n->loc.data_word = -1;
+	n->loc.str = n->loc.guard = -1;
+	return n;
+}
+
+/*
+ * A slice index beyond the length reads what lies past it: e, a
+ * comparison, becomes (len(xs) > i && e) for each index it reads, so
+ * the comparison is false then, as behind a nil pointer.
+ */
+static int and_bounds(struct expr_ctx *c, struct expr *e, const struct cond_bounds *bounds)
+{
+	int i;
+
+	for (i = bounds->n - 1; i >= 0; i--) {
+		struct expr *inner = new_node(e->kind, e->pos), *len = new_node(EXPR_LEN, e->pos);
+		struct expr *lit = new_node(EXPR_INT, e->pos), *cmp = new_node(EXPR_CMP, e->pos);
+
+		if (!inner || !len || !lit || !cmp) {
+			free(inner);
+			free(len);
+			free(lit);
+			free(cmp);
+			return -ENOMEM;
+		}
+		*inner = *e;
+		len->type = ptr_size(c) == 4 ? &int32_type : &int_type;
+		len->loc.placed = true;
+		len->loc.part = bounds->b[i].part;
+		len->loc.word = bounds->b[i].word;
+		len->loc.size = ptr_size(c);
+		len->loc.is_signed = true;
+		len->at_exit = bounds->b[i].part == GA_EV_RESULTS;
+		lit->num = bounds->b[i].index;
+		cmp->cmp = EXPR_GT;
+		cmp->x = len;
+		cmp->y = lit;
+		cmp->at_exit = len->at_exit;
+		memset(e, 0, sizeof(*e));
+		e->kind = EXPR_AND;
+		e->pos = inner->pos;
+		e->x = cmp;
+		e->y = inner;
+		e->at_exit = inner->at_exit || cmp->at_exit;
+		e->loc = lit->loc;
+	}
+	return 0;
 }
 
 static int place_cmp(struct expr_ctx *c, struct expr *e)
 {
 	struct expr *a = e->x, *b = e->y;
+	struct cond_bounds bounds = {};
 	int err;
 
-	err = place_operand(c, a);
-	err = err ?: place_operand(c, b);
-	if (err)
-		return err;
+	err = place_operand(c, a, &bounds);
+	err = err ?: place_operand(c, b, &bounds);
+	err = err ?: check_cmp(c, e);
+	return err ?: and_bounds(c, e, &bounds);
+}
+
+/* Do the two sides of comparison e compare? */
+static int check_cmp(struct expr_ctx *c, struct expr *e)
+{
+	struct expr *a = e->x, *b = e->y;
+
 	e->at_exit = a->at_exit || b->at_exit;
 	if (is_literal(a) && is_literal(b))
 		return fail(c, e, "compares two constants");
@@ -1312,15 +1400,18 @@ int expr_place_cond(struct expr_ctx *c, struct expr *e)
 		return err;
 	case EXPR_CMP:
 		return place_cmp(c, e);
-	case EXPR_HASPREFIX:
-		err = place_value(c, e->x);
+	case EXPR_HASPREFIX: {
+		struct cond_bounds bounds = {};
+
+		err = place_value(c, e->x, &bounds);
 		if (err)
 			return err;
 		if (e->x->type->kind != GA_KIND_STRING)
 			return fail(c, e, "%s (%s) is not a string", e->x->type->name,
 				    ga_kind_name(e->x->type->kind));
 		e->at_exit = e->x->at_exit;
-		return 0;
+		return and_bounds(c, e, &bounds);
+	}
 	case EXPR_BOOL:
 		return fail(c, e, "is always %s", e->num ? "true" : "false");
 	case EXPR_LATENCY:
@@ -1328,7 +1419,7 @@ int expr_place_cond(struct expr_ctx *c, struct expr *e)
 	default:
 		if (is_literal(e))
 			return fail(c, e, "is a constant, not a condition");
-		err = place_value(c, e);
+		err = place_value(c, e, NULL);
 		if (err)
 			return err;
 		if (e->type->kind != GA_KIND_BOOL)

@@ -102,8 +102,6 @@ static int count_leaf(struct fcomp *c, const struct expr *e, struct fleaf *out)
 static int leaf(struct fcomp *c, const struct expr *e, struct fleaf *out)
 {
 	*out = (struct fleaf){ .word = -1, .len_word = -1, .str = -1, .guard = -1 };
-	if (e->kind == EXPR_MAPKEY)
-		return fail(c, e, "a map's value is not looked up in BPF");
 	if (e->kind == EXPR_LEN || e->kind == EXPR_CAP)
 		return count_leaf(c, e, out);
 	if (!e->loc.placed || !e->type)

@@ -200,3 +200,64 @@ TEST(expr_fields_through_pointer)
 	ASSERT_EQ(lines_with(r.out, "&{total:3 name:\"c\"}, n=4) = (7)", NULL), 1, "and again");
 	cmd_result_free(&r);
 }
+
+/* Calls of func goattach printed (lines naming it with its arguments). */
+static int calls_shown(const char *out, const char *func)
+{
+	char needle[128];
+
+	snprintf(needle, sizeof(needle), " %s(", func);
+	return lines_with(out, needle, NULL);
+}
+
+/*
+ * --filter through a map lookup and a slice index: an index beyond the
+ * slice's length makes the comparison false (BPF checks len first), not
+ * a read past the end; a key the map lacks, too. samples/httpish sends
+ * 12 requests, one (seq 9) with two X-Id values; samples/gomaps passes
+ * one map with "x": 10.
+ */
+TEST(filter_index_and_map_key)
+{
+	struct cmd_result r = {};
+
+	REQUIRE_BPF();
+	run_c("httpish", "mix", "--expr r.Seq --filter 'r.Header[\"X-Id\"][1] == \"b\"'", "main.handle",
+	      &r);
+	ASSERT_EQ(r.status, 0, "status");
+	ASSERT_EQ(calls_shown(r.out, "main.handle"), 1, "one request has a second X-Id, \"b\"");
+	ASSERT_EQ(lines_with(r.out, " r.Seq=9", NULL), 1, "request 9");
+	ASSERT_CONTAINS(r.err, ", 11 calls filtered out", "the others counted");
+	cmd_result_free(&r);
+	run_c("httpish", "mix", "--filter '!(r.Header[\"X-Id\"][1] == \"zzz\")'", "main.handle", &r);
+	ASSERT_EQ(calls_shown(r.out, "main.handle"), 12, "no second value, or not zzz: all 12");
+	cmd_result_free(&r);
+	run_c("httpish", "mix", "--expr r.Seq --filter 'len(r.Body) > 0 && r.Body[0] == 123'",
+	      "main.handle", &r);
+	ASSERT_EQ(calls_shown(r.out, "main.handle"), 1, "one body starts with '{'");
+	ASSERT_EQ(lines_with(r.out, " r.Seq=2", NULL), 1, "request 2, the JSON body");
+	cmd_result_free(&r);
+	run_c("gomaps", "", "--filter 'm[\"x\"] == 10'", "main.small", &r);
+	ASSERT_EQ(calls_shown(r.out, "main.small"), 1, "one map has x = 10");
+	ASSERT_EQ(lines_with(r.out, " main.small(m=map[\"w\":-4 \"x\":10 \"y\":20 \"z\":30]) = (4)", NULL), 1,
+		  "that one");
+	cmd_result_free(&r);
+}
+
+/* Map lookups in --expr: present keys, a missing one, an int key, len(m). */
+TEST(expr_map_lookups)
+{
+	struct cmd_result r = {};
+
+	REQUIRE_BPF();
+	run_c("httpish", "mix", "--expr r.Seq --expr 'r.Header[\"X-Id\"][0]' --expr 'r.Header[\"Nope\"]' --expr 'len(r.Header)'",
+	      "main.handle", &r);
+	ASSERT_EQ(r.status, 0, "status");
+	ASSERT_EQ(lines_with(r.out, " r.Seq=1 r.Header[\"X-Id\"][0]=\"abc\" r.Header[\"Nope\"]=<no such key> len(r.Header)=2", NULL),
+		  1, "request 1");
+	ASSERT_EQ(lines_with(r.out, " r.Seq=4 r.Header[\"X-Id\"][0]=<no such key> r.Header[\"Nope\"]=<no such key> len(r.Header)=1", NULL),
+		  1, "request 4 has no X-Id");
+	ASSERT_EQ(lines_with(r.out, " r.Seq=8 r.Header[\"X-Id\"][0]=<no such key> r.Header[\"Nope\"]=<no such key> len(r.Header)=0", NULL),
+		  1, "request 8's header is nil: len 0, no key");
+	cmd_result_free(&r);
+}
