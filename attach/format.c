@@ -264,6 +264,78 @@ void format_latency(uint64_t ns, char *buf, size_t len)
 		snprintf(buf, len, "%.3fs", ns / 1e9);
 }
 
+/* A unit of time.ParseDuration (time/format.go) at s: its ns, and its length in *n; 0 if none. */
+static uint64_t duration_unit(const char *s, size_t *n)
+{
+	static const struct { const char *name; uint64_t ns; } units[] = {
+		{ "ns", 1 }, { "us", 1000 }, { "\xc2\xb5s", 1000 }, { "\xce\xbcs", 1000 },
+		{ "ms", 1000000 }, { "s", 1000000000 }, { "m", 60000000000ULL },
+		{ "h", 3600000000000ULL },
+	};
+	size_t i, len;
+
+	/* the unit runs to the next digit or '.', as in Go */
+	for (len = 0; s[len] && s[len] != '.' && (s[len] < '0' || s[len] > '9'); len++)
+		;
+	for (i = 0; i < ARRAY_SIZE(units); i++) {
+		if (strlen(units[i].name) == len && !strncmp(s, units[i].name, len)) {
+			*n = len;
+			return units[i].ns;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Go's time.ParseDuration syntax without a sign: one or more numbers with
+ * a unit each ("2s", "1.5ms", "1m30s", "500µs"). A bare number has no
+ * unit and is refused (-ENOMSG), so is "nan", "inf", "-1s" and anything
+ * over INT64_MAX ns (-ERANGE).
+ */
+int parse_go_duration(const char *s, uint64_t *ns)
+{
+	const uint64_t max = INT64_MAX;
+	uint64_t total = 0, whole, unit, frac_ns;
+	bool digits;
+	size_t n;
+
+	if (!*s)
+		return -EINVAL;
+	while (*s) {
+		double frac = 0, scale = 1;
+
+		whole = 0;
+		digits = false;
+		for (; *s >= '0' && *s <= '9'; s++, digits = true) {
+			if (whole > (max - (*s - '0')) / 10)
+				return -ERANGE;
+			whole = whole * 10 + (*s - '0');
+		}
+		if (*s == '.') {
+			for (s++; *s >= '0' && *s <= '9'; s++, digits = true) {
+				scale /= 10;
+				frac += (*s - '0') * scale;
+			}
+		}
+		if (!digits)
+			return -EINVAL;
+		if (!*s)
+			return -ENOMSG;
+		unit = duration_unit(s, &n);
+		if (!unit)
+			return -EINVAL;
+		s += n;
+		if (whole > max / unit)
+			return -ERANGE;
+		frac_ns = (uint64_t)(frac * unit + 0.5);
+		if (whole * unit > max - frac_ns || total > max - whole * unit - frac_ns)
+			return -ERANGE;
+		total += whole * unit + frac_ns;
+	}
+	*ns = total;
+	return 0;
+}
+
 /* frac of a value with digits decimals: "." and its digits without trailing zeros, or "". */
 static void duration_frac(uint64_t frac, int digits, char *buf)
 {

@@ -66,6 +66,14 @@ void format_float_bits(uint64_t bits, int size, char *buf, size_t len);
 void format_scalar(enum ga_piece_kind kind, uint64_t bits, int size, char *buf, size_t len);
 
 /*
+ * A duration option's text, Go's time.ParseDuration syntax without a sign
+ * ("2s", "500ms", "1m30s", "1.5µs"), into *ns. 0, or -ENOMSG for a bare
+ * number (no unit), -ERANGE above INT64_MAX ns, -EINVAL for the rest
+ * ("nan", "inf", "-1s", "2x").
+ */
+int parse_go_duration(const char *s, uint64_t *ns);
+
+/*
  * A time.Duration of d ns as Go's String() prints it: "0s", "999ns",
  * "1.5µs" (U+00B5), "13ms", "1m30.5s", "2h0m0s", "-5µs".
  */

@@ -18,6 +18,7 @@
 #include "db.h"
 #include "expr.h"
 #include "exprplace.h"
+#include "format.h"
 #include "goattach.h"
 #include "goattach.skel.h"
 #include "kernel.h"
@@ -73,22 +74,20 @@ static const char argp_doc[] =
 	"  goattach --db app.db main.stacker    # all processes running the binary\n"
 	"  goattach --db app.db --pid 1234 'main.*'\n"
 	"  goattach --db app.db -c './app --port 8080' main.handle   # from its first instruction\n"
-	"  goattach --db app.db --json --duration 10 main.handle > calls.jsonl\n"
+	"  goattach --db app.db --json --duration 10s main.handle > calls.jsonl\n"
 	"  goattach --db app.db --sig 'func(x, y string) (string, string)' main.swap\n"
 	"  goattach --db app.db --min-latency 2ms --stats 'main.(*Server).*'\n"
-	"  goattach --db app.db --hist --interval 5 main.handle\n"
+	"  goattach --db app.db --hist --interval 5s main.handle\n"
 	"  goattach --db app.db --stack=12 main.handle   # who called it, 12 frames\n"
 	"  goattach --db app.db --filter 'n == 7 || strings.HasPrefix(path, \"/api\")' main.handle\n"
 	"  goattach --db app.db --filter 'err != nil && latency > 2ms' main.open\n";
 
 enum {
 	OPT_MIN_LATENCY = 0x100,
-	OPT_MAX_CALLS,
 	OPT_MAX_PROBES,
 	OPT_YES,
 	OPT_STATS,
 	OPT_HIST,
-	OPT_INTERVAL,
 	OPT_MAX_RATE,
 	OPT_STACK,
 	OPT_EXPR,
@@ -105,7 +104,8 @@ static const struct argp_option opts[] = {
 	{ "cmd", 'c', "CMD", 0, "run CMD (split into words like a shell, no shell run) and trace only "
 	  "it, from its first instruction; exit with its status. Signals are passed on to it", 0 },
 	{ "json", 'j', NULL, 0, "one JSON object per call (JSON Lines)", 0 },
-	{ "duration", 'D', "SEC", 0, "stop after SEC seconds", 0 },
+	{ "duration", 'D', "DUR", 0, "stop after DUR (2s, 500ms, 1m30s: Go's duration syntax, a "
+	  "unit always)", 0 },
 	{ "sig", 's', "SIG", 0, "Go signature of the function, for binaries without DWARF: "
 	  "'func(x, y string) (string, string)'", 0 },
 	{ "deref", 'r', "N", OPTION_ARG_OPTIONAL, "also show what pointer arguments and results "
@@ -118,7 +118,7 @@ static const struct argp_option opts[] = {
 	  "strings.HasPrefix(s, \"lit\"), nil, 2ms ('n > 3 && name == \"x\"', 'err != nil', "
 	  "'latency > 2ms'); evaluated in BPF at the entry when it reads only arguments, else at "
 	  "the exit; a comparison on a value behind a nil pointer is false", 0 },
-	{ "max-calls", OPT_MAX_CALLS, "N", 0, "stop after N calls", 0 },
+	{ "max-calls", 'M', "N", 0, "stop after N calls", 0 },
 	{ "max-probes", OPT_MAX_PROBES, "N", 0, "refuse more than N probes without --yes "
 	  "(default 1000)", 0 },
 	{ "max-rate", OPT_MAX_RATE, "N", 0, "a safety valve: when the traced functions are entered "
@@ -130,7 +130,7 @@ static const struct argp_option opts[] = {
 	  "upper bound of their log2 bucket, within 2x)", 0 },
 	{ "hist", OPT_HIST, NULL, 0, "per function log2 latency histogram at the end and every "
 	  "--interval (counted in BPF, no line per call)", 0 },
-	{ "interval", OPT_INTERVAL, "SEC", 0, "with --hist: print and clear every SEC seconds", 0 },
+	{ "interval", 'i', "DUR", 0, "with --hist: print and clear every DUR (5s, 1m)", 0 },
 	{ "stack", OPT_STACK, "N", OPTION_ARG_OPTIONAL, "show each call's Go call stack at its "
 	  "entry, N frames from the function itself (default 8, at most 32; frame pointers walked "
 	  "in BPF; the calls inlined at each PC are frames too, counted in N): text ' stack: f ← "
@@ -141,33 +141,34 @@ static const struct argp_option opts[] = {
 	  "Type-checked against the DB before anything is attached", 0 },
 	{ "verbose", 'v', NULL, 0, "more messages (twice: libbpf debug)", 0 },
 	{ "version", 'V', NULL, 0, "print the version and the DB schema version", 0 },
+	/* -h as in bcc's tools; argp's own --help and -? stay */
+	{ NULL, 'h', NULL, OPTION_HIDDEN, "give this help list", -1 },
 	{},
 };
 
-/* "2ms", "500us", "1.5s", "100ns", "3m"; a bare number is seconds. */
-static int parse_duration(const char *s, uint64_t *ns)
+/*
+ * A duration option's value into *ns: Go's syntax (2s, 500ms, 1m30s),
+ * never a bare number (seconds or milliseconds? the unit says), nan or
+ * a negative; positive unless zero_ok. Exits with one line on an error.
+ */
+static void parse_duration_opt(struct argp_state *state, const char *opt, const char *arg,
+			       bool zero_ok, uint64_t *ns)
 {
-	static const struct { const char *unit; double mult; } units[] = {
-		{ "ns", 1 }, { "us", 1e3 }, { "µs", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "m", 60e9 },
-		{ "", 1e9 },
-	};
-	char *end;
-	double v = strtod(s, &end);
-	size_t i;
+	int err = parse_go_duration(arg, ns);
 
-	if (end == s || v < 0)
-		return -EINVAL;
-	for (i = 0; i < ARRAY_SIZE(units); i++) {
-		if (!strcmp(end, units[i].unit)) {
-			*ns = (uint64_t)(v * units[i].mult);
-			return 0;
-		}
-	}
-	return -EINVAL;
+	if (err == -ENOMSG)
+		argp_failure(state, 1, 0, "%s '%s' needs a unit: %ss, %sms, 1m30s", opt, arg, arg,
+			     arg);
+	else if (err == -ERANGE)
+		argp_failure(state, 1, 0, "%s '%s' is out of range", opt, arg);
+	else if (err || (!zero_ok && !*ns))
+		argp_failure(state, 1, 0, "invalid %s '%s' (want e.g. 2s, 500ms, 1m30s, 100us)", opt,
+			     arg);
 }
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
+	uint64_t ns;
 	char *end;
 	long v;
 
@@ -204,18 +205,16 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.deref_depth = v;
 		break;
 	case 'D':
-		env.duration = strtod(arg, &end);
-		if (*end || env.duration <= 0)
-			argp_error(state, "invalid duration '%s'", arg);
+		parse_duration_opt(state, "--duration", arg, false, &ns);
+		env.duration = ns / 1e9;
 		break;
 	case OPT_MIN_LATENCY:
-		if (parse_duration(arg, &env.min_latency_ns))
-			argp_error(state, "invalid duration '%s' (want e.g. 2ms, 500us, 1s)", arg);
+		parse_duration_opt(state, "--min-latency", arg, true, &env.min_latency_ns);
 		break;
 	case OPT_FILTER:
 		env.filter = arg;
 		break;
-	case OPT_MAX_CALLS:
+	case 'M':
 		errno = 0;
 		v = strtol(arg, &end, 10);
 		if (errno || *end || v <= 0)
@@ -245,10 +244,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_HIST:
 		env.hist = true;
 		break;
-	case OPT_INTERVAL:
-		env.interval = strtod(arg, &end);
-		if (*end || env.interval <= 0)
-			argp_error(state, "invalid interval '%s'", arg);
+	case 'i':
+		parse_duration_opt(state, "--interval", arg, false, &ns);
+		env.interval = ns / 1e9;
 		break;
 	case OPT_STACK:
 		errno = 0;
@@ -272,6 +270,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.exprs[env.nexprs++] = e;
 		break;
 	}
+	case 'h':
+		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+		break;
 	case 'v':
 		env.verbosity++;
 		break;
@@ -291,6 +292,12 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			argp_error(state, "name at least one function to trace");
 		if (env.cmd && env.pid)
 			argp_error(state, "-c CMD and --pid exclude each other (-c traces CMD's pid)");
+		/* an option that would change nothing is a mistake to say, not to ignore */
+		if (env.interval > 0 && !env.hist)
+			argp_failure(state, 1, 0, "--interval applies only with --hist");
+		if (env.json && env.hist)
+			argp_failure(state, 1, 0, "--hist prints text only, not --json (--stats --json "
+				     "gives the percentiles as JSON)");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

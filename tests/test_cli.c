@@ -7,6 +7,7 @@
  */
 #include <signal.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "attachlib.h"
@@ -64,12 +65,12 @@ TEST(scope_controls)
 		ASSERT_CONTAINS(ga.err, "faster than --min-latency", "the rest counted in the summary");
 	}
 	/* every function of the funcs sample is more probes than --max-probes 10 */
-	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' --max-probes 10 --duration 1 'main.*'",
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' --max-probes 10 --duration 1s 'main.*'",
 		 build_path("goattach"), sample_db("funcs"));
 	sh_run(cmd, 60, &rp);
 	ASSERT_EQ(rp.status, 1, "refused");
 	ASSERT_CONTAINS(rp.err, "--yes", "the error names the flag that confirms");
-	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' --max-probes 10 --yes --duration 1 'main.*'",
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' --max-probes 10 --yes --duration 1s 'main.*'",
 		 build_path("goattach"), sample_db("funcs"));
 	sh_run(cmd, 60, &ry);
 	ASSERT_EQ(ry.status, 0, "--yes attaches them");
@@ -331,9 +332,9 @@ TEST(globs_skip_untraceable)
 {
 	char *mixed[] = { "--db", (char *)sample_db("funcs"), "main.sum", "runtime.bgs*", NULL };
 	char *named[] = { (char *)build_path("goattach"), "--db", (char *)sample_db("funcs"),
-			  "--duration", "1", "runtime.bgsweep", NULL };
+			  "--duration", "1s", "runtime.bgsweep", NULL };
 	char *none[] = { (char *)build_path("goattach"), "--db", (char *)sample_db("funcs"),
-			 "--duration", "1", "runtime.panicdottype*", NULL };
+			 "--duration", "1s", "runtime.panicdottype*", NULL };
 	char *add[] = { (char *)sample_bin("funcs"), "mixed", "3", NULL };
 	struct cmd_result r = {};
 	struct bg_proc ga = {};
@@ -386,7 +387,7 @@ TEST(sig_checked_against_arginfo)
 	cmd_result_free(&r);
 	snprintf(db, sizeof(db), "%s", bin_db(bin));
 
-	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' --sig '%s' '%s' --duration 1", build_path("goattach"),
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' --sig '%s' '%s' --duration 1s", build_path("goattach"),
 		 db, norecv[3], lors);
 	sh_run(cmd, 60, &r);
 	ASSERT_EQ(r.status, 1, "no receiver: refused");
@@ -396,7 +397,7 @@ TEST(sig_checked_against_arginfo)
 	ASSERT_FALSE(strstr(r.err, "Tracing"), "nothing attached");
 	cmd_result_free(&r);
 
-	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' --sig 'func(n int) int' main.atoi --duration 1",
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' --sig 'func(n int) int' main.atoi --duration 1s",
 		 build_path("goattach"), db);
 	sh_run(cmd, 60, &r);
 	ASSERT_EQ(r.status, 1, "a wrong size: refused");
@@ -518,4 +519,92 @@ TEST(cmd_traced_from_start)
 		ASSERT_CONTAINS(ga.err, "events lost", "the summary printed");
 	}
 	bg_free(&ga);
+}
+
+/* goattach's options as parsed: one line and status 1 for each mistake, before any DB is read. */
+static void goattach_usage(const char *args, struct cmd_result *r)
+{
+	char cmd[2048];
+
+	cmd_result_free(r);
+	snprintf(cmd, sizeof(cmd), "'%s' --db /nonexistent/goattach.db %s main.f",
+		 build_path("goattach"), args);
+	sh_run(cmd, 30, r);
+}
+
+/*
+ * -h as bcc's tools (argp's -? too); every duration in Go's syntax with a
+ * unit, a bare number, nan, inf, a negative refused; options that would
+ * change nothing refused; bcc's -i and -M letters.
+ */
+TEST(options_parsed)
+{
+	static const struct { const char *args; const char *err; } bad[] = {
+		{ "--duration 2", "goattach: --duration '2' needs a unit: 2s, 2ms, 1m30s\n" },
+		{ "--duration nan", "goattach: invalid --duration 'nan' (want e.g. 2s, 500ms, 1m30s, 100us)\n" },
+		{ "--duration inf", "goattach: invalid --duration 'inf' (want e.g. 2s, 500ms, 1m30s, 100us)\n" },
+		{ "--duration -1s", "goattach: invalid --duration '-1s' (want e.g. 2s, 500ms, 1m30s, 100us)\n" },
+		{ "--duration 0s", "goattach: invalid --duration '0s' (want e.g. 2s, 500ms, 1m30s, 100us)\n" },
+		{ "--duration 2x", "goattach: invalid --duration '2x' (want e.g. 2s, 500ms, 1m30s, 100us)\n" },
+		{ "--duration 9999999h", "goattach: --duration '9999999h' is out of range\n" },
+		{ "--min-latency 2", "goattach: --min-latency '2' needs a unit: 2s, 2ms, 1m30s\n" },
+		{ "--hist --interval 5", "goattach: --interval '5' needs a unit: 5s, 5ms, 1m30s\n" },
+		{ "--interval 5s", "goattach: --interval applies only with --hist\n" },
+		{ "--stats -i 5s", "goattach: --interval applies only with --hist\n" },
+		{ "--hist --json", "goattach: --hist prints text only, not --json (--stats --json gives "
+				   "the percentiles as JSON)\n" },
+	};
+	static const char *const good[] = {
+		"--duration 2s", "--duration 500ms", "--duration 1m30s", "--duration 1.5h",
+		"-D 250us", "--duration 100\xc2\xb5s", "--min-latency 0s", "--min-latency 1.5ms",
+		"--hist --interval 1m", "--hist -i 10s", "-M 3", "--stats --json",
+	};
+	struct cmd_result r = {};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		goattach_usage(bad[i].args, &r);
+		ASSERT_EQ(r.status, 1, bad[i].args);
+		ASSERT_STREQ(r.err, bad[i].err, bad[i].args);
+	}
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		/* parsed: the error is the DB's */
+		goattach_usage(good[i], &r);
+		ASSERT_CONTAINS(r.err, "db: cannot open", good[i]);
+	}
+	goattach_usage("-h", &r);
+	ASSERT_EQ(r.status, 0, "-h");
+	ASSERT_CONTAINS(r.out, "Usage: goattach", "-h prints the help");
+	ASSERT_CONTAINS(r.out, "EXAMPLES:", "all of it");
+	goattach_usage("-?", &r);
+	ASSERT_EQ(r.status, 0, "-? as before");
+	ASSERT_CONTAINS(r.out, "Usage: goattach", "-? prints the help");
+	cmd_result_free(&r);
+}
+
+static double mono_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* --duration 1500ms stops after 1.5 s, not 1500 s and not at once. */
+TEST(duration_units)
+{
+	struct cmd_result r = {};
+	char cmd[2048];
+	double t0;
+
+	REQUIRE_BPF();
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' --duration 1500ms main.nest",
+		 build_path("goattach"), sample_db("funcs"));
+	t0 = mono_sec();
+	sh_run(cmd, 60, &r);
+	t0 = mono_sec() - t0;
+	ASSERT_EQ(r.status, 0, "exits by itself");
+	printf("  --duration 1500ms: goattach ran %.2f s\n", t0);
+	ASSERT_TRUE(t0 >= 1.5 && t0 < 10, "about 1.5 s (and attaching)");
+	cmd_result_free(&r);
 }
