@@ -252,16 +252,13 @@ void format_scalar(enum ga_piece_kind kind, uint64_t bits, int size, char *buf, 
 	}
 }
 
+/*
+ * Always microseconds with three decimals, so that one column of call
+ * lines, or of a --stats table, reads in one unit and sorts as numbers.
+ */
 void format_latency(uint64_t ns, char *buf, size_t len)
 {
-	if (ns < 10000)
-		snprintf(buf, len, "%" PRIu64 "ns", ns);
-	else if (ns < 10000000)
-		snprintf(buf, len, "%.3fus", ns / 1e3);
-	else if (ns < 10000000000ULL)
-		snprintf(buf, len, "%.3fms", ns / 1e6);
-	else
-		snprintf(buf, len, "%.3fs", ns / 1e9);
+	snprintf(buf, len, "%" PRIu64 ".%03" PRIu64 "us", ns / 1000, ns % 1000);
 }
 
 /* A unit of time.ParseDuration (time/format.go) at s: its ns, and its length in *n; 0 if none. */

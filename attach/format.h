@@ -95,5 +95,5 @@ void format_go_ip(const uint8_t *ip, size_t n, char *buf, size_t len);
  */
 void format_go_time(uint64_t wall, int64_t ext, char *buf, size_t len);
 
-/* A latency: "9999ns", then three decimals of us, ms and s from 10 of each. */
+/* A latency, always in us with three decimals: "1.341us", "11461.000us". */
 void format_latency(uint64_t ns, char *buf, size_t len);

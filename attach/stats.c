@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -15,6 +16,7 @@
 
 #include "format.h"
 #include "goattach.h"
+#include "log.h"
 #include "stats.h"
 #include "util.h"
 
@@ -178,29 +180,56 @@ void call_stats__print_json(struct call_stats *s, const struct ga_func *funcs, F
 	}
 }
 
+/* --stats rows: most calls first, then by name, so the busiest functions lead. */
+struct stats_row {
+	uint64_t calls;
+	const char *name;
+	size_t func;
+};
+
+static int stats_row_cmp(const void *a, const void *b)
+{
+	const struct stats_row *x = a, *y = b;
+
+	if (x->calls != y->calls)
+		return x->calls > y->calls ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
 void call_stats__print_plain(struct call_stats *s, const struct ga_func *funcs, FILE *f)
 {
 	char p50[32], p90[32], p99[32], mx[32], errs[24];
+	struct stats_row *rows = calloc(s->nfuncs ? s->nfuncs : 1, sizeof(*rows));
 	size_t i;
 
-	fprintf(f, "%-40s %10s %8s %12s %12s %12s %12s\n", "FUNC", "CALLS", "ERRORS", "P50", "P90",
+	if (!rows) {
+		pr_warn("stats: out of memory sorting %zu rows", s->nfuncs);
+		return;
+	}
+	for (i = 0; i < s->nfuncs; i++)
+		rows[i] = (struct stats_row){ s->fs[i].total.calls, funcs[i].name, i };
+	qsort(rows, s->nfuncs, sizeof(*rows), stats_row_cmp);
+	/* every latency in us (format_latency), so a column reads in one unit */
+	fprintf(f, "%-40s %10s %8s %14s %14s %14s %14s\n", "FUNC", "CALLS", "ERRORS", "P50", "P90",
 		"P99", "MAX");
 	for (i = 0; i < s->nfuncs; i++) {
-		const struct ga_agg *t = &s->fs[i].total;
+		size_t fi = rows[i].func;
+		const struct ga_agg *t = &s->fs[fi].total;
 
 		format_latency(percentile(t, 0.50), p50, sizeof(p50));
 		format_latency(percentile(t, 0.90), p90, sizeof(p90));
 		format_latency(percentile(t, 0.99), p99, sizeof(p99));
 		format_latency(t->max_ns, mx, sizeof(mx));
-		if (errors_known(&funcs[i]))
+		if (errors_known(&funcs[fi]))
 			snprintf(errs, sizeof(errs), "%llu", (unsigned long long)t->errors);
 		else
 			snprintf(errs, sizeof(errs), "?");
-		fprintf(f, "%-40s %10llu %8s %12s %12s %12s %12s\n", funcs[i].name,
+		fprintf(f, "%-40s %10llu %8s %14s %14s %14s %14s\n", funcs[fi].name,
 			(unsigned long long)t->calls, errs,
 			t->calls ? p50 : "-", t->calls ? p90 : "-", t->calls ? p99 : "-",
 			t->calls ? mx : "-");
 	}
+	free(rows);
 }
 
 /* Rows lo..hi of one function's histogram, bars scaled to the largest count, top. */
@@ -225,8 +254,16 @@ static void print_hist_rows(const uint64_t *hist, int lo, int hi, uint64_t top, 
 
 void call_stats__print_hist(struct call_stats *s, const struct ga_func *funcs, FILE *f)
 {
+	char when[16];
+	time_t now = time(NULL);
+	struct tm tm;
 	size_t i;
 	int slot;
+
+	/* the wall time the counts run to, as bcc's funclatency -T */
+	localtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	fprintf(f, "\n%s\n", when);
 
 	for (i = 0; i < s->nfuncs; i++) {
 		struct func_stats *st = &s->fs[i];

@@ -31,12 +31,15 @@ void call_stats__add_ended(struct call_stats *s, const char *reason);
 
 /*
  * The --stats table of the totals (last read, or added), funcs[i] naming function i:
- * a text table, or a JSON line each. Percentiles are the upper bound of
+ * a text table (most calls first, then by name; latencies in us), or a JSON line each. Percentiles are the upper bound of
  * their log2 bucket (at most the max): not below the true value, within 2x.
  */
 void call_stats__print_plain(struct call_stats *s, const struct ga_func *funcs, FILE *f);
 void call_stats__print_json(struct call_stats *s, const struct ga_func *funcs, FILE *f);
-/* Each function's histogram since the last print, drawn as bcc's tools do. */
+/*
+ * The local time (15:04:05), then each function's histogram since the
+ * last print, drawn as bcc's tools do.
+ */
 void call_stats__print_hist(struct call_stats *s, const struct ga_func *funcs, FILE *f);
 /* One line with the never-returned counts by reason, if any. */
 void call_stats__print_ended(const struct call_stats *s, FILE *f);

@@ -96,13 +96,51 @@ TEST(scope_controls)
 	bg_free(&gm);
 }
 
+/* The --stats rows after the header: most calls first, each latency in us. */
+static void stats_rows_sorted(const char *out)
+{
+	const char *line = out ? strstr(out, "FUNC ") : NULL;
+	unsigned long long calls, prev = ~0ULL;
+	char name[256], lat[4][32];
+	int rows = 0, n;
+
+	for (line = line ? strchr(line, '\n') : NULL; line && line[1]; line = strchr(line + 1, '\n')) {
+		n = sscanf(line + 1, "%255s %llu %*s %31s %31s %31s %31s", name, &calls, lat[0], lat[1],
+			   lat[2], lat[3]);
+		if (n < 2 || strncmp(name, "main.", 5))
+			break;
+		rows++;
+		ASSERT_TRUE(calls <= prev, "rows by calls, most first");
+		prev = calls;
+		for (int k = 0; k < n - 2; k++)
+			ASSERT_TRUE(!strcmp(lat[k], "-") || strstr(lat[k], "us"), "latencies in us");
+	}
+	ASSERT_EQ(rows, 4, "a row per function");
+}
+
+/* Lines of --hist output that are a local time alone, "15:04:05". */
+static int hist_times(const char *out)
+{
+	int h, m, sec, len, n = 0;
+	const char *line;
+
+	for (line = out; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		if (sscanf(line, "%2d:%2d:%2d%n", &h, &m, &sec, &len) == 3 && len == 8 &&
+		    (line[8] == '\n' || !line[8]))
+			n++;
+	}
+	return n;
+}
+
 /* --stats: calls, calls with a non-nil error, percentiles; --hist: a log2 histogram. */
 TEST(stats_and_hist)
 {
 	struct bg_proc gs = {}, gh = {};
 	struct cmd_result r = {}, rb = {};
-	char *sargs[] = { "--db", (char *)sample_db("funcs"), "--stats", "main.mixed", NULL };
-	char *hargs[] = { "--db", (char *)sample_db("blocker"), "--hist", "main.work", NULL };
+	char *sargs[] = { "--db", (char *)sample_db("funcs"), "--stats", "main.mixed", "main.nest",
+			  "main.classify", "main.main", NULL };
+	char *hargs[] = { "--db", (char *)sample_db("blocker"), "--hist", "--interval", "100ms",
+			  "main.work", NULL };
 	char *mixed[] = { (char *)sample_bin("funcs"), "mixed", "1", "2", "3", "4", "5", NULL };
 	char *blk[] = { (char *)sample_bin("blocker"), "40", "5", NULL };
 	unsigned long long calls = 0, errs = 0, total = 0, cnt;
@@ -119,12 +157,15 @@ TEST(stats_and_hist)
 		ASSERT_EQ(errs, 3, "three returned a non-nil error (odd n)");
 		ASSERT_CONTAINS(gs.out, "P99", "percentile columns");
 		ASSERT_EQ(count_lines_with(gs.out, "main.mixed(n="), 0, "no line per call");
+		stats_rows_sorted(gs.out);
 	}
 	if (ASSERT_TRUE(start_goattach(&gh, hargs), "start --hist")) {
 		cmd_run(blk, 60, &rb);
+		usleep(350 * 1000);	/* some --interval prints after the calls */
 		stop_goattach(&gh);
 		for (line = gh.out; line && *line;) {
-			if (strstr(line, "->") && sscanf(strchr(line, ':') + 1, "%llu", &cnt) == 1)
+			/* a row "4194304 -> 8388607 : 40 |***|", not any line before one */
+			if (sscanf(line, "%*u -> %*u : %llu", &cnt) == 1)
 				total += cnt;
 			line = strchr(line, '\n');
 			line = line ? line + 1 : NULL;
@@ -132,6 +173,9 @@ TEST(stats_and_hist)
 		ASSERT_CONTAINS(gh.out, "nsecs", "a histogram");
 		ASSERT_EQ(total, 40, "every call in one bucket");
 		ASSERT_CONTAINS(gh.out, "4194304 -> 8388607", "the 5-8 ms calls");
+		/* a local time before each --interval's histograms and the last */
+		if (!ASSERT_GE(hist_times(gh.out), 2, "timed intervals"))
+			printf("%s\n", gh.out);
 	}
 	cmd_result_free(&r);
 	cmd_result_free(&rb);
