@@ -113,25 +113,118 @@ static int quote_with(struct sbuf *b, const char *s, size_t n, bool (*esc)(unsig
 	return err ? err : sbuf_append(b, "\"", 1);
 }
 
-/* Go's escapes of '"', '\\', '\n', '\t'; other control bytes and DEL as \xNN */
-static bool text_escape(unsigned char c, char *e)
+/*
+ * The UTF-8 sequence at s (n bytes left) as utf8.DecodeRune (Go's
+ * unicode/utf8) decodes it: its rune and length, or -1 when it is not
+ * valid (overlong, a surrogate, above U+10FFFF, cut short).
+ */
+static int32_t utf8_decode(const unsigned char *s, size_t n, int *len)
 {
+	int32_t r;
+	int k, need;
+
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return -1;
+	need = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	if (n < (size_t)need)
+		return -1;
+	r = s[0] & (0x7f >> need);
+	for (k = 1; k < need; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return -1;
+		r = r << 6 | (s[k] & 0x3f);
+	}
+	if ((need == 3 && r < 0x800) || (need == 4 && (r < 0x10000 || r > 0x10ffff)) ||
+	    (r >= 0xd800 && r <= 0xdfff))
+		return -1;
+	*len = need;
+	return r;
+}
+
+/*
+ * Is r one that Go's %q escapes though it is valid UTF-8 (not
+ * unicode.IsPrint)? Without Go's tables: the C1 controls, the spaces but
+ * U+0020, the format characters (soft hyphen, zero widths, bidi controls,
+ * BOM), line and paragraph separators, private use and the
+ * noncharacters; what a terminal could act on or hide. An unassigned code
+ * point Go would escape is shown as it is.
+ */
+static bool rune_unprintable(int32_t r)
+{
+	static const struct { int32_t lo, hi; } ranges[] = {
+		{ 0x80, 0xa0 }, { 0xad, 0xad }, { 0x600, 0x605 }, { 0x61c, 0x61c },
+		{ 0x6dd, 0x6dd }, { 0x70f, 0x70f }, { 0x1680, 0x1680 }, { 0x180e, 0x180e },
+		{ 0x2000, 0x200f }, { 0x2028, 0x202f }, { 0x205f, 0x2064 }, { 0x2066, 0x206f },
+		{ 0x3000, 0x3000 }, { 0xe000, 0xf8ff }, { 0xfdd0, 0xfdef }, { 0xfeff, 0xfeff },
+		{ 0xfff9, 0xfffb }, { 0x110bd, 0x110bd }, { 0x1d173, 0x1d17a }, { 0xe0001, 0xe0001 },
+		{ 0xe0020, 0xe007f }, { 0xf0000, 0x10ffff },
+	};
+	size_t i;
+
+	if ((r & 0xfffe) == 0xfffe)
+		return true;	/* U+FFFE, U+FFFF and their kin in every plane */
+	for (i = 0; i < ARRAY_SIZE(ranges); i++) {
+		if (r >= ranges[i].lo && r <= ranges[i].hi)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The escape Go's %q (strconv.Quote) gives the byte or rune at s in e,
+ * and its length in *len; false when it is printed as it is. ASCII:
+ * '"', '\\', \a \b \f \n \r \t \v, other controls and DEL as \xNN; a
+ * byte that starts no valid UTF-8 as \xNN; an unprintable rune as \uNNNN
+ * or \UNNNNNNNN.
+ */
+static bool text_escape(const unsigned char *s, size_t n, char *e, int *len)
+{
+	static const char short_forms[] = { ['\a'] = 'a', ['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n',
+					    ['\r'] = 'r', ['\t'] = 't', ['\v'] = 'v' };
+	unsigned char c = s[0];
+	int32_t r;
+
+	*len = 1;
 	if (c == '"' || c == '\\')
-		snprintf(e, 8, "\\%c", c);
-	else if (c == '\n')
-		strcpy(e, "\\n");
-	else if (c == '\t')
-		strcpy(e, "\\t");
+		snprintf(e, 12, "\\%c", c);
+	else if (c < sizeof(short_forms) && short_forms[c])
+		snprintf(e, 12, "\\%c", short_forms[c]);
 	else if (c < 0x20 || c == 0x7f)
-		snprintf(e, 8, "\\x%02x", c);
-	else
+		snprintf(e, 12, "\\x%02x", c);
+	else if (c < 0x80)
 		return false;
+	else if ((r = utf8_decode(s, n, len)) < 0)
+		snprintf(e, 12, "\\x%02x", c), *len = 1;
+	else if (!rune_unprintable(r))
+		return false;
+	else if (r < 0x10000)
+		snprintf(e, 12, "\\u%04x", (unsigned int)r);
+	else
+		snprintf(e, 12, "\\U%08x", (unsigned int)r);
 	return true;
 }
 
 int quote_text(struct sbuf *b, const char *s, size_t n)
 {
-	return quote_with(b, s, n, text_escape);
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, run = 0;
+	char e[12];
+	int len, err = sbuf_append(b, "\"", 1);
+
+	while (!err && i < n) {
+		if (!text_escape(u + i, n - i, e, &len)) {
+			i += len;
+			continue;
+		}
+		err = sbuf_append(b, s + run, i - run);
+		if (!err)
+			err = sbuf_puts(b, e);
+		i += len;
+		run = i;
+	}
+	if (!err && n > run)
+		err = sbuf_append(b, s + run, n - run);
+	return err ? err : sbuf_append(b, "\"", 1);
 }
 
 /* JSON's escapes (RFC 8259): '"', '\\', the short forms, other control bytes as \u00NN */

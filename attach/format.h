@@ -36,9 +36,11 @@ const char *sbuf_str(const struct sbuf *b);
 void sbuf_free(struct sbuf *b);
 
 /*
- * s[0..n) between double quotes, with '"', '\\', '\n' and '\t' escaped
- * as Go does and other control bytes (and DEL) as \xNN. Bytes from 0x80
- * on are copied as they are. Returns 0 or -ENOMEM.
+ * s[0..n) between double quotes as Go's %q shows it, so that no byte
+ * reaches a terminal raw: '"', '\\', \a \b \f \n \r \t \v, other
+ * control bytes and DEL as \xNN, bytes of invalid UTF-8 as \xNN, and the
+ * unprintable runes (C1 controls, bidi and zero-width format characters,
+ * separators, private use) as \uNNNN or \UNNNNNNNN. Returns 0 or -ENOMEM.
  */
 int quote_text(struct sbuf *b, const char *s, size_t n);
 /*

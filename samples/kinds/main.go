@@ -243,9 +243,11 @@ func main() {
 	bs := []byte("raw\tbytes")
 	xs := []int32{1, -2, 30}
 	ss := []string{"a", "b"}
-	up, n := texts("hello \"go\"", bs, xs, ss, "", nil)
+	// what a terminal must not get raw: CR, ESC, an invalid byte, a C1 control, a bidi override
+	text := "hello \"go\"\r\x1b[1m\xff\u0085\u202e"
+	up, n := texts(text, bs, xs, ss, "", nil)
 	fmt.Printf("main.texts(s=%q, b=%q, xs=%s, ss=[len=%d cap=%d], empty=\"\", none=nil) = (%q, %d)\n",
-		"hello \"go\"", bs, int32s(xs), len(ss), cap(ss), up, n)
+		text, bs, int32s(xs), len(ss), cap(ss), up, n)
 
 	pt := &Point{1, 2}
 	res := pointers(pt, nil)
