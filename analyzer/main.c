@@ -17,6 +17,7 @@
 #include "index.h"
 #include "log.h"
 #include "report.h"
+#include "select.h"
 #include "sig.h"
 #include "util.h"
 #include "version.h"
@@ -30,13 +31,28 @@ static struct {
 	bool json;
 	const char **debug_dirs;	/* --debug-dir for index, in order; borrowed from argv */
 	size_t ndebug_dirs, debug_dirs_cap;
+	unsigned long limit;	/* --limit for names; 0: every name */
+	bool fail_on_moved;	/* --fail-on-moved for diff */
+	int status;		/* the exit status when no error: 2 for diff --fail-on-moved */
 } env;
+
+/* The options only some commands take: given ones a command does not take are an error. */
+enum cmd_opt {
+	CMD_OPT_BUILD = 1 << 0,
+	CMD_OPT_SIG = 1 << 1,
+	CMD_OPT_OUTPUT = 1 << 2,
+	CMD_OPT_MARKDOWN = 1 << 3,
+	CMD_OPT_DEBUG_DIR = 1 << 4,
+	CMD_OPT_LIMIT = 1 << 5,
+	CMD_OPT_FAIL_ON_MOVED = 1 << 6,
+};
 
 struct cmd {
 	const char *name;
 	int (*handler)(int argc, char **argv);
 	const char *usage;
 	const char *help;
+	unsigned int opts;	/* enum cmd_opt: which it takes */
 };
 
 static int do_help(int argc, char **argv);
@@ -364,32 +380,115 @@ out:
 	return err;
 }
 
-/* goanalyze names --db FILE [PREFIX]: function names, one per line (shell completion). */
+/* The build whose names are asked about: a ga_name_exists_fn's ctx. */
+struct names_db {
+	struct gadb *db;
+	int64_t build_id;
+};
+
+/* Whether the first name from a prefix on is the prefix itself. */
+struct name_probe {
+	const char *name;
+	bool found;
+};
+
+static int first_name_is(void *ctx, const char *name)
+{
+	struct name_probe *p = ctx;
+
+	p->found = !strcmp(name, p->name);
+	return 1;
+}
+
+static int name_exists(void *ctx, const char *name)
+{
+	const struct names_db *nd = ctx;
+	struct name_probe p = { name, false };
+	int err = gadb__for_each_name(nd->db, nd->build_id, name, first_name_is, &p);
+
+	return err ? err : p.found;
+}
+
+/* What names prints: the selected names up to --limit, and how many more. */
+struct names_walk {
+	struct ga_selection *sel;
+	unsigned long printed, more;
+};
+
+static int print_name(void *ctx, const char *name)
+{
+	struct names_walk *w = ctx;
+
+	if (!ga_selection__match(w->sel, name))
+		return 0;
+	if (env.limit && w->printed >= env.limit)
+		w->more++;
+	else if (printf("%s\n", name) < 0)
+		return -EIO;
+	else
+		w->printed++;
+	return 0;
+}
+
+/* The literal start of a lone glob pattern (glob's escapes undone): where names can start. */
+static void glob_literal_prefix(const char *pattern, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	for (; *pattern && !strchr("*?[", *pattern) && n + 1 < len; pattern++) {
+		if (*pattern == '\\' && pattern[1])
+			pattern++;
+		buf[n++] = *pattern;
+	}
+	buf[n] = '\0';
+}
+
+/*
+ * goanalyze names --db FILE [PATTERN...] [--limit N]: function names, one
+ * per line, in order; PATTERN by goattach's rules (a name, a glob, F[...]),
+ * every name without one. Shell completion asks for 'PREFIX*' (glob
+ * characters escaped). A pattern that matches nothing is an error.
+ */
 static int do_names(int argc, char **argv)
 {
 	struct ga_build b = {};
-	struct gadb *db;
-	char **names = NULL;
-	size_t n = 0, i;
-	int err;
+	struct names_db nd = {};
+	struct names_walk w = {};
+	char prefix[512] = "";
+	int err, unmatched;
 
-	if (!env.db_path || argc > 1) {
-		pr_warn("usage: goanalyze names --db FILE [PREFIX]");
+	if (!env.db_path) {
+		pr_warn("usage: goanalyze names --db FILE [PATTERN...] [--limit N]");
 		return -EINVAL;
 	}
-	db = gadb__open(env.db_path);
-	if (!db)
+	nd.db = gadb__open(env.db_path);
+	if (!nd.db)
 		return -errno;
-	err = select_build(db, &b);
-	if (!err)
-		err = gadb__names_with_prefix(db, b.db_id, argc ? argv[0] : "", 5000, &names, &n);
-	for (i = 0; i < n; i++) {
-		printf("%s\n", names[i]);
-		free(names[i]);
+	err = select_build(nd.db, &b);
+	if (err)
+		goto out;
+	nd.build_id = b.db_id;
+	w.sel = ga_selection__new((const char *const *)argv, argc, name_exists, &nd);
+	if (!w.sel) {
+		err = -errno;
+		goto out;
 	}
-	free(names);
+	if (argc == 1)
+		glob_literal_prefix(argv[0], prefix, sizeof(prefix));
+	err = gadb__for_each_name(nd.db, nd.build_id, prefix, print_name, &w);
+	if (err)
+		goto out;
+	unmatched = ga_selection__first_unmatched(w.sel);
+	if (unmatched >= 0) {
+		pr_warn("names: no function matches '%s' in '%s'", argv[unmatched], env.db_path);
+		err = -ENOENT;
+	} else if (w.more) {
+		fprintf(stderr, "goanalyze: names: %lu more (--limit %lu)\n", w.more, env.limit);
+	}
+out:
+	ga_selection__free(w.sel);
 	ga_build_clear(&b);
-	gadb__free(db);
+	gadb__free(nd.db);
 	return err;
 }
 
@@ -484,6 +583,17 @@ static int do_diff(int argc, char **argv)
 		diff_print_markdown(stdout, d);
 	} else {
 		diff_print_text(stdout, d);
+	}
+	if (env.fail_on_moved) {
+		int moved = cJSON_GetNumberValue(cJSON_GetObjectItem(d, "locations_changed"));
+
+		/* for CI: hand-written probes of a function whose arguments moved read garbage */
+		if (moved) {
+			fflush(stdout);
+			fprintf(stderr, "goanalyze: diff: the arguments of %d function%s moved "
+				"(--fail-on-moved)\n", moved, moved == 1 ? "" : "s");
+			env.status = 2;
+		}
 	}
 out:
 	cJSON_Delete(d);
@@ -587,21 +697,27 @@ static int do_builds(int argc, char **argv)
 
 static const struct cmd cmds[] = {
 	{ "index", do_index, "index BINARY --db FILE [--debug-dir DIR]...",
-	  "Analyze a Go ELF binary and add it to the DB (a no-op if already there)." },
+	  "Analyze a Go ELF binary and add it to the DB (a no-op if already there).",
+	  CMD_OPT_DEBUG_DIR },
 	{ "report", do_report, "report --db FILE [--json] [--build ID] [FUNC...]",
-	  "List functions with entry probe, returns and parameter locations." },
-	{ "builds", do_builds, "builds --db FILE [--json]", "List the builds a DB holds." },
+	  "List functions with entry probe, returns and parameter locations.", CMD_OPT_BUILD },
+	{ "builds", do_builds, "builds --db FILE [--json]", "List the builds a DB holds.", 0 },
 	{ "manifest", do_manifest, "manifest --db FILE [--build ID] [PATTERN...] [-o FILE]",
-	  "The probe manifest of a build, as JSON (schema/manifest.schema.json)." },
+	  "The probe manifest of a build, as JSON (schema/manifest.schema.json).",
+	  CMD_OPT_BUILD | CMD_OPT_OUTPUT },
 	{ "diff", do_diff, "diff --db FILE OLD NEW | diff OLD.db NEW.db",
-	  "Functions added, removed and changed between two builds (--json, --markdown)." },
+	  "Functions added, removed and changed between two builds (--json, --markdown; "
+	  "--fail-on-moved: exit 2 when an argument moved).", CMD_OPT_MARKDOWN | CMD_OPT_FAIL_ON_MOVED },
 	{ "bpftrace", do_bpftrace, "bpftrace --db FILE FUNC... [-o FILE]",
-	  "A bpftrace script doing what goattach does for FUNC (run: bpftrace --unsafe)." },
+	  "A bpftrace script doing what goattach does for FUNC (run: bpftrace --unsafe).",
+	  CMD_OPT_BUILD | CMD_OPT_OUTPUT },
 	{ "annotate", do_annotate, "annotate --db FILE FUNC --sig SIG",
-	  "Give a function's Go signature where DWARF does not (stripped binaries)." },
-	{ "names", do_names, "names --db FILE [PREFIX]",
-	  "Function names starting with PREFIX, one per line (shell completion)." },
-	{ "help", do_help, "help [COMMAND]", "Show this help." },
+	  "Give a function's Go signature where DWARF does not (stripped binaries).",
+	  CMD_OPT_BUILD | CMD_OPT_SIG },
+	{ "names", do_names, "names --db FILE [PATTERN...] [--limit N]",
+	  "Function names (all, or those PATTERN selects: 'main.*'), one per line.",
+	  CMD_OPT_BUILD | CMD_OPT_LIMIT },
+	{ "help", do_help, "help [COMMAND]", "Show this help.", 0 },
 };
 
 #define NCMDS ARRAY_SIZE(cmds)
@@ -621,9 +737,13 @@ static void usage(FILE *out)
 		"  -d, --db FILE      the SQLite database\n"
 		"  -b, --build ID     build to report on: sha256 prefix, Go build id or path\n"
 		"  -s, --sig SIG      Go signature for annotate: 'func(x, y string) (string, string)'\n"
-		"  -o, --output FILE  where manifest writes (atomically; default stdout)\n"
+		"  -o, --output FILE  where manifest and bpftrace write (atomically; default stdout)\n"
 		"  -j, --json         JSON output (errors too, as {\"error\": ...})\n"
 		"  -m, --markdown     diff as Markdown, for a pull-request comment\n"
+		"      --fail-on-moved\n"
+		"                     diff: exit 2 when an argument of a function in both builds\n"
+		"                     moved (another register or stack offset), for CI\n"
+		"      --limit N      names: at most N names, and on stderr how many more\n"
 		"      --debug-dir DIR\n"
 		"                     index: where separate debug files are (repeatable; replaces\n"
 		"                     the default " DEBUGINFO_DEFAULT_DIR "). A binary without DWARF gets it\n"
@@ -639,7 +759,11 @@ static void usage(FILE *out)
 		"  goanalyze report --db app.db --json > report.json\n"
 		"  goanalyze manifest --db app.db 'main.*' -o app.manifest.json\n"
 		"  goanalyze annotate --db app.db main.swap --sig 'func(x, y string) (string, string)'\n"
-		"\nExit status: 0 on success, 1 on any error.\n");
+		"  goanalyze names --db app.db 'main.(*Server).*'\n"
+		"  goanalyze diff old.db new.db --fail-on-moved   # in CI\n"
+		"\nAn option a command does not take is an error.\n"
+		"Exit status: 0 on success, 1 on any error, 2 for diff --fail-on-moved when an\n"
+		"argument moved.\n");
 }
 
 static int do_help(int argc, char **argv)
@@ -676,7 +800,21 @@ static const struct cmd *find_cmd(const char *name)
 }
 
 /* long options without a short one */
-enum { OPT_DEBUG_DIR = 256 };
+enum { OPT_DEBUG_DIR = 256, OPT_LIMIT, OPT_FAIL_ON_MOVED };
+
+/* The long name of an option of enum cmd_opt, for the error saying it does not apply. */
+static const char *cmd_opt_name(unsigned int opt)
+{
+	static const char *const names[] = { "--build", "--sig", "--output", "--markdown",
+					      "--debug-dir", "--limit", "--fail-on-moved" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (opt & 1u << i)
+			return names[i];
+	}
+	return "?";
+}
 
 int main(int argc, char **argv)
 {
@@ -691,9 +829,13 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "debug-dir", required_argument, NULL, OPT_DEBUG_DIR },
+		{ "limit", required_argument, NULL, OPT_LIMIT },
+		{ "fail-on-moved", no_argument, NULL, OPT_FAIL_ON_MOVED },
 		{},
 	};
 	const struct cmd *cmd;
+	unsigned int given = 0;
+	char *end;
 	int opt, verbosity = 0, err;
 
 	ga_log_set_prog("goanalyze");
@@ -704,20 +846,38 @@ int main(int argc, char **argv)
 			break;
 		case 'b':
 			env.build = optarg;
+			given |= CMD_OPT_BUILD;
 			break;
 		case 'j':
 			env.json = true;
 			break;
 		case 's':
 			env.sig = optarg;
+			given |= CMD_OPT_SIG;
 			break;
 		case 'o':
 			env.output = optarg;
+			given |= CMD_OPT_OUTPUT;
 			break;
 		case 'm':
 			env.markdown = true;
+			given |= CMD_OPT_MARKDOWN;
+			break;
+		case OPT_LIMIT:
+			errno = 0;
+			env.limit = strtoul(optarg, &end, 10);
+			if (errno || *end || end == optarg || !env.limit || optarg[0] == '-') {
+				pr_warn("invalid --limit '%s' (a number of names, 1 or more)", optarg);
+				return 1;
+			}
+			given |= CMD_OPT_LIMIT;
+			break;
+		case OPT_FAIL_ON_MOVED:
+			env.fail_on_moved = true;
+			given |= CMD_OPT_FAIL_ON_MOVED;
 			break;
 		case OPT_DEBUG_DIR:
+			given |= CMD_OPT_DEBUG_DIR;
 			if (ga_ensure_mem((void **)&env.debug_dirs, &env.debug_dirs_cap,
 					  env.ndebug_dirs + 1, sizeof(*env.debug_dirs))) {
 				pr_warn("out of memory");
@@ -750,7 +910,12 @@ int main(int argc, char **argv)
 		pr_warn("unknown or ambiguous command '%s' (try 'goanalyze help')", argv[optind]);
 		return 1;
 	}
+	if (given & ~cmd->opts && cmd->handler != do_help) {
+		pr_warn("%s does not apply to '%s' (goanalyze help %s)", cmd_opt_name(given & ~cmd->opts),
+			cmd->name, cmd->name);
+		return 1;
+	}
 	err = cmd->handler(argc - optind - 1, argv + optind + 1);
 	free(env.debug_dirs);
-	return err ? 1 : 0;
+	return err ? 1 : env.status;
 }

@@ -82,9 +82,13 @@ int gadb__load_syms(struct gadb *db, int64_t build_id, struct ga_sym **syms, siz
 int gadb__load_sym_inlines(struct gadb *db, int64_t build_id, struct ga_sym *syms, size_t n);
 void ga_syms_free(struct ga_sym *syms, size_t n);
 
-/* Up to max distinct function names starting with prefix, sorted (shell completion). */
-int gadb__names_with_prefix(struct gadb *db, int64_t build_id, const char *prefix, size_t max,
-			    char ***names, size_t *n);
+/*
+ * fn(ctx, name) for each distinct function name starting with prefix, in
+ * order (name borrowed for the call); fn returns 0 to go on, > 0 to stop
+ * (then 0 is returned) or a negative errno (returned). 0 or a negative errno.
+ */
+int gadb__for_each_name(struct gadb *db, int64_t build_id, const char *prefix,
+			int (*fn)(void *ctx, const char *name), void *ctx);
 /* Up to max names close to name (same suffix or substring), caller frees each and the array. */
 int gadb__similar_names(struct gadb *db, int64_t build_id, const char *name, size_t max,
 			char ***names, size_t *n);

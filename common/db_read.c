@@ -992,43 +992,36 @@ int gadb__similar_names(struct gadb *db, int64_t build_id, const char *name, siz
 	return 0;
 }
 
-int gadb__names_with_prefix(struct gadb *db, int64_t build_id, const char *prefix, size_t max,
-			    char ***names, size_t *n)
+int gadb__for_each_name(struct gadb *db, int64_t build_id, const char *prefix,
+			int (*fn)(void *ctx, const char *name), void *ctx)
 {
-	char **arr = calloc(max ? max : 1, sizeof(*arr));
-	size_t cnt = 0, len = strlen(prefix);
+	size_t len = strlen(prefix);
 	sqlite3_stmt *st;
 	char *hi;
+	int err = 0, rc;
 
-	*names = NULL;
-	*n = 0;
 	hi = malloc(len + 2);
-	if (!arr || !hi) {
-		free(arr);
-		free(hi);
+	if (!hi)
 		return -ENOMEM;
-	}
 	/* [prefix, prefix + 0xff): a range on the name index */
 	memcpy(hi, prefix, len);
 	hi[len] = (char)0xff;
 	hi[len + 1] = '\0';
 	if (sqlite3_prepare_v2(db->sql,
 			       "SELECT DISTINCT name FROM functions WHERE build_id = ? AND name >= ? AND "
-			       "name < ? ORDER BY name LIMIT ?",
+			       "name < ? ORDER BY name",
 			       -1, &st, NULL) != SQLITE_OK) {
 		free(hi);
-		free(arr);
 		return db_sql_err(db->sql, db->path, "looking up names");
 	}
 	sqlite3_bind_int64(st, 1, build_id);
 	sqlite3_bind_text(st, 2, prefix, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, hi, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, max);
-	while (sqlite3_step(st) == SQLITE_ROW && cnt < max)
-		arr[cnt++] = col_strdup(st, 0);
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		err = fn(ctx, (const char *)sqlite3_column_text(st, 0));
+	if (!err && rc != SQLITE_DONE)
+		err = db_sql_err(db->sql, db->path, "looking up names");
 	sqlite3_finalize(st);
 	free(hi);
-	*names = arr;
-	*n = cnt;
-	return 0;
+	return err < 0 ? err : 0;
 }

@@ -13,13 +13,33 @@ _goattach_db()
 	done
 }
 
+# Function names starting with the word being completed ($1), made safe for
+# the shell: Go names hold ( ) * [ ], which bash would read as syntax, so an
+# unquoted word gets each name as printf %q writes it (main.\(\*T\).M); a word
+# opened with ' or " gets the bare name, readline inside the quote closes it.
 _goattach_funcs()
 {
-	local db cur=$1
+	local db cur=$1 quote="" prefix name
 	db=$(_goattach_db)
 	[[ -n $db && -r $db ]] || return
-	local IFS=$'\n'
-	COMPREPLY=($(goanalyze names --db "$db" "$cur" 2>/dev/null))
+	case $cur in
+	\'*|\"*) quote=${cur:0:1}; prefix=${cur:1} ;;
+	*) prefix=${cur//\\/} ;;	# what the shell will make of main.\(\*Co
+	esac
+	# the prefix as a glob: its own glob characters escaped, then anything
+	prefix=${prefix//\\/\\\\}
+	prefix=${prefix//\*/\\*}
+	prefix=${prefix//\?/\\?}
+	prefix=${prefix//\[/\\[}
+	COMPREPLY=()
+	while IFS= read -r name; do
+		if [[ -n $quote ]]; then
+			COMPREPLY+=("$name")
+		else
+			printf -v name '%q' "$name"
+			COMPREPLY+=("$name")
+		fi
+	done < <(goanalyze names --db "$db" "$prefix*" 2>/dev/null)
 }
 
 _goattach()
@@ -35,12 +55,12 @@ _goattach()
 	--cmd|-c)
 		COMPREPLY=($(compgen -c -- "$cur"))
 		return ;;
-	--duration|-D|--sig|-s|--min-latency|--filter|--expr|--max-calls|--max-probes|--max-rate|--interval)
+	--duration|-D|--sig|-s|--min-latency|--filter|--expr|--max-calls|-M|--max-probes|--max-rate|--interval|-i)
 		return ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "--db --binary --pid --cmd --json --duration --sig --deref --expr --min-latency --filter
-			--max-calls --max-probes --max-rate --yes --stats --hist --interval --stack --verbose --version --help" -- "$cur"))
+			--max-calls --max-probes --max-rate --yes --stats --hist --interval --stack --verbose --version --help -h" -- "$cur"))
 		return
 	fi
 	_goattach_funcs "$cur"
@@ -51,7 +71,7 @@ _goanalyze()
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} cmd="" i
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
-		-d|--db|-b|--build|-s|--sig|-o|--output|--debug-dir) ((i++)) ;;
+		-d|--db|-b|--build|-s|--sig|-o|--output|--debug-dir|--limit) ((i++)) ;;
 		-*) ;;
 		*) cmd=${COMP_WORDS[i]}; break ;;
 		esac
@@ -63,12 +83,12 @@ _goanalyze()
 	--debug-dir)
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return ;;
-	--build|-b|--sig|-s)
+	--build|-b|--sig|-s|--limit)
 		return ;;
 	esac
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "--db --build --sig --output --json --markdown --debug-dir --verbose
-			--version --help" -- "$cur"))
+		COMPREPLY=($(compgen -W "--db --build --sig --output --json --markdown --debug-dir --limit
+			--fail-on-moved --verbose --version --help" -- "$cur"))
 		return
 	fi
 	case $cmd in
@@ -76,7 +96,7 @@ _goanalyze()
 		COMPREPLY=($(compgen -W "index report builds manifest diff bpftrace annotate names help" -- "$cur")) ;;
 	index|diff)
 		COMPREPLY=($(compgen -f -- "$cur")) ;;
-	report|manifest|bpftrace|annotate)
+	report|manifest|bpftrace|annotate|names)
 		_goattach_funcs "$cur" ;;
 	esac
 }

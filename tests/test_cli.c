@@ -652,3 +652,149 @@ TEST(duration_units)
 	ASSERT_TRUE(t0 >= 1.5 && t0 < 10, "about 1.5 s (and attaching)");
 	cmd_result_free(&r);
 }
+
+/*
+ * goanalyze names: globs as goattach reads them (the same names sqlite's
+ * GLOB gives), no silent cap (--limit says how many more), a pattern that
+ * matches nothing is an error; an option a command does not take is one.
+ */
+TEST(goanalyze_names)
+{
+	struct cmd_result r = {}, q = {};
+	const char *db = sample_db("kinds");
+	char cmd[2048];
+
+	snprintf(cmd, sizeof(cmd), "'%s' names --db '%s' 'main.*'", build_path("goanalyze"), db);
+	sh_run(cmd, 60, &r);
+	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' \"SELECT DISTINCT name FROM functions WHERE name "
+		 "GLOB 'main.*' ORDER BY name\"", db);
+	sh_run(cmd, 30, &q);
+	ASSERT_EQ(r.status, 0, "'main.*'");
+	ASSERT_GE(count_lines_with(r.out, "main."), 20, "many main. names");
+	ASSERT_STREQ(r.out, q.out, "the names sqlite's GLOB selects, in order");
+
+	snprintf(cmd, sizeof(cmd), "'%s' names --db '%s' 'main.(*Counter).*' 'main.Max[...]'",
+		 build_path("goanalyze"), db);
+	sh_run(cmd, 60, &r);
+	ASSERT_STREQ(r.out, "main.(*Counter).Add\nmain.Max[go.shape.int_0]\nmain.Max[go.shape.string_0]\n",
+		     "a method glob, every instance of a generic");
+
+	/* all of a runtime's names: far more than the 5000 it stopped at */
+	snprintf(cmd, sizeof(cmd), "'%s' names --db '%s' | wc -l; sqlite3 '%s' "
+		 "'SELECT count(DISTINCT name) FROM functions'", build_path("goanalyze"), db, db);
+	sh_run(cmd, 60, &r);
+	{
+		long ours = 0, want = -1;
+
+		sscanf(r.out ? r.out : "", "%ld %ld", &ours, &want);
+		ASSERT_EQ(ours, want, "every name without a pattern");
+	}
+	snprintf(cmd, sizeof(cmd), "'%s' names --db '%s' 'main.*' --limit 3", build_path("goanalyze"),
+		 db);
+	sh_run(cmd, 60, &r);
+	ASSERT_EQ(r.status, 0, "--limit");
+	ASSERT_EQ(count_lines_with(r.out, "main."), 3, "three names");
+	{
+		char more[64];
+
+		snprintf(more, sizeof(more), "goanalyze: names: %d more (--limit 3)\n",
+			 count_lines_with(q.out, "main.") - 3);
+		ASSERT_STREQ(r.err, more, "how many more, on stderr");
+	}
+	snprintf(cmd, sizeof(cmd), "'%s' names --db '%s' 'nosuch.*'", build_path("goanalyze"), db);
+	sh_run(cmd, 60, &r);
+	ASSERT_EQ(r.status, 1, "nothing matches");
+	ASSERT_CONTAINS(r.err, "names: no function matches 'nosuch.*'", "saying so");
+
+	snprintf(cmd, sizeof(cmd), "'%s' report --db '%s' -o /dev/null main.ints",
+		 build_path("goanalyze"), db);
+	sh_run(cmd, 60, &r);
+	ASSERT_EQ(r.status, 1, "report -o");
+	ASSERT_STREQ(r.err, "goanalyze: --output does not apply to 'report' (goanalyze help report)\n",
+		     "one line");
+	snprintf(cmd, sizeof(cmd), "'%s' builds --db '%s' --fail-on-moved", build_path("goanalyze"), db);
+	sh_run(cmd, 60, &r);
+	ASSERT_EQ(r.status, 1, "builds --fail-on-moved");
+	cmd_result_free(&r);
+	cmd_result_free(&q);
+}
+
+/*
+ * Bash completion of Go names: what it puts on the command line reads back
+ * (eval) as the very name, ( ) * [ ] and all, for an unquoted word and for
+ * one opened with a quote.
+ */
+TEST(completion_quotes_names)
+{
+	struct cmd_result r = {};
+	char cmd[4096];
+	FILE *f;
+
+	if (access("/bin/bash", X_OK)) {
+		TEST_SKIP("no bash");
+		return;
+	}
+	f = fopen(tmp_path("complete.sh"), "w");
+	if (!ASSERT_TRUE(f != NULL, "write the script"))
+		return;
+	fputs(". completion/goattach.bash\n"
+	      "db=$1\n"
+	      "for w in 'main.(*C' 'main.\\(\\*L' main.Max; do\n"
+	      "  COMP_WORDS=(goattach --db \"$db\" \"$w\"); COMP_CWORD=3; _goattach\n"
+	      "  for c in \"${COMPREPLY[@]}\"; do eval \"set -- $c\"; echo \"$# $1\"; done\n"
+	      "done\n"
+	      "COMP_WORDS=(goattach --db \"$db\" \"'main.(*C\"); COMP_CWORD=3; _goattach\n"
+	      "echo \"quoted: ${COMPREPLY[*]}\"\n", f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "PATH='%s':\"$PATH\" bash '%s' '%s'", build_dir(),
+		 tmp_path("complete.sh"), sample_db("kinds"));
+	sh_run(cmd, 60, &r);
+	ASSERT_EQ(r.status, 0, "bash");
+	ASSERT_STREQ(r.out, "1 main.(*Counter).Add\n"
+		     "1 main.(*List[go.shape.int_0]).Push\n"
+		     "1 main.Max[go.shape.int_0]\n"
+		     "1 main.Max[go.shape.string_0]\n"
+		     "quoted: main.(*Counter).Add\n", "each reply one word, the name");
+	if (r.err && *r.err)
+		printf("  bash: %s\n", r.err);
+	cmd_result_free(&r);
+}
+
+/*
+ * goanalyze diff --fail-on-moved: exit 2 when an argument of a function in
+ * both builds moved. Go 1.20 reordered runtime.growslice's arguments
+ * (runtime/slice.go: et first in 1.19, last from 1.20), so et moves from
+ * RAX between a Go 1.19 and a Go 1.26 build of samples/gomaps.
+ */
+TEST(diff_fail_on_moved)
+{
+	struct cmd_result r = {};
+	const char *old = sample_db("gomaps"), *new;
+	char bin[1024], cmd[4096];
+
+	snprintf(bin, sizeof(bin), "%s/gomatrix/1.26/gomaps", build_dir());
+	if (access(bin, X_OK)) {
+		TEST_SKIP("no Go 1.26 build of samples/gomaps (make build-tests)");
+		return;
+	}
+	new = bin_db(bin);
+	snprintf(cmd, sizeof(cmd), "'%s' diff '%s' '%s' --fail-on-moved", build_path("goanalyze"),
+		 old, new);
+	sh_run(cmd, 120, &r);
+	ASSERT_EQ(r.status, 2, "exit 2: arguments moved");
+	ASSERT_CONTAINS(r.out, "! ARGUMENT LOCATIONS CHANGED: runtime.growslice", "growslice's moved");
+	ASSERT_CONTAINS(r.out, "arg et: [rax] -> [rsi]", "et: from RAX to RSI");
+	ASSERT_CONTAINS(r.err, "(--fail-on-moved)", "saying why on stderr");
+	snprintf(cmd, sizeof(cmd), "'%s' diff '%s' '%s' --json --fail-on-moved | grep -c '\"param\":\t\"et\"'",
+		 build_path("goanalyze"), old, new);
+	sh_run(cmd, 120, &r);
+	ASSERT_GE(atoi(r.out ? r.out : "0"), 1, "et of growslice among the moved");
+	snprintf(cmd, sizeof(cmd), "'%s' diff '%s' '%s' --fail-on-moved", build_path("goanalyze"),
+		 old, old);
+	sh_run(cmd, 120, &r);
+	ASSERT_EQ(r.status, 0, "the same build: nothing moved");
+	snprintf(cmd, sizeof(cmd), "'%s' diff '%s' '%s'", build_path("goanalyze"), old, new);
+	sh_run(cmd, 120, &r);
+	ASSERT_EQ(r.status, 0, "without --fail-on-moved: 0 as before");
+	cmd_result_free(&r);
+}
