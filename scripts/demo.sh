@@ -52,7 +52,7 @@ wait $ga || true
 echo
 echo "### 4. goattach's output: the call, its argument, its result and its latency"
 cat "$out"
-tail -n 1 "$err"
+grep '^goattach: [0-9]* calls' "$err"
 grep -q 'main.stacker(count=1000000) = ("hello: 999999000000")' "$out" || {
 	echo "demo: the traced call is missing" >&2
 	exit 1
