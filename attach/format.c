@@ -377,50 +377,61 @@ static uint64_t duration_unit(const char *s, size_t *n)
 }
 
 /*
- * Go's time.ParseDuration syntax without a sign: one or more numbers with
- * a unit each ("2s", "1.5ms", "1m30s", "500µs"). A bare number has no
- * unit and is refused (-ENOMSG), so is "nan", "inf", "-1s" and anything
- * over INT64_MAX ns (-ERANGE).
+ * time.ParseDuration (time/format.go, Go 1.20) without a sign: numbers
+ * with a unit each ("2s", "1.5ms", "1m30s", "500µs"), a fraction's
+ * nanoseconds truncated as Go does (through a float64). A bare number has
+ * no unit and is refused (-ENOMSG), so is "nan", "inf", "-1s" and
+ * anything over INT64_MAX ns (-ERANGE).
  */
 int parse_go_duration(const char *s, uint64_t *ns)
 {
 	const uint64_t max = INT64_MAX;
-	uint64_t total = 0, whole, unit, frac_ns;
-	bool digits;
+	uint64_t total = 0, v, f, unit;
+	bool pre, post, overflow, any_unit = false;
+	double scale;
 	size_t n;
 
 	if (!*s)
 		return -EINVAL;
 	while (*s) {
-		double frac = 0, scale = 1;
-
-		whole = 0;
-		digits = false;
-		for (; *s >= '0' && *s <= '9'; s++, digits = true) {
-			if (whole > (max - (*s - '0')) / 10)
+		if (*s != '.' && (*s < '0' || *s > '9'))
+			return -EINVAL;
+		for (v = 0, pre = false; *s >= '0' && *s <= '9'; s++, pre = true) {
+			if (v > (max - (*s - '0')) / 10)
 				return -ERANGE;
-			whole = whole * 10 + (*s - '0');
+			v = v * 10 + (*s - '0');
 		}
+		f = 0;
+		scale = 1;
+		post = false;
 		if (*s == '.') {
-			for (s++; *s >= '0' && *s <= '9'; s++, digits = true) {
-				scale /= 10;
-				frac += (*s - '0') * scale;
+			/* digits past what a uint64 holds are dropped, as Go's leadingFraction does */
+			for (s++, overflow = false; *s >= '0' && *s <= '9'; s++, post = true) {
+				if (overflow || f > max / 10) {
+					overflow = true;
+					continue;
+				}
+				f = f * 10 + (*s - '0');
+				scale *= 10;
 			}
 		}
-		if (!digits)
+		if (!pre && !post)
 			return -EINVAL;
 		if (!*s)
-			return -ENOMSG;
+			return any_unit ? -EINVAL : -ENOMSG;
 		unit = duration_unit(s, &n);
 		if (!unit)
 			return -EINVAL;
+		any_unit = true;
 		s += n;
-		if (whole > max / unit)
+		if (v > max / unit)
 			return -ERANGE;
-		frac_ns = (uint64_t)(frac * unit + 0.5);
-		if (whole * unit > max - frac_ns || total > max - whole * unit - frac_ns)
+		v *= unit;
+		if (f)
+			v += (uint64_t)((double)f * ((double)unit / scale));
+		if (v > max || total > max - v)
 			return -ERANGE;
-		total += whole * unit + frac_ns;
+		total += v;
 	}
 	*ns = total;
 	return 0;

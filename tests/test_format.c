@@ -483,6 +483,30 @@ static const char go_truth_src[] =
 	"\t\t\tfmt.Fprintf(w, \"q %x %q\\n\", append([]byte{'.'}, s...), s)\n"
 	"\t\t}\n"
 	"\t}\n"
+	"\tunits := []string{\"ns\", \"us\", \"\\u00b5s\", \"\\u03bcs\", \"ms\", \"s\", \"m\", \"h\", \"x\", \"\", \"S\"}\n"
+	"\tfor i := 0; i < 4000; i++ {\n"
+	"\t\tvar s string\n"
+	"\t\tswitch r.Intn(20) {\n"
+	"\t\tcase 0:\n"
+	"\t\t\ts = []string{\"nan\", \"inf\", \"0\", \"\", \"-1s\", \"+2ms\", \"1e3s\", \".s\", \"1..5s\"}[r.Intn(9)]\n"
+	"\t\tdefault:\n"
+	"\t\t\tfor k, n := 0, 1+r.Intn(3); k < n; k++ {\n"
+	"\t\t\t\ts += fmt.Sprint(r.Int63n(1 << uint(r.Intn(40))))\n"
+	"\t\t\t\tif r.Intn(3) == 0 {\n"
+	"\t\t\t\t\ts += \".\" + fmt.Sprint(r.Int63n(1 << uint(r.Intn(60))))[1:]\n"
+	"\t\t\t\t}\n"
+	"\t\t\t\ts += units[r.Intn(len(units)-3)]\n"
+	"\t\t\t\tif r.Intn(40) == 0 {\n"
+	"\t\t\t\t\ts += units[len(units)-3+r.Intn(3)]\n"
+	"\t\t\t\t}\n"
+	"\t\t\t}\n"
+	"\t\t}\n"
+	"\t\tif d, err := time.ParseDuration(s); err != nil {\n"
+	"\t\t\tfmt.Fprintf(w, \"p %x err\\n\", append([]byte{'.'}, s...))\n"
+	"\t\t} else {\n"
+	"\t\t\tfmt.Fprintf(w, \"p %x %d\\n\", append([]byte{'.'}, s...), int64(d))\n"
+	"\t\t}\n"
+	"\t}\n"
 	"}\n";
 
 /* Run the Go program above; its stdout in res. False (and a skip) when Go is not here. */
@@ -510,6 +534,34 @@ static bool run_go_truth(struct cmd_result *res)
 	return true;
 }
 
+/*
+ * A duration string (hex, after '.') Go's time.ParseDuration parsed to
+ * want ("err", or its ns) against parse_go_duration: the same ns, or an
+ * error where Go has one; and an error too where ours is stricter on
+ * purpose: a sign, or no unit ("0").
+ */
+static bool check_parse_duration(const char *hex, const char *want, char *ours, size_t len)
+{
+	char str[128];
+	size_t i, n = strlen(hex) / 2 - 1;
+	uint64_t ns;
+	int err;
+
+	for (i = 0; i < n && i < sizeof(str) - 1; i++)
+		sscanf(hex + 2 + 2 * i, "%2hhx", (unsigned char *)&str[i]);
+	str[i] = '\0';
+	err = parse_go_duration(str, &ns);
+	if (err)
+		snprintf(ours, len, "err (%d) for '%s'", err, str);
+	else
+		snprintf(ours, len, "%" PRIu64 " for '%s'", ns, str);
+	if (!strcmp(want, "err"))
+		return err != 0;
+	if (str[0] == '-' || str[0] == '+' || !strcmp(str, "0"))
+		return err != 0;
+	return !err && ns == strtoull(want, NULL, 10);
+}
+
 /* One line of the Go program's output against ours; false when they differ. */
 static bool check_go_line(const char *line, struct sbuf *b, char *ours, size_t len)
 {
@@ -525,6 +577,8 @@ static bool check_go_line(const char *line, struct sbuf *b, char *ours, size_t l
 		format_go_duration(strtoll(hex, NULL, 10), ours, len);
 		return !strcmp(ours, want);
 	}
+	if (kind[0] == 'p')
+		return check_parse_duration(hex, want, ours, len);
 	if (kind[0] != 'q' && kind[0] != 'i') {
 		bits = strtoull(hex, NULL, 16);
 		format_float_bits(bits, kind[0] == '4' ? 4 : 8, ours, len);
@@ -559,7 +613,7 @@ static void test_go_random(void)
 			printf("  go: %s\n  ours: %s\n", line, ours);
 	}
 	printf("  %d values printed by Go, %d differ\n", n, bad);
-	ASSERT_EQ(n, 42000 + 11 + 5000 + 3000 + 2000, "lines from Go");
+	ASSERT_EQ(n, 42000 + 11 + 5000 + 3000 + 2000 + 4000, "lines from Go");
 	ASSERT_EQ(bad, 0, "values that differ from Go");
 out:
 	sbuf_free(&b);
