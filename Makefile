@@ -4,7 +4,7 @@
 #   make demo       install missing packages, index a sample, trace it
 #   make test       install missing packages, run every suite (plain, then ASan+UBSan)
 #   make test-go    the toolchain matrix: the samples built by Go 1.19 to 1.27, checked
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   (make uninstall, same variables, undoes it)
 # V=1 shows full commands. SANITIZE=1 builds with ASan+UBSan into build-asan.
 
 SANITIZE ?= 0
@@ -400,15 +400,34 @@ demo:
 deps:
 	$(Q)scripts/install-deps.sh
 
+# goattach needs root (man section 8, like bpftool), goanalyze does not (1).
+bindir ?= $(PREFIX)/bin
+mandir ?= $(PREFIX)/share/man
+man1dir ?= $(mandir)/man1
+man8dir ?= $(mandir)/man8
+datadir ?= $(PREFIX)/share/goattach
+completionsdir ?= $(PREFIX)/share/bash-completion/completions
+INSTALLED := $(bindir)/goanalyze $(bindir)/goattach $(man1dir)/goanalyze.1 $(man8dir)/goattach.8 \
+	$(datadir)/schema.sql $(addprefix $(datadir)/,$(notdir $(wildcard schema/*.schema.json))) \
+	$(completionsdir)/goattach $(completionsdir)/goanalyze
+
 .PHONY: install
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/goattach \
-		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
-	install -m 0755 $(O)/goanalyze $(O)/goattach $(DESTDIR)$(PREFIX)/bin/
-	install -m 0644 man/goanalyze.1 man/goattach.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 0644 schema/schema.sql schema/*.schema.json $(DESTDIR)$(PREFIX)/share/goattach/
-	install -m 0644 completion/goattach.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/goattach
-	ln -sf goattach $(DESTDIR)$(PREFIX)/share/bash-completion/completions/goanalyze
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(man1dir) $(DESTDIR)$(man8dir) $(DESTDIR)$(datadir) \
+		$(DESTDIR)$(completionsdir)
+	install -m 0755 $(O)/goanalyze $(O)/goattach $(DESTDIR)$(bindir)/
+	install -m 0644 man/goanalyze.1 $(DESTDIR)$(man1dir)/
+	install -m 0644 man/goattach.8 $(DESTDIR)$(man8dir)/
+	install -m 0644 schema/schema.sql schema/*.schema.json $(DESTDIR)$(datadir)/
+	install -m 0644 completion/goattach.bash $(DESTDIR)$(completionsdir)/goattach
+	ln -sf goattach $(DESTDIR)$(completionsdir)/goanalyze
+
+# Exactly what install put, then the directories of our own only if empty
+# (bin/ and man/ are shared with other packages: rmdir fails quietly there).
+.PHONY: uninstall
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(datadir) 2>/dev/null
 
 .PHONY: clean
 clean:
