@@ -45,13 +45,18 @@ WARN := -Wall -Wextra -Wno-missing-field-initializers $(if $(filter 1,$(WERROR))
 # Each binary's objects see only the directories they may use: goattach's
 # see common/, attach/ and bpf/ (and the generated skeleton), goanalyze's
 # common/ and analyzer/, common/'s only common/. The boundary holds by the build.
-BASE_CFLAGS = $(CPPFLAGS) $(CFLAGS) $(WARN) $(SAN_FLAGS) -std=gnu11 -D_GNU_SOURCE $(PKG_CFLAGS) -MMD -MP
+# CPPFLAGS, CFLAGS and LDFLAGS from the environment or the command line
+# (Debian's hardening: eval "$$(dpkg-buildflags --export=sh)") come after
+# the flags the build needs, so they add to them (and win where they
+# clash, -O0 say) but cannot take one away. The BPF object gets none of
+# them: clang -target bpf takes no host flag.
+BASE_CFLAGS = $(WARN) $(SAN_FLAGS) -std=gnu11 -D_GNU_SOURCE $(PKG_CFLAGS) -MMD -MP $(CPPFLAGS) $(CFLAGS)
 INC_common := -Icommon -I$(O)/gen
 INC_analyzer := -Icommon -Ianalyzer
 INC_attach := -Icommon -Iattach -Ibpf -I$(O)
 INC_tests := -Icommon -Ianalyzer -Iattach -Ibpf -I$(O) -Itests
 LDFLAGS ?=
-ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
+ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
 # Sources by directory: a new file is built without editing this list.
 COMMON_SRCS := $(sort $(wildcard common/*.c))
