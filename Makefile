@@ -32,7 +32,7 @@ endif
 .DELETE_ON_ERROR:
 .SUFFIXES:
 
-PKGS ?= libelf capstone sqlite3 libcjson libbpf libdebuginfod
+PKGS ?= libelf capstone sqlite3 libcjson libbpf libdebuginfod nettle
 PKG_CONFIG ?= pkg-config
 # Expanded when a recipe runs, so 'make test' can install the packages first.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
@@ -67,8 +67,8 @@ COMMON_OBJS := $(COMMON_SRCS:%.c=$(O)/%.o) $(O)/gen/schema_sql.o
 ANALYZER_OBJS := $(ANALYZER_SRCS:%.c=$(O)/%.o)
 ATTACH_OBJS := $(ATTACH_SRCS:%.c=$(O)/%.o)
 
-ANALYZER_LIBS = -ldwarf -lz $(shell pkg-config --libs libelf capstone sqlite3 libcjson libdebuginfod 2>/dev/null) -lpthread
-ATTACH_LIBS = $(shell $(PKG_CONFIG) --libs libbpf libelf sqlite3 libcjson 2>/dev/null) -lz
+ANALYZER_LIBS = -ldwarf -lz $(shell $(PKG_CONFIG) --libs libelf capstone sqlite3 libcjson libdebuginfod nettle 2>/dev/null) -lpthread
+ATTACH_LIBS = $(shell $(PKG_CONFIG) --libs libbpf libelf sqlite3 libcjson nettle 2>/dev/null) -lz
 
 SAMPLES := swapper stacker funcs blocker types kinds budget netaddr typegraph gomaps filtered
 SAMPLE_BINS := $(SAMPLES:%=$(O)/samples/%)
@@ -214,7 +214,7 @@ $(O)/tests/gosym: tests/gosym/main.go
 .PHONY: goattach-arm64
 goattach-arm64:
 	$(Q)$(MAKE) --no-print-directory O=build-arm64 CC=aarch64-linux-gnu-gcc BPF_TARGET=arm64 \
-		PKGS="libelf sqlite3 libcjson libbpf" \
+		PKGS="libelf sqlite3 libcjson libbpf nettle" \
 		PKG_CONFIG="env PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig pkg-config" \
 		build-arm64/goattach
 

@@ -3,8 +3,8 @@
  * bench/sha256.sh's timer: hashes FILE (read whole into memory first, so
  * only the hashing is timed) in 1 MiB updates, as common/binid.c reads it,
  * with the implementation named by IMPL; prints "SECONDS HEX".
- *   ours         common/sha256.c as the program uses it (SHA-NI if the CPU has it)
- *   ours-portable common/sha256.c forced to its portable code
+ *   ours         our own common/sha256.c (SHA-NI if the CPU has it), before nettle
+ *   ours-portable the same forced to its portable code
  *   nettle       libnettle's sha256 (its fat build dispatches to SHA-NI at run time)
  * Built twice by the script (nettle's <nettle/sha2.h> #defines sha256_init
  * and struct sha256_ctx, our names too): with BENCH_NETTLE for nettle,

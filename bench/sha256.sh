@@ -1,13 +1,14 @@
 #!/bin/sh
-# SHA-256 over whole binaries, as every index and attach does: our
-# common/sha256.c (SHA-NI where the CPU has it, and its portable code)
+# SHA-256 over whole binaries, as every index and attach does: our own
+# former common/sha256.c (SHA-NI where the CPU has it, and its portable code)
 # against libnettle's (Debian's nettle-dev; its fat build picks SHA-NI at
 # run time) and coreutils' sha256sum, in the same run, on a FILE of
 # SIZE_MB random bytes and the esbuild binaries of the corpus (or FILES).
 # Each is hashed RUNS times (sha256sum's time includes its start, ~1 ms); prints median and spread (min-max) in
 # seconds, MB/s, and each one's ratio to nettle (above 1: slower).
 # Ours is built from common/sha256.c of OURS_REV (default: the working
-# tree, else the last commit that had the file).
+# tree while it has our code, else the last commit that had it: since
+# common/sha256.c calls nettle, that is the figures' "ours").
 set -eu
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -23,7 +24,8 @@ mkdir -p "$tmp/ours"
 if [ -z "${OURS_REV:-}" ] && grep -q sha256_use_portable common/sha256.h 2>/dev/null; then
 	cp common/sha256.c common/sha256.h "$tmp/ours/"
 else
-	rev=${OURS_REV:-$(git log -1 --format=%H --diff-filter=D -- common/sha256.c)^}
+	# the commit that replaced it by nettle, and ours is in its parent
+	rev=${OURS_REV:-$(git log -1 --format=%H -S sha256_use_portable -- common/sha256.h)^}
 	git show "$rev:common/sha256.c" > "$tmp/ours/sha256.c"
 	git show "$rev:common/sha256.h" > "$tmp/ours/sha256.h"
 fi
