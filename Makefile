@@ -427,12 +427,12 @@ install: all
 	install -m 0644 completion/goattach.bash $(DESTDIR)$(completionsdir)/goattach
 	ln -sf goattach $(DESTDIR)$(completionsdir)/goanalyze
 
-# Exactly what install put, then the directories of our own only if empty
-# (bin/ and man/ are shared with other packages: rmdir fails quietly there).
+# Exactly what install put, then our own data directory if that left it
+# empty; bin/, man/ and completions/ are shared with other packages: kept.
 .PHONY: uninstall
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
-	-rmdir $(DESTDIR)$(datadir) 2>/dev/null
+	rmdir $(DESTDIR)$(datadir) 2>/dev/null || true
 
 .PHONY: clean
 clean:
