@@ -79,6 +79,7 @@ TEST(install_uninstall)
 	snprintf(cmd, sizeof(cmd), "make -s uninstall O='%s' PREFIX=/usr DESTDIR='%s'", build_dir(), dest);
 	sh_run(cmd, 120, &r);
 	ASSERT_EQ(r.status, 0, "uninstall of nothing");
+	ASSERT_STREQ(r.err, "", "says nothing");
 out:
 	cmd_result_free(&r);
 }
