@@ -975,7 +975,11 @@ static int select_funcs(struct gadb *db, const char *db_path, const char *const 
 	if (err)
 		return err;
 	if (unmatched >= 0) {
-		pr_warn("attach: no function matches '%s' in '%s'", patterns[unmatched], db_path);
+		/* a DB may hold several builds: name the one searched */
+		pr_warn("attach: no function matches '%s' in '%s' (build %.12s, %s, of '%s')",
+			patterns[unmatched], db_path, plan->build.sha256,
+			plan->build.go_version ? plan->build.go_version : "unknown Go",
+			plan->binary_path);
 		suggest(db, plan->build.db_id, patterns[unmatched]);
 		return -ENOENT;
 	}
