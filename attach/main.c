@@ -74,6 +74,7 @@ static const char argp_doc[] =
 	"EXAMPLES:\n"
 	"  goattach --db app.db main.stacker    # all processes running the binary\n"
 	"  goattach --db app.db --pid 1234 'main.*'\n"
+	"  goattach --db-dir /usr/share/app/dbs --pid 1234 main.handle   # finds its DB\n"
 	"  goattach --db app.db -c './app --port 8080' main.handle   # from its first instruction\n"
 	"  goattach --db app.db --json --duration 10 main.handle > calls.jsonl\n"
 	"  goattach --db app.db --sig 'func(x, y string) (string, string)' main.swap\n"
