@@ -191,6 +191,33 @@ TEST(ci_db_traces_a_copy_elsewhere)
 	bg_free(&ga);
 	memset(&ga, 0, sizeof(ga));
 
+	/* --pid of a process whose file was deleted: /proc/PID/exe still opens it */
+	{
+		char del[600], pid[16], db[600];
+		char *delhang[] = { del, "hang", "3000", NULL };
+		char *args[] = { "--db", db, "--pid", pid, "main.waiter", NULL };
+
+		snprintf(del, sizeof(del), "%s/prod/funcs-deleted", dir);
+		snprintf(db, sizeof(db), "%s/ci.db", dir);
+		memset(&target, 0, sizeof(target));
+		if (ASSERT_OK(link(prod, del), "a second name") &&
+		    ASSERT_OK(bg_start(&target, delhang), "start it") &&
+		    ASSERT_TRUE(bg_wait_stdout(&target, "waiting", 30), "running") &&
+		    ASSERT_OK(unlink(del), "its file deleted")) {
+			snprintf(pid, sizeof(pid), "%d", target.pid);
+			if (ASSERT_TRUE(start_goattach(&ga, args), "--pid of a deleted file: attached")) {
+				ASSERT_OK(bg_stop(&target, 0, 30), "the target ends on its own");
+				ASSERT_OK(bg_stop(&ga, 0, 30), "goattach exits with it");
+				ASSERT_CONTAINS(ga.err, want, "the build line");
+				ASSERT_CONTAINS(ga.out, "main.waiter(", "the target's call");
+			}
+		}
+		bg_stop(&target, SIGKILL, 10);
+		bg_free(&target);
+		bg_free(&ga);
+		memset(&ga, 0, sizeof(ga));
+	}
+
 	/* no flag: the running process is a build of ci.db */
 	memset(&target, 0, sizeof(target));
 	if (ASSERT_OK(bg_start(&target, hang), "start the target again") &&
@@ -263,6 +290,22 @@ TEST(db_dir_finds_by_identity)
 	ASSERT_CONTAINS(r.err, "sha256 ", "its sha256");
 	ASSERT_CONTAINS(r.err, "goanalyze index 'bin/blocker' --db 'dbs/blocker.db'", "how to make one");
 	cmd_result_free(&r);
+	/* strip(1) keeps the Go build id note, not the bytes: that DB is named, not used */
+	{
+		char cmd[2048];
+
+		snprintf(cmd, sizeof(cmd), "G=\"$(realpath '%s')\"; cd '%s' && "
+			 "strip -o bin/funcs-strip bin/funcs && \"$G\" --db-dir dbs "
+			 "--binary bin/funcs-strip main.classify; s=$?; rm -f bin/funcs-strip; exit $s",
+			 build_path("goattach"), dir);
+		sh_run(cmd, 60, &r);
+		ASSERT_EQ(r.status, 1, "a stripped copy");
+		ASSERT_CONTAINS(r.err, "'dbs/funcs.db' holds a build with its Go build id",
+				"the DB of its Go build id named");
+		ASSERT_CONTAINS(r.err, "goanalyze index 'bin/funcs-strip' --db 'dbs/funcs-strip.db'",
+				"and how to index this file");
+		cmd_result_free(&r);
+	}
 	run_goattach("--db-dir empty --binary bin/funcs main.classify", &r);
 	ASSERT_EQ(r.status, 1, "an empty dir");
 	ASSERT_CONTAINS(r.err, "no DB in 'empty' (0 *.db files read)", "saying so");
