@@ -115,6 +115,8 @@ TEST(two_builds_picked_by_identity)
 	ASSERT_CONTAINS(r.err, "no function matches 'main.classify' in 'two.db' (build ",
 			"saying so");
 	ASSERT_CONTAINS(r.err, want[0] + strlen("is build "), "naming the build searched");
+	ASSERT_CONTAINS(r.err, "'main.classify' is in build ", "and the build that has it");
+	ASSERT_CONTAINS(r.err, want[1] + strlen("is build "), "funcs'");
 	cmd_result_free(&r);
 
 	/* no binary named: both indexed paths are there, the newest (funcs) is traced */
