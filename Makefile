@@ -4,7 +4,7 @@
 #   make demo       install missing packages, index a sample, trace it
 #   make test       install missing packages, run every suite (plain, then ASan+UBSan)
 #   make test-go    the toolchain matrix: the samples built by Go 1.19 to 1.27, checked
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   (make uninstall, same variables, undoes it)
 # V=1 shows full commands. SANITIZE=1 builds with ASan+UBSan into build-asan.
 
 SANITIZE ?= 0
@@ -32,7 +32,7 @@ endif
 .DELETE_ON_ERROR:
 .SUFFIXES:
 
-PKGS ?= libelf capstone sqlite3 libcjson libbpf libdebuginfod
+PKGS ?= libelf capstone sqlite3 libcjson libbpf libdebuginfod nettle
 PKG_CONFIG ?= pkg-config
 # Expanded when a recipe runs, so 'make test' can install the packages first.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
@@ -45,13 +45,18 @@ WARN := -Wall -Wextra -Wno-missing-field-initializers $(if $(filter 1,$(WERROR))
 # Each binary's objects see only the directories they may use: goattach's
 # see common/, attach/ and bpf/ (and the generated skeleton), goanalyze's
 # common/ and analyzer/, common/'s only common/. The boundary holds by the build.
-BASE_CFLAGS = $(CPPFLAGS) $(CFLAGS) $(WARN) $(SAN_FLAGS) -std=gnu11 -D_GNU_SOURCE $(PKG_CFLAGS) -MMD -MP
+# CPPFLAGS, CFLAGS and LDFLAGS from the environment or the command line
+# (Debian's hardening: eval "$$(dpkg-buildflags --export=sh)") come after
+# the flags the build needs, so they add to them (and win where they
+# clash, -O0 say) but cannot take one away. The BPF object gets none of
+# them: clang -target bpf takes no host flag.
+BASE_CFLAGS = $(WARN) $(SAN_FLAGS) -std=gnu11 -D_GNU_SOURCE $(PKG_CFLAGS) -MMD -MP $(CPPFLAGS) $(CFLAGS)
 INC_common := -Icommon -I$(O)/gen
 INC_analyzer := -Icommon -Ianalyzer
 INC_attach := -Icommon -Iattach -Ibpf -I$(O)
 INC_tests := -Icommon -Ianalyzer -Iattach -Ibpf -I$(O) -Itests
 LDFLAGS ?=
-ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
+ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
 # Sources by directory: a new file is built without editing this list.
 COMMON_SRCS := $(sort $(wildcard common/*.c))
@@ -62,8 +67,8 @@ COMMON_OBJS := $(COMMON_SRCS:%.c=$(O)/%.o) $(O)/gen/schema_sql.o
 ANALYZER_OBJS := $(ANALYZER_SRCS:%.c=$(O)/%.o)
 ATTACH_OBJS := $(ATTACH_SRCS:%.c=$(O)/%.o)
 
-ANALYZER_LIBS = -ldwarf -lz $(shell pkg-config --libs libelf capstone sqlite3 libcjson libdebuginfod 2>/dev/null) -lpthread
-ATTACH_LIBS = $(shell $(PKG_CONFIG) --libs libbpf libelf sqlite3 libcjson 2>/dev/null) -lz
+ANALYZER_LIBS = -ldwarf -lz $(shell $(PKG_CONFIG) --libs libelf capstone sqlite3 libcjson libdebuginfod nettle 2>/dev/null) -lpthread
+ATTACH_LIBS = $(shell $(PKG_CONFIG) --libs libbpf libelf sqlite3 libcjson nettle 2>/dev/null) -lz
 
 SAMPLES := swapper stacker funcs blocker types kinds budget netaddr typegraph gomaps filtered
 SAMPLE_BINS := $(SAMPLES:%=$(O)/samples/%)
@@ -209,7 +214,7 @@ $(O)/tests/gosym: tests/gosym/main.go
 .PHONY: goattach-arm64
 goattach-arm64:
 	$(Q)$(MAKE) --no-print-directory O=build-arm64 CC=aarch64-linux-gnu-gcc BPF_TARGET=arm64 \
-		PKGS="libelf sqlite3 libcjson libbpf" \
+		PKGS="libelf sqlite3 libcjson libbpf nettle" \
 		PKG_CONFIG="env PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig pkg-config" \
 		build-arm64/goattach
 
@@ -400,15 +405,34 @@ demo:
 deps:
 	$(Q)scripts/install-deps.sh
 
+# goattach needs root (man section 8, like bpftool), goanalyze does not (1).
+bindir ?= $(PREFIX)/bin
+mandir ?= $(PREFIX)/share/man
+man1dir ?= $(mandir)/man1
+man8dir ?= $(mandir)/man8
+datadir ?= $(PREFIX)/share/goattach
+completionsdir ?= $(PREFIX)/share/bash-completion/completions
+INSTALLED := $(bindir)/goanalyze $(bindir)/goattach $(man1dir)/goanalyze.1 $(man8dir)/goattach.8 \
+	$(datadir)/schema.sql $(addprefix $(datadir)/,$(notdir $(wildcard schema/*.schema.json))) \
+	$(completionsdir)/goattach $(completionsdir)/goanalyze
+
 .PHONY: install
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/goattach \
-		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
-	install -m 0755 $(O)/goanalyze $(O)/goattach $(DESTDIR)$(PREFIX)/bin/
-	install -m 0644 man/goanalyze.1 man/goattach.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 0644 schema/schema.sql schema/*.schema.json $(DESTDIR)$(PREFIX)/share/goattach/
-	install -m 0644 completion/goattach.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/goattach
-	ln -sf goattach $(DESTDIR)$(PREFIX)/share/bash-completion/completions/goanalyze
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(man1dir) $(DESTDIR)$(man8dir) $(DESTDIR)$(datadir) \
+		$(DESTDIR)$(completionsdir)
+	install -m 0755 $(O)/goanalyze $(O)/goattach $(DESTDIR)$(bindir)/
+	install -m 0644 man/goanalyze.1 $(DESTDIR)$(man1dir)/
+	install -m 0644 man/goattach.8 $(DESTDIR)$(man8dir)/
+	install -m 0644 schema/schema.sql schema/*.schema.json $(DESTDIR)$(datadir)/
+	install -m 0644 completion/goattach.bash $(DESTDIR)$(completionsdir)/goattach
+	ln -sf goattach $(DESTDIR)$(completionsdir)/goanalyze
+
+# Exactly what install put, then our own data directory if that left it
+# empty; bin/, man/ and completions/ are shared with other packages: kept.
+.PHONY: uninstall
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	rmdir $(DESTDIR)$(datadir) 2>/dev/null || true
 
 .PHONY: clean
 clean:

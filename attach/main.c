@@ -16,6 +16,7 @@
 #include "calls.h"
 #include "command.h"
 #include "db.h"
+#include "dbfind.h"
 #include "expr.h"
 #include "exprplace.h"
 #include "format.h"
@@ -33,6 +34,7 @@
 
 static struct env {
 	const char *db_path;
+	const char *db_dir;	/* --db-dir, else $GOATTACH_DB_PATH: where to find db_path */
 	const char *binary;
 	pid_t pid;
 	const char *cmd;
@@ -73,6 +75,7 @@ static const char argp_doc[] =
 	"EXAMPLES:\n"
 	"  goattach --db app.db main.stacker    # all processes running the binary\n"
 	"  goattach --db app.db --pid 1234 'main.*'\n"
+	"  goattach --db-dir /usr/share/app/dbs --pid 1234 main.handle   # finds its DB\n"
 	"  goattach --db app.db -c './app --port 8080' main.handle   # from its first instruction\n"
 	"  goattach --db app.db --json --duration 10s main.handle > calls.jsonl\n"
 	"  goattach --db app.db --sig 'func(x, y string) (string, string)' main.swap\n"
@@ -92,14 +95,20 @@ enum {
 	OPT_STACK,
 	OPT_EXPR,
 	OPT_FILTER,
+	OPT_DB_DIR,
 };
 
 /* --max-rate's default: about a core of overhead at 4 us per traced call */
 #define DEFAULT_MAX_RATE 250000
 
 static const struct argp_option opts[] = {
-	{ "db", 'd', "FILE", 0, "goanalyze database (required)", 0 },
-	{ "binary", 'b', "PATH", 0, "binary to trace (default: the path indexed, or /proc/PID/exe)", 0 },
+	{ "db", 'd', "FILE", 0, "goanalyze database (else found by --db-dir)", 0 },
+	{ "db-dir", OPT_DB_DIR, "DIR", 0, "find the DB in DIR (DIR:DIR...: each *.db file read) by "
+	  "the binary's sha256; the binary is --binary, -c CMD's or --pid's (default: "
+	  "$GOATTACH_DB_PATH, when there is no --db)", 0 },
+	{ "binary", 'b', "PATH", 0, "binary to trace (default: /proc/PID/exe with --pid, CMD's with "
+	  "-c, else the indexed path that is still a build of the DB, else the executable of a "
+	  "running process that is one)", 0 },
 	{ "pid", 'p', "PID", 0, "trace only this process; exit when it exits", 0 },
 	{ "cmd", 'c', "CMD", 0, "run CMD (split into words like a shell, no shell run) and trace only "
 	  "it, from its first instruction; exit with its status. Signals are passed on to it", 0 },
@@ -175,6 +184,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case 'd':
 		env.db_path = arg;
+		break;
+	case OPT_DB_DIR:
+		env.db_dir = arg;
 		break;
 	case 'b':
 		env.binary = arg;
@@ -286,8 +298,12 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.funcs[env.nfuncs++] = arg;
 		break;
 	case ARGP_KEY_END:
-		if (!env.db_path)
-			argp_error(state, "--db FILE is required");
+		if (env.db_path && env.db_dir)
+			argp_error(state, "--db FILE and --db-dir DIR exclude each other");
+		if (!env.db_path && !env.db_dir)
+			env.db_dir = getenv("GOATTACH_DB_PATH");
+		if (!env.db_path && (!env.db_dir || !*env.db_dir))
+			argp_error(state, "--db FILE is required (or --db-dir DIR, or GOATTACH_DB_PATH)");
 		if (!env.nfuncs)
 			argp_error(state, "name at least one function to trace");
 		if (env.cmd && env.pid)
@@ -325,6 +341,7 @@ static void sig_handler(int sig)
 
 /* Everything one run of goattach holds, released by session_close(). */
 struct session {
+	char db_found[PATH_MAX];	/* --db-dir: the DB found, env.db_path */
 	struct gadb *db;
 	struct probe_plan plan;
 	struct goattach_bpf *skel;
@@ -379,26 +396,42 @@ static double now_sec(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static const char *default_binary(struct gadb *db, char *buf, size_t len)
+/* --binary, --pid's or -c's executable (-c sets --binary), else what the DB's builds say. */
+static int default_binary(struct gadb *db, char *buf, size_t len)
 {
-	struct ga_build *builds = NULL;
-	size_t n = 0, i;
-
-	if (env.binary)
-		return env.binary;
+	if (env.binary) {
+		snprintf(buf, len, "%s", env.binary);
+		return 0;
+	}
 	if (env.pid) {
+		/* opens the file the process maps, even once deleted or replaced */
 		snprintf(buf, len, "/proc/%d/exe", env.pid);
-		return buf;
+		return 0;
 	}
-	if (gadb__list_builds(db, &builds, &n) || !n) {
-		free(builds);
-		return NULL;
+	return dbfind_binary(db, env.db_path, buf, len);
+}
+
+/* With --db-dir (or GOATTACH_DB_PATH): the DB holding the binary's build, into buf. */
+static int find_db(char *buf, size_t len)
+{
+	char exe[64];
+	const char *binary = env.binary;
+
+	if (env.db_path)
+		return 0;
+	if (!binary && env.pid) {
+		snprintf(exe, sizeof(exe), "/proc/%d/exe", env.pid);
+		binary = exe;
 	}
-	snprintf(buf, len, "%s", builds[n - 1].path);
-	for (i = 0; i < n; i++)
-		ga_build_clear(&builds[i]);
-	free(builds);
-	return buf;
+	if (!binary) {
+		pr_warn("db: to find the DB in '%s', name the binary: --binary PATH, --pid PID or "
+			"-c CMD (or give the DB: --db FILE)", env.db_dir);
+		return -EINVAL;
+	}
+	if (dbfind_db(env.db_dir, binary, buf, len))
+		return -ENOENT;
+	env.db_path = buf;
+	return 0;
 }
 
 /*
@@ -431,23 +464,23 @@ static int check_filter_syntax(void)
 /* The DB, the binary and the verified probe plan; says which build the binary is. */
 static int open_plan(struct session *s)
 {
-	char binbuf[PATH_MAX];
+	char binary[PATH_MAX];
 	struct plan_opts popts;
-	const char *binary;
 	int err;
 
-	s->db = gadb__open(env.db_path);
-	if (!s->db)
-		return -errno;
-	binary = default_binary(s->db, binbuf, sizeof(binbuf));
-	if (!binary) {
-		pr_warn("db: '%s' holds no builds", env.db_path);
-		return -ENOENT;
-	}
 	if (env.pid && kill(env.pid, 0) && errno == ESRCH) {
 		pr_warn("attach: no process %d", env.pid);
 		return -ESRCH;
 	}
+	err = find_db(s->db_found, sizeof(s->db_found));
+	if (err)
+		return err;
+	s->db = gadb__open(env.db_path);
+	if (!s->db)
+		return -errno;
+	err = default_binary(s->db, binary, sizeof(binary));
+	if (err)
+		return err;
 	popts = (struct plan_opts){
 		.sig = env.sig, .deref = env.deref, .deref_depth = env.deref_depth, .exprs = env.exprs, .nexprs = env.nexprs,
 		.filter = env.filter,

@@ -760,6 +760,39 @@ static void suggest(struct gadb *db, int64_t build_id, const char *name)
 	free(msg);
 }
 
+/* A name this build lacks that another build of the DB has: the binary is the other build's. */
+static void suggest_other_build(struct gadb *db, const char *db_path, int64_t build_id,
+				const char *pattern)
+{
+	struct ga_build *builds = NULL;
+	struct ga_func *funcs;
+	size_t n = 0, nf, i;
+	int unmatched;
+
+	if (gadb__list_builds(db, &builds, &n))
+		return;
+	for (i = n; i-- > 0;) {
+		funcs = NULL;
+		nf = 0;
+		unmatched = -1;
+		if (builds[i].db_id == build_id ||
+		    gadb__load_funcs(db, builds[i].db_id, &pattern, 1, &funcs, &nf, &unmatched))
+			continue;
+		ga_funcs_free(funcs, nf);
+		if (unmatched < 0 && nf) {
+			pr_warn("'%s' is in build %.12s of '%s' (Go build id %s, indexed at '%s'); "
+				"trace that binary: --binary PATH, --pid PID or -c CMD", pattern,
+				builds[i].sha256, db_path,
+				builds[i].go_build_id ? builds[i].go_build_id : "none",
+				builds[i].path ? builds[i].path : "?");
+			break;
+		}
+	}
+	for (i = 0; i < n; i++)
+		ga_build_clear(&builds[i]);
+	free(builds);
+}
+
 /* Remove the functions marked in drop[] from the plan, keeping the others in order. */
 static void drop_funcs(struct probe_plan *plan, const bool *drop)
 {
@@ -975,8 +1008,13 @@ static int select_funcs(struct gadb *db, const char *db_path, const char *const 
 	if (err)
 		return err;
 	if (unmatched >= 0) {
-		pr_warn("attach: no function matches '%s' in '%s'", patterns[unmatched], db_path);
+		/* a DB may hold several builds: name the one searched */
+		pr_warn("attach: no function matches '%s' in '%s' (build %.12s, %s, of '%s')",
+			patterns[unmatched], db_path, plan->build.sha256,
+			plan->build.go_version ? plan->build.go_version : "unknown Go",
+			plan->binary_path);
 		suggest(db, plan->build.db_id, patterns[unmatched]);
+		suggest_other_build(db, db_path, plan->build.db_id, patterns[unmatched]);
 		return -ENOENT;
 	}
 	err = drop_unreached_twins(plan);

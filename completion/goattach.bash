@@ -49,6 +49,9 @@ _goattach()
 	--db|-d|--binary|-b)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
+	--db-dir)
+		COMPREPLY=($(compgen -d -- "$cur"))
+		return ;;
 	--pid|-p)
 		COMPREPLY=($(compgen -W "$(pgrep -d ' ' .)" -- "$cur"))
 		return ;;
@@ -59,7 +62,7 @@ _goattach()
 		return ;;
 	esac
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "--db --binary --pid --cmd --json --duration --sig --deref --expr --min-latency --filter
+		COMPREPLY=($(compgen -W "--db --db-dir --binary --pid --cmd --json --duration --sig --deref --expr --min-latency --filter
 			--max-calls --max-probes --max-rate --yes --stats --hist --interval --stack --verbose --version --help -h" -- "$cur"))
 		return
 	fi

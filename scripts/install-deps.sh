@@ -5,11 +5,11 @@
 set -eu
 
 PKGS="build-essential pkg-config clang llvm libelf-dev libdwarf-dev libcapstone-dev
-libsqlite3-dev sqlite3 libcjson-dev libbpf-dev bpftool zlib1g-dev libdebuginfod-dev golang-go
+libsqlite3-dev sqlite3 libcjson-dev libbpf-dev bpftool zlib1g-dev libdebuginfod-dev nettle-dev golang-go
 binutils binutils-aarch64-linux-gnu gdb coreutils python3-jsonschema debuginfod curl iproute2 util-linux
 qemu-system-x86 qemu-system-arm busybox-static bpftrace
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross libbpf-dev:arm64 libelf-dev:arm64
-libsqlite3-dev:arm64 libcjson-dev:arm64 zlib1g-dev:arm64"
+libsqlite3-dev:arm64 libcjson-dev:arm64 zlib1g-dev:arm64 nettle-dev:arm64"
 # qemu and busybox: the 386 and arm64 end-to-end tests boot Debian's kernel
 # in a VM (scripts/vmtrace.sh) when the host cannot run those programs;
 # the aarch64 toolchain and arm64 libraries cross-build goattach for arm64.

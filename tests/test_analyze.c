@@ -583,7 +583,7 @@ TEST(install_and_completion)
 		return;
 	snprintf(cmd, sizeof(cmd),
 		 "set -e; make -s install O='%s' PREFIX=/usr DESTDIR='%s' >/dev/null; cd '%s/usr'; "
-		 "ls bin/goanalyze bin/goattach share/man/man1/goanalyze.1 share/man/man1/goattach.1 "
+		 "ls bin/goanalyze bin/goattach share/man/man1/goanalyze.1 share/man/man8/goattach.8 "
 		 "share/goattach/schema.sql share/goattach/manifest.schema.json "
 		 "share/bash-completion/completions/goattach share/bash-completion/completions/goanalyze >/dev/null; "
 		 "bin/goanalyze --version; bin/goattach --version; "
