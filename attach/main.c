@@ -311,9 +311,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		/* an option that would change nothing is a mistake to say, not to ignore */
 		if (env.interval > 0 && !env.hist)
 			argp_failure(state, 1, 0, "--interval applies only with --hist");
-		if (env.json && env.hist)
-			argp_failure(state, 1, 0, "--hist prints text only, not --json (--stats --json "
-				     "gives the percentiles as JSON)");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

@@ -595,8 +595,6 @@ TEST(options_parsed)
 		{ "--hist --interval 5", "goattach: --interval '5' needs a unit: 5s, 5ms, 1m30s\n" },
 		{ "--interval 5s", "goattach: --interval applies only with --hist\n" },
 		{ "--stats -i 5s", "goattach: --interval applies only with --hist\n" },
-		{ "--hist --json", "goattach: --hist prints text only, not --json (--stats --json gives "
-				   "the percentiles as JSON)\n" },
 	};
 	static const char *const good[] = {
 		"--duration 2s", "--duration 500ms", "--duration 1m30s", "--duration 1.5h",
