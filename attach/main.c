@@ -1090,7 +1090,7 @@ int main(int argc, char **argv)
 	if (!err && s.metrics) {
 		struct metrics_source src = {
 			.agg_fd = bpf_map__fd(s.skel->maps.aggs), .stats_fd = bpf_map__fd(s.skel->maps.stats),
-			.funcs = s.plan.funcs, .nfuncs = s.plan.nfuncs,
+			.plan = &s.plan,
 		};
 
 		metrics_server__set_probes(s.metrics, s.nlinks);

@@ -253,10 +253,29 @@ static void put_histogram(FILE *f, const struct ga_func *fn, const struct ga_agg
 	fprintf(f, "%llu\n", cum);
 }
 
+/*
+ * Function i returns an error: one of its RETs has error words to test
+ * (where its results are known). Else goattach_errors_total would be a
+ * 0 that means nothing, so it has none.
+ */
+static bool has_error_result(const struct probe_plan *plan, size_t func)
+{
+	size_t i;
+
+	if (!stats_errors_known(&plan->funcs[func]))
+		return false;
+	for (i = 0; i < plan->nprobes; i++)
+		if (plan->probes[i].func_idx == func && plan->probes[i].spec.kind == GA_PROBE_RET &&
+		    plan->probes[i].spec.err_words)
+			return true;
+	return false;
+}
+
 int metrics_write(FILE *f, const struct metrics_source *src, size_t nprobes)
 {
-	struct call_stats *cs = call_stats__new(src->nfuncs);
-	size_t i;
+	const struct ga_func *funcs = src->plan->funcs;
+	size_t nfuncs = src->plan->nfuncs, i;
+	struct call_stats *cs = call_stats__new(nfuncs);
 	int err;
 
 	if (!cs)
@@ -266,22 +285,22 @@ int metrics_write(FILE *f, const struct metrics_source *src, size_t nprobes)
 		goto out_free;
 	put_family(f, "goattach_calls_total", "counter",
 		   "Completed calls of each traced function (those --filter and --min-latency keep).");
-	for (i = 0; i < src->nfuncs; i++) {
-		put_func_series(f, "goattach_calls_total", &src->funcs[i], NULL);
+	for (i = 0; i < nfuncs; i++) {
+		put_func_series(f, "goattach_calls_total", &funcs[i], NULL);
 		fprintf(f, "%llu\n", call_stats__total(cs, i)->calls);
 	}
 	put_family(f, "goattach_errors_total", "counter",
-		   "Completed calls with a non-nil error result (functions whose results are known).");
-	for (i = 0; i < src->nfuncs; i++) {
-		if (!stats_errors_known(&src->funcs[i]))
+		   "Completed calls with a non-nil error result (functions with one, known from DWARF or --sig).");
+	for (i = 0; i < nfuncs; i++) {
+		if (!has_error_result(src->plan, i))
 			continue;
-		put_func_series(f, "goattach_errors_total", &src->funcs[i], NULL);
+		put_func_series(f, "goattach_errors_total", &funcs[i], NULL);
 		fprintf(f, "%llu\n", call_stats__total(cs, i)->errors);
 	}
 	put_family(f, "goattach_call_duration_seconds", "histogram",
 		   "Latency of the completed calls, entry to exit, in log2 buckets kept in BPF.");
-	for (i = 0; i < src->nfuncs; i++)
-		put_histogram(f, &src->funcs[i], call_stats__total(cs, i));
+	for (i = 0; i < nfuncs; i++)
+		put_histogram(f, &funcs[i], call_stats__total(cs, i));
 	put_family(f, "goattach_events_lost_total", "counter",
 		   "Call events dropped because the ring buffer was full (the counts above still have them).");
 	fprintf(f, "goattach_events_lost_total %llu\n",

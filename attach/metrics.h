@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
-#include "model.h"
+#include "probes.h"
 
 struct metrics_server;
 
@@ -19,8 +19,7 @@ struct metrics_server;
 struct metrics_source {
 	int agg_fd;		/* aggs: per-CPU struct ga_agg, keyed by function index */
 	int stats_fd;		/* stats: per-CPU counters, keyed by enum ga_stat */
-	const struct ga_func *funcs;	/* function i's name and whether its errors are known */
-	size_t nfuncs;
+	const struct probe_plan *plan;	/* function i's name; which have an error result */
 };
 
 /*

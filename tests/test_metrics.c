@@ -256,6 +256,8 @@ TEST(prometheus_scrape)
 	ASSERT_EQ(mixed_calls, 7, "main.mixed calls");
 	ASSERT_EQ(mixed_errs, odd, "main.mixed errors");
 	ASSERT_EQ(sample(text, "goattach_calls_total{function=\"main.classify\"}"), 4, "classify calls");
+	ASSERT_EQ(sample(text, "goattach_errors_total{function=\"main.classify\"}"), -1,
+		  "no error series for a function without an error result");
 	ASSERT_EQ(sample(text, "goattach_events_lost_total"), 0, "nothing lost");
 	ASSERT_GE(sample(text, "goattach_probes"), 2, "probes attached");
 	ASSERT_CONTAINS(text, "# TYPE goattach_call_duration_seconds histogram", "histogram family");
