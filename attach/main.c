@@ -79,7 +79,7 @@ static const char argp_doc[] =
 	"  goattach --db app.db --sig 'func(x, y string) (string, string)' main.swap\n"
 	"  goattach --db app.db --min-latency 2ms --stats 'main.(*Server).*'\n"
 	"  goattach --db app.db --hist --interval 5 main.handle\n"
-	"  goattach --db app.db --metrics 127.0.0.1:9464 'main.(*Server).*'   # for Prometheus\n"
+	"  goattach --db app.db --metrics 127.0.0.1:9464 main.handle   # for Prometheus\n"
 	"  goattach --db app.db --stack=12 main.handle   # who called it, 12 frames\n"
 	"  goattach --db app.db --filter 'n == 7 || strings.HasPrefix(path, \"/api\")' main.handle\n"
 	"  goattach --db app.db --filter 'err != nil && latency > 2ms' main.open\n";
