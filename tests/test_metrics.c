@@ -409,3 +409,79 @@ out:
 	cmd_result_free(&r);
 	bg_free(&ga);
 }
+
+/* A connected loopback socket to port, receive timeout secs; -1 on failure. */
+static int connect_port(int port, int secs)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct timeval tv = { .tv_sec = secs };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Clients that send nothing, or too much, stall nobody: a scrape beside
+ * them is answered at once, calls are still counted, the silent ones are
+ * closed after the connection timeout, the oversized one gets 431.
+ */
+TEST(clients_cannot_stall)
+{
+	struct bg_proc ga = {};
+	struct cmd_result r = {};
+	char addr[64], *text = NULL, big[6000], buf[512];
+	int port = free_port(), idle[3] = { -1, -1, -1 }, fd = -1, i, status;
+	char *args[] = { "--db", (char *)sample_db("funcs"), "--metrics", addr, "main.mixed", NULL };
+	char *run[] = { (char *)sample_bin("funcs"), "mixed", "1", "2", NULL };
+	struct timespec t0, t1;
+	ssize_t n;
+
+	REQUIRE_BPF();
+	snprintf(addr, sizeof(addr), "127.0.0.1:%d", port);
+	if (!ASSERT_TRUE(start_goattach(&ga, args), "start"))
+		goto out;
+	for (i = 0; i < 3; i++)
+		idle[i] = connect_port(port, 10);
+	ASSERT_TRUE(idle[0] >= 0 && idle[1] >= 0 && idle[2] >= 0, "three silent clients connected");
+	cmd_run(run, 60, &r);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	status = http_get(port, "/metrics", &text);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ASSERT_EQ(status, 200, "a scrape beside them");
+	ASSERT_TRUE(t1.tv_sec - t0.tv_sec < 2, "answered at once");
+	ASSERT_EQ(sample(text ? text : "", "goattach_calls_total{function=\"main.mixed\"}"), 2,
+		  "calls counted meanwhile");
+
+	/* a request line and headers past 4 KiB */
+	fd = connect_port(port, 10);
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "GET /metrics HTTP/1.1\r\nX-Pad: ", 30);
+	ASSERT_EQ(write(fd, big, sizeof(big)) > 0, 1, "send a big request");
+	n = read(fd, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	ASSERT_CONTAINS(buf, "HTTP/1.1 431", "too large: 431");
+
+	/* the silent ones: closed by goattach after its 5 s */
+	n = read(idle[0], buf, sizeof(buf));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ASSERT_EQ(n, 0, "a silent client is closed (EOF, not our 10 s receive timeout)");
+	ASSERT_TRUE(t1.tv_sec - t0.tv_sec <= 8, "within the connection timeout");
+	stop_goattach(&ga);
+out:
+	for (i = 0; i < 3; i++)
+		if (idle[i] >= 0)
+			close(idle[i]);
+	if (fd >= 0)
+		close(fd);
+	free(text);
+	cmd_result_free(&r);
+	bg_free(&ga);
+}
