@@ -221,7 +221,7 @@ TEST(prometheus_scrape)
 	char addr[64], listen_addr[64], cfg[1024], url[512], cmd[1024];
 	char *text = NULL, *api = NULL;
 	int port = free_port(), pport = free_port(), status, i, odd = 0;
-	double mixed_calls, mixed_errs, t_end;
+	double mixed_calls, mixed_errs, t_start, t_end;
 	char *args[] = { "--db", (char *)sample_db("funcs"), "--metrics", addr, "main.mixed",
 			 "main.classify", NULL };
 	char *run_mixed[] = { (char *)sample_bin("funcs"), "mixed", "1", "2", "3", "4", "5", "6",
@@ -292,7 +292,8 @@ TEST(prometheus_scrape)
 		if (!ASSERT_OK(bg_start(&prom, pargv), "start prometheus"))
 			goto out_stop;
 	}
-	for (t_end = time(NULL) + 60; !seen && time(NULL) < t_end; sleep(1)) {
+	t_start = time(NULL);
+	for (t_end = t_start + 60; !seen && time(NULL) < t_end; sleep(1)) {
 		cJSON *res, *e;
 
 		free(api);
@@ -312,6 +313,8 @@ TEST(prometheus_scrape)
 
 			if (!fn || !v)
 				continue;
+			printf("  prometheus (127.0.0.1:%d, after %.0f s): goattach_calls_total{function=\"%s\"} %s\n",
+			       pport, time(NULL) - t_start, fn, v);
 			if (!strcmp(fn, "main.mixed"))
 				ASSERT_EQ(atof(v), 7, "prometheus: main.mixed calls");
 			if (!strcmp(fn, "main.classify"))
