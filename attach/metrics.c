@@ -254,21 +254,22 @@ static void put_histogram(FILE *f, const struct ga_func *fn, const struct ga_agg
 }
 
 /*
- * Function i returns an error: one of its RETs has error words to test
- * (where its results are known). Else goattach_errors_total would be a
- * 0 that means nothing, so it has none.
+ * Which functions return an error: one of their RETs has error words to
+ * test (where the results are known). Else goattach_errors_total would be
+ * a 0 that means nothing, so they have none. One pass over the probes.
  */
-static bool has_error_result(const struct probe_plan *plan, size_t func)
+static bool *error_results(const struct probe_plan *plan)
 {
-	size_t i;
+	bool *has = calloc(plan->nfuncs ? plan->nfuncs : 1, sizeof(*has));
+	size_t i, fi;
 
-	if (!stats_errors_known(&plan->funcs[func]))
-		return false;
-	for (i = 0; i < plan->nprobes; i++)
-		if (plan->probes[i].func_idx == func && plan->probes[i].spec.kind == GA_PROBE_RET &&
-		    plan->probes[i].spec.err_words)
-			return true;
-	return false;
+	for (i = 0; has && i < plan->nprobes; i++) {
+		fi = plan->probes[i].func_idx;
+		if (fi < plan->nfuncs && plan->probes[i].spec.kind == GA_PROBE_RET &&
+		    plan->probes[i].spec.err_words && stats_errors_known(&plan->funcs[fi]))
+			has[fi] = true;
+	}
+	return has;
 }
 
 int metrics_write(FILE *f, const struct metrics_source *src, size_t nprobes)
@@ -276,10 +277,11 @@ int metrics_write(FILE *f, const struct metrics_source *src, size_t nprobes)
 	const struct ga_func *funcs = src->plan->funcs;
 	size_t nfuncs = src->plan->nfuncs, i;
 	struct call_stats *cs = call_stats__new(nfuncs);
-	int err;
+	bool *has_errors = error_results(src->plan);
+	int err = -ENOMEM;
 
-	if (!cs)
-		return -errno;
+	if (!cs || !has_errors)
+		goto out_free;
 	err = call_stats__read(cs, src->agg_fd);
 	if (err)
 		goto out_free;
@@ -292,7 +294,7 @@ int metrics_write(FILE *f, const struct metrics_source *src, size_t nprobes)
 	put_family(f, "goattach_errors_total", "counter",
 		   "Completed calls with a non-nil error result (functions with one, known from DWARF or --sig).");
 	for (i = 0; i < nfuncs; i++) {
-		if (!has_error_result(src->plan, i))
+		if (!has_errors[i])
 			continue;
 		put_func_series(f, "goattach_errors_total", &funcs[i], NULL);
 		fprintf(f, "%llu\n", call_stats__total(cs, i)->errors);
@@ -308,6 +310,7 @@ int metrics_write(FILE *f, const struct metrics_source *src, size_t nprobes)
 	put_family(f, "goattach_probes", "gauge", "Uprobes attached now (the runtime.gopanic and runtime.Goexit ones included).");
 	fprintf(f, "goattach_probes %zu\n", nprobes);
 out_free:
+	free(has_errors);
 	call_stats__free(cs);
 	return err;
 }
