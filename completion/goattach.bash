@@ -38,12 +38,12 @@ _goattach()
 	--cmd|-c)
 		COMPREPLY=($(compgen -c -- "$cur"))
 		return ;;
-	--duration|-D|--sig|-s|--min-latency|--filter|--expr|--max-calls|--max-probes|--max-rate|--interval)
+	--duration|-D|--sig|-s|--min-latency|--filter|--expr|--max-calls|--max-probes|--max-rate|--interval|--metrics)
 		return ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "--db --db-dir --binary --pid --cmd --json --duration --sig --deref --expr --min-latency --filter
-			--max-calls --max-probes --max-rate --yes --stats --hist --interval --stack --verbose --version --help" -- "$cur"))
+			--max-calls --max-probes --max-rate --yes --stats --hist --interval --metrics --stack --verbose --version --help" -- "$cur"))
 		return
 	fi
 	_goattach_funcs "$cur"
