@@ -25,6 +25,7 @@
 #include "kernel.h"
 #include "links.h"
 #include "log.h"
+#include "metrics.h"
 #include "output.h"
 #include "probes.h"
 #include "stack.h"
@@ -51,6 +52,7 @@ static struct env {
 	bool yes;
 	bool stats;
 	bool hist;
+	const char *metrics;	/* --metrics ADDR:PORT */
 	double interval;
 	unsigned int stack;	/* --stack=N: frames per call; 0: none */
 	const char *filter;	/* --filter COND */
@@ -81,6 +83,7 @@ static const char argp_doc[] =
 	"  goattach --db app.db --sig 'func(x, y string) (string, string)' main.swap\n"
 	"  goattach --db app.db --min-latency 2ms --stats 'main.(*Server).*'\n"
 	"  goattach --db app.db --hist --interval 5s main.handle\n"
+	"  goattach --db app.db --metrics 127.0.0.1:9464 main.handle   # for Prometheus\n"
 	"  goattach --db app.db --stack=12 main.handle   # who called it, 12 frames\n"
 	"  goattach --db app.db --filter 'n == 7 || strings.HasPrefix(path, \"/api\")' main.handle\n"
 	"  goattach --db app.db --filter 'err != nil && latency > 2ms' main.open\n";
@@ -96,6 +99,7 @@ enum {
 	OPT_EXPR,
 	OPT_FILTER,
 	OPT_DB_DIR,
+	OPT_METRICS,
 };
 
 /* --max-rate's default: about a core of overhead at 4 us per traced call */
@@ -139,6 +143,9 @@ static const struct argp_option opts[] = {
 	  "upper bound of their log2 bucket, within 2x)", 0 },
 	{ "hist", OPT_HIST, NULL, 0, "per function log2 latency histogram at the end and every "
 	  "--interval (counted in BPF, no line per call)", 0 },
+	{ "metrics", OPT_METRICS, "ADDR:PORT", 0, "serve /metrics for Prometheus on ADDR:PORT "
+	  "(127.0.0.1:9464, [::1]:9464; that address only, plain HTTP): calls, errors and a "
+	  "latency histogram per function, counted in BPF; no line per call unless --json", 0 },
 	{ "interval", 'i', "DUR", 0, "with --hist: print and clear every DUR (5s, 1m)", 0 },
 	{ "stack", OPT_STACK, "N", OPTION_ARG_OPTIONAL, "show each call's Go call stack at its "
 	  "entry, N frames from the function itself (default 8, at most 32; frame pointers walked "
@@ -253,6 +260,16 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_STATS:
 		env.stats = true;
 		break;
+	case OPT_METRICS: {
+		struct sockaddr_storage ss;
+		const char *why;
+		socklen_t len;
+
+		if (metrics_parse_addr(arg, &ss, &len, &why))
+			argp_failure(state, 1, 0, "bad --metrics '%s': %s", arg, why);
+		env.metrics = arg;
+		break;
+	}
 	case OPT_HIST:
 		env.hist = true;
 		break;
@@ -356,6 +373,7 @@ struct session {
 	uint64_t reported;	/* completed calls reported, for --max-calls */
 	uint64_t malformed;	/* ring buffer records event__unpack() refused */
 	struct event ev;	/* the record being printed, unpacked */
+	struct metrics_server *metrics;	/* --metrics */
 	double t_start;
 };
 
@@ -431,14 +449,20 @@ static int find_db(char *buf, size_t len)
 	return 0;
 }
 
+/* Calls reported one by one: --max-calls counts them; --metrics has them with --json only. */
+static bool events_wanted(void)
+{
+	return env.max_calls || (env.metrics && env.json);
+}
+
 /*
- * --stats/--hist count in BPF, per function and CPU, and BPF sends no
- * event for a completed call; but --max-calls counts reported calls, so
- * with it they are counted from the events as before.
+ * --stats/--hist/--metrics count in BPF, per function and CPU, and BPF
+ * sends no event for a completed call; but when events are wanted, the
+ * summaries are counted from them as before.
  */
 static bool aggregate_in_bpf(void)
 {
-	return (env.stats || env.hist) && !env.max_calls;
+	return (env.stats || env.hist || env.metrics) && !events_wanted();
 }
 
 /* --filter's syntax, checked before anything is started or attached. */
@@ -499,8 +523,8 @@ static int open_plan(struct session *s)
 		return -E2BIG;
 	}
 	/* the aggregates take nfuncs x CPUs x sizeof(struct ga_agg) of locked memory */
-	if (aggregate_in_bpf() && s->plan.nfuncs > GA_MAX_FUNCS) {
-		pr_warn("attach: --stats/--hist keep at most %d functions, %zu selected; narrow the "
+	if ((aggregate_in_bpf() || env.metrics) && s->plan.nfuncs > GA_MAX_FUNCS) {
+		pr_warn("attach: --stats/--hist/--metrics keep at most %d functions, %zu selected; narrow the "
 			"patterns", GA_MAX_FUNCS, s->plan.nfuncs);
 		return -E2BIG;
 	}
@@ -529,8 +553,10 @@ static int size_maps(struct session *s)
 	int err;
 
 	s->skel->rodata->aggregate_only = on;
+	/* --metrics --json: the aggregates beside the events */
+	s->skel->rodata->aggregate = env.metrics && !on;
 	s->skel->rodata->stack_depth = on ? 0 : env.stack;
-	err = bpf_map__set_max_entries(s->skel->maps.aggs, on ? nf : 1);
+	err = bpf_map__set_max_entries(s->skel->maps.aggs, on || env.metrics ? nf : 1);
 	if (!err)
 		err = bpf_map__set_max_entries(s->skel->maps.hits, nf);
 	if (!err)
@@ -745,7 +771,7 @@ static int open_output(struct session *s)
 {
 	struct output_opts oo = {
 		.json = env.json, .stats = env.stats, .hist = env.hist,
-		.quiet = env.stats || env.hist, .aggregated = aggregate_in_bpf(),
+		.quiet = env.stats || env.hist || aggregate_in_bpf(), .aggregated = aggregate_in_bpf(),
 		.stack = env.stack, .syms = &s->syms,
 	};
 
@@ -936,6 +962,7 @@ static int trace_loop(struct session *s)
 			next_sweep = now_sec() + 1;
 			if (env.max_rate)
 				check_rate(s);
+			metrics_server__set_probes(s->metrics, s->nlinks);
 		}
 		if (next_hist && now_sec() >= next_hist) {
 			output__print_hist(s->out, bpf_map__fd(s->skel->maps.aggs), stdout);
@@ -1035,6 +1062,7 @@ static void detach_probes(struct session *s)
 
 static void session_close(struct session *s)
 {
+	metrics_server__free(s->metrics);
 	detach_probes(s);
 	valve__clear(&s->valve);
 	ring_buffer__free(s->rb);
@@ -1069,6 +1097,9 @@ int main(int argc, char **argv)
 	err = check_filter_syntax();
 	if (!err)
 		err = kernel_check_privileges();
+	/* bound before anything starts: a port in use is one line, nothing attached */
+	if (!err && env.metrics && !(s.metrics = metrics_server__listen(env.metrics)))
+		err = -errno;
 	if (!err && env.cmd) {
 		/* held before exec: the plan is for its binary, its pid the filter */
 		err = command__start(&s.cmd, env.cmd);
@@ -1093,6 +1124,15 @@ int main(int argc, char **argv)
 	}
 	if (!err)
 		err = open_output(&s);
+	if (!err && s.metrics) {
+		struct metrics_source src = {
+			.agg_fd = bpf_map__fd(s.skel->maps.aggs), .stats_fd = bpf_map__fd(s.skel->maps.stats),
+			.plan = &s.plan,
+		};
+
+		metrics_server__set_probes(s.metrics, s.nlinks);
+		err = metrics_server__start(s.metrics, &src);
+	}
 	if (!err && env.max_rate) {
 		err = valve__init(&s.valve, s.plan.nfuncs, env.max_rate, now_sec());
 		if (err)

@@ -81,6 +81,7 @@ int call_stats__read(struct call_stats *s, int agg_fd)
 			t->calls += a->calls;
 			t->errors += a->errors;
 			t->max_ns = a->max_ns > t->max_ns ? a->max_ns : t->max_ns;
+			t->sum_ns += a->sum_ns;
 			for (k = 0; k < GA_HIST_SLOTS; k++)
 				t->hist[k] += a->hist[k];
 		}
@@ -117,7 +118,13 @@ void call_stats__add(struct call_stats *s, size_t func, uint64_t latency_ns, boo
 		t->errors++;
 	if (latency_ns > t->max_ns)
 		t->max_ns = latency_ns;
+	t->sum_ns += latency_ns;
 	t->hist[slot < GA_HIST_SLOTS ? slot : GA_HIST_SLOTS - 1]++;
+}
+
+const struct ga_agg *call_stats__total(const struct call_stats *s, size_t func)
+{
+	return &s->fs[func].total;
 }
 
 /* The largest latency slot k holds: slot k is [2^(k-1), 2^k - 1], slot 0 is 0. */
@@ -147,8 +154,7 @@ static uint64_t percentile(const struct ga_agg *t, double p)
 	return t->max_ns;
 }
 
-/* Its results are known, so its error count means something ("?" / null otherwise, never 0). */
-static bool errors_known(const struct ga_func *f)
+bool stats_errors_known(const struct ga_func *f)
 {
 	return f->params_known && !f->args_only;
 }
@@ -164,7 +170,7 @@ void call_stats__print_json(struct call_stats *s, const struct ga_func *funcs, F
 
 		cJSON_AddStringToObject(j, "stats", funcs[i].name);
 		cJSON_AddNumberToObject(j, "calls", (double)t->calls);
-		if (errors_known(&funcs[i]))
+		if (stats_errors_known(&funcs[i]))
 			cJSON_AddNumberToObject(j, "errors", (double)t->errors);
 		else
 			cJSON_AddNullToObject(j, "errors");
@@ -220,7 +226,7 @@ void call_stats__print_plain(struct call_stats *s, const struct ga_func *funcs, 
 		format_latency(percentile(t, 0.90), p90, sizeof(p90));
 		format_latency(percentile(t, 0.99), p99, sizeof(p99));
 		format_latency(t->max_ns, mx, sizeof(mx));
-		if (errors_known(&funcs[fi]))
+		if (stats_errors_known(&funcs[fi]))
 			snprintf(errs, sizeof(errs), "%llu", (unsigned long long)t->errors);
 		else
 			snprintf(errs, sizeof(errs), "?");

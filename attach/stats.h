@@ -14,6 +14,7 @@
 #include "model.h"
 
 struct call_stats;
+struct ga_agg;
 
 /* For nfuncs functions. NULL, errno. */
 struct call_stats *call_stats__new(size_t nfuncs);
@@ -26,6 +27,10 @@ void call_stats__free(struct call_stats *s);
 int call_stats__read(struct call_stats *s, int agg_fd);
 /* Or, counting from events: a completed call of function func (an index below nfuncs). */
 void call_stats__add(struct call_stats *s, size_t func, uint64_t latency_ns, bool error);
+/* Function func's totals (last read, or added), borrowed from s until the next read. */
+const struct ga_agg *call_stats__total(const struct call_stats *s, size_t func);
+/* Its results are known, so its error count means something ("?" / null otherwise, never 0). */
+bool stats_errors_known(const struct ga_func *f);
 /* A call that never returned; reason is borrowed for the life of s. */
 void call_stats__add_ended(struct call_stats *s, const char *reason);
 

@@ -99,6 +99,11 @@ const volatile __u64 min_latency_ns = 0;
  * set by user space to the functions traced), never to the ring buffer.
  */
 const volatile bool aggregate_only = false;
+/*
+ * --metrics with events too (--json, --max-calls): completed calls go to
+ * aggs as well as to the ring buffer. Implied by aggregate_only.
+ */
+const volatile bool aggregate = false;
 /* --stack=N: the PCs each entry takes: its own, then N - 1 return addresses */
 const volatile __u32 stack_depth = 0;
 
@@ -1161,6 +1166,7 @@ static __always_inline void agg_add(__u32 func_id, __u64 latency_ns, bool error)
 		a->errors++;
 	if (latency_ns > a->max_ns)
 		a->max_ns = latency_ns;
+	a->sum_ns += latency_ns;
 	a->hist[slot < GA_HIST_SLOTS ? slot : GA_HIST_SLOTS - 1]++;
 }
 
@@ -1228,6 +1234,10 @@ static __always_inline int on_exit(struct ga_regs *ctx, const struct ga_probe_sp
 		stat_inc(GA_STAT_CALLS);
 		return 0;
 	}
+	/* counted whether or not its event finds room in the ring buffer */
+	if (aggregate)
+		agg_add(spec->func_id, now - rec->ts,
+			spec->kind == GA_PROBE_RET && spec->err_words && has_error(spec, &res->args));
 	b = bpf_map_lookup_elem(&evbuf, &zero);
 	if (!b) {
 		bpf_map_delete_elem(&calls, &ckey);

@@ -266,13 +266,15 @@ struct ga_event {
 #define GA_EV_RECORD_DATA_MAX (GA_EV_DATA_MAX + GA_MAX_STACK * 8)
 
 /*
- * Per function and CPU, for --stats and --hist: the completed calls not
- * filtered by --min-latency, kept in BPF so the counts need no event.
+ * Per function and CPU, for --stats, --hist and --metrics: the completed
+ * calls not filtered by --min-latency, kept in BPF so the counts need no
+ * event.
  */
 struct ga_agg {
 	unsigned long long calls;
 	unsigned long long errors;	/* RET with a non-nil error result */
 	unsigned long long max_ns;
+	unsigned long long sum_ns;	/* --metrics: the histogram's _sum */
 	unsigned long long hist[GA_HIST_SLOTS];
 };
 

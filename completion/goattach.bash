@@ -58,12 +58,12 @@ _goattach()
 	--cmd|-c)
 		COMPREPLY=($(compgen -c -- "$cur"))
 		return ;;
-	--duration|-D|--sig|-s|--min-latency|--filter|--expr|--max-calls|-M|--max-probes|--max-rate|--interval|-i)
+	--duration|-D|--sig|-s|--min-latency|--filter|--expr|--max-calls|-M|--max-probes|--max-rate|--interval|-i|--metrics)
 		return ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "--db --db-dir --binary --pid --cmd --json --duration --sig --deref --expr --min-latency --filter
-			--max-calls --max-probes --max-rate --yes --stats --hist --interval --stack --verbose --version --help -h" -- "$cur"))
+			--max-calls --max-probes --max-rate --yes --stats --hist --interval --metrics --stack --verbose --version --help -h" -- "$cur"))
 		return
 	fi
 	_goattach_funcs "$cur"

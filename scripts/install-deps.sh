@@ -7,7 +7,7 @@ set -eu
 PKGS="build-essential pkg-config clang llvm libelf-dev libdwarf-dev libcapstone-dev
 libsqlite3-dev sqlite3 libcjson-dev libbpf-dev bpftool zlib1g-dev libdebuginfod-dev nettle-dev golang-go
 binutils binutils-aarch64-linux-gnu gdb coreutils python3-jsonschema debuginfod curl iproute2 util-linux
-qemu-system-x86 qemu-system-arm busybox-static bpftrace
+qemu-system-x86 qemu-system-arm busybox-static bpftrace prometheus
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross libbpf-dev:arm64 libelf-dev:arm64
 libsqlite3-dev:arm64 libcjson-dev:arm64 zlib1g-dev:arm64 nettle-dev:arm64"
 # qemu and busybox: the 386 and arm64 end-to-end tests boot Debian's kernel
@@ -15,6 +15,8 @@ libsqlite3-dev:arm64 libcjson-dev:arm64 zlib1g-dev:arm64 nettle-dev:arm64"
 # the aarch64 toolchain and arm64 libraries cross-build goattach for arm64.
 # debuginfod (the server), curl, ip and unshare: tests/test_debuginfo serves a
 # debug file from a private network namespace.
+# prometheus (the server and promtool): tests/test_metrics runs its own on
+# loopback; the package's service, where systemd starts one, is not used.
 
 missing=""
 for p in $PKGS; do
