@@ -151,9 +151,112 @@ static bool json_escape(unsigned char c, char *e)
 	return true;
 }
 
+/*
+ * The length of the UTF-8 sequence of a code point at s[0..n) (RFC 3629,
+ * as Go's unicode/utf8.DecodeRune takes it: no overlong forms, no
+ * surrogates, nothing above U+10FFFF); 0 when s does not start one.
+ * *prefix (optional) says whether the bytes there, all of s, are a valid
+ * start cut short.
+ */
+static size_t utf8_seq(const unsigned char *s, size_t n, bool *prefix)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len, i;
+
+	if (prefix)
+		*prefix = false;
+	if (!n)
+		return 0;
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	len = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	/* the second byte's range rules out overlongs, surrogates and > U+10FFFF */
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	for (i = 1; i < len; i++) {
+		if (i >= n) {
+			if (prefix)
+				*prefix = true;
+			return 0;
+		}
+		if (s[i] < lo || s[i] > hi)
+			return 0;
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return len;
+}
+
+size_t utf8_cut_len(const char *s, size_t n)
+{
+	size_t i;
+	bool prefix;
+
+	/* a code point is at most 4 bytes: its start is among the last 3 */
+	for (i = n > 3 ? n - 3 : 0; i < n; i++)
+		if (!utf8_seq((const unsigned char *)s + i, n - i, &prefix) && prefix)
+			return i;
+	return n;
+}
+
 int json_quote(struct sbuf *b, const char *s, size_t n)
 {
-	return quote_with(b, s, n, json_escape);
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, run = 0, len;
+	char e[8];
+	int err = sbuf_append(b, "\"", 1);
+
+	while (!err && i < n) {
+		if (u[i] < 0x80) {
+			if (!json_escape(u[i], e)) {
+				i++;
+				continue;
+			}
+		} else if ((len = utf8_seq(u + i, n - i, NULL))) {
+			i += len;
+			continue;
+		} else {
+			/* not UTF-8: the byte as Go's %q writes it, \xff, in JSON "\\xff" */
+			snprintf(e, sizeof(e), "\\\\x%02x", u[i]);
+		}
+		err = sbuf_append(b, s + run, i - run);
+		err = err ?: sbuf_puts(b, e);
+		run = ++i;
+	}
+	if (!err && n > run)
+		err = sbuf_append(b, s + run, n - run);
+	return err ?: sbuf_append(b, "\"", 1);
+}
+
+/* 2^53: integers beyond it do not all survive a float64 (JavaScript, jq) */
+#define JSON_SAFE_INT (1ULL << 53)
+
+int json_u64(struct sbuf *b, uint64_t v)
+{
+	return sbuf_printf(b, v > JSON_SAFE_INT ? "\"%" PRIu64 "\"" : "%" PRIu64, v);
+}
+
+int json_num(struct sbuf *b, const char *num)
+{
+	const char *d = num + (num[0] == '-');
+	size_t nd = strspn(d, "0123456789");
+
+	/* an integer's text: a string beyond 2^53 (16 digits are 10^15 at least) */
+	if (nd && !d[nd] && nd >= 16) {
+		uint64_t mag = strtoull(d, NULL, 10);
+
+		if (nd > 16 || mag > JSON_SAFE_INT)
+			return sbuf_printf(b, "\"%s\"", num);
+	}
+	return sbuf_puts(b, num);
 }
 
 uint64_t mask_size(uint64_t v, int size)
