@@ -36,7 +36,10 @@ void call_stats__add_ended(struct call_stats *s, const char *reason);
  */
 void call_stats__print_plain(struct call_stats *s, const struct ga_func *funcs, FILE *f);
 void call_stats__print_json(struct call_stats *s, const struct ga_func *funcs, FILE *f);
-/* Each function's histogram since the last print, drawn as bcc's tools do. */
-void call_stats__print_hist(struct call_stats *s, const struct ga_func *funcs, FILE *f);
+/*
+ * Each function's histogram since the last print, drawn as bcc's tools
+ * do, or (json) as one JSON line each: {"hist": name, "buckets": [...]}.
+ */
+void call_stats__print_hist(struct call_stats *s, const struct ga_func *funcs, bool json, FILE *f);
 /* One line with the never-returned counts by reason, if any. */
 void call_stats__print_ended(const struct call_stats *s, FILE *f);
