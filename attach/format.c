@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "format.h"
+#include "utf8.h"
 #include "util.h"
 
 int sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap)
@@ -151,62 +152,6 @@ static bool json_escape(unsigned char c, char *e)
 	return true;
 }
 
-/*
- * The length of the UTF-8 sequence of a code point at s[0..n) (RFC 3629,
- * as Go's unicode/utf8.DecodeRune takes it: no overlong forms, no
- * surrogates, nothing above U+10FFFF); 0 when s does not start one.
- * *prefix (optional) says whether the bytes there, all of s, are a valid
- * start cut short.
- */
-static size_t utf8_seq(const unsigned char *s, size_t n, bool *prefix)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t len, i;
-
-	if (prefix)
-		*prefix = false;
-	if (!n)
-		return 0;
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] < 0xc2 || s[0] > 0xf4)
-		return 0;
-	len = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
-	/* the second byte's range rules out overlongs, surrogates and > U+10FFFF */
-	if (s[0] == 0xe0)
-		lo = 0xa0;
-	else if (s[0] == 0xed)
-		hi = 0x9f;
-	else if (s[0] == 0xf0)
-		lo = 0x90;
-	else if (s[0] == 0xf4)
-		hi = 0x8f;
-	for (i = 1; i < len; i++) {
-		if (i >= n) {
-			if (prefix)
-				*prefix = true;
-			return 0;
-		}
-		if (s[i] < lo || s[i] > hi)
-			return 0;
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	return len;
-}
-
-size_t utf8_cut_len(const char *s, size_t n)
-{
-	size_t i;
-	bool prefix;
-
-	/* a code point is at most 4 bytes: its start is among the last 3 */
-	for (i = n > 3 ? n - 3 : 0; i < n; i++)
-		if (!utf8_seq((const unsigned char *)s + i, n - i, &prefix) && prefix)
-			return i;
-	return n;
-}
-
 int json_quote(struct sbuf *b, const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -220,7 +165,7 @@ int json_quote(struct sbuf *b, const char *s, size_t n)
 				i++;
 				continue;
 			}
-		} else if ((len = utf8_seq(u + i, n - i, NULL))) {
+		} else if ((len = utf8_seq_len(s + i, n - i, NULL))) {
 			i += len;
 			continue;
 		} else {

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "utf8.h"
 
 /* Room for any number these helpers format (shortest float64, 0x..., int64). */
 #define FORMAT_NUM_LEN 64
@@ -48,12 +49,6 @@ int quote_text(struct sbuf *b, const char *s, size_t n);
  * for it, \xff (in JSON "\\xff"). Returns 0 or -ENOMEM.
  */
 int json_quote(struct sbuf *b, const char *s, size_t n);
-/*
- * n, less the bytes of a character the cut at n splits (a valid start of
- * a UTF-8 sequence that the end of s leaves incomplete): where to cut a
- * string kept in part so that no character is split.
- */
-size_t utf8_cut_len(const char *s, size_t n);
 /*
  * A JSON integer: as a number up to 2^53 in magnitude, beyond that as a
  * JSON string of its digits (as protobuf's JSON mapping writes 64-bit

@@ -90,6 +90,27 @@ out:
 	bg_free(&gt);
 }
 
+/* An error about a non-UTF-8 name, with --json: one {"error": ...} line of strict UTF-8. */
+TEST(json_error_non_utf8)
+{
+	struct cmd_result r = {};
+	char *argv[] = { (char *)build_path("goattach"), "--db", (char *)sample_db("swapper"), "--json",
+			 "main.\xff\xc3", NULL };
+	const char *err = tmp_path("error.jsonl");
+
+	cmd_run(argv, 60, &r);
+	ASSERT_NEQ(r.status, 0, "no such function: an error");
+	write_file(err, r.err);
+	ASSERT_EQ(python_on(err,
+		"import json, sys\n"
+		"lines = open(sys.argv[1], \"rb\").read().decode(\"utf-8\", \"strict\").splitlines()\n"
+		"errs = [json.loads(l)[\"error\"] for l in lines]\n"
+		"assert errs and all(set(json.loads(l)) == {\"error\"} for l in lines), lines\n"
+		"assert any(\"main.\\\\xff\\\\xc3\" in e for e in errs), errs\n"),
+		0, "the name's bytes as \\xff\\xc3 in valid UTF-8");
+	cmd_result_free(&r);
+}
+
 /* samples/kinds' main.ints: h = 1<<63 + 5 exact, as a string; the small ones numbers. */
 TEST(json_uint64_beyond_2_53)
 {
