@@ -298,7 +298,6 @@ int bg_start(struct bg_proc *p, char *const argv[])
 
 	memset(p, 0, sizeof(*p));
 	p->status = -1;
-	p->cmd = join_argv(argv);
 	if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
 		return -errno;
 	p->pid = fork();
@@ -325,6 +324,7 @@ int bg_start(struct bg_proc *p, char *const argv[])
 	}
 	close(out[1]);
 	close(err[1]);
+	p->cmd = join_argv(argv);
 	p->out_fd = out[0];
 	p->err_fd = err[0];
 	p->out = calloc(1, 1);
