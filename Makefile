@@ -223,7 +223,8 @@ samples: $(SAMPLE_BINS) $(VARIANT_BINS) $(O)/tests/gosym
 
 # --- tests ---
 # Every tests/test_*.c is a suite; the other tests/*.c are helpers linked into each.
-TESTS := $(notdir $(basename $(sort $(wildcard tests/test_*.c))))
+# test_schema last: it validates the JSON every suite before it captured.
+TESTS := $(filter-out test_schema,$(notdir $(basename $(sort $(wildcard tests/test_*.c))))) test_schema
 TEST_BINS := $(TESTS:%=$(O)/tests/%)
 TEST_LIB_SRCS := $(filter-out tests/test_%.c,$(sort $(wildcard tests/*.c)))
 TEST_HDRS := $(wildcard tests/*.h)

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "format.h"
+#include "utf8.h"
 #include "util.h"
 
 int sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap)
@@ -90,53 +91,21 @@ void sbuf_reset(struct sbuf *b)
 }
 
 /*
- * s[0..n) between double quotes; esc(c, buf) gives the escape of a byte
- * that needs one in buf and returns true. Runs of plain bytes go in one
- * append.
- */
-static int quote_with(struct sbuf *b, const char *s, size_t n, bool (*esc)(unsigned char, char *))
-{
-	size_t i, run = 0;
-	char e[8];
-	int err = sbuf_append(b, "\"", 1);
-
-	for (i = 0; !err && i < n; i++) {
-		if (!esc(s[i], e))
-			continue;
-		err = sbuf_append(b, s + run, i - run);
-		if (!err)
-			err = sbuf_puts(b, e);
-		run = i + 1;
-	}
-	if (!err && n > run)
-		err = sbuf_append(b, s + run, n - run);
-	return err ? err : sbuf_append(b, "\"", 1);
-}
-
-/*
  * The UTF-8 sequence at s (n bytes left) as utf8.DecodeRune (Go's
  * unicode/utf8) decodes it: its rune and length, or -1 when it is not
  * valid (overlong, a surrogate, above U+10FFFF, cut short).
  */
 static int32_t utf8_decode(const unsigned char *s, size_t n, int *len)
 {
+	int need = (int)utf8_seq_len((const char *)s, n, NULL), k;
 	int32_t r;
-	int k, need;
 
-	if (s[0] < 0xc2 || s[0] > 0xf4)
-		return -1;
-	need = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
-	if (n < (size_t)need)
+	/* which sequences are valid is common/utf8.c's rule, as for JSON */
+	if (need < 2)
 		return -1;
 	r = s[0] & (0x7f >> need);
-	for (k = 1; k < need; k++) {
-		if ((s[k] & 0xc0) != 0x80)
-			return -1;
+	for (k = 1; k < need; k++)
 		r = r << 6 | (s[k] & 0x3f);
-	}
-	if ((need == 3 && r < 0x800) || (need == 4 && (r < 0x10000 || r > 0x10ffff)) ||
-	    (r >= 0xd800 && r <= 0xdfff))
-		return -1;
 	*len = need;
 	return r;
 }
@@ -246,7 +215,54 @@ static bool json_escape(unsigned char c, char *e)
 
 int json_quote(struct sbuf *b, const char *s, size_t n)
 {
-	return quote_with(b, s, n, json_escape);
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, run = 0, len;
+	char e[8];
+	int err = sbuf_append(b, "\"", 1);
+
+	while (!err && i < n) {
+		if (u[i] < 0x80) {
+			if (!json_escape(u[i], e)) {
+				i++;
+				continue;
+			}
+		} else if ((len = utf8_seq_len(s + i, n - i, NULL))) {
+			i += len;
+			continue;
+		} else {
+			/* not UTF-8: the byte as Go's %q writes it, \xff, in JSON "\\xff" */
+			snprintf(e, sizeof(e), "\\\\x%02x", u[i]);
+		}
+		err = sbuf_append(b, s + run, i - run);
+		err = err ?: sbuf_puts(b, e);
+		run = ++i;
+	}
+	if (!err && n > run)
+		err = sbuf_append(b, s + run, n - run);
+	return err ?: sbuf_append(b, "\"", 1);
+}
+
+/* 2^53: integers beyond it do not all survive a float64 (JavaScript, jq) */
+#define JSON_SAFE_INT (1ULL << 53)
+
+int json_u64(struct sbuf *b, uint64_t v)
+{
+	return sbuf_printf(b, v > JSON_SAFE_INT ? "\"%" PRIu64 "\"" : "%" PRIu64, v);
+}
+
+int json_num(struct sbuf *b, const char *num)
+{
+	const char *d = num + (num[0] == '-');
+	size_t nd = strspn(d, "0123456789");
+
+	/* an integer's text: a string beyond 2^53 (16 digits are 10^15 at least) */
+	if (nd && !d[nd] && nd >= 16) {
+		uint64_t mag = strtoull(d, NULL, 10);
+
+		if (nd > 16 || mag > JSON_SAFE_INT)
+			return sbuf_printf(b, "\"%s\"", num);
+	}
+	return sbuf_puts(b, num);
 }
 
 uint64_t mask_size(uint64_t v, int size)

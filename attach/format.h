@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "utf8.h"
 
 /* Room for any number these helpers format (shortest float64, 0x..., int64). */
 #define FORMAT_NUM_LEN 64
@@ -44,10 +45,21 @@ void sbuf_free(struct sbuf *b);
  */
 int quote_text(struct sbuf *b, const char *s, size_t n);
 /*
- * s[0..n) as a JSON string: '"', '\\' and control bytes escaped (\n,
- * \u0001, ...), other bytes as they are. Returns 0 or -ENOMEM.
+ * s[0..n) as a JSON string that is always valid UTF-8: '"', '\\' and
+ * control bytes escaped (\n, \u0001, ...), valid UTF-8 as it is, and
+ * each byte that is not part of valid UTF-8 as the text Go's %q writes
+ * for it, \xff (in JSON "\\xff"). Returns 0 or -ENOMEM.
  */
 int json_quote(struct sbuf *b, const char *s, size_t n);
+/*
+ * A JSON integer: as a number up to 2^53 in magnitude, beyond that as a
+ * JSON string of its digits (as protobuf's JSON mapping writes 64-bit
+ * integers), so that no parser rounds it. json_num takes a number's
+ * JSON text ("42", "-1.5e+30") and quotes it only when it is such an
+ * integer. Return 0 or -ENOMEM.
+ */
+int json_u64(struct sbuf *b, uint64_t v);
+int json_num(struct sbuf *b, const char *num);
 
 /* The low size bytes of v (size 1, 2, 4; 8 or more keeps v). */
 uint64_t mask_size(uint64_t v, int size);

@@ -436,17 +436,18 @@ static void print_event_json(struct output *o, const struct event_view *ev)
 	json_time(o, ev, when, sizeof(when));
 	err = sbuf_printf(b, "{\"time\":\"%s\",\"func\":", when);
 	err = err ?: json_quote(b, ev->f->name, strlen(ev->f->name));
-	err = err ?: sbuf_printf(b, ",\"pid\":%u,\"goid\":%llu,\"args\":", ev->e->pid,
-				 (unsigned long long)ev->e->goid);
+	err = err ?: sbuf_printf(b, ",\"pid\":%u,\"goid\":", ev->e->pid);
+	err = err ?: json_u64(b, ev->e->goid);
+	err = err ?: sbuf_puts(b, ",\"args\":");
 	err = err ?: params_json(ev, false, b, inc);
 	err = err ?: sbuf_puts(b, ",\"results\":");
 	err = err ?: ev->results_known ? params_json(ev, true, b, inc) : sbuf_puts(b, "null");
 	if (ev->ended)
 		err = err ?: sbuf_puts(b, ",\"latency_ns\":null");
 	else
-		err = err ?: sbuf_printf(b, ",\"latency_ns\":%llu", (unsigned long long)ev->latency_ns);
-	err = err ?: sbuf_printf(b, ",\"frame\":%llu,\"tid_entry\":%u", (unsigned long long)ev->e->frame,
-				 ev->e->tid_entry);
+		err = err ?: sbuf_puts(b, ",\"latency_ns\":") ?: json_u64(b, ev->latency_ns);
+	err = err ?: sbuf_puts(b, ",\"frame\":") ?: json_u64(b, ev->e->frame);
+	err = err ?: sbuf_printf(b, ",\"tid_entry\":%u", ev->e->tid_entry);
 	if (!ev->ended)
 		err = err ?: sbuf_printf(b, ",\"tid_exit\":%u", ev->e->tid_exit);
 	if (ev->tail_call) {
@@ -551,7 +552,7 @@ void output__print_hist(struct output *o, int agg_fd, FILE *f)
 {
 	if (o->opts.aggregated && call_stats__read(o->stats, agg_fd))
 		pr_warn("bpf: cannot read the per-function aggregates: %s", strerror(errno));
-	call_stats__print_hist(o->stats, o->plan->funcs, f);
+	call_stats__print_hist(o->stats, o->plan->funcs, o->opts.json, f);
 }
 
 void output__print_ended(struct output *o, FILE *f)

@@ -245,6 +245,13 @@ static void json_str(struct vprinter *p, const char *s, size_t n)
 		p->err = json_quote(p->out, s, n);
 }
 
+/* A length, a count: a number, or a string beyond 2^53. */
+static void json_len(struct vprinter *p, uint64_t v)
+{
+	if (!p->err)
+		p->err = json_u64(p->out, v);
+}
+
 /* Only VP_ARRAY and a slice's or map's members are JSON arrays; every other group is an object. */
 static bool json_is_array(enum vp_group group)
 {
@@ -291,7 +298,11 @@ static void json_open_elems(struct vprinter *p, uint64_t len, uint64_t cap, size
 	(void)shown;
 	if (!vp_push(p, VP_ELEMS))
 		return;
-	vp_printf(p, "{\"len\":%" PRIu64 ",\"cap\":%" PRIu64 ",\"elems\":[", len, cap);
+	vp_puts(p, "{\"len\":");
+	json_len(p, len);
+	vp_puts(p, ",\"cap\":");
+	json_len(p, cap);
+	vp_puts(p, ",\"elems\":[");
 }
 
 /*
@@ -315,12 +326,16 @@ static void json_open_map(struct vprinter *p, uint64_t len)
 	if (!f)
 		return;
 	f->len = f->shown = len;
-	vp_printf(p, "{\"len\":%" PRIu64 ",\"entries\":[", len);
+	vp_puts(p, "{\"len\":");
+	json_len(p, len);
+	vp_puts(p, ",\"entries\":[");
 }
 
+/* an integer beyond 2^53 as a string of its digits: parsers read JSON numbers as float64 */
 static void json_number(struct vprinter *p, const char *num)
 {
-	vp_puts(p, num);
+	if (!p->err)
+		p->err = json_num(p->out, num);
 }
 
 static void json_number_text(struct vprinter *p, const char *num, const char *text)
@@ -345,22 +360,43 @@ static void json_none(struct vprinter *p, const char *text)
 	vp_puts(p, "null");
 }
 
+/*
+ * A whole string as a JSON string; one cut at the fetch limit as
+ * {"value": its first bytes, "truncated": true, "len": its length}, the
+ * cut moved back to the start of a character it would split.
+ */
 static void json_string(struct vprinter *p, const char *s, size_t n, uint64_t full)
 {
-	(void)full;
-	json_str(p, s, n);
+	if (full <= n) {
+		json_str(p, s, n);
+		return;
+	}
+	vp_puts(p, "{\"value\":");
+	json_str(p, s, utf8_cut_len(s, n));
+	vp_puts(p, ",\"truncated\":true,\"len\":");
+	json_len(p, full);
+	vp_puts(p, "}");
 }
 
+/* {"len": 70, "cap": 80, "bytes": "first bytes", "truncated": true}: cut like a string */
 static void json_bytes(struct vprinter *p, const char *s, size_t n, uint64_t len, uint64_t cap)
 {
-	vp_printf(p, "{\"len\":%" PRIu64 ",\"cap\":%" PRIu64 ",\"bytes\":", len, cap);
-	json_str(p, s, n);
-	vp_puts(p, "}");
+	vp_puts(p, "{\"len\":");
+	json_len(p, len);
+	vp_puts(p, ",\"cap\":");
+	json_len(p, cap);
+	vp_puts(p, ",\"bytes\":");
+	json_str(p, s, len > n ? utf8_cut_len(s, n) : n);
+	vp_puts(p, len > n ? ",\"truncated\":true}" : "}");
 }
 
 static void json_slice_header(struct vprinter *p, uint64_t len, uint64_t cap)
 {
-	vp_printf(p, "{\"len\":%" PRIu64 ",\"cap\":%" PRIu64 "}", len, cap);
+	vp_puts(p, "{\"len\":");
+	json_len(p, len);
+	vp_puts(p, ",\"cap\":");
+	json_len(p, cap);
+	vp_puts(p, "}");
 }
 
 /* {"type": "*errors.errorString", "data": "0xc000010250", "message": "EOF"} */

@@ -12,7 +12,6 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include <cjson/cJSON.h>
 
 #include "format.h"
 #include "goattach.h"
@@ -159,31 +158,50 @@ bool stats_errors_known(const struct ga_func *f)
 	return f->params_known && !f->args_only;
 }
 
+/* One JSON line, or a warning that it did not fit in memory. */
+static void print_json_line(struct sbuf *b, int err, const char *what, FILE *f)
+{
+	err = err ?: sbuf_puts(b, "}\n");
+	if (err)
+		pr_warn("output: out of memory formatting the %s of a function", what);
+	else
+		fwrite(b->s, 1, b->len, f);
+	sbuf_reset(b);
+}
+
+/*
+ * {"stats":"main.f","calls":3,"errors":0,"p50_ns":...,"max_ns":...}: by
+ * hand, as events are, so that counts beyond 2^53 are strings (json_u64)
+ */
 void call_stats__print_json(struct call_stats *s, const struct ga_func *funcs, FILE *f)
 {
-	size_t i;
+	static const struct {
+		const char *key;
+		double p;
+	} pcts[] = { { "p50_ns", 0.50 }, { "p90_ns", 0.90 }, { "p99_ns", 0.99 } };
+	struct sbuf b = {};
+	size_t i, k;
+	int err;
 
 	for (i = 0; i < s->nfuncs; i++) {
 		const struct ga_agg *t = &s->fs[i].total;
-		cJSON *j = cJSON_CreateObject();
-		char *line;
 
-		cJSON_AddStringToObject(j, "stats", funcs[i].name);
-		cJSON_AddNumberToObject(j, "calls", (double)t->calls);
+		err = sbuf_puts(&b, "{\"stats\":");
+		err = err ?: json_quote(&b, funcs[i].name, strlen(funcs[i].name));
+		err = err ?: sbuf_puts(&b, ",\"calls\":") ?: json_u64(&b, t->calls);
+		err = err ?: sbuf_puts(&b, ",\"errors\":");
 		if (stats_errors_known(&funcs[i]))
-			cJSON_AddNumberToObject(j, "errors", (double)t->errors);
+			err = err ?: json_u64(&b, t->errors);
 		else
-			cJSON_AddNullToObject(j, "errors");
-		cJSON_AddNumberToObject(j, "p50_ns", (double)percentile(t, 0.50));
-		cJSON_AddNumberToObject(j, "p90_ns", (double)percentile(t, 0.90));
-		cJSON_AddNumberToObject(j, "p99_ns", (double)percentile(t, 0.99));
-		cJSON_AddNumberToObject(j, "max_ns", (double)t->max_ns);
-		line = cJSON_PrintUnformatted(j);
-		cJSON_Delete(j);
-		if (line)
-			fprintf(f, "%s\n", line);
-		free(line);
+			err = err ?: sbuf_puts(&b, "null");
+		for (k = 0; k < ARRAY_SIZE(pcts); k++) {
+			err = err ?: sbuf_printf(&b, ",\"%s\":", pcts[k].key);
+			err = err ?: json_u64(&b, percentile(t, pcts[k].p));
+		}
+		err = err ?: sbuf_puts(&b, ",\"max_ns\":") ?: json_u64(&b, t->max_ns);
+		print_json_line(&b, err, "--stats", f);
 	}
+	sbuf_free(&b);
 }
 
 /* --stats rows: most calls first, then by name, so the busiest functions lead. */
@@ -258,18 +276,48 @@ static void print_hist_rows(const uint64_t *hist, int lo, int hi, uint64_t top, 
 	}
 }
 
-void call_stats__print_hist(struct call_stats *s, const struct ga_func *funcs, FILE *f)
+/*
+ * {"hist":"main.f","buckets":[{"from_ns":1024,"to_ns":2047,"count":3},...]}:
+ * the rows the text shows (lowest to highest slot with calls, empty ones
+ * between included), [] for no calls
+ */
+static int hist_json(struct sbuf *b, const char *name, const char *when, const uint64_t *hist,
+		     int lo, int hi)
 {
-	char when[16];
+	int slot, err;
+
+	err = sbuf_puts(b, "{\"hist\":");
+	err = err ?: json_quote(b, name, strlen(name));
+	err = err ?: sbuf_printf(b, ",\"time\":\"%s\"", when);
+	err = err ?: sbuf_puts(b, ",\"buckets\":[");
+	for (slot = lo; !err && slot <= hi; slot++) {
+		err = sbuf_puts(b, slot > lo ? ",{\"from_ns\":" : "{\"from_ns\":");
+		err = err ?: json_u64(b, slot ? 1ULL << (slot - 1) : 0);
+		err = err ?: sbuf_puts(b, ",\"to_ns\":") ?: json_u64(b, slot_top(slot));
+		err = err ?: sbuf_puts(b, ",\"count\":") ?: json_u64(b, hist[slot]);
+		err = err ?: sbuf_puts(b, "}");
+	}
+	return err ?: sbuf_puts(b, "]");
+}
+
+void call_stats__print_hist(struct call_stats *s, const struct ga_func *funcs, bool json, FILE *f)
+{
+	struct sbuf b = {};
+	char when[32];
 	time_t now = time(NULL);
 	struct tm tm;
 	size_t i;
 	int slot;
 
-	/* the wall time the counts run to, as bcc's funclatency -T */
-	localtime_r(&now, &tm);
-	strftime(when, sizeof(when), "%H:%M:%S", &tm);
-	fprintf(f, "\n%s\n", when);
+	/* the wall time the counts run to, as bcc's funclatency -T (JSON: UTC, RFC 3339) */
+	if (json) {
+		gmtime_r(&now, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	} else {
+		localtime_r(&now, &tm);
+		strftime(when, sizeof(when), "%H:%M:%S", &tm);
+		fprintf(f, "\n%s\n", when);
+	}
 
 	for (i = 0; i < s->nfuncs; i++) {
 		struct func_stats *st = &s->fs[i];
@@ -286,12 +334,17 @@ void call_stats__print_hist(struct call_stats *s, const struct ga_func *funcs, F
 			hi = slot;
 			top = hist[slot] > top ? hist[slot] : top;
 		}
+		if (json) {
+			print_json_line(&b, hist_json(&b, funcs[i].name, when, hist, lo, hi), "--hist", f);
+			continue;
+		}
 		fprintf(f, "\n%s\n", funcs[i].name);
 		if (hi < 0)
 			fprintf(f, "     (no calls)\n");
 		else
 			print_hist_rows(hist, lo, hi, top, f);
 	}
+	sbuf_free(&b);
 	fflush(f);
 }
 

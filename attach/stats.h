@@ -42,9 +42,10 @@ void call_stats__add_ended(struct call_stats *s, const char *reason);
 void call_stats__print_plain(struct call_stats *s, const struct ga_func *funcs, FILE *f);
 void call_stats__print_json(struct call_stats *s, const struct ga_func *funcs, FILE *f);
 /*
- * The local time (15:04:05), then each function's histogram since the
- * last print, drawn as bcc's tools do.
+ * The local time, then each function's histogram since the last print:
+ * drawn as bcc's tools do after a "15:04:05" line, or (json) as one JSON
+ * line each: {"hist": name, "time": "2024-05-01T15:04:05Z", "buckets": [...]}.
  */
-void call_stats__print_hist(struct call_stats *s, const struct ga_func *funcs, FILE *f);
+void call_stats__print_hist(struct call_stats *s, const struct ga_func *funcs, bool json, FILE *f);
 /* One line with the never-returned counts by reason, if any. */
 void call_stats__print_ended(const struct call_stats *s, FILE *f);

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "log.h"
+#include "utf8.h"
 
 static enum ga_log_level log_level = GA_LOG_WARN;
 static bool log_json;
@@ -38,6 +39,28 @@ bool ga_log_stderr_is_tty(void)
 	return isatty(STDERR_FILENO);
 }
 
+/*
+ * msg with each byte that is not valid UTF-8 as the text \xNN (Go's %q),
+ * so that the JSON line is UTF-8 (cJSON copies bytes from 0x80 on as
+ * they are); out has room for 4 bytes per byte of msg.
+ */
+static void utf8_or_hex(const char *msg, char *out, size_t room)
+{
+	size_t n = strlen(msg), i = 0, o = 0, len;
+
+	while (i < n && o + 5 <= room) {
+		len = utf8_seq_len(msg + i, n - i, NULL);
+		if (len) {
+			memcpy(out + o, msg + i, len);
+			o += len;
+			i += len;
+		} else {
+			o += snprintf(out + o, room - o, "\\x%02x", (unsigned char)msg[i++]);
+		}
+	}
+	out[o] = '\0';
+}
+
 void ga_vlog(enum ga_log_level level, const char *fmt, va_list ap)
 {
 	char msg[4096];
@@ -50,9 +73,16 @@ void ga_vlog(enum ga_log_level level, const char *fmt, va_list ap)
 	while (len && msg[len - 1] == '\n')
 		msg[--len] = '\0';
 	if (log_json && level == GA_LOG_WARN) {
-		cJSON *str = cJSON_CreateString(msg);
-		char *quoted = str ? cJSON_PrintUnformatted(str) : NULL;
+		char *text = malloc(4 * len + 5);
+		cJSON *str = NULL;
+		char *quoted;
 
+		if (text) {
+			utf8_or_hex(msg, text, 4 * len + 5);
+			str = cJSON_CreateString(text);
+			free(text);
+		}
+		quoted = str ? cJSON_PrintUnformatted(str) : NULL;
 		cJSON_Delete(str);
 		if (quoted) {
 			fprintf(stderr, "{\"error\": %s}\n", quoted);

@@ -7,6 +7,10 @@ BUILDS=${BUILDS:-${O:-build}}
 passed=0 failed=0 skipped=0 status=0
 for O in $BUILDS; do
 export O
+# the JSON every suite's goattach and goanalyze runs print is kept here
+# (tests/testlib.c), for test_schema, run last, to validate
+GOATTACH_TEST_JSON_DIR=$(mktemp -d)
+export GOATTACH_TEST_JSON_DIR
 for t in "$@"; do
 	echo "=== $t ($O)"
 	out=$(mktemp)
@@ -31,6 +35,7 @@ for t in "$@"; do
 	[ "$rc" -ne 0 ] && status=1
 	[ "$f" -ne 0 ] && status=1
 done
+[ -n "${KEEP_TMP:-}" ] || rm -rf "$GOATTACH_TEST_JSON_DIR"
 done
 echo "=== all suites ($BUILDS)"
 if [ "$skipped" -gt 0 ]; then

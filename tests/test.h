@@ -157,6 +157,7 @@ struct bg_proc {
 	char *out, *err;
 	size_t out_len, err_len;
 	int status;
+	char *cmd;		/* argv joined by spaces, for the JSON capture (testlib.c) */
 };
 
 int bg_start(struct bg_proc *p, char *const argv[]);

@@ -204,9 +204,11 @@ static void check_routes(const char *cond, bool (*keep)(const char *line))
 	n = json_calls(r.out, "main.route", calls, 16);
 	ASSERT_EQ(n, kept, "the calls that pass, no other");
 	for (i = 0; i < n; i++) {
-		snprintf(line, sizeof(line), "route(\"%s\", \"%s\")", str(calls[i], "args", "method"),
-			 str(calls[i], "args", "path"));
-		/* a path longer than 64 bytes is cut in the JSON: compare what was copied */
+		cJSON *args = cJSON_GetObjectItem(calls[i], "args");
+
+		/* a path over 64 bytes is cut in the JSON ({value, truncated, len}): compare what was copied */
+		snprintf(line, sizeof(line), "route(\"%s\", \"%s\")", str(args, "method", NULL),
+			 str(args, "path", NULL) ?: str(args, "path", "value"));
 		bad += !keep(line);
 	}
 	ASSERT_EQ(bad, 0, "every reported call passes");

@@ -162,21 +162,28 @@ static void test_quote_text(void)
 	sbuf_free(&b);
 }
 
-/* Every byte but NUL, escaped as JSON: cJSON reads back the same bytes. */
+/*
+ * Every byte but NUL, escaped as JSON: cJSON reads back the same ASCII
+ * bytes, and each byte from 0x80 on (none is UTF-8 on its own or after
+ * the one before) as the text \xNN.
+ */
 static void test_json_quote(void)
 {
-	char all[255];
+	char all[255], want[127 + 128 * 4 + 1], *w = want;
 	struct sbuf b = {};
 	cJSON *j;
 	int i;
 
 	for (i = 0; i < 255; i++)
 		all[i] = (char)(i + 1);
+	for (i = 1; i < 128; i++)
+		*w++ = (char)i;
+	for (i = 128; i < 256; i++)
+		w += sprintf(w, "\\x%02x", i);
 	ASSERT_OK(json_quote(&b, all, sizeof(all)), "quote");
 	j = cJSON_Parse(sbuf_str(&b));
 	ASSERT_TRUE(cJSON_IsString(j), "valid JSON string");
-	ASSERT_TRUE(j && strlen(j->valuestring) == 255 && !memcmp(j->valuestring, all, 255),
-		    "the same 255 bytes back");
+	ASSERT_TRUE(j && !strcmp(j->valuestring, want), "ASCII back, the other bytes as \\xNN");
 	cJSON_Delete(j);
 	sbuf_free(&b);
 	ASSERT_OK(json_quote(&b, "a\0b\n\"", 5), "quote NUL");
@@ -228,8 +235,8 @@ static void test_json_printer(void)
 		goto out;
 	}
 	ASSERT_TRUE(!strchr(sbuf_str(&b), '\n'), "one line");
-	ASSERT_TRUE(strstr(sbuf_str(&b), "\"n\":18446744073709551615,") != NULL,
-		    "an integer as its exact digits");
+	ASSERT_TRUE(strstr(sbuf_str(&b), "\"n\":\"18446744073709551615\",") != NULL,
+		    "an integer beyond 2^53 as a string of its exact digits");
 	ASSERT_STREQ(cJSON_GetObjectItem(j, "s")->valuestring, "a\"b", "string");
 	x = cJSON_GetObjectItem(j, "pt");
 	ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(x, "X")) && cJSON_IsNull(cJSON_GetObjectItem(x, "Y")),
@@ -245,6 +252,107 @@ static void test_json_printer(void)
 	ASSERT_STREQ(cJSON_GetObjectItem(x, "data")->valuestring, "0xc000010250", "data word");
 out:
 	cJSON_Delete(j);
+	sbuf_free(&b);
+}
+
+/*
+ * UTF-8 as RFC 3629 (and Go's unicode/utf8) has it: valid sequences of
+ * 1 to 4 bytes kept, and overlong forms, surrogates, code points above
+ * U+10FFFF, stray continuation bytes and cut sequences as \xNN each.
+ */
+static void test_json_quote_utf8(void)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "caf\xc3\xa9", "\"caf\xc3\xa9\"" },
+		{ "\xe2\x82\xac \xf0\x9f\x98\x80", "\"\xe2\x82\xac \xf0\x9f\x98\x80\"" },
+		{ "\xef\xbf\xbd\xf4\x8f\xbf\xbf", "\"\xef\xbf\xbd\xf4\x8f\xbf\xbf\"" },
+		{ "\xff\x01", "\"\\\\xff\\u0001\"" },
+		{ "\xc0\xaf", "\"\\\\xc0\\\\xaf\"" },		/* overlong '/' */
+		{ "\xe0\x80\xaf", "\"\\\\xe0\\\\x80\\\\xaf\"" },	/* overlong, 3 bytes */
+		{ "\xed\xa0\x80", "\"\\\\xed\\\\xa0\\\\x80\"" },	/* surrogate U+D800 */
+		{ "\xf4\x90\x80\x80", "\"\\\\xf4\\\\x90\\\\x80\\\\x80\"" },	/* U+110000 */
+		{ "a\xc3", "\"a\\\\xc3\"" },		/* cut */
+		{ "\xe2\x82x", "\"\\\\xe2\\\\x82x\"" },
+		{ "\x80z", "\"\\\\x80z\"" },
+	};
+	struct sbuf b = {};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		sbuf_reset(&b);
+		ASSERT_OK(json_quote(&b, cases[i].in, strlen(cases[i].in)), "quote");
+		ASSERT_STREQ(sbuf_str(&b), cases[i].want, cases[i].in);
+	}
+	sbuf_free(&b);
+	/* a cut moved back to the start of the character it splits, no further */
+	ASSERT_EQ(utf8_cut_len("ab\xc3", 3), 2, "a 2-byte start");
+	ASSERT_EQ(utf8_cut_len("ab\xc3\xa9", 4), 4, "a whole 2-byte character");
+	ASSERT_EQ(utf8_cut_len("a\xf0\x9f\x98", 4), 1, "3 bytes of 4");
+	ASSERT_EQ(utf8_cut_len("a\xe2\x82", 3), 1, "2 bytes of 3");
+	ASSERT_EQ(utf8_cut_len("ab\xff", 3), 3, "an invalid byte is no start: kept, escaped");
+	ASSERT_EQ(utf8_cut_len("ab\xed\xa0", 4), 4, "nor a surrogate's");
+	ASSERT_EQ(utf8_cut_len("", 0), 0, "empty");
+}
+
+/* Integers beyond 2^53 (in magnitude) as strings; floats and smaller integers as numbers. */
+static void test_json_big_ints(void)
+{
+	static const struct {
+		const char *num, *want;
+	} cases[] = {
+		{ "9007199254740992", "9007199254740992" },
+		{ "9007199254740993", "\"9007199254740993\"" },
+		{ "-9007199254740992", "-9007199254740992" },
+		{ "-9007199254740993", "\"-9007199254740993\"" },
+		{ "999999999999999", "999999999999999" },
+		{ "18446744073709551615", "\"18446744073709551615\"" },
+		{ "-9223372036854775808", "\"-9223372036854775808\"" },
+		{ "1e+300", "1e+300" },
+		{ "12345678901234567.5", "12345678901234567.5" },
+		{ "0", "0" },
+	};
+	struct sbuf b = {};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		sbuf_reset(&b);
+		ASSERT_OK(json_num(&b, cases[i].num), "number");
+		ASSERT_STREQ(sbuf_str(&b), cases[i].want, cases[i].num);
+	}
+	sbuf_reset(&b);
+	ASSERT_OK(json_u64(&b, 1ULL << 53), "2^53");
+	ASSERT_OK(json_u64(&b, (1ULL << 53) + 1), "2^53+1");
+	ASSERT_STREQ(sbuf_str(&b), "9007199254740992\"9007199254740993\"", "json_u64");
+	sbuf_free(&b);
+}
+
+/* A string cut at the fetch limit: {value, truncated, len}, the cut at a character's start. */
+static void test_json_cut_string(void)
+{
+	char s[64];
+	struct json_printer jp;
+	struct vprinter *p = &jp.vp;
+	struct sbuf b = {};
+
+	memset(s, 'a', 63);
+	s[63] = (char)0xc3;	/* the first byte of "é", whose second was not fetched */
+	json_printer__init(&jp, &b);
+	p->ops->open(p, VP_ARGS);
+	p->ops->member(p, "s");
+	p->ops->string(p, s, 64, 70);
+	p->ops->member(p, "b");
+	p->ops->bytes(p, s, 64, 65, 80);
+	p->ops->member(p, "whole");
+	p->ops->string(p, "ab", 2, 2);
+	p->ops->close(p);
+	ASSERT_OK(p->err, "printed");
+	json_printer__clear(&jp);
+	ASSERT_STREQ(sbuf_str(&b), "{\"s\":{\"value\":\"" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		     "\",\"truncated\":true,\"len\":70},\"b\":{\"len\":65,\"cap\":80,\"bytes\":\""
+		     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		     "\",\"truncated\":true},\"whole\":\"ab\"}", "cut string and bytes");
 	sbuf_free(&b);
 }
 
@@ -692,6 +800,9 @@ int main(void)
 	RUN_TEST(test_quote_text);
 	RUN_TEST(test_json_quote);
 	RUN_TEST(test_json_printer);
+	RUN_TEST(test_json_quote_utf8);
+	RUN_TEST(test_json_big_ints);
+	RUN_TEST(test_json_cut_string);
 	RUN_TEST(test_event_unpack);
 	RUN_TEST(test_event_unpack_stack);
 	RUN_TEST(test_sbuf);

@@ -224,6 +224,74 @@ static bool pump(struct bg_proc *p, int timeout_ms)
 	return true;
 }
 
+/*
+ * The JSON capture: with $GOATTACH_TEST_JSON_DIR set (scripts/run-tests.sh
+ * sets it for a run), the output of every command of goattach or
+ * goanalyze that holds JSON (a line starting with '{' or '[') is kept
+ * there, for test_schema to validate every line against schema/: NAME.cmd
+ * (suite, test and command, one a line), NAME.out and NAME.err.
+ */
+static bool has_json_line(const char *s)
+{
+	for (; s && *s; s = strchr(s, '\n'), s = s ? s + 1 : NULL)
+		if (*s == '{' || *s == '[')
+			return true;
+	return false;
+}
+
+static void write_capture(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return;
+	fwrite(data, 1, len, f);
+	fclose(f);
+}
+
+static void capture_json(const struct bg_proc *p)
+{
+	const char *dir = getenv("GOATTACH_TEST_JSON_DIR");
+	static unsigned int seq;
+	char base[4096], path[4200];
+	FILE *f;
+
+	if (!dir || !*dir || !p->cmd || (!strstr(p->cmd, "goattach") && !strstr(p->cmd, "goanalyze")))
+		return;
+	if (!has_json_line(p->out) && !has_json_line(p->err))
+		return;
+	snprintf(base, sizeof(base), "%s/%s.%d.%u", dir, program_invocation_short_name, (int)getpid(),
+		 seq++);
+	snprintf(path, sizeof(path), "%s.cmd", base);
+	f = fopen(path, "w");
+	if (!f)
+		return;
+	fprintf(f, "%s\n%s\n%s\n", program_invocation_short_name,
+		test_state.cur_name ? test_state.cur_name : "?", p->cmd);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s.out", base);
+	write_capture(path, p->out ? p->out : "", p->out_len);
+	snprintf(path, sizeof(path), "%s.err", base);
+	write_capture(path, p->err ? p->err : "", p->err_len);
+}
+
+/* argv joined by spaces, or NULL when out of memory. */
+static char *join_argv(char *const argv[])
+{
+	size_t len = 1, i;
+	char *s;
+
+	for (i = 0; argv[i]; i++)
+		len += strlen(argv[i]) + 1;
+	s = calloc(1, len);
+	for (i = 0; s && argv[i]; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
 int bg_start(struct bg_proc *p, char *const argv[])
 {
 	int out[2], err[2];
@@ -256,6 +324,7 @@ int bg_start(struct bg_proc *p, char *const argv[])
 	}
 	close(out[1]);
 	close(err[1]);
+	p->cmd = join_argv(argv);
 	p->out_fd = out[0];
 	p->err_fd = err[0];
 	p->out = calloc(1, 1);
@@ -330,6 +399,7 @@ int bg_stop(struct bg_proc *p, int sig, int timeout_sec)
 	while (pump(p, 0))
 		;
 	p->pid = 0;
+	capture_json(p);
 	return 0;
 }
 
@@ -345,6 +415,7 @@ void bg_free(struct bg_proc *p)
 		close(p->err_fd);
 	free(p->out);
 	free(p->err);
+	free(p->cmd);
 	memset(p, 0, sizeof(*p));
 	p->out_fd = p->err_fd = -1;
 }
