@@ -44,12 +44,18 @@ def load_validators(schema_dir):
     return vals
 
 
+def json_start(line):
+    """Could the line start a JSON value? '{', or '[' not followed by a space
+    (a kernel's console line in a VM's output is "[    0.123456] ...")."""
+    return line.startswith("{") or (line.startswith("[") and not line.startswith("[ "))
+
+
 def records(text):
     """(line number, value) of each JSON record of a stream, or raise ValueError(line, why)."""
     lines = text.split("\n")
     out = []
     for i, line in enumerate(lines, 1):
-        if not line.startswith(("{", "[")):
+        if not json_start(line):
             continue
         try:
             out.append((i, json.loads(line)))

@@ -28,9 +28,12 @@ TEST(install_uninstall)
 		"./usr/share/bash-completion/completions/goanalyze\n"
 		"./usr/share/bash-completion/completions/goattach\n"
 		"./usr/share/goattach/diff.schema.json\n"
+		"./usr/share/goattach/error.schema.json\n"
+		"./usr/share/goattach/hist.schema.json\n"
 		"./usr/share/goattach/manifest.schema.json\n"
 		"./usr/share/goattach/report.schema.json\n"
 		"./usr/share/goattach/schema.sql\n"
+		"./usr/share/goattach/stats.schema.json\n"
 		"./usr/share/goattach/trace-event.schema.json\n"
 		"./usr/share/man/man1/goanalyze.1\n"
 		"./usr/share/man/man8/goattach.8\n";

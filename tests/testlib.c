@@ -233,8 +233,9 @@ static bool pump(struct bg_proc *p, int timeout_ms)
  */
 static bool has_json_line(const char *s)
 {
+	/* not "[    0.123] ...": a kernel's console line, in a VM's output */
 	for (; s && *s; s = strchr(s, '\n'), s = s ? s + 1 : NULL)
-		if (*s == '{' || *s == '[')
+		if (*s == '{' || (*s == '[' && s[1] != ' '))
 			return true;
 	return false;
 }
