@@ -663,6 +663,7 @@ TEST(goanalyze_names)
 	char cmd[2048];
 
 	snprintf(cmd, sizeof(cmd), "'%s' names --db '%s' 'main.*'", build_path("goanalyze"), db);
+	cmd_result_free(&r);
 	sh_run(cmd, 60, &r);
 	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' \"SELECT DISTINCT name FROM functions WHERE name "
 		 "GLOB 'main.*' ORDER BY name\"", db);
@@ -673,6 +674,7 @@ TEST(goanalyze_names)
 
 	snprintf(cmd, sizeof(cmd), "'%s' names --db '%s' 'main.(*Counter).*' 'main.Max[...]'",
 		 build_path("goanalyze"), db);
+	cmd_result_free(&r);
 	sh_run(cmd, 60, &r);
 	ASSERT_STREQ(r.out, "main.(*Counter).Add\nmain.Max[go.shape.int_0]\nmain.Max[go.shape.string_0]\n",
 		     "a method glob, every instance of a generic");
@@ -680,6 +682,7 @@ TEST(goanalyze_names)
 	/* all of a runtime's names: far more than the 5000 it stopped at */
 	snprintf(cmd, sizeof(cmd), "'%s' names --db '%s' | wc -l; sqlite3 '%s' "
 		 "'SELECT count(DISTINCT name) FROM functions'", build_path("goanalyze"), db, db);
+	cmd_result_free(&r);
 	sh_run(cmd, 60, &r);
 	{
 		long ours = 0, want = -1;
@@ -689,6 +692,7 @@ TEST(goanalyze_names)
 	}
 	snprintf(cmd, sizeof(cmd), "'%s' names --db '%s' 'main.*' --limit 3", build_path("goanalyze"),
 		 db);
+	cmd_result_free(&r);
 	sh_run(cmd, 60, &r);
 	ASSERT_EQ(r.status, 0, "--limit");
 	ASSERT_EQ(count_lines_with(r.out, "main."), 3, "three names");
@@ -700,17 +704,20 @@ TEST(goanalyze_names)
 		ASSERT_STREQ(r.err, more, "how many more, on stderr");
 	}
 	snprintf(cmd, sizeof(cmd), "'%s' names --db '%s' 'nosuch.*'", build_path("goanalyze"), db);
+	cmd_result_free(&r);
 	sh_run(cmd, 60, &r);
 	ASSERT_EQ(r.status, 1, "nothing matches");
 	ASSERT_CONTAINS(r.err, "names: no function matches 'nosuch.*'", "saying so");
 
 	snprintf(cmd, sizeof(cmd), "'%s' report --db '%s' -o /dev/null main.ints",
 		 build_path("goanalyze"), db);
+	cmd_result_free(&r);
 	sh_run(cmd, 60, &r);
 	ASSERT_EQ(r.status, 1, "report -o");
 	ASSERT_STREQ(r.err, "goanalyze: --output does not apply to 'report' (goanalyze help report)\n",
 		     "one line");
 	snprintf(cmd, sizeof(cmd), "'%s' builds --db '%s' --fail-on-moved", build_path("goanalyze"), db);
+	cmd_result_free(&r);
 	sh_run(cmd, 60, &r);
 	ASSERT_EQ(r.status, 1, "builds --fail-on-moved");
 	cmd_result_free(&r);
@@ -778,6 +785,7 @@ TEST(diff_fail_on_moved)
 	new = bin_db(bin);
 	snprintf(cmd, sizeof(cmd), "'%s' diff '%s' '%s' --fail-on-moved", build_path("goanalyze"),
 		 old, new);
+	cmd_result_free(&r);
 	sh_run(cmd, 120, &r);
 	ASSERT_EQ(r.status, 2, "exit 2: arguments moved");
 	ASSERT_CONTAINS(r.out, "! ARGUMENT LOCATIONS CHANGED: runtime.growslice", "growslice's moved");
@@ -785,13 +793,16 @@ TEST(diff_fail_on_moved)
 	ASSERT_CONTAINS(r.err, "(--fail-on-moved)", "saying why on stderr");
 	snprintf(cmd, sizeof(cmd), "'%s' diff '%s' '%s' --json --fail-on-moved | grep -c '\"param\":\t\"et\"'",
 		 build_path("goanalyze"), old, new);
+	cmd_result_free(&r);
 	sh_run(cmd, 120, &r);
 	ASSERT_GE(atoi(r.out ? r.out : "0"), 1, "et of growslice among the moved");
 	snprintf(cmd, sizeof(cmd), "'%s' diff '%s' '%s' --fail-on-moved", build_path("goanalyze"),
 		 old, old);
+	cmd_result_free(&r);
 	sh_run(cmd, 120, &r);
 	ASSERT_EQ(r.status, 0, "the same build: nothing moved");
 	snprintf(cmd, sizeof(cmd), "'%s' diff '%s' '%s'", build_path("goanalyze"), old, new);
+	cmd_result_free(&r);
 	sh_run(cmd, 120, &r);
 	ASSERT_EQ(r.status, 0, "without --fail-on-moved: 0 as before");
 	cmd_result_free(&r);
