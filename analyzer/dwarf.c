@@ -232,26 +232,12 @@ out_free:
 }
 
 /* Field types are cached types, freed on their own. */
-static void type_free(struct gotype *t)
-{
-	size_t i;
-
-	if (!t)
-		return;
-	if (!t->shares_fields) {
-		for (i = 0; i < t->nfields; i++)
-			free(t->fields[i].name);
-		free(t->fields);
-	}
-	free(t->name);
-	free(t);
-}
 
 void gdwarf__free(struct gdwarf *dw)
 {
 	if (!dw)
 		return;
-	typemap_clear(&dw->types, type_free);
+	typemap_clear(&dw->types, gotype_free);
 	free(dw->subs);
 	if (dw->dbg)
 		dwarf_finish(dw->dbg, NULL);
@@ -537,7 +523,7 @@ out_die:
 	if (!t)
 		return NULL;
 	if (err || cache_put(dw, off, t)) {
-		type_free(t);
+		gotype_free(t);
 		return NULL;
 	}
 	return t;

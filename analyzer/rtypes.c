@@ -81,17 +81,11 @@ struct rtype_methods {
 static const struct gotype rt_unreadable;
 #define RT_UNREADABLE ((struct gotype *)&rt_unreadable)
 
+/* A cached type, not the cache's marks */
 static void type_free(struct gotype *t)
 {
-	size_t i;
-
-	if (!t || t == RT_UNREADABLE)
-		return;
-	for (i = 0; i < t->nfields; i++)
-		free(t->fields[i].name);
-	free(t->fields);
-	free(t->name);
-	free(t);
+	if (!(t == RT_UNREADABLE))
+		gotype_free(t);
 }
 
 void rtype_methods__free(struct rtype_methods *m)

@@ -63,17 +63,11 @@ struct typedb *typedb__open(struct gadb *db, int64_t build_id)
 	return td;
 }
 
+/* A cached type, not the cache's marks */
 static void type_free(struct gotype *t)
 {
-	size_t i;
-
-	if (!t || t == TD_BAD || t == TD_MISSING || t == TD_LOADING)
-		return;
-	for (i = 0; i < t->nfields; i++)
-		free(t->fields[i].name);
-	free(t->fields);
-	free(t->name);
-	free(t);
+	if (!(t == TD_BAD || t == TD_MISSING || t == TD_LOADING))
+		gotype_free(t);
 }
 
 void typedb__free(struct typedb *td)

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "gotype.h"
 #include "typemap.h"
 
 static size_t slot_of(const struct typemap *m, uint64_t key)
@@ -53,4 +54,19 @@ void typemap_clear(struct typemap *m, void (*free_type)(struct gotype *t))
 	free(m->slots);
 	m->slots = NULL;
 	m->cap = m->n = 0;
+}
+
+void gotype_free(struct gotype *t)
+{
+	size_t i;
+
+	if (!t)
+		return;
+	if (!t->shares_fields) {
+		for (i = 0; i < t->nfields; i++)
+			free(t->fields[i].name);
+		free(t->fields);
+	}
+	free(t->name);
+	free(t);
 }

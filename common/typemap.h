@@ -23,5 +23,7 @@ struct typemap {
 struct gotype *typemap_get(const struct typemap *m, uint64_t key);
 /* Cache t (not NULL) for key, replacing what it had: 0 or -ENOMEM. */
 int typemap_put(struct typemap *m, uint64_t key, struct gotype *t);
+/* Free a type the readers made: its name, and its fields unless it shares another's. */
+void gotype_free(struct gotype *t);
 /* Call free_type on every type cached, then free the map. */
 void typemap_clear(struct typemap *m, void (*free_type)(struct gotype *t));
