@@ -5,11 +5,14 @@
 #   make test       install missing packages, run every suite (plain, then ASan+UBSan)
 #   make test-go    the toolchain matrix: the samples built by Go 1.19 to 1.27, checked
 #   make install PREFIX=/usr/local DESTDIR=   (make uninstall, same variables, undoes it)
+#   make fuzz FUZZ_SECONDS=N   every fuzz target (tests/fuzz/) N seconds, libFuzzer
 # V=1 shows full commands. SANITIZE=1 builds with ASan+UBSan into build-asan.
 
 SANITIZE ?= 0
 ifeq ($(SANITIZE),1)
 O ?= build-asan
+else ifeq ($(SANITIZE),fuzz)
+O ?= build-fuzz
 else
 O ?= build
 endif
@@ -41,6 +44,8 @@ PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CFLAGS ?= -O2 -g
 comma := ,
 SAN_FLAGS := $(if $(filter 1,$(SANITIZE)),-fsanitize=address$(comma)undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -DGA_SANITIZED)
+# SANITIZE=fuzz (make fuzz; CC=clang): the same, and libFuzzer's coverage
+SAN_FLAGS := $(if $(filter fuzz,$(SANITIZE)),-fsanitize=fuzzer-no-link$(comma)address$(comma)undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -DGA_SANITIZED -DGA_FUZZ,$(SAN_FLAGS))
 WARN := -Wall -Wextra -Wno-missing-field-initializers $(if $(filter 1,$(WERROR)),-Werror)
 # Each binary's objects see only the directories they may use: goattach's
 # see common/, attach/ and bpf/ (and the generated skeleton), goanalyze's
@@ -396,6 +401,82 @@ test-go:
 	$(Q)BUILDS="build build-asan" GOMATRIX=build/gomatrix GOMATRIX_VERSIONS="$(GO_MATRIX)" \
 		GOMATRIX_CROSS="$(GO_MATRIX_CROSS)" scripts/run-tests.sh matrix/test_matrix
 
+# --- fuzzing: make fuzz [FUZZ_SECONDS=N] [FUZZ_TARGETS="fuzz_x ..."] ---
+# Every tests/fuzz/fuzz_*.c is a target (tests/fuzz/README.md). Each is
+# linked twice: with replay.c's main in every build (the normal test run,
+# tests/test_fuzzregress.c, replays its seeds and tests/fuzz/regress/), and
+# with libFuzzer's in build-fuzz (clang, ASan+UBSan). The binary targets
+# damage base binaries built here from samples/kinds with -trimpath, so
+# byte-identical wherever the same Go builds them, or esbuild's, pinned.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= $(notdir $(basename $(sort $(wildcard tests/fuzz/fuzz_*.c))))
+FUZZ_LIB_SRCS := tests/fuzz/fuzzlib.c
+FUZZ_HDRS := $(wildcard tests/fuzz/*.h)
+FUZZ_BASE := $(O)/fuzzbase
+FUZZ_GO_BASES := go1.19-amd64 go1.19-386 go1.19-arm64 go1.26-amd64 go1.27-amd64 go1.19-amd64-stripped
+FUZZ_ESBUILD_BASES := esbuild-linux-64-0.5.26 esbuild-linux-64-0.8.57 esbuild-linux-x64-0.28.2
+FUZZ_BASES := $(addprefix $(FUZZ_BASE)/,$(FUZZ_GO_BASES) $(FUZZ_ESBUILD_BASES))
+FUZZ_REPLAY_BINS := $(FUZZ_TARGETS:%=$(O)/tests/fuzz/%)
+FUZZ_CFLAGS = -DFZ_BASE_DIR='"$(abspath $(FUZZ_BASE))"' -Itests/fuzz
+
+# $(1) the go command, $(2) environment, $(3) flags
+FUZZ_GOBUILD = cd samples/kinds && GOFLAGS=-mod=mod GOTOOLCHAIN=local CGO_ENABLED=0 $(2) $(1) build -trimpath -gcflags=-l $(3) -o $(abspath $@) .
+$(FUZZ_BASE)/go1.19-amd64: $(KINDS_SRCS)
+	$(call msg,GO,$@)
+	$(Q)$(call FUZZ_GOBUILD,$(GO),,-ldflags=-compressdwarf=false)
+$(FUZZ_BASE)/go1.19-386: $(KINDS_SRCS)
+	$(call msg,GO,$@)
+	$(Q)$(call FUZZ_GOBUILD,$(GO),GOARCH=386,-ldflags=-compressdwarf=false)
+$(FUZZ_BASE)/go1.19-arm64: $(KINDS_SRCS)
+	$(call msg,GO,$@)
+	$(Q)$(call FUZZ_GOBUILD,$(GO),GOARCH=arm64,-ldflags=-compressdwarf=false)
+$(FUZZ_BASE)/go1.19-amd64-stripped: $(KINDS_SRCS)
+	$(call msg,GO,$@)
+	$(Q)$(call FUZZ_GOBUILD,$(GO),,-ldflags='-s -w')
+$(FUZZ_BASE)/go1.26-amd64: $(KINDS_SRCS) $(GM)/1.26/go
+	$(call msg,GO,$@)
+	$(Q)$(call FUZZ_GOBUILD,$(abspath $(GM))/1.26/go,,-ldflags=-compressdwarf=false)
+$(FUZZ_BASE)/go1.27-amd64: $(KINDS_SRCS) $(GM)/1.27/go
+	$(call msg,GO,$@)
+	$(Q)$(call FUZZ_GOBUILD,$(abspath $(GM))/1.27/go,,-ldflags=-compressdwarf=false)
+# esbuild's, from the corpus cache (scripts/fetch-corpus.sh); offline: left
+# absent, and the inputs on them are skipped, loudly
+$(FUZZ_BASE)/esbuild-%:
+	$(call msg,FETCH,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)p=$$(scripts/fetch-corpus.sh esbuild-$* | awk '$$1 == "esbuild-$*" { print $$2 }'); \
+		if [ -n "$$p" ]; then cp "$$p" $@.tmp && mv $@.tmp $@; else echo "  SKIP $@: not fetched"; fi
+
+$(O)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(FUZZ_LIB_SRCS) $(FUZZ_HDRS) $(TEST_LIB_SRCS) $(TEST_HDRS) \
+		$(ANALYZER_OBJS) $(ATTACH_OBJS) $(COMMON_OBJS) | $(O)/goattach.skel.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_CFLAGS) $(INC_tests) $(FUZZ_CFLAGS) $(ALL_LDFLAGS) $< tests/fuzz/replay.c $(FUZZ_LIB_SRCS) \
+		$(ANALYZER_OBJS) $(ATTACH_OBJS) $(COMMON_OBJS) $(ANALYZER_LIBS) $(ATTACH_LIBS) -o $@
+
+# (a prerequisite list is expanded where it is read: after the variables)
+build-tests: $(FUZZ_REPLAY_BINS) $(FUZZ_BASES)
+
+# libFuzzer's binaries: only in the SANITIZE=fuzz build
+$(O)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRCS) $(FUZZ_HDRS) $(ANALYZER_OBJS) $(ATTACH_OBJS) $(COMMON_OBJS) \
+		| $(O)/goattach.skel.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_CFLAGS) $(INC_tests) $(FUZZ_CFLAGS) $(ALL_LDFLAGS) -fsanitize=fuzzer $< $(FUZZ_LIB_SRCS) \
+		$(ANALYZER_OBJS) $(ATTACH_OBJS) $(COMMON_OBJS) $(ANALYZER_LIBS) $(ATTACH_LIBS) -o $@
+
+.PHONY: fuzz-bins
+fuzz-bins: $(FUZZ_TARGETS:%=$(O)/fuzz/%) $(FUZZ_REPLAY_BINS) $(FUZZ_BASES) $(O)/goanalyze
+
+# Each target FUZZ_SECONDS on its seeds (made by its replay binary) and
+# what earlier runs found (build-fuzz/corpus/); a finding fails the run and
+# is kept in build-fuzz/findings/ to become a tests/fuzz/regress/ input.
+.PHONY: fuzz
+fuzz:
+	$(Q)scripts/install-deps.sh
+	$(Q)$(MAKE) --no-print-directory O=build-fuzz SANITIZE=fuzz CC=$(CLANG) fuzz-bins
+	$(Q)O=build-fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh $(FUZZ_TARGETS)
+
 .PHONY: demo
 demo:
 	$(Q)scripts/install-deps.sh
@@ -437,6 +518,6 @@ uninstall:
 
 .PHONY: clean
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -66,9 +66,11 @@ void ga_vlog(enum ga_log_level level, const char *fmt, va_list ap)
 	char msg[4096];
 	size_t len;
 
-	if (level > log_level)
+	if (level > log_level && !(log_level == GA_LOG_QUIET && level == GA_LOG_WARN))
 		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (log_level == GA_LOG_QUIET)
+		return;
 	len = strlen(msg);
 	while (len && msg[len - 1] == '\n')
 		msg[--len] = '\0';

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 
 enum ga_log_level {
+	GA_LOG_QUIET = -1,	/* nothing printed; warnings still formatted (the fuzz targets) */
 	GA_LOG_WARN = 0,
 	GA_LOG_INFO = 1,
 	GA_LOG_DEBUG = 2,
