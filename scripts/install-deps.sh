@@ -4,12 +4,13 @@
 # it uses sudo when available, else prints the command to run.
 set -eu
 
-PKGS="build-essential pkg-config clang llvm libelf-dev libdwarf-dev libcapstone-dev
+PKGS="build-essential pkg-config clang llvm libclang-rt-14-dev libelf-dev libdwarf-dev libcapstone-dev
 libsqlite3-dev sqlite3 libcjson-dev libbpf-dev bpftool zlib1g-dev libdebuginfod-dev nettle-dev golang-go
 binutils binutils-aarch64-linux-gnu gdb coreutils python3-jsonschema debuginfod curl iproute2 util-linux
 qemu-system-x86 qemu-system-arm busybox-static bpftrace prometheus
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross libbpf-dev:arm64 libelf-dev:arm64
 libsqlite3-dev:arm64 libcjson-dev:arm64 zlib1g-dev:arm64 nettle-dev:arm64"
+# libclang-rt-14-dev: libFuzzer and clang's sanitizer runtimes (make fuzz).
 # qemu and busybox: the 386 and arm64 end-to-end tests boot Debian's kernel
 # in a VM (scripts/vmtrace.sh) when the host cannot run those programs;
 # the aarch64 toolchain and arm64 libraries cross-build goattach for arm64.
