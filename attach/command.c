@@ -108,13 +108,14 @@ int command__start(struct command *c, const char *cmd)
 	err = resolve_path(we.we_wordv[0], c->path, sizeof(c->path));
 	if (err)
 		goto out_free_words;
-	/* before the fork: the child inherits it, to exec the very file goattach verifies */
+	/*
+	 * Before the fork: the child inherits it, to exec the very file
+	 * goattach verifies. An executable it cannot read (mode 0111) is
+	 * no binary to trace, but may be CMD when --binary names another.
+	 */
 	c->exe_fd = open(c->path, O_RDONLY | O_CLOEXEC);
-	if (c->exe_fd < 0) {
-		err = -errno;
-		pr_warn("command: cannot open '%s': %s", c->path, strerror(errno));
-		goto out_free_words;
-	}
+	if (c->exe_fd < 0)
+		pr_debug("command: cannot open '%s': %s", c->path, strerror(errno));
 	/* a socket pair, not a pipe: a child already gone is EPIPE to send(), never SIGPIPE */
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds)) {
 		err = -errno;
@@ -140,7 +141,8 @@ int command__start(struct command *c, const char *cmd)
 	pr_info("command: '%s' is pid %d, held until the probes are attached", c->path, c->pid);
 	goto out_free_words;
 out_close_exe:
-	close(c->exe_fd);
+	if (c->exe_fd >= 0)
+		close(c->exe_fd);
 	c->exe_fd = -1;
 out_free_words:
 	wordfree(&we);

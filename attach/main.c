@@ -568,6 +568,9 @@ static int check_binary(struct session *s, bool attached)
 
 	if (probe_plan__names_verified(plan, plan->binary_path, &now))
 		return 0;
+	/* --pid's process gone (its /proc/PID/exe too): the trace loop says so */
+	if (env.pid && !s->cmd.pid && kill(env.pid, 0) && errno == ESRCH)
+		return 0;
 	if (s->cmd_execs_verified) {
 		runs = s->cmd.pid;
 	} else if (env.pid && !s->cmd.pid) {
@@ -1184,7 +1187,8 @@ int main(int argc, char **argv)
 		env.pid = s.cmd.pid;
 		if (!env.binary) {
 			env.binary = s.cmd.path;
-			s.cmd_execs_verified = true;
+			/* unreadable: the plan says so, opening it */
+			s.cmd_execs_verified = s.cmd.exe_fd >= 0;
 		}
 	}
 	if (!err)
