@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* -c CMD: split, resolved via PATH, forked and held before exec (see command.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,8 +68,13 @@ static int split_words(const char *cmd, wordexp_t *we)
 	return -EINVAL;
 }
 
+/* The release byte: exec the path, or the file opened at start (see command__release). */
+#define RELEASE_EXEC_PATH 1
+#define RELEASE_EXEC_FD 2
+
 /* The child: wait for the release byte, then become CMD; EOF means goattach gave up. */
-static void __attribute__((noreturn)) child_run(int wait_fd, const char *path, char **argv)
+static void __attribute__((noreturn)) child_run(int wait_fd, int exe_fd, const char *path,
+						char **argv)
 {
 	char byte;
 	ssize_t n;
@@ -78,7 +84,10 @@ static void __attribute__((noreturn)) child_run(int wait_fd, const char *path, c
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
 		_exit(127);
-	execv(path, argv);
+	if (byte == RELEASE_EXEC_FD)
+		fexecve(exe_fd, argv, environ);
+	else
+		execv(path, argv);
 	/* stderr is goattach's: say it the way goattach would */
 	dprintf(STDERR_FILENO, "goattach: command: cannot exec '%s': %s\n", path, strerror(errno));
 	_exit(127);
@@ -91,6 +100,7 @@ int command__start(struct command *c, const char *cmd)
 
 	c->pid = 0;
 	c->release_fd = -1;
+	c->exe_fd = -1;
 	c->exited = false;
 	err = split_words(cmd, &we);
 	if (err)
@@ -98,11 +108,19 @@ int command__start(struct command *c, const char *cmd)
 	err = resolve_path(we.we_wordv[0], c->path, sizeof(c->path));
 	if (err)
 		goto out_free_words;
+	/*
+	 * Before the fork: the child inherits it, to exec the very file
+	 * goattach verifies. An executable it cannot read (mode 0111) is
+	 * no binary to trace, but may be CMD when --binary names another.
+	 */
+	c->exe_fd = open(c->path, O_RDONLY | O_CLOEXEC);
+	if (c->exe_fd < 0)
+		pr_debug("command: cannot open '%s': %s", c->path, strerror(errno));
 	/* a socket pair, not a pipe: a child already gone is EPIPE to send(), never SIGPIPE */
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds)) {
 		err = -errno;
 		pr_warn("command: cannot make a socket pair: %s", strerror(errno));
-		goto out_free_words;
+		goto out_close_exe;
 	}
 	fflush(NULL);	/* nothing buffered is written twice */
 	c->pid = fork();
@@ -112,23 +130,28 @@ int command__start(struct command *c, const char *cmd)
 		pr_warn("command: cannot fork: %s", strerror(-err));
 		close(fds[0]);
 		close(fds[1]);
-		goto out_free_words;
+		goto out_close_exe;
 	}
 	if (!c->pid) {
 		close(fds[1]);
-		child_run(fds[0], c->path, we.we_wordv);
+		child_run(fds[0], c->exe_fd, c->path, we.we_wordv);
 	}
 	close(fds[0]);
 	c->release_fd = fds[1];
 	pr_info("command: '%s' is pid %d, held until the probes are attached", c->path, c->pid);
+	goto out_free_words;
+out_close_exe:
+	if (c->exe_fd >= 0)
+		close(c->exe_fd);
+	c->exe_fd = -1;
 out_free_words:
 	wordfree(&we);
 	return err;
 }
 
-int command__release(struct command *c)
+int command__release(struct command *c, bool exec_fd)
 {
-	char byte = 1;
+	char byte = exec_fd ? RELEASE_EXEC_FD : RELEASE_EXEC_PATH;
 	int err = 0;
 
 	if (c->release_fd < 0)
@@ -185,6 +208,10 @@ void command__forward_signals(const struct command *c)
 
 void command__free(struct command *c)
 {
+	if (c->exe_fd >= 0) {
+		close(c->exe_fd);
+		c->exe_fd = -1;
+	}
 	if (c->pid > 0 && c->release_fd >= 0) {
 		/* never released: EOF, and the child exits without exec */
 		close(c->release_fd);

@@ -13,6 +13,7 @@
 struct command {
 	pid_t pid;		/* 0: none started */
 	int release_fd;		/* our end of the socket pair the child waits on; -1 once released */
+	int exe_fd;		/* path, opened before the fork (close-on-exec); -1 when unreadable */
 	bool exited;		/* reaped: status is valid */
 	int status;		/* as waitpid() gives it */
 	char path[4096];	/* the executable CMD runs, resolved via PATH */
@@ -26,8 +27,12 @@ struct command {
  * is started then).
  */
 int command__start(struct command *c, const char *cmd);
-/* Let the child exec CMD. */
-int command__release(struct command *c);
+/*
+ * Let the child exec CMD: with exec_fd (exe_fd >= 0), the file exe_fd opened at start
+ * (fexecve: what goattach verified through it, even if path was replaced
+ * since), else path as it is now (--binary: CMD may be a script).
+ */
+int command__release(struct command *c, bool exec_fd);
 /* CMD has exited (reaps it, without waiting). */
 bool command__exited(struct command *c);
 /* Wait until CMD exits; its exit status, 128+N when killed by signal N. */

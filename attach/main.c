@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -367,6 +369,8 @@ struct session {
 	struct valve valve;	/* --max-rate */
 	size_t ndropped;	/* functions detached by it */
 	struct command cmd;	/* -c */
+	bool cmd_execs_verified;	/* -c without --binary: CMD execs the file the plan verified */
+	bool swap_said;		/* the binary's replacement was reported */
 	struct ring_buffer *rb;
 	struct output *out;
 	struct stack_syms syms;	/* --stack: the build's function table */
@@ -506,8 +510,9 @@ static int open_plan(struct session *s)
 		.sig = env.sig, .deref = env.deref, .deref_depth = env.deref_depth, .exprs = env.exprs, .nexprs = env.nexprs,
 		.filter = env.filter,
 	};
-	err = probe_plan__build(s->db, env.db_path, binary, env.funcs, env.nfuncs, &popts,
-				&s->plan);
+	err = probe_plan__build(s->db, env.db_path, binary,
+				s->cmd_execs_verified ? s->cmd.exe_fd : -1, env.funcs, env.nfuncs,
+				&popts, &s->plan);
 	if (err)
 		return err;
 	pr_debug("time: %.1f ms to plan (hash, DB, bytes checked)", (now_sec() - s->t_start) * 1e3);
@@ -529,6 +534,75 @@ static int open_plan(struct session *s)
 		return -E2BIG;
 	}
 	return 0;
+}
+
+/*
+ * GOATTACH_DEBUG_STOP=at ("after-verify", "before-attach"): goattach
+ * stops itself there (SIGSTOP) until SIGCONT, so that a test can replace
+ * the binary at that very moment. A test hook, as GOATTACH_NO_MULTI.
+ */
+static void debug_stop(const char *at)
+{
+	const char *want = getenv("GOATTACH_DEBUG_STOP");
+
+	if (want && !strcmp(want, at)) {
+		fflush(NULL);
+		raise(SIGSTOP);
+	}
+}
+
+/*
+ * The uprobes go on the file verified, through its descriptor; but the
+ * path the user named may name another file by now (renamed over it).
+ * Said in one line. Tracing goes on only when the traced process runs
+ * the file verified (--pid's /proc/PID/exe is it, or -c execs it);
+ * otherwise no process the user meant runs it: -ESTALE, nothing (more)
+ * attached.
+ */
+static int check_binary(struct session *s, bool attached)
+{
+	const struct probe_plan *plan = &s->plan;
+	char pid_exe[64], now_ino[40], who[64];
+	struct stat now;
+	pid_t runs = 0;
+
+	if (probe_plan__names_verified(plan, plan->binary_path, &now))
+		return 0;
+	/* --pid's process gone (its /proc/PID/exe too): the trace loop says so */
+	if (env.pid && !s->cmd.pid && kill(env.pid, 0) && errno == ESRCH)
+		return 0;
+	if (s->cmd_execs_verified) {
+		runs = s->cmd.pid;
+	} else if (env.pid && !s->cmd.pid) {
+		snprintf(pid_exe, sizeof(pid_exe), "/proc/%d/exe", env.pid);
+		if (probe_plan__names_verified(plan, pid_exe, NULL))
+			runs = env.pid;
+	}
+	if (now.st_ino)
+		snprintf(now_ino, sizeof(now_ino), "now %llu", (unsigned long long)now.st_ino);
+	else
+		snprintf(now_ino, sizeof(now_ino), "now gone");
+	if (runs) {
+		snprintf(who, sizeof(who), s->cmd_execs_verified ? "-c's pid %d execs" : "pid %d runs",
+			 runs);
+		if (!s->swap_said)
+			pr_warn("attach: '%s' was replaced %s (inode %llu, %s); the probes are on the "
+				"file that was verified, which %s: tracing it", plan->binary_path,
+				attached ? "while attaching" : "after it was verified",
+				(unsigned long long)plan->bin_ino, now_ino, who);
+		s->swap_said = true;
+		return 0;
+	}
+	if (attached)
+		pr_warn("attach: '%s' was replaced while attaching (inode %llu, %s); the probes are "
+			"on the file that was verified, which no process started from '%s' now runs: "
+			"detaching", plan->binary_path, (unsigned long long)plan->bin_ino, now_ino,
+			plan->binary_path);
+	else
+		pr_warn("attach: '%s' was replaced after it was verified (inode %llu, %s); nothing "
+			"attached: no process started from it now runs the build verified",
+			plan->binary_path, (unsigned long long)plan->bin_ino, now_ino);
+	return -ESTALE;
 }
 
 static bool plan_needs_tls(const struct probe_plan *plan)
@@ -700,7 +774,7 @@ static int multi_link(struct session *s, __u32 base, size_t *n)
 		offsets[k] = plan->probes[i].file_off;
 		cookies[k++] = base + i;
 	}
-	fd = links_uprobe_multi_create(bpf_program__fd(s->skel->progs.ga_probe), plan->binary_path,
+	fd = links_uprobe_multi_create(bpf_program__fd(s->skel->progs.ga_probe), plan->attach_path,
 				       offsets, cookies, k, env.pid);
 	if (fd < 0)
 		pr_warn("attach: multi-uprobe link on %zu probes (%s first, file offset 0x%llx) of "
@@ -740,7 +814,7 @@ static int attach_perf(struct session *s)
 		LIBBPF_OPTS(bpf_uprobe_opts, uopts, .bpf_cookie = i, .retprobe = false);
 
 		s->links[i] = bpf_program__attach_uprobe_opts(s->skel->progs.ga_probe,
-							      env.pid ? env.pid : -1, plan->binary_path,
+							      env.pid ? env.pid : -1, plan->attach_path,
 							      plan->probes[i].file_off, &uopts);
 		if (!s->links[i]) {
 			err = -errno;
@@ -756,11 +830,18 @@ static int attach_perf(struct session *s)
 
 static int attach_probes(struct session *s)
 {
-	double t0 = now_sec();
-	int err = s->multi ? attach_multi(s) : attach_perf(s);
+	double t0;
+	int err;
 
+	debug_stop("before-attach");
+	pr_info("attach: the uprobes go on '%s', inode %llu: the '%s' verified",
+		s->plan.attach_path, (unsigned long long)s->plan.bin_ino, s->plan.binary_path);
+	t0 = now_sec();
+	err = s->multi ? attach_multi(s) : attach_perf(s);
 	if (!err)
 		pr_info("time: %.1f ms to attach %zu probes", (now_sec() - t0) * 1e3, s->nlinks);
+	if (!err)
+		err = check_binary(s, true);
 	return err;
 }
 
@@ -1078,7 +1159,7 @@ int main(int argc, char **argv)
 	static const struct argp argp = {
 		.options = opts, .parser = parse_arg, .args_doc = "FUNC...", .doc = argp_doc,
 	};
-	struct session s = { .multi_fd = -1, .cmd = { .release_fd = -1 } };
+	struct session s = { .multi_fd = -1, .cmd = { .release_fd = -1, .exe_fd = -1 } };
 	size_t i;
 	int err;
 
@@ -1104,11 +1185,18 @@ int main(int argc, char **argv)
 		/* held before exec: the plan is for its binary, its pid the filter */
 		err = command__start(&s.cmd, env.cmd);
 		env.pid = s.cmd.pid;
-		if (!env.binary)
+		if (!env.binary) {
 			env.binary = s.cmd.path;
+			/* unreadable: the plan says so, opening it */
+			s.cmd_execs_verified = s.cmd.exe_fd >= 0;
+		}
 	}
 	if (!err)
 		err = open_plan(&s);
+	if (!err) {
+		debug_stop("after-verify");
+		err = check_binary(&s, false);
+	}
 	if (!err) {
 		choose_links(&s);
 		err = load_bpf(&s);
@@ -1144,7 +1232,7 @@ int main(int argc, char **argv)
 		pr_info("attach: %zu more probes on runtime.gopanic/runtime.Goexit say why a call "
 			"never returned", s.plan.nmarks);
 		if (s.cmd.pid)
-			err = command__release(&s.cmd);
+			err = command__release(&s.cmd, s.cmd_execs_verified);
 		if (!err)
 			err = trace_loop(&s);
 	}

@@ -6,9 +6,11 @@
  * checked against the binary (verify.c) before anything is attached.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "binid.h"
 #include "expr.h"
@@ -1062,9 +1064,59 @@ static int check_exprs(const struct probe_plan *plan, const struct plan_opts *op
 	return 0;
 }
 
+/*
+ * The binary, opened once: the image maps it through that descriptor, so
+ * the hash, the byte checks and the uprobes ("/proc/self/fd/N", which the
+ * kernel resolves to the open file) are all of one file, whatever
+ * binary_path names meanwhile.
+ */
+static int open_binary(struct probe_plan *plan, int binary_fd)
+{
+	struct stat st;
+	int fd = binary_fd, err;
+
+	if (fd < 0) {
+		fd = open(plan->binary_path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			err = -errno;
+			pr_warn("attach: cannot open '%s': %s", plan->binary_path, strerror(-err));
+			return err;
+		}
+	}
+	plan->img = elfimg__open_fd(fd, plan->binary_path);
+	err = plan->img ? 0 : -errno;
+	if (fd != binary_fd)
+		close(fd);
+	if (err)
+		return err;
+	if (fstat(elfimg__fd(plan->img), &st))
+		return -errno;
+	plan->bin_dev = st.st_dev;
+	plan->bin_ino = st.st_ino;
+	snprintf(plan->attach_path, sizeof(plan->attach_path), "/proc/self/fd/%d",
+		 elfimg__fd(plan->img));
+	return 0;
+}
+
+bool probe_plan__names_verified(const struct probe_plan *plan, const char *path,
+				struct stat *now)
+{
+	struct stat st;
+
+	if (stat(path, &st)) {
+		memset(&st, 0, sizeof(st));
+		if (now)
+			*now = st;
+		return false;
+	}
+	if (now)
+		*now = st;
+	return st.st_dev == plan->bin_dev && st.st_ino == plan->bin_ino;
+}
+
 int probe_plan__build(struct gadb *db, const char *db_path, const char *binary_path,
-		      const char *const *patterns, size_t npat, const struct plan_opts *opts,
-		      struct probe_plan *plan)
+		      int binary_fd, const char *const *patterns, size_t npat,
+		      const struct plan_opts *opts, struct probe_plan *plan)
 {
 	struct verify_img img = { .path = binary_path };
 	size_t cap = 0, i;
@@ -1076,9 +1128,9 @@ int probe_plan__build(struct gadb *db, const char *db_path, const char *binary_p
 	plan->binary_path = strdup(binary_path);
 	if (!plan->binary_path)
 		return -ENOMEM;
-	plan->img = elfimg__open(binary_path);
-	if (!plan->img)
-		return -errno;
+	err = open_binary(plan, binary_fd);
+	if (err)
+		return err;
 	err = find_build(db, db_path, binary_path, plan);
 	if (!err)
 		err = check_arch(plan);

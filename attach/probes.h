@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "db.h"
 #include "elfimg.h"
@@ -84,7 +85,11 @@ struct probe_plan {
 	struct ga_build build;
 	struct elfimg *img;	/* the binary, mapped: probe bytes, type and dictionary names */
 	struct gotypes types;
-	char *binary_path;	/* the file the uprobes go on */
+	char *binary_path;	/* the file the user named (messages; see probe_plan__names_verified) */
+	/* "/proc/self/fd/N": the file hashed and checked (plan->img's fd), where the uprobes go */
+	char attach_path[32];
+	dev_t bin_dev;		/* that file's device and inode */
+	ino_t bin_ino;
 	struct ga_func *funcs;
 	size_t nfuncs;
 	struct func_layout *layouts;	/* per function */
@@ -102,7 +107,8 @@ struct probe_plan {
 };
 
 /*
- * Identify binary_path, find its build in db (refusing, with both ids,
+ * Identify binary_path (the file open at binary_fd when >= 0, else
+ * binary_path opened once), find its build in db (refusing, with both ids,
  * when absent), load the functions matching patterns, check the bytes at
  * every probe address against the binary, and build the probe specs.
  * sig (optional, Go syntax) gives the parameters of the one function
@@ -111,9 +117,17 @@ struct probe_plan {
  * Returns 0 or a negative errno after an error line.
  */
 int probe_plan__build(struct gadb *db, const char *db_path, const char *binary_path,
-		      const char *const *patterns, size_t npat, const struct plan_opts *opts,
-		      struct probe_plan *plan);
+		      int binary_fd, const char *const *patterns, size_t npat,
+		      const struct plan_opts *opts, struct probe_plan *plan);
 void probe_plan__clear(struct probe_plan *plan);
+
+/*
+ * Whether path (the binary the user named, or /proc/PID/exe) still is the
+ * file the plan verified, by device and inode; *now (optional) gets what
+ * path is now (zeroed when it is gone).
+ */
+bool probe_plan__names_verified(const struct probe_plan *plan, const char *path,
+				struct stat *now);
 
 /* Index of param's first piece, and of its first pointee field, in a layout's flat arrays. */
 size_t layout_piece_base(const struct ga_func *f, size_t param);

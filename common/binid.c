@@ -16,10 +16,39 @@
 
 #define GO_NOTE_TYPE_BUILDID 4	/* cmd/link/internal/ld/elf.go: ELF_NOTE_GOBUILDID_TAG */
 
-int file_map(const char *path, const void **data, size_t *size)
+int file_map_fd(int fd, const char *path, const void **data, size_t *size)
 {
 	struct stat stbuf;
 	void *p;
+	int err;
+
+	if (fstat(fd, &stbuf)) {
+		err = -errno;
+		pr_warn("cannot stat '%s': %s", path, strerror(-err));
+		return err;
+	}
+	if (!S_ISREG(stbuf.st_mode)) {
+		pr_warn("'%s' is not a regular file", path);
+		return -EINVAL;
+	}
+	if (stbuf.st_size == 0) {
+		pr_warn("'%s' is empty", path);
+		return -EINVAL;
+	}
+	/* Writable private pages: libelf may convert in place; the file never changes. */
+	p = mmap(NULL, stbuf.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED) {
+		err = -errno;
+		pr_warn("cannot map '%s': %s", path, strerror(-err));
+		return err;
+	}
+	*data = p;
+	*size = stbuf.st_size;
+	return 0;
+}
+
+int file_map(const char *path, const void **data, size_t *size)
+{
 	int fd, err;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -28,32 +57,7 @@ int file_map(const char *path, const void **data, size_t *size)
 		pr_warn("cannot open '%s': %s", path, strerror(errno));
 		return err;
 	}
-	if (fstat(fd, &stbuf)) {
-		err = -errno;
-		pr_warn("cannot stat '%s': %s", path, strerror(errno));
-		goto out_close;
-	}
-	if (!S_ISREG(stbuf.st_mode)) {
-		err = -EINVAL;
-		pr_warn("'%s' is not a regular file", path);
-		goto out_close;
-	}
-	if (stbuf.st_size == 0) {
-		err = -EINVAL;
-		pr_warn("'%s' is empty", path);
-		goto out_close;
-	}
-	/* Writable private pages: libelf may convert in place; the file never changes. */
-	p = mmap(NULL, stbuf.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	if (p == MAP_FAILED) {
-		err = -errno;
-		pr_warn("cannot map '%s': %s", path, strerror(errno));
-		goto out_close;
-	}
-	*data = p;
-	*size = stbuf.st_size;
-	err = 0;
-out_close:
+	err = file_map_fd(fd, path, data, size);
 	close(fd);
 	return err;
 }

@@ -39,4 +39,6 @@ int binid_notes_from_file(const char *path, struct ga_binid *id);
  * errno after printing why. Unmap with file_unmap().
  */
 int file_map(const char *path, const void **data, size_t *size);
+/* The same for the file open at fd (path names it in messages); fd stays open. */
+int file_map_fd(int fd, const char *path, const void **data, size_t *size);
 void file_unmap(const void *data, size_t size);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The mapped ELF image: sections, PT_LOAD map, symbols (see elfimg.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@ struct elfimg_load {
 
 struct elfimg {
 	char *path;
+	int fd;			/* elfimg__open_fd's duplicate, -1 for elfimg__open */
 	const uint8_t *data;
 	size_t size;
 	Elf *elf;
@@ -39,6 +41,11 @@ struct elfimg {
 	int symtab_idx;		/* index into secs, -1 if none */
 	int dynsym_idx;
 };
+
+int elfimg__fd(const struct elfimg *bin)
+{
+	return bin->fd;
+}
 
 const char *elfimg__path(const struct elfimg *bin)
 {
@@ -169,7 +176,8 @@ static int read_segments(struct elfimg *bin)
 	return 0;
 }
 
-struct elfimg *elfimg__open(const char *path)
+/* fd < 0: map path; else the file open at fd, whose duplicate the image keeps. */
+static struct elfimg *elfimg_open(int fd, const char *path)
 {
 	struct elfimg *bin;
 	GElf_Ehdr eh;
@@ -180,10 +188,21 @@ struct elfimg *elfimg__open(const char *path)
 		errno = ENOMEM;
 		return NULL;
 	}
+	bin->fd = -1;
 	bin->symtab_idx = -1;
 	bin->dynsym_idx = -1;
 	bin->path = strdup(path);
-	err = file_map(path, (const void **)&bin->data, &bin->size);
+	if (fd >= 0) {
+		bin->fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+		if (bin->fd < 0) {
+			err = -errno;
+			pr_warn("elf: cannot duplicate the descriptor of '%s': %s", path, strerror(-err));
+			goto out_free;
+		}
+		err = file_map_fd(bin->fd, path, (const void **)&bin->data, &bin->size);
+	} else {
+		err = file_map(path, (const void **)&bin->data, &bin->size);
+	}
 	if (err)
 		goto out_free;
 	if (elf_version(EV_CURRENT) == EV_NONE) {
@@ -244,6 +263,16 @@ out_free:
 	return NULL;
 }
 
+struct elfimg *elfimg__open(const char *path)
+{
+	return elfimg_open(-1, path);
+}
+
+struct elfimg *elfimg__open_fd(int fd, const char *path)
+{
+	return elfimg_open(fd, path);
+}
+
 void elfimg__free(struct elfimg *bin)
 {
 	if (!bin)
@@ -251,6 +280,8 @@ void elfimg__free(struct elfimg *bin)
 	if (bin->elf)
 		elf_end(bin->elf);
 	file_unmap(bin->data, bin->size);
+	if (bin->fd >= 0)
+		close(bin->fd);
 	free(bin->secs);
 	free(bin->path);
 	free(bin);

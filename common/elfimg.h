@@ -28,7 +28,16 @@ struct elfimg_section {
 
 /* Map and parse path. NULL + errno on failure, after one error line naming the file. */
 struct elfimg *elfimg__open(const char *path);
+/*
+ * Map and parse the file open at fd (path names it in messages). The
+ * image keeps a duplicate of fd (close-on-exec, closed by elfimg__free):
+ * whatever reads the image reads that very file, even once path names
+ * another one.
+ */
+struct elfimg *elfimg__open_fd(int fd, const char *path);
 void elfimg__free(struct elfimg *bin);
+/* elfimg__open_fd's duplicate of its fd (borrowed, open until elfimg__free), -1 otherwise. */
+int elfimg__fd(const struct elfimg *bin);
 
 const char *elfimg__path(const struct elfimg *bin);
 const uint8_t *elfimg__data(const struct elfimg *bin, size_t *size);
