@@ -129,6 +129,7 @@ class Tally:
         self.reasons = collections.Counter()  # reason
         self.bad = 0
         self.suspect = []                     # lines of RETURNING functions with "ended"
+        self.migrated = 0                     # calls that returned on another thread
 
     def add(self, line):
         try:
@@ -144,6 +145,8 @@ class Tally:
                 self.suspect.append(f'{time.strftime("%H:%M:%S")} {line.strip()}')
         else:
             self.done[pid, func] += 1
+            if ev.get('tid_exit', ev.get('tid_entry')) != ev.get('tid_entry'):
+                self.migrated += 1
 
 
 class Goattach:
@@ -409,8 +412,8 @@ def main():
     errlog = open(os.path.join(work, 'targets.stderr'), 'w')
     log(f'soak: {args.seconds} s, seed {args.seed}, work dir {work}')
 
-    stats = collections.Counter(reasons=collections.Counter())
-    stats['reasons'] = collections.Counter()
+    stats = collections.Counter()          # windows, calls, targets, ...
+    stats['reasons'] = collections.Counter()  # why the exact windows' calls never returned
     per_pid = {}   # pid -> what the program counted in all its batches
     long_ga = Goattach(args, db)
     if not res.check(long_ga.wait_ready(), 'long-lived goattach attached', '\n'.join(long_ga.stderr[-5:])):
@@ -472,6 +475,9 @@ def main():
                   f'{long_done} completed + {long_ended} never returned + {lost} lost vs {long_made} made; {summ}')
         res.check(never == long_ended, 'long-lived goattach: summary agrees with the lines',
                   f'never returned {never}, lines {long_ended}')
+        # what the target is for: threads changed under calls, stacks grown at traced entries
+        res.check(long_ga.tally.migrated > 0 and summ[3] > 0, 'calls moved threads, stacks grew',
+                  f'{long_ga.tally.migrated} calls returned on another thread, {summ[3]} morestack passes')
     check_gone(res, 'long-lived goattach', long_ga.progs, long_ga.links)
 
     # memory: flat after the warm-up
@@ -499,7 +505,8 @@ def main():
     log(f'SIGKILLed windows (apart): {stats["killed_made"]} calls made, {stats["killed_printed"]} printed')
     if summ is not None:
         log(f'long-lived goattach: {long_made} calls made = {long_done} printed + {long_ended} never returned '
-            f'+ {summ[1]} lost; reasons: {dict(long_ga.tally.reasons)}')
+            f'+ {summ[1]} lost; reasons: {dict(long_ga.tally.reasons)}; {long_ga.tally.migrated} returned '
+            f'on another thread, {summ[3]} morestack passes ignored')
     errlog.close()
     if not res.failed and not os.environ.get('KEEP_TMP'):
         subprocess.run(['rm', '-rf', work])
