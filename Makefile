@@ -4,6 +4,7 @@
 #   make demo       install missing packages, index a sample, trace it
 #   make test       install missing packages, run every suite (plain, then ASan+UBSan)
 #   make test-go    the toolchain matrix: the samples built by Go 1.19 to 1.27, checked
+#   make soak       goattach attached, detached, killed over samples/soak for SOAK_SECONDS (1800)
 #   make install PREFIX=/usr/local DESTDIR=   (make uninstall, same variables, undoes it)
 #   make fuzz FUZZ_SECONDS=N   every fuzz target (tests/fuzz/) N seconds, libFuzzer
 # V=1 shows full commands. SANITIZE=1 builds with ASan+UBSan into build-asan.
@@ -476,6 +477,14 @@ fuzz:
 	$(Q)scripts/install-deps.sh
 	$(Q)$(MAKE) --no-print-directory O=build-fuzz SANITIZE=fuzz CC=$(CLANG) fuzz-bins
 	$(Q)O=build-fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh $(FUZZ_TARGETS)
+
+# --- the soak: make soak [SOAK_SECONDS=1800] (not part of make test) ---
+# tests/soak/soak.py: every window of calls checked exactly, no probe left, RSS flat.
+SOAK_SECONDS ?= 1800
+.PHONY: soak
+soak: all $(O)/samples/soak
+	$(Q)python3 tests/soak/soak.py --goattach $(O)/goattach --goanalyze $(O)/goanalyze \
+		--sample $(O)/samples/soak --seconds $(SOAK_SECONDS)
 
 .PHONY: demo
 demo:
