@@ -91,11 +91,14 @@ size_t calls_sweep(int calls_fd, int gstates_fd, const struct probe_plan *plan, 
 		   bool final)
 {
 	struct ga_call_key *keys;
-	struct ga_call *rec = malloc(sizeof(*rec));
+	struct ga_call *rec = malloc(sizeof(*rec)), *now = malloc(sizeof(*now));
 	size_t n, i;
 
-	if (!rec)
+	if (!rec || !now) {
+		free(rec);
+		free(now);
 		return 0;
+	}
 	n = collect_keys(calls_fd, &keys);
 	/* no output: only count them */
 	for (i = 0; out && i < n; i++) {
@@ -112,11 +115,23 @@ size_t calls_sweep(int calls_fd, int gstates_fd, const struct probe_plan *plan, 
 			why = "running at detach";
 		if (!why)
 			continue;
+		/*
+		 * The call may have returned since the lookup (its exit was
+		 * reported, the goroutine moved on: that is what was judged):
+		 * report only a record taken out unchanged; a newer call's is
+		 * put back.
+		 */
+		if (bpf_map_lookup_and_delete_elem(calls_fd, &keys[i], now))
+			continue;
+		if (now->ts != rec->ts) {
+			bpf_map_update_elem(calls_fd, &keys[i], now, BPF_NOEXIST);
+			continue;
+		}
 		output__ended(out, &keys[i], rec, why);
-		bpf_map_delete_elem(calls_fd, &keys[i]);
 	}
 	free(keys);
 	free(rec);
+	free(now);
 	return n;
 }
 
