@@ -59,6 +59,7 @@ struct gdwarf {
 	int fd;
 	Dwarf_Debug dbg;
 	int goid_offset;
+	Dwarf_Off g_off;	/* the DIE of struct runtime.g, 0 if none seen */
 	struct subprog *subs;
 	size_t nsubs, subs_cap;
 	struct typemap types;	/* by DIE offset */
@@ -247,10 +248,11 @@ static int scan_cus(struct gdwarf *dw)
 						return err;
 					}
 				}
-			} else if (tag == DW_TAG_structure_type && dw->goid_offset < 0) {
+			} else if (tag == DW_TAG_structure_type && !dw->g_off) {
 				const char *name = die_name(dbg, child);
 
-				if (name && !strcmp(name, "runtime.g"))
+				if (name && !strcmp(name, "runtime.g") &&
+				    DW_OK(dbg, dwarf_dieoffset(child, &dw->g_off, &dwe)))
 					scan_goid(dw, child);
 			}
 			child = die_next(dbg, child, &n);
@@ -1157,6 +1159,11 @@ static bool find_struct_die(struct gdwarf *dw, const char *name, Dwarf_Off *out)
 	bool found = false;
 	size_t ncus = 0;
 
+	/* the one goanalyze asks for, seen by scan_cus: no second walk of every CU */
+	if (dw->g_off && !strcmp(name, "runtime.g")) {
+		*out = dw->g_off;
+		return true;
+	}
 	while (ncus++ < DW_MAX_CUS &&
 	       DW_OK(dbg, dwarf_next_cu_header_d(dbg, true, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 						 NULL, &next_cu, NULL, &dwe))) {

@@ -142,7 +142,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int rc = gdwarf__member_offsets(dw, "runtime.g", g_paths, 4, offs);
 
 		fz_check(goid > 0 && rc == 0 && offs[2] == goid, "runtime.g.goid not found");
-		gdwarf__member_offsets(dw, "runtime.no such struct", g_paths, 1, offs);
+		/* a struct no CU has: every CU walked (slow, so only for some inputs) */
+		if (data[2] & 1)
+			gdwarf__member_offsets(dw, "runtime.no such struct", g_paths, 1, offs);
 		if (bf->n) {
 			size_t start = (data[2] | (size_t)data[3] << 8) % bf->n;
 			size_t stride = 1 + data[3] * 7;
