@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libdwarf/dwarf.h>
@@ -24,7 +26,6 @@
 #include <zlib.h>
 
 #include "dwarf.h"
-#include "elfimg.h"
 #include "log.h"
 #include "typemap.h"
 #include "util.h"
@@ -362,7 +363,7 @@ static int sec_bytes_get(const uint8_t *data, uint64_t size, uint64_t flags, boo
 enum unit_kind { UNIT_RNGLISTS, UNIT_LOCLISTS, UNIT_ADDR };
 
 /* Every unit header of one section; 0, or -EINVAL with why filled. */
-static int check_units(const uint8_t *p, uint64_t size, enum unit_kind kind, int ptr_size,
+static int check_units(const uint8_t *p, uint64_t size, enum unit_kind kind, int ptr_size, bool big,
 		       char *why, size_t why_sz)
 {
 	uint64_t off = 0;
@@ -375,11 +376,11 @@ static int check_units(const uint8_t *p, uint64_t size, enum unit_kind kind, int
 
 		if (left < 4)
 			goto short_hdr;
-		len = rd_uint(u, 4, false);
+		len = rd_uint(u, 4, big);
 		if (len == 0xffffffff) {
 			if (left < 12)
 				goto short_hdr;
-			len = rd_uint(u + 4, 8, false);
+			len = rd_uint(u + 4, 8, big);
 			hdr_len = 12;
 			offset_size = 8;
 		} else if (len >= 0xfffffff0) {
@@ -395,7 +396,7 @@ static int check_units(const uint8_t *p, uint64_t size, enum unit_kind kind, int
 		if (len < (kind == UNIT_ADDR ? 4u : 8u))
 			goto short_hdr;
 		u += hdr_len;
-		version = rd_uint(u, 2, false);
+		version = rd_uint(u, 2, big);
 		asz = u[2];
 		ssz = u[3];
 		if (version != 5) {
@@ -414,7 +415,7 @@ static int check_units(const uint8_t *p, uint64_t size, enum unit_kind kind, int
 			return -EINVAL;
 		}
 		if (kind != UNIT_ADDR) {
-			count = rd_uint(u + 4, 4, false);
+			count = rd_uint(u + 4, 4, big);
 			if (count > (len - 8) / offset_size) {
 				snprintf(why, why_sz, "unit at 0x%llx: %llu offsets past its end",
 					 (unsigned long long)off, (unsigned long long)count);
@@ -457,25 +458,28 @@ static int unit_kind_of(const char *name, bool *zdebug)
  * libdwarf reads them) that libdwarf takes for one with unit headers.
  * 0; -EINVAL with what in why (the section's name first); -ENOMEM.
  */
-static int check_unit_headers(const char *path, char *why, size_t why_sz)
+static int check_unit_headers(int fd, char *why, size_t why_sz)
 {
-	struct elfimg *img;
-	const uint8_t *d;
-	size_t fsize;
 	uint64_t shoff, shnum, shentsize, shstrndx, stroff = 0, strsize = 0;
+	const uint8_t *d;
+	struct stat st;
+	size_t fsize;
 	bool is64, big;
 	int ptr_size, err = 0;
+	void *map;
 
-	img = elfimg__open(path);
-	if (!img) {
-		snprintf(why, why_sz, "not an ELF file goanalyze reads");
-		return errno == ENOMEM ? -ENOMEM : -EINVAL;
-	}
-	d = elfimg__data(img, &fsize);
-	ptr_size = elfimg__ptr_size(img);
-	if (!d || fsize < EI_NIDENT || (d[EI_CLASS] != ELFCLASS32 && d[EI_CLASS] != ELFCLASS64))
-		goto out;	/* elfimg reads it: not ours to judge further */
+	/* the file as libdwarf reads it (its own ELF reader, not elfimg's checks) */
+	if (fstat(fd, &st) || st.st_size < EI_NIDENT)
+		return 0;	/* libdwarf finds no DWARF in it either */
+	fsize = st.st_size;
+	map = mmap(NULL, fsize, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED)
+		return 0;
+	d = map;
+	if (memcmp(d, ELFMAG, SELFMAG) || (d[EI_CLASS] != ELFCLASS32 && d[EI_CLASS] != ELFCLASS64))
+		goto out;
 	is64 = d[EI_CLASS] == ELFCLASS64;
+	ptr_size = is64 ? 8 : 4;
 	big = d[EI_DATA] == ELFDATA2MSB;
 	if (fsize < (is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr)))
 		goto out;
@@ -524,7 +528,7 @@ static int check_unit_headers(const char *path, char *why, size_t why_sz)
 				err = sec_bytes_get(d + off, size, flags, zdebug, is64, big, &sb, inner,
 						    sizeof(inner));
 				if (!err)
-					err = check_units(sb.data, sb.size, kind, ptr_size, inner,
+					err = check_units(sb.data, sb.size, kind, ptr_size, big, inner,
 							  sizeof(inner));
 				free(sb.owned);
 				if (err)
@@ -533,7 +537,7 @@ static int check_unit_headers(const char *path, char *why, size_t why_sz)
 		}
 	}
 out:
-	elfimg__free(img);
+	munmap(map, fsize);
 	return err;
 }
 
@@ -557,7 +561,7 @@ struct gdwarf *gdwarf__open(const char *path)
 		goto out_free;
 	}
 	/* before libdwarf reads them (see check_units) */
-	err = check_unit_headers(path, why, sizeof(why));
+	err = check_unit_headers(dw->fd, why, sizeof(why));
 	if (err) {
 		if (err == -ENOMEM)
 			pr_warn("dwarf: out of memory reading '%s'", path);
