@@ -534,6 +534,8 @@ static void entries_dedup(struct rtype_methods *m)
 {
 	size_t i, n = 0;
 
+	if (!m->nents)
+		return;		/* ents is NULL: no qsort */
 	qsort(m->ents, m->nents, sizeof(*m->ents), cmp_entry);
 	for (i = 0; i < m->nents; i++) {
 		struct rt_entry *e = &m->ents[i], *prev = n ? &m->ents[n - 1] : NULL;

@@ -34,19 +34,27 @@ static const char *const versions[FZ_NBASES] = {
 #define WALK_MAX 4096
 #define FUNCS_MAX 20000
 
+#define WALK_SLOTS (2 * WALK_MAX)	/* a power of two */
+
 struct walk {
-	const struct gotype *seen[WALK_MAX];
+	const struct gotype *seen[WALK_MAX];	/* in the order met */
+	const struct gotype *slots[WALK_SLOTS];	/* open addressing on the address */
 	size_t n;
 	size_t bytes;		/* name bytes touched: ASan sees a bad pointer */
 };
 
 static void walk_add(struct walk *w, const struct gotype *t)
 {
+	size_t i;
+
 	if (!t || w->n >= WALK_MAX)
 		return;
-	for (size_t i = 0; i < w->n; i++)
-		if (w->seen[i] == t)
-			return;
+	i = ((uintptr_t)t * 0x9e3779b97f4a7c15ull >> 20) & (WALK_SLOTS - 1);
+	while (w->slots[i] && w->slots[i] != t)
+		i = (i + 1) & (WALK_SLOTS - 1);
+	if (w->slots[i])
+		return;
+	w->slots[i] = t;
 	w->seen[w->n++] = t;
 }
 
