@@ -29,10 +29,14 @@
 #define INDEX_TIMEOUT_S 30
 #define INDEX_MAX_BYTES (1ull << 30)
 
-/* A Go identifier as long as a linker keeps: 3.2 KB */
+/*
+ * A Go identifier of 8 KB: past the old 2 KB line buffer far enough that
+ * its overflow smashed the stack (a SEGV under ASan; at 3 KB the write
+ * landed in the next buffer and only cut the line).
+ */
 static char *long_ident(void)
 {
-	size_t n = 400, len = 4 + n * 8 + 1;
+	size_t n = 1000, len = 4 + n * 8 + 1;
 	char *s = malloc(len);
 
 	if (!s)
@@ -55,10 +59,10 @@ static bool write_file(const char *path, const char *text)
 }
 
 /*
- * goanalyze bpftrace on a function named by a 3.2 KB identifier: every
+ * goanalyze bpftrace on a function named by an 8 KB identifier: every
  * probe's printf holds the whole name and its arguments (it overflowed
- * a 2 KB stack buffer and printed a cut line), and bpftrace, when it can
- * run here, prints the call.
+ * a 2 KB stack buffer: a cut line, or a crash), and bpftrace, when it
+ * can run here, prints the call.
  */
 TEST(bpftrace_long_name)
 {
@@ -120,7 +124,7 @@ TEST(bpftrace_long_name)
 	}
 	{
 		char *targs[] = { "bpftrace", "--unsafe", bt, NULL }, *pargs[] = { bin, NULL };
-		char line[8192];
+		char line[9000];
 
 		if (!ASSERT_OK(bg_start(&trace, targs), "start bpftrace") ||
 		    !ASSERT_TRUE(bg_wait_stdout(&trace, "Ctrl-C", 60), "bpftrace attached"))
