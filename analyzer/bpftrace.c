@@ -10,9 +10,12 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bpftrace.h"
+#include "log.h"
 
 /* bpftrace's reg() names for x86-64 DWARF register numbers */
 static const char *const x86_reg[16] = {
@@ -79,11 +82,96 @@ static bool param_fmt(const struct ga_param *p, char *fmt, size_t flen, char *ex
 	}
 }
 
-static void func_script(FILE *out, const char *bin, const struct ga_func *f, size_t k)
+/*
+ * A script line being made: grown as needed (a Go name has no length
+ * limit: generic instantiations run to kilobytes), capped at
+ * SCRIPT_LINE_MAX; err says why a line could not be made.
+ */
+#define SCRIPT_LINE_MAX (1 << 20)	/* bytes: far past any name a linker keeps */
+
+struct line_buf {
+	char *s;
+	size_t len, cap;
+	int err;
+};
+
+static void lb_grow(struct line_buf *lb, size_t more)
+{
+	size_t cap = lb->cap ? lb->cap : 256;
+	char *s;
+
+	if (lb->err)
+		return;
+	if (more > SCRIPT_LINE_MAX - lb->len) {
+		lb->err = -E2BIG;
+		return;
+	}
+	while (cap < lb->len + more + 1)
+		cap *= 2;
+	if (cap == lb->cap)
+		return;
+	s = realloc(lb->s, cap);
+	if (!s) {
+		lb->err = -ENOMEM;
+		return;
+	}
+	lb->s = s;
+	lb->cap = cap;
+}
+
+__attribute__((format(printf, 2, 3)))
+static void lb_printf(struct line_buf *lb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 && !lb->err)
+		lb->err = -EINVAL;
+	lb_grow(lb, n < 0 ? 0 : (size_t)n);
+	if (lb->err)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(lb->s + lb->len, lb->cap - lb->len, fmt, ap);
+	va_end(ap);
+	lb->len += n;
+}
+
+/* s as text of a printf format string literal: '"' and '\' escaped, '%' doubled. */
+static void lb_literal(struct line_buf *lb, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			lb_printf(lb, "\\%c", *s);
+		else if (*s == '%')
+			lb_printf(lb, "%%%%");
+		else
+			lb_printf(lb, "%c", *s);
+	}
+}
+
+static void lb_reset(struct line_buf *lb)
+{
+	lb->len = 0;
+	if (lb->s)
+		lb->s[0] = '\0';
+}
+
+static const char *lb_str(const struct line_buf *lb)
+{
+	return lb->s ? lb->s : "";
+}
+
+/* One function's probes. 0, or a negative errno after one error line naming it. */
+static int func_script(FILE *out, const char *bin, const struct ga_func *f, size_t k)
 {
 	char fmt[64], expr[512];
+	struct line_buf line = {}, args = {};
 	size_t i, j;
 	bool first;
+	int err = 0;
 	uint64_t entry = f->file_off + f->entry_probe_offset;
 	/* g: R14 in register-ABI Go code, else -8(FS) */
 	const char *g = f->abi == GA_ABI_INTERNAL ? "reg(\"r14\")" :
@@ -104,8 +192,6 @@ static void func_script(FILE *out, const char *bin, const struct ga_func *f, siz
 	fprintf(out, "}\n");
 	for (j = 0; j < f->nexits; j++) {
 		const struct ga_exit *e = &f->exits[j];
-		char line[2048] = "", args[1024] = "";
-		size_t used = 0, au = 0;
 
 		fprintf(out, "uprobe:%s:0x%" PRIx64 "\n{\n\t$g = %s;\n\t$f = *(uint64 *)($g + 8) - reg(\"sp\");\n",
 			bin, f->file_off + e->offset, g);
@@ -114,27 +200,32 @@ static void func_script(FILE *out, const char *bin, const struct ga_func *f, siz
 		 * Two printfs, the arguments then the results: one would need
 		 * more than the 512 bytes of BPF stack for four strings.
 		 */
-		used += snprintf(line + used, sizeof(line) - used, "%s(", f->name);
+		lb_reset(&line);
+		lb_reset(&args);
+		lb_literal(&line, f->name);
+		lb_printf(&line, "(");
 		first = true;
 		for (i = 0; f->params_known && i < f->nparams; i++) {
 			const struct ga_param *p = &f->params[i];
 
 			if (p->is_result)
 				continue;
+			lb_printf(&line, "%s", first ? "" : ", ");
+			lb_literal(&line, p->name ? p->name : "?");
 			if (param_fmt(p, fmt, sizeof(fmt), expr, sizeof(expr))) {
-				used += snprintf(line + used, sizeof(line) - used, "%s%s=%s", first ? "" : ", ",
-						 p->name, fmt);
-				au += snprintf(args + au, sizeof(args) - au, ", @a%zu_%zu[$g, $f]", k, i);
+				lb_printf(&line, "=%s", fmt);
+				lb_printf(&args, ", @a%zu_%zu[$g, $f]", k, i);
 			} else {
-				used += snprintf(line + used, sizeof(line) - used, "%s%s=?", first ? "" : ", ",
-						 p->name);
+				lb_printf(&line, "=?");
 			}
 			first = false;
 		}
-		used += snprintf(line + used, sizeof(line) - used, ")");
-		fprintf(out, "\t\tprintf(\"%s\"%s);\n", line, args);
-		used = au = 0;
-		line[0] = args[0] = '\0';
+		lb_printf(&line, ")");
+		if (line.err || args.err)
+			break;
+		fprintf(out, "\t\tprintf(\"%s\"%s);\n", lb_str(&line), lb_str(&args));
+		lb_reset(&line);
+		lb_reset(&args);
 		if (e->kind == GA_EXIT_RET && f->params_known) {
 			first = true;
 			for (i = 0; i < f->nparams; i++) {
@@ -142,22 +233,25 @@ static void func_script(FILE *out, const char *bin, const struct ga_func *f, siz
 
 				if (!p->is_result)
 					continue;
-				used += snprintf(line + used, sizeof(line) - used, "%s", first ? " = (" : ", ");
+				lb_printf(&line, "%s", first ? " = (" : ", ");
 				if (param_fmt(p, fmt, sizeof(fmt), expr, sizeof(expr))) {
-					used += snprintf(line + used, sizeof(line) - used, "%s", fmt);
-					au += snprintf(args + au, sizeof(args) - au, ", %s", expr);
+					lb_printf(&line, "%s", fmt);
+					lb_printf(&args, ", %s", expr);
 				} else {
-					used += snprintf(line + used, sizeof(line) - used, "?");
+					lb_printf(&line, "?");
 				}
 				first = false;
 			}
 			if (!first)
-				used += snprintf(line + used, sizeof(line) - used, ")");
+				lb_printf(&line, ")");
 		} else if (e->kind != GA_EXIT_RET) {
-			used += snprintf(line + used, sizeof(line) - used, " -> tail call %s",
-					 e->target_name ? e->target_name : "?");
+			lb_printf(&line, " -> tail call ");
+			lb_literal(&line, e->target_name ? e->target_name : "?");
 		}
-		fprintf(out, "\t\tprintf(\"%s %%d us\\n\"%s, (nsecs - @ts%zu[$g, $f]) / 1000);\n", line, args, k);
+		if (line.err || args.err)
+			break;
+		fprintf(out, "\t\tprintf(\"%s %%d us\\n\"%s, (nsecs - @ts%zu[$g, $f]) / 1000);\n",
+			lb_str(&line), lb_str(&args), k);
 		fprintf(out, "\t\tdelete(@ts%zu[$g, $f]);\n", k);
 		for (i = 0; f->params_known && i < f->nparams; i++)
 			if (!f->params[i].is_result &&
@@ -165,12 +259,21 @@ static void func_script(FILE *out, const char *bin, const struct ga_func *f, siz
 				fprintf(out, "\t\tdelete(@a%zu_%zu[$g, $f]);\n", k, i);
 		fprintf(out, "\t}\n}\n");
 	}
+	err = line.err ? line.err : args.err;
+	if (err)
+		pr_warn("bpftrace: cannot make the probe at exit %zu of %.200s%s (%zu-byte name): %s", j,
+			f->name, strlen(f->name) > 200 ? "..." : "", strlen(f->name),
+			err == -E2BIG ? "a printf line past 1 MiB" : strerror(-err));
+	free(line.s);
+	free(args.s);
+	return err;
 }
 
 int bpftrace_script(FILE *out, const struct ga_build *b, const char *db_path, const char *generator,
 		    const struct ga_func *funcs, size_t n)
 {
 	size_t i;
+	int err;
 
 	if (b->arch != GA_ARCH_AMD64)
 		return -ENOTSUP;
@@ -187,8 +290,11 @@ int bpftrace_script(FILE *out, const struct ga_build *b, const char *db_path, co
 		"BEGIN { printf(\"Tracing %zu functions. Ctrl-C to stop.\\n\"); }\n",
 		generator, db_path, b->sha256, b->go_version ? b->go_version : "unknown Go",
 		b->go_build_id ? b->go_build_id : "none", b->path, b->path, n);
-	for (i = 0; i < n; i++)
-		func_script(out, b->path, &funcs[i], i);
+	for (i = 0; i < n; i++) {
+		err = func_script(out, b->path, &funcs[i], i);
+		if (err)
+			return err;
+	}
 	fprintf(out, "\nEND {\n");
 	for (i = 0; i < n; i++)
 		fprintf(out, "\tclear(@ts%zu);\n", i);

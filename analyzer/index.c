@@ -106,6 +106,7 @@ struct disasm_job {
 	atomic_size_t next;	/* first function of the next chunk */
 	atomic_size_t done;
 	atomic_size_t bad_inlines;	/* functions whose inline tree did not read */
+	atomic_size_t not_code;		/* functions whose range is not in the file's code */
 	atomic_int err;
 	/* the DB writer thread takes finished chunks in order */
 	struct gadb_writer *writer;
@@ -221,8 +222,10 @@ static int disasm_one(struct disasm_job *job, struct disasm *d, size_t i)
 
 	if (elfimg__vaddr_to_off(job->bin, f->entry, &f->file_off) || !code ||
 	    !elfimg__vaddr_is_exec(job->bin, f->entry)) {
-		pr_warn("index: function %s at 0x%llx is not in the file's code; skipped", pf->name,
-			(unsigned long long)f->entry);
+		/* one warning for all of them (disasm_all): a damaged table can name thousands */
+		pr_debug("index: function %s at 0x%llx is not in the file's code; skipped", pf->name,
+			 (unsigned long long)f->entry);
+		atomic_fetch_add(&job->not_code, 1);
 		f->decode_status = GA_DECODE_BAD;
 		f->exits = calloc(1, sizeof(*f->exits));
 		return f->exits ? 0 : -ENOMEM;
@@ -361,6 +364,9 @@ static int disasm_all(const struct elfimg *bin, const struct pclntab *tab,
 		res->n_bad += res->funcs[i].decode_status == GA_DECODE_BAD;
 		res->n_jcc_entry += res->funcs[i].entry_kind == GA_ENTRY_JCC;
 	}
+	if (atomic_load(&job.not_code))
+		pr_warn("index: %zu of %zu functions of '%s' are not in the file's code: skipped "
+			"(-v -v names them)", atomic_load(&job.not_code), tab->nfunc, elfimg__path(bin));
 	if (atomic_load(&job.bad_inlines))
 		pr_info("index: %zu of %zu functions of '%s' have an unreadable inline tree "
 			"(-v -v names them)", atomic_load(&job.bad_inlines), tab->nfunc,

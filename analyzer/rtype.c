@@ -9,6 +9,7 @@
  * before it is read.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "log.h"
@@ -233,7 +234,7 @@ int rtype_reader_init(struct rtype_reader *r, const struct elfimg *bin, const st
 		      const char *go_version)
 {
 	const char *path = elfimg__path(bin);
-	uint64_t ptr;
+	uint64_t ptr, avail;
 	const uint8_t *h;
 
 	*r = (struct rtype_reader){
@@ -243,6 +244,13 @@ int rtype_reader_init(struct rtype_reader *r, const struct elfimg *bin, const st
 	r->embed = r->l.field_offset_embed > 0;
 	if (!r->types || !r->etypes) {
 		pr_info("rtype: no moduledata.types in '%s': no type descriptors", path);
+		return -ENOENT;
+	}
+	/* every scan of [types, etypes) is then bounded by the file's size */
+	if (r->etypes <= r->types || !elfimg__vaddr_ptr_avail(bin, r->types, &avail) ||
+	    r->etypes - r->types > avail) {
+		pr_info("rtype: moduledata.types [0x%" PRIx64 ", 0x%" PRIx64 ") of '%s' is not in the "
+			"file: no type descriptors", r->types, r->etypes, path);
 		return -ENOENT;
 	}
 	ptr = find_g_ptr(r, tab, path);
