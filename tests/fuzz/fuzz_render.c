@@ -145,7 +145,7 @@ struct undo {
 struct muts {
 	struct undo u[MAX_UNDO];
 	int n;
-	char paths[16][80];
+	char *paths[16];	/* each its own allocation, as a DB's: an over-read shows */
 	int npaths;
 };
 
@@ -169,6 +169,8 @@ static void undo_all(struct muts *m)
 
 		memcpy(u->at, u->old, u->n);
 	}
+	while (m->npaths > 0)
+		free(m->paths[--m->npaths]);
 }
 
 static const char *const type_names[] = {
@@ -228,13 +230,10 @@ static void mutate(struct muts *m, struct ga_func *f, struct func_layout *lay, c
 		static const char *const tails[] = { "", ".", "[", ".*", "[0", "]", ".*.", "[1].X" };
 		char *p;
 
-		if (!pc || m->npaths >= 16)
+		if (!pc || m->npaths >= 16 || m->n >= MAX_UNDO ||
+		    asprintf(&p, "%s%s", r[3] & 8 ? "" : prm->name, tails[r[3] & 7]) < 0)
 			break;
-		p = m->paths[m->npaths++];
-		if (r[3] & 8)
-			snprintf(p, sizeof(m->paths[0]), "%s", tails[r[3] & 7]);
-		else
-			snprintf(p, sizeof(m->paths[0]), "%s%s", prm->name, tails[r[3] & 7]);
+		m->paths[m->npaths++] = p;
 		put(m, &pc->path, &p, sizeof(p));
 		break;
 	}
@@ -353,6 +352,9 @@ static void render(struct fz_plan *fp, const struct event *e, const struct ga_ca
 	fclose(null);
 	if (js) {
 		fclose(js);
+		/* FZ_RENDER_DUMP=1: the JSON lines on stderr, to compare renderers by hand */
+		if (getenv("FZ_RENDER_DUMP"))
+			fwrite(buf, 1, len, stderr);
 		if (undamaged)
 			fz_check(json_ok(buf, len), "the JSON line of an undamaged record does not parse");
 		free(buf);
@@ -362,7 +364,7 @@ static void render(struct fz_plan *fp, const struct event *e, const struct ga_ca
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static unsigned char rec[sizeof(struct ga_event) + GA_EV_RECORD_DATA_MAX];
-	static struct event e;
+	struct event *e;
 	struct muts m = {};
 	struct ga_event h = {};
 	struct fz_plan *fp;
@@ -410,24 +412,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(rec, &h, sizeof(h));
 	memset(rec + sizeof(h), 0, need);
 	memcpy(rec + sizeof(h), data + pos, size - pos < need ? size - pos : need);
-	if (!event__unpack(&e, rec, sizeof(h) + need)) {
+	/* its own allocation: a read past the event shows */
+	e = malloc(sizeof(*e));
+	if (!e)
+		goto out_undo;
+	if (!event__unpack(e, rec, sizeof(h) + need)) {
 		if (data[1] & 0x80) {
 			struct ga_call_key key = {
-				.g = e.g, .frame = e.frame, .pid = e.pid, .func_id = e.func_id,
+				.g = e->g, .frame = e->frame, .pid = e->pid, .func_id = e->func_id,
 			};
 			struct ga_call call = {
-				.ts = e.ts_entry, .goid = e.goid, .tid = e.tid_entry, .args = e.args,
-				.nstack = e.nstack,
+				.ts = e->ts_entry, .goid = e->goid, .tid = e->tid_entry, .args = e->args,
+				.nstack = e->nstack,
 			};
 
-			memcpy(call.stack, e.stack, sizeof(call.stack));
+			memcpy(call.stack, e->stack, sizeof(call.stack));
 			render(fp, NULL, &key, &call, undamaged);
 		} else {
-			render(fp, &e, NULL, NULL, undamaged);
+			render(fp, e, NULL, NULL, undamaged);
 		}
 	} else {
 		fz_check(!undamaged, "event__unpack refused a clamped record");
 	}
+	free(e);
+out_undo:
 	undo_all(&m);
 	return 0;
 }
