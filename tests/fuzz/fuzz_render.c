@@ -329,7 +329,9 @@ static bool json_ok(const char *s, size_t len)
 static void render(struct fz_plan *fp, const struct event *e, const struct ga_call_key *key,
 		   const struct ga_call *call, bool undamaged)
 {
-	struct output_opts oo = { .stack = fp->syms.n ? GA_DEF_STACK : 0, .syms = &fp->syms };
+	struct output_opts oo = {
+		.stack = fp->syms.n ? GA_DEF_STACK : 0, .syms = &fp->syms, .stats = true, .hist = true,
+	};
 	struct output *o;
 	FILE *null = fopen("/dev/null", "w"), *js;
 	char *buf = NULL;
@@ -347,6 +349,12 @@ static void render(struct fz_plan *fp, const struct event *e, const struct ga_ca
 			output__ended(o, key, call, "running at detach");
 		else
 			output__event(o, e);
+		/* the summaries of that one call, counted from the event (no BPF aggregates) */
+		if (!json) {
+			output__print_stats(o, -1, null);
+			output__print_hist(o, -1, null);
+			output__print_ended(o, null);
+		}
 		output__free(o);
 	}
 	fclose(null);
