@@ -532,6 +532,13 @@ static void render(const struct leafref *lr, size_t a, size_t b, size_t pos,
 		size_t n = component_len(c);
 		char key[256];
 
+		if (!n) {
+			/* a leaf that ends where its siblings go on: no member of its own */
+			j = i + 1;
+			p->ops->member(p, array ? NULL : "?");
+			p->ops->none(p, "?");
+			continue;
+		}
 		j = member_end(lr, i, b, pos);
 		snprintf(key, sizeof(key), "%.*s", (int)(n - 1), c + 1);
 		p->ops->member(p, array ? NULL : key);

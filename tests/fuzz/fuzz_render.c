@@ -226,12 +226,27 @@ static void mutate(struct muts *m, struct ga_func *f, struct func_layout *lay, c
 		break;
 	}
 	case 6: {
-		/* a path of the piece: empty, the param's name, a dangling component */
+		/*
+		 * a path of the piece: empty, the param's name, a dangling
+		 * component; or (value bit 4) its own parent's ("o.P" of "o.P.X")
+		 */
 		static const char *const tails[] = { "", ".", "[", ".*", "[0", "]", ".*.", "[1].X" };
-		char *p;
+		char *p, *cut;
 
-		if (!pc || m->npaths >= 16 || m->n >= MAX_UNDO ||
-		    asprintf(&p, "%s%s", r[3] & 8 ? "" : prm->name, tails[r[3] & 7]) < 0)
+		if (!pc || m->npaths >= 16 || m->n >= MAX_UNDO)
+			break;
+		if (r[3] & 16) {
+			const char *path = pc->path ? pc->path : "";
+
+			cut = strrchr(path, '.');
+			if (!cut || (strrchr(path, '[') && strrchr(path, '[') > cut))
+				cut = strrchr(path, '[');
+			/* exactly as long: a read past its end shows */
+			p = strndup(path, cut ? (size_t)(cut - path) : strlen(path));
+		} else if (asprintf(&p, "%s%s", r[3] & 8 ? "" : prm->name, tails[r[3] & 7]) < 0) {
+			p = NULL;
+		}
+		if (!p)
 			break;
 		m->paths[m->npaths++] = p;
 		put(m, &pc->path, &p, sizeof(p));
