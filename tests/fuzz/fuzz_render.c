@@ -501,7 +501,15 @@ static size_t seed_record(uint8_t *out, size_t room, unsigned int fi, unsigned i
 			for (i = 0; i < h.str_len[part][s]; i++)
 				out[n++] = "hello, w\xc3\xb6rld\x01\"\\ \xff"[(i + s) % 18];
 	for (i = 0; i < h.nstack; i++, n += 8) {
+		const struct fz_plan *fp = &plans[0][OPT_STACK];
 		uint64_t pc = 0x401000 + i * 0x100;
+
+		/* the probe's PC, then return addresses inside the plan's functions */
+		if (fp->ok) {
+			const struct ga_func *f = &fp->plan.funcs[(fi + i) % fp->plan.nfuncs];
+
+			pc = f->entry + (i ? 1 + i * 7 : f->entry_probe_offset);
+		}
 
 		memcpy(out + n, &pc, 8);
 	}
@@ -514,6 +522,8 @@ int fz_seeds(const char *dir)
 	char name[64];
 	int err;
 
+	if (!plans[0][0].tried)
+		plan_base(0);	/* the functions' addresses, for the stack PCs */
 	for (unsigned int fi = 0; fi < 48; fi++) {
 		for (unsigned int o = 0; o < 2 * NOPTS; o++) {
 			unsigned int opt = (o % 2) | (o / 2) << 1;
