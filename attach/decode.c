@@ -5,6 +5,7 @@
  * 64-bit integers, and each leaf (string, slice, interface, basic value)
  * is told to a value printer once.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -24,14 +25,42 @@ struct leaf {
 	const int *word;	/* per piece: word index or SLOT_* */
 	const uint8_t *shift;	/* per piece: byte offset in its word; NULL: 0 */
 	const int *str;		/* per piece: string slot or SLOT_NONE; NULL: none */
+	uint64_t type_size;	/* bytes of its type, which no piece exceeds; 0: not known */
 };
 
-/* Why a leaf was not shown: a register a uprobe cannot read, or the fetch budget. */
+/*
+ * Why a leaf was not shown: a register a uprobe cannot read, the fetch
+ * budget, or a layout that does not fit the event or the type.
+ */
 enum miss {
 	MISS_NOTHING = 0,
 	MISS_FPREG,
 	MISS_BUDGET,
+	MISS_LAYOUT,
 };
+
+int ev_word(const struct ga_vals *v, int w, unsigned int shift, unsigned int size,
+	    uint64_t type_size, uint64_t *out)
+{
+	if (w == SLOT_UNREADABLE)
+		return -EOPNOTSUPP;
+	if (w < 0)
+		return -ENOENT;
+	if (w >= GA_MAX_WORDS || (size != 1 && size != 2 && size != 4 && size != 8) ||
+	    shift > 8 - size || (type_size && size > type_size))
+		return -EINVAL;
+	*out = mask_size(v->words[w] >> (shift * 8), size);
+	return 0;
+}
+
+bool ev_bytes(const struct ga_vals *v, int slot, const char **s, size_t *n)
+{
+	if (slot < 0 || slot >= GA_MAX_STRS)
+		return false;
+	*s = v->strs[slot];
+	*n = v->str_len[slot] < GA_STR_LEN ? v->str_len[slot] : GA_STR_LEN;
+	return true;
+}
 
 /* A value's leaves, with paths relative to the parameter ("", ".P.X", "[1]"). */
 struct leafref {
@@ -39,34 +68,31 @@ struct leafref {
 	const char *rel;
 };
 
-/* Word k of the leaf (its piece's bytes of it); false when not fetched, and *miss says why. */
+/*
+ * Piece k of the leaf (a string's len is its piece 1), read by ev_word();
+ * false when the leaf has no such piece or it was not fetched, and *miss
+ * says why.
+ */
 static bool leaf_word(const struct leaf *l, const struct ga_vals *v, size_t k, uint64_t *out,
 		      enum miss *miss)
 {
-	int w = l->word[k];
-	unsigned int shift = l->shift ? l->shift[k] : 0;
-	unsigned int size = l->pieces[k].size;
+	int err;
 
-	if (w < 0 || w >= GA_MAX_WORDS || shift > 7) {
-		*miss = w == SLOT_UNREADABLE ? MISS_FPREG : MISS_BUDGET;
+	if (k >= l->npieces) {
+		*miss = MISS_LAYOUT;
 		return false;
 	}
-	*out = v->words[w] >> (shift * 8);
-	if (size && size < 8)
-		*out &= (1ULL << (size * 8)) - 1;
-	return true;
+	err = ev_word(v, l->word[k], l->shift ? l->shift[k] : 0, l->pieces[k].size, l->type_size,
+		      out);
+	if (err)
+		*miss = err == -EOPNOTSUPP ? MISS_FPREG : err == -ENOENT ? MISS_BUDGET : MISS_LAYOUT;
+	return !err;
 }
 
 /* The bytes copied for the leaf's first piece; false when it has no string slot. */
 static bool leaf_bytes(const struct leaf *l, const struct ga_vals *v, const char **s, size_t *n)
 {
-	int slot = l->str ? l->str[0] : SLOT_NONE;
-
-	if (slot < 0 || slot >= GA_MAX_STRS)
-		return false;
-	*s = v->strs[slot];
-	*n = v->str_len[slot] < GA_STR_LEN ? v->str_len[slot] : GA_STR_LEN;
-	return true;
+	return l->str && ev_bytes(v, l->str[0], s, n);
 }
 
 /* A floating-point register a uprobe cannot read: XMM on amd64, V on arm64. */
@@ -265,7 +291,7 @@ static void decode_leaf(const struct leaf *l, const struct ga_vals *v, struct vp
 		return;
 	if (miss == MISS_BUDGET)
 		p->cut = true;
-	p->ops->none(p, miss == MISS_FPREG ? fpreg_label(l->plan) : "...");
+	p->ops->none(p, miss == MISS_FPREG ? fpreg_label(l->plan) : miss == MISS_LAYOUT ? "?" : "...");
 }
 
 /* Were none of the pieces of leaves [a, b) fetched for want of fetch budget? */
@@ -283,8 +309,14 @@ static bool leaves_cut(const struct leafref *lr, size_t a, size_t b)
 /* --deref: a pointer leaf, then what it points at (paths under ".*") */
 static bool is_deref(const struct leafref *lr, size_t a, size_t b, size_t pos)
 {
-	return b - a > 1 && !lr[a].rel[pos] && lr[a].l.pieces[0].kind == GA_PIECE_PTR &&
-	       !strncmp(lr[a + 1].rel + pos, ".*", 2);
+	size_t i;
+
+	if (b - a < 2 || lr[a].rel[pos] || lr[a].l.pieces[0].kind != GA_PIECE_PTR)
+		return false;
+	for (i = a + 1; i < b; i++)
+		if (strncmp(lr[i].rel + pos, ".*", 2))
+			return false;
+	return true;
 }
 
 static void render(const struct leafref *lr, size_t a, size_t b, size_t pos,
@@ -309,11 +341,16 @@ static void render_deref(const struct leafref *lr, size_t a, size_t b, size_t po
 	p->ops->close(p);
 }
 
-/* Length of the path component at p: "[3]" or ".Name" (up to the next '.' or '['). */
+/*
+ * Length of the path component at p: "[3]" or ".Name" (up to the next
+ * '.' or '['); 0 at the path's end.
+ */
 static size_t component_len(const char *p)
 {
 	size_t n = 1;
 
+	if (!*p)
+		return 0;
 	if (*p == '[') {
 		while (p[n] && p[n - 1] != ']')
 			n++;
@@ -371,8 +408,10 @@ static void render_split_int64(const struct leaf *lo, const struct leaf *hi,
 	enum miss miss;
 	char num[FORMAT_NUM_LEN];
 
-	leaf_word(lo, v, 0, &low, &miss);
-	leaf_word(hi, v, 0, &high, &miss);
+	if (!leaf_word(lo, v, 0, &low, &miss) || !leaf_word(hi, v, 0, &high, &miss)) {
+		p->ops->none(p, "?");
+		return;
+	}
 	u = (low & 0xffffffffULL) | (high & 0xffffffffULL) << 32;
 	if (hi->pieces[0].kind == GA_PIECE_INT) {
 		snprintf(num, sizeof(num), "%" PRId64, (int64_t)u);
@@ -406,8 +445,10 @@ static void render_time(const struct leaf *wall, const struct leaf *ext, const s
 	enum miss miss;
 	char text[96];
 
-	leaf_word(wall, v, 0, &w, &miss);
-	leaf_word(ext, v, 0, &e, &miss);
+	if (!leaf_word(wall, v, 0, &w, &miss) || !leaf_word(ext, v, 0, &e, &miss)) {
+		p->ops->none(p, "?");
+		return;
+	}
 	format_go_time(w, (int64_t)e, text, sizeof(text));
 	p->ops->word(p, text);
 }
@@ -478,6 +519,11 @@ static void render(const struct leafref *lr, size_t a, size_t b, size_t pos,
 		render_deref(lr, a, b, pos, v, p);
 		return;
 	}
+	if (!*c0) {
+		/* a leaf ends here with others under it, not a pointer's: the paths are broken */
+		p->ops->none(p, "?");
+		return;
+	}
 	p->ops->open(p, array ? VP_ARRAY : VP_STRUCT);
 	/* an array's elements beyond the fetch budget: "[1 2 ...](len=40)" */
 	cut_from = array ? cut_tail(lr, a, b, pos, &nmembers) : b;
@@ -486,6 +532,13 @@ static void render(const struct leafref *lr, size_t a, size_t b, size_t pos,
 		size_t n = component_len(c);
 		char key[256];
 
+		if (!n) {
+			/* a leaf that ends where its siblings go on: no member of its own */
+			j = i + 1;
+			p->ops->member(p, array ? NULL : "?");
+			p->ops->none(p, "?");
+			continue;
+		}
 		j = member_end(lr, i, b, pos);
 		snprintf(key, sizeof(key), "%.*s", (int)(n - 1), c + 1);
 		p->ops->member(p, array ? NULL : key);
@@ -509,16 +562,31 @@ static void decode_empty(const struct ga_param *prm, struct vprinter *p)
 	p->ops->close(p);
 }
 
-/* A generic's dictionary, by its symbol: it names the type arguments. */
-static bool decode_dict(const struct probe_plan *plan, const struct ga_param *prm, const int *word,
-			const struct ga_vals *v, struct vprinter *p)
+/* The leaf of a parameter's first piece (a pointer, a map): its only one when npieces is 1. */
+static struct leaf param_leaf(const struct probe_plan *plan, const struct ga_param *prm,
+			      const struct func_layout *lay, size_t base)
 {
+	return (struct leaf){
+		.plan = plan, .param = prm, .pieces = prm->pieces, .npieces = 1,
+		.word = &lay->word[base], .shift = &lay->shift[base], .str = &lay->str[base],
+		.type_size = prm->size,
+	};
+}
+
+/* A generic's dictionary, by its symbol: it names the type arguments. */
+static bool decode_dict(const struct probe_plan *plan, const struct ga_param *prm,
+			const struct func_layout *lay, size_t base, const struct ga_vals *v,
+			struct vprinter *p)
+{
+	struct leaf l = param_leaf(plan, prm, lay, base);
+	enum miss miss;
 	const char *sym;
+	uint64_t w;
 
 	if (strcmp(prm->name, ".dict") || prm->npieces != 1 || prm->pieces[0].kind != GA_PIECE_PTR ||
-	    word[0] < 0)
+	    !leaf_word(&l, v, 0, &w, &miss))
 		return false;
-	sym = gotypes__dict_name(&plan->types, v->words[word[0]]);
+	sym = gotypes__dict_name(&plan->types, w);
 	if (!sym)
 		return false;
 	p->ops->word(p, sym);
@@ -533,15 +601,13 @@ static bool decode_deref(const struct probe_plan *plan, const struct ga_func *f,
 	const struct ga_param *prm = &f->params[param];
 	size_t base = layout_piece_base(f, param), db, nd, nlen = strlen(prm->name), i;
 	struct leafref dl[ABI_MAX_DEREFS];
-	struct leaf addr;
+	struct leaf addr = param_leaf(plan, prm, lay, base);
+	enum miss miss;
+	uint64_t w;
 
-	if (!plan->deref || !prm->nderefs || prm->npieces != 1 ||
-	    prm->pieces[0].kind != GA_PIECE_PTR || lay->word[base] < 0 || !v->words[lay->word[base]])
+	if (!plan->deref || !prm->nderefs || prm->npieces != 1 || !lay->dword ||
+	    prm->pieces[0].kind != GA_PIECE_PTR || !leaf_word(&addr, v, 0, &w, &miss) || !w)
 		return false;
-	addr = (struct leaf){
-		.plan = plan, .param = prm, .pieces = prm->pieces, .npieces = 1,
-		.word = &lay->word[base], .shift = &lay->shift[base], .str = &lay->str[base],
-	};
 	db = layout_deref_base(f, param);
 	nd = prm->nderefs < ABI_MAX_DEREFS ? prm->nderefs : ABI_MAX_DEREFS;
 	for (i = 0; i < nd; i++) {
@@ -580,7 +646,7 @@ static void decode_fields(const struct probe_plan *plan, const struct ga_func *f
 		r->l = (struct leaf){
 			.plan = plan, .param = prm, .pieces = &prm->pieces[k], .npieces = 1,
 			.word = &lay->word[base + k], .shift = &lay->shift[base + k],
-			.str = &lay->str[base + k],
+			.str = &lay->str[base + k], .type_size = prm->size,
 		};
 		while (k + r->l.npieces < prm->npieces &&
 		       !strcmp(prm->pieces[k + r->l.npieces].path, path))
@@ -614,6 +680,7 @@ static void decode_map_item(const struct probe_plan *plan, const struct ga_param
 	struct ga_piece pieces[2] = {};
 	struct leaf l = {
 		.plan = plan, .param = prm, .pieces = pieces, .npieces = 1, .word = w, .str = str,
+		.type_size = t->size,
 	};
 
 	pieces[0].kind = map_item_kind(t);
@@ -637,7 +704,9 @@ static void decode_map_strings(const struct probe_plan *plan, const struct ga_pa
 			       struct vprinter *p)
 {
 	static const struct gotype str_type = { .kind = GA_KIND_STRING, .name = "string", .size = 16 };
-	uint64_t len = e->val_word[1] >= 0 ? v->words[e->val_word[1]] : 0;
+	uint64_t len = 0;
+
+	ev_word(v, e->val_word[1], 0, 8, 0, &len);
 
 	p->ops->open(p, VP_ARRAY);
 	if (len) {
@@ -699,34 +768,33 @@ static bool decode_map(const struct probe_plan *plan, const struct ga_func *f,
 {
 	const struct ga_param *prm = &f->params[param];
 	const struct map_words *mw = lay->maps ? &lay->maps[param] : NULL;
-	int pw = lay->word[layout_piece_base(f, param)];
+	struct leaf pl = param_leaf(plan, prm, lay, layout_piece_base(f, param));
 	struct map_sort_key keys[MAP_SHOW];
-	uint64_t len;
+	uint64_t len, ptr, addr;
+	enum miss miss;
 	size_t n = 0, i;
 	int k;
 
-	if (!mw || !mw->is_map || pw < 0 || mw->len_word < 0)
+	if (!mw || !mw->is_map || !leaf_word(&pl, v, 0, &ptr, &miss) ||
+	    ev_word(v, mw->len_word, 0, 8, 0, &len))
 		return false;
-	if (!v->words[pw]) {
+	if (!ptr) {
 		p->ops->none(p, "map[]");
 		return true;
 	}
-	len = mask_size(v->words[mw->len_word], mw->shape.len_size);
-	for (k = 0; k < mw->nentries && n < len; k++) {
+	len = mask_size(len, mw->shape.len_size);
+	for (k = 0; k < mw->nentries && k < MAP_SHOW && n < len; k++) {
 		const struct map_entry_words *e = &mw->e[k];
 		struct map_sort_key *sk = &keys[n];
+		uint64_t bits;
 
-		if (!v->words[e->map_word])
+		if (ev_word(v, e->map_word, 0, 8, 0, &addr) || !addr)
 			break;
-		*sk = (struct map_sort_key){ .t = &mw->key, .idx = k };
-		if (mw->key.kind == GA_KIND_STRING) {
-			int slot = e->key_str;
-
-			sk->s = slot >= 0 ? v->strs[slot] : "";
-			sk->n = slot >= 0 ? v->str_len[slot] : 0;
-		} else if (e->key_word[0] >= 0) {
-			sk->bits = mask_size(v->words[e->key_word[0]], mw->key.size);
-		}
+		*sk = (struct map_sort_key){ .t = &mw->key, .idx = k, .s = "" };
+		if (mw->key.kind == GA_KIND_STRING)
+			ev_bytes(v, e->key_str, &sk->s, &sk->n);
+		else if (!ev_word(v, e->key_word[0], 0, 8, 0, &bits))
+			sk->bits = mask_size(bits, mw->key.size);
 		n++;
 	}
 	qsort(keys, n, sizeof(keys[0]), map_key_cmp);
@@ -763,21 +831,19 @@ static bool decode_netip(const struct probe_plan *plan, const struct ga_func *f,
 {
 	const struct ga_param *prm = &f->params[param];
 	size_t base = layout_piece_base(f, param);
-	const int *w = &lay->word[base];
-	uint64_t hi, lo, z;
+	struct leaf l = param_leaf(plan, prm, lay, base);
+	uint64_t hi, lo, z, isv6;
 	uint8_t ip[16];
 	char text[FORMAT_IP_LEN + 16];
+	enum miss miss;
 	bool v6;
 	int i;
 
+	l.npieces = prm->npieces;
 	if (!prm->type_name || strcmp(prm->type_name, "net/netip.Addr") || prm->npieces != 3 ||
-	    w[0] < 0 || w[1] < 0 || w[2] < 0 || w[0] >= GA_MAX_WORDS || w[1] >= GA_MAX_WORDS ||
-	    w[2] >= GA_MAX_WORDS || prm->pieces[0].size != 8)
+	    prm->pieces[0].size != 8 || prm->pieces[1].size != 8 || !leaf_word(&l, v, 0, &hi, &miss) ||
+	    !leaf_word(&l, v, 1, &lo, &miss) || !leaf_word(&l, v, 2, &z, &miss))
 		return false;
-	hi = v->words[w[0]];
-	lo = v->words[w[1]];
-	z = v->words[w[2]];
-	(void)plan;
 	if (!z) {
 		p->ops->word(p, "invalid IP");
 		return true;
@@ -786,8 +852,8 @@ static bool decode_netip(const struct probe_plan *plan, const struct ga_func *f,
 		ip[i] = hi >> (56 - 8 * i);
 		ip[8 + i] = lo >> (56 - 8 * i);
 	}
-	if (lay->aux && lay->aux[param] >= 0 && lay->aux[param] < GA_MAX_WORDS)
-		v6 = v->words[lay->aux[param]] & 1;
+	if (lay->aux && !ev_word(v, lay->aux[param], 0, 1, 0, &isv6))
+		v6 = isv6 & 1;
 	else
 		v6 = !(hi == 0 && lo >> 32 == 0xffff);
 	if (v6 && hi == 0 && lo >> 32 == 0xffff)
@@ -802,10 +868,13 @@ void decode_param(struct vprinter *p, const struct probe_plan *plan, const struc
 		  const struct func_layout *lay, size_t param, const struct ga_vals *v)
 {
 	const struct ga_param *prm = &f->params[param];
+	size_t base = layout_piece_base(f, param);
 
 	if (!prm->npieces)
 		decode_empty(prm, p);
-	else if (!decode_netip(plan, f, lay, param, v, p) && !decode_dict(plan, prm, &lay->word[layout_piece_base(f, param)], v, p) &&
+	else if (base > lay->npieces || prm->npieces > lay->npieces - base)
+		p->ops->none(p, "?");	/* more pieces than the layout has places for */
+	else if (!decode_netip(plan, f, lay, param, v, p) && !decode_dict(plan, prm, lay, base, v, p) &&
 		 !decode_map(plan, f, lay, param, v, p) && !decode_deref(plan, f, lay, param, v, p))
 		decode_fields(plan, f, lay, param, v, p);
 }
@@ -814,10 +883,11 @@ bool decode_error_result(const struct ga_func *f, const struct func_layout *lay,
 			 const struct ga_vals *v)
 {
 	uint32_t mask = layout_error_words(f, lay);
-	size_t w;
+	uint64_t word;
+	int w;
 
 	for (w = 0; w < GA_MAX_WORDS; w++)
-		if ((mask >> w) & 1 && v->words[w])
+		if ((mask >> w) & 1 && !ev_word(v, w, 0, 8, 0, &word) && word)
 			return true;
 	return false;
 }

@@ -10,6 +10,19 @@
 #include "probes.h"
 
 /*
+ * The one read of a fetched word, for every decoder: the size bytes at
+ * byte shift of word w of v, checked against the event (a word it has,
+ * bytes inside that word) and against the type (size 1, 2, 4 or 8, at
+ * most type_size when that is known, not 0). Returns 0, -ENOENT when w
+ * was not fetched (SLOT_NONE), -EOPNOTSUPP when it could not be
+ * (SLOT_UNREADABLE), -EINVAL when the layout does not fit.
+ */
+int ev_word(const struct ga_vals *v, int w, unsigned int shift, unsigned int size,
+	    uint64_t type_size, uint64_t *out);
+/* The bytes copied into string slot of v, at most GA_STR_LEN; false when there is no such slot. */
+bool ev_bytes(const struct ga_vals *v, int slot, const char **s, size_t *n);
+
+/*
  * Tell p the value of parameter param of f (one leaf, or arrays and
  * structs of leaves by field path) from the words and strings in v,
  * placed by lay.

@@ -267,14 +267,21 @@ int json_num(struct sbuf *b, const char *num)
 
 uint64_t mask_size(uint64_t v, int size)
 {
+	if (size <= 0)
+		return 0;
 	return size >= 8 ? v : v & ((1ULL << (size * 8)) - 1);
 }
 
 int64_t sign_extend(uint64_t v, int size)
 {
-	int shift = 64 - size * 8;
+	int shift;
 
-	return size >= 8 ? (int64_t)v : (int64_t)(v << shift) >> shift;
+	if (size <= 0)
+		return 0;
+	if (size >= 8)
+		return (int64_t)v;
+	shift = 64 - size * 8;
+	return (int64_t)(v << shift) >> shift;
 }
 
 uint64_t read_le(const void *p, int size)

@@ -61,9 +61,9 @@ int json_quote(struct sbuf *b, const char *s, size_t n);
 int json_u64(struct sbuf *b, uint64_t v);
 int json_num(struct sbuf *b, const char *num);
 
-/* The low size bytes of v (size 1, 2, 4; 8 or more keeps v). */
+/* The low size bytes of v (size 1, 2, 4; 8 or more keeps v; 0 or less: 0). */
 uint64_t mask_size(uint64_t v, int size);
-/* The low size bytes of v as a signed integer of that width. */
+/* The low size bytes of v as a signed integer of that width (0 or less: 0). */
 int64_t sign_extend(uint64_t v, int size);
 /* size bytes at p, little-endian. */
 uint64_t read_le(const void *p, int size);

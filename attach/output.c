@@ -43,7 +43,8 @@ struct event_view {
 	bool results_known;	/* the results were fetched and described */
 	uint64_t latency_ns;
 	int64_t real_ns;	/* wall-clock time of the exit (of the entry when ended) */
-	time_t secs;
+	time_t secs;		/* ... in seconds, floored */
+	int frac_ns;		/* ... and the ns past secs, [0, 1e9) */
 };
 
 struct output *output__new(const struct probe_plan *plan, const struct output_opts *opts, FILE *out)
@@ -104,9 +105,15 @@ static void event_view_init(struct event_view *ev, const struct output *o, const
 		.ended = ended, .tail_call = tail_call, .tail_target = target ? target : "?",
 		.results_known = f->params_known && !f->args_only && !tail_call && !ended,
 		.latency_ns = e->ts_exit - e->ts_entry,
-		.real_ns = (int64_t)e->ts_exit + o->mono_to_real_ns,
+		/* wrapping, not overflowing: the timestamps are what a record says */
+		.real_ns = (int64_t)(e->ts_exit + (uint64_t)o->mono_to_real_ns),
 	};
 	ev->secs = ev->real_ns / 1000000000LL;
+	ev->frac_ns = ev->real_ns % 1000000000LL;
+	if (ev->frac_ns < 0) {
+		ev->frac_ns += 1000000000;
+		ev->secs--;
+	}
 }
 
 /*
@@ -155,18 +162,17 @@ static void params_text(const struct event_view *ev, bool results, struct sbuf *
 /* A []string by its first elements: ["a" "b" ...](len=9) */
 static void expr_strings(struct vprinter *p, const struct expr_strings *es, const struct ga_vals *v)
 {
-	uint64_t len = es->len_word >= 0 && es->len_word < GA_MAX_WORDS ? v->words[es->len_word] : 0;
-	uint64_t slen;
+	uint64_t len = 0, slen;
+	const char *s;
+	size_t n;
 	int i;
 
+	ev_word(v, es->len_word, 0, 8, 0, &len);
 	p->ops->open(p, VP_ARRAY);
-	for (i = 0; i < es->n && (uint64_t)i < len; i++) {
+	for (i = 0; i < es->n && i < EXPR_SHOW_ELEMS && (uint64_t)i < len; i++) {
 		p->ops->member(p, NULL);
-		slen = v->words[es->hdr[i][1] & (GA_MAX_WORDS - 1)];
-		if (es->str[i] >= 0 && es->str[i] < GA_MAX_STRS)
-			p->ops->string(p, v->strs[es->str[i]],
-				       v->str_len[es->str[i]] < GA_STR_LEN ? v->str_len[es->str[i]] : GA_STR_LEN,
-				       slen);
+		if (!ev_word(v, es->hdr[i][1], 0, 8, 0, &slen) && ev_bytes(v, es->str[i], &s, &n))
+			p->ops->string(p, s, n, slen);
 		else
 			p->ops->none(p, "...");
 	}
@@ -331,14 +337,14 @@ static void print_event_plain(struct output *o, const struct event_view *ev)
 {
 	struct sbuf args = {}, res = {};
 	char when[64], lat[32];
-	struct tm tm;
+	struct tm tm = {};
 
 	if (ev->f->params_known)
 		params_text(ev, false, &args);
 	localtime_r(&ev->secs, &tm);
 	strftime(when, sizeof(when), "%H:%M:%S", &tm);
 	fprintf(o->out, "%s.%03d pid=%u goid=%llu %s(%s)", when,
-		(int)(ev->real_ns % 1000000000LL / 1000000), ev->e->pid,
+		ev->frac_ns / 1000000, ev->e->pid,
 		(unsigned long long)ev->e->goid, ev->f->name,
 		ev->f->params_known ? sbuf_str(&args) : "?");
 	if (ev->ended) {
@@ -385,14 +391,14 @@ static int params_json(const struct event_view *ev, bool results, struct sbuf *o
 /* "2024-05-01T15:04:05.123456Z": the seconds formatted once per second */
 static void json_time(struct output *o, const struct event_view *ev, char *buf, size_t len)
 {
-	struct tm tm;
+	struct tm tm = {};
 
 	if (ev->secs != o->json_secs || !o->json_when[0]) {
 		gmtime_r(&ev->secs, &tm);
 		strftime(o->json_when, sizeof(o->json_when), "%Y-%m-%dT%H:%M:%S", &tm);
 		o->json_secs = ev->secs;
 	}
-	snprintf(buf, len, "%s.%06dZ", o->json_when, (int)(ev->real_ns % 1000000000LL / 1000));
+	snprintf(buf, len, "%s.%06dZ", o->json_when, ev->frac_ns / 1000);
 }
 
 /*
