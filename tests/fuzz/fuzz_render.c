@@ -120,7 +120,7 @@ static void plan_base(unsigned int b)
 
 		if (stack && b)
 			continue;	/* goattach refuses --stack on 386 */
-		err = probe_plan__build(db, db_path, fz_path(f), pats, 1, &po, &fp->plan);
+		err = probe_plan__build(db, db_path, fz_path(f), -1, pats, 1, &po, &fp->plan);
 		fz_check(!err, "probe_plan__build failed");
 		if (err)
 			continue;
