@@ -314,7 +314,7 @@ static int parse_116(struct pclntab *tab, const struct pcln_reader *r)
 
 		/* _func: entry uintptr, nameoff, args, deferreturn, pcsp, pcfile, pcln,
 		 * npcdata, cuOffset, funcID, ... */
-		if (!pcln_has(r, fo, ps + 36) || next < entry)
+		if (funcoff >= r->size || !pcln_has(r, fo, ps + 36) || next < entry)
 			return -EINVAL;
 		nameoff = (int32_t)ga_read_le(r->base + fo + ps, 4);
 		name = nameoff < 0 ? NULL : pcln_cstr(r, nameoff_base + nameoff);
@@ -432,13 +432,20 @@ static bool pcvalue_step(const uint8_t **p, const uint8_t *end, uint64_t *pc, in
 		shift += 7;
 	}
 	*pc += (uint64_t)pcd * min_lc;
-	*val += (int32_t)uv;
+	/* the runtime's int32 add wraps; unsigned here, no signed overflow on damaged deltas */
+	*val = (int32_t)((uint32_t)*val + uv);
 	return true;
 }
 
 #define PCDATA_INLTREEINDEX 2	/* runtime/symtab.go _PCDATA_InlTreeIndex */
 #define FUNCDATA_INLTREE 3	/* _FUNCDATA_InlTree */
 #define INLINE_MAX 4096
+/*
+ * Cap on the inline ranges of one function (12 bytes each: 3 MB): a
+ * range needs code bytes of its own, the largest Go functions seen have a
+ * few thousand; more is a damaged table (-E2BIG).
+ */
+#define INL_RANGES_MAX (1u << 18)
 
 /* A function's _func record: where its pcdata and funcdata tables are. */
 struct func_tables {
@@ -802,16 +809,22 @@ static int inl_ranges_read(const struct pclntab *tab, const struct pcln_func *f,
 			   struct pcln_inl_range **out, size_t *n, int32_t *maxval)
 {
 	const uint8_t *pend = tab->base + tab->size;
-	uint64_t pc = f->entry, prev_pc = pc;
+	uint64_t pc = f->entry, prev_pc = pc, fend = f->end;
 	struct pcln_inl_range *arr = NULL;
 	size_t cnt = 0, cap = 0;
 	int32_t val = -1;
 	bool first = true;
 
 	*maxval = -1;
+	/* ranges are uint32 offsets from the entry: a damaged end is cut there */
+	if (fend - f->entry > UINT32_MAX)
+		fend = f->entry + UINT32_MAX;
+	/* every step reads at least 2 bytes: at most size / 2 steps */
 	while (pcvalue_step(&p, pend, &pc, &val, first, tab->min_lc)) {
-		uint64_t end = pc < f->end ? pc : f->end;
+		uint64_t end = pc < fend ? pc : fend;
 
+		if (pc < prev_pc)
+			break;	/* the pc wrapped: a damaged entry near 2^64 */
 		first = false;
 		if (val > *maxval)
 			*maxval = val;
@@ -819,6 +832,12 @@ static int inl_ranges_read(const struct pclntab *tab, const struct pcln_func *f,
 			if (cnt && arr[cnt - 1].idx == val && arr[cnt - 1].end == prev_pc - f->entry) {
 				arr[cnt - 1].end = end - f->entry;
 			} else {
+				if (cnt == INL_RANGES_MAX) {
+					pr_debug("pclntab: '%s': %s: more than %u inline ranges",
+						 elfimg__path(tab->bin), f->name, INL_RANGES_MAX);
+					free(arr);
+					return -E2BIG;
+				}
 				if (ga_ensure_mem((void **)&arr, &cap, cnt + 1, sizeof(*arr))) {
 					free(arr);
 					return -ENOMEM;
@@ -829,7 +848,7 @@ static int inl_ranges_read(const struct pclntab *tab, const struct pcln_func *f,
 			}
 		}
 		prev_pc = pc;
-		if (pc >= f->end)
+		if (pc >= fend)
 			break;
 	}
 	*out = arr;
@@ -853,6 +872,36 @@ static int32_t inl_index_at(const struct pcln_inl_range *r, size_t n, uint64_t o
 			return r[mid].idx;
 	}
 	return -1;
+}
+
+/*
+ * Parents come from call-site pcs, which damage can point anywhere: cut
+ * every cycle of parent links (at the link that closes it), so walking
+ * up from any call ends at -1 within n steps. O(n) with one mark a call.
+ */
+static int inl_break_cycles(struct pcln_inline *arr, size_t n)
+{
+	enum { UNSEEN, ON_PATH, DONE };
+	uint8_t *state = calloc(n, 1);
+	size_t i;
+
+	if (!state)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		int j = (int)i, last = -1;
+
+		while (j >= 0 && state[j] == UNSEEN) {
+			state[j] = ON_PATH;
+			last = j;
+			j = arr[j].parent;
+		}
+		if (j >= 0 && state[j] == ON_PATH)
+			arr[last].parent = -1;
+		for (j = (int)i; j >= 0 && state[j] == ON_PATH; j = arr[j].parent)
+			state[j] = DONE;
+	}
+	free(state);
+	return 0;
 }
 
 int pclntab__inlines(const struct pclntab *tab, size_t idx, struct pcln_inline **out, size_t *n,
@@ -888,7 +937,7 @@ int pclntab__inlines(const struct pclntab *tab, size_t idx, struct pcln_inline *
 		return 0;
 
 	/* The largest inline-tree index the pc table uses bounds the tree. */
-	if (tab->pctab_off + pcdata_off >= tab->size)
+	if (tab->pctab_off >= tab->size || pcdata_off >= tab->size - tab->pctab_off)
 		return -EINVAL;
 	err = inl_ranges_read(tab, f, tab->base + tab->pctab_off + pcdata_off, &rs, &nrs, &maxval);
 	if (err)
@@ -930,6 +979,11 @@ int pclntab__inlines(const struct pclntab *tab, size_t idx, struct pcln_inline *
 		arr[i].parent = parent_pc < 0 ? -1 : inl_index_at(rs, nrs, parent_pc);
 		if (arr[i].parent == (int)i)
 			arr[i].parent = -1;
+	}
+	err = inl_break_cycles(arr, maxval + 1);
+	if (err) {
+		free(arr);
+		goto out_free_ranges;
 	}
 	/* where each body starts: its first range (0 when it has none left) */
 	for (i = 0; i < nrs; i++)
