@@ -33,7 +33,7 @@ struct fzp_pristine {
 };
 
 /* The pristine parse of base idx, NULL when the base is absent. */
-static struct fzp_pristine *fzp_get(unsigned int idx)
+static inline struct fzp_pristine *fzp_get(unsigned int idx)
 {
 	static struct fzp_pristine *cache[FZ_NBASES];
 	static bool tried[FZ_NBASES];
@@ -74,7 +74,7 @@ static struct fzp_pristine *fzp_get(unsigned int idx)
 }
 
 /* File offset of a pointer into p's image. */
-static uint64_t fzp_off(const struct fzp_pristine *p, const void *ptr)
+static inline uint64_t fzp_off(const struct fzp_pristine *p, const void *ptr)
 {
 	return (const uint8_t *)ptr - p->data;
 }
@@ -87,7 +87,7 @@ struct fzp_func {
 	uint64_t arginfo_off;		/* its FUNCDATA_ArgInfo, 0 none */
 };
 
-static void fzp_func(const struct fzp_pristine *p, size_t idx, struct fzp_func *out)
+static inline void fzp_func(const struct fzp_pristine *p, size_t idx, struct fzp_func *out)
 {
 	const struct pclntab *t = p->tab;
 	const uint8_t *fn = t->base + t->funcs[idx].func_off;
@@ -130,7 +130,7 @@ static void fzp_func(const struct fzp_pristine *p, size_t idx, struct fzp_func *
 	} while (0)
 
 /* What pclntab__open promises of any table it returns. */
-static void fzp_check_table(const struct pclntab *tab)
+static inline void fzp_check_table(const struct pclntab *tab)
 {
 	for (size_t i = 0; i < tab->nfunc; i++) {
 		FZP_CHECK(tab->funcs[i].name);
@@ -145,7 +145,7 @@ static void fzp_check_table(const struct pclntab *tab)
  * promise: inline parents form no cycle and index the tree, ranges lie in
  * the function, sorted, each naming a call of the tree.
  */
-static void fzp_exercise_func(const struct pclntab *tab, size_t idx)
+static inline void fzp_exercise_func(const struct pclntab *tab, size_t idx)
 {
 	const struct pcln_func *f = &tab->funcs[idx];
 	struct pcln_inline *in = NULL;
