@@ -8,6 +8,7 @@
  * Every offset read from the file is checked against the table's bounds.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,13 +25,30 @@
 /* Sanity bound: the largest binaries seen have a few hundred thousand functions. */
 #define PCLN_MAX_FUNCS (16u << 20)
 
+#define PCLN_WHY_LEN 160
+
 struct pcln_reader {
 	const struct elfimg *bin;
+	char *why;		/* PCLN_WHY_LEN bytes: what is wrong with the table, NULL: do not say */
 	const uint8_t *base;
 	uint64_t size;
 	uint64_t addr;		/* virtual address of base, 0 if unknown */
 	int go_minor;		/* release that built it (go_minor_of), 0 unknown */
 };
+
+/* Say what is wrong with the table (the one error line pclntab__open prints); -EINVAL. */
+__attribute__((format(printf, 2, 3)))
+static int pcln_bad(const struct pcln_reader *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->why) {
+		va_start(ap, fmt);
+		vsnprintf(r->why, PCLN_WHY_LEN, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
 
 static bool pcln_has(const struct pcln_reader *r, uint64_t off, uint64_t len)
 {
@@ -230,7 +248,7 @@ static int parse_118(struct pclntab *tab, const struct pcln_reader *r, bool v120
 	size_t i;
 
 	if (!pcln_has(r, 0, hdr_len))
-		return -EINVAL;
+		return pcln_bad(r, "header cut short (%#llx bytes)", (unsigned long long)r->size);
 	nfunc = ga_read_le(r->base + 8, ps);
 	tab->text_start = ga_read_le(r->base + 8 + 2 * ps, ps);
 	nameoff_base = ga_read_le(r->base + 8 + 3 * ps, ps);
@@ -238,9 +256,16 @@ static int parse_118(struct pclntab *tab, const struct pcln_reader *r, bool v120
 	tab->nameoff_base = nameoff_base;
 	tab->pctab_off = ga_read_le(r->base + 8 + 6 * ps, ps);
 	tab->pcln_off = pcln_off;
-	if (nfunc > PCLN_MAX_FUNCS || !pcln_has(r, pcln_off, (nfunc + 1) * 8) ||
-	    nameoff_base >= r->size)
-		return -EINVAL;
+	if (nfunc > PCLN_MAX_FUNCS)
+		return pcln_bad(r, "%llu functions (at most %u)", (unsigned long long)nfunc,
+				PCLN_MAX_FUNCS);
+	if (!pcln_has(r, pcln_off, (nfunc + 1) * 8))
+		return pcln_bad(r, "function table of %llu entries at %#llx past the table (%#llx bytes)",
+				(unsigned long long)nfunc, (unsigned long long)pcln_off,
+				(unsigned long long)r->size);
+	if (nameoff_base >= r->size)
+		return pcln_bad(r, "name table at %#llx past the table (%#llx bytes)",
+				(unsigned long long)nameoff_base, (unsigned long long)r->size);
 	if (!tab->text_start) {
 		uint64_t addr;
 		struct elfimg_section text;
@@ -259,7 +284,7 @@ static int parse_118(struct pclntab *tab, const struct pcln_reader *r, bool v120
 		else if (!elfimg__section(r->bin, ".text", &text))
 			tab->text_start = text.addr;
 		else
-			return -EINVAL;
+			return pcln_bad(r, "textStart is 0 and nothing says where the code starts");
 	}
 	tab->funcs = calloc(nfunc ? nfunc : 1, sizeof(*tab->funcs));
 	if (!tab->funcs)
@@ -272,12 +297,19 @@ static int parse_118(struct pclntab *tab, const struct pcln_reader *r, bool v120
 		const char *name;
 		int32_t nameoff;
 
-		if (!pcln_has(r, fo, id_off + 4) || next_entryoff < entryoff)
-			return -EINVAL;
+		if (!pcln_has(r, fo, id_off + 4))
+			return pcln_bad(r, "function %zu of %llu: record at %#llx past the table (%#llx bytes)",
+					i, (unsigned long long)nfunc, (unsigned long long)fo,
+					(unsigned long long)r->size);
+		if (next_entryoff < entryoff)
+			return pcln_bad(r, "function %zu of %llu: entry %#x after the next one's (%#x)",
+					i, (unsigned long long)nfunc, entryoff, next_entryoff);
 		nameoff = (int32_t)ga_read_le(r->base + fo + 4, 4);
 		name = nameoff < 0 ? NULL : pcln_cstr(r, nameoff_base + nameoff);
 		if (!name)
-			return -EINVAL;
+			return pcln_bad(r, "function %zu of %llu: name offset %#x past the table (%#llx bytes)",
+					i, (unsigned long long)nfunc, (uint32_t)nameoff,
+					(unsigned long long)r->size);
 		add_func(tab, i, tab->text_start + entryoff, tab->text_start + next_entryoff, name,
 			 r->base + fo, r->size - fo, 8, id_off);
 	}
@@ -292,16 +324,23 @@ static int parse_116(struct pclntab *tab, const struct pcln_reader *r)
 	size_t i;
 
 	if (!pcln_has(r, 0, hdr_len))
-		return -EINVAL;
+		return pcln_bad(r, "header cut short (%#llx bytes)", (unsigned long long)r->size);
 	nfunc = ga_read_le(r->base + 8, ps);
 	nameoff_base = ga_read_le(r->base + 8 + 2 * ps, ps);
 	pcln_off = ga_read_le(r->base + 8 + 6 * ps, ps);
 	tab->nameoff_base = nameoff_base;
 	tab->pctab_off = ga_read_le(r->base + 8 + 5 * ps, ps);
 	tab->pcln_off = pcln_off;
-	if (nfunc > PCLN_MAX_FUNCS || !pcln_has(r, pcln_off, (nfunc + 1) * 2 * ps) ||
-	    nameoff_base >= r->size)
-		return -EINVAL;
+	if (nfunc > PCLN_MAX_FUNCS)
+		return pcln_bad(r, "%llu functions (at most %u)", (unsigned long long)nfunc,
+				PCLN_MAX_FUNCS);
+	if (!pcln_has(r, pcln_off, (nfunc + 1) * 2 * ps))
+		return pcln_bad(r, "function table of %llu entries at %#llx past the table (%#llx bytes)",
+				(unsigned long long)nfunc, (unsigned long long)pcln_off,
+				(unsigned long long)r->size);
+	if (nameoff_base >= r->size)
+		return pcln_bad(r, "name table at %#llx past the table (%#llx bytes)",
+				(unsigned long long)nameoff_base, (unsigned long long)r->size);
 	tab->funcs = calloc(nfunc ? nfunc : 1, sizeof(*tab->funcs));
 	if (!tab->funcs)
 		return -ENOMEM;
@@ -314,12 +353,20 @@ static int parse_116(struct pclntab *tab, const struct pcln_reader *r)
 
 		/* _func: entry uintptr, nameoff, args, deferreturn, pcsp, pcfile, pcln,
 		 * npcdata, cuOffset, funcID, ... */
-		if (funcoff >= r->size || !pcln_has(r, fo, ps + 36) || next < entry)
-			return -EINVAL;
+		if (funcoff >= r->size || !pcln_has(r, fo, ps + 36))
+			return pcln_bad(r, "function %zu of %llu: record at %#llx past the table (%#llx bytes)",
+					i, (unsigned long long)nfunc, (unsigned long long)funcoff,
+					(unsigned long long)r->size);
+		if (next < entry)
+			return pcln_bad(r, "function %zu of %llu: entry %#llx after the next one's (%#llx)",
+					i, (unsigned long long)nfunc, (unsigned long long)entry,
+					(unsigned long long)next);
 		nameoff = (int32_t)ga_read_le(r->base + fo + ps, 4);
 		name = nameoff < 0 ? NULL : pcln_cstr(r, nameoff_base + nameoff);
 		if (!name)
-			return -EINVAL;
+			return pcln_bad(r, "function %zu of %llu: name offset %#x past the table (%#llx bytes)",
+					i, (unsigned long long)nfunc, (uint32_t)nameoff,
+					(unsigned long long)r->size);
 		add_func(tab, i, entry, next, name, r->base + fo, r->size - fo, ps + 4, ps + 32);
 	}
 	tab->nfunc = nfunc;
@@ -333,10 +380,14 @@ static int parse_12(struct pclntab *tab, const struct pcln_reader *r)
 	size_t i;
 
 	if (!pcln_has(r, 0, 8 + ps))
-		return -EINVAL;
+		return pcln_bad(r, "header cut short (%#llx bytes)", (unsigned long long)r->size);
 	nfunc = ga_read_le(r->base + 8, ps);
-	if (nfunc > PCLN_MAX_FUNCS || !pcln_has(r, 8 + ps, (nfunc * 2 + 1) * ps))
-		return -EINVAL;
+	if (nfunc > PCLN_MAX_FUNCS)
+		return pcln_bad(r, "%llu functions (at most %u)", (unsigned long long)nfunc,
+				PCLN_MAX_FUNCS);
+	if (!pcln_has(r, 8 + ps, (nfunc * 2 + 1) * ps))
+		return pcln_bad(r, "function table of %llu entries past the table (%#llx bytes)",
+				(unsigned long long)nfunc, (unsigned long long)r->size);
 	tab->funcs = calloc(nfunc ? nfunc : 1, sizeof(*tab->funcs));
 	if (!tab->funcs)
 		return -ENOMEM;
@@ -349,12 +400,20 @@ static int parse_12(struct pclntab *tab, const struct pcln_reader *r)
 
 		/* _func: entry uintptr, nameoff (from the table start), args, ... funcID
 		 * (Go 1.12+) after 7 int32 fields; older binaries read 0 there. */
-		if (!pcln_has(r, funcoff, ps + 8) || next < entry)
-			return -EINVAL;
+		if (!pcln_has(r, funcoff, ps + 8))
+			return pcln_bad(r, "function %zu of %llu: record at %#llx past the table (%#llx bytes)",
+					i, (unsigned long long)nfunc, (unsigned long long)funcoff,
+					(unsigned long long)r->size);
+		if (next < entry)
+			return pcln_bad(r, "function %zu of %llu: entry %#llx after the next one's (%#llx)",
+					i, (unsigned long long)nfunc, (unsigned long long)entry,
+					(unsigned long long)next);
 		nameoff = (int32_t)ga_read_le(r->base + funcoff + ps, 4);
 		name = nameoff < 0 ? NULL : pcln_cstr(r, nameoff);
 		if (!name)
-			return -EINVAL;
+			return pcln_bad(r, "function %zu of %llu: name offset %#x past the table (%#llx bytes)",
+					i, (unsigned long long)nfunc, (uint32_t)nameoff,
+					(unsigned long long)r->size);
 		add_func(tab, i, entry, next, name, r->base + funcoff, r->size - funcoff, ps + 4,
 			 ps + 28);
 		tab->funcs[i].flag = 0;	/* no flag byte in this format */
@@ -396,10 +455,12 @@ static int parse_table(struct pclntab *tab, const struct pcln_reader *r)
 		break;
 	}
 	if (!err && tab->ptr_size != elfimg__ptr_size(r->bin))
-		err = -EINVAL;
+		err = pcln_bad(r, "%d-byte words in a %d-byte ELF file", tab->ptr_size,
+			       elfimg__ptr_size(r->bin));
 	for (i = 1; !err && i < tab->nfunc; i++)
 		if (tab->funcs[i].entry < tab->funcs[i - 1].entry)
-			err = -EINVAL;
+			err = pcln_bad(r, "function %zu of %zu: entry %#llx before the previous one's",
+				       i, tab->nfunc, (unsigned long long)tab->funcs[i].entry);
 	if (!err)
 		moduledata_read(tab, r, magic);
 	return err;
@@ -1006,6 +1067,7 @@ out_free_ranges:
 
 struct pclntab *pclntab__open(const struct elfimg *bin, const char *go_version)
 {
+	char why[PCLN_WHY_LEN] = "";
 	struct pcln_reader r = { .go_minor = go_minor_of(go_version, NULL) };
 	struct pclntab *tab;
 	uint32_t magic;
@@ -1029,10 +1091,11 @@ struct pclntab *pclntab__open(const struct elfimg *bin, const char *go_version)
 		return NULL;
 	}
 	magic = (uint32_t)ga_read_le(r.base, 4);
+	r.why = why;
 	err = parse_table(tab, &r);
 	if (err) {
-		pr_warn("pclntab: corrupt Go %s function table (magic 0x%08x) in '%s'", tab->format,
-			magic, elfimg__path(bin));
+		pr_warn("pclntab: corrupt Go %s function table (magic 0x%08x) in '%s'%s%s", tab->format,
+			magic, elfimg__path(bin), why[0] ? ": " : "", why);
 		pclntab__free(tab);
 		errno = -err;
 		return NULL;
