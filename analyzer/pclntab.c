@@ -123,6 +123,14 @@ static int find_table(const struct elfimg *bin, struct pcln_reader *r)
 static int parse_table(struct pclntab *tab, const struct pcln_reader *r);
 
 /*
+ * Headers tried by scan_for_table: each that parses costs a scan of the
+ * data for its moduledata, so a file of many fake headers would take
+ * quadratic time. The real table is the first candidate in every Go
+ * binary seen.
+ */
+#define PCLN_SCAN_MAX_CANDIDATES 64
+
+/*
  * No section and no symbol says where the table is (section headers
  * stripped, or a re-linked binary): look for the header by its magic in the
  * read-only data and keep the first candidate that parses.
@@ -130,7 +138,7 @@ static int parse_table(struct pclntab *tab, const struct pcln_reader *r);
 static struct pclntab *scan_for_table(const struct elfimg *bin, int go_minor,
 				      struct pcln_reader *out)
 {
-	size_t i, nseg = elfimg__nsegments(bin);
+	size_t i, nseg = elfimg__nsegments(bin), ncand = 0;
 
 	for (i = 0; i < nseg; i++) {
 		struct elfimg_segment seg;
@@ -148,6 +156,11 @@ static struct pclntab *scan_for_table(const struct elfimg *bin, int go_minor,
 
 			if (!magic_ok(r.base, r.size) || r.base[7] != elfimg__ptr_size(bin))
 				continue;
+			if (++ncand > PCLN_SCAN_MAX_CANDIDATES) {
+				pr_info("pclntab: '%s': no table among the first %d headers found by magic",
+					elfimg__path(bin), PCLN_SCAN_MAX_CANDIDATES);
+				return NULL;
+			}
 			tab = calloc(1, sizeof(*tab));
 			if (!tab)
 				return NULL;
@@ -461,7 +474,7 @@ static int parse_table(struct pclntab *tab, const struct pcln_reader *r)
 		if (tab->funcs[i].entry < tab->funcs[i - 1].entry)
 			err = pcln_bad(r, "function %zu of %zu: entry %#llx before the previous one's",
 				       i, tab->nfunc, (unsigned long long)tab->funcs[i].entry);
-	if (!err)
+	if (!err && tab->nfunc)
 		moduledata_read(tab, r, magic);
 	return err;
 }
