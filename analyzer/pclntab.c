@@ -317,6 +317,10 @@ static int parse_118(struct pclntab *tab, const struct pcln_reader *r, bool v120
 		if (next_entryoff < entryoff)
 			return pcln_bad(r, "function %zu of %llu: entry %#x after the next one's (%#x)",
 					i, (unsigned long long)nfunc, entryoff, next_entryoff);
+		if (tab->text_start > UINT64_MAX - next_entryoff)
+			return pcln_bad(r, "function %zu of %llu: textStart %#llx + %#x wraps",
+					i, (unsigned long long)nfunc,
+					(unsigned long long)tab->text_start, next_entryoff);
 		nameoff = (int32_t)ga_read_le(r->base + fo + 4, 4);
 		name = nameoff < 0 ? NULL : pcln_cstr(r, nameoff_base + nameoff);
 		if (!name)
