@@ -8,6 +8,7 @@
  * Every offset read from the file is checked against the table's bounds.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,13 +25,30 @@
 /* Sanity bound: the largest binaries seen have a few hundred thousand functions. */
 #define PCLN_MAX_FUNCS (16u << 20)
 
+#define PCLN_WHY_LEN 160
+
 struct pcln_reader {
 	const struct elfimg *bin;
+	char *why;		/* PCLN_WHY_LEN bytes: what is wrong with the table, NULL: do not say */
 	const uint8_t *base;
 	uint64_t size;
 	uint64_t addr;		/* virtual address of base, 0 if unknown */
 	int go_minor;		/* release that built it (go_minor_of), 0 unknown */
 };
+
+/* Say what is wrong with the table (the one error line pclntab__open prints); -EINVAL. */
+__attribute__((format(printf, 2, 3)))
+static int pcln_bad(const struct pcln_reader *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->why) {
+		va_start(ap, fmt);
+		vsnprintf(r->why, PCLN_WHY_LEN, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
 
 static bool pcln_has(const struct pcln_reader *r, uint64_t off, uint64_t len)
 {
@@ -105,6 +123,14 @@ static int find_table(const struct elfimg *bin, struct pcln_reader *r)
 static int parse_table(struct pclntab *tab, const struct pcln_reader *r);
 
 /*
+ * Headers tried by scan_for_table: each that parses costs a scan of the
+ * data for its moduledata, so a file of many fake headers would take
+ * quadratic time. The real table is the first candidate in every Go
+ * binary seen.
+ */
+#define PCLN_SCAN_MAX_CANDIDATES 64
+
+/*
  * No section and no symbol says where the table is (section headers
  * stripped, or a re-linked binary): look for the header by its magic in the
  * read-only data and keep the first candidate that parses.
@@ -112,7 +138,7 @@ static int parse_table(struct pclntab *tab, const struct pcln_reader *r);
 static struct pclntab *scan_for_table(const struct elfimg *bin, int go_minor,
 				      struct pcln_reader *out)
 {
-	size_t i, nseg = elfimg__nsegments(bin);
+	size_t i, nseg = elfimg__nsegments(bin), ncand = 0;
 
 	for (i = 0; i < nseg; i++) {
 		struct elfimg_segment seg;
@@ -130,6 +156,11 @@ static struct pclntab *scan_for_table(const struct elfimg *bin, int go_minor,
 
 			if (!magic_ok(r.base, r.size) || r.base[7] != elfimg__ptr_size(bin))
 				continue;
+			if (++ncand > PCLN_SCAN_MAX_CANDIDATES) {
+				pr_info("pclntab: '%s': no table among the first %d headers found by magic",
+					elfimg__path(bin), PCLN_SCAN_MAX_CANDIDATES);
+				return NULL;
+			}
 			tab = calloc(1, sizeof(*tab));
 			if (!tab)
 				return NULL;
@@ -230,7 +261,7 @@ static int parse_118(struct pclntab *tab, const struct pcln_reader *r, bool v120
 	size_t i;
 
 	if (!pcln_has(r, 0, hdr_len))
-		return -EINVAL;
+		return pcln_bad(r, "header cut short (%#llx bytes)", (unsigned long long)r->size);
 	nfunc = ga_read_le(r->base + 8, ps);
 	tab->text_start = ga_read_le(r->base + 8 + 2 * ps, ps);
 	nameoff_base = ga_read_le(r->base + 8 + 3 * ps, ps);
@@ -238,9 +269,16 @@ static int parse_118(struct pclntab *tab, const struct pcln_reader *r, bool v120
 	tab->nameoff_base = nameoff_base;
 	tab->pctab_off = ga_read_le(r->base + 8 + 6 * ps, ps);
 	tab->pcln_off = pcln_off;
-	if (nfunc > PCLN_MAX_FUNCS || !pcln_has(r, pcln_off, (nfunc + 1) * 8) ||
-	    nameoff_base >= r->size)
-		return -EINVAL;
+	if (nfunc > PCLN_MAX_FUNCS)
+		return pcln_bad(r, "%llu functions (at most %u)", (unsigned long long)nfunc,
+				PCLN_MAX_FUNCS);
+	if (!pcln_has(r, pcln_off, (nfunc + 1) * 8))
+		return pcln_bad(r, "function table of %llu entries at %#llx past the table (%#llx bytes)",
+				(unsigned long long)nfunc, (unsigned long long)pcln_off,
+				(unsigned long long)r->size);
+	if (nameoff_base >= r->size)
+		return pcln_bad(r, "name table at %#llx past the table (%#llx bytes)",
+				(unsigned long long)nameoff_base, (unsigned long long)r->size);
 	if (!tab->text_start) {
 		uint64_t addr;
 		struct elfimg_section text;
@@ -259,7 +297,7 @@ static int parse_118(struct pclntab *tab, const struct pcln_reader *r, bool v120
 		else if (!elfimg__section(r->bin, ".text", &text))
 			tab->text_start = text.addr;
 		else
-			return -EINVAL;
+			return pcln_bad(r, "textStart is 0 and nothing says where the code starts");
 	}
 	tab->funcs = calloc(nfunc ? nfunc : 1, sizeof(*tab->funcs));
 	if (!tab->funcs)
@@ -272,12 +310,23 @@ static int parse_118(struct pclntab *tab, const struct pcln_reader *r, bool v120
 		const char *name;
 		int32_t nameoff;
 
-		if (!pcln_has(r, fo, id_off + 4) || next_entryoff < entryoff)
-			return -EINVAL;
+		if (!pcln_has(r, fo, id_off + 4))
+			return pcln_bad(r, "function %zu of %llu: record at %#llx past the table (%#llx bytes)",
+					i, (unsigned long long)nfunc, (unsigned long long)fo,
+					(unsigned long long)r->size);
+		if (next_entryoff < entryoff)
+			return pcln_bad(r, "function %zu of %llu: entry %#x after the next one's (%#x)",
+					i, (unsigned long long)nfunc, entryoff, next_entryoff);
+		if (tab->text_start > UINT64_MAX - next_entryoff)
+			return pcln_bad(r, "function %zu of %llu: textStart %#llx + %#x wraps",
+					i, (unsigned long long)nfunc,
+					(unsigned long long)tab->text_start, next_entryoff);
 		nameoff = (int32_t)ga_read_le(r->base + fo + 4, 4);
 		name = nameoff < 0 ? NULL : pcln_cstr(r, nameoff_base + nameoff);
 		if (!name)
-			return -EINVAL;
+			return pcln_bad(r, "function %zu of %llu: name offset %#x past the table (%#llx bytes)",
+					i, (unsigned long long)nfunc, (uint32_t)nameoff,
+					(unsigned long long)r->size);
 		add_func(tab, i, tab->text_start + entryoff, tab->text_start + next_entryoff, name,
 			 r->base + fo, r->size - fo, 8, id_off);
 	}
@@ -292,16 +341,23 @@ static int parse_116(struct pclntab *tab, const struct pcln_reader *r)
 	size_t i;
 
 	if (!pcln_has(r, 0, hdr_len))
-		return -EINVAL;
+		return pcln_bad(r, "header cut short (%#llx bytes)", (unsigned long long)r->size);
 	nfunc = ga_read_le(r->base + 8, ps);
 	nameoff_base = ga_read_le(r->base + 8 + 2 * ps, ps);
 	pcln_off = ga_read_le(r->base + 8 + 6 * ps, ps);
 	tab->nameoff_base = nameoff_base;
 	tab->pctab_off = ga_read_le(r->base + 8 + 5 * ps, ps);
 	tab->pcln_off = pcln_off;
-	if (nfunc > PCLN_MAX_FUNCS || !pcln_has(r, pcln_off, (nfunc + 1) * 2 * ps) ||
-	    nameoff_base >= r->size)
-		return -EINVAL;
+	if (nfunc > PCLN_MAX_FUNCS)
+		return pcln_bad(r, "%llu functions (at most %u)", (unsigned long long)nfunc,
+				PCLN_MAX_FUNCS);
+	if (!pcln_has(r, pcln_off, (nfunc + 1) * 2 * ps))
+		return pcln_bad(r, "function table of %llu entries at %#llx past the table (%#llx bytes)",
+				(unsigned long long)nfunc, (unsigned long long)pcln_off,
+				(unsigned long long)r->size);
+	if (nameoff_base >= r->size)
+		return pcln_bad(r, "name table at %#llx past the table (%#llx bytes)",
+				(unsigned long long)nameoff_base, (unsigned long long)r->size);
 	tab->funcs = calloc(nfunc ? nfunc : 1, sizeof(*tab->funcs));
 	if (!tab->funcs)
 		return -ENOMEM;
@@ -314,12 +370,20 @@ static int parse_116(struct pclntab *tab, const struct pcln_reader *r)
 
 		/* _func: entry uintptr, nameoff, args, deferreturn, pcsp, pcfile, pcln,
 		 * npcdata, cuOffset, funcID, ... */
-		if (!pcln_has(r, fo, ps + 36) || next < entry)
-			return -EINVAL;
+		if (funcoff >= r->size || !pcln_has(r, fo, ps + 36))
+			return pcln_bad(r, "function %zu of %llu: record at %#llx past the table (%#llx bytes)",
+					i, (unsigned long long)nfunc, (unsigned long long)funcoff,
+					(unsigned long long)r->size);
+		if (next < entry)
+			return pcln_bad(r, "function %zu of %llu: entry %#llx after the next one's (%#llx)",
+					i, (unsigned long long)nfunc, (unsigned long long)entry,
+					(unsigned long long)next);
 		nameoff = (int32_t)ga_read_le(r->base + fo + ps, 4);
 		name = nameoff < 0 ? NULL : pcln_cstr(r, nameoff_base + nameoff);
 		if (!name)
-			return -EINVAL;
+			return pcln_bad(r, "function %zu of %llu: name offset %#x past the table (%#llx bytes)",
+					i, (unsigned long long)nfunc, (uint32_t)nameoff,
+					(unsigned long long)r->size);
 		add_func(tab, i, entry, next, name, r->base + fo, r->size - fo, ps + 4, ps + 32);
 	}
 	tab->nfunc = nfunc;
@@ -333,10 +397,14 @@ static int parse_12(struct pclntab *tab, const struct pcln_reader *r)
 	size_t i;
 
 	if (!pcln_has(r, 0, 8 + ps))
-		return -EINVAL;
+		return pcln_bad(r, "header cut short (%#llx bytes)", (unsigned long long)r->size);
 	nfunc = ga_read_le(r->base + 8, ps);
-	if (nfunc > PCLN_MAX_FUNCS || !pcln_has(r, 8 + ps, (nfunc * 2 + 1) * ps))
-		return -EINVAL;
+	if (nfunc > PCLN_MAX_FUNCS)
+		return pcln_bad(r, "%llu functions (at most %u)", (unsigned long long)nfunc,
+				PCLN_MAX_FUNCS);
+	if (!pcln_has(r, 8 + ps, (nfunc * 2 + 1) * ps))
+		return pcln_bad(r, "function table of %llu entries past the table (%#llx bytes)",
+				(unsigned long long)nfunc, (unsigned long long)r->size);
 	tab->funcs = calloc(nfunc ? nfunc : 1, sizeof(*tab->funcs));
 	if (!tab->funcs)
 		return -ENOMEM;
@@ -349,12 +417,20 @@ static int parse_12(struct pclntab *tab, const struct pcln_reader *r)
 
 		/* _func: entry uintptr, nameoff (from the table start), args, ... funcID
 		 * (Go 1.12+) after 7 int32 fields; older binaries read 0 there. */
-		if (!pcln_has(r, funcoff, ps + 8) || next < entry)
-			return -EINVAL;
+		if (!pcln_has(r, funcoff, ps + 8))
+			return pcln_bad(r, "function %zu of %llu: record at %#llx past the table (%#llx bytes)",
+					i, (unsigned long long)nfunc, (unsigned long long)funcoff,
+					(unsigned long long)r->size);
+		if (next < entry)
+			return pcln_bad(r, "function %zu of %llu: entry %#llx after the next one's (%#llx)",
+					i, (unsigned long long)nfunc, (unsigned long long)entry,
+					(unsigned long long)next);
 		nameoff = (int32_t)ga_read_le(r->base + funcoff + ps, 4);
 		name = nameoff < 0 ? NULL : pcln_cstr(r, nameoff);
 		if (!name)
-			return -EINVAL;
+			return pcln_bad(r, "function %zu of %llu: name offset %#x past the table (%#llx bytes)",
+					i, (unsigned long long)nfunc, (uint32_t)nameoff,
+					(unsigned long long)r->size);
 		add_func(tab, i, entry, next, name, r->base + funcoff, r->size - funcoff, ps + 4,
 			 ps + 28);
 		tab->funcs[i].flag = 0;	/* no flag byte in this format */
@@ -396,11 +472,13 @@ static int parse_table(struct pclntab *tab, const struct pcln_reader *r)
 		break;
 	}
 	if (!err && tab->ptr_size != elfimg__ptr_size(r->bin))
-		err = -EINVAL;
+		err = pcln_bad(r, "%d-byte words in a %d-byte ELF file", tab->ptr_size,
+			       elfimg__ptr_size(r->bin));
 	for (i = 1; !err && i < tab->nfunc; i++)
 		if (tab->funcs[i].entry < tab->funcs[i - 1].entry)
-			err = -EINVAL;
-	if (!err)
+			err = pcln_bad(r, "function %zu of %zu: entry %#llx before the previous one's",
+				       i, tab->nfunc, (unsigned long long)tab->funcs[i].entry);
+	if (!err && tab->nfunc)
 		moduledata_read(tab, r, magic);
 	return err;
 }
@@ -432,13 +510,20 @@ static bool pcvalue_step(const uint8_t **p, const uint8_t *end, uint64_t *pc, in
 		shift += 7;
 	}
 	*pc += (uint64_t)pcd * min_lc;
-	*val += (int32_t)uv;
+	/* the runtime's int32 add wraps; unsigned here, no signed overflow on damaged deltas */
+	*val = (int32_t)((uint32_t)*val + uv);
 	return true;
 }
 
 #define PCDATA_INLTREEINDEX 2	/* runtime/symtab.go _PCDATA_InlTreeIndex */
 #define FUNCDATA_INLTREE 3	/* _FUNCDATA_InlTree */
 #define INLINE_MAX 4096
+/*
+ * Cap on the inline ranges of one function (12 bytes each: 3 MB): a
+ * range needs code bytes of its own, the largest Go functions seen have a
+ * few thousand; more is a damaged table (-E2BIG).
+ */
+#define INL_RANGES_MAX (1u << 18)
 
 /* A function's _func record: where its pcdata and funcdata tables are. */
 struct func_tables {
@@ -802,16 +887,22 @@ static int inl_ranges_read(const struct pclntab *tab, const struct pcln_func *f,
 			   struct pcln_inl_range **out, size_t *n, int32_t *maxval)
 {
 	const uint8_t *pend = tab->base + tab->size;
-	uint64_t pc = f->entry, prev_pc = pc;
+	uint64_t pc = f->entry, prev_pc = pc, fend = f->end;
 	struct pcln_inl_range *arr = NULL;
 	size_t cnt = 0, cap = 0;
 	int32_t val = -1;
 	bool first = true;
 
 	*maxval = -1;
+	/* ranges are uint32 offsets from the entry: a damaged end is cut there */
+	if (fend - f->entry > UINT32_MAX)
+		fend = f->entry + UINT32_MAX;
+	/* every step reads at least 2 bytes: at most size / 2 steps */
 	while (pcvalue_step(&p, pend, &pc, &val, first, tab->min_lc)) {
-		uint64_t end = pc < f->end ? pc : f->end;
+		uint64_t end = pc < fend ? pc : fend;
 
+		if (pc < prev_pc)
+			break;	/* the pc wrapped: a damaged entry near 2^64 */
 		first = false;
 		if (val > *maxval)
 			*maxval = val;
@@ -819,6 +910,12 @@ static int inl_ranges_read(const struct pclntab *tab, const struct pcln_func *f,
 			if (cnt && arr[cnt - 1].idx == val && arr[cnt - 1].end == prev_pc - f->entry) {
 				arr[cnt - 1].end = end - f->entry;
 			} else {
+				if (cnt == INL_RANGES_MAX) {
+					pr_debug("pclntab: '%s': %s: more than %u inline ranges",
+						 elfimg__path(tab->bin), f->name, INL_RANGES_MAX);
+					free(arr);
+					return -E2BIG;
+				}
 				if (ga_ensure_mem((void **)&arr, &cap, cnt + 1, sizeof(*arr))) {
 					free(arr);
 					return -ENOMEM;
@@ -829,7 +926,7 @@ static int inl_ranges_read(const struct pclntab *tab, const struct pcln_func *f,
 			}
 		}
 		prev_pc = pc;
-		if (pc >= f->end)
+		if (pc >= fend)
 			break;
 	}
 	*out = arr;
@@ -853,6 +950,36 @@ static int32_t inl_index_at(const struct pcln_inl_range *r, size_t n, uint64_t o
 			return r[mid].idx;
 	}
 	return -1;
+}
+
+/*
+ * Parents come from call-site pcs, which damage can point anywhere: cut
+ * every cycle of parent links (at the link that closes it), so walking
+ * up from any call ends at -1 within n steps. O(n) with one mark a call.
+ */
+static int inl_break_cycles(struct pcln_inline *arr, size_t n)
+{
+	enum { UNSEEN, ON_PATH, DONE };
+	uint8_t *state = calloc(n, 1);
+	size_t i;
+
+	if (!state)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		int j = (int)i, last = -1;
+
+		while (j >= 0 && state[j] == UNSEEN) {
+			state[j] = ON_PATH;
+			last = j;
+			j = arr[j].parent;
+		}
+		if (j >= 0 && state[j] == ON_PATH)
+			arr[last].parent = -1;
+		for (j = (int)i; j >= 0 && state[j] == ON_PATH; j = arr[j].parent)
+			state[j] = DONE;
+	}
+	free(state);
+	return 0;
 }
 
 int pclntab__inlines(const struct pclntab *tab, size_t idx, struct pcln_inline **out, size_t *n,
@@ -888,7 +1015,7 @@ int pclntab__inlines(const struct pclntab *tab, size_t idx, struct pcln_inline *
 		return 0;
 
 	/* The largest inline-tree index the pc table uses bounds the tree. */
-	if (tab->pctab_off + pcdata_off >= tab->size)
+	if (tab->pctab_off >= tab->size || pcdata_off >= tab->size - tab->pctab_off)
 		return -EINVAL;
 	err = inl_ranges_read(tab, f, tab->base + tab->pctab_off + pcdata_off, &rs, &nrs, &maxval);
 	if (err)
@@ -931,6 +1058,11 @@ int pclntab__inlines(const struct pclntab *tab, size_t idx, struct pcln_inline *
 		if (arr[i].parent == (int)i)
 			arr[i].parent = -1;
 	}
+	err = inl_break_cycles(arr, maxval + 1);
+	if (err) {
+		free(arr);
+		goto out_free_ranges;
+	}
 	/* where each body starts: its first range (0 when it has none left) */
 	for (i = 0; i < nrs; i++)
 		if (rs[i].idx <= maxval && arr[rs[i].idx].offset == UINT32_MAX)
@@ -952,6 +1084,7 @@ out_free_ranges:
 
 struct pclntab *pclntab__open(const struct elfimg *bin, const char *go_version)
 {
+	char why[PCLN_WHY_LEN] = "";
 	struct pcln_reader r = { .go_minor = go_minor_of(go_version, NULL) };
 	struct pclntab *tab;
 	uint32_t magic;
@@ -975,10 +1108,11 @@ struct pclntab *pclntab__open(const struct elfimg *bin, const char *go_version)
 		return NULL;
 	}
 	magic = (uint32_t)ga_read_le(r.base, 4);
+	r.why = why;
 	err = parse_table(tab, &r);
 	if (err) {
-		pr_warn("pclntab: corrupt Go %s function table (magic 0x%08x) in '%s'", tab->format,
-			magic, elfimg__path(bin));
+		pr_warn("pclntab: corrupt Go %s function table (magic 0x%08x) in '%s'%s%s", tab->format,
+			magic, elfimg__path(bin), why[0] ? ": " : "", why);
 		pclntab__free(tab);
 		errno = -err;
 		return NULL;

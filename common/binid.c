@@ -84,7 +84,7 @@ static void read_notes(Elf_Data *d, struct ga_binid *id)
 			memcpy(id->go_build_id, desc, nh.n_descsz);
 			id->go_build_id[nh.n_descsz] = '\0';
 		} else if (nh.n_namesz == 4 && !memcmp(name, "GNU", 4) && nh.n_type == NT_GNU_BUILD_ID &&
-			   nh.n_descsz * 2 < sizeof(id->gnu_build_id)) {
+			   nh.n_descsz < sizeof(id->gnu_build_id) / 2) {
 			size_t i;
 
 			for (i = 0; i < nh.n_descsz; i++)
