@@ -86,11 +86,15 @@ uint32_t layout_error_words(const struct ga_func *f, const struct func_layout *l
 
 	for (p = 0; p < f->nparams; p++) {
 		const struct ga_param *prm = &f->params[p];
-		int w = lay->word[layout_piece_base(f, p)];
+		int w;
 
 		/* an error result: an iface pair whose first word (the itab) is nil for a nil error */
-		if (prm->is_result && prm->kind == GA_KIND_IFACE && prm->type_name &&
-		    !strcmp(prm->type_name, "error") && prm->npieces == 2 && w >= 0 && w < GA_MAX_WORDS)
+		if (!prm->is_result || prm->kind != GA_KIND_IFACE || prm->npieces != 2 ||
+		    !prm->type_name || strcmp(prm->type_name, "error"))
+			continue;
+		/* (a param without pieces has no word of its own to read: the check comes first) */
+		w = lay->word[layout_piece_base(f, p)];
+		if (w >= 0 && w < GA_MAX_WORDS)
 			mask |= 1u << w;
 	}
 	return mask;
