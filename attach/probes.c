@@ -555,6 +555,30 @@ static void set_spec_env(const struct probe_plan *plan, const struct ga_func *f,
 }
 
 /*
+ * The function the DB describes lies in the binary's code: its entry
+ * address maps to its file offset, and its bytes up to its end are in an
+ * executable segment (the probe offsets within it are checked by
+ * verify.c). A DB can say anything; the binary is what is traced.
+ */
+static int check_func_range(const struct probe_plan *plan, const struct ga_func *f)
+{
+	const struct elfimg *img = plan->img;
+	uint64_t off = 0, end_off = 0;
+
+	if (!f->size || f->entry > UINT64_MAX - f->size || !elfimg__vaddr_is_exec(img, f->entry) ||
+	    !elfimg__vaddr_is_exec(img, f->entry + f->size - 1) ||
+	    elfimg__vaddr_to_off(img, f->entry, &off) || off != f->file_off ||
+	    elfimg__vaddr_to_off(img, f->entry + f->size - 1, &end_off) ||
+	    end_off != f->file_off + f->size - 1) {
+		pr_warn("verify: the DB puts %s at 0x%llx (file offset 0x%llx, %u bytes), which is not "
+			"code of '%s'; refusing to attach", f->name, (unsigned long long)f->entry,
+			(unsigned long long)f->file_off, f->size, plan->binary_path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
  * runtime.gopanic and runtime.Goexit: a probe on each says why a traced
  * call never returned. Absent from the DB (or refused), they are skipped.
  */
@@ -580,7 +604,7 @@ static int plan_marks(struct gadb *db, struct probe_plan *plan, const struct ver
 		if (plan->build.default_abi == GA_ABI_INTERNAL && funcs[i].abi != GA_ABI_INTERNAL)
 			continue;
 		set_spec_env(plan, &funcs[i], &spec);
-		if (verify_entry(img, &funcs[i], &off))
+		if (check_func_range(plan, &funcs[i]) || verify_entry(img, &funcs[i], &off))
 			continue;
 		err = add_probe(plan, cap, off, GA_FUNC_NONE, &spec);
 		if (err)
@@ -701,7 +725,9 @@ static int plan_func(struct probe_plan *plan, size_t idx, const struct plan_opts
 	if (f->decode_status == GA_DECODE_INDIRECT)
 		pr_info("attach: %s has an indirect jump: a call leaving through it would be unseen",
 			f->name);
-	err = build_layout(plan, f, &plan->layouts[idx], &entry, &ret);
+	err = check_func_range(plan, f);
+	if (!err)
+		err = build_layout(plan, f, &plan->layouts[idx], &entry, &ret);
 	if (!err)
 		err = layout_netip(plan, f, &plan->layouts[idx], &entry, &ret);
 	if (!err)

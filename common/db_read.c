@@ -1028,6 +1028,73 @@ static int func_loader__read_pieces(struct func_loader *l)
 		add_piece, "reading param pieces");
 }
 
+/*
+ * The words a value of kind is made of, when its kind fixes them (the
+ * decoder reads a string as its data and length words): NULL otherwise.
+ */
+static const enum ga_piece_kind *kind_shape(enum ga_kind kind, size_t *n)
+{
+	static const enum ga_piece_kind str[] = { GA_PIECE_STR_DATA, GA_PIECE_STR_LEN };
+	static const enum ga_piece_kind slice[] = {
+		GA_PIECE_SLICE_DATA, GA_PIECE_SLICE_LEN, GA_PIECE_SLICE_CAP,
+	};
+	static const enum ga_piece_kind iface[] = { GA_PIECE_IFACE_TAB, GA_PIECE_IFACE_DATA };
+
+	switch (kind) {
+	case GA_KIND_STRING: *n = 2; return str;
+	case GA_KIND_SLICE: *n = 3; return slice;
+	case GA_KIND_IFACE:
+	case GA_KIND_EFACE: *n = 2; return iface;
+	default: return NULL;
+	}
+}
+
+/*
+ * A param's layout as it comes out of the DB, against what it describes:
+ * no piece larger than the value, and the words its kind is made of.
+ * 0 or -EINVAL after a message naming the param's row.
+ */
+static int check_param_layout(struct gadb *db, const struct ga_param *p, int64_t id)
+{
+	const enum ga_piece_kind *shape;
+	size_t n = 0, k;
+
+	for (k = 0; k < p->npieces; k++) {
+		if (p->pieces[k].size > p->size) {
+			pr_warn("db: '%s': params row %lld: piece %zu of %s is %u bytes, the value only %u",
+				db->path, (long long)id, k, p->name, p->pieces[k].size, p->size);
+			return -EINVAL;
+		}
+	}
+	shape = kind_shape(p->kind, &n);
+	if (!shape)
+		return 0;
+	for (k = 0; k < n && p->npieces == n; k++)
+		if (p->pieces[k].kind != shape[k])
+			break;
+	if (p->npieces != n || k < n) {
+		pr_warn("db: '%s': params row %lld: %s is a %s, but its pieces are not the %zu words of one",
+			db->path, (long long)id, p->name, ga_kind_name(p->kind), n);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int func_loader__check_layouts(struct func_loader *l)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < l->nparam_refs; i++) {
+		const struct id_ref *ref = &l->param_refs[i];
+
+		err = check_param_layout(l->db, &l->funcs[ref->f].params[ref->p], ref->id);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 /* Drops the temp tables; frees what the result does not keep. */
 static void func_loader__clear(struct func_loader *l)
 {
@@ -1063,6 +1130,8 @@ int gadb__load_funcs(struct gadb *db, int64_t build_id, const char *const *patte
 		err = func_loader__read_params(&l);
 	if (!err)
 		err = func_loader__read_pieces(&l);
+	if (!err)
+		err = func_loader__check_layouts(&l);
 	if (err)
 		goto out;
 	if (unmatched)

@@ -11,7 +11,8 @@
  * must be refused by the byte checks, never planned.
  *
  * Input: the records of fzdb.h; the flags byte: bits 0-3 the patterns
- * (below), bit 4 --deref, bit 5 an --expr, bit 6 the stack symbols.
+ * (below), bit 4 --deref, bit 5 an --expr, bit 6 the stack symbols,
+ * bit 7 a walk over the build's types by ref (typedb__get).
  */
 #include "fzdb.h"
 
@@ -37,11 +38,17 @@ static size_t npatterns(const char *const *set)
 	return n;
 }
 
-/* Every type the DB has for the build, by ref: typedb's reader on each row. */
-static void walk_types(struct typedb *td)
+/*
+ * Types by ref, typedb's reader on each row: 48 refs from a start the
+ * input picks (each is a query: all 600 of a build would be most of an
+ * input's time), and refs past the end.
+ */
+static void walk_types(struct typedb *td, unsigned int start)
 {
-	for (uint64_t ref = 1; ref <= 2000; ref++)
+	for (uint64_t ref = 1 + start * 48; ref <= 48 + start * 48; ref++)
 		typedb__get(td, ref);
+	typedb__get(td, 1ULL << 32);
+	typedb__get(td, UINT64_MAX);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -83,8 +90,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* the 386 base: goattach plans it too; an --expr may apply nowhere */
 		if (!changed && !(data[1] & 0x20))
 			fz_check(!err && plan.nprobes > 0, "probe_plan__build refused the seed DB");
-		if (!err && plan.typedb)
-			walk_types(plan.typedb);
+		if (!err && plan.typedb && (data[1] & 0x80))
+			walk_types(plan.typedb, (data[1] >> 4) % 8 + (data[1] & 0xf) % 6);
 		if (!err && (data[1] & 0x40)) {
 			struct ga_sym *syms = NULL;
 			size_t n = 0;
@@ -105,7 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 int fz_seeds(const char *dir)
 {
-	static const uint8_t flags[] = { 0x00, 0x01, 0x12, 0x43, 0x05, 0x16, 0x07, 0x21, 0x4d };
+	static const uint8_t flags[] = { 0x00, 0x01, 0x12, 0x43, 0x05, 0x16, 0x07, 0x21, 0x4d, 0x82, 0xd3, 0xa9 };
 
 	return fzdb_write_seeds(dir, flags, sizeof(flags));
 }

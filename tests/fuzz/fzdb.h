@@ -284,6 +284,19 @@ static struct fzdb_seed *fzdb_seed(unsigned int i)
 	return s;
 }
 
+/*
+ * Under libFuzzer, every seed DB is made before the first input: the
+ * indexer under ASan takes seconds, which libFuzzer would count against
+ * that input's timeout. Replaying, each is made at its first use.
+ */
+int fz_init(void)
+{
+	if (!fz_replaying)
+		for (unsigned int i = 0; i < FZDB_NBASES; i++)
+			fzdb_seed(i);
+	return 0;
+}
+
 static const char *const fzdb_words[] = {
 	"", "regz", "reg", "stack", "deref", "ABI0", "ABIInternal", "ABI1", "amd64", "arm64", "386",
 	"amd65", "ret", "tailcall", "jmp", "ok", "bad", "indirect-jump", "entry", "jcc-prologue",
@@ -413,6 +426,11 @@ static int fzdb_run(sqlite3 *sql, const char *q, const uint8_t *in, size_t n, si
 	return 0;
 }
 
+static void fzdb_unlink_work(void)
+{
+	unlink(fzdb_work);
+}
+
 /*
  * A fresh copy of seed s in this process's work file, damaged by the
  * records in[0..n). Its path, or NULL; *changed: whether anything changed.
@@ -424,8 +442,10 @@ static const char *fzdb_make(const struct fzdb_seed *s, const uint8_t *in, size_
 	int rec;
 
 	*changed = false;
-	if (!fzdb_work[0])
+	if (!fzdb_work[0]) {
 		snprintf(fzdb_work, sizeof(fzdb_work), "%s/fzdb-%d-work.db", fzdb_dir(), (int)getpid());
+		atexit(fzdb_unlink_work);
+	}
 	if (fzdb_write_file(fzdb_work, s->bytes, s->size))
 		return NULL;
 	if (!n)
