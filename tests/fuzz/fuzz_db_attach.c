@@ -85,7 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!changed)
 		fz_check(db, "gadb__open refused the seed DB");
 	if (db) {
-		err = probe_plan__build(db, path, fz_path(fz_base(fzdb_bases[data[0] % FZDB_NBASES])), pats,
+		err = probe_plan__build(db, path, fz_path(fz_base(fzdb_bases[data[0] % FZDB_NBASES])), -1, pats,
 					npatterns(pats), &opts, &plan);
 		/* the 386 base: goattach plans it too; an --expr may apply nowhere */
 		if (!changed && !(data[1] & 0x20))
