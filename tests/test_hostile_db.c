@@ -118,6 +118,35 @@ TEST(goattach_damaged_db)
 	}
 }
 
+/*
+ * A DB that is well-formed but says what the binary does not hold: a
+ * function moved out of the code, a probe on bytes that are not the DB's.
+ * Only goattach has the binary to tell.
+ */
+static const struct damage lies[] = {
+	{ "moved.db", "UPDATE functions SET entry = entry + 0x10000000, file_offset = file_offset + "
+		      "0x10000000 WHERE name = 'main.ints'", "which is not code of" },
+	{ "entry-off.db", "UPDATE functions SET file_offset = file_offset + 1 WHERE name = 'main.ints'",
+	  "which is not code of" },
+	{ "exit-bytes.db", "UPDATE exits SET offset = offset - 1 WHERE function_id = " FUNC_OF("main.ints"),
+	  "differ from the DB" },
+};
+
+TEST(goattach_db_lies)
+{
+	struct cmd_result r = {};
+	size_t i;
+
+	for (i = 0; i < sizeof(lies) / sizeof(lies[0]); i++) {
+		const char *db = damaged(lies[i].name, lies[i].sql);
+
+		cmd_run((char *const[]){ (char *)build_path("goattach"), "--db", (char *)db, "--binary",
+					 binary, "--duration", "1s", "main.ints", NULL }, 60, &r);
+		assert_refused(&r, binary, lies[i].want, lies[i].name);
+		cmd_result_free(&r);
+	}
+}
+
 /* report and manifest: one line, no partial JSON, no -o file left */
 TEST(goanalyze_damaged_db)
 {

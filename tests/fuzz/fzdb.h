@@ -222,9 +222,8 @@ static int fzdb_schema(const char *path, struct fzdb_seed *s)
 			snprintf(t->cols[c], sizeof(t->cols[c]), "%s", sqlite3_column_text(ti, 0));
 			t->ipk[c] = !norowid && pk == 1 &&
 				    !strcmp((const char *)sqlite3_column_text(ti, 1), "INTEGER");
-			if (norowid && pk && klen < sizeof(t->key) - 70)
-			{
-				char col[64];
+			if (norowid && pk && klen < sizeof(t->key) - 70) {
+				char col[64];	/* a copy: -Wrestrict sees t->key and t->cols in one object */
 
 				memcpy(col, t->cols[c], sizeof(col));
 				klen += snprintf(t->key + klen, sizeof(t->key) - klen, "%s\"%s\"",
