@@ -1199,6 +1199,9 @@ int probe_plan__build(struct gadb *db, const char *db_path, const char *binary_p
 	img.data = elfimg__data(plan->img, &img.size);
 	for (i = 0; i < plan->nfuncs && !err; i++)
 		err = plan_func(plan, i, opts, &img, &cap);
+	/* a damaged type row was said (one line naming the DB): no plan on a damaged DB */
+	if (!err && typedb__damaged(plan->typedb))
+		err = -EINVAL;
 	if (!err && opts->nexprs)
 		err = check_exprs(plan, opts);
 	if (!err)

@@ -216,3 +216,17 @@ TEST(pristine_db_reads)
 	ASSERT_CONTAINS(r.out, "main.ints", "report of the pristine DB");
 	cmd_result_free(&r);
 }
+
+/* A type row no kind names, read for a map parameter's key and value: the plan is refused. */
+TEST(goattach_damaged_type)
+{
+	struct cmd_result r = {};
+	const char *db = damaged("type-kind.db",
+				 "UPDATE types SET kind = 'bogus' WHERE id = (SELECT type_id FROM params "
+				 "WHERE function_id = " FUNC_OF("main.refs") " AND idx = 0)");
+
+	cmd_run((char *const[]){ (char *)build_path("goattach"), "--db", (char *)db, "--binary", binary,
+				 "--duration", "1s", "main.refs", NULL }, 60, &r);
+	assert_refused(&r, db, "kind 'bogus' is no kind", "a damaged type");
+	cmd_result_free(&r);
+}
