@@ -37,7 +37,9 @@
  */
 #pragma once
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
@@ -431,6 +433,31 @@ static void fzdb_unlink_work(void)
 }
 
 /*
+ * libFuzzer ends a run (a crash, a timeout, -max_total_time) by _Exit:
+ * no atexit. The work files of processes gone are removed here instead.
+ */
+static void fzdb_remove_stale(void)
+{
+	char path[600];
+	struct dirent *de;
+	DIR *d = opendir(fzdb_dir());
+	int pid;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char tail[16];
+
+		if (sscanf(de->d_name, "fzdb-%d-%15s", &pid, tail) != 2 || strcmp(tail, "work.db") ||
+		    pid == getpid() || !kill(pid, 0) || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", fzdb_dir(), de->d_name);
+		unlink(path);
+	}
+	closedir(d);
+}
+
+/*
  * A fresh copy of seed s in this process's work file, damaged by the
  * records in[0..n). Its path, or NULL; *changed: whether anything changed.
  */
@@ -443,6 +470,7 @@ static const char *fzdb_make(const struct fzdb_seed *s, const uint8_t *in, size_
 	*changed = false;
 	if (!fzdb_work[0]) {
 		snprintf(fzdb_work, sizeof(fzdb_work), "%s/fzdb-%d-work.db", fzdb_dir(), (int)getpid());
+		fzdb_remove_stale();
 		atexit(fzdb_unlink_work);
 	}
 	if (fzdb_write_file(fzdb_work, s->bytes, s->size))
