@@ -86,11 +86,15 @@ uint32_t layout_error_words(const struct ga_func *f, const struct func_layout *l
 
 	for (p = 0; p < f->nparams; p++) {
 		const struct ga_param *prm = &f->params[p];
-		int w = lay->word[layout_piece_base(f, p)];
+		int w;
 
 		/* an error result: an iface pair whose first word (the itab) is nil for a nil error */
-		if (prm->is_result && prm->kind == GA_KIND_IFACE && prm->type_name &&
-		    !strcmp(prm->type_name, "error") && prm->npieces == 2 && w >= 0 && w < GA_MAX_WORDS)
+		if (!prm->is_result || prm->kind != GA_KIND_IFACE || prm->npieces != 2 ||
+		    !prm->type_name || strcmp(prm->type_name, "error"))
+			continue;
+		/* (a param without pieces has no word of its own to read: the check comes first) */
+		w = lay->word[layout_piece_base(f, p)];
+		if (w >= 0 && w < GA_MAX_WORDS)
 			mask |= 1u << w;
 	}
 	return mask;
@@ -551,6 +555,30 @@ static void set_spec_env(const struct probe_plan *plan, const struct ga_func *f,
 }
 
 /*
+ * The function the DB describes lies in the binary's code: its entry
+ * address maps to its file offset, and its bytes up to its end are in an
+ * executable segment (the probe offsets within it are checked by
+ * verify.c). A DB can say anything; the binary is what is traced.
+ */
+static int check_func_range(const struct probe_plan *plan, const struct ga_func *f)
+{
+	const struct elfimg *img = plan->img;
+	uint64_t off = 0, end_off = 0;
+
+	if (!f->size || f->entry > UINT64_MAX - f->size || !elfimg__vaddr_is_exec(img, f->entry) ||
+	    !elfimg__vaddr_is_exec(img, f->entry + f->size - 1) ||
+	    elfimg__vaddr_to_off(img, f->entry, &off) || off != f->file_off ||
+	    elfimg__vaddr_to_off(img, f->entry + f->size - 1, &end_off) ||
+	    end_off != f->file_off + f->size - 1) {
+		pr_warn("verify: the DB puts %s at 0x%llx (file offset 0x%llx, %u bytes), which is not "
+			"code of '%s'; refusing to attach", f->name, (unsigned long long)f->entry,
+			(unsigned long long)f->file_off, f->size, plan->binary_path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
  * runtime.gopanic and runtime.Goexit: a probe on each says why a traced
  * call never returned. Absent from the DB (or refused), they are skipped.
  */
@@ -576,7 +604,7 @@ static int plan_marks(struct gadb *db, struct probe_plan *plan, const struct ver
 		if (plan->build.default_abi == GA_ABI_INTERNAL && funcs[i].abi != GA_ABI_INTERNAL)
 			continue;
 		set_spec_env(plan, &funcs[i], &spec);
-		if (verify_entry(img, &funcs[i], &off))
+		if (check_func_range(plan, &funcs[i]) || verify_entry(img, &funcs[i], &off))
 			continue;
 		err = add_probe(plan, cap, off, GA_FUNC_NONE, &spec);
 		if (err)
@@ -697,7 +725,9 @@ static int plan_func(struct probe_plan *plan, size_t idx, const struct plan_opts
 	if (f->decode_status == GA_DECODE_INDIRECT)
 		pr_info("attach: %s has an indirect jump: a call leaving through it would be unseen",
 			f->name);
-	err = build_layout(plan, f, &plan->layouts[idx], &entry, &ret);
+	err = check_func_range(plan, f);
+	if (!err)
+		err = build_layout(plan, f, &plan->layouts[idx], &entry, &ret);
 	if (!err)
 		err = layout_netip(plan, f, &plan->layouts[idx], &entry, &ret);
 	if (!err)
@@ -1169,6 +1199,9 @@ int probe_plan__build(struct gadb *db, const char *db_path, const char *binary_p
 	img.data = elfimg__data(plan->img, &img.size);
 	for (i = 0; i < plan->nfuncs && !err; i++)
 		err = plan_func(plan, i, opts, &img, &cap);
+	/* a damaged type row was said (one line naming the DB): no plan on a damaged DB */
+	if (!err && typedb__damaged(plan->typedb))
+		err = -EINVAL;
 	if (!err && opts->nexprs)
 		err = check_exprs(plan, opts);
 	if (!err)

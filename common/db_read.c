@@ -5,6 +5,7 @@
  * params, inline sites and names (suggestions, shell completion).
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +14,264 @@
 
 #include "db.h"
 #include "db_internal.h"
+#include "log.h"
 #include "select.h"
 #include "util.h"
+
+/*
+ * Bounds of what a DB may say, checked as rows are read (a DB is input:
+ * another host's, a damaged file, a hand edit). Text longer than this is
+ * refused (build info text is a few KB; names a few hundred bytes).
+ */
+#define DB_MAX_TEXT (1 << 20)
+/* rows one function (or param) may own: far above any real one (a 100k-function build has < 200 params per function) */
+#define DB_MAX_ROWS_PER_OWNER 4096
+/* a function's size (bytes up to the next one): Go's largest are < 1 MB */
+#define DB_MAX_FUNC_SIZE (64LL << 20)
+/* offsets into a frame or a struct: stack words, struct fields */
+#define DB_MAX_FRAME (1 << 20)
+/* a function's inline tree: indexes below this (as the stack reader's bound) */
+#define DB_MAX_INLINES (1 << 20)
+
+/*
+ * A row being read, for the one message naming the DB, the table and the
+ * row when a column is not what the schema says: "'app.db': params row
+ * 17: kind 'regz' is not a value kind". The first problem is kept in err
+ * (later ones are not said).
+ */
+struct dbrow {
+	struct gadb *db;
+	sqlite3_stmt *st;
+	const char *table;
+	int64_t id;		/* the row's id (rowid), or its owner's */
+	const char *owner;	/* NULL: "row <id>"; else "row of <owner> <id>" */
+	int err;
+};
+
+static struct dbrow dbrow(struct gadb *db, sqlite3_stmt *st, const char *table, int64_t id,
+			  const char *owner)
+{
+	return (struct dbrow){ .db = db, .st = st, .table = table, .id = id, .owner = owner };
+}
+
+/* A value quoted for a message: printable ASCII, the rest \xNN, cut at 40 bytes. */
+static void quote_value(const unsigned char *s, int n, char *buf, size_t len)
+{
+	size_t o = 0;
+	int i;
+
+	for (i = 0; i < n && o + 8 < len; i++) {
+		if (i == 40) {
+			o += snprintf(buf + o, len - o, "...");
+			break;
+		}
+		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\'' && s[i] != '\\')
+			buf[o++] = s[i];
+		else
+			o += snprintf(buf + o, len - o, "\\x%02x", s[i]);
+	}
+	buf[o] = '\0';
+}
+
+__attribute__((format(printf, 2, 3)))
+static void dbrow_bad(struct dbrow *r, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	if (r->err)
+		return;
+	r->err = -EINVAL;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (r->owner)
+		pr_warn("db: '%s': %s row of %s %lld: %s", r->db->path, r->table, r->owner,
+			(long long)r->id, msg);
+	else
+		pr_warn("db: '%s': %s row %lld: %s", r->db->path, r->table, (long long)r->id, msg);
+}
+
+static const char *sql_type_name(int t)
+{
+	switch (t) {
+	case SQLITE_INTEGER: return "an integer";
+	case SQLITE_FLOAT: return "a real";
+	case SQLITE_TEXT: return "text";
+	case SQLITE_BLOB: return "a blob";
+	default: return "NULL";
+	}
+}
+
+/* The column's text, borrowed until the next step; NULL when NULL (and nullable) or bad. */
+static const char *dbrow_text_ref(struct dbrow *r, int col, const char *name, bool nullable)
+{
+	int t = sqlite3_column_type(r->st, col);
+	const char *s;
+	int n;
+
+	if (t == SQLITE_NULL && nullable)
+		return NULL;
+	if (t != SQLITE_TEXT) {
+		dbrow_bad(r, "%s is %s, not text", name, sql_type_name(t));
+		return NULL;
+	}
+	s = (const char *)sqlite3_column_text(r->st, col);
+	n = sqlite3_column_bytes(r->st, col);
+	if (!s) {
+		r->err = r->err ?: -ENOMEM;
+		return NULL;
+	}
+	if (n > DB_MAX_TEXT) {
+		dbrow_bad(r, "%s is %d bytes long (at most %d)", name, n, DB_MAX_TEXT);
+		return NULL;
+	}
+	if ((int)strlen(s) != n) {
+		dbrow_bad(r, "%s holds a NUL byte", name);
+		return NULL;
+	}
+	return s;
+}
+
+/* A copy of the column's text (the caller frees); NULL when NULL (and nullable) or bad. */
+static char *dbrow_text(struct dbrow *r, int col, const char *name, bool nullable)
+{
+	const char *s = dbrow_text_ref(r, col, name, nullable);
+	char *copy;
+
+	if (!s)
+		return NULL;
+	copy = strdup(s);
+	if (!copy)
+		r->err = r->err ?: -ENOMEM;
+	return copy;
+}
+
+/* The column as an integer in [lo, hi]; lo when it is not. */
+static int64_t dbrow_int(struct dbrow *r, int col, const char *name, int64_t lo, int64_t hi)
+{
+	int t = sqlite3_column_type(r->st, col);
+	int64_t v;
+
+	if (t != SQLITE_INTEGER) {
+		dbrow_bad(r, "%s is %s, not an integer", name, sql_type_name(t));
+		return lo;
+	}
+	v = sqlite3_column_int64(r->st, col);
+	if (v < lo || v > hi) {
+		dbrow_bad(r, "%s %lld is out of range [%lld, %lld]", name, (long long)v, (long long)lo,
+			  (long long)hi);
+		return lo;
+	}
+	return v;
+}
+
+static bool dbrow_null(struct dbrow *r, int col)
+{
+	return sqlite3_column_type(r->st, col) == SQLITE_NULL;
+}
+
+static bool dbrow_bool(struct dbrow *r, int col, const char *name)
+{
+	return dbrow_int(r, col, name, 0, 1);
+}
+
+/* The column's text as a value of an enum, parse() >= 0; -1 when not (said). */
+static int dbrow_enum(struct dbrow *r, int col, const char *name, int (*parse)(const char *),
+		      const char *what)
+{
+	const char *s = dbrow_text_ref(r, col, name, false);
+	char q[200];
+	int v;
+
+	if (!s)
+		return -1;
+	v = parse(s);
+	if (v < 0) {
+		quote_value((const unsigned char *)s, strlen(s), q, sizeof(q));
+		dbrow_bad(r, "%s '%s' is not %s", name, q, what);
+	}
+	return v;
+}
+
+/* The column's blob into dst: 1 to max bytes. */
+static void dbrow_blob(struct dbrow *r, int col, const char *name, uint8_t *dst, uint8_t *len,
+		       int max)
+{
+	int t = sqlite3_column_type(r->st, col);
+	const void *p;
+	int n;
+
+	*len = 0;
+	if (t != SQLITE_BLOB) {
+		dbrow_bad(r, "%s is %s, not a blob", name, sql_type_name(t));
+		return;
+	}
+	p = sqlite3_column_blob(r->st, col);
+	n = sqlite3_column_bytes(r->st, col);
+	if (!p || n < 1 || n > max) {
+		dbrow_bad(r, "%s is %d bytes (1 to %d)", name, n, max);
+		return;
+	}
+	memcpy(dst, p, n);
+	*len = n;
+}
+
+static int parse_arch(const char *s)
+{
+	enum ga_arch a = ga_arch_from_name(s);
+
+	return a == GA_ARCH_UNKNOWN ? -1 : (int)a;
+}
+
+static int parse_pclntab_format(const char *s)
+{
+	static const char *const names[] = { "1.2", "1.16", "1.18", "1.20" };
+
+	return ga_enum_parse(names, ARRAY_SIZE(names), s);
+}
+
+static int parse_debuginfo(const char *s)
+{
+	static const char *const names[] = { "embedded", "build-id", "debuglink", "debuginfod" };
+
+	return ga_enum_parse(names, ARRAY_SIZE(names), s);
+}
+
+static int parse_module_kind(const char *s)
+{
+	static const char *const names[] = { "mod", "dep", "=>" };
+
+	return ga_enum_parse(names, ARRAY_SIZE(names), s);
+}
+
+static int parse_loc(const char *s)
+{
+	static const char *const names[] = {
+		[GA_LOC_REG] = "reg", [GA_LOC_STACK] = "stack", [GA_LOC_DEREF] = "deref",
+	};
+
+	return ga_enum_parse(names, ARRAY_SIZE(names), s);
+}
+
+static int parse_dwarf_check(const char *s)
+{
+	static const char *const names[] = {
+		[GA_DWARF_AGREES] = "agrees", [GA_DWARF_DIFFERS] = "differs",
+	};
+
+	return ga_enum_parse(names, ARRAY_SIZE(names), s);
+}
+
+static bool is_sha256_hex(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return i == SHA256_HEX_LEN - 1;
+}
 
 static char *col_strdup(sqlite3_stmt *st, int col)
 {
@@ -28,36 +285,48 @@ static const char build_cols[] =
 	"pclntab_format, text_start, stripped, has_dwarf, cgo, pie, module_path, mod_info, "
 	"trimpath, race, debuginfo, debuginfo_path";
 
-static void build_from_row(sqlite3_stmt *st, struct ga_build *b)
+/* A builds row; 0, or -EINVAL after the message naming the row. */
+static int build_from_row(struct gadb *db, sqlite3_stmt *st, struct ga_build *b)
 {
+	struct dbrow r = dbrow(db, st, "builds", sqlite3_column_int64(st, 0), NULL);
 	const char *s;
+	int v;
 
 	memset(b, 0, sizeof(*b));
-	b->db_id = sqlite3_column_int64(st, 0);
-	s = (const char *)sqlite3_column_text(st, 1);
-	snprintf(b->sha256, sizeof(b->sha256), "%s", s ? s : "");
-	b->size = sqlite3_column_int64(st, 2);
-	b->path = col_strdup(st, 3);
-	b->go_build_id = col_strdup(st, 4);
-	b->gnu_build_id = col_strdup(st, 5);
-	b->go_version = col_strdup(st, 6);
-	b->arch = ga_arch_from_name((const char *)sqlite3_column_text(st, 7));
-	b->default_abi = ga_abi_parse((const char *)sqlite3_column_text(st, 8)) == GA_ABI_INTERNAL ?
-				 GA_ABI_INTERNAL : GA_ABI0;
-	s = (const char *)sqlite3_column_text(st, 9);
-	snprintf(b->pclntab_format, sizeof(b->pclntab_format), "%s", s ? s : "");
-	b->text_start = sqlite3_column_int64(st, 10);
-	b->stripped = sqlite3_column_int(st, 11);
-	b->has_dwarf = sqlite3_column_int(st, 12);
-	b->cgo = sqlite3_column_int(st, 13);
-	b->pie = sqlite3_column_int(st, 14);
-	b->module_path = col_strdup(st, 15);
-	b->mod_info = col_strdup(st, 16);
-	b->trimpath = sqlite3_column_int(st, 17);
-	b->race = sqlite3_column_int(st, 18);
-	b->debuginfo = col_strdup(st, 19);
-	b->debuginfo_path = col_strdup(st, 20);
 	b->goid_offset = -1;
+	b->db_id = dbrow_int(&r, 0, "id", 1, INT64_MAX);
+	s = dbrow_text_ref(&r, 1, "sha256", false);
+	if (s && !is_sha256_hex(s))
+		dbrow_bad(&r, "sha256 is not 64 lowercase hex digits");
+	snprintf(b->sha256, sizeof(b->sha256), "%s", s && !r.err ? s : "");
+	b->size = dbrow_int(&r, 2, "size", 1, INT64_MAX);
+	b->path = dbrow_text(&r, 3, "path", false);
+	b->go_build_id = dbrow_text(&r, 4, "go_build_id", true);
+	b->gnu_build_id = dbrow_text(&r, 5, "gnu_build_id", true);
+	b->go_version = dbrow_text(&r, 6, "go_version", true);
+	v = dbrow_enum(&r, 7, "goarch", parse_arch, "an arch goattach knows (amd64, arm64, 386)");
+	b->arch = v < 0 ? GA_ARCH_UNKNOWN : v;
+	v = dbrow_enum(&r, 8, "default_abi", ga_abi_parse, "an ABI (ABIInternal, ABI0)");
+	b->default_abi = v == GA_ABI_INTERNAL ? GA_ABI_INTERNAL : GA_ABI0;
+	v = dbrow_enum(&r, 9, "pclntab_format", parse_pclntab_format,
+		       "a pclntab format (1.2, 1.16, 1.18, 1.20)");
+	snprintf(b->pclntab_format, sizeof(b->pclntab_format), "%s",
+		 v >= 0 ? (const char *)sqlite3_column_text(st, 9) : "");
+	b->text_start = dbrow_int(&r, 10, "text_start", 0, INT64_MAX);
+	b->stripped = dbrow_bool(&r, 11, "stripped");
+	b->has_dwarf = dbrow_bool(&r, 12, "has_dwarf");
+	b->cgo = dbrow_bool(&r, 13, "cgo");
+	b->pie = dbrow_bool(&r, 14, "pie");
+	b->module_path = dbrow_text(&r, 15, "module_path", true);
+	b->mod_info = dbrow_text(&r, 16, "mod_info", true);
+	b->trimpath = dbrow_bool(&r, 17, "trimpath");
+	b->race = dbrow_bool(&r, 18, "race");
+	if (!dbrow_null(&r, 19))
+		dbrow_enum(&r, 19, "debuginfo", parse_debuginfo,
+			   "where debug info comes from (embedded, build-id, debuglink, debuginfod)");
+	b->debuginfo = dbrow_text(&r, 19, "debuginfo", true);
+	b->debuginfo_path = dbrow_text(&r, 20, "debuginfo_path", true);
+	return r.err;
 }
 
 /* The main module and the dependencies, in build info's order. */
@@ -66,23 +335,30 @@ static int load_modules(struct gadb *db, struct ga_build *b)
 	struct ga_module *m;
 	sqlite3_stmt *st;
 	size_t cap = 0;
-	int err = 0;
+	int rc = SQLITE_DONE, err = 0;
 
 	if (sqlite3_prepare_v2(db->sql,
 			       "SELECT kind, path, version, sum FROM modules WHERE build_id = ? ORDER BY idx",
 			       -1, &st, NULL) != SQLITE_OK)
 		return db_sql_err(db->sql, db->path, "reading modules");
 	sqlite3_bind_int64(st, 1, b->db_id);
-	while (!err && sqlite3_step(st) == SQLITE_ROW) {
-		err = ga_ensure_mem((void **)&b->modules, &cap, b->nmodules + 1, sizeof(*m));
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct dbrow r = dbrow(db, st, "modules", b->db_id, "build");
+
+		dbrow_enum(&r, 0, "kind", parse_module_kind, "a module kind (mod, dep, =>)");
+		err = r.err ?: ga_ensure_mem((void **)&b->modules, &cap, b->nmodules + 1, sizeof(*m));
 		if (err)
 			break;
 		m = &b->modules[b->nmodules++];
 		*m = (struct ga_module){
-			.kind = col_strdup(st, 0), .path = col_strdup(st, 1),
-			.version = col_strdup(st, 2), .sum = col_strdup(st, 3),
+			.kind = dbrow_text(&r, 0, "kind", false), .path = dbrow_text(&r, 1, "path", false),
+			.version = dbrow_text(&r, 2, "version", false),
+			.sum = dbrow_text(&r, 3, "sum", true),
 		};
+		err = r.err;
 	}
+	if (!err && rc != SQLITE_DONE)
+		err = db_sql_err(db->sql, db->path, "reading modules");
 	sqlite3_finalize(st);
 	return err;
 }
@@ -92,20 +368,27 @@ static int load_settings(struct gadb *db, struct ga_build *b)
 	struct ga_setting *set;
 	sqlite3_stmt *st;
 	size_t cap = 0;
-	int err = 0;
+	int rc = SQLITE_DONE, err = 0;
 
 	if (sqlite3_prepare_v2(db->sql,
 			       "SELECT key, value FROM build_settings WHERE build_id = ? ORDER BY idx",
 			       -1, &st, NULL) != SQLITE_OK)
 		return db_sql_err(db->sql, db->path, "reading build settings");
 	sqlite3_bind_int64(st, 1, b->db_id);
-	while (!err && sqlite3_step(st) == SQLITE_ROW) {
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct dbrow r = dbrow(db, st, "build_settings", b->db_id, "build");
+
 		err = ga_ensure_mem((void **)&b->settings, &cap, b->nsettings + 1, sizeof(*set));
 		if (err)
 			break;
 		set = &b->settings[b->nsettings++];
-		*set = (struct ga_setting){ .key = col_strdup(st, 0), .value = col_strdup(st, 1) };
+		*set = (struct ga_setting){
+			.key = dbrow_text(&r, 0, "key", false), .value = dbrow_text(&r, 1, "value", false),
+		};
+		err = r.err;
 	}
+	if (!err && rc != SQLITE_DONE)
+		err = db_sql_err(db->sql, db->path, "reading build settings");
 	sqlite3_finalize(st);
 	return err;
 }
@@ -122,9 +405,13 @@ static int *g_fact_field(struct ga_build *b, const char *name)
 	return NULL;
 }
 
+/* runtime.g is a few hundred bytes: its fields' offsets are below this */
+#define DB_MAX_G_OFFSET 4096
+
 static int load_runtime_facts(struct gadb *db, struct ga_build *b)
 {
 	sqlite3_stmt *st;
+	int rc = SQLITE_DONE, err = 0;
 	int *dst;
 
 	if (sqlite3_prepare_v2(db->sql,
@@ -132,25 +419,27 @@ static int load_runtime_facts(struct gadb *db, struct ga_build *b)
 			       -1, &st, NULL) != SQLITE_OK)
 		return db_sql_err(db->sql, db->path, "reading runtime facts");
 	sqlite3_bind_int64(st, 1, b->db_id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(st, 0);
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct dbrow r = dbrow(db, st, "runtime_facts", b->db_id, "build");
+		const char *name = dbrow_text_ref(&r, 0, "name", false);
 
-		if (!name)
-			continue;
-		if (!strcmp(name, "g.goid")) {
-			b->goid_offset = sqlite3_column_int(st, 1);
+		if (name && !strcmp(name, "g.goid")) {
+			b->goid_offset = dbrow_int(&r, 1, "g.goid", 1, DB_MAX_G_OFFSET);
 			free(b->goid_offset_source);
-			b->goid_offset_source = col_strdup(st, 2);
-		} else if ((dst = g_fact_field(b, name))) {
-			*dst = sqlite3_column_int(st, 1);
+			b->goid_offset_source = dbrow_text(&r, 2, "source", false);
+		} else if (name && (dst = g_fact_field(b, name))) {
+			*dst = dbrow_int(&r, 1, name, 1, DB_MAX_G_OFFSET);
 			free(b->g_offsets_source);
-			b->g_offsets_source = col_strdup(st, 2);
-		} else if (!strcmp(name, "moduledata.types")) {
-			b->types_base = sqlite3_column_int64(st, 1);
+			b->g_offsets_source = dbrow_text(&r, 2, "source", false);
+		} else if (name && !strcmp(name, "moduledata.types")) {
+			b->types_base = dbrow_int(&r, 1, "moduledata.types", 0, INT64_MAX);
 		}
+		err = r.err;
 	}
+	if (!err && rc != SQLITE_DONE)
+		err = db_sql_err(db->sql, db->path, "reading runtime facts");
 	sqlite3_finalize(st);
-	return 0;
+	return err;
 }
 
 /* What a builds row leaves out: build info and runtime facts. */
@@ -178,8 +467,11 @@ int gadb__find_build(struct gadb *db, const char *sha256, struct ga_build *out)
 	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		build_from_row(st, out);
-		err = load_build_details(db, out);
+		err = build_from_row(db, st, out);
+		if (!err)
+			err = load_build_details(db, out);
+		if (err)
+			ga_build_clear(out);
 	} else {
 		err = rc == SQLITE_DONE ? -ENOENT : db_sql_err(db->sql, db->path, "looking up the build");
 	}
@@ -195,6 +487,8 @@ int gadb__list_builds(struct gadb *db, struct ga_build **builds, size_t *n)
 	char q[512];
 	int rc, err = 0;
 
+	*builds = NULL;
+	*n = 0;
 	snprintf(q, sizeof(q), "SELECT %s FROM builds ORDER BY id", build_cols);
 	if (sqlite3_prepare_v2(db->sql, q, -1, &st, NULL) != SQLITE_OK)
 		return db_sql_err(db->sql, db->path, "listing builds");
@@ -202,15 +496,20 @@ int gadb__list_builds(struct gadb *db, struct ga_build **builds, size_t *n)
 		err = ga_ensure_mem((void **)&arr, &cap, cnt + 1, sizeof(*arr));
 		if (err)
 			goto out_free;
-		build_from_row(st, &arr[cnt++]);
+		err = build_from_row(db, st, &arr[cnt++]);
+		if (err)
+			goto out_free;
 	}
 	if (rc != SQLITE_DONE) {
 		err = db_sql_err(db->sql, db->path, "listing builds");
 		goto out_free;
 	}
-	for (i = 0; i < cnt; i++)
-		load_build_details(db, &arr[i]);
 	sqlite3_finalize(st);
+	st = NULL;
+	for (i = 0; i < cnt && !err; i++)
+		err = load_build_details(db, &arr[i]);
+	if (err)
+		goto out_free;
 	*builds = arr;
 	*n = cnt;
 	return 0;
@@ -223,83 +522,86 @@ out_free:
 	return err;
 }
 
-static void blob_copy(sqlite3_stmt *st, int col, uint8_t *dst, uint8_t *len)
-{
-	int n = sqlite3_column_bytes(st, col);
-	const void *p = sqlite3_column_blob(st, col);
-
-	if (n > GA_MAX_INSN_LEN)
-		n = GA_MAX_INSN_LEN;
-	if (p && n > 0)
-		memcpy(dst, p, n);
-	*len = p ? n : 0;
-}
-
 static const char func_cols[] =
 	"id, name, entry, file_offset, size, abi, is_asm, is_wrapper, args_size, decode_status, "
 	"entry_probe_offset, entry_probe_kind, entry_jcc, entry_insn, params_known, params_source";
 
-/* A row of func_cols; 0 or -ENOMEM. */
-static int func_from_row(sqlite3_stmt *st, struct ga_func *f)
+/* A row of func_cols; 0, -ENOMEM, or -EINVAL after the message naming the row. */
+static int func_from_row(struct gadb *db, sqlite3_stmt *st, struct ga_func *f)
 {
+	struct dbrow r = dbrow(db, st, "functions", sqlite3_column_int64(st, 0), NULL);
 	int v;
 
 	memset(f, 0, sizeof(*f));
 	f->db_id = sqlite3_column_int64(st, 0);
-	f->name = col_strdup(st, 1);
-	f->entry = sqlite3_column_int64(st, 2);
-	f->file_off = sqlite3_column_int64(st, 3);
-	f->size = sqlite3_column_int64(st, 4);
-	f->abi = ga_abi_parse((const char *)sqlite3_column_text(st, 5)) == GA_ABI_INTERNAL ?
-			 GA_ABI_INTERNAL : GA_ABI0;
-	f->is_asm = sqlite3_column_int(st, 6);
-	f->is_wrapper = sqlite3_column_int(st, 7);
-	f->args_size = sqlite3_column_type(st, 8) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 8);
-	v = ga_decode_status_parse((const char *)sqlite3_column_text(st, 9));
+	f->name = dbrow_text(&r, 1, "name", false);
+	f->entry = dbrow_int(&r, 2, "entry", 0, INT64_MAX);
+	f->file_off = dbrow_int(&r, 3, "file_offset", 0, INT64_MAX);
+	f->size = dbrow_int(&r, 4, "size", 1, DB_MAX_FUNC_SIZE);
+	v = dbrow_enum(&r, 5, "abi", ga_abi_parse, "an ABI (ABIInternal, ABI0)");
+	f->abi = v == GA_ABI_INTERNAL ? GA_ABI_INTERNAL : GA_ABI0;
+	f->is_asm = dbrow_bool(&r, 6, "is_asm");
+	f->is_wrapper = dbrow_bool(&r, 7, "is_wrapper");
+	f->args_size = dbrow_null(&r, 8) ? -1 : dbrow_int(&r, 8, "args_size", 0, DB_MAX_FRAME);
+	v = dbrow_enum(&r, 9, "decode_status", ga_decode_status_parse,
+		       "a decode status (ok, bad, indirect-jump)");
 	f->decode_status = v < 0 ? GA_DECODE_BAD : v;
-	f->entry_probe_offset = sqlite3_column_int64(st, 10);
-	v = ga_entry_kind_parse((const char *)sqlite3_column_text(st, 11));
+	/* the entry probe lies inside the function: verify.c checks its bytes there */
+	f->entry_probe_offset = dbrow_int(&r, 10, "entry_probe_offset", 0, f->size - 1);
+	v = dbrow_enum(&r, 11, "entry_probe_kind", ga_entry_kind_parse,
+		       "an entry probe kind (entry, jcc-prologue)");
 	f->entry_kind = v < 0 ? GA_ENTRY_RAW : v;
-	v = ga_jcc_parse((const char *)sqlite3_column_text(st, 12));
+	v = dbrow_enum(&r, 12, "entry_jcc", ga_jcc_parse, "a branch condition (none, be, b, ls, lo)");
 	f->entry_jcc = v < 0 ? GA_JCC_NONE : v;
-	blob_copy(st, 13, f->entry_insn, &f->entry_insn_len);
-	f->params_known = sqlite3_column_int(st, 14) != 0;
-	f->args_only = sqlite3_column_int(st, 14) == 2;
-	v = ga_params_source_parse((const char *)sqlite3_column_text(st, 15));
+	dbrow_blob(&r, 13, "entry_insn", f->entry_insn, &f->entry_insn_len, GA_MAX_INSN_LEN);
+	v = dbrow_int(&r, 14, "params_known", 0, 2);
+	f->params_known = v != 0;
+	f->args_only = v == 2;
+	v = dbrow_null(&r, 15) ? 0 :
+	    dbrow_enum(&r, 15, "params_source", ga_params_source_parse,
+		       "a params source (dwarf, types, sig, arginfo)");
 	f->params_source = v < 0 ? GA_PSRC_NONE : v;
-	return f->name ? 0 : -ENOMEM;
+	return r.err;
 }
 
-/* offset, kind, target, target_name, insn (from column c on) */
-static void exit_from_row(sqlite3_stmt *st, int c, struct ga_exit *e)
+/* offset, kind, target, target_name, insn (from column c on), of function f */
+static int exit_from_row(struct gadb *db, sqlite3_stmt *st, int c, const struct ga_func *f,
+			 struct ga_exit *e)
 {
+	struct dbrow r = dbrow(db, st, "exits", f->db_id, "function");
+	int v;
+
 	memset(e, 0, sizeof(*e));
-	e->offset = sqlite3_column_int64(st, c);
-	e->kind = ga_exit_kind_parse((const char *)sqlite3_column_text(st, c + 1)) == GA_EXIT_TAILCALL ?
-			  GA_EXIT_TAILCALL : GA_EXIT_RET;
-	e->target = sqlite3_column_int64(st, c + 2);
-	e->target_name = col_strdup(st, c + 3);
-	blob_copy(st, c + 4, e->insn, &e->insn_len);
+	e->offset = dbrow_int(&r, c, "offset", 0, f->size - 1);
+	v = dbrow_enum(&r, c + 1, "kind", ga_exit_kind_parse, "an exit kind (ret, tailcall)");
+	e->kind = v == GA_EXIT_TAILCALL ? GA_EXIT_TAILCALL : GA_EXIT_RET;
+	e->target = dbrow_null(&r, c + 2) ? 0 : dbrow_int(&r, c + 2, "target", 0, INT64_MAX);
+	e->target_name = dbrow_text(&r, c + 3, "target_name", true);
+	dbrow_blob(&r, c + 4, "insn", e->insn, &e->insn_len, GA_MAX_INSN_LEN);
+	return r.err;
 }
 
-/* name, type_name, kind, size, is_result, on_stack, dwarf_check, dwarf_loc, type_id */
-static void param_from_row(sqlite3_stmt *st, int c, struct ga_param *p)
+/* name, type_name, kind, size, is_result, on_stack, dwarf_check, dwarf_loc, type_id (from column c on) */
+static int param_from_row(struct gadb *db, sqlite3_stmt *st, int c, int64_t id, struct ga_param *p)
 {
-	int kind;
+	struct dbrow r = dbrow(db, st, "params", id, NULL);
+	int v;
 
 	memset(p, 0, sizeof(*p));
-	p->name = col_strdup(st, c);
-	p->type_name = col_strdup(st, c + 1);
-	kind = ga_kind_parse((const char *)sqlite3_column_text(st, c + 2));
-	p->kind = kind < 0 ? GA_KIND_UNKNOWN : kind;
-	p->size = sqlite3_column_int64(st, c + 3);
-	p->is_result = sqlite3_column_int(st, c + 4);
-	p->on_stack = sqlite3_column_int(st, c + 5);
-	if (sqlite3_column_type(st, c + 6) != SQLITE_NULL)
-		p->dwarf_check = strcmp((const char *)sqlite3_column_text(st, c + 6), "agrees") ?
-					 GA_DWARF_DIFFERS : GA_DWARF_AGREES;
-	p->dwarf_loc = col_strdup(st, c + 7);
-	p->type_ref = sqlite3_column_int64(st, c + 8) > 0 ? sqlite3_column_int64(st, c + 8) : 0;
+	p->name = dbrow_text(&r, c, "name", false);
+	p->type_name = dbrow_text(&r, c + 1, "type_name", false);
+	v = dbrow_enum(&r, c + 2, "kind", ga_kind_parse, "a value kind");
+	p->kind = v < 0 ? GA_KIND_UNKNOWN : v;
+	p->size = dbrow_int(&r, c + 3, "size", 0, INT32_MAX);
+	p->is_result = dbrow_bool(&r, c + 4, "is_result");
+	p->on_stack = dbrow_bool(&r, c + 5, "on_stack");
+	if (!dbrow_null(&r, c + 6)) {
+		v = dbrow_enum(&r, c + 6, "dwarf_check", parse_dwarf_check, "a check result (agrees, differs)");
+		p->dwarf_check = v < 0 ? GA_DWARF_UNCHECKED : v;
+	}
+	p->dwarf_loc = dbrow_text(&r, c + 7, "dwarf_loc", true);
+	p->type_ref = dbrow_null(&r, c + 8) ? 0 : dbrow_int(&r, c + 8, "type_id", 0, INT64_MAX);
+	return r.err;
 }
 
 /*
@@ -341,32 +643,47 @@ static void *row_run__add(struct row_run *run, void **arr, size_t *n, size_t ele
 }
 
 /*
- * path, kind, size, loc, reg, stack_off (from column c on): appended to
- * p's pieces, or to its derefs (the pointee's fields, loc 'deref'), each
- * filled by its run. 0 or -ENOMEM.
+ * path, kind, size, loc, reg, stack_off (from column c on), of param id:
+ * appended to p's pieces, or to its derefs (the pointee's fields, loc
+ * 'deref'), each filled by its run. 0, -ENOMEM, or -EINVAL after the
+ * message naming the row: a piece is a machine word or part of one (1,
+ * 2, 4 or 8 bytes) in a register or at an offset within the frame (or
+ * the pointee).
  */
-static int piece_from_row(sqlite3_stmt *st, int c, struct ga_param *p, struct row_run *pieces,
-			  struct row_run *derefs)
+static int piece_from_row(struct gadb *db, sqlite3_stmt *st, int c, int64_t id, struct ga_param *p,
+			  struct row_run *pieces, struct row_run *derefs)
 {
-	const char *loc = (const char *)sqlite3_column_text(st, c + 3);
-	bool deref = loc && !strcmp(loc, "deref");
+	struct dbrow r = dbrow(db, st, "param_pieces", id, "param");
 	struct ga_piece *pc;
-	int kind;
+	int loc, kind, size;
 
-	pc = deref ? row_run__add(derefs, (void **)&p->derefs, &p->nderefs, sizeof(*pc)) :
-		     row_run__add(pieces, (void **)&p->pieces, &p->npieces, sizeof(*pc));
+	loc = dbrow_enum(&r, c + 3, "loc", parse_loc, "a location kind (reg, stack, deref)");
+	if (r.err)
+		return r.err;
+	if ((loc == GA_LOC_DEREF ? p->nderefs : p->npieces) >= DB_MAX_ROWS_PER_OWNER) {
+		dbrow_bad(&r, "more than %d pieces", DB_MAX_ROWS_PER_OWNER);
+		return r.err;
+	}
+	pc = loc == GA_LOC_DEREF ? row_run__add(derefs, (void **)&p->derefs, &p->nderefs, sizeof(*pc)) :
+				   row_run__add(pieces, (void **)&p->pieces, &p->npieces, sizeof(*pc));
 	if (!pc)
 		return -ENOMEM;
 	memset(pc, 0, sizeof(*pc));
-	pc->path = col_strdup(st, c);
-	kind = ga_piece_kind_parse((const char *)sqlite3_column_text(st, c + 1));
+	pc->loc = loc;
+	pc->path = dbrow_text(&r, c, "path", false);
+	kind = dbrow_enum(&r, c + 1, "kind", ga_piece_kind_parse, "a piece kind");
 	pc->kind = kind < 0 ? GA_PIECE_UINT : kind;
-	pc->size = sqlite3_column_int(st, c + 2);
-	pc->loc = !loc || !strcmp(loc, "reg") ? GA_LOC_REG :
-		  !strcmp(loc, "stack") ? GA_LOC_STACK : GA_LOC_DEREF;
-	pc->reg = sqlite3_column_int(st, c + 4);
-	pc->stack_off = sqlite3_column_int(st, c + 5);
-	return 0;
+	size = dbrow_int(&r, c + 2, "size", 1, 8);
+	if (!r.err && size != 1 && size != 2 && size != 4 && size != 8)
+		dbrow_bad(&r, "size %d is not 1, 2, 4 or 8 bytes", size);
+	pc->size = size;
+	if (loc == GA_LOC_REG) {
+		/* DWARF register numbers: 0-16 (and the XMMs 17-32) on amd64, 0-31 (and V0-V31) on arm64 */
+		pc->reg = dbrow_int(&r, c + 4, "reg", 0, 127);
+	} else {
+		pc->stack_off = dbrow_int(&r, c + 5, "stack_off", 0, DB_MAX_FRAME - 8);
+	}
+	return r.err;
 }
 
 /* Who owns a pass's row, found by id: function f of the result (and its param p). */
@@ -505,11 +822,12 @@ static int func_loader__read_funcs(struct func_loader *l, const char *const *pat
 	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 1);
 
-		if (!name || !ga_selection__match(sel, name))
+		/* a name that is no text is refused by func_from_row */
+		if (sqlite3_column_type(st, 1) == SQLITE_TEXT && !ga_selection__match(sel, name))
 			continue;
 		err = ga_ensure_mem((void **)&l->funcs, &l->funcs_cap, l->nfuncs + 1, sizeof(*l->funcs));
 		if (!err)
-			err = func_from_row(st, &l->funcs[l->nfuncs++]);
+			err = func_from_row(db, st, &l->funcs[l->nfuncs++]);
 	}
 	if (!err && rc != SQLITE_DONE)
 		err = db_sql_err(db->sql, db->path, "reading functions");
@@ -583,6 +901,28 @@ static struct ga_func *row_func(struct func_loader *l, sqlite3_stmt *st, size_t 
 	return ref ? &l->funcs[ref->f] : NULL;
 }
 
+/* More rows of table than a function may own (DB_MAX_ROWS_PER_OWNER): -E2BIG after a message. */
+static int too_many_rows(struct func_loader *l, const char *table, const struct ga_func *f)
+{
+	pr_warn("db: '%s': %s of function %lld (%s): more than %d rows", l->db->path, table,
+		(long long)f->db_id, f->name, DB_MAX_ROWS_PER_OWNER);
+	return -E2BIG;
+}
+
+/* callee, offset, parent (from column c on), of function f */
+static int inline_from_row(struct gadb *db, sqlite3_stmt *st, int c, const struct ga_func *f,
+			   struct ga_inline *in)
+{
+	struct dbrow r = dbrow(db, st, "inlines", f->db_id, "function");
+
+	*in = (struct ga_inline){
+		.callee = dbrow_text(&r, c, "callee", false),
+		.offset = dbrow_int(&r, c + 1, "offset", 0, f->size),
+		.parent = dbrow_int(&r, c + 2, "parent", -1, DB_MAX_INLINES - 1),
+	};
+	return r.err;
+}
+
 static int add_exit(struct func_loader *l, sqlite3_stmt *st)
 {
 	struct ga_func *f = row_func(l, st, NULL);
@@ -590,11 +930,12 @@ static int add_exit(struct func_loader *l, sqlite3_stmt *st)
 
 	if (!f)
 		return 0;
+	if (f->nexits >= DB_MAX_ROWS_PER_OWNER)
+		return too_many_rows(l, "exits", f);
 	e = row_run__add(&l->runs[0], (void **)&f->exits, &f->nexits, sizeof(*e));
 	if (!e)
 		return -ENOMEM;
-	exit_from_row(st, 1, e);
-	return 0;
+	return exit_from_row(l->db, st, 1, f, e);
 }
 
 static int func_loader__read_exits(struct func_loader *l)
@@ -613,14 +954,12 @@ static int add_inline(struct func_loader *l, sqlite3_stmt *st)
 
 	if (!f)
 		return 0;
+	if (f->ninlines >= DB_MAX_INLINES)
+		return too_many_rows(l, "inlines", f);
 	in = row_run__add(&l->runs[0], (void **)&f->inlines, &f->ninlines, sizeof(*in));
 	if (!in)
 		return -ENOMEM;
-	*in = (struct ga_inline){
-		.callee = col_strdup(st, 1), .offset = sqlite3_column_int64(st, 2),
-		.parent = sqlite3_column_int(st, 3),
-	};
-	return 0;
+	return inline_from_row(l->db, st, 1, f, in);
 }
 
 static int func_loader__read_inlines(struct func_loader *l)
@@ -642,6 +981,8 @@ static int add_param(struct func_loader *l, sqlite3_stmt *st)
 	f = row_func(l, st, &fi);
 	if (!f)
 		return 0;
+	if (f->nparams >= DB_MAX_ROWS_PER_OWNER)
+		return too_many_rows(l, "params", f);
 	if (ga_ensure_mem((void **)&l->param_refs, &l->param_refs_cap, l->nparam_refs + 1,
 			  sizeof(*l->param_refs)))
 		return -ENOMEM;
@@ -651,8 +992,7 @@ static int add_param(struct func_loader *l, sqlite3_stmt *st)
 	l->param_refs[l->nparam_refs++] = (struct id_ref){
 		.id = sqlite3_column_int64(st, 1), .f = fi, .p = f->nparams - 1,
 	};
-	param_from_row(st, 2, p);
-	return 0;
+	return param_from_row(l->db, st, 2, sqlite3_column_int64(st, 1), p);
 }
 
 static int func_loader__read_params(struct func_loader *l)
@@ -672,7 +1012,8 @@ static int add_piece(struct func_loader *l, sqlite3_stmt *st)
 
 	if (!ref)
 		return 0;
-	return piece_from_row(st, 1, &l->funcs[ref->f].params[ref->p], &l->runs[0], &l->runs[1]);
+	return piece_from_row(l->db, st, 1, ref->id, &l->funcs[ref->f].params[ref->p], &l->runs[0],
+			      &l->runs[1]);
 }
 
 /* After the params pass: pieces find their param by id. */
@@ -685,6 +1026,73 @@ static int func_loader__read_pieces(struct func_loader *l)
 		"FROM temp.ga_selected s CROSS JOIN params p ON p.function_id = s.id "
 		"CROSS JOIN param_pieces pp ON pp.param_id = p.id ORDER BY s.id, p.idx, pp.idx",
 		add_piece, "reading param pieces");
+}
+
+/*
+ * The words a value of kind is made of, when its kind fixes them (the
+ * decoder reads a string as its data and length words): NULL otherwise.
+ */
+static const enum ga_piece_kind *kind_shape(enum ga_kind kind, size_t *n)
+{
+	static const enum ga_piece_kind str[] = { GA_PIECE_STR_DATA, GA_PIECE_STR_LEN };
+	static const enum ga_piece_kind slice[] = {
+		GA_PIECE_SLICE_DATA, GA_PIECE_SLICE_LEN, GA_PIECE_SLICE_CAP,
+	};
+	static const enum ga_piece_kind iface[] = { GA_PIECE_IFACE_TAB, GA_PIECE_IFACE_DATA };
+
+	switch (kind) {
+	case GA_KIND_STRING: *n = 2; return str;
+	case GA_KIND_SLICE: *n = 3; return slice;
+	case GA_KIND_IFACE:
+	case GA_KIND_EFACE: *n = 2; return iface;
+	default: return NULL;
+	}
+}
+
+/*
+ * A param's layout as it comes out of the DB, against what it describes:
+ * no piece larger than the value, and the words its kind is made of.
+ * 0 or -EINVAL after a message naming the param's row.
+ */
+static int check_param_layout(struct gadb *db, const struct ga_param *p, int64_t id)
+{
+	const enum ga_piece_kind *shape;
+	size_t n = 0, k;
+
+	for (k = 0; k < p->npieces; k++) {
+		if (p->pieces[k].size > p->size) {
+			pr_warn("db: '%s': params row %lld: piece %zu of %s is %u bytes, the value only %u",
+				db->path, (long long)id, k, p->name, p->pieces[k].size, p->size);
+			return -EINVAL;
+		}
+	}
+	shape = kind_shape(p->kind, &n);
+	if (!shape)
+		return 0;
+	for (k = 0; k < n && p->npieces == n; k++)
+		if (p->pieces[k].kind != shape[k])
+			break;
+	if (p->npieces != n || k < n) {
+		pr_warn("db: '%s': params row %lld: %s is a %s, but its pieces are not the %zu words of one",
+			db->path, (long long)id, p->name, ga_kind_name(p->kind), n);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int func_loader__check_layouts(struct func_loader *l)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < l->nparam_refs; i++) {
+		const struct id_ref *ref = &l->param_refs[i];
+
+		err = check_param_layout(l->db, &l->funcs[ref->f].params[ref->p], ref->id);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 /* Drops the temp tables; frees what the result does not keep. */
@@ -722,6 +1130,8 @@ int gadb__load_funcs(struct gadb *db, int64_t build_id, const char *const *patte
 		err = func_loader__read_params(&l);
 	if (!err)
 		err = func_loader__read_pieces(&l);
+	if (!err)
+		err = func_loader__check_layouts(&l);
 	if (err)
 		goto out;
 	if (unmatched)
@@ -742,7 +1152,7 @@ int gadb__inline_sites(struct gadb *db, int64_t build_id, const char *pattern, s
 	struct ga_inline_site *arr;
 	sqlite3_stmt *st;
 	size_t cnt = 0;
-	int rc;
+	int rc = SQLITE_DONE, err = 0;
 
 	*sites = NULL;
 	*n = 0;
@@ -750,7 +1160,7 @@ int gadb__inline_sites(struct gadb *db, int64_t build_id, const char *pattern, s
 	if (!arr)
 		return -ENOMEM;
 	if (sqlite3_prepare_v2(db->sql,
-			       "SELECT f.name, f.entry, i.offset FROM inlines i JOIN functions f ON "
+			       "SELECT f.name, f.entry, i.offset, f.id FROM inlines i JOIN functions f ON "
 			       "f.id = i.function_id WHERE f.build_id = ? AND (i.callee = ? OR i.callee GLOB ?) "
 			       "ORDER BY f.entry, i.offset LIMIT ?",
 			       -1, &st, NULL) != SQLITE_OK) {
@@ -761,16 +1171,27 @@ int gadb__inline_sites(struct gadb *db, int64_t build_id, const char *pattern, s
 	sqlite3_bind_text(st, 2, pattern, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, ga_pattern_is_glob(pattern) ? pattern : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, max);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && cnt < max) {
-		arr[cnt].caller = col_strdup(st, 0);
-		arr[cnt].caller_entry = sqlite3_column_int64(st, 1);
-		arr[cnt].offset = sqlite3_column_int64(st, 2);
+	while (!err && cnt < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct dbrow r = dbrow(db, st, "inlines", sqlite3_column_int64(st, 3), "function");
+
+		arr[cnt].caller = dbrow_text(&r, 0, "name", false);
+		arr[cnt].caller_entry = dbrow_int(&r, 1, "entry", 0, INT64_MAX);
+		arr[cnt].offset = dbrow_int(&r, 2, "offset", 0, UINT32_MAX);
 		cnt++;
+		err = r.err;
 	}
+	if (!err && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		err = db_sql_err(db->sql, db->path, "reading inlined calls");
 	sqlite3_finalize(st);
+	if (err) {
+		while (cnt)
+			free(arr[--cnt].caller);
+		free(arr);
+		return err;
+	}
 	*sites = arr;
 	*n = cnt;
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_sql_err(db->sql, db->path, "reading inlined calls");
+	return 0;
 }
 
 int gadb__load_syms(struct gadb *db, int64_t build_id, struct ga_sym **syms, size_t *n)
@@ -788,8 +1209,14 @@ int gadb__load_syms(struct gadb *db, int64_t build_id, struct ga_sym **syms, siz
 		return db_sql_err(db->sql, db->path, "looking up the function table");
 	sqlite3_bind_int64(st, 1, build_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		uint64_t entry = sqlite3_column_int64(st, 0);
+		struct dbrow r = dbrow(db, st, "functions", sqlite3_column_int64(st, 3), NULL);
+		uint64_t entry = dbrow_int(&r, 0, "entry", 0, INT64_MAX);
+		uint64_t size = dbrow_int(&r, 1, "size", 1, DB_MAX_FUNC_SIZE);
 
+		if (r.err) {
+			err = r.err;
+			break;
+		}
 		/* an ABI wrapper and its target never share an address, but be sure */
 		if (cnt && arr[cnt - 1].entry == entry)
 			continue;
@@ -803,11 +1230,12 @@ int gadb__load_syms(struct gadb *db, int64_t build_id, struct ga_sym **syms, siz
 			arr = grown;
 		}
 		arr[cnt] = (struct ga_sym){
-			.entry = entry, .size = sqlite3_column_int64(st, 1), .name = col_strdup(st, 2),
+			.entry = entry, .size = size, .name = dbrow_text(&r, 2, "name", false),
 			.id = sqlite3_column_int64(st, 3),
 		};
-		if (!arr[cnt].name) {
-			err = -ENOMEM;
+		if (r.err) {
+			free(arr[cnt].name);
+			err = r.err;
 			break;
 		}
 		cnt++;
@@ -880,11 +1308,16 @@ static int read_sym_calls(struct gadb *db, sqlite3_stmt *st, const struct sym_by
 			s->ninlines = idx + 1;
 		}
 		free(s->inlines[idx].callee);
-		s->inlines[idx] = (struct ga_inline){
-			.callee = col_strdup(st, 2), .parent = sqlite3_column_int(st, 3),
-		};
-		if (!s->inlines[idx].callee)
-			return -ENOMEM;
+		{
+			struct dbrow r = dbrow(db, st, "inlines", s->id, "function");
+
+			s->inlines[idx] = (struct ga_inline){
+				.callee = dbrow_text(&r, 2, "callee", false),
+				.parent = dbrow_int(&r, 3, "parent", -1, DB_MAX_INLINES - 1),
+			};
+			if (r.err)
+				return r.err;
+		}
 	}
 	return rc == SQLITE_DONE ? 0 : db_sql_err(db->sql, db->path, "reading inlined calls");
 }
@@ -983,8 +1416,15 @@ int gadb__similar_names(struct gadb *db, int64_t build_id, const char *name, siz
 	sqlite3_bind_int64(st, 1, build_id);
 	sqlite3_bind_text(st, 2, like, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, max);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && cnt < max)
-		arr[cnt++] = col_strdup(st, 0);
+	while (cnt < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		/* suggestions only: a name that is no text is not one */
+		if (sqlite3_column_type(st, 0) != SQLITE_TEXT)
+			continue;
+		arr[cnt] = col_strdup(st, 0);
+		if (!arr[cnt])
+			break;
+		cnt++;
+	}
 	sqlite3_finalize(st);
 	free(like);
 	*names = arr;
@@ -1017,8 +1457,12 @@ int gadb__for_each_name(struct gadb *db, int64_t build_id, const char *prefix,
 	sqlite3_bind_int64(st, 1, build_id);
 	sqlite3_bind_text(st, 2, prefix, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, hi, -1, SQLITE_STATIC);
-	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		err = fn(ctx, (const char *)sqlite3_column_text(st, 0));
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct dbrow r = dbrow(db, st, "functions", build_id, "build");
+		const char *name = dbrow_text_ref(&r, 0, "name", false);
+
+		err = r.err ?: fn(ctx, name);
+	}
 	if (!err && rc != SQLITE_DONE)
 		err = db_sql_err(db->sql, db->path, "looking up names");
 	sqlite3_finalize(st);

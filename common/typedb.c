@@ -37,6 +37,7 @@ struct typedb {
 	sqlite3_stmt *type_st;
 	sqlite3_stmt *fields_st;
 	struct typemap slots;	/* by id: a type, or TD_BAD: damaged (said), TD_MISSING: no row, TD_LOADING */
+	bool damaged;		/* a row was damaged (said): the DB is */
 };
 
 static struct gotype td_bad, td_missing, td_loading;
@@ -97,11 +98,12 @@ static int cache_put(struct typedb *td, uint64_t id, struct gotype *t)
 
 /* One line naming the DB and what is wrong with type id; returns -EINVAL. */
 __attribute__((format(printf, 3, 4)))
-static int damaged(const struct typedb *td, uint64_t id, const char *fmt, ...)
+static int damaged(struct typedb *td, uint64_t id, const char *fmt, ...)
 {
 	char why[256];
 	va_list ap;
 
+	td->damaged = true;
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
@@ -392,4 +394,9 @@ const struct gotype *typedb__get(struct typedb *td, uint64_t ref)
 		pr_warn("typedb: out of memory reading type %llu of '%s'", (unsigned long long)ref,
 			td->db->path);
 	return t;
+}
+
+bool typedb__damaged(const struct typedb *td)
+{
+	return td && td->damaged;
 }

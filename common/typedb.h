@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "db.h"
@@ -29,3 +30,9 @@ void typedb__free(struct typedb *td);
  * Borrowed: valid until typedb__free().
  */
 const struct gotype *typedb__get(struct typedb *td, uint64_t ref);
+
+/*
+ * Whether a row read so far was damaged (said, once, by typedb__get): a
+ * plan made while reading them is refused, the DB named in that line.
+ */
+bool typedb__damaged(const struct typedb *td);
