@@ -15,6 +15,13 @@
 /* Nesting beyond this is refused: the parser recurses, and BPF loops are bounded anyway. */
 #define EXPR_MAX_DEPTH 32
 #define EXPR_MAX_STR 4096
+/*
+ * Also bounded, each an error naming it: an expression's text (4096
+ * bytes), the selectors and indexes after one value (r.a.b[0]...: 32;
+ * placement recurses along them), the operands of one && or || chain (64).
+ */
+#define EXPR_MAX_TEXT 4096
+#define EXPR_MAX_TERMS 64
 
 struct parser {
 	const char *src;
@@ -435,10 +442,15 @@ static struct expr *postfix(struct parser *ps)
 {
 	struct expr *e = primary(ps), *n;
 	const char *at;
+	int chain = 0;
 
 	while (e && !ps->failed) {
 		skip_space(ps);
 		at = ps->p;
+		if ((*ps->p == '.' || *ps->p == '[') && ++chain > EXPR_MAX_DEPTH) {
+			fail(ps, at, "more than %s selectors and indexes in a row", "32");
+			break;
+		}
 		if (*ps->p == '.' && is_ident_start(ps->p[1])) {
 			ps->p++;
 			n = node(ps, EXPR_FIELD, at);
@@ -551,12 +563,18 @@ static struct expr *binary(struct parser *ps, const char *tok, enum expr_kind ki
 {
 	struct expr *e = sub(ps), *n;
 	const char *at;
+	int terms = 1;
 
 	while (e) {
 		skip_space(ps);
 		at = ps->p;
 		if (!accept(ps, tok))
 			break;
+		if (++terms > EXPR_MAX_TERMS) {
+			fail(ps, at, "more than 64 operands of '%s'", tok);
+			expr_free(e);
+			return NULL;
+		}
 		n = node(ps, kind, at);
 		if (!n) {
 			expr_free(e);
@@ -601,6 +619,11 @@ struct expr *expr_parse(const char *src, char *msg, size_t msglen)
 	skip_space(&ps);
 	if (!*ps.p) {
 		snprintf(msg, msglen, "empty expression");
+		return NULL;
+	}
+	if (strlen(src) > EXPR_MAX_TEXT) {
+		snprintf(msg, msglen, "an expression of %zu bytes: longer than %d", strlen(src),
+			 EXPR_MAX_TEXT);
 		return NULL;
 	}
 	e = parse_or(&ps);
