@@ -58,10 +58,10 @@ static void fail(struct parser *ps, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The byte offset of where the parser is, for messages. */
+/* Where the parser is, for messages: byte 1 is the first (as --expr's "at 7"). */
 static long at(const struct parser *ps)
 {
-	return ps->base + (long)(ps->p - ps->start);
+	return ps->base + (long)(ps->p - ps->start) + 1;
 }
 
 static void skip_ws(struct parser *ps)
@@ -189,7 +189,7 @@ static struct gotype *parse_type(struct parser *ps, int depth)
 		return elem ? new_type(ps, GA_KIND_PTR, full, ps->ps) : NULL;
 	}
 	if (accept(ps, "[")) {
-		long n, pos = at(ps) - 1;
+		long n, pos = at(ps) - 1;	/* the '[' */
 		char *end;
 
 		skip_ws(ps);
