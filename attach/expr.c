@@ -41,6 +41,10 @@ static void fail(struct parser *ps, const char *at, const char *fmt, const char 
 	ps->failed = true;
 	snprintf(buf, sizeof(buf), fmt, what);
 	snprintf(ps->msg, ps->msglen, "at %d: %s", (int)(at - ps->src) + 1, buf);
+	/* one line: the text quoted in it may hold newlines */
+	for (char *c = ps->msg; ps->msglen && *c; c++)
+		if ((unsigned char)*c < ' ')
+			*c = ' ';
 }
 
 static void skip_space(struct parser *ps)

@@ -56,6 +56,10 @@ static void fail(struct parser *ps, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(ps->err, ps->errlen, fmt, ap);
 	va_end(ap);
+	/* one line: the text quoted in it may hold newlines */
+	for (char *c = ps->err; ps->errlen && *c; c++)
+		if ((unsigned char)*c < ' ')
+			*c = ' ';
 }
 
 /* Where the parser is, for messages: byte 1 is the first (as --expr's "at 7"). */

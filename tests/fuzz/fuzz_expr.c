@@ -120,6 +120,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data + 2, size - 2);
 	text[size - 2] = '\0';
 	if (kind & 1) {
+		struct expr *e = expr_parse(text, msg, sizeof(msg));
+
+		/* as goattach's main: refused in one line naming where */
+		if (!e)
+			fz_check(msg[0] && !strchr(msg, '\n'), "a refused --filter has no one-line message");
+		expr_free(e);
 		opts.filter = text;
 	} else {
 		for (line = text; line && nexprs < MAX_EXPRS; line = next) {
