@@ -176,7 +176,14 @@ static bool escape(struct parser *ps, char *out, size_t *n)
 	const char *at = ps->p - 1, *s;
 	unsigned long cp = 0;
 	int i, digits = 0, d;
-	char c = *ps->p++;
+	char c = *ps->p;
+
+	/* "...\" at the end: the parser must stay on the NUL, never step past it */
+	if (!c) {
+		fail(ps, at, "%s", "string literal not terminated");
+		return false;
+	}
+	ps->p++;
 
 	for (s = simple; *s; s += 2) {
 		if (c == s[0]) {
