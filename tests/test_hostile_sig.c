@@ -118,6 +118,9 @@ TEST(hostile_expr_and_filter)
 	refused("--filter", ors, "more than 64 operands of '||'");
 	refused("--filter", parens, "nested deeper than 32 levels");
 	refused("--filter", huge, "longer than 4096");
+	/* it stepped past the NUL after the backslash */
+	refused("--filter", "s == \"abc\\", "at 10: string literal not terminated");
+	refused("--expr", "m[\"abc\\", "string literal not terminated");
 	free(chain);
 	free(huge);
 	free(ors);
