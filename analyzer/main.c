@@ -642,7 +642,8 @@ static int do_annotate(int argc, char **argv)
 	}
 	sig = gosig__parse(env.sig, ga_ptr_size(b.arch), msg, sizeof(msg));
 	if (!sig) {
-		pr_warn("annotate: bad --sig '%s': %s", env.sig, msg);
+		pr_warn("annotate: bad --sig '%.100s%s': %s", env.sig,
+			strlen(env.sig) > 100 ? "..." : "", msg);
 		err = -EINVAL;
 		goto out;
 	}

@@ -15,6 +15,13 @@
 /* Nesting beyond this is refused: the parser recurses, and BPF loops are bounded anyway. */
 #define EXPR_MAX_DEPTH 32
 #define EXPR_MAX_STR 4096
+/*
+ * Also bounded, each an error naming it: an expression's text (4096
+ * bytes), the selectors and indexes after one value (r.a.b[0]...: 32;
+ * placement recurses along them), the operands of one && or || chain (64).
+ */
+#define EXPR_MAX_TEXT 4096
+#define EXPR_MAX_TERMS 64
 
 struct parser {
 	const char *src;
@@ -34,6 +41,10 @@ static void fail(struct parser *ps, const char *at, const char *fmt, const char 
 	ps->failed = true;
 	snprintf(buf, sizeof(buf), fmt, what);
 	snprintf(ps->msg, ps->msglen, "at %d: %s", (int)(at - ps->src) + 1, buf);
+	/* one line: the text quoted in it may hold newlines */
+	for (char *c = ps->msg; ps->msglen && *c; c++)
+		if ((unsigned char)*c < ' ')
+			*c = ' ';
 }
 
 static void skip_space(struct parser *ps)
@@ -165,7 +176,14 @@ static bool escape(struct parser *ps, char *out, size_t *n)
 	const char *at = ps->p - 1, *s;
 	unsigned long cp = 0;
 	int i, digits = 0, d;
-	char c = *ps->p++;
+	char c = *ps->p;
+
+	/* "...\" at the end: the parser must stay on the NUL, never step past it */
+	if (!c) {
+		fail(ps, at, "%s", "string literal not terminated");
+		return false;
+	}
+	ps->p++;
 
 	for (s = simple; *s; s += 2) {
 		if (c == s[0]) {
@@ -435,10 +453,15 @@ static struct expr *postfix(struct parser *ps)
 {
 	struct expr *e = primary(ps), *n;
 	const char *at;
+	int chain = 0;
 
 	while (e && !ps->failed) {
 		skip_space(ps);
 		at = ps->p;
+		if ((*ps->p == '.' || *ps->p == '[') && ++chain > EXPR_MAX_DEPTH) {
+			fail(ps, at, "more than %s selectors and indexes in a row", "32");
+			break;
+		}
 		if (*ps->p == '.' && is_ident_start(ps->p[1])) {
 			ps->p++;
 			n = node(ps, EXPR_FIELD, at);
@@ -551,12 +574,18 @@ static struct expr *binary(struct parser *ps, const char *tok, enum expr_kind ki
 {
 	struct expr *e = sub(ps), *n;
 	const char *at;
+	int terms = 1;
 
 	while (e) {
 		skip_space(ps);
 		at = ps->p;
 		if (!accept(ps, tok))
 			break;
+		if (++terms > EXPR_MAX_TERMS) {
+			fail(ps, at, "more than 64 operands of '%s'", tok);
+			expr_free(e);
+			return NULL;
+		}
 		n = node(ps, kind, at);
 		if (!n) {
 			expr_free(e);
@@ -601,6 +630,11 @@ struct expr *expr_parse(const char *src, char *msg, size_t msglen)
 	skip_space(&ps);
 	if (!*ps.p) {
 		snprintf(msg, msglen, "empty expression");
+		return NULL;
+	}
+	if (strlen(src) > EXPR_MAX_TEXT) {
+		snprintf(msg, msglen, "an expression of %zu bytes: longer than %d", strlen(src),
+			 EXPR_MAX_TEXT);
 		return NULL;
 	}
 	e = parse_or(&ps);

@@ -408,6 +408,9 @@ static int eval_field(struct expr_ctx *c, const struct expr *e, struct xval *v)
 			    ga_kind_name(v->type->kind));
 	if (!find_field(v->type, e->name, 0, &off, &ft, sub, sizeof(sub)) || !ft)
 		return no_field(c, e, v->type);
+	if (v->in_mem && (off > INT32_MAX || v->off > (int64_t)(INT32_MAX - off)))
+		return fail(c, e, "field %s at offset %llu is past what a fetch reaches (2 GiB)", e->name,
+			    (unsigned long long)off);
 	v->type = ft;
 	if (v->in_mem)
 		v->off += off;
@@ -449,6 +452,9 @@ static int eval_index(struct expr_ctx *c, const struct expr *e, struct xval *v)
 			return fail(c, e, "index %lld out of range for %s", (long long)e->num, t->name);
 		if (!t->elem)
 			return fail(c, e, "the DB has no element type of %s", t->name);
+		if (t->elem->size && (uint64_t)e->num > (uint64_t)(INT32_MAX - v->off) / t->elem->size)
+			return fail(c, e, "index %lld of %s is past what a fetch reaches (2 GiB)",
+				    (long long)e->num, t->name);
 		v->type = t->elem;
 		if (v->in_mem) {
 			v->off += e->num * (int64_t)t->elem->size;
@@ -468,6 +474,9 @@ static int eval_index(struct expr_ctx *c, const struct expr *e, struct xval *v)
 	len = data < 0 ? data : part_word(c, v, 1, e->x);
 	if (len < 0)
 		return len;
+	if (et->size && (uint64_t)e->num > INT32_MAX / et->size)
+		return fail(c, e, "index %lld of %s is past what a fetch reaches (2 GiB)",
+			    (long long)e->num, t->name);
 	v->type = et;
 	v->in_mem = true;
 	v->base = data;

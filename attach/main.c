@@ -479,7 +479,8 @@ static int check_filter_syntax(void)
 		return 0;
 	e = expr_parse(env.filter, msg, sizeof(msg));
 	if (!e) {
-		pr_warn("filter: bad --filter '%s': %s", env.filter, msg);
+		pr_warn("filter: bad --filter '%.100s%s': %s", env.filter,
+			strlen(env.filter) > 100 ? "..." : "", msg);
 		return -EINVAL;
 	}
 	expr_free(e);

@@ -644,7 +644,8 @@ static int plan_exprs(struct probe_plan *plan, size_t idx, const struct plan_opt
 	if (opts->filter) {
 		cond = expr_parse(opts->filter, msg, sizeof(msg));
 		if (!cond) {
-			pr_warn("attach: bad --filter '%s': %s", opts->filter, msg);
+			pr_warn("attach: bad --filter '%.100s%s': %s", opts->filter,
+				strlen(opts->filter) > 100 ? "..." : "", msg);
 			return -EINVAL;
 		}
 		msg[0] = 0;
@@ -946,7 +947,7 @@ static int apply_sig(struct probe_plan *plan, const char *sig)
 	f = &plan->funcs[0];
 	s = gosig__parse(sig, ga_ptr_size(plan->build.arch), msg, sizeof(msg));
 	if (!s) {
-		pr_warn("attach: bad --sig '%s': %s", sig, msg);
+		pr_warn("attach: bad --sig '%.100s%s': %s", sig, strlen(sig) > 100 ? "..." : "", msg);
 		return -EINVAL;
 	}
 	err = gosig__assign(s, plan->build.arch, f->abi, &params, &n);

@@ -10,6 +10,14 @@
 
 /* More words than this in one value are not worth fetching. */
 #define ABI_MAX_PIECES 64
+/*
+ * Types from a DB or a --sig can be deep or lie (an array of 2^40
+ * zero-size elements, a struct that holds itself): flatten() follows at
+ * most ABI_MAX_DEPTH levels and visits at most ABI_MAX_STEPS types per
+ * value; past that the value is truncated (shown as far as it got).
+ */
+#define ABI_MAX_DEPTH 32
+#define ABI_MAX_STEPS 4096
 
 /* Register sequences, as DWARF numbers (abi-internal.md, "Architecture specifics"). */
 static const int amd64_int_regs[] = { 0, 3, 2, 5, 4, 8, 9, 10, 11 };	/* RAX RBX RCX RDI RSI R8-R11 */
@@ -17,11 +25,13 @@ static const int amd64_fp_regs[] = { 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27,
 static const int arm64_int_regs[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
 static const int arm64_fp_regs[] = { 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79 };
 
-uint64_t abi_align(enum ga_arch arch, const struct gotype *t)
+static uint64_t align_of(enum ga_arch arch, const struct gotype *t, int depth)
 {
 	uint64_t a = 1, fa;
 	size_t i;
 
+	if (depth > ABI_MAX_DEPTH)
+		return ga_ptr_size(arch);
 	switch (t->kind) {
 	case GA_KIND_BOOL:
 	case GA_KIND_INT:
@@ -33,10 +43,12 @@ uint64_t abi_align(enum ga_arch arch, const struct gotype *t)
 		a = t->size / 2 ? t->size / 2 : 1;
 		break;
 	case GA_KIND_ARRAY:
-		return t->elem ? abi_align(arch, t->elem) : 1;
+		return t->elem ? align_of(arch, t->elem, depth + 1) : 1;
 	case GA_KIND_STRUCT:
-		for (i = 0; i < t->nfields; i++) {
-			fa = abi_align(arch, t->fields[i].type);
+		for (i = 0; i < t->nfields && i < ABI_MAX_STEPS; i++) {
+			if (!t->fields[i].type)
+				continue;
+			fa = align_of(arch, t->fields[i].type, depth + 1);
 			if (fa > a)
 				a = fa;
 		}
@@ -51,6 +63,11 @@ uint64_t abi_align(enum ga_arch arch, const struct gotype *t)
 	return a;
 }
 
+uint64_t abi_align(enum ga_arch arch, const struct gotype *t)
+{
+	return align_of(arch, t, 0);
+}
+
 struct flat_piece {
 	char *path;
 	enum ga_piece_kind kind;
@@ -63,6 +80,7 @@ struct flat {
 	struct flat_piece p[ABI_MAX_PIECES];
 	size_t n;
 	bool truncated;
+	unsigned int steps;	/* types visited (ABI_MAX_STEPS) */
 };
 
 static void flat_clear(struct flat *fl)
@@ -73,6 +91,7 @@ static void flat_clear(struct flat *fl)
 		free(fl->p[i].path);
 	fl->n = 0;
 	fl->truncated = false;
+	fl->steps = 0;
 }
 
 static int flat_add(struct flat *fl, const char *path, enum ga_piece_kind kind, uint64_t size,
@@ -101,12 +120,16 @@ static int flat_add(struct flat *fl, const char *path, enum ga_piece_kind kind, 
  * register ABI never assigns to registers (arrays longer than one).
  */
 static int flatten(enum ga_arch arch, const struct gotype *t, const char *path, uint64_t off,
-		   bool for_regs, struct flat *fl)
+		   bool for_regs, struct flat *fl, int depth)
 {
 	int ps = ga_ptr_size(arch), err = 0;
 	char sub[512];
 	size_t i;
 
+	if (depth > ABI_MAX_DEPTH || ++fl->steps > ABI_MAX_STEPS) {
+		fl->truncated = true;
+		return 0;
+	}
 	switch (t->kind) {
 	case GA_KIND_BOOL:
 		return flat_add(fl, path, GA_PIECE_BOOL, t->size, off);
@@ -143,19 +166,25 @@ static int flatten(enum ga_arch arch, const struct gotype *t, const char *path, 
 		return flat_add(fl, path, GA_PIECE_IFACE_TAB, ps, off) ?:
 		       flat_add(fl, path, GA_PIECE_IFACE_DATA, ps, off + ps);
 	case GA_KIND_STRUCT:
-		for (i = 0; i < t->nfields && !err; i++) {
+		for (i = 0; i < t->nfields && !err && !fl->truncated; i++) {
+			if (!t->fields[i].type)
+				continue;
 			snprintf(sub, sizeof(sub), "%s.%s", path, t->fields[i].name ? t->fields[i].name : "_");
-			err = flatten(arch, t->fields[i].type, sub, off + t->fields[i].offset, for_regs, fl);
+			err = flatten(arch, t->fields[i].type, sub, off + t->fields[i].offset, for_regs, fl,
+				      depth + 1);
 		}
+		if (i < t->nfields)
+			fl->truncated = true;
 		return err;
 	case GA_KIND_ARRAY:
-		if (t->count == 0)
+		/* zero-size elements have no words: [1<<20][1<<20][0]int is nothing to walk */
+		if (t->count == 0 || !t->elem || !t->elem->size)
 			return 0;
 		if (for_regs && t->count > 1)
 			return -E2BIG;
-		for (i = 0; i < t->count && !err && fl->n < ABI_MAX_PIECES; i++) {
+		for (i = 0; i < t->count && !err && !fl->truncated && fl->n < ABI_MAX_PIECES; i++) {
 			snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
-			err = flatten(arch, t->elem, sub, off + i * t->elem->size, for_regs, fl);
+			err = flatten(arch, t->elem, sub, off + i * t->elem->size, for_regs, fl, depth + 1);
 		}
 		if (i < t->count)
 			fl->truncated = true;
@@ -164,10 +193,12 @@ static int flatten(enum ga_arch arch, const struct gotype *t, const char *path, 
 		if (for_regs)
 			return -E2BIG;
 		/* Unknown layout: raw words, so the value is at least visible. */
-		for (i = 0; i * ps < t->size && !err; i++) {
+		for (i = 0; i * ps < t->size && !err && fl->n < ABI_MAX_PIECES; i++) {
 			snprintf(sub, sizeof(sub), "%s.w%zu", path, i);
 			err = flat_add(fl, sub, GA_PIECE_UINT, ps, off + i * ps);
 		}
+		if (i * ps < t->size)
+			fl->truncated = true;
 		return err;
 	}
 }
@@ -213,7 +244,7 @@ static int assign_one(struct abi_state *st, bool regabi, const struct goparam *g
 
 	flat_clear(fl);
 	if (regabi && t->size > 0) {
-		err = flatten(st->arch, t, gp->name, 0, true, fl);
+		err = flatten(st->arch, t, gp->name, 0, true, fl, 0);
 		if (err && err != -E2BIG)
 			return err;
 		if (!err && !fl->truncated) {
@@ -239,7 +270,7 @@ static int assign_one(struct abi_state *st, bool regabi, const struct goparam *g
 	out->on_stack = true;
 	if (t->size == 0)
 		return 0;
-	err = flatten(st->arch, t, gp->name, 0, false, fl);
+	err = flatten(st->arch, t, gp->name, 0, false, fl, 0);
 	if (err)
 		return err;
 	err = fill_pieces(out, fl);
@@ -263,7 +294,7 @@ int abi_deref_pieces(enum ga_arch arch, const struct gotype *pointee, const char
 	*n = 0;
 	if (!fl)
 		return -ENOMEM;
-	err = flatten(arch, pointee, name, 0, false, fl);
+	err = flatten(arch, pointee, name, 0, false, fl, 0);
 	for (i = 0; !err && i < fl->n && *n < ABI_MAX_DEREFS; i++) {
 		const struct flat_piece *fp = &fl->p[i];
 		struct ga_piece *pc;
@@ -313,7 +344,7 @@ int abi_mem_pieces(enum ga_arch arch, const struct gotype *t, const char *name, 
 	*truncated = false;
 	if (!fl)
 		return -ENOMEM;
-	err = flatten(arch, t, name, 0, false, fl);
+	err = flatten(arch, t, name, 0, false, fl, 0);
 	*truncated = fl->truncated || fl->n > max;
 	if (!err && fl->n)
 		*out = calloc(fl->n < max ? fl->n : max, sizeof(**out));

@@ -11,8 +11,19 @@
 #include "util.h"
 #include "sig.h"
 
+/*
+ * Caps on what a user's string can ask for (each an error naming it):
+ * 64 params and results, 512 types, 32 fields a struct, types nested 16
+ * deep, 4096 bytes of text, identifiers of 127 bytes, and values of at
+ * most SIG_MAX_BYTES (1 MiB: 131072 words on amd64): no argument is that
+ * large, and every size and offset then fits in 32 bits.
+ */
 #define SIG_MAX_PARAMS 64
 #define SIG_MAX_TYPES 512
+#define SIG_MAX_FIELDS 32
+#define SIG_MAX_DEPTH 16
+#define SIG_MAX_TEXT 4096
+#define SIG_MAX_BYTES (1ull << 20)
 
 struct gosig {
 	struct goparam params[SIG_MAX_PARAMS];
@@ -23,6 +34,8 @@ struct gosig {
 };
 
 struct parser {
+	const char *start;	/* the text, for positions in messages ... */
+	long base;		/* ... at this byte of the signature */
 	const char *p;
 	int ps;
 	struct gosig *s;
@@ -43,6 +56,16 @@ static void fail(struct parser *ps, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(ps->err, ps->errlen, fmt, ap);
 	va_end(ap);
+	/* one line: the text quoted in it may hold newlines */
+	for (char *c = ps->err; ps->errlen && *c; c++)
+		if ((unsigned char)*c < ' ')
+			*c = ' ';
+}
+
+/* Where the parser is, for messages: byte 1 is the first (as --expr's "at 7"). */
+static long at(const struct parser *ps)
+{
+	return ps->base + (long)(ps->p - ps->start) + 1;
 }
 
 static void skip_ws(struct parser *ps)
@@ -68,7 +91,7 @@ static bool accept(struct parser *ps, const char *tok)
 static void expect(struct parser *ps, const char *tok)
 {
 	if (!accept(ps, tok))
-		fail(ps, "expected '%s' at '%.20s'", tok, ps->p);
+		fail(ps, "expected '%s' at byte %ld ('%.20s')", tok, at(ps), ps->p);
 }
 
 static bool ident(struct parser *ps, char *out, size_t len)
@@ -78,8 +101,12 @@ static bool ident(struct parser *ps, char *out, size_t len)
 	skip_ws(ps);
 	if (!isalpha((unsigned char)*ps->p) && *ps->p != '_')
 		return false;
-	while ((isalnum((unsigned char)ps->p[n]) || ps->p[n] == '_' || ps->p[n] == '.') && n + 1 < len)
+	while (isalnum((unsigned char)ps->p[n]) || ps->p[n] == '_' || ps->p[n] == '.')
 		n++;
+	if (n + 1 > len) {
+		fail(ps, "name at byte %ld longer than %zu bytes", at(ps), len - 1);
+		return false;
+	}
 	memcpy(out, ps->p, n);
 	out[n] = '\0';
 	ps->p += n;
@@ -153,9 +180,10 @@ static struct gotype *parse_type(struct parser *ps, int depth)
 	char name[128], full[160];
 	struct gotype *t, *elem;
 	size_t i;
+	long pos;
 
-	if (depth > 16) {
-		fail(ps, "type nests too deep");
+	if (depth > SIG_MAX_DEPTH) {
+		fail(ps, "type at byte %ld nests deeper than %d levels", at(ps), SIG_MAX_DEPTH);
 		return NULL;
 	}
 	skip_ws(ps);
@@ -165,8 +193,8 @@ static struct gotype *parse_type(struct parser *ps, int depth)
 		return elem ? new_type(ps, GA_KIND_PTR, full, ps->ps) : NULL;
 	}
 	if (accept(ps, "[")) {
+		long n, pos = at(ps) - 1;	/* the '[' */
 		char *end;
-		long n;
 
 		skip_ws(ps);
 		if (accept(ps, "]")) {
@@ -178,8 +206,9 @@ static struct gotype *parse_type(struct parser *ps, int depth)
 			return t;
 		}
 		n = strtol(ps->p, &end, 10);
-		if (end == ps->p || n < 0 || n > 1 << 20) {
-			fail(ps, "bad array length at '%.20s'", ps->p);
+		if (end == ps->p || !isdigit((unsigned char)*ps->p) || n < 0 ||
+		    (uint64_t)n > SIG_MAX_BYTES) {
+			fail(ps, "bad array length at byte %ld ('%.20s')", at(ps), ps->p);
 			return NULL;
 		}
 		ps->p = end;
@@ -187,6 +216,11 @@ static struct gotype *parse_type(struct parser *ps, int depth)
 		elem = parse_type(ps, depth + 1);
 		if (!elem)
 			return NULL;
+		if (elem->size && (uint64_t)n > SIG_MAX_BYTES / elem->size) {
+			fail(ps, "array too large for an argument at byte %ld: [%ld]%.40s is over %llu bytes",
+			     pos, n, elem->name, SIG_MAX_BYTES);
+			return NULL;
+		}
 		snprintf(full, sizeof(full), "[%ld]%s", n, elem->name);
 		t = new_type(ps, GA_KIND_ARRAY, full, n * elem->size);
 		if (t) {
@@ -231,7 +265,7 @@ static struct gotype *parse_type(struct parser *ps, int depth)
 				*start == '}' ? "interface {}" : "interface", 2 * ps->ps);
 	}
 	if (accept(ps, "struct")) {
-		struct gofield fields[32];
+		struct gofield fields[SIG_MAX_FIELDS];
 		size_t nf = 0;
 		uint64_t off = 0, align = 1;
 
@@ -240,16 +274,29 @@ static struct gotype *parse_type(struct parser *ps, int depth)
 			char fname[64];
 			uint64_t a;
 
-			if (!ident(ps, fname, sizeof(fname)) || nf == 32) {
-				fail(ps, "bad struct field at '%.20s'", ps->p);
-				return NULL;
+			if (nf == SIG_MAX_FIELDS) {
+				fail(ps, "struct at byte %ld has more than %d fields", at(ps), SIG_MAX_FIELDS);
+				break;
+			}
+			if (!ident(ps, fname, sizeof(fname))) {
+				fail(ps, "bad struct field at byte %ld ('%.20s')", at(ps), ps->p);
+				break;
 			}
 			elem = parse_type(ps, depth + 1);
 			if (!elem)
-				return NULL;
+				break;
 			a = abi_align(ps->ps == 4 ? GA_ARCH_386 : GA_ARCH_AMD64, elem);
 			off = (off + a - 1) / a * a;
+			if (off + elem->size > SIG_MAX_BYTES) {
+				fail(ps, "struct too large for an argument at byte %ld: over %llu bytes",
+				     at(ps), SIG_MAX_BYTES);
+				break;
+			}
 			fields[nf] = (struct gofield){ .name = strdup(fname), .offset = off, .type = elem };
+			if (!fields[nf].name) {
+				fail(ps, "out of memory");
+				break;
+			}
 			off += elem->size;
 			if (a > align)
 				align = a;
@@ -257,17 +304,25 @@ static struct gotype *parse_type(struct parser *ps, int depth)
 			accept(ps, ";");
 		}
 		off = (off + align - 1) / align * align;
-		t = new_type(ps, GA_KIND_STRUCT, "struct", off);
+		t = ps->failed ? NULL : new_type(ps, GA_KIND_STRUCT, "struct", off);
 		if (t) {
 			t->fields = calloc(nf ? nf : 1, sizeof(*t->fields));
-			if (t->fields)
-				memcpy(t->fields, fields, nf * sizeof(*fields));
-			t->nfields = t->fields ? nf : 0;
+			if (!t->fields)
+				fail(ps, "out of memory");
 		}
+		if (!t || !t->fields) {
+			/* the field names are the struct's once it has them: free them here */
+			for (i = 0; i < nf; i++)
+				free(fields[i].name);
+			return NULL;
+		}
+		memcpy(t->fields, fields, nf * sizeof(*fields));
+		t->nfields = nf;
 		return t;
 	}
+	pos = at(ps);
 	if (!ident(ps, name, sizeof(name))) {
-		fail(ps, "expected a type at '%.20s'", ps->p);
+		fail(ps, "expected a type at byte %ld ('%.20s')", pos, ps->p);
 		return NULL;
 	}
 	if (!strcmp(name, "string"))
@@ -284,8 +339,20 @@ static struct gotype *parse_type(struct parser *ps, int depth)
 			t->is_signed = builtins[i].is_signed;
 		return t;
 	}
-	fail(ps, "unknown type '%s': spell a named type as its underlying type", name);
+	fail(ps, "unknown type '%s' at byte %ld: spell a named type as its underlying type", name, pos);
 	return NULL;
+}
+
+/* The words that start a type: never a parameter's name. */
+static bool is_keyword(const char *name)
+{
+	static const char *const kw[] = { "struct", "map", "chan", "func", "interface" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(kw); i++)
+		if (!strcmp(name, kw[i]))
+			return true;
+	return false;
 }
 
 /* One parenthesized list of "a, b T, c U" or "T, U"; unnamed get prefix + index. */
@@ -294,6 +361,7 @@ static void parse_list(struct parser *ps, bool results, const char *prefix)
 	struct {
 		char name[64];
 		struct gotype *type;
+		long pos;
 	} items[SIG_MAX_PARAMS];
 	size_t n = 0, i, first = ps->s->nparams;
 	bool named = false;
@@ -303,14 +371,19 @@ static void parse_list(struct parser *ps, bool results, const char *prefix)
 		const char *save;
 
 		if (n == SIG_MAX_PARAMS || ps->s->nparams + n >= SIG_MAX_PARAMS) {
-			fail(ps, "too many parameters");
+			fail(ps, "too many parameters at byte %ld: more than %d", at(ps), SIG_MAX_PARAMS);
 			return;
 		}
 		/* "name Type" or "Type" or a lone "name" sharing the next type */
 		save = ps->p;
+		skip_ws(ps);
+		items[n].pos = at(ps);
 		items[n].name[0] = '\0';
 		items[n].type = NULL;
-		if (ident(ps, items[n].name, sizeof(items[n].name))) {
+		if (ident(ps, items[n].name, sizeof(items[n].name)) && is_keyword(items[n].name)) {
+			/* "func(map[string]int)", "(struct{...}, int)": a type, not a name */
+			items[n].name[0] = '\0';
+		} else if (items[n].name[0]) {
 			skip_ws(ps);
 			if (*ps->p == ',' || *ps->p == ')') {
 				/* a lone identifier: a name (if others are named) or a type */
@@ -348,7 +421,8 @@ static void parse_list(struct parser *ps, bool results, const char *prefix)
 			if (!items[i].type) {
 				struct parser sub = *ps;
 
-				sub.p = items[i].name;
+				sub.p = sub.start = items[i].name;
+				sub.base = items[i].pos;
 				items[i].type = parse_type(&sub, 0);
 				if (sub.failed) {
 					ps->failed = true;
@@ -367,6 +441,12 @@ static void parse_list(struct parser *ps, bool results, const char *prefix)
 		else
 			snprintf(buf, sizeof(buf), "%.8s%zu", prefix, i);
 		ps->s->names[first + i] = strdup(buf);
+		if (!ps->s->names[first + i]) {
+			/* the names made so far are freed with the params they count */
+			ps->s->nparams += i;
+			fail(ps, "out of memory");
+			return;
+		}
 		*gp = (struct goparam){
 			.name = ps->s->names[first + i], .type = items[i].type, .is_result = results,
 		};
@@ -377,10 +457,18 @@ static void parse_list(struct parser *ps, bool results, const char *prefix)
 struct gosig *gosig__parse(const char *sig, int ptr_size, char *err, size_t errlen)
 {
 	struct gosig *s = calloc(1, sizeof(*s));
-	struct parser ps = { .p = sig, .ps = ptr_size, .s = s, .err = err, .errlen = errlen };
+	struct parser ps = { .start = sig, .p = sig, .ps = ptr_size, .s = s, .err = err,
+			     .errlen = errlen };
 
 	if (!s) {
 		errno = ENOMEM;
+		return NULL;
+	}
+	if (strlen(sig) > SIG_MAX_TEXT) {
+		snprintf(err, errlen, "signature of %zu bytes: longer than %d", strlen(sig),
+			 SIG_MAX_TEXT);
+		free(s);
+		errno = EINVAL;
 		return NULL;
 	}
 	accept(&ps, "func");
@@ -391,8 +479,11 @@ struct gosig *gosig__parse(const char *sig, int ptr_size, char *err, size_t errl
 	} else if (!ps.failed && *ps.p) {
 		struct gotype *t = parse_type(&ps, 0);
 
-		if (t && s->nparams < SIG_MAX_PARAMS) {
-			s->names[s->nparams] = strdup("~r0");
+		if (t && s->nparams == SIG_MAX_PARAMS)
+			fail(&ps, "too many parameters: more than %d", SIG_MAX_PARAMS);
+		else if (t && !(s->names[s->nparams] = strdup("~r0")))
+			fail(&ps, "out of memory");
+		else if (t) {
 			s->params[s->nparams] = (struct goparam){
 				.name = s->names[s->nparams], .type = t, .is_result = true,
 			};
