@@ -145,7 +145,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (kind & 4)
 		opts.sig = funcs[data[0] % NFUNCS].sig;
 	if (opts.filter || opts.nexprs) {
-		err = probe_plan__build(db, db_path, fz_path(f), &pattern, 1, &opts, &plan);
+		err = probe_plan__build(db, db_path, fz_path(f), -1, &pattern, 1, &opts, &plan);
 		/* the seeds (kind bit 3 clear) are expressions the function takes */
 		if (!(kind & 8))
 			fz_check(!err, "a seed's --expr or --filter was refused");
