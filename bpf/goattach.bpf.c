@@ -61,9 +61,10 @@ struct {
 	__type(value, struct ga_call);
 } calls SEC(".maps");
 
+/* 0: the record being made (entry) or the results (exit); 1: a record taken out (take_call) */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, 2);
 	__type(key, __u32);
 	__type(value, struct ga_call);
 } scratch SEC(".maps");
@@ -842,6 +843,34 @@ static __always_inline bool send_event(struct ga_event_buf *b, const struct ga_v
 }
 
 /* A call that will never return: tell user space, with why when known. */
+/*
+ * Take the record of ckey out of calls, as a copy in this CPU's scratch
+ * slot 1. Whoever deletes a record reports it, once: this program, or
+ * goattach's sweep of dead calls (attach/calls.c), which takes records
+ * out the same way. 0, or TAKE_NONE: no record; TAKE_LOST: the sweep took it first.
+ */
+#define TAKE_NONE 1
+#define TAKE_LOST 2
+
+static __always_inline int take_call(const struct ga_call_key *ckey, struct ga_call **out)
+{
+	struct ga_call *rec, *copy;
+	__u32 one = 1;
+
+	rec = bpf_map_lookup_elem(&calls, ckey);
+	if (!rec)
+		return TAKE_NONE;
+	copy = bpf_map_lookup_elem(&scratch, &one);
+	if (!copy || bpf_probe_read_kernel(copy, sizeof(*copy), rec)) {
+		bpf_map_delete_elem(&calls, ckey);
+		return TAKE_NONE;
+	}
+	if (bpf_map_delete_elem(&calls, ckey))
+		return TAKE_LOST;
+	*out = copy;
+	return 0;
+}
+
 static __always_inline void send_unwound(const struct ga_call_key *ckey, struct ga_call *rec,
 					 const struct ga_probe_spec *spec)
 {
@@ -1061,8 +1090,7 @@ static __always_inline int on_entry(struct ga_regs *ctx, const struct ga_probe_s
 	 * never returned (a panic recovered above it, Goexit, the g reused
 	 * by a new goroutine): report it before this call takes its place.
 	 */
-	prev = bpf_map_lookup_elem(&calls, &ckey);
-	if (prev)
+	if (!take_call(&ckey, &prev))
 		send_unwound(&ckey, prev, spec);
 
 	rec = bpf_map_lookup_elem(&scratch, &zero);
@@ -1077,9 +1105,7 @@ static __always_inline int on_entry(struct ga_regs *ctx, const struct ga_probe_s
 	/* rejected: no record, so no event and no aggregate; its exit finds nothing */
 	if (spec->filter == GA_FILTER_ENTRY && !ga_filter_pass(spec, &rec->args, NULL, 0)) {
 		stat_inc(GA_STAT_PRED_ENTRY);
-		/* the dead call reported above must not meet this call's exit */
-		if (prev)
-			bpf_map_delete_elem(&calls, &ckey);
+		/* (the dead call reported above was taken out: this call's exit finds nothing) */
 		return 0;
 	}
 	walk_stack(ctx, spec, rec, ckey.frame);
@@ -1179,6 +1205,7 @@ static __always_inline int on_exit(struct ga_regs *ctx, const struct ga_probe_sp
 	__u64 g, now;
 	__u32 zero = 0;
 	bool sent;
+	int err;
 
 	g = read_g(ctx, spec);
 	if (!g) {
@@ -1189,8 +1216,11 @@ static __always_inline int on_exit(struct ga_regs *ctx, const struct ga_probe_sp
 	ckey.frame = stack_frame(ctx, spec, g);
 	ckey.pid = pid_tgid >> 32;
 	ckey.func_id = spec->func_id;
-	rec = bpf_map_lookup_elem(&calls, &ckey);
-	if (!rec) {
+	/* taken out first: reported here or by the sweep, never by both */
+	err = take_call(&ckey, &rec);
+	if (err == TAKE_LOST)
+		return 0;
+	if (err) {
 		/* an entry --filter rejected keeps no record: its exit is not an orphan's */
 		stat_inc(spec->filter == GA_FILTER_ENTRY ? GA_STAT_PRED_NOREC : GA_STAT_ORPHAN_EXIT);
 		return 0;
@@ -1198,14 +1228,11 @@ static __always_inline int on_exit(struct ga_regs *ctx, const struct ga_probe_sp
 	now = bpf_ktime_get_ns();
 	if (min_latency_ns && now - rec->ts < min_latency_ns) {
 		stat_inc(GA_STAT_FILTERED);
-		bpf_map_delete_elem(&calls, &ckey);
 		return 0;
 	}
 	res = bpf_map_lookup_elem(&scratch, &zero);
-	if (!res) {
-		bpf_map_delete_elem(&calls, &ckey);
+	if (!res)
 		return 0;
-	}
 	/*
 	 * The results, fetched at one place (the verifier checks each call
 	 * of a fetch loop apart): for the event or the filter, or only their
@@ -1222,14 +1249,10 @@ static __always_inline int on_exit(struct ga_regs *ctx, const struct ga_probe_sp
 	    !ga_filter_pass(spec, &rec->args, spec->kind == GA_PROBE_RET ? &res->args : NULL,
 			    now - rec->ts)) {
 		stat_inc(GA_STAT_PRED_EXIT);
-		bpf_map_delete_elem(&calls, &ckey);
 		return 0;
 	}
 	if (aggregate_only) {
-		__u64 ts = rec->ts;
-
-		bpf_map_delete_elem(&calls, &ckey);
-		agg_add(spec->func_id, now - ts,
+		agg_add(spec->func_id, now - rec->ts,
 			spec->kind == GA_PROBE_RET && spec->err_words && has_error(spec, &res->args));
 		stat_inc(GA_STAT_CALLS);
 		return 0;
@@ -1239,10 +1262,8 @@ static __always_inline int on_exit(struct ga_regs *ctx, const struct ga_probe_sp
 		agg_add(spec->func_id, now - rec->ts,
 			spec->kind == GA_PROBE_RET && spec->err_words && has_error(spec, &res->args));
 	b = bpf_map_lookup_elem(&evbuf, &zero);
-	if (!b) {
-		bpf_map_delete_elem(&calls, &ckey);
+	if (!b)
 		return 0;
-	}
 	b->h.ts_entry = rec->ts;
 	b->h.ts_exit = now;
 	b->h.goid = rec->goid;
@@ -1261,9 +1282,7 @@ static __always_inline int on_exit(struct ga_regs *ctx, const struct ga_probe_sp
 		b->h.nwords[GA_EV_RESULTS] = spec->nwords < GA_MAX_WORDS ? spec->nwords : GA_MAX_WORDS;
 		b->h.nstrs[GA_EV_RESULTS] = spec->nstrs < GA_MAX_STRS ? spec->nstrs : GA_MAX_STRS;
 	}
-	/* the record still holds the arguments: delete it only once they are copied */
 	sent = send_event(b, &rec->args, spec->kind == GA_PROBE_RET ? &res->args : NULL, rec);
-	bpf_map_delete_elem(&calls, &ckey);
 	if (sent)
 		stat_inc(GA_STAT_CALLS);
 	return 0;
