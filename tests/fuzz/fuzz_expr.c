@@ -61,9 +61,6 @@ static char db_path[64];
 /* The seed DB: the real indexer on the pristine base, once. NULL when the base is absent. */
 static struct gadb *seed_db(struct fz_file *f)
 {
-	struct index_result res = {};
-	struct gadb_writer *w;
-	struct indexer *ix;
 	int err;
 
 	if (db)
@@ -73,20 +70,7 @@ static struct gadb *seed_db(struct fz_file *f)
 		ga_log_set_level(GA_LOG_WARN);
 	snprintf(db_path, sizeof(db_path), "/dev/shm/fuzz_expr-%d.db", (int)getpid());
 	unlink(db_path);
-	ix = indexer__open(fz_path(f));
-	if (!ix)
-		return NULL;
-	w = gadb_writer__open(db_path, indexer__sha256(ix));
-	if (!w) {
-		indexer__free(ix);
-		return NULL;
-	}
-	err = indexer__run(ix, w, NULL, &res);
-	indexer__free(ix);
-	index_result_clear(&res);
-	if (!err)
-		err = gadb_writer__commit(w);
-	gadb_writer__free(w);
+	err = fz_index(fz_path(f), db_path);
 	if (!err)
 		db = gadb__open(db_path);
 	/* the open DB is all that is kept: nothing left in /dev/shm */

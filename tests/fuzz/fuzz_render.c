@@ -60,33 +60,6 @@ struct fz_plan {
 static struct fz_plan plans[2][NOPTS];
 static struct expr *exprs[NEXPRS];
 
-static int index_base(unsigned int base, const char *bin, const char *db_path)
-{
-	struct index_result res = {};
-	struct gadb_writer *w;
-	struct indexer *ix;
-	int err;
-
-	unlink(db_path);
-	ix = indexer__open(bin);
-	if (!ix)
-		return -errno;
-	w = gadb_writer__open(db_path, indexer__sha256(ix));
-	if (!w) {
-		err = -errno;
-		indexer__free(ix);
-		return err;
-	}
-	err = indexer__run(ix, w, NULL, &res);
-	indexer__free(ix);
-	if (!err)
-		err = gadb_writer__commit(w);
-	gadb_writer__free(w);
-	index_result_clear(&res);
-	(void)base;
-	return err;
-}
-
 static void plan_base(unsigned int b)
 {
 	static const char *const pats[] = { "main.*" };
@@ -107,7 +80,7 @@ static void plan_base(unsigned int b)
 			exprs[i] = expr_parse(expr_srcs[i], msg, sizeof(msg));
 	}
 	snprintf(db_path, sizeof(db_path), "/dev/shm/fuzz_render.%d.%u.db", (int)getpid(), b);
-	err = index_base(base, fz_path(f), db_path);
+	err = fz_index(fz_path(f), db_path);
 	db = err ? NULL : gadb__open(db_path);
 	fz_check(db, "indexing the base failed");
 	for (o = 0; db && o < NOPTS; o++) {

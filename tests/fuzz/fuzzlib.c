@@ -9,8 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "db.h"
 #include "elfimg.h"
 #include "fuzzlib.h"
+#include "index.h"
 #include "log.h"
 
 #ifndef FZ_BASE_DIR
@@ -327,6 +329,32 @@ size_t fz_make_patches(uint8_t *out, size_t room, unsigned int seed, int n)
 		out[pos++] = (uint8_t)(x >> 8);
 	}
 	return pos;
+}
+
+int fz_index(const char *bin, const char *db_path)
+{
+	struct index_result res = {};
+	struct gadb_writer *w;
+	struct indexer *ix;
+	int err;
+
+	unlink(db_path);
+	ix = indexer__open(bin);
+	if (!ix)
+		return -errno;
+	w = gadb_writer__open(db_path, indexer__sha256(ix));
+	if (!w) {
+		err = -errno;
+		indexer__free(ix);
+		return err;
+	}
+	err = indexer__run(ix, w, NULL, &res);
+	indexer__free(ix);
+	if (!err)
+		err = gadb_writer__commit(w);
+	gadb_writer__free(w);
+	index_result_clear(&res);
+	return err;
 }
 
 int fz_write_seed(const char *dir, const char *name, const void *data, size_t n)

@@ -78,6 +78,13 @@ bool fz_pristine(void);
 /* Patch records for a seed: n records, deterministic from seed. */
 size_t fz_make_patches(uint8_t *out, size_t room, unsigned int seed, int n);
 
+/*
+ * The real indexer and DB writer on the binary at bin: a committed DB
+ * at db_path (what goanalyze index writes; the DB targets' seeds).
+ * 0 or -errno.
+ */
+int fz_index(const char *bin, const char *db_path);
+
 /* Write data as dir/name (the dir made first). 0 or -errno. */
 int fz_write_seed(const char *dir, const char *name, const void *data, size_t n);
 

@@ -136,32 +136,6 @@ static int fzdb_write_file(const char *path, const uint8_t *data, size_t size)
 	return 0;
 }
 
-/* The real indexer and DB writer on the base: a DB at path. */
-static int fzdb_index(struct fz_file *f, const char *path)
-{
-	struct index_result res = {};
-	struct gadb_writer *w;
-	struct indexer *ix;
-	int err;
-
-	ix = indexer__open(fz_path(f));
-	if (!ix)
-		return -errno;
-	w = gadb_writer__open(path, indexer__sha256(ix));
-	if (!w) {
-		err = -errno;
-		indexer__free(ix);
-		return err;
-	}
-	err = indexer__run(ix, w, NULL, &res);
-	indexer__free(ix);
-	if (!err)
-		err = gadb_writer__commit(w);
-	gadb_writer__free(w);
-	index_result_clear(&res);
-	return err;
-}
-
 /* Cut to main.* and the runtime's marks; every column nullable. */
 static int fzdb_trim(const char *path)
 {
@@ -266,7 +240,7 @@ static struct fzdb_seed *fzdb_seed(unsigned int i)
 	snprintf(path, sizeof(path), "%s/fzdb-%d-%s.db", fzdb_dir(), (int)getpid(), fz_base_name(base));
 	unlink(path);
 	ga_log_set_level(GA_LOG_QUIET);
-	err = fzdb_index(f, path);
+	err = fz_index(fz_path(f), path);
 	ga_log_set_level(lvl);
 	if (!err)
 		err = fzdb_trim(path);
