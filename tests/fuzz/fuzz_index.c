@@ -96,27 +96,19 @@ out:
 
 int fz_seeds(const char *dir)
 {
-	uint8_t buf[512];
+	uint8_t head[2];
 	char name[64];
 	int err;
 
 	for (unsigned int b = 0; b < NQUICK; b++) {
 		for (unsigned int r = 0; r < NREGIONS; r++) {
-			size_t n;
-
-			buf[0] = b;
-			buf[1] = r;
-			snprintf(name, sizeof(name), "%s-%s", fz_base_name(quick_bases[b]),
-				 regions[r] + (regions[r][0] == '.'));
-			if (r == 0) {
-				err = fz_write_seed(dir, name, buf, 2);
-				if (err)
-					return err;
-			}
-			n = fz_make_patches(buf + 2, sizeof(buf) - 2, b * 16 + r, 4);
-			snprintf(name, sizeof(name), "%s-%s-4", fz_base_name(quick_bases[b]),
-				 regions[r] + (regions[r][0] == '.'));
-			err = fz_write_seed(dir, name, buf, 2 + n);
+			head[0] = b;
+			head[1] = r;
+			snprintf(name, sizeof(name), "%s-%s", fz_base_name(quick_bases[b]), regions[r] + (regions[r][0] == '.'));
+			/* undamaged once per base, damaged in every region */
+			err = r ? 0 : fz_write_patch_seed(dir, name, head, 2, 0, 0);
+			if (!err)
+				err = fz_write_patch_seed(dir, name, head, 2, b * 16 + r, 4);
 			if (err)
 				return err;
 		}

@@ -106,29 +106,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 int fz_seeds(const char *dir)
 {
-	uint8_t buf[512];
+	uint8_t head[2];
 	char name[64];
 	int err;
 
 	for (unsigned int b = 0; b < FZ_NBASES; b++) {
 		for (unsigned int r = 0; r < NREGIONS + 1; r++) {
 			/* regions 1 and 2 are .gopclntab again; NREGIONS: without the version */
-			unsigned int rb = r == NREGIONS ? 0x80 : r;
-			size_t n;
-
 			if (r == R_PCLN1 || r == R_PCLN2)
 				continue;
-			buf[0] = b;
-			buf[1] = rb;
+			head[0] = b;
+			head[1] = r == NREGIONS ? 0x80 : r;
 			snprintf(name, sizeof(name), "%s-%s%s", fz_base_name(b),
 				 region_names[r % NREGIONS], r == NREGIONS ? "-nover" : "");
-			err = fz_write_seed(dir, name, buf, 2);
-			if (err)
-				return err;
-			n = fz_make_patches(buf + 2, sizeof(buf) - 2, b * 16 + r, 8);
-			snprintf(name, sizeof(name), "%s-%s%s-8", fz_base_name(b),
-				 region_names[r % NREGIONS], r == NREGIONS ? "-nover" : "");
-			err = fz_write_seed(dir, name, buf, 2 + n);
+			err = fz_write_patch_seed(dir, name, head, 2, 0, 0);
+			if (!err)
+				err = fz_write_patch_seed(dir, name, head, 2, b * 16 + r, 8);
 			if (err)
 				return err;
 		}

@@ -157,25 +157,19 @@ out:
 
 int fz_seeds(const char *dir)
 {
-	uint8_t buf[512];
+	uint8_t head[2];
 	char name[64];
 	int err;
 
 	for (unsigned int b = 0; b < FZ_NBASES; b++) {
 		for (unsigned int r = 0; r < NREGIONS; r++) {
-			size_t n;
-
-			buf[0] = b;
-			buf[1] = r;
+			head[0] = b;
+			head[1] = r;
 			snprintf(name, sizeof(name), "%s-%s", fz_base_name(b), regions[r] + 1);
-			if (r == 0) {
-				err = fz_write_seed(dir, name, buf, 2);
-				if (err)
-					return err;
-			}
-			n = fz_make_patches(buf + 2, sizeof(buf) - 2, b * 16 + r, 8);
-			snprintf(name, sizeof(name), "%s-%s-8", fz_base_name(b), regions[r] + 1);
-			err = fz_write_seed(dir, name, buf, 2 + n);
+			/* undamaged once per base, damaged in every region */
+			err = r ? 0 : fz_write_patch_seed(dir, name, head, 2, 0, 0);
+			if (!err)
+				err = fz_write_patch_seed(dir, name, head, 2, b * 16 + r, 8);
 			if (err)
 				return err;
 		}

@@ -375,6 +375,23 @@ int fz_write_seed(const char *dir, const char *name, const void *data, size_t n)
 	return fclose(f) ? -errno : 0;
 }
 
+int fz_write_patch_seed(const char *dir, const char *name, const uint8_t *head, size_t nhead,
+			unsigned int seed, int npatches)
+{
+	uint8_t buf[1024];
+	char path[256];
+	size_t n;
+
+	if (nhead > 64)
+		return -EINVAL;
+	memcpy(buf, head, nhead);
+	if (!npatches)
+		return fz_write_seed(dir, name, buf, nhead);
+	n = fz_make_patches(buf + nhead, sizeof(buf) - nhead, seed, npatches);
+	snprintf(path, sizeof(path), "%s-%d", name, npatches);
+	return fz_write_seed(dir, path, buf, nhead + n);
+}
+
 __attribute__((weak)) int fz_init(void)
 {
 	return 0;

@@ -85,6 +85,14 @@ size_t fz_make_patches(uint8_t *out, size_t room, unsigned int seed, int n);
  */
 int fz_index(const char *bin, const char *db_path);
 
+/*
+ * A seed of a patch target: head[0..nhead) (base, region, ...) alone
+ * when npatches is 0, as dir/name; else followed by npatches records
+ * made from seed (fz_make_patches), as dir/name-NPATCHES. 0 or -errno.
+ */
+int fz_write_patch_seed(const char *dir, const char *name, const uint8_t *head, size_t nhead,
+			unsigned int seed, int npatches);
+
 /* Write data as dir/name (the dir made first). 0 or -errno. */
 int fz_write_seed(const char *dir, const char *name, const void *data, size_t n);
 
