@@ -194,9 +194,9 @@ static int dbrow_enum(struct dbrow *r, int col, const char *name, int (*parse)(c
 	return v;
 }
 
-/* The column's blob into dst: 1 to max bytes. */
+/* The column's blob into dst: min to max bytes. */
 static void dbrow_blob(struct dbrow *r, int col, const char *name, uint8_t *dst, uint8_t *len,
-		       int max)
+		       int min, int max)
 {
 	int t = sqlite3_column_type(r->st, col);
 	const void *p;
@@ -209,11 +209,12 @@ static void dbrow_blob(struct dbrow *r, int col, const char *name, uint8_t *dst,
 	}
 	p = sqlite3_column_blob(r->st, col);
 	n = sqlite3_column_bytes(r->st, col);
-	if (!p || n < 1 || n > max) {
-		dbrow_bad(r, "%s is %d bytes (1 to %d)", name, n, max);
+	if ((!p && n) || n < min || n > max) {
+		dbrow_bad(r, "%s is %d bytes (%d to %d)", name, n, min, max);
 		return;
 	}
-	memcpy(dst, p, n);
+	if (n)
+		memcpy(dst, p, n);
 	*len = n;
 }
 
@@ -553,7 +554,12 @@ static int func_from_row(struct gadb *db, sqlite3_stmt *st, struct ga_func *f)
 	f->entry_kind = v < 0 ? GA_ENTRY_RAW : v;
 	v = dbrow_enum(&r, 12, "entry_jcc", ga_jcc_parse, "a branch condition (none, be, b, ls, lo)");
 	f->entry_jcc = v < 0 ? GA_JCC_NONE : v;
-	dbrow_blob(&r, 13, "entry_insn", f->entry_insn, &f->entry_insn_len, GA_MAX_INSN_LEN);
+	/*
+	 * Empty for a function of no instruction (Go 1.27's arm64 markers such
+	 * as go:textfipsend) or whose bytes did not decode: verify.c then
+	 * has no entry to check, and an exit's insn is never empty.
+	 */
+	dbrow_blob(&r, 13, "entry_insn", f->entry_insn, &f->entry_insn_len, 0, GA_MAX_INSN_LEN);
 	v = dbrow_int(&r, 14, "params_known", 0, 2);
 	f->params_known = v != 0;
 	f->args_only = v == 2;
@@ -577,7 +583,7 @@ static int exit_from_row(struct gadb *db, sqlite3_stmt *st, int c, const struct 
 	e->kind = v == GA_EXIT_TAILCALL ? GA_EXIT_TAILCALL : GA_EXIT_RET;
 	e->target = dbrow_null(&r, c + 2) ? 0 : dbrow_int(&r, c + 2, "target", 0, INT64_MAX);
 	e->target_name = dbrow_text(&r, c + 3, "target_name", true);
-	dbrow_blob(&r, c + 4, "insn", e->insn, &e->insn_len, GA_MAX_INSN_LEN);
+	dbrow_blob(&r, c + 4, "insn", e->insn, &e->insn_len, 1, GA_MAX_INSN_LEN);
 	return r.err;
 }
 

@@ -154,6 +154,15 @@ void test_run_all(void)
 __attribute__((constructor)) static void test_env(void)
 {
 	unsetenv("DEBUGINFOD_URLS");
+	/*
+	 * Suites started in the background by a shell without job control
+	 * (nohup make test &) inherit SIGHUP, SIGINT and SIGQUIT ignored,
+	 * and so would every program they start: a test that sends a
+	 * program a signal would then test the shell, not the program.
+	 */
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
 }
 
 int test_main(void)
